@@ -1,0 +1,54 @@
+# orderbridge: `make dev` runs the Worker locally, `make test` runs every check.
+# Every target first runs `make setup`, which installs what is missing and skips the rest.
+
+PORT ?= 8787
+# The environment written by scripts/setup.sh: tool paths and the wasm32 toolchain.
+RUN := . ./.toolchain.env &&
+WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
+WRANGLER := $(WASM) wrangler
+DEV_STATE := .wrangler/state
+
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e clean
+
+setup:
+	@bash scripts/setup.sh
+
+build: setup
+	$(WASM) cd edge && worker-build --release
+
+# Local D1 for `make dev`: migrations, then the demo catalog (idempotent).
+demo-data: setup
+	@mkdir -p build
+	node scripts/demo-sql.mjs > build/demo-data.sql
+	$(WRANGLER) d1 migrations apply DB --local --env dev --persist-to $(DEV_STATE)
+	$(WRANGLER) d1 execute DB --local --env dev --persist-to $(DEV_STATE) --file build/demo-data.sql
+
+dev: demo-data
+	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE)
+
+# The one command that runs everything; CI runs exactly this.
+test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e
+
+fmt-check:
+	cargo fmt --all --check
+
+clippy:
+	cargo clippy --workspace --all-targets -- -D warnings
+
+test-core:
+	cargo test -p orderbridge-core
+
+test-core-wasm:
+	$(WASM) cargo test -p orderbridge-core --target wasm32-unknown-unknown
+
+# Builds the real production upload offline and prints its size.
+deploy-check:
+	@mkdir -p build
+	$(WRANGLER) deploy --dry-run --outdir build/dry-run
+
+test-e2e:
+	$(WASM) cargo test -p orderbridge-e2e --test e2e
+
+clean:
+	cargo clean
+	rm -rf build edge/build .wrangler

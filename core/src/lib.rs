@@ -1,0 +1,12 @@
+//! orderbridge-core: the pure domain of the orderbridge hub.
+//!
+//! This crate never touches the outside world: no I/O, no clock, no randomness and no
+//! `worker` types. Time, ids and random values arrive as arguments, and functions return
+//! decisions that the edge crate carries out. It builds and tests natively and for
+//! `wasm32-unknown-unknown` (see `make test`).
+
+pub mod problem;
+pub mod routes;
+
+/// The hub's version, as reported by `GET /health`.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,261 @@
+//! The route table of the hub: every path and method the Worker serves.
+//!
+//! It lives in core, not in the edge, so that matching (including `405` with an `Allow`
+//! list) is tested natively, and so that later documents (the OpenAPI paths) can be
+//! compared against the one list the Worker dispatches on.
+
+/// HTTP methods the hub routes on. Anything else is answered `405`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Method {
+    Get,
+    Head,
+    Post,
+    Put,
+    Patch,
+    Delete,
+    Options,
+}
+
+impl Method {
+    /// Parses a request method as the edge receives it. Unknown methods are `None`.
+    pub fn parse(method: &str) -> Option<Method> {
+        Some(match method {
+            "GET" => Method::Get,
+            "HEAD" => Method::Head,
+            "POST" => Method::Post,
+            "PUT" => Method::Put,
+            "PATCH" => Method::Patch,
+            "DELETE" => Method::Delete,
+            "OPTIONS" => Method::Options,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Head => "HEAD",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Patch => "PATCH",
+            Method::Delete => "DELETE",
+            Method::Options => "OPTIONS",
+        }
+    }
+}
+
+/// What a request is for. The edge dispatches on this, one handler per variant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RouteId {
+    Health,
+}
+
+/// One entry of the route table. A pattern segment written `{name}` captures that segment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: Method,
+    pub pattern: &'static str,
+    pub id: RouteId,
+}
+
+/// Every route the hub serves. Keep it sorted by path so that one glance shows the API.
+pub const ROUTES: &[Route] = &[Route {
+    method: Method::Get,
+    pattern: "/health",
+    id: RouteId::Health,
+}];
+
+/// The outcome of matching a request against [`ROUTES`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Resolution {
+    /// A route matched; `params` holds the captured `{name}` segments in pattern order.
+    Found {
+        id: RouteId,
+        params: Vec<(&'static str, String)>,
+    },
+    /// The path exists but not for this method; `allow` is the value of the `Allow` header.
+    MethodNotAllowed {
+        allow: Vec<Method>,
+    },
+    NotFound,
+}
+
+/// Matches a method (as sent, possibly unknown) and a path against the route table.
+pub fn resolve(method: &str, path: &str) -> Resolution {
+    resolve_in(ROUTES, method, path)
+}
+
+/// [`resolve`] over a given table, so the matching rules can be tested on their own.
+pub fn resolve_in(routes: &[Route], method: &str, path: &str) -> Resolution {
+    let method = Method::parse(method);
+    let mut allow: Vec<Method> = Vec::new();
+    for route in routes {
+        let Some(params) = match_pattern(route.pattern, path) else {
+            continue;
+        };
+        if Some(route.method) == method {
+            return Resolution::Found {
+                id: route.id,
+                params,
+            };
+        }
+        if !allow.contains(&route.method) {
+            allow.push(route.method);
+        }
+    }
+    if allow.is_empty() {
+        Resolution::NotFound
+    } else {
+        Resolution::MethodNotAllowed { allow }
+    }
+}
+
+/// Renders an `Allow` header value, e.g. `GET, POST`.
+pub fn allow_header(methods: &[Method]) -> String {
+    methods
+        .iter()
+        .map(|m| m.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// Matches one pattern against a path. A single trailing slash is tolerated; empty
+/// segments elsewhere (`//`) never match, and a capture never matches an empty segment.
+fn match_pattern(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+    let path = path
+        .strip_suffix('/')
+        .filter(|p| !p.is_empty())
+        .unwrap_or(path);
+    let mut pattern_segments = pattern.split('/');
+    let mut path_segments = path.split('/');
+    let mut params = Vec::new();
+    loop {
+        match (pattern_segments.next(), path_segments.next()) {
+            (None, None) => return Some(params),
+            (Some(want), Some(got)) => {
+                if let Some(name) = want.strip_prefix('{').and_then(|w| w.strip_suffix('}')) {
+                    if got.is_empty() {
+                        return None;
+                    }
+                    params.push((name, got.to_owned()));
+                } else if want != got {
+                    return None;
+                }
+            }
+            _ => return None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    const TABLE: &[(Method, &str)] = &[
+        (Method::Get, "/things"),
+        (Method::Post, "/things"),
+        (Method::Put, "/things/{id}/state"),
+    ];
+
+    fn table() -> Vec<Route> {
+        // The matching rules are tested on a table of our own, independent of the real one.
+        TABLE
+            .iter()
+            .map(|(method, pattern)| Route {
+                method: *method,
+                pattern,
+                id: RouteId::Health,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_known_method_and_path_is_found_with_its_captures() {
+        let cases: &[(&str, &str, Vec<(&'static str, &str)>)] = &[
+            ("GET", "/things", vec![]),
+            ("GET", "/things/", vec![]),
+            ("PUT", "/things/000127/state", vec![("id", "000127")]),
+        ];
+        for (method, path, want) in cases {
+            let got = resolve_in(&table(), method, path);
+            let want_params: Vec<(&'static str, String)> =
+                want.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            assert_eq!(
+                got,
+                Resolution::Found {
+                    id: RouteId::Health,
+                    params: want_params
+                },
+                "{method} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_known_path_with_another_method_is_405_listing_the_allowed_methods() {
+        let cases: &[(&str, &str, &[Method])] = &[
+            ("DELETE", "/things", &[Method::Get, Method::Post]),
+            ("BREW", "/things", &[Method::Get, Method::Post]),
+            ("GET", "/things/1/state", &[Method::Put]),
+        ];
+        for (method, path, allow) in cases {
+            assert_eq!(
+                resolve_in(&table(), method, path),
+                Resolution::MethodNotAllowed {
+                    allow: allow.to_vec()
+                },
+                "{method} {path}"
+            );
+        }
+    }
+
+    #[test]
+    fn an_unknown_path_is_not_found() {
+        for path in [
+            "/",
+            "",
+            "/thing",
+            "/things/1",
+            "/things//state",
+            "/things/1/state/x",
+            "//things",
+            "/things%2F1/state",
+        ] {
+            // `/things%2F1/state` stays one (encoded) segment, so it is not `/things/{id}/state`.
+            assert_eq!(
+                resolve_in(&table(), "GET", path),
+                Resolution::NotFound,
+                "{path}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_allow_header_lists_methods_in_table_order() {
+        assert_eq!(allow_header(&[Method::Get, Method::Post]), "GET, POST");
+        assert_eq!(allow_header(&[]), "");
+    }
+
+    #[test]
+    fn the_real_table_serves_health_and_nothing_twice() {
+        assert_eq!(
+            resolve("GET", "/health"),
+            Resolution::Found {
+                id: RouteId::Health,
+                params: vec![]
+            }
+        );
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(
+                    !(a.method == b.method && a.pattern == b.pattern),
+                    "duplicate route {} {}",
+                    a.method.as_str(),
+                    a.pattern
+                );
+            }
+        }
+    }
+}

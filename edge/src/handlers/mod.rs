@@ -1,0 +1,3 @@
+//! One module per resource; each handler parses, calls core, stores and answers.
+
+pub mod health;

@@ -14,7 +14,7 @@ setup:
 	@bash scripts/setup.sh
 
 build: setup
-	$(WASM) cd edge && worker-build --release
+	bash scripts/build-worker.sh
 
 # Local D1 for `make dev`: migrations, then the demo catalog (idempotent).
 demo-data: setup

@@ -1,1 +1,28 @@
+//! The end-to-end harness: a running `wrangler dev` ([`App`]), a callback [`Sink`], and
+//! small HTTP helpers. Tests talk HTTP only, like a real client.
 
+mod app;
+mod http;
+mod sink;
+
+pub use app::{clean_old_states, App, AppOptions};
+pub use http::{request, Reply};
+pub use sink::{Received, Sink};
+
+use std::path::PathBuf;
+
+/// The repository root (this crate lives in `tests/`).
+pub fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(".."))
+}
+
+/// A free TCP port on the loopback interface (bound, read, released).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}

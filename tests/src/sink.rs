@@ -1,0 +1,180 @@
+//! A local HTTP server that receives the hub's outbound calls (status callbacks, menu
+//! callbacks, Just Eat calls) and records every request. It can be told to answer with a
+//! given status, to fail the first N requests, or to delay each answer.
+
+use std::sync::{Arc, Mutex};
+use std::thread;
+use std::time::{Duration, Instant};
+
+/// One request the sink received.
+#[derive(Debug, Clone)]
+pub struct Received {
+    pub method: String,
+    /// Path and query, e.g. `/status?order_id=1&status=10`.
+    pub url: String,
+    pub headers: Vec<(String, String)>,
+    pub body: String,
+    pub at: Instant,
+    /// The status the sink answered with.
+    pub answered: u16,
+}
+
+impl Received {
+    pub fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+}
+
+#[derive(Debug)]
+struct Behaviour {
+    status: u16,
+    fail_first: usize,
+    fail_status: u16,
+    delay: Duration,
+}
+
+#[derive(Debug)]
+struct Shared {
+    received: Vec<Received>,
+    behaviour: Behaviour,
+}
+
+/// The sink. It serves until dropped.
+pub struct Sink {
+    pub base_url: String,
+    server: Arc<tiny_http::Server>,
+    shared: Arc<Mutex<Shared>>,
+    worker: Option<thread::JoinHandle<()>>,
+}
+
+impl Sink {
+    /// Starts a sink on a free loopback port that answers `200 {}` to everything.
+    pub fn start() -> Sink {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("sink binds"));
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .expect("sink has an IP address");
+        let shared = Arc::new(Mutex::new(Shared {
+            received: Vec::new(),
+            behaviour: Behaviour {
+                status: 200,
+                fail_first: 0,
+                fail_status: 503,
+                delay: Duration::ZERO,
+            },
+        }));
+        let worker = {
+            let server = Arc::clone(&server);
+            let shared = Arc::clone(&shared);
+            // One thread per request, so a delayed answer does not hold up the others.
+            thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    let shared = Arc::clone(&shared);
+                    thread::spawn(move || answer(request, &shared));
+                }
+            })
+        };
+        Sink {
+            base_url: format!("http://127.0.0.1:{port}"),
+            server,
+            shared,
+            worker: Some(worker),
+        }
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Answer every request with this status.
+    pub fn respond_with(&self, status: u16) {
+        self.lock().behaviour.status = status;
+    }
+
+    /// Answer the next `n` requests with `status` (e.g. 503), then behave normally.
+    pub fn fail_next(&self, n: usize, status: u16) {
+        let mut shared = self.lock();
+        shared.behaviour.fail_first = n;
+        shared.behaviour.fail_status = status;
+    }
+
+    /// Wait this long before answering each request.
+    pub fn delay(&self, delay: Duration) {
+        self.lock().behaviour.delay = delay;
+    }
+
+    /// Everything received so far, in arrival order.
+    pub fn received(&self) -> Vec<Received> {
+        self.lock().received.clone()
+    }
+
+    /// Waits until at least `n` requests arrived (or `timeout` passed) and returns them all.
+    pub fn wait_for(&self, n: usize, timeout: Duration) -> Vec<Received> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            let received = self.received();
+            if received.len() >= n || Instant::now() >= deadline {
+                return received;
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        // A test thread that panicked while holding the lock must not hide the others' data.
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for Sink {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
+    let at = Instant::now();
+    let mut body = String::new();
+    let _ = request.as_reader().read_to_string(&mut body);
+    let (status, delay) = {
+        let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
+        let behaviour = &mut shared.behaviour;
+        let status = if behaviour.fail_first > 0 {
+            behaviour.fail_first -= 1;
+            behaviour.fail_status
+        } else {
+            behaviour.status
+        };
+        let delay = behaviour.delay;
+        shared.received.push(Received {
+            method: request.method().to_string(),
+            url: request.url().to_owned(),
+            headers: request
+                .headers()
+                .iter()
+                .map(|h| (h.field.to_string(), h.value.to_string()))
+                .collect(),
+            body,
+            at,
+            answered: status,
+        });
+        (status, delay)
+    };
+    thread::sleep(delay);
+    let response = tiny_http::Response::from_string("{}")
+        .with_status_code(status)
+        .with_header(
+            tiny_http::Header::from_bytes("Content-Type", "application/json")
+                .expect("static header is valid"),
+        );
+    let _ = request.respond(response);
+}

@@ -14,10 +14,7 @@ pub struct Reply {
 impl Reply {
     /// The first header with this name (case-insensitive).
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        crate::find_header(&self.headers, name)
     }
 
     /// The body as JSON; panics (failing the test) with the body when it is not JSON.

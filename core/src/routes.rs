@@ -173,7 +173,12 @@ mod tests {
 
     #[test]
     fn a_known_method_and_path_is_found_with_its_captures() {
-        let cases: &[(&str, &str, Vec<(&'static str, &str)>)] = &[
+        type Case = (
+            &'static str,
+            &'static str,
+            Vec<(&'static str, &'static str)>,
+        );
+        let cases: &[Case] = &[
             ("GET", "/things", vec![]),
             ("GET", "/things/", vec![]),
             ("PUT", "/things/000127/state", vec![("id", "000127")]),

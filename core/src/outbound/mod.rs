@@ -15,3 +15,4 @@
 
 pub mod backoff;
 pub mod classify;
+pub mod url_guard;

@@ -15,4 +15,5 @@
 
 pub mod backoff;
 pub mod classify;
+pub mod signature;
 pub mod url_guard;

@@ -15,5 +15,6 @@
 
 pub mod backoff;
 pub mod classify;
+pub mod plan;
 pub mod signature;
 pub mod url_guard;

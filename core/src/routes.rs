@@ -171,9 +171,12 @@ mod tests {
             .collect()
     }
 
+    /// A request (method, path) and the captures it should yield.
+    type FoundCase = (&'static str, &'static str, Vec<(&'static str, &'static str)>);
+
     #[test]
     fn a_known_method_and_path_is_found_with_its_captures() {
-        let cases: &[(&str, &str, Vec<(&'static str, &str)>)] = &[
+        let cases: &[FoundCase] = &[
             ("GET", "/things", vec![]),
             ("GET", "/things/", vec![]),
             ("PUT", "/things/000127/state", vec![("id", "000127")]),

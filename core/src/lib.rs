@@ -5,6 +5,9 @@
 //! decisions that the edge crate carries out. It builds and tests natively and for
 //! `wasm32-unknown-unknown` (see `make test`).
 
+pub mod domain;
+pub mod geo;
+pub mod jupiter;
 pub mod problem;
 pub mod routes;
 

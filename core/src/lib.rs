@@ -7,6 +7,7 @@
 
 pub mod domain;
 pub mod geo;
+pub mod jet;
 pub mod jupiter;
 pub mod problem;
 pub mod routes;

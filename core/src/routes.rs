@@ -172,7 +172,11 @@ mod tests {
     }
 
     /// A request (method, path) and the captures it should yield.
-    type FoundCase = (&'static str, &'static str, Vec<(&'static str, &'static str)>);
+    type FoundCase = (
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+    );
 
     #[test]
     fn a_known_method_and_path_is_found_with_its_captures() {

@@ -8,6 +8,7 @@
 pub mod domain;
 pub mod geo;
 pub mod jet;
+pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod problem;
 pub mod routes;

@@ -12,6 +12,7 @@ pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod problem;
 pub mod routes;
+pub mod stop_list;
 
 /// The hub's version, as reported by `GET /health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

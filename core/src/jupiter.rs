@@ -11,7 +11,9 @@
 //! through (`vat`, `measure`, nutrients) stay [`serde_json::Number`], so they are never
 //! rounded.
 
-use crate::domain::Money;
+use crate::domain::{Money, RestaurantId, UtcOffset, ZoneId};
+use crate::geo::Polygon;
+use crate::problem::Violation;
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 
@@ -274,6 +276,88 @@ pub struct StopListItem {
     pub id: String,
 }
 
+/// Checks a zones document written through the admin API (`PUT /admin/delivery_zones`):
+/// the restaurant and zone ids, unique zone ids, RFC 3339 `lastChange` values and every
+/// polygon (see [`Polygon::from_jupiter`]). Returns the polygons in zone order, or every
+/// violation with its path (`zones[1].coordinates[3][0]`).
+pub fn validate_delivery_zones(
+    doc: &DeliveryZonesResponse,
+) -> Result<Vec<Polygon>, Vec<Violation>> {
+    let mut violations = Vec::new();
+    let mut keep = |r: Result<(), Violation>| {
+        if let Err(v) = r {
+            violations.push(v);
+        }
+    };
+    keep(RestaurantId::parse(&doc.restaurant_id, "restaurant_id").map(drop));
+    keep(rfc3339(&doc.last_change, "lastChange"));
+    let mut seen: Vec<&str> = Vec::new();
+    let mut polygons = Vec::new();
+    for (i, zone) in doc.zones.iter().enumerate() {
+        let path = format!("zones[{i}]");
+        keep(ZoneId::parse(&zone.id, &format!("{path}.id")).map(drop));
+        if seen.contains(&zone.id.trim()) {
+            keep(Err(Violation::new(
+                "duplicate",
+                Some(&format!("{path}.id")),
+                format!("zone {} is listed twice", zone.id),
+            )));
+        }
+        seen.push(zone.id.trim());
+        if let Some(last) = &zone.last_change {
+            keep(rfc3339(last, &format!("{path}.lastChange")));
+        }
+        match Polygon::from_jupiter(&zone.coordinates, &format!("{path}.coordinates")) {
+            Ok(p) => polygons.push(p),
+            Err(v) => v.into_iter().for_each(|v| keep(Err(v))),
+        }
+    }
+    if violations.is_empty() {
+        Ok(polygons)
+    } else {
+        Err(violations)
+    }
+}
+
+/// Checks the hub's own fields of an admin restaurant: the id and the `utc_offset`.
+pub fn validate_admin_restaurant(
+    doc: &AdminRestaurant,
+) -> Result<Option<UtcOffset>, Vec<Violation>> {
+    let mut violations = Vec::new();
+    if let Err(v) = RestaurantId::parse(&doc.place.id, "id") {
+        violations.push(v);
+    }
+    let offset = match doc
+        .utc_offset
+        .as_deref()
+        .map(|o| UtcOffset::parse(o, "utc_offset"))
+    {
+        None => None,
+        Some(Ok(o)) => Some(o),
+        Some(Err(v)) => {
+            violations.push(v);
+            None
+        }
+    };
+    if violations.is_empty() {
+        Ok(offset)
+    } else {
+        Err(violations)
+    }
+}
+
+fn rfc3339(text: &str, field: &str) -> Result<(), Violation> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(drop)
+        .map_err(|_| {
+            Violation::new(
+                "invalid_datetime",
+                Some(field),
+                format!("must be an RFC 3339 date-time with offset, got {text:?}"),
+            )
+        })
+}
+
 /// Serde for a Jupiter rouble amount held as [`Money`].
 ///
 /// Reading goes through [`serde_json::Number`] and parses its text with
@@ -408,5 +492,64 @@ mod tests {
             }));
             assert!(modifier.is_err(), "{input}");
         }
+    }
+
+    #[test]
+    fn admin_zone_documents_are_checked_zone_by_zone() {
+        let seed: DeliveryZonesResponse = serde_json::from_str(include_str!(
+            "../../fixtures/jupiter/seed-delivery_zones.json"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(validate_delivery_zones(&seed).map(|p| p.len()), Ok(1));
+        let mut bad = seed.clone();
+        bad.last_change = "21.05.2024".into();
+        let mut second = bad.zones[0].clone();
+        second.coordinates[1][0] = "x".into();
+        let mut bow_tie = bad.zones[0].clone();
+        bow_tie.id = "2".into();
+        bow_tie.coordinates = vec![
+            ["0".into(), "0".into()],
+            ["1".into(), "1".into()],
+            ["1".into(), "0".into()],
+            ["0".into(), "1".into()],
+        ];
+        bad.zones.push(second);
+        bad.zones.push(bow_tie);
+        let got: Vec<(String, String)> = validate_delivery_zones(&bad)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (v.code, v.field.unwrap_or_default()))
+            .collect();
+        let want = [
+            ("invalid_datetime", "lastChange"),
+            ("duplicate", "zones[1].id"),
+            ("invalid_coordinate", "zones[1].coordinates[1][0]"),
+            ("self_intersecting", "zones[2].coordinates"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(c, f)| (c.to_string(), f.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn admin_restaurants_carry_a_valid_utc_offset() {
+        let demo: AdminRestaurant =
+            serde_json::from_str(include_str!("../../fixtures/demo/restaurant-000127.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let offset = validate_admin_restaurant(&demo).map(|o| o.map(|o| o.seconds()));
+        assert_eq!(offset, Ok(Some(10_800)));
+        let mut bad = demo;
+        bad.utc_offset = Some("MSK".into());
+        bad.place.id = " ".into();
+        let codes: Vec<String> = validate_admin_restaurant(&bad)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.code)
+            .collect();
+        assert_eq!(codes, ["missing", "invalid_utc_offset"]);
     }
 }

@@ -5,9 +5,15 @@
 //! decisions that the edge crate carries out. It builds and tests natively and for
 //! `wasm32-unknown-unknown` (see `make test`).
 
+pub mod domain;
+pub mod geo;
+pub mod jet;
+pub mod jet_to_jupiter;
+pub mod jupiter;
 pub mod outbound;
 pub mod problem;
 pub mod routes;
+pub mod stop_list;
 
 /// The hub's version, as reported by `GET /health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,555 @@
+//! Wire types of the Jupiter site API (seed `004`): `/restaurants`, `/delivery_zones`,
+//! `/menu`, `/stop_list`.
+//!
+//! Field names match the API exactly (it mixes `snake_case` and `camelCase`). Optional
+//! fields are `Option` and left out when absent, so a document read and written back is the
+//! same JSON. Unknown fields are ignored.
+//!
+//! Prices (`price`, `sum_min`, `delivery_price`, `sum_for_free`) are roubles that may carry
+//! decimals (`500`, `2940.00`); they are held as [`Money`] in kopecks, parsed from the JSON
+//! number's text (see [`roubles`]). Other numbers that may be fractional and are only passed
+//! through (`vat`, `measure`, nutrients) stay [`serde_json::Number`], so they are never
+//! rounded.
+
+use crate::domain::{Money, RestaurantId, UtcOffset, ZoneId};
+use crate::geo::Polygon;
+use crate::problem::Violation;
+use serde::{Deserialize, Serialize};
+use serde_json::Number;
+
+/// `GET /restaurants`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RestaurantsResponse {
+    pub places: Vec<Place>,
+}
+
+/// One restaurant (`places[]`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Place {
+    pub id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Opening time, seconds after local midnight (32400 = 9:00).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub start_time: Option<i64>,
+    /// Closing time, seconds after local midnight.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_time: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    /// Whether customers can collect (самовывоз).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub self_delivery: Option<bool>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ul: Option<LegalEntity>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concepts: Option<Vec<Concept>>,
+}
+
+/// The restaurant's legal entity (`ul`: юридическое лицо).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LegalEntity {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inn: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kpp: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Concept {
+    pub id: String,
+    pub name: String,
+}
+
+/// The body of `PUT /admin/restaurants/{id}`: a `places[]` entry plus what the hub needs
+/// to know that Jupiter does not say. Only [`Place`] is ever served to front-ends.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AdminRestaurant {
+    #[serde(flatten)]
+    pub place: Place,
+    /// The restaurant's offset from UTC, e.g. `+03:00` (checked with `UtcOffset::parse`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset: Option<String>,
+    /// The `posLocationId` Just Eat sends in JET Connect orders for this restaurant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub jet_location_id: Option<String>,
+    /// The restaurant id Orderconnect orders carry.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orderconnect_restaurant_id: Option<String>,
+}
+
+/// `GET /delivery_zones`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeliveryZonesResponse {
+    pub restaurant_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept_id: Option<String>,
+    #[serde(rename = "lastChange")]
+    pub last_change: String,
+    pub zones: Vec<Zone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_zones: Option<Vec<DeletedZone>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Zone {
+    pub id: String,
+    pub name: String,
+    /// Minimum order, roubles.
+    #[serde(default, with = "roubles_opt", skip_serializing_if = "Option::is_none")]
+    pub sum_min: Option<Money>,
+    /// Delivery time from, minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_min: Option<i64>,
+    /// Delivery time up to, minutes.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_max: Option<i64>,
+    #[serde(default, with = "roubles_opt", skip_serializing_if = "Option::is_none")]
+    pub delivery_price: Option<Money>,
+    /// Order total from which delivery is free, roubles.
+    #[serde(default, with = "roubles_opt", skip_serializing_if = "Option::is_none")]
+    pub sum_for_free: Option<Money>,
+    #[serde(
+        rename = "lastChange",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub last_change: Option<String>,
+    /// Polygon vertices as `[longitude, latitude]` decimal strings; validate with
+    /// `geo::Polygon::from_jupiter`.
+    pub coordinates: Vec<[String; 2]>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DeletedZone {
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(rename = "lastChange")]
+    pub last_change: String,
+}
+
+/// `GET /menu`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MenuResponse {
+    pub restaurant_id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept_id: Option<String>,
+    pub menu: Menu,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Menu {
+    #[serde(rename = "lastChange")]
+    pub last_change: String,
+    pub categories: Vec<Category>,
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Category {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Image>>,
+}
+
+/// An image: categories carry `updatedAt`, items carry `hash` (SHA-1 of the file).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Image {
+    pub url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
+    #[serde(rename = "updatedAt", default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Item {
+    pub id: String,
+    #[serde(rename = "categoryId")]
+    pub category_id: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(with = "roubles")]
+    pub price: Money,
+    /// VAT included in the price, percent; absent means 0.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<Number>,
+    /// Weight or volume, in `measureUnit`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measure: Option<Number>,
+    /// `г` (grams) or `мл` (millilitres).
+    #[serde(
+        rename = "measureUnit",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub measure_unit: Option<String>,
+    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<i64>,
+    /// Per 100 g.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nutrients: Option<Vec<Nutrients>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modifiers: Option<Vec<ModifierGroup>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub images: Option<Vec<Image>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tags: Option<Vec<Tag>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Nutrients {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub calories: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub proteins: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fat: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub carbohydrates: Option<Number>,
+    /// Unused by Jupiter, always `false`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub is_deactivated: Option<bool>,
+}
+
+/// A group of modifiers on an item, with how many may be chosen in total.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ModifierGroup {
+    pub id: String,
+    pub name: String,
+    #[serde(rename = "minSelectedModifiers")]
+    pub min_selected_modifiers: u32,
+    #[serde(rename = "maxSelectedModifiers")]
+    pub max_selected_modifiers: u32,
+    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<i64>,
+    pub modifiers: Vec<Modifier>,
+}
+
+/// One modifier (an item that can be added), with how many of it one dish may take.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Modifier {
+    pub id: String,
+    pub name: String,
+    #[serde(with = "roubles")]
+    pub price: Money,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vat: Option<Number>,
+    #[serde(rename = "minAmount")]
+    pub min_amount: u32,
+    #[serde(rename = "maxAmount")]
+    pub max_amount: u32,
+    #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
+    pub sort_order: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Tag {
+    pub name: String,
+}
+
+/// `GET /stop_list`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopListResponse {
+    pub stop_lists: Vec<StopList>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopList {
+    pub restaurant_id: String,
+    #[serde(rename = "lastChange")]
+    pub last_change: String,
+    pub items: Vec<StopListItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StopListItem {
+    pub id: String,
+}
+
+/// Checks a zones document written through the admin API (`PUT /admin/delivery_zones`):
+/// the restaurant and zone ids, unique zone ids, RFC 3339 `lastChange` values and every
+/// polygon (see [`Polygon::from_jupiter`]). Returns the polygons in zone order, or every
+/// violation with its path (`zones[1].coordinates[3][0]`).
+pub fn validate_delivery_zones(
+    doc: &DeliveryZonesResponse,
+) -> Result<Vec<Polygon>, Vec<Violation>> {
+    let mut violations = Vec::new();
+    let mut keep = |r: Result<(), Violation>| {
+        if let Err(v) = r {
+            violations.push(v);
+        }
+    };
+    keep(RestaurantId::parse(&doc.restaurant_id, "restaurant_id").map(drop));
+    keep(rfc3339(&doc.last_change, "lastChange"));
+    let mut seen: Vec<&str> = Vec::new();
+    let mut polygons = Vec::new();
+    for (i, zone) in doc.zones.iter().enumerate() {
+        let path = format!("zones[{i}]");
+        keep(ZoneId::parse(&zone.id, &format!("{path}.id")).map(drop));
+        if seen.contains(&zone.id.trim()) {
+            keep(Err(Violation::new(
+                "duplicate",
+                Some(&format!("{path}.id")),
+                format!("zone {} is listed twice", zone.id),
+            )));
+        }
+        seen.push(zone.id.trim());
+        if let Some(last) = &zone.last_change {
+            keep(rfc3339(last, &format!("{path}.lastChange")));
+        }
+        match Polygon::from_jupiter(&zone.coordinates, &format!("{path}.coordinates")) {
+            Ok(p) => polygons.push(p),
+            Err(v) => v.into_iter().for_each(|v| keep(Err(v))),
+        }
+    }
+    if violations.is_empty() {
+        Ok(polygons)
+    } else {
+        Err(violations)
+    }
+}
+
+/// Checks the hub's own fields of an admin restaurant: the id and the `utc_offset`.
+pub fn validate_admin_restaurant(
+    doc: &AdminRestaurant,
+) -> Result<Option<UtcOffset>, Vec<Violation>> {
+    let mut violations = Vec::new();
+    if let Err(v) = RestaurantId::parse(&doc.place.id, "id") {
+        violations.push(v);
+    }
+    let offset = match doc
+        .utc_offset
+        .as_deref()
+        .map(|o| UtcOffset::parse(o, "utc_offset"))
+    {
+        None => None,
+        Some(Ok(o)) => Some(o),
+        Some(Err(v)) => {
+            violations.push(v);
+            None
+        }
+    };
+    if violations.is_empty() {
+        Ok(offset)
+    } else {
+        Err(violations)
+    }
+}
+
+fn rfc3339(text: &str, field: &str) -> Result<(), Violation> {
+    chrono::DateTime::parse_from_rfc3339(text)
+        .map(drop)
+        .map_err(|_| {
+            Violation::new(
+                "invalid_datetime",
+                Some(field),
+                format!("must be an RFC 3339 date-time with offset, got {text:?}"),
+            )
+        })
+}
+
+/// Serde for a Jupiter rouble amount held as [`Money`].
+///
+/// Reading goes through [`serde_json::Number`] and parses its text with
+/// [`Money::parse_decimal`] (at most 2 decimals, no sign, no exponent). Without serde_json's
+/// `arbitrary_precision` a fractional number is an `f64` by then, so `2940.00` arrives as
+/// the text `2940.0` and `1e2` as `100.0`: both are read exactly, but an exponent written
+/// in the input for a small number cannot be told apart and is accepted.
+///
+/// Writing prints whole roubles as integers (`500`), so documents round-trip. Other amounts
+/// are written as the JSON number of their exact decimal text (`12.5`): the text is turned
+/// into an `f64` only as the carrier serde_json prints, and amounts stay below 2^53 minor
+/// units, so the shortest printing of that `f64` is the same decimal.
+pub mod roubles {
+    use crate::domain::Money;
+    use serde::{de::Error as _, Deserialize, Deserializer, Serializer};
+    use serde_json::Number;
+
+    pub fn serialize<S: Serializer>(money: &Money, s: S) -> Result<S::Ok, S::Error> {
+        match money.split() {
+            (whole, 0) => s.serialize_i64(whole),
+            _ => {
+                let carrier: f64 = money
+                    .to_decimal_string()
+                    .parse()
+                    .map_err(serde::ser::Error::custom)?;
+                s.serialize_f64(carrier)
+            }
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Money, D::Error> {
+        let number = Number::deserialize(d)?;
+        Money::parse_decimal(&number.to_string(), "amount").map_err(|v| D::Error::custom(v.message))
+    }
+}
+
+/// [`roubles`] for optional amounts.
+pub mod roubles_opt {
+    use crate::domain::Money;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(money: &Option<Money>, s: S) -> Result<S::Ok, S::Error> {
+        match money {
+            Some(m) => super::roubles::serialize(m, s),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Money>, D::Error> {
+        #[derive(Deserialize)]
+        struct Wrap(#[serde(with = "super::roubles")] Money);
+        Ok(Option::<Wrap>::deserialize(d)?.map(|Wrap(m)| m))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde::de::DeserializeOwned;
+    use serde_json::{json, Value};
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn round_trip<T: DeserializeOwned + Serialize>(name: &str, text: &str) {
+        let original: Value = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let typed: T = serde_json::from_str(text).unwrap_or_else(|e| panic!("{name}: {e}"));
+        let back = serde_json::to_value(&typed).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(back, original, "{name}");
+    }
+
+    #[test]
+    fn every_seed_and_demo_catalog_document_round_trips_unchanged() {
+        round_trip::<RestaurantsResponse>(
+            "seed restaurants",
+            include_str!("../../fixtures/jupiter/seed-restaurants.json"),
+        );
+        round_trip::<DeliveryZonesResponse>(
+            "seed zones",
+            include_str!("../../fixtures/jupiter/seed-delivery_zones.json"),
+        );
+        round_trip::<MenuResponse>(
+            "seed menu",
+            include_str!("../../fixtures/jupiter/seed-menu.json"),
+        );
+        round_trip::<StopListResponse>(
+            "seed stop list",
+            include_str!("../../fixtures/jupiter/seed-stop_list.json"),
+        );
+        round_trip::<AdminRestaurant>(
+            "demo restaurant",
+            include_str!("../../fixtures/demo/restaurant-000127.json"),
+        );
+        round_trip::<DeliveryZonesResponse>(
+            "demo zones",
+            include_str!("../../fixtures/demo/delivery_zones-000127-7.json"),
+        );
+        round_trip::<MenuResponse>(
+            "demo menu",
+            include_str!("../../fixtures/demo/menu-000127-7.json"),
+        );
+        round_trip::<StopListResponse>(
+            "demo stop list",
+            include_str!("../../fixtures/demo/stop_list.json"),
+        );
+    }
+
+    #[test]
+    fn rouble_prices_are_held_as_exact_kopecks_and_written_back() {
+        let cases = [
+            (json!(500), 50_000, json!(500)),
+            (json!(2940.00), 294_000, json!(2940)),
+            (json!(12.5), 1_250, json!(12.5)),
+            (json!(0.1), 10, json!(0.1)),
+            (json!(99.99), 9_999, json!(99.99)),
+        ];
+        for (input, kopecks, output) in cases {
+            let modifier: Result<Modifier, _> = serde_json::from_value(json!({
+                "id": "1", "name": "n", "price": input, "minAmount": 0, "maxAmount": 1
+            }));
+            let modifier = modifier.unwrap_or_else(|e| panic!("{input}: {e}"));
+            assert_eq!(modifier.price.minor(), kopecks, "{input}");
+            let back = serde_json::to_value(&modifier).unwrap_or_default();
+            assert_eq!(back["price"], output, "{input}");
+        }
+    }
+
+    #[test]
+    fn rouble_prices_with_sub_kopeck_precision_or_a_sign_are_refused() {
+        for input in [json!(12.345), json!(-1), json!("500"), json!(1e300)] {
+            let modifier: Result<Modifier, _> = serde_json::from_value(json!({
+                "id": "1", "name": "n", "price": input, "minAmount": 0, "maxAmount": 1
+            }));
+            assert!(modifier.is_err(), "{input}");
+        }
+    }
+
+    #[test]
+    fn admin_zone_documents_are_checked_zone_by_zone() {
+        let seed: DeliveryZonesResponse = serde_json::from_str(include_str!(
+            "../../fixtures/jupiter/seed-delivery_zones.json"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(validate_delivery_zones(&seed).map(|p| p.len()), Ok(1));
+        let mut bad = seed.clone();
+        bad.last_change = "21.05.2024".into();
+        let mut second = bad.zones[0].clone();
+        second.coordinates[1][0] = "x".into();
+        let mut bow_tie = bad.zones[0].clone();
+        bow_tie.id = "2".into();
+        bow_tie.coordinates = vec![
+            ["0".into(), "0".into()],
+            ["1".into(), "1".into()],
+            ["1".into(), "0".into()],
+            ["0".into(), "1".into()],
+        ];
+        bad.zones.push(second);
+        bad.zones.push(bow_tie);
+        let got: Vec<(String, String)> = validate_delivery_zones(&bad)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (v.code, v.field.unwrap_or_default()))
+            .collect();
+        let want = [
+            ("invalid_datetime", "lastChange"),
+            ("duplicate", "zones[1].id"),
+            ("invalid_coordinate", "zones[1].coordinates[1][0]"),
+            ("self_intersecting", "zones[2].coordinates"),
+        ];
+        let want: Vec<(String, String)> = want
+            .iter()
+            .map(|(c, f)| (c.to_string(), f.to_string()))
+            .collect();
+        assert_eq!(got, want);
+    }
+
+    #[test]
+    fn admin_restaurants_carry_a_valid_utc_offset() {
+        let demo: AdminRestaurant =
+            serde_json::from_str(include_str!("../../fixtures/demo/restaurant-000127.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        let offset = validate_admin_restaurant(&demo).map(|o| o.map(|o| o.seconds()));
+        assert_eq!(offset, Ok(Some(10_800)));
+        let mut bad = demo;
+        bad.utc_offset = Some("MSK".into());
+        bad.place.id = " ".into();
+        let codes: Vec<String> = validate_admin_restaurant(&bad)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.code)
+            .collect();
+        assert_eq!(codes, ["missing", "invalid_utc_offset"]);
+    }
+}

@@ -44,13 +44,23 @@ use_rustup_target() {
 }
 
 debian_packages() {
-  if dpkg-query -W -f='${Status}\n' rustc-web cargo-web rust-web-src 2>/dev/null |
-      grep -c 'install ok installed' | grep -qx 3; then
+  local have
+  have=$(dpkg-query -W -f='${Status}\n' rustc-web cargo-web rust-web-src rust-web-llvm 2>/dev/null |
+    grep -c 'install ok installed' || true)
+  if [ "$have" = 4 ] && /usr/bin/rust-lld -flavor wasm --version >/dev/null 2>&1; then
     echo "already installed"; return 0
   fi
   as_root apt-get update -qq >&2
-  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rustc-web cargo-web rust-web-src >&2
-  echo "installed rustc-web cargo-web rust-web-src"
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq rustc-web cargo-web rust-web-src rust-web-llvm >&2
+  # rust-web-llvm's /usr/bin/rust-lld (the wasm linker) is a link to lld-N, a package it does
+  # not depend on: install the one the link names.
+  local lld
+  lld=$(basename "$(readlink /usr/bin/rust-lld)")
+  if ! /usr/bin/rust-lld -flavor wasm --version >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$lld" >&2
+  fi
+  /usr/bin/rust-lld -flavor wasm --version >/dev/null
+  echo "installed rustc-web cargo-web rust-web-src rust-web-llvm $lld"
 }
 
 # The std built here must match the compiler exactly; a stamp file records which one.

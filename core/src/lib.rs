@@ -5,6 +5,7 @@
 //! decisions that the edge crate carries out. It builds and tests natively and for
 //! `wasm32-unknown-unknown` (see `make test`).
 
+pub mod auth;
 pub mod domain;
 pub mod geo;
 pub mod jet;

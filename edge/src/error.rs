@@ -8,18 +8,36 @@ use crate::respond;
 
 /// Everything a request can fail with, whatever the handler.
 #[derive(Debug)]
+#[allow(dead_code)] // variants are used by handlers as the issues that need them land
 pub enum EdgeError {
-    NotFound,
+    /// No route has this path.
+    NoRoute,
+    /// The route exists but the resource does not (e.g. an unknown restaurant).
+    NotFound {
+        code: &'static str,
+        summary: String,
+    },
     MethodNotAllowed(Vec<Method>),
     /// The request was understood and refused; every violation is listed.
-    #[allow(dead_code)] // used by the catalog and order handlers as they arrive
     BadRequest {
         code: &'static str,
         summary: String,
         violations: Vec<Violation>,
     },
-    /// A dependency the hub needs (D1, a binding) failed or is missing. The cause is
-    /// logged and never shown to the caller.
+    /// Missing or wrong credentials (the message names the header, never the key).
+    Unauthorized(String),
+    /// A body longer than the route's limit.
+    PayloadTooLarge {
+        limit: usize,
+    },
+    /// The request conflicts with what is stored (a duplicate, an illegal transition).
+    Conflict {
+        code: &'static str,
+        summary: String,
+        violations: Vec<Violation>,
+    },
+    /// A dependency the hub needs (D1, a binding, a secret) failed or is missing. The cause
+    /// is logged and never shown to the caller.
     Unavailable(String),
     /// A defect of ours. The cause is logged and never shown to the caller.
     Internal(String),
@@ -31,12 +49,38 @@ impl From<worker::Error> for EdgeError {
     }
 }
 
+#[allow(dead_code)] // constructors for the catalog and delivery handlers (remove then)
 impl EdgeError {
+    /// A 400 for one problem with one field.
+    pub fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> EdgeError {
+        let message = message.into();
+        EdgeError::BadRequest {
+            code,
+            summary: format!("{field}: {message}"),
+            violations: vec![Violation::new(code, Some(field), message)],
+        }
+    }
+
+    /// A 400 listing every violation, summarised by the first and the count.
+    pub fn violations(code: &'static str, violations: Vec<Violation>) -> EdgeError {
+        let summary = match violations.as_slice() {
+            [] => "invalid request".to_owned(),
+            [one] => one_line(one),
+            [first, rest @ ..] => format!("{} (and {} more)", one_line(first), rest.len()),
+        };
+        EdgeError::BadRequest {
+            code,
+            summary,
+            violations,
+        }
+    }
+
     /// Renders the error in the protocol of the path the caller used.
     pub fn into_response(self, path: &str) -> Response {
         let protocol = Protocol::for_path(path);
         let (status, code, summary, violations) = match self {
-            EdgeError::NotFound => (404, "not_found", format!("no route for {path}"), vec![]),
+            EdgeError::NoRoute => (404, "not_found", format!("no route for {path}"), vec![]),
+            EdgeError::NotFound { code, summary } => (404, code, summary, vec![]),
             EdgeError::MethodNotAllowed(allow) => {
                 let body =
                     problem::render(protocol, "method_not_allowed", "method not allowed", &[]);
@@ -51,6 +95,18 @@ impl EdgeError {
                 summary,
                 violations,
             } => (400, code, summary, violations),
+            EdgeError::Unauthorized(summary) => (401, "unauthorized", summary, vec![]),
+            EdgeError::PayloadTooLarge { limit } => (
+                413,
+                "payload_too_large",
+                format!("the request body is larger than {limit} bytes"),
+                vec![],
+            ),
+            EdgeError::Conflict {
+                code,
+                summary,
+                violations,
+            } => (409, code, summary, violations),
             EdgeError::Unavailable(cause) => {
                 worker::console_error!("503 on {path}: {cause}");
                 (
@@ -69,5 +125,13 @@ impl EdgeError {
             status,
             &problem::render(protocol, code, &summary, &violations),
         )
+    }
+}
+
+#[allow(dead_code)]
+fn one_line(v: &Violation) -> String {
+    match &v.field {
+        Some(field) => format!("{field}: {}", v.message),
+        None => v.message.clone(),
     }
 }

@@ -4,7 +4,10 @@
 //! decision, stores through [`storage`], and answers. Routing, error shapes and all
 //! business rules live in core; this crate only carries decisions out.
 
+mod auth;
 mod bindings;
+mod body;
+mod config;
 mod error;
 mod handlers;
 mod respond;

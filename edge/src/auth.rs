@@ -1,0 +1,35 @@
+//! Who may call what: the operator key (`X-Flyt-Api-Key`) for `/jet-connect/*` and
+//! `/admin/*`, the site key (`X-Jup-Api-Key`) for server-to-server site calls. The comparison
+//! itself is core's (`auth::api_key_matches`, constant time).
+#![allow(dead_code)] // shared plumbing; the catalog and delivery handlers use it (remove then)
+
+use orderbridge_core::auth::api_key_matches;
+use worker::{Env, Request};
+
+use crate::config::{secret, secrets};
+use crate::error::EdgeError;
+
+pub const OPERATOR_KEY_HEADER: &str = "X-Flyt-Api-Key";
+pub const SITE_KEY_HEADER: &str = "X-Jup-Api-Key";
+
+/// Passes when the request carries the operator key.
+pub fn require_operator(req: &Request, env: &Env) -> Result<(), EdgeError> {
+    require(req, env, OPERATOR_KEY_HEADER, secrets::OPERATOR_API_KEY)
+}
+
+/// Passes when the request carries the site key.
+pub fn require_site_key(req: &Request, env: &Env) -> Result<(), EdgeError> {
+    require(req, env, SITE_KEY_HEADER, secrets::SITE_API_KEY)
+}
+
+fn require(req: &Request, env: &Env, header: &str, secret_name: &str) -> Result<(), EdgeError> {
+    let expected = secret(env, secret_name)?;
+    let presented = req.headers().get(header).ok().flatten();
+    if api_key_matches(presented.as_deref(), &expected) {
+        Ok(())
+    } else {
+        Err(EdgeError::Unauthorized(format!(
+            "missing or invalid {header}"
+        )))
+    }
+}

@@ -138,19 +138,16 @@ pub struct Caffeine {
     pub value: Option<Number>,
 }
 
+/// A weight or a volume: JET Connect gives both the same three fields.
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct Volume {
+pub struct Measure {
     pub unit_name: Option<String>,
     pub gross_value: Option<Number>,
     pub net_value: Option<Number>,
 }
 
-#[derive(Debug, Clone, Default, PartialEq, Deserialize)]
-pub struct Weight {
-    pub unit_name: Option<String>,
-    pub gross_value: Option<Number>,
-    pub net_value: Option<Number>,
-}
+pub type Volume = Measure;
+pub type Weight = Measure;
 
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
 pub struct Deposit {

@@ -76,17 +76,7 @@ pub fn menu_to_jupiter(menu: &ValidMenu, now: &str) -> jupiter::Menu {
             1 => category_id(&name),
             n => format!("{}-{n}", category_id(&name)),
         };
-        let images = category
-            .gallery
-            .iter()
-            .flatten()
-            .filter_map(|image| image.url.clone())
-            .map(|url| jupiter::Image {
-                url,
-                hash: None,
-                updated_at: Some(now.to_owned()),
-            })
-            .collect();
+        let images = images(&category.gallery, Some(now));
         let first = items.len();
         for item in category.items.iter().flatten() {
             emit_item(item, &id, &mut items);
@@ -179,18 +169,7 @@ fn emit_item(item: &Item, category_id: &str, out: &mut Vec<jupiter::Item>) {
         sort_order: None,
         nutrients: None,
         modifiers: None,
-        images: Some(
-            item.gallery
-                .iter()
-                .flatten()
-                .filter_map(|image| image.url.clone())
-                .map(|url| jupiter::Image {
-                    url,
-                    hash: None,
-                    updated_at: None,
-                })
-                .collect(),
-        ),
+        images: Some(images(&item.gallery, None)),
         tags: Some(tags(item)),
     };
     let with_measure = |mut j: jupiter::Item, weight: &Option<Weight>, volume: &Option<Volume>| {
@@ -361,6 +340,24 @@ fn flatten_group(
             flatten_group(item_id, nested, Some(option_name), out);
         }
     }
+}
+
+/// JET gallery entries with a URL as Jupiter images. Jupiter category images carry
+/// `updatedAt`, item images do not (they would carry a content hash, which JET does not send).
+fn images(
+    gallery: &Option<Vec<crate::jet::Image>>,
+    updated_at: Option<&str>,
+) -> Vec<jupiter::Image> {
+    gallery
+        .iter()
+        .flatten()
+        .filter_map(|image| image.url.clone())
+        .map(|url| jupiter::Image {
+            url,
+            hash: None,
+            updated_at: updated_at.map(str::to_owned),
+        })
+        .collect()
 }
 
 #[cfg(test)]

@@ -140,8 +140,9 @@ write_env() {
 total=$SECONDS
 # WASM_STD=debian forces the Debian path (to test it where rustup would work); =rustup forbids it.
 WASM_STD=${WASM_STD:-auto}
+start=$SECONDS
 if [ "$WASM_STD" != debian ] && out=$(use_rustup_target); then
-  printf 'setup: %-34s %s\n' "wasm32 target (rustup)" "$out"
+  printf 'setup: %-34s %-40s %3d s\n' "wasm32 target (rustup)" "$out" "$((SECONDS - start))"
   toolchain=$(rustup show active-toolchain | awk '{print $1}')
 elif [ "$WASM_STD" = rustup ]; then
   echo "setup: rustup cannot install wasm32-unknown-unknown and WASM_STD=rustup forbids the Debian path" >&2

@@ -6,8 +6,10 @@
 //! `wasm32-unknown-unknown` (see `make test`).
 
 pub mod auth;
+pub mod catalog;
 pub mod domain;
 pub mod geo;
+pub mod http_cache;
 pub mod jet;
 pub mod jet_to_jupiter;
 pub mod jupiter;

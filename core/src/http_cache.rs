@@ -1,5 +1,5 @@
 //! Conditional reads: the `ETag` of a response body and the `If-None-Match` check
-//! (RFC 9110 §8.8.3, §13.1.2).
+//! (RFC 9110 §8.8.3, §13.1.2), and the keys the edge's read cache stores bodies under.
 //!
 //! The tag is a strong validator derived from the body alone (the first 128 bits of its
 //! SHA-256, in hex), so two bodies with the same bytes have the same tag whatever wrote
@@ -19,6 +19,22 @@ pub fn etag(body: &[u8]) -> String {
     }
     out.push('"');
     out
+}
+
+/// A fixed-length cache key for a request: the hex SHA-256 of its parts (route name and
+/// parameters, separated so that `("ab", "c")` and `("a", "bc")` differ). Parameters may be
+/// long or hold any character; the key never does.
+pub fn cache_key(parts: &[&str]) -> String {
+    let mut hasher = Sha256::new();
+    for part in parts {
+        hasher.update((part.len() as u64).to_be_bytes());
+        hasher.update(part.as_bytes());
+    }
+    hasher
+        .finalize()
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
 }
 
 /// Whether a request with this `If-None-Match` header already holds the representation
@@ -56,6 +72,16 @@ mod tests {
         assert!(a.starts_with('"') && a.ends_with('"'));
         // SHA-256("") starts e3b0c442 98fc1c14 9afbf4c8 996fb924.
         assert_eq!(etag(b""), "\"e3b0c44298fc1c149afbf4c8996fb924\"");
+    }
+
+    #[test]
+    fn cache_keys_are_fixed_length_and_keep_parts_apart() {
+        let a = cache_key(&["menu", "000127", "7"]);
+        assert_eq!(a.len(), 64);
+        assert_eq!(a, cache_key(&["menu", "000127", "7"]));
+        assert_ne!(a, cache_key(&["menu", "0001277", ""]));
+        assert_ne!(cache_key(&["ab", "c"]), cache_key(&["a", "bc"]));
+        assert_eq!(cache_key(&["x".repeat(10_000).as_str()]).len(), 64);
     }
 
     #[test]

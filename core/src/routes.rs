@@ -48,6 +48,8 @@ impl Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RouteId {
     Health,
+    /// `GET /admin/restaurants/{id}`: what the hub holds for a restaurant, JET state included.
+    AdminGetRestaurant,
     /// `PUT /admin/restaurants/{id}`: a Jupiter `places` entry plus the hub's own fields.
     AdminPutRestaurant,
     /// `PUT /admin/delivery_zones?restaurant_id=&concept_id=`: a Jupiter zones document.
@@ -106,6 +108,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/admin/menu",
         id: RouteId::AdminPutMenu,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/restaurants/{id}",
+        id: RouteId::AdminGetRestaurant,
     },
     Route {
         method: Method::Put,
@@ -395,6 +402,12 @@ mod tests {
             ),
             ("GET", "/site-api/stop_list", RouteId::SiteStopList, &[]),
             ("OPTIONS", "/site-api/menu", RouteId::SitePreflight, &[]),
+            (
+                "GET",
+                "/admin/restaurants/000127",
+                RouteId::AdminGetRestaurant,
+                &[("id", "000127")],
+            ),
             (
                 "PUT",
                 "/admin/restaurants/000127",

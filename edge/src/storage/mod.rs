@@ -1,7 +1,15 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
-//! text appears anywhere else.
+//! text appears anywhere else. One submodule per area (`catalog`); this file holds the
+//! connection, the statement helpers and the time formats of stored values.
 
-use worker::{D1Database, Env};
+mod catalog;
+
+pub use catalog::*;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::bindings;
 use crate::error::EdgeError;
@@ -27,4 +35,99 @@ impl Storage {
             .map(|_| ())
             .map_err(|err| EdgeError::Unavailable(format!("D1 ping: {err}")))
     }
+
+    /// A statement with its parameters bound (`?1`, `?2`, … in order).
+    fn statement(&self, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, EdgeError> {
+        let values: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
+        self.db
+            .prepare(sql)
+            .bind(&values)
+            .map_err(|err| EdgeError::Internal(format!("binding parameters: {err}")))
+    }
+
+    /// Every row of a query.
+    async fn rows<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<T>, EdgeError> {
+        let result = self
+            .statement(sql, args)?
+            .all()
+            .await
+            .map_err(|err| d1_failed("query", &err))?;
+        result
+            .results::<T>()
+            .map_err(|err| EdgeError::Internal(format!("reading D1 rows: {err}")))
+    }
+
+    /// The first row of a query, if any.
+    async fn row<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<T>, EdgeError> {
+        self.statement(sql, args)?
+            .first::<T>(None)
+            .await
+            .map_err(|err| d1_failed("query", &err))
+    }
+
+    /// Runs statements as one batch: D1 applies all of them or none.
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<usize>, EdgeError> {
+        if statements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let results = self
+            .db
+            .batch(statements)
+            .await
+            .map_err(|err| d1_failed("batch", &err))?;
+        Ok(results
+            .iter()
+            .map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
+            .collect())
+    }
+}
+
+/// A bound parameter.
+pub(crate) enum Arg<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+}
+
+impl Arg<'_> {
+    fn to_js(&self) -> JsValue {
+        match self {
+            Arg::Text(s) => JsValue::from_str(s),
+            Arg::OptText(Some(s)) => JsValue::from_str(s),
+            Arg::OptText(None) => JsValue::NULL,
+            // D1 numbers are JavaScript numbers; the hub only stores small integers.
+            Arg::Int(n) => JsValue::from_f64(*n as f64),
+        }
+    }
+}
+
+fn d1_failed(what: &str, err: &worker::Error) -> EdgeError {
+    EdgeError::Unavailable(format!("D1 {what}: {err}"))
+}
+
+/// A stored instant with milliseconds (`2024-05-21T13:19:13.000Z`): `last_change`,
+/// `updated_at`, `offline_until`, as the demo data writes them.
+pub fn millis(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A stored instant with microseconds: availability `happened_at` and `until`, JET
+/// Connect's precision, compared as text by the availability upsert.
+pub fn micros(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reads a stored instant (either precision, any offset).
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, EdgeError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|err| EdgeError::Internal(format!("stored time {text:?}: {err}")))
 }

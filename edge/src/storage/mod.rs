@@ -51,11 +51,16 @@ impl Storage {
         sql: &str,
         args: &[Arg<'_>],
     ) -> Result<Vec<T>, EdgeError> {
-        let result = self
-            .statement(sql, args)?
-            .all()
-            .await
-            .map_err(|err| d1_failed("query", &err))?;
+        let mut attempt = 0;
+        let result = loop {
+            match self.statement(sql, args)?.all().await {
+                Ok(result) => break result,
+                Err(err) if attempt < READ_RETRIES.len() => {
+                    retry_pause(&mut attempt, &err).await;
+                }
+                Err(err) => return Err(d1_failed("query", &err)),
+            }
+        };
         result
             .results::<T>()
             .map_err(|err| EdgeError::Internal(format!("reading D1 rows: {err}")))
@@ -67,10 +72,16 @@ impl Storage {
         sql: &str,
         args: &[Arg<'_>],
     ) -> Result<Option<T>, EdgeError> {
-        self.statement(sql, args)?
-            .first::<T>(None)
-            .await
-            .map_err(|err| d1_failed("query", &err))
+        let mut attempt = 0;
+        loop {
+            match self.statement(sql, args)?.first::<T>(None).await {
+                Ok(row) => return Ok(row),
+                Err(err) if attempt < READ_RETRIES.len() => {
+                    retry_pause(&mut attempt, &err).await;
+                }
+                Err(err) => return Err(d1_failed("query", &err)),
+            }
+        }
     }
 
     /// Runs statements as one batch: D1 applies all of them or none.
@@ -107,6 +118,18 @@ impl Arg<'_> {
             Arg::Int(n) => JsValue::from_f64(*n as f64),
         }
     }
+}
+
+/// Pauses before the second and third try of a read. Reads are retried because they are
+/// idempotent and D1 documents transient failures (a busy or restarting database: locally,
+/// `wrangler d1 execute` holding the file); writes are not, a failed batch is a 503.
+const READ_RETRIES: [u64; 2] = [50, 200];
+
+async fn retry_pause(attempt: &mut usize, err: &worker::Error) {
+    let millis = READ_RETRIES.get(*attempt).copied().unwrap_or(200);
+    *attempt += 1;
+    worker::console_warn!("D1 read failed (try {attempt}), retrying in {millis} ms: {err}");
+    worker::Delay::from(std::time::Duration::from_millis(millis)).await;
 }
 
 fn d1_failed(what: &str, err: &worker::Error) -> EdgeError {

@@ -35,7 +35,7 @@ impl Query {
             .ok_or_else(|| EdgeError::invalid("missing_parameter", name, "is required"))
     }
 
-    /// An id parameter (a restaurant or concept id): trimmed, at most 64 characters.
+    /// A restaurant id parameter: trimmed, at most 64 characters.
     pub fn id(&self, name: &str) -> Result<Option<String>, EdgeError> {
         self.get(name)
             .map(|raw| {
@@ -44,6 +44,13 @@ impl Query {
                     .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))
             })
             .transpose()
+    }
+
+    /// The `concept_id` parameter, trimmed. Concept ids are JET menu `reference`s or
+    /// Jupiter concept ids, with no length rule of their own; a concept that does not
+    /// exist is simply not found.
+    pub fn concept(&self) -> Option<String> {
+        self.get("concept_id").map(|c| c.trim().to_owned())
     }
 
     /// A required id parameter.

@@ -183,7 +183,7 @@ pub async fn put_delivery_zones(mut req: Request, ctx: &Ctx<'_>) -> Result<Respo
     if doc.restaurant_id.trim() != id {
         return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
     }
-    let concept = one_concept(query.id("concept_id")?, doc.concept_id.as_deref())?;
+    let concept = one_concept(query.concept(), doc.concept_id.as_deref())?;
 
     let storage = Storage::new(ctx.env)?;
     let restaurant = known(&storage, &id).await?;
@@ -227,7 +227,7 @@ pub async fn delete_delivery_zone(req: Request, ctx: &Ctx<'_>) -> Result<Respons
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let query = Query::of(&req)?;
     let id = query.required_id("restaurant_id")?;
-    let concept = query.id("concept_id")?;
+    let concept = query.concept();
     let storage = Storage::new(ctx.env)?;
     let restaurant = known(&storage, &id).await?;
     let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
@@ -259,7 +259,7 @@ pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeE
     if doc.restaurant_id.trim() != id {
         return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
     }
-    let concept = one_concept(query.id("concept_id")?, doc.concept_id.as_deref())?;
+    let concept = one_concept(query.concept(), doc.concept_id.as_deref())?;
 
     let storage = Storage::new(ctx.env)?;
     let restaurant = known(&storage, &id).await?;

@@ -49,7 +49,7 @@ pub async fn restaurants(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeEr
 pub async fn delivery_zones(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     let query = Query::of(&req)?;
     let id = query.required_id("restaurant_id")?;
-    let concept = query.id("concept_id")?;
+    let concept = query.concept();
     let concept_part = concept.as_deref().unwrap_or("");
     let build = async { json_body(&zones_doc(ctx, &id, concept.as_deref()).await?) };
     let parts = ["delivery_zones", id.as_str(), concept_part];
@@ -61,7 +61,7 @@ pub async fn delivery_zones(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
 pub async fn menu(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     let query = Query::of(&req)?;
     let id = query.required_id("restaurant_id")?;
-    let concept = query.id("concept_id")?;
+    let concept = query.concept();
     let concept_part = concept.as_deref().unwrap_or("");
     let build = async { json_body(&menu_doc(ctx, &id, concept.as_deref()).await?) };
     let parts = ["menu", id.as_str(), concept_part];

@@ -15,7 +15,6 @@
 //! The `lastChange` values a document carries are kept. Each write answers with the
 //! document as the site API now serves it.
 
-use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::{concept_key, is_online, requested_concept, served_concept};
 use orderbridge_core::domain::{RestaurantId, ZoneId};
 use orderbridge_core::jet::parse_body;
@@ -28,7 +27,10 @@ use worker::{Request, Response};
 
 use serde::Serialize;
 
-use super::catalog::{stored, to_stored, unknown_restaurant, unreadable, Restaurant};
+use super::catalog::{
+    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, unreadable, zone_writes,
+    Restaurant,
+};
 use super::site_api::{menu_doc, stop_lists_doc, zones_doc};
 use crate::auth::require_operator;
 use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
@@ -37,9 +39,7 @@ use crate::error::EdgeError;
 use crate::query::Query;
 use crate::respond;
 use crate::router::Ctx;
-use crate::storage::{
-    micros, millis, parse_instant, RestaurantWrite, StopListReplace, Storage, ZoneWrite,
-};
+use crate::storage::{millis, parse_instant, RestaurantWrite, Storage};
 
 /// A restaurant as the operator sees it: the admin document and the JET Connect state.
 #[derive(Serialize)]
@@ -189,27 +189,7 @@ pub async fn put_delivery_zones(mut req: Request, ctx: &Ctx<'_>) -> Result<Respo
     let restaurant = known(&storage, &id).await?;
     let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
-    let mut writes = Vec::new();
-    for zone in &doc.zones {
-        let at = zone.last_change.as_deref().unwrap_or(&doc.last_change);
-        writes.push(ZoneWrite {
-            zone_id: zone.id.trim().to_owned(),
-            name: zone.name.clone(),
-            zone: to_stored(zone, "zones")?,
-            deleted: false,
-            last_change: millis(instant(at)?),
-        });
-    }
-    for zone in doc.deleted_zones.iter().flatten() {
-        writes.push(ZoneWrite {
-            zone_id: zone.id.trim().to_owned(),
-            name: zone.name.clone().unwrap_or_default(),
-            zone: to_stored(zone, "deleted_zones")?,
-            deleted: true,
-            last_change: millis(instant(&zone.last_change)?),
-        });
-    }
-    let set_last_change = millis(instant(&doc.last_change)?);
+    let (writes, set_last_change) = zone_writes(&doc)?;
     storage
         .put_zones(&id, &key, &writes, &set_last_change, &millis(ctx.now))
         .await?;
@@ -265,12 +245,7 @@ pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeE
     let restaurant = known(&storage, &id).await?;
     let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
-    let write = crate::storage::MenuWrite {
-        restaurant_id: id.clone(),
-        concept_id: key.clone(),
-        menu: to_stored(&doc.menu, "menu")?,
-        last_change: millis(instant(&doc.menu.last_change)?),
-    };
+    let write = menu_write(&id, &key, &doc)?;
     storage.put_menus(&[write], &[], &[], None).await?;
     ReadCache::new(ctx.env).invalidate(&[&id], ctx.now).await;
     Ok(respond::json(
@@ -300,19 +275,11 @@ pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
     if let Some(unknown) = ids.iter().find(|id| !known_ids.iter().any(|k| k == *id)) {
         return Err(unknown_restaurant(unknown));
     }
-    let mut lists = Vec::new();
-    for list in &doc.stop_lists {
-        let at = instant(&list.last_change)?;
-        let mut items: Vec<String> = list.items.iter().map(|i| i.id.trim().to_owned()).collect();
-        items.sort();
-        items.dedup();
-        lists.push(StopListReplace {
-            restaurant_id: list.restaurant_id.trim().to_owned(),
-            last_change: millis(at),
-            happened_at: micros(at),
-            items,
-        });
-    }
+    let lists = doc
+        .stop_lists
+        .iter()
+        .map(stop_list_replace)
+        .collect::<Result<Vec<_>, _>>()?;
     storage.replace_stop_lists(&lists).await?;
     ReadCache::new(ctx.env).invalidate(&ids, ctx.now).await;
     let (mut served, _) = stop_lists_doc(ctx, None).await?;
@@ -345,11 +312,4 @@ fn one_concept(param: Option<String>, doc: Option<&str>) -> Result<Option<String
 
 fn mismatch(field: &str, other: &str) -> EdgeError {
     EdgeError::invalid("mismatch", field, format!("must equal {other}"))
-}
-
-/// A validated RFC 3339 value as a UTC instant.
-fn instant(text: &str) -> Result<DateTime<Utc>, EdgeError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|_| EdgeError::invalid("invalid_datetime", "lastChange", "must be RFC 3339"))
 }

@@ -4,13 +4,16 @@
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::format_last_change;
 use orderbridge_core::domain::UtcOffset;
-use orderbridge_core::jupiter::Place;
+use orderbridge_core::jupiter::{DeliveryZonesResponse, MenuResponse, Place, StopList};
 use orderbridge_core::problem::Violation;
 use orderbridge_core::stop_list::{AvailabilityEntries, AvailabilityRecord};
 use serde::de::DeserializeOwned;
 
 use crate::error::EdgeError;
-use crate::storage::{micros, parse_instant, AvailabilityRow, AvailabilityWrite, RestaurantRow};
+use crate::storage::{
+    micros, millis, parse_instant, AvailabilityRow, AvailabilityWrite, MenuWrite, RestaurantRow,
+    StopListReplace, ZoneWrite,
+};
 
 /// D1's limit on a stored value is 2,000,000 bytes; documents stay below it with room for
 /// the other columns of their row.
@@ -79,6 +82,64 @@ impl Restaurant {
     pub fn show_instant(&self, at: DateTime<Utc>) -> String {
         format_last_change(at, self.offset)
     }
+}
+
+/// A validated RFC 3339 value of a document as a UTC instant.
+pub fn instant(text: &str) -> Result<DateTime<Utc>, EdgeError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| EdgeError::invalid("invalid_datetime", "lastChange", "must be RFC 3339"))
+}
+
+/// A validated zones document as rows to store, and the document's `lastChange`. A zone
+/// without its own `lastChange` takes the document's.
+pub fn zone_writes(doc: &DeliveryZonesResponse) -> Result<(Vec<ZoneWrite>, String), EdgeError> {
+    let mut writes = Vec::new();
+    for zone in &doc.zones {
+        let at = zone.last_change.as_deref().unwrap_or(&doc.last_change);
+        writes.push(ZoneWrite {
+            zone_id: zone.id.trim().to_owned(),
+            name: zone.name.clone(),
+            zone: to_stored(zone, "zones")?,
+            deleted: false,
+            last_change: millis(instant(at)?),
+        });
+    }
+    for zone in doc.deleted_zones.iter().flatten() {
+        writes.push(ZoneWrite {
+            zone_id: zone.id.trim().to_owned(),
+            name: zone.name.clone().unwrap_or_default(),
+            zone: to_stored(zone, "deleted_zones")?,
+            deleted: true,
+            last_change: millis(instant(&zone.last_change)?),
+        });
+    }
+    Ok((writes, millis(instant(&doc.last_change)?)))
+}
+
+/// A validated menu document as the row to store for a restaurant's concept key.
+pub fn menu_write(id: &str, concept_key: &str, doc: &MenuResponse) -> Result<MenuWrite, EdgeError> {
+    Ok(MenuWrite {
+        restaurant_id: id.to_owned(),
+        concept_id: concept_key.to_owned(),
+        menu: to_stored(&doc.menu, "menu")?,
+        last_change: millis(instant(&doc.menu.last_change)?),
+    })
+}
+
+/// A validated stop list as the replacement of a restaurant's: its items stopped with no
+/// return time, as of its `lastChange`.
+pub fn stop_list_replace(list: &StopList) -> Result<StopListReplace, EdgeError> {
+    let at = instant(&list.last_change)?;
+    let mut items: Vec<String> = list.items.iter().map(|i| i.id.trim().to_owned()).collect();
+    items.sort();
+    items.dedup();
+    Ok(StopListReplace {
+        restaurant_id: list.restaurant_id.trim().to_owned(),
+        last_change: millis(at),
+        happened_at: micros(at),
+        items,
+    })
 }
 
 /// Stored availability rows as core's records, by PLU.

@@ -17,6 +17,7 @@ pub mod outbound;
 pub mod problem;
 pub mod routes;
 pub mod stop_list;
+pub mod upstream;
 
 /// The hub's version, as reported by `GET /health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

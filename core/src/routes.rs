@@ -60,6 +60,8 @@ pub enum RouteId {
     AdminPutMenu,
     /// `PUT /admin/stop_list`: a Jupiter `/stop_list` document.
     AdminPutStopList,
+    /// `POST /admin/sync`: pull the catalog from the upstream Jupiter now.
+    AdminSync,
     /// `POST /jet-connect/menus`.
     JetMenus,
     /// `POST /jet-connect/item-availability`.
@@ -123,6 +125,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/admin/stop_list",
         id: RouteId::AdminPutStopList,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/sync",
+        id: RouteId::AdminSync,
     },
     Route {
         method: Method::Get,
@@ -428,6 +435,7 @@ mod tests {
             ),
             ("PUT", "/admin/menu", RouteId::AdminPutMenu, &[]),
             ("PUT", "/admin/stop_list", RouteId::AdminPutStopList, &[]),
+            ("POST", "/admin/sync", RouteId::AdminSync, &[]),
             ("POST", "/jet-connect/menus", RouteId::JetMenus, &[]),
             (
                 "POST",

@@ -18,6 +18,7 @@ mod query;
 mod respond;
 mod router;
 mod storage;
+mod sync;
 
 use worker::{event, Context, Env, Request, Response, Result};
 

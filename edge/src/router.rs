@@ -66,6 +66,7 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminDeleteDeliveryZone => admin::delete_delivery_zone(req, ctx).await,
         RouteId::AdminPutMenu => admin::put_menu(req, ctx).await,
         RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
+        RouteId::AdminSync => admin::post_sync(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
         RouteId::JetRestaurantOffline => jet_catalog::put_offline(req, ctx).await,

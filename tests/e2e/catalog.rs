@@ -8,10 +8,10 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use orderbridge_e2e::{repo_root, request, App, Reply, Sink};
+use orderbridge_e2e::{repo_root, request, App, AppOptions, FakeJupiter, Reply, Sink};
 use serde_json::{json, Value};
 
-use crate::AppTest;
+use crate::{AppTest, PlainTest};
 
 pub const TESTS: &[(&str, AppTest)] = &[
     (
@@ -66,7 +66,17 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "catalog_bad_inputs_get_their_4xx_and_nothing_stored_changes",
         bad_inputs_get_their_4xx_and_nothing_stored_changes,
     ),
+    (
+        "catalog_sync_without_an_upstream_is_refused",
+        sync_without_an_upstream_is_refused,
+    ),
 ];
+
+/// Tests that start a Worker of their own (other configuration).
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "catalog_the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter",
+    the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter,
+)];
 
 /// The operator key of `.dev.vars` (copied from `.dev.vars.example` by `make setup`).
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -1250,5 +1260,108 @@ fn bad_inputs_get_their_4xx_and_nothing_stored_changes(app: &App) {
         sink.received().len(),
         1,
         "no callback for a refused request"
+    );
+}
+
+fn sync_without_an_upstream_is_refused(app: &App) {
+    let reply = request("POST", &app.url("/admin/sync"), &[OPERATOR], None).expect("answer");
+    expect(&reply, 409, "no JUPITER_API_URL");
+    assert_eq!(reply.json()["errors"][0]["code"], "no_upstream");
+    let reply = request("POST", &app.url("/admin/sync"), &[], None).expect("answer");
+    expect(&reply, 401, "no key");
+}
+
+fn the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter() {
+    let key = "upstream-test-key";
+    let fake = FakeJupiter::start(key);
+    let places = fixture("jupiter/seed-restaurants.json");
+    let mut zones = fixture("jupiter/seed-delivery_zones.json");
+    zones["restaurant_id"] = json!("000127");
+    let menu = fixture("jupiter/seed-menu.json");
+    let list = json!({"restaurant_id": "000127", "lastChange": "2024-06-10T22:02:27.000+03:00",
+        "items": [{"id": "T20231"}]});
+    // The seed's own stop list is for 000017, which upstream does not list: skipped.
+    let seed_list = fixture("jupiter/seed-stop_list.json")["stop_lists"][0].clone();
+    fake.serve("/site-api/restaurants", &places);
+    fake.serve(
+        "/site-api/delivery_zones?restaurant_id=000127&concept_id=7",
+        &zones,
+    );
+    fake.serve("/site-api/menu?restaurant_id=000127&concept_id=7", &menu);
+    fake.serve(
+        "/site-api/stop_list",
+        &json!({"stop_lists": [list.clone(), seed_list]}),
+    );
+
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), fake.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), key.to_owned()),
+        ],
+    });
+    assert_eq!(
+        get(&app, "/site-api/restaurants").json(),
+        json!({"places": []})
+    );
+
+    let reply = request("POST", &app.url("/admin/sync"), &[OPERATOR], None).expect("answer");
+    expect(&reply, 200, "sync");
+    let report = reply.json();
+    assert_eq!(report["restaurants"], 1, "{report}");
+    assert_eq!(report["zones"], 1, "{report}");
+    assert_eq!(report["menus"], 1, "{report}");
+    assert_eq!(report["stop_lists"], 1, "{report}");
+    let skipped = report["skipped"].to_string();
+    assert!(skipped.contains("000017"), "{report}");
+
+    assert_eq!(get(&app, "/site-api/restaurants").json(), places);
+    assert_eq!(
+        get(
+            &app,
+            "/site-api/delivery_zones?restaurant_id=000127&concept_id=7"
+        )
+        .json(),
+        zones
+    );
+    assert_eq!(
+        get(&app, "/site-api/menu?restaurant_id=000127&concept_id=7").json(),
+        menu
+    );
+    assert_eq!(
+        get(&app, "/site-api/stop_list").json(),
+        json!({"stop_lists": [list]})
+    );
+    let requests = fake.requests();
+    assert!(
+        requests.iter().all(|(_, k)| k.as_deref() == Some(key)),
+        "{requests:?}"
+    );
+    let paths: Vec<&str> = requests.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "/site-api/restaurants",
+            "/site-api/delivery_zones?restaurant_id=000127&concept_id=7",
+            "/site-api/menu?restaurant_id=000127&concept_id=7",
+            "/site-api/stop_list"
+        ]
+    );
+
+    // Upstream empties the stop list; the menu is unchanged and not written again.
+    let emptied = json!({"restaurant_id": "000127", "lastChange": "2024-06-11T09:00:00.000+03:00",
+        "items": []});
+    fake.serve(
+        "/site-api/stop_list",
+        &json!({"stop_lists": [emptied.clone()]}),
+    );
+    let reply = request("POST", &app.url("/admin/sync"), &[OPERATOR], None).expect("answer");
+    expect(&reply, 200, "second sync");
+    let report = reply.json();
+    assert_eq!(report["menus"], 0, "{report}");
+    assert_eq!(report["menus_unchanged"], 1, "{report}");
+    assert_eq!(
+        get(&app, "/site-api/stop_list?restaurant_id=000127").json(),
+        json!({"stop_lists": [emptied]})
     );
 }

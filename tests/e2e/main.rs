@@ -21,7 +21,7 @@ fn main() {
     clean_old_states(&repo_root());
 
     let app_tests: Vec<(&str, AppTest)> = [foundation::TESTS, catalog::TESTS].concat();
-    let plain_tests: Vec<(&str, PlainTest)> = [sink::TESTS].concat();
+    let plain_tests: Vec<(&str, PlainTest)> = [sink::TESTS, catalog::PLAIN_TESTS].concat();
 
     // Start the Worker only when a selected test needs it (`make test-e2e ARGS=sink_` etc.).
     let needs_app = app_tests

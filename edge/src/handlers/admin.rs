@@ -12,6 +12,8 @@
 //! * `PUT /admin/stop_list`: a `/stop_list` document (each listed restaurant's stop list is
 //!   replaced).
 //!
+//! * `POST /admin/sync`: pull the catalog from the upstream Jupiter now.
+//!
 //! The `lastChange` values a document carries are kept. Each write answers with the
 //! document as the site API now serves it.
 
@@ -287,6 +289,14 @@ pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
         .stop_lists
         .retain(|l| ids.contains(&l.restaurant_id.as_str()));
     Ok(respond::json(200, &served))
+}
+
+/// `POST /admin/sync`: one pass of the upstream sync now (`sync.rs`); `409` without an
+/// upstream, `503` when its `/restaurants` cannot be read.
+pub async fn post_sync(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let report = crate::sync::pull(ctx.env, &ctx.config, ctx.now).await?;
+    Ok(respond::json(200, &report))
 }
 
 async fn known(storage: &Storage, id: &str) -> Result<Restaurant, EdgeError> {

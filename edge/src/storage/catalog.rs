@@ -206,6 +206,29 @@ impl Storage {
         self.batch(vec![statement]).await.map(drop)
     }
 
+    /// A place pulled from the upstream Jupiter: created with `utc_offset_if_new`, or its
+    /// place replaced while the hub's own fields (offset, external ids, online state) stay.
+    pub async fn upsert_upstream_place(
+        &self,
+        id: &str,
+        place: &str,
+        utc_offset_if_new: &str,
+        updated_at: &str,
+    ) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "INSERT INTO restaurants (id, place, utc_offset, online, updated_at) \
+             VALUES (?1, ?2, ?3, 1, ?4) \
+             ON CONFLICT(id) DO UPDATE SET place = excluded.place, updated_at = excluded.updated_at",
+            &[
+                Arg::Text(id),
+                Arg::Text(place),
+                Arg::Text(utc_offset_if_new),
+                Arg::Text(updated_at),
+            ],
+        )?;
+        self.batch(vec![statement]).await.map(drop)
+    }
+
     /// JET Connect `/offline` (`online` false, with an optional automatic return) and
     /// `/online` (`online` true, no return time).
     pub async fn set_online(

@@ -5,7 +5,7 @@
 //!
 //! | Jupiter (`/menu`)                      | from JET Connect (`POST /menus`) |
 //! |----------------------------------------|----------------------------------|
-//! | `concept_id`                           | the menu's `reference`; `""` → [`DEFAULT_CONCEPT`] |
+//! | `concept_id`                           | the menu's `reference`; `""` → [`DEFAULT_CONCEPT`]. Jupiter has one menu per concept: when a request carries several menus for one concept, the last `DELIVERY` one is served, else the last one ([`menus_by_concept`]) |
 //! | `menu.lastChange`                      | the ingestion time (`now`, RFC 3339 with the restaurant's offset) |
 //! | `categories[].id`                      | `jet-` + FNV-1a 64 of the category `name` in hex (16 digits); the n-th repeat of a name in one menu gets `-n` (n ≥ 2). Stable across re-ingestions while the name stays |
 //! | `categories[].name`                    | `name` (default language; translations are not carried, Jupiter has none) |
@@ -32,7 +32,7 @@
 //! | not carried                            | `translations`, `default_language`, `availability` (menu hours), `reference`s, `includes`, `ingredients`, `allergens`, `additives`, `is_alcoholic`, `tax_category`, nutrition (Jupiter's `nutrients` are per 100 g, JET's per item), servings, caffeine, alcohol, deposit, manufacturer, storage, `gtin` |
 
 use crate::domain::Money;
-use crate::jet::validate::ValidMenu;
+use crate::jet::validate::{MenuType, ValidMenu};
 use crate::jet::{Item, Modifier, Volume, Weight};
 use crate::jupiter;
 use std::collections::HashMap;
@@ -96,6 +96,26 @@ pub fn menu_to_jupiter(menu: &ValidMenu, now: &str) -> jupiter::Menu {
         categories,
         items,
     }
+}
+
+/// The menu each concept gets from one request, in the order concepts first appear.
+/// Jupiter serves one menu per concept, for delivery and pickup alike, so when several
+/// menus name the same concept the last `DELIVERY` menu wins, else the last one.
+pub fn menus_by_concept(menus: &[ValidMenu]) -> Vec<(&str, &ValidMenu)> {
+    let mut chosen: Vec<(&str, &ValidMenu)> = Vec::new();
+    for menu in menus {
+        let concept = concept_for_reference(menu.reference());
+        match chosen.iter_mut().find(|(c, _)| *c == concept) {
+            None => chosen.push((concept, menu)),
+            Some(slot) => {
+                let kept_is_delivery = slot.1.menu_type() == MenuType::Delivery;
+                if menu.menu_type() == MenuType::Delivery || !kept_is_delivery {
+                    slot.1 = menu;
+                }
+            }
+        }
+    }
+    chosen
 }
 
 /// [`menu_to_jupiter`] wrapped as the `/menu` response of one restaurant.
@@ -385,6 +405,29 @@ mod tests {
             ]}]
         });
         valid(&body.to_string())
+    }
+
+    #[test]
+    fn one_menu_per_concept_and_delivery_wins_over_collection() {
+        let body = json!({
+            "restaurants": ["1"], "callback_url": "https://example.com/cb",
+            "menus": [
+                {"name": "D1", "reference": "", "type": "DELIVERY", "categories": []},
+                {"name": "C1", "reference": "", "type": "COLLECTION", "categories": []},
+                {"name": "C2", "reference": "lunch", "type": "COLLECTION", "categories": []},
+                {"name": "C3", "reference": "lunch", "type": "COLLECTION", "categories": []},
+                {"name": "D2", "reference": "lunch", "type": "DELIVERY", "categories": []},
+                {"name": "C4", "reference": "lunch", "type": "COLLECTION", "categories": []}
+            ]
+        });
+        let menus = parse_menus(body.to_string().as_bytes())
+            .and_then(|r| validate_menus(&r))
+            .unwrap_or_else(|v| panic!("{v:?}"));
+        let got: Vec<(&str, &str)> = menus_by_concept(menus.menus())
+            .into_iter()
+            .map(|(concept, menu)| (concept, menu.wire().name.as_deref().unwrap_or("")))
+            .collect();
+        assert_eq!(got, [("default", "D1"), ("lunch", "D2")]);
     }
 
     #[test]

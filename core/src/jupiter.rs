@@ -11,7 +11,7 @@
 //! through (`vat`, `measure`, nutrients) stay [`serde_json::Number`], so they are never
 //! rounded.
 
-use crate::domain::{Money, RestaurantId, UtcOffset, ZoneId};
+use crate::domain::{ItemId, Money, RestaurantId, UtcOffset, ZoneId};
 use crate::geo::Polygon;
 use crate::problem::Violation;
 use serde::{Deserialize, Serialize};
@@ -277,8 +277,8 @@ pub struct StopListItem {
 }
 
 /// Checks a zones document written through the admin API (`PUT /admin/delivery_zones`):
-/// the restaurant and zone ids, unique zone ids, RFC 3339 `lastChange` values and every
-/// polygon (see [`Polygon::from_jupiter`]). Returns the polygons in zone order, or every
+/// the restaurant and zone ids, zone ids unique across `zones` and `deleted_zones`, RFC 3339
+/// `lastChange` values and every polygon (see [`Polygon::from_jupiter`]). Returns the polygons in zone order, or every
 /// violation with its path (`zones[1].coordinates[3][0]`).
 pub fn validate_delivery_zones(
     doc: &DeliveryZonesResponse,
@@ -312,10 +312,160 @@ pub fn validate_delivery_zones(
             Err(v) => v.into_iter().for_each(|v| keep(Err(v))),
         }
     }
+    for (i, zone) in doc.deleted_zones.iter().flatten().enumerate() {
+        let path = format!("deleted_zones[{i}]");
+        keep(ZoneId::parse(&zone.id, &format!("{path}.id")).map(drop));
+        if seen.contains(&zone.id.trim()) {
+            keep(Err(Violation::new(
+                "duplicate",
+                Some(&format!("{path}.id")),
+                format!("zone {} is listed twice", zone.id),
+            )));
+        }
+        seen.push(zone.id.trim());
+        keep(rfc3339(&zone.last_change, &format!("{path}.lastChange")));
+    }
     if violations.is_empty() {
         Ok(polygons)
     } else {
         Err(violations)
+    }
+}
+
+/// Checks a menu document written through the admin API (`PUT /admin/menu`): the
+/// restaurant id, RFC 3339 dates, category and item ids present and unique, every item in
+/// a listed category, modifier ids present, and min ≤ max for selections and amounts.
+pub fn validate_admin_menu(doc: &MenuResponse) -> Result<(), Vec<Violation>> {
+    let mut violations = Vec::new();
+    let mut keep = |r: Result<(), Violation>| {
+        if let Err(v) = r {
+            violations.push(v);
+        }
+    };
+    keep(RestaurantId::parse(&doc.restaurant_id, "restaurant_id").map(drop));
+    let menu = &doc.menu;
+    keep(rfc3339(&menu.last_change, "menu.lastChange"));
+    let mut categories: Vec<&str> = Vec::new();
+    for (i, category) in menu.categories.iter().enumerate() {
+        let path = format!("menu.categories[{i}]");
+        keep(ItemId::parse(&category.id, &format!("{path}.id")).map(drop));
+        if categories.contains(&category.id.as_str()) {
+            keep(Err(duplicate(
+                &format!("{path}.id"),
+                "category",
+                &category.id,
+            )));
+        }
+        categories.push(&category.id);
+        keep(images(category.images.as_deref(), &path));
+    }
+    let mut items: Vec<&str> = Vec::new();
+    for (i, item) in menu.items.iter().enumerate() {
+        let path = format!("menu.items[{i}]");
+        keep(ItemId::parse(&item.id, &format!("{path}.id")).map(drop));
+        if items.contains(&item.id.as_str()) {
+            keep(Err(duplicate(&format!("{path}.id"), "item", &item.id)));
+        }
+        items.push(&item.id);
+        if !categories.contains(&item.category_id.as_str()) {
+            keep(Err(Violation::new(
+                "unknown_category",
+                Some(&format!("{path}.categoryId")),
+                format!("no category has the id {:?}", item.category_id),
+            )));
+        }
+        keep(images(item.images.as_deref(), &path));
+        for (g, group) in item.modifiers.iter().flatten().enumerate() {
+            let gpath = format!("{path}.modifiers[{g}]");
+            keep(ItemId::parse(&group.id, &format!("{gpath}.id")).map(drop));
+            keep(at_most(
+                group.min_selected_modifiers,
+                group.max_selected_modifiers,
+                &format!("{gpath}.minSelectedModifiers"),
+                "maxSelectedModifiers",
+            ));
+            for (m, modifier) in group.modifiers.iter().enumerate() {
+                let mpath = format!("{gpath}.modifiers[{m}]");
+                keep(ItemId::parse(&modifier.id, &format!("{mpath}.id")).map(drop));
+                keep(at_most(
+                    modifier.min_amount,
+                    modifier.max_amount,
+                    &format!("{mpath}.minAmount"),
+                    "maxAmount",
+                ));
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(violations)
+    }
+}
+
+/// Checks a stop-list document written through the admin API (`PUT /admin/stop_list`):
+/// restaurant ids present and not repeated, RFC 3339 `lastChange`, item ids present.
+pub fn validate_stop_lists(doc: &StopListResponse) -> Result<(), Vec<Violation>> {
+    let mut violations = Vec::new();
+    let mut restaurants: Vec<&str> = Vec::new();
+    for (i, list) in doc.stop_lists.iter().enumerate() {
+        let path = format!("stop_lists[{i}]");
+        let id = format!("{path}.restaurant_id");
+        if let Err(v) = RestaurantId::parse(&list.restaurant_id, &id) {
+            violations.push(v);
+        }
+        if restaurants.contains(&list.restaurant_id.trim()) {
+            violations.push(duplicate(&id, "restaurant", &list.restaurant_id));
+        }
+        restaurants.push(list.restaurant_id.trim());
+        if let Err(v) = rfc3339(&list.last_change, &format!("{path}.lastChange")) {
+            violations.push(v);
+        }
+        for (j, item) in list.items.iter().enumerate() {
+            if let Err(v) = ItemId::parse(&item.id, &format!("{path}.items[{j}].id")) {
+                violations.push(v);
+            }
+        }
+    }
+    if violations.is_empty() {
+        Ok(())
+    } else {
+        Err(violations)
+    }
+}
+
+fn duplicate(field: &str, what: &str, id: &str) -> Violation {
+    Violation::new(
+        "duplicate",
+        Some(field),
+        format!("{what} {id:?} is listed twice"),
+    )
+}
+
+fn at_most(min: u32, max: u32, field: &str, max_name: &str) -> Result<(), Violation> {
+    if min <= max {
+        Ok(())
+    } else {
+        Err(Violation::new(
+            "invalid_range",
+            Some(field),
+            format!("{min} is more than {max_name} {max}"),
+        ))
+    }
+}
+
+fn images(images: Option<&[Image]>, path: &str) -> Result<(), Violation> {
+    match images
+        .into_iter()
+        .flatten()
+        .position(|image| image.url.trim().is_empty())
+    {
+        Some(i) => Err(Violation::new(
+            "empty",
+            Some(&format!("{path}.images[{i}].url")),
+            "must not be empty",
+        )),
+        None => Ok(()),
     }
 }
 
@@ -532,6 +682,125 @@ mod tests {
             .map(|(c, f)| (c.to_string(), f.to_string()))
             .collect();
         assert_eq!(got, want);
+    }
+
+    #[test]
+    fn deleted_zones_are_checked_and_may_not_repeat_a_live_zone() {
+        let mut doc: DeliveryZonesResponse = serde_json::from_str(include_str!(
+            "../../fixtures/jupiter/seed-delivery_zones.json"
+        ))
+        .unwrap_or_else(|e| panic!("{e}"));
+        let mut deleted = doc.deleted_zones.clone().unwrap_or_default();
+        deleted.push(DeletedZone {
+            id: "028270".into(),
+            name: None,
+            last_change: "yesterday".into(),
+        });
+        deleted.push(DeletedZone {
+            id: " ".into(),
+            name: None,
+            last_change: "2023-04-19T20:00:00.000+03:00".into(),
+        });
+        doc.deleted_zones = Some(deleted);
+        let got: Vec<(String, String)> = validate_delivery_zones(&doc)
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (v.code, v.field.unwrap_or_default()))
+            .collect();
+        let want: Vec<(String, String)> = [
+            ("duplicate", "deleted_zones[1].id"),
+            ("invalid_datetime", "deleted_zones[1].lastChange"),
+            ("missing", "deleted_zones[2].id"),
+        ]
+        .iter()
+        .map(|(c, f)| (c.to_string(), f.to_string()))
+        .collect();
+        assert_eq!(got, want);
+    }
+
+    fn codes(violations: Result<(), Vec<Violation>>) -> Vec<(String, String)> {
+        violations
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| (v.code, v.field.unwrap_or_default()))
+            .collect()
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(c, f)| (c.to_string(), f.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn admin_menus_are_checked_with_every_violation() {
+        let seed: MenuResponse =
+            serde_json::from_str(include_str!("../../fixtures/jupiter/seed-menu.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(validate_admin_menu(&seed), Ok(()));
+        let demo: MenuResponse =
+            serde_json::from_str(include_str!("../../fixtures/demo/menu-000127-7.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(validate_admin_menu(&demo), Ok(()));
+        let mut bad = seed.clone();
+        bad.restaurant_id = "".into();
+        bad.menu.last_change = "21.05.2024".into();
+        bad.menu.categories.push(bad.menu.categories[0].clone());
+        let mut second = bad.menu.items[0].clone();
+        second.category_id = "nope".into();
+        if let Some(groups) = second.modifiers.as_mut() {
+            groups[0].min_selected_modifiers = 4;
+            groups[0].modifiers[1].id = "".into();
+            groups[0].modifiers[1].min_amount = 9;
+        }
+        second.images = Some(vec![Image {
+            url: " ".into(),
+            hash: None,
+            updated_at: None,
+        }]);
+        bad.menu.items.push(second);
+        assert_eq!(
+            codes(validate_admin_menu(&bad)),
+            pairs(&[
+                ("missing", "restaurant_id"),
+                ("invalid_datetime", "menu.lastChange"),
+                ("duplicate", "menu.categories[1].id"),
+                ("duplicate", "menu.items[1].id"),
+                ("unknown_category", "menu.items[1].categoryId"),
+                ("empty", "menu.items[1].images[0].url"),
+                (
+                    "invalid_range",
+                    "menu.items[1].modifiers[0].minSelectedModifiers"
+                ),
+                ("missing", "menu.items[1].modifiers[0].modifiers[1].id"),
+                (
+                    "invalid_range",
+                    "menu.items[1].modifiers[0].modifiers[1].minAmount"
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn admin_stop_lists_are_checked_with_every_violation() {
+        let seed: StopListResponse =
+            serde_json::from_str(include_str!("../../fixtures/jupiter/seed-stop_list.json"))
+                .unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(validate_stop_lists(&seed), Ok(()));
+        let mut bad = seed.clone();
+        bad.stop_lists.push(bad.stop_lists[0].clone());
+        bad.stop_lists[1].last_change = "now".into();
+        bad.stop_lists[1].items.push(StopListItem { id: "".into() });
+        assert_eq!(
+            codes(validate_stop_lists(&bad)),
+            pairs(&[
+                ("duplicate", "stop_lists[1].restaurant_id"),
+                ("invalid_datetime", "stop_lists[1].lastChange"),
+                ("missing", "stop_lists[1].items[1].id"),
+            ])
+        );
     }
 
     #[test]

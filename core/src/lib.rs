@@ -6,8 +6,10 @@
 //! `wasm32-unknown-unknown` (see `make test`).
 
 pub mod auth;
+pub mod catalog;
 pub mod domain;
 pub mod geo;
+pub mod http_cache;
 pub mod jet;
 pub mod jet_to_jupiter;
 pub mod jupiter;
@@ -15,6 +17,7 @@ pub mod outbound;
 pub mod problem;
 pub mod routes;
 pub mod stop_list;
+pub mod upstream;
 
 /// The hub's version, as reported by `GET /health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -48,6 +48,40 @@ impl Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RouteId {
     Health,
+    /// `GET /admin/restaurants/{id}`: what the hub holds for a restaurant, JET state included.
+    AdminGetRestaurant,
+    /// `PUT /admin/restaurants/{id}`: a Jupiter `places` entry plus the hub's own fields.
+    AdminPutRestaurant,
+    /// `PUT /admin/delivery_zones?restaurant_id=&concept_id=`: a Jupiter zones document.
+    AdminPutDeliveryZones,
+    /// `DELETE /admin/delivery_zones/{zone_id}?restaurant_id=&concept_id=`.
+    AdminDeleteDeliveryZone,
+    /// `PUT /admin/menu?restaurant_id=&concept_id=`: a Jupiter `/menu` document.
+    AdminPutMenu,
+    /// `PUT /admin/stop_list`: a Jupiter `/stop_list` document.
+    AdminPutStopList,
+    /// `POST /admin/sync`: pull the catalog from the upstream Jupiter now.
+    AdminSync,
+    /// `POST /jet-connect/menus`.
+    JetMenus,
+    /// `POST /jet-connect/item-availability`.
+    JetItemAvailability,
+    /// `PUT /jet-connect/restaurants/{restaurant}/offline`.
+    JetRestaurantOffline,
+    /// `PUT /jet-connect/restaurants/{restaurant}/online`.
+    JetRestaurantOnline,
+    /// `PUT /jet-connect/restaurants/{restaurant}/servicetimes`.
+    JetRestaurantServiceTimes,
+    /// `GET /site-api/delivery_zones?restaurant_id=[&concept_id=]`.
+    SiteDeliveryZones,
+    /// `GET /site-api/menu?restaurant_id=[&concept_id=]`.
+    SiteMenu,
+    /// `GET /site-api/restaurants[?restaurant_id=]`.
+    SiteRestaurants,
+    /// `GET /site-api/stop_list[?restaurant_id=][&date_change=]`.
+    SiteStopList,
+    /// `OPTIONS` on any site API path: the CORS preflight.
+    SitePreflight,
 }
 
 /// One entry of the route table. A pattern segment written `{name}` captures that segment.
@@ -59,11 +93,115 @@ pub struct Route {
 }
 
 /// Every route the hub serves. Keep it sorted by path so that one glance shows the API.
-pub const ROUTES: &[Route] = &[Route {
-    method: Method::Get,
-    pattern: "/health",
-    id: RouteId::Health,
-}];
+/// The site API paths are public and answer `OPTIONS` (CORS preflight); `/admin` and
+/// `/jet-connect` take the operator key.
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: Method::Put,
+        pattern: "/admin/delivery_zones",
+        id: RouteId::AdminPutDeliveryZones,
+    },
+    Route {
+        method: Method::Delete,
+        pattern: "/admin/delivery_zones/{zone_id}",
+        id: RouteId::AdminDeleteDeliveryZone,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/menu",
+        id: RouteId::AdminPutMenu,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/restaurants/{id}",
+        id: RouteId::AdminGetRestaurant,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/restaurants/{id}",
+        id: RouteId::AdminPutRestaurant,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/stop_list",
+        id: RouteId::AdminPutStopList,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/sync",
+        id: RouteId::AdminSync,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/health",
+        id: RouteId::Health,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/jet-connect/item-availability",
+        id: RouteId::JetItemAvailability,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/jet-connect/menus",
+        id: RouteId::JetMenus,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/jet-connect/restaurants/{restaurant}/offline",
+        id: RouteId::JetRestaurantOffline,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/jet-connect/restaurants/{restaurant}/online",
+        id: RouteId::JetRestaurantOnline,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/jet-connect/restaurants/{restaurant}/servicetimes",
+        id: RouteId::JetRestaurantServiceTimes,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/site-api/delivery_zones",
+        id: RouteId::SiteDeliveryZones,
+    },
+    Route {
+        method: Method::Options,
+        pattern: "/site-api/delivery_zones",
+        id: RouteId::SitePreflight,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/site-api/menu",
+        id: RouteId::SiteMenu,
+    },
+    Route {
+        method: Method::Options,
+        pattern: "/site-api/menu",
+        id: RouteId::SitePreflight,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/site-api/restaurants",
+        id: RouteId::SiteRestaurants,
+    },
+    Route {
+        method: Method::Options,
+        pattern: "/site-api/restaurants",
+        id: RouteId::SitePreflight,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/site-api/stop_list",
+        id: RouteId::SiteStopList,
+    },
+    Route {
+        method: Method::Options,
+        pattern: "/site-api/stop_list",
+        id: RouteId::SitePreflight,
+    },
+];
 
 /// The outcome of matching a request against [`ROUTES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -243,6 +381,102 @@ mod tests {
     fn the_allow_header_lists_methods_in_table_order() {
         assert_eq!(allow_header(&[Method::Get, Method::Post]), "GET, POST");
         assert_eq!(allow_header(&[]), "");
+    }
+
+    /// A request (method, path), the route it reaches and its captures.
+    type CatalogCase = (
+        &'static str,
+        &'static str,
+        RouteId,
+        &'static [(&'static str, &'static str)],
+    );
+
+    #[test]
+    fn the_real_table_routes_the_catalog_with_its_captures() {
+        let cases: &[CatalogCase] = &[
+            (
+                "GET",
+                "/site-api/restaurants",
+                RouteId::SiteRestaurants,
+                &[],
+            ),
+            ("GET", "/site-api/menu", RouteId::SiteMenu, &[]),
+            (
+                "GET",
+                "/site-api/delivery_zones",
+                RouteId::SiteDeliveryZones,
+                &[],
+            ),
+            ("GET", "/site-api/stop_list", RouteId::SiteStopList, &[]),
+            ("OPTIONS", "/site-api/menu", RouteId::SitePreflight, &[]),
+            (
+                "GET",
+                "/admin/restaurants/000127",
+                RouteId::AdminGetRestaurant,
+                &[("id", "000127")],
+            ),
+            (
+                "PUT",
+                "/admin/restaurants/000127",
+                RouteId::AdminPutRestaurant,
+                &[("id", "000127")],
+            ),
+            (
+                "PUT",
+                "/admin/delivery_zones",
+                RouteId::AdminPutDeliveryZones,
+                &[],
+            ),
+            (
+                "DELETE",
+                "/admin/delivery_zones/111",
+                RouteId::AdminDeleteDeliveryZone,
+                &[("zone_id", "111")],
+            ),
+            ("PUT", "/admin/menu", RouteId::AdminPutMenu, &[]),
+            ("PUT", "/admin/stop_list", RouteId::AdminPutStopList, &[]),
+            ("POST", "/admin/sync", RouteId::AdminSync, &[]),
+            ("POST", "/jet-connect/menus", RouteId::JetMenus, &[]),
+            (
+                "POST",
+                "/jet-connect/item-availability",
+                RouteId::JetItemAvailability,
+                &[],
+            ),
+            (
+                "PUT",
+                "/jet-connect/restaurants/11232/offline",
+                RouteId::JetRestaurantOffline,
+                &[("restaurant", "11232")],
+            ),
+            (
+                "PUT",
+                "/jet-connect/restaurants/11232/online",
+                RouteId::JetRestaurantOnline,
+                &[("restaurant", "11232")],
+            ),
+            (
+                "PUT",
+                "/jet-connect/restaurants/11232/servicetimes",
+                RouteId::JetRestaurantServiceTimes,
+                &[("restaurant", "11232")],
+            ),
+        ];
+        for (method, path, id, params) in cases {
+            let params: Vec<(&'static str, String)> =
+                params.iter().map(|(k, v)| (*k, v.to_string())).collect();
+            assert_eq!(
+                resolve(method, path),
+                Resolution::Found { id: *id, params },
+                "{method} {path}"
+            );
+        }
+        assert_eq!(
+            resolve("POST", "/site-api/menu"),
+            Resolution::MethodNotAllowed {
+                allow: vec![Method::Get, Method::Options]
+            }
+        );
     }
 
     #[test]

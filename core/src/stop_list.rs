@@ -14,6 +14,12 @@
 //!
 //! [`stop_list_at`] gives the PLUs that are unavailable at a moment, dropping those whose
 //! `until` has passed (an item is available again at `until` exactly).
+//!
+//! An item coming back at its `until` changes the stop list without any event, so the
+//! stop list's `lastChange` as served is [`effective_last_change`] (the later of the stored
+//! one and every `until` that has passed since), and a cached copy is good only until
+//! [`next_change`]. The `date_change` filter ([`changed_after`]) compares against the
+//! served `lastChange`.
 
 use crate::jet::validate::{AvailabilityEvent, ValidItemAvailability};
 use crate::jupiter;
@@ -110,6 +116,63 @@ pub fn jupiter_stop_list(
             .map(|id| jupiter::StopListItem { id })
             .collect(),
     }
+}
+
+/// The stop list's `lastChange` at `now`: the stored one, or the latest `until` that has
+/// passed since (an item came back by itself then).
+pub fn effective_last_change(
+    last_change: DateTime<FixedOffset>,
+    entries: &AvailabilityEntries,
+    now: DateTime<FixedOffset>,
+) -> DateTime<FixedOffset> {
+    entries
+        .values()
+        .filter(|r| r.unavailable)
+        .filter_map(|r| r.until)
+        .filter(|until| *until <= now && *until > last_change)
+        .max()
+        .map_or(last_change, |until| {
+            until.with_timezone(&last_change.timezone())
+        })
+}
+
+/// The next moment after `now` at which the stop list changes by itself (the earliest
+/// `until` still ahead), if any: a copy computed at `now` is good until then.
+pub fn next_change(
+    entries: &AvailabilityEntries,
+    now: DateTime<FixedOffset>,
+) -> Option<DateTime<FixedOffset>> {
+    entries
+        .values()
+        .filter(|r| r.unavailable)
+        .filter_map(|r| r.until)
+        .filter(|until| *until > now)
+        .min()
+}
+
+/// The stop lists changed strictly after `date_change` (`DDMMYYYYHHMMSS`), each compared
+/// in its own restaurant's local time, which its `lastChange` carries as its offset.
+/// A malformed `date_change` is refused even when there is nothing to filter; a stop list
+/// whose `lastChange` cannot be read is kept (a front-end re-reading it loses nothing).
+pub fn changed_after(
+    lists: Vec<jupiter::StopList>,
+    date_change: &str,
+) -> Result<Vec<jupiter::StopList>, Violation> {
+    let utc = FixedOffset::east_opt(0)
+        .ok_or_else(|| Violation::new("internal", Some("date_change"), "no UTC offset"))?;
+    parse_date_change(date_change, utc)?;
+    Ok(lists
+        .into_iter()
+        .filter(
+            |list| match DateTime::parse_from_rfc3339(&list.last_change) {
+                Ok(last) => match parse_date_change(date_change, last.timezone()) {
+                    Ok(since) => last > since,
+                    Err(_) => true,
+                },
+                Err(_) => true,
+            },
+        )
+        .collect())
 }
 
 /// Parses the `/stop_list?date_change=` filter, `DDMMYYYYHHMMSS` in the restaurant's local
@@ -341,6 +404,71 @@ mod tests {
         let jupiter = jupiter_stop_list("000127", NOW, &entries, t(NOW));
         let ids: Vec<&str> = jupiter.items.iter().map(|i| i.id.as_str()).collect();
         assert_eq!(ids, ["forever", "until-tomorrow"]);
+    }
+
+    #[test]
+    fn an_item_coming_back_by_itself_moves_last_change_and_bounds_caching() {
+        let entries: AvailabilityEntries = [
+            ("forever", record(true, None, EARLIER)),
+            ("until-later", record(true, Some(LATER), EARLIER)),
+            ("until-tomorrow", record(true, Some(TOMORROW), EARLIER)),
+            ("available", record(false, None, EARLIER)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let cases = [
+            // (stored lastChange, now, served lastChange, next change)
+            (EARLIER, EARLIER, EARLIER, Some(LATER)),
+            (EARLIER, NOW, LATER, Some(TOMORROW)),
+            (NOW, NOW, NOW, Some(TOMORROW)),
+            (EARLIER, "2024-06-12T00:00:00+03:00", TOMORROW, None),
+        ];
+        for (stored, now, served, next) in cases {
+            assert_eq!(
+                effective_last_change(t(stored), &entries, t(now)),
+                t(served),
+                "{stored} at {now}"
+            );
+            assert_eq!(next_change(&entries, t(now)), next.map(t), "{now}");
+        }
+        let utc_stored = t("2024-06-10T07:00:00+00:00");
+        let served = effective_last_change(utc_stored, &entries, t(NOW));
+        assert_eq!(served.to_rfc3339(), "2024-06-10T08:00:00+00:00");
+    }
+
+    #[test]
+    fn date_change_keeps_lists_changed_strictly_after_it_in_their_own_offset() {
+        let list = |id: &str, last: &str| jupiter::StopList {
+            restaurant_id: id.to_owned(),
+            last_change: last.to_owned(),
+            items: vec![],
+        };
+        let lists = vec![
+            list("msk", "2024-06-10T22:02:27.000+03:00"),
+            list("utc", "2024-06-10T22:02:27.000+00:00"),
+        ];
+        let cases: &[(&str, &[&str])] = &[
+            ("10062024220226", &["msk", "utc"]),
+            ("10062024220227", &[]),
+            ("01012000000000", &["msk", "utc"]),
+            ("11062024000000", &[]),
+        ];
+        for (since, want) in cases {
+            let got: Vec<String> = changed_after(lists.clone(), since)
+                .unwrap_or_else(|v| panic!("{v:?}"))
+                .into_iter()
+                .map(|l| l.restaurant_id)
+                .collect();
+            assert_eq!(got, *want, "{since}");
+        }
+        for bad in ["", "2024", "32062024000000"] {
+            assert_eq!(
+                changed_after(vec![], bad).map_err(|v| v.code),
+                Err("invalid_date_change".to_owned()),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -3,3 +3,6 @@
 
 /// The D1 database holding restaurants, zones, menus, stop lists and (later) orders.
 pub const DB: &str = "DB";
+
+/// The KV namespace holding the site API's read cache (see `cache.rs`).
+pub const CATALOG_CACHE: &str = "CATALOG_CACHE";

@@ -1,6 +1,5 @@
 //! Reading request bodies with a size limit, so a huge body is refused (413) before it is
 //! parsed and nothing is stored.
-#![allow(dead_code)] // shared plumbing; the catalog and delivery handlers use it (remove then)
 
 use worker::Request;
 

@@ -17,6 +17,9 @@ pub struct Config {
     pub simulator: bool,
     /// Origins allowed to call the site API from a browser.
     pub cors_origins: Vec<String>,
+    /// The upstream Jupiter site API (`JUPITER_API_URL`, e.g.
+    /// `https://jupiter.report/site-api`); without it the hub is the system of record.
+    pub jupiter_api_url: Option<String>,
 }
 
 impl Config {
@@ -34,6 +37,9 @@ impl Config {
                 .filter(|o| !o.is_empty())
                 .map(str::to_owned)
                 .collect(),
+            jupiter_api_url: Some(var("JUPITER_API_URL"))
+                .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty()),
         }
     }
 }
@@ -45,6 +51,8 @@ pub mod secrets {
     pub const JET_HMAC_SECRET: &str = "JET_HMAC_SECRET";
     pub const ORDERCONNECT_API_KEY: &str = "ORDERCONNECT_API_KEY";
     pub const WEBHOOK_SIGNING_SECRET: &str = "WEBHOOK_SIGNING_SECRET";
+    /// `X-Jup-Api-Key` for the upstream Jupiter (with `JUPITER_API_URL`).
+    pub const JUPITER_API_KEY: &str = "JUPITER_API_KEY";
 }
 
 /// A secret's value. A missing secret is a deployment fault (503, logged), never a

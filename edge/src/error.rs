@@ -8,7 +8,6 @@ use crate::respond;
 
 /// Everything a request can fail with, whatever the handler.
 #[derive(Debug)]
-#[allow(dead_code)] // variants are used by handlers as the issues that need them land
 pub enum EdgeError {
     /// No route has this path.
     NoRoute,
@@ -26,6 +25,12 @@ pub enum EdgeError {
     },
     /// Missing or wrong credentials (the message names the header, never the key).
     Unauthorized(String),
+    /// Understood and authenticated, but not allowed for what it names (JET Connect's
+    /// `403 Restaurant not registered`).
+    Forbidden {
+        code: &'static str,
+        summary: String,
+    },
     /// A body longer than the route's limit.
     PayloadTooLarge {
         limit: usize,
@@ -49,7 +54,6 @@ impl From<worker::Error> for EdgeError {
     }
 }
 
-#[allow(dead_code)] // constructors for the catalog and delivery handlers (remove then)
 impl EdgeError {
     /// A 400 for one problem with one field.
     pub fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> EdgeError {
@@ -96,6 +100,7 @@ impl EdgeError {
                 violations,
             } => (400, code, summary, violations),
             EdgeError::Unauthorized(summary) => (401, "unauthorized", summary, vec![]),
+            EdgeError::Forbidden { code, summary } => (403, code, summary, vec![]),
             EdgeError::PayloadTooLarge { limit } => (
                 413,
                 "payload_too_large",
@@ -128,7 +133,6 @@ impl EdgeError {
     }
 }
 
-#[allow(dead_code)]
 fn one_line(v: &Violation) -> String {
     match &v.field {
         Some(field) => format!("{field}: {}", v.message),

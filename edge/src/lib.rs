@@ -7,16 +7,22 @@
 mod auth;
 mod bindings;
 mod body;
+mod cache;
+mod callback;
 mod config;
+mod cors;
 mod error;
 mod handlers;
+mod ids;
+mod query;
 mod respond;
 mod router;
 mod storage;
+mod sync;
 
 use worker::{event, Context, Env, Request, Response, Result};
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    Ok(router::dispatch(req, &env).await)
+async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
+    Ok(router::dispatch(req, &env, &ctx).await)
 }

@@ -2,17 +2,18 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::routes::{self, Resolution, RouteId};
-use worker::{Env, Request, Response};
+use worker::{Context, Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::EdgeError;
-use crate::handlers;
+use crate::{cors, handlers};
 
-/// What every handler gets besides the request: the bindings, the configuration, the
-/// route's captures and the time the request arrived (core takes `now` as an argument).
-#[allow(dead_code)] // config and now are read by the catalog and delivery handlers
+/// What every handler gets besides the request: the bindings, the event context (for work
+/// that continues after the response, `wait_until`), the configuration, the route's
+/// captures and the time the request arrived (core takes `now` as an argument).
 pub struct Ctx<'a> {
     pub env: &'a Env,
+    pub context: &'a Context,
     pub config: Config,
     pub params: Vec<(&'static str, String)>,
     pub now: DateTime<Utc>,
@@ -20,7 +21,6 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// A `{name}` capture of the matched route.
-    #[allow(dead_code)] // used by the first route with a capture
     pub fn param(&self, name: &str) -> Result<&str, EdgeError> {
         self.params
             .iter()
@@ -30,14 +30,17 @@ impl Ctx<'_> {
     }
 }
 
-pub async fn dispatch(req: Request, env: &Env) -> Response {
+pub async fn dispatch(req: Request, env: &Env, context: &Context) -> Response {
     let path = req.path();
     let method = req.method().to_string();
+    let config = Config::from_env(env);
+    let origin = req.headers().get("Origin").ok().flatten();
     let outcome = match routes::resolve(&method, &path) {
         Resolution::Found { id, params } => {
             let ctx = Ctx {
                 env,
-                config: Config::from_env(env),
+                context,
+                config: config.clone(),
                 params,
                 now: now(),
             };
@@ -46,12 +49,34 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
         Resolution::MethodNotAllowed { allow } => Err(EdgeError::MethodNotAllowed(allow)),
         Resolution::NotFound => Err(EdgeError::NoRoute),
     };
-    outcome.unwrap_or_else(|err| err.into_response(&path))
+    let mut response = outcome.unwrap_or_else(|err| err.into_response(&path));
+    if cors::applies_to(&path) {
+        cors::decorate(&mut response, origin.as_deref(), &config);
+    }
+    response
 }
 
-async fn handle(id: RouteId, _req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    use handlers::{admin, health, jet_catalog, site_api};
     match id {
-        RouteId::Health => handlers::health::get(ctx).await,
+        RouteId::Health => health::get(ctx).await,
+        RouteId::AdminGetRestaurant => admin::get_restaurant(req, ctx).await,
+        RouteId::AdminPutRestaurant => admin::put_restaurant(req, ctx).await,
+        RouteId::AdminPutDeliveryZones => admin::put_delivery_zones(req, ctx).await,
+        RouteId::AdminDeleteDeliveryZone => admin::delete_delivery_zone(req, ctx).await,
+        RouteId::AdminPutMenu => admin::put_menu(req, ctx).await,
+        RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
+        RouteId::AdminSync => admin::post_sync(req, ctx).await,
+        RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
+        RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
+        RouteId::JetRestaurantOffline => jet_catalog::put_offline(req, ctx).await,
+        RouteId::JetRestaurantOnline => jet_catalog::put_online(req, ctx).await,
+        RouteId::JetRestaurantServiceTimes => jet_catalog::put_service_times(req, ctx).await,
+        RouteId::SiteRestaurants => site_api::restaurants(req, ctx).await,
+        RouteId::SiteDeliveryZones => site_api::delivery_zones(req, ctx).await,
+        RouteId::SiteMenu => site_api::menu(req, ctx).await,
+        RouteId::SiteStopList => site_api::stop_list(req, ctx).await,
+        RouteId::SitePreflight => Ok(cors::preflight()),
     }
 }
 

@@ -125,15 +125,16 @@ fn odd_requests_get_answers_and_the_worker_stays_up(app: &App) {
 
 fn the_demo_catalog_is_in_local_d1(app: &App) {
     let rows = app.d1(
+        // Scoped to the demo restaurant: other suites add restaurants of their own.
         "SELECT r.id, r.utc_offset, r.jet_location_id, \
-         (SELECT COUNT(*) FROM delivery_zones WHERE deleted = 0) AS zones, \
-         (SELECT COUNT(*) FROM delivery_zones WHERE deleted = 1) AS deleted_zones, \
-         (SELECT json_extract(zone, '$.sum_min') FROM delivery_zones WHERE zone_id = '028270') AS sum_min, \
-         (SELECT json_array_length(json_extract(zone, '$.coordinates')) FROM delivery_zones WHERE zone_id = '028270') AS vertices, \
-         (SELECT json_extract(menu, '$.items[0].id') || ',' || json_extract(menu, '$.items[1].id') FROM menus WHERE concept_id = '7') AS items, \
-         (SELECT json_extract(menu, '$.items[0].modifiers[0].modifiers[1].id') FROM menus) AS modifier, \
-         (SELECT json_extract(place, '$.concepts[0].name') FROM restaurants) AS concept \
-         FROM restaurants r",
+         (SELECT COUNT(*) FROM delivery_zones WHERE restaurant_id = r.id AND deleted = 0) AS zones, \
+         (SELECT COUNT(*) FROM delivery_zones WHERE restaurant_id = r.id AND deleted = 1) AS deleted_zones, \
+         (SELECT json_extract(zone, '$.sum_min') FROM delivery_zones WHERE restaurant_id = r.id AND zone_id = '028270') AS sum_min, \
+         (SELECT json_array_length(json_extract(zone, '$.coordinates')) FROM delivery_zones WHERE restaurant_id = r.id AND zone_id = '028270') AS vertices, \
+         (SELECT json_extract(menu, '$.items[0].id') || ',' || json_extract(menu, '$.items[1].id') FROM menus WHERE restaurant_id = r.id AND concept_id = '7') AS items, \
+         (SELECT json_extract(menu, '$.items[0].modifiers[0].modifiers[1].id') FROM menus WHERE restaurant_id = r.id) AS modifier, \
+         (SELECT json_extract(place, '$.concepts[0].name') FROM restaurants WHERE id = r.id) AS concept \
+         FROM restaurants r WHERE r.id = '000127'",
     );
     assert_eq!(
         rows,

@@ -2,6 +2,7 @@
 //! their own ids, so they may run in parallel), plus instances of their own for tests that
 //! need special configuration or a restart. Run with `make test` (or `make test-e2e`).
 
+mod catalog;
 mod foundation;
 mod sink;
 
@@ -19,8 +20,8 @@ fn main() {
     let args = Arguments::from_args();
     clean_old_states(&repo_root());
 
-    let app_tests: Vec<(&str, AppTest)> = [foundation::TESTS].concat();
-    let plain_tests: Vec<(&str, PlainTest)> = [sink::TESTS].concat();
+    let app_tests: Vec<(&str, AppTest)> = [foundation::TESTS, catalog::TESTS].concat();
+    let plain_tests: Vec<(&str, PlainTest)> = [sink::TESTS, catalog::PLAIN_TESTS].concat();
 
     // Start the Worker only when a selected test needs it (`make test-e2e ARGS=sink_` etc.).
     let needs_app = app_tests

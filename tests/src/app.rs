@@ -69,19 +69,38 @@ impl App {
     }
 
     /// Runs SQL against this instance's local D1 and returns the result rows.
+    ///
+    /// `wrangler d1 execute` opens the same SQLite file as the running Worker, so while other
+    /// tests write, it can find the database locked; it is then tried again (up to 10 times,
+    /// 300 ms apart) before the test fails with wrangler's output.
     pub fn d1(&self, sql: &str) -> Vec<serde_json::Value> {
-        let output = Command::new("wrangler")
-            .current_dir(repo_root())
-            .args(["d1", "execute", "DB", "--local", "--env", "dev", "--json"])
-            .arg("--persist-to")
-            .arg(&self.state_dir)
-            .args(["--command", sql])
-            .output()
-            .expect("wrangler d1 execute");
-        let text = String::from_utf8_lossy(&output.stdout);
-        let parsed: serde_json::Value = serde_json::from_str(&text)
-            .unwrap_or_else(|e| panic!("d1 output is not JSON ({e}): {text}"));
-        parsed[0]["results"].as_array().cloned().unwrap_or_default()
+        let mut last = String::new();
+        for _ in 0..10 {
+            let output = Command::new("wrangler")
+                .current_dir(repo_root())
+                .args(["d1", "execute", "DB", "--local", "--env", "dev", "--json"])
+                .arg("--persist-to")
+                .arg(&self.state_dir)
+                .args(["--command", sql])
+                .output()
+                .expect("wrangler d1 execute");
+            let text = String::from_utf8_lossy(&output.stdout);
+            let parsed: Option<serde_json::Value> = serde_json::from_str(&text).ok();
+            let results = parsed
+                .as_ref()
+                .filter(|_| output.status.success())
+                .and_then(|p| p[0]["results"].as_array().cloned());
+            if let Some(rows) = results {
+                return rows;
+            }
+            last = format!(
+                "status {}: {text}\n{}",
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            );
+            std::thread::sleep(Duration::from_millis(300));
+        }
+        panic!("d1 {sql:?} failed 10 times; last: {last}");
     }
 
     /// Stops the Worker, keeping its state directory.

@@ -1,11 +1,13 @@
-//! The end-to-end harness: a running `wrangler dev` ([`App`]), a callback [`Sink`], and
-//! small HTTP helpers. Tests talk HTTP only, like a real client.
+//! The end-to-end harness: a running `wrangler dev` ([`App`]), a callback [`Sink`], a fake
+//! upstream Jupiter ([`FakeJupiter`]), and small HTTP helpers. Tests talk HTTP only, like a real client.
 
 mod app;
+mod fake_jupiter;
 mod http;
 mod sink;
 
 pub use app::{clean_old_states, App, AppOptions};
+pub use fake_jupiter::FakeJupiter;
 pub use http::{request, Reply};
 pub use sink::{Received, Sink};
 

@@ -1,3 +1,7 @@
 //! One module per resource; each handler parses, calls core, stores and answers.
 
+pub mod admin;
+pub(crate) mod catalog;
 pub mod health;
+pub mod jet_catalog;
+pub mod site_api;

@@ -1,0 +1,325 @@
+//! Operator writes in Jupiter shapes (`X-Flyt-Api-Key`), for what JET Connect has no
+//! message for, and for loading Jupiter documents as they are:
+//!
+//! * `PUT /admin/restaurants/{id}`: a `places` entry plus `utc_offset`, `jet_location_id`,
+//!   `orderconnect_restaurant_id`; `GET` shows it with the state JET Connect set (`online`,
+//!   `offline_until`, `service_times`);
+//! * `PUT /admin/delivery_zones?restaurant_id=&concept_id=`: a zones document; live zones
+//!   it leaves out move to `deleted_zones`;
+//! * `DELETE /admin/delivery_zones/{zone_id}?restaurant_id=&concept_id=`: the zone moves
+//!   to `deleted_zones`, its `lastChange` the time of deletion;
+//! * `PUT /admin/menu?restaurant_id=&concept_id=`: a `/menu` document;
+//! * `PUT /admin/stop_list`: a `/stop_list` document (each listed restaurant's stop list is
+//!   replaced).
+//!
+//! * `POST /admin/sync`: pull the catalog from the upstream Jupiter now.
+//!
+//! The `lastChange` values a document carries are kept. Each write answers with the
+//! document as the site API now serves it.
+
+use orderbridge_core::catalog::{concept_key, is_online, requested_concept, served_concept};
+use orderbridge_core::domain::{RestaurantId, ZoneId};
+use orderbridge_core::jet::parse_body;
+use orderbridge_core::jupiter::{
+    validate_admin_menu, validate_admin_restaurant, validate_delivery_zones, validate_stop_lists,
+    AdminRestaurant, DeliveryZonesResponse, MenuResponse, StopListResponse,
+};
+use orderbridge_core::problem::Violation;
+use worker::{Request, Response};
+
+use serde::Serialize;
+
+use super::catalog::{
+    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, unreadable, zone_writes,
+    Restaurant,
+};
+use super::site_api::{menu_doc, stop_lists_doc, zones_doc};
+use crate::auth::require_operator;
+use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
+use crate::cache::ReadCache;
+use crate::error::EdgeError;
+use crate::query::Query;
+use crate::respond;
+use crate::router::Ctx;
+use crate::storage::{millis, parse_instant, RestaurantWrite, Storage};
+
+/// A restaurant as the operator sees it: the admin document and the JET Connect state.
+#[derive(Serialize)]
+struct RestaurantView {
+    #[serde(flatten)]
+    restaurant: AdminRestaurant,
+    /// Whether it takes orders now (`/offline`, `/online`, an `onlineAt` that has come).
+    online: bool,
+    /// When an offline spell ends by itself, in the restaurant's offset.
+    offline_until: Option<String>,
+    /// The last `/servicetimes` request, as received.
+    service_times: Option<serde_json::Value>,
+}
+
+async fn view(
+    storage: &Storage,
+    restaurant: Restaurant,
+    ctx: &Ctx<'_>,
+) -> Result<Response, EdgeError> {
+    let service_times = match storage.service_times(&restaurant.row.id).await? {
+        Some(row) => Some(stored::<serde_json::Value>(&row.body, "service times")?),
+        None => None,
+    };
+    let offline_until = restaurant
+        .row
+        .offline_until
+        .as_deref()
+        .map(parse_instant)
+        .transpose()?;
+    let row = &restaurant.row;
+    let view = RestaurantView {
+        online: is_online(row.online != 0, offline_until, ctx.now),
+        offline_until: offline_until.map(|t| restaurant.show_instant(t)),
+        service_times,
+        restaurant: AdminRestaurant {
+            utc_offset: Some(restaurant.offset.to_string()),
+            jet_location_id: row.jet_location_id.clone(),
+            orderconnect_restaurant_id: row.orderconnect_restaurant_id.clone(),
+            place: restaurant.place,
+        },
+    };
+    Ok(respond::json(200, &view))
+}
+
+/// `GET /admin/restaurants/{id}`.
+pub async fn get_restaurant(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = RestaurantId::parse(ctx.param("id")?, "id")
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = known(&storage, id.as_str()).await?;
+    view(&storage, restaurant, ctx).await
+}
+
+/// `PUT /admin/restaurants/{id}`.
+pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = RestaurantId::parse(ctx.param("id")?, "id")
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let mut doc: AdminRestaurant = parse_body(&bytes).map_err(unreadable)?;
+    let offset = validate_admin_restaurant(&doc)
+        .map_err(|v| EdgeError::violations("invalid_restaurant", v))?;
+    if doc.place.id.trim() != id.as_str() {
+        return Err(mismatch("id", "the restaurant id in the path"));
+    }
+    doc.place.id = id.as_str().to_owned();
+    let blank_to_none =
+        |v: Option<String>| v.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    doc.jet_location_id = blank_to_none(doc.jet_location_id);
+    doc.orderconnect_restaurant_id = blank_to_none(doc.orderconnect_restaurant_id);
+    doc.utc_offset = Some(offset.map_or_else(|| "+00:00".to_owned(), |o| o.to_string()));
+
+    let storage = Storage::new(ctx.env)?;
+    let holders = storage
+        .external_id_holders(
+            id.as_str(),
+            doc.jet_location_id.as_deref(),
+            doc.orderconnect_restaurant_id.as_deref(),
+        )
+        .await?;
+    let mut taken = Vec::new();
+    for holder in &holders {
+        for (field, mine, theirs) in [
+            (
+                "jet_location_id",
+                &doc.jet_location_id,
+                &holder.jet_location_id,
+            ),
+            (
+                "orderconnect_restaurant_id",
+                &doc.orderconnect_restaurant_id,
+                &holder.orderconnect_restaurant_id,
+            ),
+        ] {
+            if mine.is_some() && mine == theirs {
+                taken.push(Violation::new(
+                    "taken",
+                    Some(field),
+                    format!("is already the {field} of restaurant {:?}", holder.id),
+                ));
+            }
+        }
+    }
+    if !taken.is_empty() {
+        return Err(EdgeError::Conflict {
+            code: "taken",
+            summary: format!(
+                "{} external id(s) belong to another restaurant",
+                taken.len()
+            ),
+            violations: taken,
+        });
+    }
+    let place = to_stored(&doc.place, "place")?;
+    storage
+        .put_restaurant(&RestaurantWrite {
+            id: id.as_str(),
+            place: &place,
+            utc_offset: doc.utc_offset.as_deref().unwrap_or("+00:00"),
+            jet_location_id: doc.jet_location_id.as_deref(),
+            orderconnect_restaurant_id: doc.orderconnect_restaurant_id.as_deref(),
+            updated_at: &millis(ctx.now),
+        })
+        .await?;
+    ReadCache::new(ctx.env)
+        .invalidate(&[id.as_str()], ctx.now)
+        .await;
+    let restaurant = known(&storage, id.as_str()).await?;
+    view(&storage, restaurant, ctx).await
+}
+
+/// `PUT /admin/delivery_zones?restaurant_id=&concept_id=`.
+pub async fn put_delivery_zones(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let query = Query::of(&req)?;
+    let id = query.required_id("restaurant_id")?;
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let doc: DeliveryZonesResponse = parse_body(&bytes).map_err(unreadable)?;
+    validate_delivery_zones(&doc).map_err(|v| EdgeError::violations("invalid_zones", v))?;
+    if doc.restaurant_id.trim() != id {
+        return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
+    }
+    let concept = one_concept(query.concept(), doc.concept_id.as_deref())?;
+
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = known(&storage, &id).await?;
+    let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
+        .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
+    let (writes, set_last_change) = zone_writes(&doc)?;
+    storage
+        .put_zones(&id, &key, &writes, &set_last_change, &millis(ctx.now))
+        .await?;
+    ReadCache::new(ctx.env).invalidate(&[&id], ctx.now).await;
+    Ok(respond::json(
+        200,
+        &zones_doc(ctx, &id, Some(served_concept(&key))).await?,
+    ))
+}
+
+/// `DELETE /admin/delivery_zones/{zone_id}?restaurant_id=&concept_id=`.
+pub async fn delete_delivery_zone(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let zone_id = ZoneId::parse(ctx.param("zone_id")?, "zone_id")
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
+    let query = Query::of(&req)?;
+    let id = query.required_id("restaurant_id")?;
+    let concept = query.concept();
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = known(&storage, &id).await?;
+    let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
+        .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
+    let found = storage
+        .delete_zone(&id, &key, zone_id.as_str(), &millis(ctx.now))
+        .await?;
+    if !found {
+        return Err(EdgeError::NotFound {
+            code: "zone_not_found",
+            summary: format!("restaurant {id:?} has no live zone {:?}", zone_id.as_str()),
+        });
+    }
+    ReadCache::new(ctx.env).invalidate(&[&id], ctx.now).await;
+    Ok(respond::json(
+        200,
+        &zones_doc(ctx, &id, Some(served_concept(&key))).await?,
+    ))
+}
+
+/// `PUT /admin/menu?restaurant_id=&concept_id=`.
+pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let query = Query::of(&req)?;
+    let id = query.required_id("restaurant_id")?;
+    let bytes = body::read(&mut req, MENU_LIMIT).await?;
+    let doc: MenuResponse = parse_body(&bytes).map_err(unreadable)?;
+    validate_admin_menu(&doc).map_err(|v| EdgeError::violations("invalid_menu", v))?;
+    if doc.restaurant_id.trim() != id {
+        return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
+    }
+    let concept = one_concept(query.concept(), doc.concept_id.as_deref())?;
+
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = known(&storage, &id).await?;
+    let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
+        .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
+    let write = menu_write(&id, &key, &doc)?;
+    storage.put_menus(&[write], &[], &[], None).await?;
+    ReadCache::new(ctx.env).invalidate(&[&id], ctx.now).await;
+    Ok(respond::json(
+        200,
+        &menu_doc(ctx, &id, Some(served_concept(&key))).await?,
+    ))
+}
+
+/// `PUT /admin/stop_list`.
+pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let doc: StopListResponse = parse_body(&bytes).map_err(unreadable)?;
+    validate_stop_lists(&doc).map_err(|v| EdgeError::violations("invalid_stop_list", v))?;
+    let ids: Vec<&str> = doc
+        .stop_lists
+        .iter()
+        .map(|l| l.restaurant_id.trim())
+        .collect();
+    let storage = Storage::new(ctx.env)?;
+    let known_ids: Vec<String> = storage
+        .restaurants_among(&ids)
+        .await?
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    if let Some(unknown) = ids.iter().find(|id| !known_ids.iter().any(|k| k == *id)) {
+        return Err(unknown_restaurant(unknown));
+    }
+    let lists = doc
+        .stop_lists
+        .iter()
+        .map(stop_list_replace)
+        .collect::<Result<Vec<_>, _>>()?;
+    storage.replace_stop_lists(&lists).await?;
+    ReadCache::new(ctx.env).invalidate(&ids, ctx.now).await;
+    let (mut served, _) = stop_lists_doc(ctx, None).await?;
+    served
+        .stop_lists
+        .retain(|l| ids.contains(&l.restaurant_id.as_str()));
+    Ok(respond::json(200, &served))
+}
+
+/// `POST /admin/sync`: one pass of the upstream sync now (`sync.rs`); `409` without an
+/// upstream, `503` when its `/restaurants` cannot be read.
+pub async fn post_sync(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let report = crate::sync::pull(ctx.env, &ctx.config, ctx.now).await?;
+    Ok(respond::json(200, &report))
+}
+
+async fn known(storage: &Storage, id: &str) -> Result<Restaurant, EdgeError> {
+    let row = storage
+        .restaurant(id)
+        .await?
+        .ok_or_else(|| unknown_restaurant(id))?;
+    Restaurant::read(row)
+}
+
+/// The concept a document is for: the `concept_id` parameter or the document's own, which
+/// must agree when both are given.
+fn one_concept(param: Option<String>, doc: Option<&str>) -> Result<Option<String>, EdgeError> {
+    let doc = doc.map(str::trim).filter(|c| !c.is_empty());
+    match (param, doc) {
+        (Some(p), Some(d)) if concept_key(Some(&p)) != concept_key(Some(d)) => {
+            Err(mismatch("concept_id", "the concept_id parameter"))
+        }
+        (Some(p), _) => Ok(Some(p)),
+        (None, d) => Ok(d.map(str::to_owned)),
+    }
+}
+
+fn mismatch(field: &str, other: &str) -> EdgeError {
+    EdgeError::invalid("mismatch", field, format!("must equal {other}"))
+}

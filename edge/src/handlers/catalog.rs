@@ -1,0 +1,184 @@
+//! Shared by the catalog handlers: reading stored rows back into core's types, and the
+//! errors every catalog route can answer with.
+
+use chrono::{DateTime, Utc};
+use orderbridge_core::catalog::format_last_change;
+use orderbridge_core::domain::UtcOffset;
+use orderbridge_core::jupiter::{DeliveryZonesResponse, MenuResponse, Place, StopList};
+use orderbridge_core::problem::Violation;
+use orderbridge_core::stop_list::{AvailabilityEntries, AvailabilityRecord};
+use serde::de::DeserializeOwned;
+
+use crate::error::EdgeError;
+use crate::storage::{
+    micros, millis, parse_instant, AvailabilityRow, AvailabilityWrite, MenuWrite, RestaurantRow,
+    StopListReplace, ZoneWrite,
+};
+
+/// D1's limit on a stored value is 2,000,000 bytes; documents stay below it with room for
+/// the other columns of their row.
+pub const MAX_STORED_DOCUMENT: usize = 1_900_000;
+
+/// `404` for a restaurant the hub does not know.
+pub fn unknown_restaurant(id: &str) -> EdgeError {
+    EdgeError::NotFound {
+        code: "restaurant_not_found",
+        summary: format!("restaurant {id:?} is not known"),
+    }
+}
+
+/// `400` for a body that is not the JSON the route takes (syntax or types).
+pub fn unreadable(violations: Vec<Violation>) -> EdgeError {
+    EdgeError::violations("invalid_request", violations)
+}
+
+/// A stored JSON document read back; a document that does not read is our defect.
+pub fn stored<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, EdgeError> {
+    serde_json::from_str(text).map_err(|err| EdgeError::Internal(format!("stored {what}: {err}")))
+}
+
+/// A document serialised for storage, refused when D1 could not hold it.
+pub fn to_stored<T: serde::Serialize>(doc: &T, field: &str) -> Result<String, EdgeError> {
+    let text = serde_json::to_string(doc)
+        .map_err(|err| EdgeError::Internal(format!("serialising {field}: {err}")))?;
+    if text.len() > MAX_STORED_DOCUMENT {
+        return Err(EdgeError::invalid(
+            "document_too_large",
+            field,
+            format!(
+                "is {} bytes in Jupiter form; the hub stores at most {MAX_STORED_DOCUMENT}",
+                text.len()
+            ),
+        ));
+    }
+    Ok(text)
+}
+
+/// A restaurant row with its place and offset read.
+pub struct Restaurant {
+    pub row: RestaurantRow,
+    pub place: Place,
+    pub offset: UtcOffset,
+}
+
+impl Restaurant {
+    pub fn read(row: RestaurantRow) -> Result<Restaurant, EdgeError> {
+        let place: Place = stored(&row.place, "place")?;
+        let offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
+            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+        Ok(Restaurant { row, place, offset })
+    }
+
+    /// Whether the restaurant works with concepts (requests must then name one).
+    pub fn has_concepts(&self) -> bool {
+        self.place.concepts.as_ref().is_some_and(|c| !c.is_empty())
+    }
+
+    /// A stored UTC instant as this restaurant's front-ends see it.
+    pub fn show(&self, stored_at: &str) -> Result<String, EdgeError> {
+        Ok(format_last_change(parse_instant(stored_at)?, self.offset))
+    }
+
+    pub fn show_instant(&self, at: DateTime<Utc>) -> String {
+        format_last_change(at, self.offset)
+    }
+}
+
+/// A validated RFC 3339 value of a document as a UTC instant.
+pub fn instant(text: &str) -> Result<DateTime<Utc>, EdgeError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| EdgeError::invalid("invalid_datetime", "lastChange", "must be RFC 3339"))
+}
+
+/// A validated zones document as rows to store, and the document's `lastChange`. A zone
+/// without its own `lastChange` takes the document's.
+pub fn zone_writes(doc: &DeliveryZonesResponse) -> Result<(Vec<ZoneWrite>, String), EdgeError> {
+    let mut writes = Vec::new();
+    for zone in &doc.zones {
+        let at = zone.last_change.as_deref().unwrap_or(&doc.last_change);
+        writes.push(ZoneWrite {
+            zone_id: zone.id.trim().to_owned(),
+            name: zone.name.clone(),
+            zone: to_stored(zone, "zones")?,
+            deleted: false,
+            last_change: millis(instant(at)?),
+        });
+    }
+    for zone in doc.deleted_zones.iter().flatten() {
+        writes.push(ZoneWrite {
+            zone_id: zone.id.trim().to_owned(),
+            name: zone.name.clone().unwrap_or_default(),
+            zone: to_stored(zone, "deleted_zones")?,
+            deleted: true,
+            last_change: millis(instant(&zone.last_change)?),
+        });
+    }
+    Ok((writes, millis(instant(&doc.last_change)?)))
+}
+
+/// A validated menu document as the row to store for a restaurant's concept key.
+pub fn menu_write(id: &str, concept_key: &str, doc: &MenuResponse) -> Result<MenuWrite, EdgeError> {
+    Ok(MenuWrite {
+        restaurant_id: id.to_owned(),
+        concept_id: concept_key.to_owned(),
+        menu: to_stored(&doc.menu, "menu")?,
+        last_change: millis(instant(&doc.menu.last_change)?),
+    })
+}
+
+/// A validated stop list as the replacement of a restaurant's: its items stopped with no
+/// return time, as of its `lastChange`.
+pub fn stop_list_replace(list: &StopList) -> Result<StopListReplace, EdgeError> {
+    let at = instant(&list.last_change)?;
+    let mut items: Vec<String> = list.items.iter().map(|i| i.id.trim().to_owned()).collect();
+    items.sort();
+    items.dedup();
+    Ok(StopListReplace {
+        restaurant_id: list.restaurant_id.trim().to_owned(),
+        last_change: millis(at),
+        happened_at: micros(at),
+        items,
+    })
+}
+
+/// Stored availability rows as core's records, by PLU.
+pub fn entries(rows: &[AvailabilityRow]) -> Result<AvailabilityEntries, EdgeError> {
+    let mut out = AvailabilityEntries::new();
+    for row in rows {
+        let until = row
+            .until
+            .as_deref()
+            .map(parse_instant)
+            .transpose()?
+            .map(|t| t.fixed_offset());
+        out.insert(
+            row.item_id.clone(),
+            AvailabilityRecord {
+                unavailable: row.unavailable != 0,
+                until,
+                happened_at: parse_instant(&row.happened_at)?.fixed_offset(),
+            },
+        );
+    }
+    Ok(out)
+}
+
+/// The records `after` holds that differ from `before`, ready to store.
+pub fn changed_records(
+    restaurant_id: &str,
+    before: &AvailabilityEntries,
+    after: &AvailabilityEntries,
+) -> Vec<AvailabilityWrite> {
+    after
+        .iter()
+        .filter(|(plu, record)| before.get(*plu) != Some(*record))
+        .map(|(plu, record)| AvailabilityWrite {
+            restaurant_id: restaurant_id.to_owned(),
+            item_id: plu.clone(),
+            unavailable: record.unavailable,
+            until: record.until.map(|t| micros(t.with_timezone(&Utc))),
+            happened_at: micros(record.happened_at.with_timezone(&Utc)),
+        })
+        .collect()
+}

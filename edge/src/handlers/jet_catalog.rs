@@ -1,0 +1,275 @@
+//! The JET Connect catalog write side (`X-Flyt-Api-Key`, base `/jet-connect`), in the
+//! partner API's shapes: `202 {"success":true}`, or `{"success":false,"error_message"}`
+//! naming every violation.
+//!
+//! * `POST /menus`: each menu becomes the current menu of its concept (`reference`, `""` =
+//!   default) at every listed restaurant; `out_of_stock` items go on the stop list; after
+//!   the 202, one callback per restaurant goes to `callback_url`.
+//! * `POST /item-availability`: the stop list, per PLU, ignoring events older than the
+//!   last one applied.
+//! * `PUT /restaurants/{restaurant}/offline|online|servicetimes`: stored for order creation.
+//!
+//! Unknown restaurants: `403 Restaurant not registered` for menus and availability, `404`
+//! for the restaurant routes (FACTS §2.8, §7).
+
+use orderbridge_core::catalog::{concept_key, local_to_utc};
+use orderbridge_core::domain::{Plu, RestaurantId};
+use orderbridge_core::jet::validate::{
+    validate_item_availability, validate_menus, validate_offline, validate_service_times,
+    AvailabilityEvent, ValidItemAvailability,
+};
+use orderbridge_core::jet::{
+    parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
+};
+use orderbridge_core::jet_to_jupiter::{menu_to_jupiter, menus_by_concept, out_of_stock_plus};
+use orderbridge_core::outbound::url_guard::{check_outbound_url, UrlPolicy};
+use orderbridge_core::stop_list::apply_availability;
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::catalog::{
+    changed_records, entries, to_stored, unknown_restaurant, unreadable, Restaurant,
+};
+use crate::auth::require_operator;
+use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
+use crate::cache::ReadCache;
+use crate::callback::notify_menu_callback;
+use crate::error::EdgeError;
+use crate::router::Ctx;
+use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
+use crate::{ids, respond};
+
+fn accepted() -> Response {
+    respond::json(202, &json!({"success": true}))
+}
+
+/// `403` naming every restaurant the hub does not know.
+fn not_registered(unknown: &[&str]) -> EdgeError {
+    EdgeError::Forbidden {
+        code: "restaurant_not_registered",
+        summary: format!("Restaurant not registered: {}", unknown.join(", ")),
+    }
+}
+
+/// `POST /jet-connect/menus`.
+pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let bytes = body::read(&mut req, MENU_LIMIT).await?;
+    let request = parse_menus(&bytes).map_err(unreadable)?;
+    let valid = validate_menus(&request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
+    let policy = if ctx.config.allow_loopback_callbacks {
+        UrlPolicy::DEVELOPMENT
+    } else {
+        UrlPolicy::PRODUCTION
+    };
+    let callback_url = check_outbound_url(valid.callback_url(), &policy).map_err(|refusal| {
+        EdgeError::violations(
+            "invalid_callback_url",
+            vec![refusal.to_violation("callback_url")],
+        )
+    })?;
+
+    let ids: Vec<&str> = valid
+        .restaurants()
+        .iter()
+        .map(RestaurantId::as_str)
+        .collect();
+    let storage = Storage::new(ctx.env)?;
+    let rows = storage.restaurants_among(&ids).await?;
+    let unknown: Vec<&str> = ids
+        .iter()
+        .copied()
+        .filter(|id| !rows.iter().any(|r| r.id == *id))
+        .collect();
+    if !unknown.is_empty() {
+        return Err(not_registered(&unknown));
+    }
+
+    let chosen = menus_by_concept(valid.menus());
+    let mut stopped: Vec<String> = chosen
+        .iter()
+        .flat_map(|(_, menu)| out_of_stock_plus(menu))
+        .collect();
+    stopped.sort();
+    stopped.dedup();
+    let now = millis(ctx.now);
+    let mut menus = Vec::new();
+    let mut availability = Vec::new();
+    let mut stop_lists_changed = Vec::new();
+    for row in rows {
+        let restaurant = Restaurant::read(row)?;
+        let id = restaurant.row.id.clone();
+        let shown_now = restaurant.show_instant(ctx.now);
+        for (i, (concept, menu)) in chosen.iter().enumerate() {
+            menus.push(MenuWrite {
+                restaurant_id: id.clone(),
+                concept_id: concept_key(Some(concept)).to_owned(),
+                menu: to_stored(&menu_to_jupiter(menu, &shown_now), &format!("menus[{i}]"))?,
+                last_change: now.clone(),
+            });
+        }
+        if !stopped.is_empty() {
+            let (records, changed) = stop(ctx, &storage, &id, &stopped).await?;
+            availability.extend(records);
+            if changed {
+                stop_lists_changed.push((id, now.clone()));
+            }
+        }
+    }
+    let concepts: Vec<&str> = chosen.iter().map(|(c, _)| concept_key(Some(c))).collect();
+    let ingestion = IngestionWrite {
+        id: ids::random_hex(ctx.now),
+        received_at: now.clone(),
+        callback_url: callback_url.as_str().to_owned(),
+        restaurants: serde_json::to_string(&ids).unwrap_or_default(),
+        concepts: serde_json::to_string(&concepts).unwrap_or_default(),
+    };
+    storage
+        .put_menus(&menus, &availability, &stop_lists_changed, Some(&ingestion))
+        .await?;
+    ReadCache::new(ctx.env).invalidate(&ids, ctx.now).await;
+    let results = ids.iter().map(|id| MenuCallback::succeeded(id)).collect();
+    notify_menu_callback(ctx, &callback_url, results);
+    Ok(accepted())
+}
+
+/// The records that putting `plus` on a restaurant's stop list now changes, and whether
+/// the stop list itself changed.
+async fn stop(
+    ctx: &Ctx<'_>,
+    storage: &Storage,
+    restaurant_id: &str,
+    plus: &[String],
+) -> Result<(Vec<AvailabilityWrite>, bool), EdgeError> {
+    let event = ValidItemAvailability {
+        event: AvailabilityEvent::Unavailable,
+        plus: plus
+            .iter()
+            .filter_map(|p| Plu::parse(p, "plu").ok())
+            .collect(),
+        restaurant: RestaurantId::parse(restaurant_id, "restaurant")
+            .map_err(|v| EdgeError::Internal(format!("stored restaurant id: {}", v.message)))?,
+        happened_at: None,
+        next_available_at: None,
+    };
+    apply(ctx, storage, &event).await
+}
+
+/// Applies one availability event to the stored records (core decides), returning what to
+/// store.
+async fn apply(
+    ctx: &Ctx<'_>,
+    storage: &Storage,
+    event: &ValidItemAvailability,
+) -> Result<(Vec<AvailabilityWrite>, bool), EdgeError> {
+    let restaurant_id = event.restaurant.as_str();
+    let plus: Vec<&str> = event.plus.iter().map(Plu::as_str).collect();
+    let before = entries(&storage.availability_of(restaurant_id, &plus).await?)?;
+    let applied = apply_availability(&before, event, ctx.now.fixed_offset());
+    if !applied.ignored.is_empty() {
+        worker::console_log!(
+            "availability for {restaurant_id}: ignored older events for {}",
+            applied.ignored.join(", ")
+        );
+    }
+    let records = changed_records(restaurant_id, &before, &applied.entries);
+    Ok((records, applied.stop_list_changed))
+}
+
+/// `POST /jet-connect/item-availability`.
+pub async fn post_item_availability(
+    mut req: Request,
+    ctx: &Ctx<'_>,
+) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let request = parse_item_availability(&bytes).map_err(unreadable)?;
+    let event = validate_item_availability(&request)
+        .map_err(|v| EdgeError::violations("invalid_item_availability", v))?;
+    let id = event.restaurant.as_str();
+    let storage = Storage::new(ctx.env)?;
+    if storage.restaurant(id).await?.is_none() {
+        return Err(not_registered(&[id]));
+    }
+    let (records, stop_list_changed) = apply(ctx, &storage, &event).await?;
+    if records.is_empty() {
+        return Ok(accepted());
+    }
+    let changed = if stop_list_changed {
+        vec![(id.to_owned(), millis(ctx.now))]
+    } else {
+        Vec::new()
+    };
+    storage.put_availability(&records, &changed).await?;
+    ReadCache::new(ctx.env).invalidate(&[id], ctx.now).await;
+    Ok(accepted())
+}
+
+/// The restaurant of a `/restaurants/{restaurant}/…` route (404 if unknown).
+async fn path_restaurant(ctx: &Ctx<'_>, storage: &Storage) -> Result<Restaurant, EdgeError> {
+    let id = RestaurantId::parse(ctx.param("restaurant")?, "restaurantReference")
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
+    let row = storage
+        .restaurant(id.as_str())
+        .await?
+        .ok_or_else(|| unknown_restaurant(id.as_str()))?;
+    Restaurant::read(row)
+}
+
+/// `PUT /jet-connect/restaurants/{restaurant}/offline`: not taking orders, until
+/// `onlineAt` (local restaurant time) if given, else until `/online`.
+pub async fn put_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let request = parse_offline(&bytes).map_err(unreadable)?;
+    let online_at =
+        validate_offline(&request).map_err(|v| EdgeError::violations("invalid_offline", v))?;
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = path_restaurant(ctx, &storage).await?;
+    let until = match online_at {
+        Some(local) => Some(local_to_utc(local, restaurant.offset).ok_or_else(|| {
+            EdgeError::invalid(
+                "invalid_datetime",
+                "onlineAt",
+                "is not a time in the restaurant's offset",
+            )
+        })?),
+        None => None,
+    };
+    storage
+        .set_online(
+            &restaurant.row.id,
+            false,
+            until.map(millis).as_deref(),
+            &millis(ctx.now),
+        )
+        .await?;
+    Ok(accepted())
+}
+
+/// `PUT /jet-connect/restaurants/{restaurant}/online` (no body).
+pub async fn put_online(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = path_restaurant(ctx, &storage).await?;
+    storage
+        .set_online(&restaurant.row.id, true, None, &millis(ctx.now))
+        .await?;
+    Ok(accepted())
+}
+
+/// `PUT /jet-connect/restaurants/{restaurant}/servicetimes`: replaces the opening hours.
+pub async fn put_service_times(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let request = parse_service_times(&bytes).map_err(unreadable)?;
+    let valid = validate_service_times(&request)
+        .map_err(|v| EdgeError::violations("invalid_service_times", v))?;
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = path_restaurant(ctx, &storage).await?;
+    let body = String::from_utf8_lossy(&bytes);
+    storage
+        .put_service_times(&restaurant.row.id, &valid.timezone, &body, &millis(ctx.now))
+        .await?;
+    Ok(accepted())
+}

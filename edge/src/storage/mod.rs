@@ -1,0 +1,156 @@
+//! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
+//! text appears anywhere else. One submodule per area (`catalog`); this file holds the
+//! connection, the statement helpers and the time formats of stored values.
+
+mod catalog;
+
+pub use catalog::*;
+
+use chrono::{DateTime, Utc};
+use serde::de::DeserializeOwned;
+use wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement, Env};
+
+use crate::bindings;
+use crate::error::EdgeError;
+
+pub struct Storage {
+    db: D1Database,
+}
+
+impl Storage {
+    pub fn new(env: &Env) -> Result<Storage, EdgeError> {
+        let db = env
+            .d1(bindings::DB)
+            .map_err(|err| EdgeError::Unavailable(format!("D1 binding {}: {err}", bindings::DB)))?;
+        Ok(Storage { db })
+    }
+
+    /// Proves the database answers and carries the schema (a migrated table is read).
+    pub async fn ping(&self) -> Result<(), EdgeError> {
+        self.db
+            .prepare("SELECT COUNT(*) AS n FROM restaurants")
+            .first::<serde_json::Value>(None)
+            .await
+            .map(|_| ())
+            .map_err(|err| EdgeError::Unavailable(format!("D1 ping: {err}")))
+    }
+
+    /// A statement with its parameters bound (`?1`, `?2`, … in order).
+    fn statement(&self, sql: &str, args: &[Arg<'_>]) -> Result<D1PreparedStatement, EdgeError> {
+        let values: Vec<JsValue> = args.iter().map(Arg::to_js).collect();
+        self.db
+            .prepare(sql)
+            .bind(&values)
+            .map_err(|err| EdgeError::Internal(format!("binding parameters: {err}")))
+    }
+
+    /// Every row of a query.
+    async fn rows<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<T>, EdgeError> {
+        let mut attempt = 0;
+        let result = loop {
+            match self.statement(sql, args)?.all().await {
+                Ok(result) => break result,
+                Err(err) if attempt < READ_RETRIES.len() => {
+                    retry_pause(&mut attempt, &err).await;
+                }
+                Err(err) => return Err(d1_failed("query", &err)),
+            }
+        };
+        result
+            .results::<T>()
+            .map_err(|err| EdgeError::Internal(format!("reading D1 rows: {err}")))
+    }
+
+    /// The first row of a query, if any.
+    async fn row<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<T>, EdgeError> {
+        let mut attempt = 0;
+        loop {
+            match self.statement(sql, args)?.first::<T>(None).await {
+                Ok(row) => return Ok(row),
+                Err(err) if attempt < READ_RETRIES.len() => {
+                    retry_pause(&mut attempt, &err).await;
+                }
+                Err(err) => return Err(d1_failed("query", &err)),
+            }
+        }
+    }
+
+    /// Runs statements as one batch: D1 applies all of them or none.
+    async fn batch(&self, statements: Vec<D1PreparedStatement>) -> Result<Vec<usize>, EdgeError> {
+        if statements.is_empty() {
+            return Ok(Vec::new());
+        }
+        let results = self
+            .db
+            .batch(statements)
+            .await
+            .map_err(|err| d1_failed("batch", &err))?;
+        Ok(results
+            .iter()
+            .map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
+            .collect())
+    }
+}
+
+/// A bound parameter.
+pub(crate) enum Arg<'a> {
+    Text(&'a str),
+    OptText(Option<&'a str>),
+    Int(i64),
+}
+
+impl Arg<'_> {
+    fn to_js(&self) -> JsValue {
+        match self {
+            Arg::Text(s) => JsValue::from_str(s),
+            Arg::OptText(Some(s)) => JsValue::from_str(s),
+            Arg::OptText(None) => JsValue::NULL,
+            // D1 numbers are JavaScript numbers; the hub only stores small integers.
+            Arg::Int(n) => JsValue::from_f64(*n as f64),
+        }
+    }
+}
+
+/// Pauses before the second and third try of a read. Reads are retried because they are
+/// idempotent and D1 documents transient failures (a busy or restarting database: locally,
+/// `wrangler d1 execute` holding the file); writes are not, a failed batch is a 503.
+const READ_RETRIES: [u64; 2] = [50, 200];
+
+async fn retry_pause(attempt: &mut usize, err: &worker::Error) {
+    let millis = READ_RETRIES.get(*attempt).copied().unwrap_or(200);
+    *attempt += 1;
+    worker::console_warn!("D1 read failed (try {attempt}), retrying in {millis} ms: {err}");
+    worker::Delay::from(std::time::Duration::from_millis(millis)).await;
+}
+
+fn d1_failed(what: &str, err: &worker::Error) -> EdgeError {
+    EdgeError::Unavailable(format!("D1 {what}: {err}"))
+}
+
+/// A stored instant with milliseconds (`2024-05-21T13:19:13.000Z`): `last_change`,
+/// `updated_at`, `offline_until`, as the demo data writes them.
+pub fn millis(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.3fZ").to_string()
+}
+
+/// A stored instant with microseconds: availability `happened_at` and `until`, JET
+/// Connect's precision, compared as text by the availability upsert.
+pub fn micros(at: DateTime<Utc>) -> String {
+    at.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Reads a stored instant (either precision, any offset).
+pub fn parse_instant(text: &str) -> Result<DateTime<Utc>, EdgeError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|err| EdgeError::Internal(format!("stored time {text:?}: {err}")))
+}

@@ -1,0 +1,251 @@
+//! The upstream sync: with `JUPITER_API_URL` and `JUPITER_API_KEY` set, pull restaurants,
+//! zones, menus and stop lists from the upstream Jupiter site API into the hub.
+//!
+//! [`pull`] does one complete pass (`core::upstream` decides what to ask for). Each
+//! document is validated as an admin write would be and stored the same way (its
+//! `lastChange` kept); a document that fails to load or validate is skipped and named in
+//! the report, the rest of the pass goes on. A menu whose `lastChange` is already stored is
+//! not written again. Afterwards the read cache of every restaurant pulled is invalidated.
+//!
+//! It runs on `POST /admin/sync`. The scheduled trigger belongs to the Worker's one
+//! `#[event(scheduled)]` handler (added with the outbound path's cron, issue 4), which
+//! calls `pull` when `config.jupiter_api_url` is set.
+//!
+//! Not done: restaurants or zones that upstream stops listing are not removed, and stop
+//! lists are pulled whole rather than with `date_change`.
+
+use chrono::{DateTime, Utc};
+use orderbridge_core::catalog::concept_key;
+use orderbridge_core::domain::RestaurantId;
+use orderbridge_core::jupiter::{
+    validate_admin_menu, validate_delivery_zones, validate_stop_lists, DeliveryZonesResponse,
+    MenuResponse, RestaurantsResponse, StopListResponse,
+};
+use orderbridge_core::outbound::url_guard::{OutboundUrl, UrlPolicy};
+use orderbridge_core::upstream::{concepts_to_pull, document_url, offset_of};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+
+use crate::cache::ReadCache;
+use crate::config::{secret, secrets, Config};
+use crate::error::EdgeError;
+use crate::handlers::catalog::{menu_write, stop_list_replace, to_stored, zone_writes};
+use crate::storage::{millis, Storage};
+
+/// What one pass did.
+#[derive(Debug, Default, Serialize)]
+pub struct Report {
+    pub restaurants: usize,
+    pub zones: usize,
+    pub menus: usize,
+    pub menus_unchanged: usize,
+    pub stop_lists: usize,
+    /// Documents not taken, each with why.
+    pub skipped: Vec<String>,
+}
+
+struct Upstream {
+    base: String,
+    key: String,
+    policy: UrlPolicy,
+}
+
+impl Upstream {
+    fn url(&self, document: &str, params: &[(&str, &str)]) -> Result<OutboundUrl, String> {
+        document_url(&self.base, document, params, &self.policy)
+            .map_err(|refusal| format!("JUPITER_API_URL refused: {refusal}"))
+    }
+
+    /// GETs one document and reads it as `T`.
+    async fn get<T: DeserializeOwned>(
+        &self,
+        document: &str,
+        params: &[(&str, &str)],
+    ) -> Result<T, String> {
+        let url = self.url(document, params)?;
+        let headers = Headers::new();
+        let prepared = headers
+            .set("X-Jup-Api-Key", &self.key)
+            .and_then(|()| headers.set("Accept", "application/json"));
+        prepared.map_err(|err| format!("{url}: {err}"))?;
+        let mut init = RequestInit::new();
+        init.with_method(Method::Get).with_headers(headers);
+        let request =
+            Request::new_with_init(url.as_str(), &init).map_err(|e| format!("{url}: {e}"))?;
+        let mut response = Fetch::Request(request)
+            .send()
+            .await
+            .map_err(|e| format!("{url}: {e}"))?;
+        let status = response.status_code();
+        if status != 200 {
+            return Err(format!("{url} answered {status}"));
+        }
+        let bytes = response.bytes().await.map_err(|e| format!("{url}: {e}"))?;
+        serde_json::from_slice(&bytes).map_err(|e| format!("{url}: {e}"))
+    }
+}
+
+/// One pass over the upstream catalog. Fails only when upstream is not configured or its
+/// `/restaurants` cannot be read; anything else is skipped and reported.
+pub async fn pull(env: &Env, config: &Config, now: DateTime<Utc>) -> Result<Report, EdgeError> {
+    let Some(base) = config.jupiter_api_url.clone() else {
+        return Err(EdgeError::Conflict {
+            code: "no_upstream",
+            summary: "JUPITER_API_URL is not set: the hub is the system of record".to_owned(),
+            violations: vec![],
+        });
+    };
+    let upstream = Upstream {
+        base,
+        key: secret(env, secrets::JUPITER_API_KEY)?,
+        policy: if config.allow_loopback_callbacks {
+            UrlPolicy::DEVELOPMENT
+        } else {
+            UrlPolicy::PRODUCTION
+        },
+    };
+    let storage = Storage::new(env)?;
+    let mut report = Report::default();
+    let restaurants: RestaurantsResponse = upstream
+        .get("restaurants", &[])
+        .await
+        .map_err(|e| EdgeError::Unavailable(format!("upstream restaurants: {e}")))?;
+    let now_stored = millis(now);
+    let mut pulled: Vec<String> = Vec::new();
+    for place in &restaurants.places {
+        let id = match RestaurantId::parse(&place.id, "id") {
+            Ok(id) => id.as_str().to_owned(),
+            Err(v) => {
+                report
+                    .skipped
+                    .push(format!("restaurant {:?}: {}", place.id, v.message));
+                continue;
+            }
+        };
+        let mut zones = Vec::new();
+        let mut menus = Vec::new();
+        for concept in concepts_to_pull(place) {
+            let params = [
+                ("restaurant_id", id.as_str()),
+                ("concept_id", concept.as_str()),
+            ];
+            let what = format!("{id}/{concept}");
+            match upstream
+                .get::<DeliveryZonesResponse>("delivery_zones", &params)
+                .await
+            {
+                Ok(doc) if doc.restaurant_id.trim() != id => report.skipped.push(format!(
+                    "zones {what}: for restaurant {:?}",
+                    doc.restaurant_id
+                )),
+                Ok(doc) => match validate_delivery_zones(&doc) {
+                    Ok(_) => zones.push((concept.clone(), doc)),
+                    Err(v) => report
+                        .skipped
+                        .push(format!("zones {what}: {}", summary(&v))),
+                },
+                Err(e) => report.skipped.push(format!("zones {what}: {e}")),
+            }
+            match upstream.get::<MenuResponse>("menu", &params).await {
+                Ok(doc) if doc.restaurant_id.trim() != id => report.skipped.push(format!(
+                    "menu {what}: for restaurant {:?}",
+                    doc.restaurant_id
+                )),
+                Ok(doc) => match validate_admin_menu(&doc) {
+                    Ok(()) => menus.push((concept.clone(), doc)),
+                    Err(v) => report.skipped.push(format!("menu {what}: {}", summary(&v))),
+                },
+                Err(e) => report.skipped.push(format!("menu {what}: {e}")),
+            }
+        }
+        let offset = zones
+            .first()
+            .map(|(_, z)| z.last_change.as_str())
+            .or(menus.first().map(|(_, m)| m.menu.last_change.as_str()))
+            .and_then(offset_of)
+            .map_or_else(|| "+00:00".to_owned(), |o| o.to_string());
+        let stored_place = to_stored(place, "place")?;
+        storage
+            .upsert_upstream_place(&id, &stored_place, &offset, &now_stored)
+            .await?;
+        report.restaurants += 1;
+        for (concept, doc) in &zones {
+            let (writes, set_last_change) = zone_writes(doc)?;
+            storage
+                .put_zones(
+                    &id,
+                    concept_key(Some(concept)),
+                    &writes,
+                    &set_last_change,
+                    &now_stored,
+                )
+                .await?;
+            report.zones += 1;
+        }
+        for (concept, doc) in &menus {
+            let key = concept_key(Some(concept));
+            let write = menu_write(&id, key, doc)?;
+            let stored = storage.menu(&id, key).await?;
+            if stored.is_some_and(|row| row.last_change == write.last_change) {
+                report.menus_unchanged += 1;
+                continue;
+            }
+            storage.put_menus(&[write], &[], &[], None).await?;
+            report.menus += 1;
+        }
+        pulled.push(id);
+    }
+    match upstream.get::<StopListResponse>("stop_list", &[]).await {
+        Ok(doc) => match validate_stop_lists(&doc) {
+            Ok(()) => {
+                let ids: Vec<&str> = doc
+                    .stop_lists
+                    .iter()
+                    .map(|l| l.restaurant_id.trim())
+                    .collect();
+                let known: Vec<String> = storage
+                    .restaurants_among(&ids)
+                    .await?
+                    .into_iter()
+                    .map(|r| r.id)
+                    .collect();
+                let mut lists = Vec::new();
+                for list in &doc.stop_lists {
+                    let id = list.restaurant_id.trim();
+                    if known.iter().any(|k| k == id) {
+                        lists.push(stop_list_replace(list)?);
+                    } else {
+                        report
+                            .skipped
+                            .push(format!("stop list {id}: unknown restaurant"));
+                    }
+                }
+                storage.replace_stop_lists(&lists).await?;
+                report.stop_lists = lists.len();
+                pulled.extend(lists.into_iter().map(|l| l.restaurant_id));
+            }
+            Err(v) => report.skipped.push(format!("stop lists: {}", summary(&v))),
+        },
+        Err(e) => report.skipped.push(format!("stop lists: {e}")),
+    }
+    pulled.sort();
+    pulled.dedup();
+    let ids: Vec<&str> = pulled.iter().map(String::as_str).collect();
+    ReadCache::new(env).invalidate(&ids, now).await;
+    if !report.skipped.is_empty() {
+        worker::console_warn!("upstream sync skipped: {}", report.skipped.join("; "));
+    }
+    Ok(report)
+}
+
+fn summary(violations: &[orderbridge_core::problem::Violation]) -> String {
+    violations
+        .iter()
+        .map(|v| match &v.field {
+            Some(field) => format!("{field}: {}", v.message),
+            None => v.message.clone(),
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,109 @@
+//! A fake upstream Jupiter site API: serves the documents it is given, by exact path and
+//! query (`/site-api/menu?restaurant_id=000127&concept_id=7`), to callers presenting its
+//! `X-Jup-Api-Key`, and records every request. Anything else is `404`; a wrong key `401`
+//! with Jupiter's error shape.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::thread;
+
+#[derive(Debug, Default)]
+struct Shared {
+    documents: HashMap<String, String>,
+    /// (path and query, the X-Jup-Api-Key presented)
+    requests: Vec<(String, Option<String>)>,
+}
+
+/// The fake. It serves until dropped.
+pub struct FakeJupiter {
+    pub base_url: String,
+    server: Arc<tiny_http::Server>,
+    shared: Arc<Mutex<Shared>>,
+    worker: Option<thread::JoinHandle<()>>,
+}
+
+impl FakeJupiter {
+    /// Starts on a free loopback port, accepting `key` only.
+    pub fn start(key: &str) -> FakeJupiter {
+        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("fake Jupiter binds"));
+        let port = server
+            .server_addr()
+            .to_ip()
+            .map(|a| a.port())
+            .expect("fake Jupiter has an IP address");
+        let shared = Arc::new(Mutex::new(Shared::default()));
+        let worker = {
+            let server = Arc::clone(&server);
+            let shared = Arc::clone(&shared);
+            let key = key.to_owned();
+            thread::spawn(move || {
+                for request in server.incoming_requests() {
+                    answer(request, &shared, &key);
+                }
+            })
+        };
+        FakeJupiter {
+            base_url: format!("http://127.0.0.1:{port}"),
+            server,
+            shared,
+            worker: Some(worker),
+        }
+    }
+
+    /// `base_url` + `path`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Serve `body` at `path_and_query` from now on.
+    pub fn serve(&self, path_and_query: &str, body: &serde_json::Value) {
+        self.lock()
+            .documents
+            .insert(path_and_query.to_owned(), body.to_string());
+    }
+
+    /// Every request so far: (path and query, the key presented).
+    pub fn requests(&self) -> Vec<(String, Option<String>)> {
+        self.lock().requests.clone()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
+        self.shared.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for FakeJupiter {
+    fn drop(&mut self) {
+        self.server.unblock();
+        if let Some(worker) = self.worker.take() {
+            let _ = worker.join();
+        }
+    }
+}
+
+fn answer(request: tiny_http::Request, shared: &Mutex<Shared>, key: &str) {
+    let url = request.url().to_owned();
+    let presented = request
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("X-Jup-Api-Key"))
+        .map(|h| h.value.to_string());
+    let (status, body) = {
+        let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
+        shared.requests.push((url.clone(), presented.clone()));
+        if presented.as_deref() != Some(key) {
+            (401, "{\"error\": \"Некорректный Api-Key\"}".to_owned())
+        } else if let Some(body) = shared.documents.get(&url) {
+            (200, body.clone())
+        } else {
+            (404, "{\"error\": \"not found\"}".to_owned())
+        }
+    };
+    let response = tiny_http::Response::from_string(body)
+        .with_status_code(status)
+        .with_header(
+            tiny_http::Header::from_bytes("Content-Type", "application/json")
+                .expect("static header is valid"),
+        );
+    let _ = request.respond(response);
+}

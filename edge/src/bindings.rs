@@ -1,5 +1,10 @@
 //! Names of the Worker's bindings and variables, as declared in `wrangler.toml`.
 //! Every lookup goes through these constants so a rename is one edit.
 
-/// The D1 database holding restaurants, zones, menus, stop lists and (later) orders.
+/// The D1 database holding restaurants, zones, menus, stop lists, the outbox and (later)
+/// orders.
 pub const DB: &str = "DB";
+
+/// The Queue producer that carries outbound deliveries (by id) to the consumer
+/// (`outbound_queue`). Its consumer's dead-letter queue keeps messages the consumer failed on.
+pub const OUTBOUND_QUEUE: &str = "OUTBOUND";

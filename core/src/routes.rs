@@ -48,6 +48,12 @@ impl Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RouteId {
     Health,
+    /// `GET /admin/deliveries`: the delivery log (operator).
+    AdminDeliveries,
+    /// `POST /admin/deliveries/{id}/replay`: send a delivery again (operator).
+    AdminDeliveryReplay,
+    /// `POST /sim/outbound`: stage a delivery by hand (development simulator only).
+    SimOutbound,
 }
 
 /// One entry of the route table. A pattern segment written `{name}` captures that segment.
@@ -59,11 +65,28 @@ pub struct Route {
 }
 
 /// Every route the hub serves. Keep it sorted by path so that one glance shows the API.
-pub const ROUTES: &[Route] = &[Route {
-    method: Method::Get,
-    pattern: "/health",
-    id: RouteId::Health,
-}];
+pub const ROUTES: &[Route] = &[
+    Route {
+        method: Method::Get,
+        pattern: "/admin/deliveries",
+        id: RouteId::AdminDeliveries,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/deliveries/{id}/replay",
+        id: RouteId::AdminDeliveryReplay,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/health",
+        id: RouteId::Health,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/sim/outbound",
+        id: RouteId::SimOutbound,
+    },
+];
 
 /// The outcome of matching a request against [`ROUTES`].
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -254,6 +277,20 @@ mod tests {
                 params: vec![]
             }
         );
+        assert_eq!(
+            resolve("POST", "/admin/deliveries/dl_1/replay"),
+            Resolution::Found {
+                id: RouteId::AdminDeliveryReplay,
+                params: vec![("id", "dl_1".to_owned())]
+            }
+        );
+        assert_eq!(
+            resolve("POST", "/admin/deliveries"),
+            Resolution::MethodNotAllowed {
+                allow: vec![Method::Get]
+            }
+        );
+
         for (i, a) in ROUTES.iter().enumerate() {
             for b in &ROUTES[i + 1..] {
                 assert!(

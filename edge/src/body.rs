@@ -1,6 +1,5 @@
 //! Reading request bodies with a size limit, so a huge body is refused (413) before it is
 //! parsed and nothing is stored.
-#![allow(dead_code)] // shared plumbing; the catalog and delivery handlers use it (remove then)
 
 use worker::Request;
 
@@ -9,6 +8,7 @@ use crate::error::EdgeError;
 /// The default limit for JSON bodies.
 pub const DEFAULT_LIMIT: usize = 256 * 1024;
 /// Menus are the largest documents the hub takes (a 5,000-item menu is about 2 MiB).
+#[allow(dead_code)] // for menu ingestion (remove then)
 pub const MENU_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The raw body bytes, refused with 413 when longer than `limit`. `Content-Length` is

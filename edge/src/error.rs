@@ -8,7 +8,6 @@ use crate::respond;
 
 /// Everything a request can fail with, whatever the handler.
 #[derive(Debug)]
-#[allow(dead_code)] // variants are used by handlers as the issues that need them land
 pub enum EdgeError {
     /// No route has this path.
     NoRoute,
@@ -49,7 +48,6 @@ impl From<worker::Error> for EdgeError {
     }
 }
 
-#[allow(dead_code)] // constructors for the catalog and delivery handlers (remove then)
 impl EdgeError {
     /// A 400 for one problem with one field.
     pub fn invalid(code: &'static str, field: &str, message: impl Into<String>) -> EdgeError {
@@ -128,7 +126,6 @@ impl EdgeError {
     }
 }
 
-#[allow(dead_code)]
 fn one_line(v: &Violation) -> String {
     match &v.field {
         Some(field) => format!("{field}: {}", v.message),

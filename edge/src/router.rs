@@ -6,11 +6,10 @@ use worker::{Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::EdgeError;
-use crate::handlers;
+use crate::{clock, handlers};
 
 /// What every handler gets besides the request: the bindings, the configuration, the
 /// route's captures and the time the request arrived (core takes `now` as an argument).
-#[allow(dead_code)] // config and now are read by the catalog and delivery handlers
 pub struct Ctx<'a> {
     pub env: &'a Env,
     pub config: Config,
@@ -20,7 +19,6 @@ pub struct Ctx<'a> {
 
 impl Ctx<'_> {
     /// A `{name}` capture of the matched route.
-    #[allow(dead_code)] // used by the first route with a capture
     pub fn param(&self, name: &str) -> Result<&str, EdgeError> {
         self.params
             .iter()
@@ -39,7 +37,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
                 env,
                 config: Config::from_env(env),
                 params,
-                now: now(),
+                now: clock::now(),
             };
             handle(id, req, &ctx).await
         }
@@ -49,17 +47,11 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
     outcome.unwrap_or_else(|err| err.into_response(&path))
 }
 
-async fn handle(id: RouteId, _req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     match id {
         RouteId::Health => handlers::health::get(ctx).await,
+        RouteId::AdminDeliveries => handlers::deliveries::list(&req, ctx).await,
+        RouteId::AdminDeliveryReplay => handlers::deliveries::replay(&req, ctx).await,
+        RouteId::SimOutbound => handlers::sim::outbound(&mut req, ctx).await,
     }
-}
-
-/// The Worker's clock (`Date.now()`); the only place the edge reads the time.
-fn now() -> DateTime<Utc> {
-    let millis = worker::Date::now().as_millis();
-    i64::try_from(millis)
-        .ok()
-        .and_then(DateTime::from_timestamp_millis)
-        .unwrap_or_default()
 }

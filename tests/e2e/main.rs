@@ -1,36 +1,62 @@
 //! The end-to-end suite: one `wrangler dev` with the demo data for the whole run (tests use
-//! their own ids, so they may run in parallel), plus instances of their own for tests that
-//! need special configuration or a restart. Run with `make test` (or `make test-e2e`).
+//! their own ids, so they may run in parallel), one with a short outbound retry policy for
+//! the retry tests, plus instances of their own for tests that need a restart. Run with
+//! `make test` (or `make test-e2e`).
 
 mod foundation;
+mod outbound;
 mod sink;
 
 use std::sync::Arc;
+use std::thread;
 
 use libtest_mimic::{Arguments, Failed, Trial};
 use orderbridge_e2e::{clean_old_states, repo_root, App, AppOptions};
 
 /// A test that talks to the shared Worker.
 pub type AppTest = fn(&App);
-/// A test that needs no Worker (the harness's own pieces).
+/// A test that needs no shared Worker (the harness's own pieces, or one that starts its own).
 pub type PlainTest = fn();
 
 fn main() {
     let args = Arguments::from_args();
     clean_old_states(&repo_root());
 
-    let app_tests: Vec<(&str, AppTest)> = [foundation::TESTS].concat();
-    let plain_tests: Vec<(&str, PlainTest)> = [sink::TESTS].concat();
+    let app_tests: Vec<(&str, AppTest)> = [foundation::TESTS, outbound::TESTS].concat();
+    let fast_tests: Vec<(&str, AppTest)> = outbound::FAST_TESTS.to_vec();
+    let plain_tests: Vec<(&str, PlainTest)> = [sink::TESTS, outbound::PLAIN_TESTS].concat();
 
-    // Start the Worker only when a selected test needs it (`make test-e2e ARGS=sink_` etc.).
-    let needs_app = app_tests
-        .iter()
-        .any(|(name, _)| args.filter.as_deref().is_none_or(|f| name.contains(f)));
-    let app = needs_app.then(|| Arc::new(App::spawn(AppOptions::default())));
+    // Start a Worker only when a selected test needs it (`make test-e2e ARGS=sink_` etc.);
+    // the two start side by side.
+    let selected = |tests: &[(&str, AppTest)]| {
+        tests
+            .iter()
+            .any(|(name, _)| args.filter.as_deref().is_none_or(|f| name.contains(f)))
+    };
+    let (needs_app, needs_fast) = (selected(&app_tests), selected(&fast_tests));
+    let (app, fast_app) = thread::scope(|scope| {
+        let app = scope.spawn(|| needs_app.then(|| Arc::new(App::spawn(AppOptions::default()))));
+        let fast =
+            scope.spawn(|| needs_fast.then(|| Arc::new(App::spawn(outbound::fast_options()))));
+        let joined = |handle: thread::ScopedJoinHandle<'_, Option<Arc<App>>>| {
+            handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        };
+        (joined(app), joined(fast))
+    });
 
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in app_tests {
         let app = app.clone();
+        trials.push(Trial::test(name, move || {
+            let app = app.ok_or_else(|| Failed::from("the Worker was not started"))?;
+            test(&app);
+            Ok(())
+        }));
+    }
+    for (name, test) in fast_tests {
+        let app = fast_app.clone();
         trials.push(Trial::test(name, move || {
             let app = app.ok_or_else(|| Failed::from("the Worker was not started"))?;
             test(&app);
@@ -46,5 +72,6 @@ fn main() {
 
     let conclusion = libtest_mimic::run(&args, trials);
     drop(app);
+    drop(fast_app);
     conclusion.exit();
 }

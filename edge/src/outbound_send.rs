@@ -19,18 +19,23 @@ use std::pin::pin;
 use std::task::Poll;
 use std::time::Duration;
 
+use futures_util::StreamExt;
 use orderbridge_core::outbound::classify::AttemptOutcome;
 use orderbridge_core::outbound::plan::{Delivery, ReceiverKind};
 use orderbridge_core::outbound::signature::{sign, SIGNATURE_HEADER};
 use wasm_bindgen::JsValue;
-use worker::{AbortController, Delay, Env, Fetch, Headers, Request, RequestInit, RequestRedirect};
+use worker::{
+    AbortController, Delay, Env, Fetch, Headers, Request, RequestInit, RequestRedirect, Response,
+};
 
 use crate::clock;
 use crate::config::{secret, secrets};
 
 /// The header naming the delivery, stable across attempts.
 pub const DELIVERY_HEADER: &str = "X-Orderbridge-Delivery";
-/// How much of a failed answer's body the log keeps.
+/// How much of a failed answer's body the log keeps; no more than this is read, so a huge
+/// error page cannot exhaust the Worker's memory.
+const ERROR_BODY_BYTES: usize = 800;
 const ERROR_BODY_CHARS: usize = 200;
 
 /// What one attempt observed.
@@ -69,11 +74,12 @@ pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
         let mut response = fetch.send_with_signal(&signal).await?;
         let status = response.status_code();
         let retry_after = response.headers().get("Retry-After").ok().flatten();
-        // The body only matters for the log of a failure; it is read within the timeout.
+        // The body only matters for the log of a failure; its start is read within the
+        // timeout.
         let snippet = if (200..300).contains(&status) {
             None
         } else {
-            Some(response.text().await.unwrap_or_default())
+            Some(body_start(&mut response).await)
         };
         Ok::<_, worker::Error>((status, retry_after, snippet))
     })
@@ -95,7 +101,6 @@ pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
         ),
         Some(Ok((status, retry_after, snippet))) => {
             let error = snippet.map(|body| {
-                let body: String = body.chars().take(ERROR_BODY_CHARS).collect();
                 if body.trim().is_empty() {
                     format!("HTTP {status}")
                 } else {
@@ -167,6 +172,25 @@ fn build_request(env: &Env, delivery: &Delivery, now_secs: i64) -> Result<Reques
         init.with_body(Some(JsValue::from_str(&delivery.body)));
     }
     Ok(Request::new_with_init(delivery.url.as_str(), &init)?)
+}
+
+/// The first characters of an answer's body (lossy UTF-8), reading no more than needed.
+async fn body_start(response: &mut Response) -> String {
+    let Ok(mut stream) = response.stream() else {
+        return String::new(); // no body
+    };
+    let mut bytes = Vec::new();
+    while bytes.len() < ERROR_BODY_BYTES {
+        match stream.next().await {
+            Some(Ok(chunk)) => bytes.extend_from_slice(&chunk),
+            _ => break,
+        }
+    }
+    bytes.truncate(ERROR_BODY_BYTES);
+    String::from_utf8_lossy(&bytes)
+        .chars()
+        .take(ERROR_BODY_CHARS)
+        .collect()
 }
 
 /// `Some(output)` if `work` finishes within `limit`, `None` if the timer fires first (the

@@ -94,6 +94,10 @@ pub struct Poke {
     pub id: String,
 }
 
+/// The longest delay Queues accept on a message (12 hours). A retry further away is sent
+/// with this delay; the consumer, seeing it early, sends it on for the rest.
+const MAX_QUEUE_DELAY_SECS: u32 = 12 * 3600;
+
 /// Sends a poke per `(id, delay_seconds)`. Logs and returns on failure (see [`kick`]).
 pub(crate) async fn enqueue(env: &Env, pokes: &[(String, u32)]) {
     if pokes.is_empty() {
@@ -116,7 +120,7 @@ pub(crate) async fn enqueue(env: &Env, pokes: &[(String, u32)]) {
             .iter()
             .map(|(id, delay)| {
                 MessageBuilder::new(Poke { id: id.clone() })
-                    .delay_seconds(*delay)
+                    .delay_seconds((*delay).min(MAX_QUEUE_DELAY_SECS))
                     .build()
             })
             .collect();

@@ -11,7 +11,7 @@
 //! ```
 //!
 //! `body` may be any JSON (sent as its serialisation), a string (sent as it is) or absent or
-//! `null` (no body); `order_id` orders the deliveries of one order and receiver;
+//! `null` (no body; a `GET` must have none); `order_id` orders the deliveries of one order and receiver;
 //! `deadline_secs` sets the deadline that many seconds from now.
 
 use orderbridge_core::outbound::plan::ReceiverKind;
@@ -139,6 +139,13 @@ pub async fn outbound(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, Edge
             }
         },
     };
+    if method == Some(Method::Get) && !body.is_empty() {
+        violations.push(Violation::new(
+            "body_not_allowed",
+            Some("body"),
+            "a GET has no body; leave body out or use another method",
+        ));
+    }
     let (Some(receiver), Some(url), Some(method), true) =
         (receiver, url, method, violations.is_empty())
     else {

@@ -60,6 +60,14 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         "outbound_deliveries_of_one_order_keep_their_order_under_retries",
         deliveries_of_one_order_keep_their_order_under_retries,
     ),
+    (
+        "outbound_retry_after_is_honoured_when_longer_than_the_backoff",
+        retry_after_is_honoured_when_longer_than_the_backoff,
+    ),
+    (
+        "outbound_a_delivery_gives_up_when_its_next_attempt_would_miss_the_deadline",
+        a_delivery_gives_up_when_its_next_attempt_would_miss_the_deadline,
+    ),
 ];
 
 /// Tests that start Workers of their own.
@@ -74,6 +82,10 @@ pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
     ),
 ];
 
+/// Our JET Connect key in the fast Worker, given as a `--var` (a secret and a var read the
+/// same), so the test does not depend on how old the checkout's `.dev.vars` is.
+const JET_CONNECT_KEY: &str = "e2e-jet-connect-key";
+
 /// A retry policy short enough for tests: retries after 1 s, then 2 s (capped), four
 /// attempts in all, two seconds per attempt.
 pub fn fast_options() -> AppOptions {
@@ -85,6 +97,7 @@ pub fn fast_options() -> AppOptions {
             ("RETRY_MAX_DELAY_SECS", "2"),
             ("RETRY_MAX_ATTEMPTS", "4"),
             ("ATTEMPT_TIMEOUT_SECS", "2"),
+            ("JET_CONNECT_API_KEY", JET_CONNECT_KEY),
         ]),
     }
 }
@@ -429,6 +442,59 @@ fn deliveries_of_one_order_keep_their_order_under_retries(app: &App) {
         .map(|(s, code)| (format!("/status?status={s}"), *code))
         .collect();
     assert_eq!(seen, want, "status 20 never before 10 is delivered");
+}
+
+fn retry_after_is_honoured_when_longer_than_the_backoff(app: &App) {
+    let sink = Sink::start();
+    sink.fail_next(1, 429);
+    // The backoff alone retries after 1 s; Retry-After asks for 2 s (the fast policy's cap).
+    sink.retry_after("2");
+    staged_id(
+        app,
+        &json!({"receiver": "jet_relay", "url": sink.url("/availability"), "method": "PUT",
+                "body": {"available": false}, "order_id": "rate-1"}),
+    );
+    let log = settled(app, "rate-1", 1);
+    assert_eq!(log[0]["status"], "delivered", "{}", log[0]);
+    let got = sink.received();
+    assert_eq!(got.len(), 2);
+    // The local queue adds its 1 s batch wait to either: about 2 s without Retry-After,
+    // about 3 s with it.
+    let waited = got[1].at.duration_since(got[0].at);
+    assert!(
+        waited >= Duration::from_millis(2500),
+        "the retry waited for Retry-After: {waited:?}"
+    );
+    // A JET Connect call carries our JET Connect key, not the hub's signature.
+    assert_eq!(got[0].header("x-flyt-api-key"), Some(JET_CONNECT_KEY));
+    assert_eq!(got[0].header("x-orderbridge-signature"), None);
+}
+
+fn a_delivery_gives_up_when_its_next_attempt_would_miss_the_deadline(app: &App) {
+    let sink = Sink::start();
+    sink.respond_with(500);
+    staged_id(
+        app,
+        &json!({"receiver": "jet_sent_to_pos", "url": sink.url("/order/1/sent-to-pos-success"),
+                "method": "POST", "body": {}, "order_id": "window-1", "deadline_secs": 2}),
+    );
+    let log = settled(app, "window-1", 1);
+    let delivery = &log[0];
+    assert_eq!(delivery["status"], "dead", "{delivery}");
+    assert!(delivery["deadline"].is_string(), "{delivery}");
+    let attempts = attempts_of(delivery);
+    assert!(
+        (1..4).contains(&attempts.len()),
+        "fewer attempts than the policy allows: {delivery}"
+    );
+    // Either the backoff saw that the next attempt would start too late ("gave up: ... after
+    // the deadline"), or the attempt came due after the deadline ("deadline passed"): both
+    // are the deadline at work, which one depends on where in a second the delivery began.
+    let last_error = delivery["last_error"].as_str().unwrap_or_default();
+    assert!(
+        last_error.contains("after the deadline") || last_error.contains("deadline passed"),
+        "{last_error}"
+    );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 //! `POST /sim/outbound` and read back through the operator's delivery log.
 //!
 //! Three kinds of tests: on the shared Worker (URL refusal, signatures, the operator API),
-//! on a Worker with a short retry policy ([`fast_options`]: retries after 1 to 2 s, four
+//! on a Worker with a short retry policy ([`fast_options`]: retries after 1, 1 to 2 and 2 to 4 s, four
 //! attempts, a 2 s attempt timeout), and one with its own Worker that is stopped and started
 //! again between two attempts.
 
@@ -86,15 +86,15 @@ pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
 /// same), so the test does not depend on how old the checkout's `.dev.vars` is.
 const JET_CONNECT_KEY: &str = "e2e-jet-connect-key";
 
-/// A retry policy short enough for tests: retries after 1 s, then 2 s (capped), four
-/// attempts in all, two seconds per attempt.
+/// A retry policy short enough for tests: retries after 1 s, 1 to 2 s, 2 to 4 s (a cap of 8 s
+/// leaves room for a longer `Retry-After`), four attempts in all, two seconds per attempt.
 pub fn fast_options() -> AppOptions {
     AppOptions {
         demo_data: false,
         vars: vars(&[
             ("RETRY_FIRST_DELAY_SECS", "1"),
             ("RETRY_FACTOR", "2"),
-            ("RETRY_MAX_DELAY_SECS", "2"),
+            ("RETRY_MAX_DELAY_SECS", "8"),
             ("RETRY_MAX_ATTEMPTS", "4"),
             ("ATTEMPT_TIMEOUT_SECS", "2"),
             ("JET_CONNECT_API_KEY", JET_CONNECT_KEY),
@@ -447,8 +447,8 @@ fn deliveries_of_one_order_keep_their_order_under_retries(app: &App) {
 fn retry_after_is_honoured_when_longer_than_the_backoff(app: &App) {
     let sink = Sink::start();
     sink.fail_next(1, 429);
-    // The backoff alone retries after 1 s; Retry-After asks for 2 s (the fast policy's cap).
-    sink.retry_after("2");
+    // The backoff alone retries after 1 s; Retry-After asks for 4 s.
+    sink.retry_after("4");
     staged_id(
         app,
         &json!({"receiver": "jet_relay", "url": sink.url("/availability"), "method": "PUT",
@@ -458,11 +458,11 @@ fn retry_after_is_honoured_when_longer_than_the_backoff(app: &App) {
     assert_eq!(log[0]["status"], "delivered", "{}", log[0]);
     let got = sink.received();
     assert_eq!(got.len(), 2);
-    // The local queue adds its 1 s batch wait to either: about 2 s without Retry-After,
-    // about 3 s with it.
+    // The local queue may add up to its 1 s batch wait: 1 to 2 s without Retry-After, 4 to
+    // 5 s with it.
     let waited = got[1].at.duration_since(got[0].at);
     assert!(
-        waited >= Duration::from_millis(2500),
+        waited >= Duration::from_millis(3500),
         "the retry waited for Retry-After: {waited:?}"
     );
     // A JET Connect call carries our JET Connect key, not the hub's signature.

@@ -2,9 +2,9 @@
 //! `POST /sim/outbound` and read back through the operator's delivery log.
 //!
 //! Three kinds of tests: on the shared Worker (URL refusal, signatures, the operator API),
-//! on a Worker with a short retry policy ([`fast_options`]: retries after 1, 1 to 2 and 2 to 4 s, four
-//! attempts, a 2 s attempt timeout), and one with its own Worker that is stopped and started
-//! again between two attempts.
+//! on a Worker with a short retry policy ([`fast_options`]: retries after 1, 1 to 2 and 2 to
+//! 4 s, four attempts, a 2 s attempt timeout), and on Workers of their own: one stopped and
+//! started again between two attempts, one with production settings.
 
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};

@@ -7,7 +7,7 @@ mod foundation;
 mod outbound;
 mod sink;
 
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::thread;
 
 use libtest_mimic::{Arguments, Failed, Trial};
@@ -17,6 +17,13 @@ use orderbridge_e2e::{clean_old_states, repo_root, App, AppOptions};
 pub type AppTest = fn(&App);
 /// A test that needs no shared Worker (the harness's own pieces, or one that starts its own).
 pub type PlainTest = fn();
+
+/// Tests that reach the shared Worker's D1 from outside (`App::d1` runs `wrangler d1
+/// execute`, a second process on the same SQLite file). Meanwhile the Worker's own queries
+/// can fail locally with `SQLITE_BUSY` (seen as a 503), so these run while no other test
+/// uses the shared Worker.
+const OUT_OF_PROCESS_D1: &[&str] = &["the_demo_catalog_is_in_local_d1"];
+static SHARED_D1: RwLock<()> = RwLock::new(());
 
 fn main() {
     let args = Arguments::from_args();
@@ -49,9 +56,16 @@ fn main() {
     let mut trials: Vec<Trial> = Vec::new();
     for (name, test) in app_tests {
         let app = app.clone();
+        let alone = OUT_OF_PROCESS_D1.contains(&name);
         trials.push(Trial::test(name, move || {
             let app = app.ok_or_else(|| Failed::from("the Worker was not started"))?;
-            test(&app);
+            if alone {
+                let _alone = SHARED_D1.write().unwrap_or_else(|p| p.into_inner());
+                test(&app);
+            } else {
+                let _shared = SHARED_D1.read().unwrap_or_else(|p| p.into_inner());
+                test(&app);
+            }
             Ok(())
         }));
     }

@@ -48,6 +48,12 @@ impl Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RouteId {
     Health,
+    /// `GET /admin/deliveries`: the delivery log (operator).
+    AdminDeliveries,
+    /// `POST /admin/deliveries/{id}/replay`: send a delivery again (operator).
+    AdminDeliveryReplay,
+    /// `POST /sim/outbound`: stage a delivery by hand (development simulator only).
+    SimOutbound,
     /// `GET /admin/restaurants/{id}`: what the hub holds for a restaurant, JET state included.
     AdminGetRestaurant,
     /// `PUT /admin/restaurants/{id}`: a Jupiter `places` entry plus the hub's own fields.
@@ -96,6 +102,16 @@ pub struct Route {
 /// The site API paths are public and answer `OPTIONS` (CORS preflight); `/admin` and
 /// `/jet-connect` take the operator key.
 pub const ROUTES: &[Route] = &[
+    Route {
+        method: Method::Get,
+        pattern: "/admin/deliveries",
+        id: RouteId::AdminDeliveries,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/deliveries/{id}/replay",
+        id: RouteId::AdminDeliveryReplay,
+    },
     Route {
         method: Method::Put,
         pattern: "/admin/delivery_zones",
@@ -200,6 +216,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Options,
         pattern: "/site-api/stop_list",
         id: RouteId::SitePreflight,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/sim/outbound",
+        id: RouteId::SimOutbound,
     },
 ];
 
@@ -486,6 +507,19 @@ mod tests {
             Resolution::Found {
                 id: RouteId::Health,
                 params: vec![]
+            }
+        );
+        assert_eq!(
+            resolve("POST", "/admin/deliveries/dl_1/replay"),
+            Resolution::Found {
+                id: RouteId::AdminDeliveryReplay,
+                params: vec![("id", "dl_1".to_owned())]
+            }
+        );
+        assert_eq!(
+            resolve("POST", "/admin/deliveries"),
+            Resolution::MethodNotAllowed {
+                allow: vec![Method::Get]
             }
         );
         for (i, a) in ROUTES.iter().enumerate() {

@@ -1,7 +1,6 @@
 //! Who may call what: the operator key (`X-Flyt-Api-Key`) for `/jet-connect/*` and
 //! `/admin/*`, the site key (`X-Jup-Api-Key`) for server-to-server site calls. The comparison
 //! itself is core's (`auth::api_key_matches`, constant time).
-#![allow(dead_code)] // shared plumbing; the catalog and delivery handlers use it (remove then)
 
 use orderbridge_core::auth::api_key_matches;
 use worker::{Env, Request};
@@ -10,6 +9,7 @@ use crate::config::{secret, secrets};
 use crate::error::EdgeError;
 
 pub const OPERATOR_KEY_HEADER: &str = "X-Flyt-Api-Key";
+#[allow(dead_code)] // GET /site-api/client (issue 5) takes the site key
 pub const SITE_KEY_HEADER: &str = "X-Jup-Api-Key";
 
 /// Passes when the request carries the operator key.
@@ -18,6 +18,7 @@ pub fn require_operator(req: &Request, env: &Env) -> Result<(), EdgeError> {
 }
 
 /// Passes when the request carries the site key.
+#[allow(dead_code)] // GET /site-api/client (issue 5) takes the site key
 pub fn require_site_key(req: &Request, env: &Env) -> Result<(), EdgeError> {
     require(req, env, SITE_KEY_HEADER, secrets::SITE_API_KEY)
 }

@@ -9,20 +9,43 @@ mod bindings;
 mod body;
 mod cache;
 mod callback;
+mod clock;
 mod config;
 mod cors;
 mod error;
 mod handlers;
 mod ids;
+mod outbound_cron;
+mod outbound_queue;
+mod outbound_send;
+mod outbox;
 mod query;
+mod random;
 mod respond;
 mod router;
 mod storage;
 mod sync;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{
+    event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,
+};
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
     Ok(router::dispatch(req, &env, &ctx).await)
+}
+
+/// Every queue this Worker consumes carries outbound deliveries (`wrangler.toml`). Never
+/// returns an error: a failed message is retried on its own (`outbound_queue`), and an
+/// error here would retry the whole batch.
+#[event(queue)]
+async fn queue(batch: MessageBatch<outbox::Poke>, env: Env, _ctx: Context) -> Result<()> {
+    outbound_queue::consume(batch, &env).await;
+    Ok(())
+}
+
+/// The cron tick (`[triggers] crons`): a dispatcher with one line per periodic job.
+#[event(scheduled)]
+async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    outbound_cron::sweep(&env).await;
 }

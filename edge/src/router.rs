@@ -6,7 +6,7 @@ use worker::{Context, Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::EdgeError;
-use crate::{cors, handlers};
+use crate::{clock, cors, handlers};
 
 /// What every handler gets besides the request: the bindings, the event context (for work
 /// that continues after the response, `wait_until`), the configuration, the route's
@@ -42,7 +42,7 @@ pub async fn dispatch(req: Request, env: &Env, context: &Context) -> Response {
                 context,
                 config: config.clone(),
                 params,
-                now: now(),
+                now: clock::now(),
             };
             handle(id, req, &ctx).await
         }
@@ -56,10 +56,12 @@ pub async fn dispatch(req: Request, env: &Env, context: &Context) -> Response {
     response
 }
 
-async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    use handlers::{admin, health, jet_catalog, site_api};
+async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    use handlers::{admin, deliveries, health, jet_catalog, sim, site_api};
     match id {
         RouteId::Health => health::get(ctx).await,
+        RouteId::AdminDeliveries => deliveries::list(&req, ctx).await,
+        RouteId::AdminDeliveryReplay => deliveries::replay(&req, ctx).await,
         RouteId::AdminGetRestaurant => admin::get_restaurant(req, ctx).await,
         RouteId::AdminPutRestaurant => admin::put_restaurant(req, ctx).await,
         RouteId::AdminPutDeliveryZones => admin::put_delivery_zones(req, ctx).await,
@@ -77,14 +79,6 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::SiteMenu => site_api::menu(req, ctx).await,
         RouteId::SiteStopList => site_api::stop_list(req, ctx).await,
         RouteId::SitePreflight => Ok(cors::preflight()),
+        RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
     }
-}
-
-/// The Worker's clock (`Date.now()`); the only place the edge reads the time.
-fn now() -> DateTime<Utc> {
-    let millis = worker::Date::now().as_millis();
-    i64::try_from(millis)
-        .ok()
-        .and_then(DateTime::from_timestamp_millis)
-        .unwrap_or_default()
 }

@@ -20,6 +20,10 @@ pub const TESTS: &[(&str, PlainTest)] = &[
         sink_answers_with_the_status_it_is_told,
     ),
     ("sink_delays_its_answers", sink_delays_its_answers),
+    (
+        "sink_sends_retry_after_with_failures_only",
+        sink_sends_retry_after_with_failures_only,
+    ),
 ];
 
 fn sink_records_every_request_in_order() {
@@ -71,4 +75,16 @@ fn sink_delays_its_answers() {
     request("GET", &sink.url("/x"), &[], None).expect("answer");
     assert!(started.elapsed() >= Duration::from_millis(400));
     assert_eq!(sink.wait_for(1, Duration::from_secs(1)).len(), 1);
+}
+
+fn sink_sends_retry_after_with_failures_only() {
+    let sink = Sink::start();
+    sink.fail_next(1, 429);
+    sink.retry_after("3");
+    let failed = request("GET", &sink.url("/x"), &[], None).expect("answer");
+    assert_eq!(failed.status, 429);
+    assert_eq!(failed.header("retry-after"), Some("3"));
+    let ok = request("GET", &sink.url("/x"), &[], None).expect("answer");
+    assert_eq!(ok.status, 200);
+    assert_eq!(ok.header("retry-after"), None);
 }

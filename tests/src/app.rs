@@ -121,6 +121,12 @@ impl App {
         }
     }
 
+    /// Sets a `--var` for the next [`App::start`] (e.g. to restart with another setting).
+    pub fn set_var(&mut self, name: &str, value: &str) {
+        self.options.vars.retain(|(k, _)| k != name);
+        self.options.vars.push((name.to_owned(), value.to_owned()));
+    }
+
     /// Starts the Worker again on the same state and port (after [`App::stop`]).
     pub fn start(&mut self) {
         let log = fs::File::create(self.state_dir.join("wrangler.log")).expect("log file");
@@ -167,6 +173,14 @@ impl App {
             "wrangler dev did not become healthy in 120 s:\n{}",
             self.log()
         );
+    }
+
+    /// Fires the Worker's scheduled handler once, as a cron tick would. `wrangler dev` never
+    /// fires cron triggers by itself; wrangler serves `/cdn-cgi/handler/scheduled` for this.
+    pub fn trigger_scheduled(&self) {
+        let reply = request("GET", &self.url("/cdn-cgi/handler/scheduled"), &[], None)
+            .unwrap_or_else(|e| panic!("scheduled trigger: {e}"));
+        assert_eq!(reply.status, 200, "scheduled trigger: {}", reply.body);
     }
 
     /// What wrangler and the Worker printed so far.

@@ -31,6 +31,8 @@ struct Behaviour {
     fail_first: usize,
     fail_status: u16,
     delay: Duration,
+    /// Sent as `Retry-After` with every answer that is not 2xx.
+    retry_after: Option<String>,
 }
 
 #[derive(Debug)]
@@ -63,6 +65,7 @@ impl Sink {
                 fail_first: 0,
                 fail_status: 503,
                 delay: Duration::ZERO,
+                retry_after: None,
             },
         }));
         let worker = {
@@ -106,6 +109,11 @@ impl Sink {
         self.lock().behaviour.delay = delay;
     }
 
+    /// Send `Retry-After: <value>` with every answer that is not 2xx.
+    pub fn retry_after(&self, value: &str) {
+        self.lock().behaviour.retry_after = Some(value.to_owned());
+    }
+
     /// Everything received so far, in arrival order.
     pub fn received(&self) -> Vec<Received> {
         self.lock().received.clone()
@@ -142,7 +150,7 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
     let at = Instant::now();
     let mut body = String::new();
     let _ = request.as_reader().read_to_string(&mut body);
-    let (status, delay) = {
+    let (status, delay, retry_after) = {
         let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
         let behaviour = &mut shared.behaviour;
         let status = if behaviour.fail_first > 0 {
@@ -152,6 +160,10 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
             behaviour.status
         };
         let delay = behaviour.delay;
+        let retry_after = behaviour
+            .retry_after
+            .clone()
+            .filter(|_| !(200..300).contains(&status));
         shared.received.push(Received {
             method: request.method().to_string(),
             url: request.url().to_owned(),
@@ -164,14 +176,19 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
             at,
             answered: status,
         });
-        (status, delay)
+        (status, delay, retry_after)
     };
     thread::sleep(delay);
-    let response = tiny_http::Response::from_string("{}")
+    let mut response = tiny_http::Response::from_string("{}")
         .with_status_code(status)
         .with_header(
             tiny_http::Header::from_bytes("Content-Type", "application/json")
                 .expect("static header is valid"),
         );
+    if let Some(value) = retry_after {
+        if let Ok(header) = tiny_http::Header::from_bytes("Retry-After", value.as_bytes()) {
+            response.add_header(header);
+        }
+    }
     let _ = request.respond(response);
 }

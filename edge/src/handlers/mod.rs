@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub(crate) mod catalog;
+pub mod deliveries;
 pub mod health;
 pub mod jet_catalog;
+pub mod sim;
 pub mod site_api;

@@ -1,8 +1,10 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
-//! text appears anywhere else. One submodule per area (`catalog`); this file holds the
-//! connection, the statement helpers and the time formats of stored values.
+//! text appears anywhere else. One submodule per area (`catalog`; [`outbox`]: deliveries
+//! and their attempts); this file holds the connection, the statement helpers and the time
+//! formats of stored values.
 
 mod catalog;
+pub mod outbox;
 
 pub use catalog::*;
 
@@ -94,11 +96,30 @@ impl Storage {
             .batch(statements)
             .await
             .map_err(|err| d1_failed("batch", &err))?;
-        Ok(results
-            .iter()
-            .map(|r| r.meta().ok().flatten().and_then(|m| m.changes).unwrap_or(0))
-            .collect())
+        Ok(results.iter().map(changes).collect())
     }
+
+    /// Runs statements as one D1 batch: a transaction, so they all commit or none does.
+    /// This is how a state change and the deliveries it causes are written together.
+    pub async fn commit(&self, statements: Vec<D1PreparedStatement>) -> Result<(), EdgeError> {
+        self.batch(statements).await.map(|_| ())
+    }
+}
+
+/// How many rows a write changed (0 when D1 reports no count).
+fn changes(result: &worker::D1Result) -> usize {
+    result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.changes)
+        .unwrap_or(0)
+}
+
+/// A D1 failure: the database is a dependency, so its errors are 503s (logged with the
+/// cause, answered without it).
+fn unavailable(what: &str, err: worker::Error) -> EdgeError {
+    d1_failed(what, &err)
 }
 
 /// A bound parameter.

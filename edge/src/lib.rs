@@ -8,7 +8,6 @@ mod auth;
 mod bindings;
 mod body;
 mod cache;
-mod callback;
 mod clock;
 mod config;
 mod cors;
@@ -31,8 +30,8 @@ use worker::{
 };
 
 #[event(fetch)]
-async fn fetch(req: Request, env: Env, ctx: Context) -> Result<Response> {
-    Ok(router::dispatch(req, &env, &ctx).await)
+async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    Ok(router::dispatch(req, &env).await)
 }
 
 /// Every queue this Worker consumes carries outbound deliveries (`wrangler.toml`). Never

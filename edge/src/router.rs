@@ -2,18 +2,16 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::routes::{self, Resolution, RouteId};
-use worker::{Context, Env, Request, Response};
+use worker::{Env, Request, Response};
 
 use crate::config::Config;
 use crate::error::EdgeError;
 use crate::{clock, cors, handlers};
 
-/// What every handler gets besides the request: the bindings, the event context (for work
-/// that continues after the response, `wait_until`), the configuration, the route's
+/// What every handler gets besides the request: the bindings, the configuration, the route's
 /// captures and the time the request arrived (core takes `now` as an argument).
 pub struct Ctx<'a> {
     pub env: &'a Env,
-    pub context: &'a Context,
     pub config: Config,
     pub params: Vec<(&'static str, String)>,
     pub now: DateTime<Utc>,
@@ -30,7 +28,7 @@ impl Ctx<'_> {
     }
 }
 
-pub async fn dispatch(req: Request, env: &Env, context: &Context) -> Response {
+pub async fn dispatch(req: Request, env: &Env) -> Response {
     let path = req.path();
     let method = req.method().to_string();
     let config = Config::from_env(env);
@@ -39,7 +37,6 @@ pub async fn dispatch(req: Request, env: &Env, context: &Context) -> Response {
         Resolution::Found { id, params } => {
             let ctx = Ctx {
                 env,
-                context,
                 config: config.clone(),
                 params,
                 now: clock::now(),

@@ -191,7 +191,9 @@ pub async fn pull(env: &Env, config: &Config, now: DateTime<Utc>) -> Result<Repo
                 report.menus_unchanged += 1;
                 continue;
             }
-            storage.put_menus(&[write], &[], &[], None).await?;
+            storage
+                .put_menus(&[write], &[], &[], None, Vec::new())
+                .await?;
             report.menus += 1;
         }
         pulled.push(id);

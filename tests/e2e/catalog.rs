@@ -73,6 +73,12 @@ pub const TESTS: &[(&str, AppTest)] = &[
 ];
 
 /// Tests that start a Worker of their own (other configuration).
+/// Run against the Worker with the short retry policy (`outbound::fast_options`).
+pub const FAST_TESTS: &[(&str, AppTest)] = &[(
+    "catalog_a_failed_menu_callback_is_retried_through_the_outbox",
+    a_failed_menu_callback_is_retried_through_the_outbox,
+)];
+
 pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
     "catalog_the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter",
     the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter,
@@ -1364,4 +1370,55 @@ fn the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter() {
         get(&app, "/site-api/stop_list?restaurant_id=000127").json(),
         json!({"stop_lists": [emptied]})
     );
+}
+
+/// The menu callback leaves through the one outbound path: a receiver that fails once gets
+/// the same signed callback again, and the operator's delivery log shows both attempts.
+fn a_failed_menu_callback_is_retried_through_the_outbox(app: &App) {
+    let sink = Sink::start();
+    sink.fail_next(1, 503);
+    let id = "e2e-jet-callback-retry";
+    restaurant(app, id, "+01:00", &[]);
+    let mut body = fixture("jet-connect/menus-request-basic.json");
+    body["restaurants"] = json!([id]);
+    body["callback_url"] = json!(sink.url("/menu-status"));
+    let reply = operator(app, "POST", "/jet-connect/menus", &body);
+    expect(&reply, 202, "menus");
+
+    let calls = sink.wait_for(2, Duration::from_secs(30));
+    let answered: Vec<u16> = calls.iter().map(|c| c.answered).collect();
+    assert_eq!(answered, [503, 200], "retried after the 503");
+    assert_eq!(
+        serde_json::from_str::<Value>(&calls[1].body).unwrap_or(Value::Null),
+        json!({"restaurant": id, "ingestion_succeeded": true})
+    );
+    assert_eq!(calls[0].body, calls[1].body, "the same callback again");
+    let delivery_id = calls[0].header("x-orderbridge-delivery");
+    assert!(delivery_id.is_some(), "{:?}", calls[0].headers);
+    assert_eq!(delivery_id, calls[1].header("x-orderbridge-delivery"));
+
+    let log = request(
+        "GET",
+        &app.url("/admin/deliveries?status=delivered"),
+        &[OPERATOR],
+        None,
+    )
+    .expect("answer");
+    expect(&log, 200, "delivery log");
+    let log = log.json();
+    let delivery = log["deliveries"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|d| d["id"].as_str() == delivery_id)
+        .cloned()
+        .unwrap_or_else(|| panic!("delivery {delivery_id:?} not in the log: {log}"));
+    assert_eq!(delivery["receiver"], "menu_callback", "{delivery}");
+    let codes: Vec<i64> = delivery["attempts"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| a["status_code"].as_i64().unwrap_or(0))
+        .collect();
+    assert_eq!(codes, [503, 200], "{delivery}");
 }

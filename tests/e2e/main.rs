@@ -35,7 +35,7 @@ fn main() {
 
     let app_tests: Vec<(&str, AppTest)> =
         [foundation::TESTS, catalog::TESTS, outbound::TESTS].concat();
-    let fast_tests: Vec<(&str, AppTest)> = outbound::FAST_TESTS.to_vec();
+    let fast_tests: Vec<(&str, AppTest)> = [outbound::FAST_TESTS, catalog::FAST_TESTS].concat();
     let plain_tests: Vec<(&str, PlainTest)> =
         [sink::TESTS, catalog::PLAIN_TESTS, outbound::PLAIN_TESTS].concat();
 

@@ -248,7 +248,9 @@ pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeE
     let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let write = menu_write(&id, &key, &doc)?;
-    storage.put_menus(&[write], &[], &[], None).await?;
+    storage
+        .put_menus(&[write], &[], &[], None, Vec::new())
+        .await?;
     ReadCache::new(ctx.env).invalidate(&[&id], ctx.now).await;
     Ok(respond::json(
         200,

@@ -22,7 +22,9 @@ use orderbridge_core::jet::{
     parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
 };
 use orderbridge_core::jet_to_jupiter::{menu_to_jupiter, menus_by_concept, out_of_stock_plus};
+use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::{check_outbound_url, UrlPolicy};
+use orderbridge_core::routes::Method;
 use orderbridge_core::stop_list::apply_availability;
 use serde_json::json;
 use worker::{Request, Response};
@@ -33,8 +35,8 @@ use super::catalog::{
 use crate::auth::require_operator;
 use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
 use crate::cache::ReadCache;
-use crate::callback::notify_menu_callback;
 use crate::error::EdgeError;
+use crate::outbox::{self, Outgoing};
 use crate::router::Ctx;
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{ids, respond};
@@ -124,12 +126,41 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         restaurants: serde_json::to_string(&ids).unwrap_or_default(),
         concepts: serde_json::to_string(&concepts).unwrap_or_default(),
     };
+    // One callback per restaurant (FACTS §2.9), through the outbox: staged in the batch that
+    // stores the menus, so an accepted ingestion always has its callbacks, retried until
+    // delivered and visible in /admin/deliveries.
+    let callbacks = ids
+        .iter()
+        .map(|id| {
+            let body = serde_json::to_string(&MenuCallback::succeeded(id))
+                .map_err(|err| EdgeError::Internal(format!("menu callback body: {err}")))?;
+            Outgoing::new(
+                ReceiverKind::MenuCallback,
+                None,
+                Method::Post,
+                callback_url.clone(),
+                body,
+                ctx.now.timestamp(),
+                None,
+            )
+        })
+        .collect::<Result<Vec<_>, EdgeError>>()?;
+    let mut staged = Vec::new();
+    for callback in &callbacks {
+        staged.extend(outbox::stage(&storage, callback)?);
+    }
     storage
-        .put_menus(&menus, &availability, &stop_lists_changed, Some(&ingestion))
+        .put_menus(
+            &menus,
+            &availability,
+            &stop_lists_changed,
+            Some(&ingestion),
+            staged,
+        )
         .await?;
     ReadCache::new(ctx.env).invalidate(&ids, ctx.now).await;
-    let results = ids.iter().map(|id| MenuCallback::succeeded(id)).collect();
-    notify_menu_callback(ctx, &callback_url, results);
+    let delivery_ids: Vec<&str> = callbacks.iter().map(|c| c.delivery.id.as_str()).collect();
+    outbox::kick(ctx.env, &delivery_ids).await;
     Ok(accepted())
 }
 

@@ -439,6 +439,7 @@ impl Storage {
         availability: &[AvailabilityWrite],
         stop_lists_changed: &[(String, String)],
         ingestion: Option<&IngestionWrite>,
+        staged_deliveries: Vec<worker::D1PreparedStatement>,
     ) -> Result<(), EdgeError> {
         let mut statements = Vec::new();
         for menu in menus {
@@ -469,6 +470,8 @@ impl Storage {
                 ],
             )?);
         }
+        // The ingestion's callbacks (outbox rows) commit with the menus they report on.
+        statements.extend(staged_deliveries);
         self.batch(statements).await.map(drop)
     }
 

@@ -10,3 +10,7 @@ pub const CATALOG_CACHE: &str = "CATALOG_CACHE";
 /// The Queue producer that carries outbound deliveries (by id) to the consumer
 /// (`outbound_queue`). Its consumer's dead-letter queue keeps messages the consumer failed on.
 pub const OUTBOUND_QUEUE: &str = "OUTBOUND";
+
+/// The cron expression (in `[triggers] crons`) that runs the upstream catalog sync; every
+/// other tick runs the outbound sweep.
+pub const CATALOG_SYNC_CRON: &str = "*/15 * * * *";

@@ -8,6 +8,7 @@ mod auth;
 mod bindings;
 mod body;
 mod cache;
+mod catalog_cron;
 mod clock;
 mod config;
 mod cors;
@@ -43,8 +44,12 @@ async fn queue(batch: MessageBatch<outbox::Poke>, env: Env, _ctx: Context) -> Re
     Ok(())
 }
 
-/// The cron tick (`[triggers] crons`): a dispatcher with one line per periodic job.
+/// The cron ticks (`[triggers] crons`): a dispatcher with one line per periodic job.
 #[event(scheduled)]
-async fn scheduled(_event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    outbound_cron::sweep(&env).await;
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    if event.cron() == bindings::CATALOG_SYNC_CRON {
+        catalog_cron::sync(&env).await;
+    } else {
+        outbound_cron::sweep(&env).await;
+    }
 }

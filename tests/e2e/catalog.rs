@@ -1370,6 +1370,27 @@ fn the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter() {
         get(&app, "/site-api/stop_list?restaurant_id=000127").json(),
         json!({"stop_lists": [emptied]})
     );
+
+    // The same pull runs by itself on the sync cron; the sweep's cron does not pull.
+    let stopped_again = json!({"restaurant_id": "000127",
+        "lastChange": "2024-06-12T09:00:00.000+03:00", "items": [{"id": "T20231"}]});
+    fake.serve(
+        "/site-api/stop_list",
+        &json!({"stop_lists": [stopped_again.clone()]}),
+    );
+    let before = fake.requests().len();
+    app.trigger_cron("* * * * *");
+    assert_eq!(
+        fake.requests().len(),
+        before,
+        "the sweep's tick pulls nothing"
+    );
+    app.trigger_cron("*/15 * * * *");
+    assert!(fake.requests().len() > before, "the sync tick pulls");
+    assert_eq!(
+        get(&app, "/site-api/stop_list?restaurant_id=000127").json(),
+        json!({"stop_lists": [stopped_again]})
+    );
 }
 
 /// The menu callback leaves through the one outbound path: a receiver that fails once gets

@@ -183,6 +183,22 @@ impl App {
         assert_eq!(reply.status, 200, "scheduled trigger: {}", reply.body);
     }
 
+    /// Fires the scheduled handler as the cron expression `cron` of `[triggers] crons`
+    /// would (the Worker dispatches its periodic jobs on it), and waits for it to finish.
+    pub fn trigger_cron(&self, cron: &str) {
+        let url = self.url(&format!(
+            "/cdn-cgi/handler/scheduled?cron={}",
+            cron.replace(' ', "+")
+        ));
+        let reply = request("GET", &url, &[], None)
+            .unwrap_or_else(|e| panic!("scheduled trigger {cron}: {e}"));
+        assert_eq!(
+            reply.status, 200,
+            "scheduled trigger {cron}: {}",
+            reply.body
+        );
+    }
+
     /// What wrangler and the Worker printed so far.
     pub fn log(&self) -> String {
         fs::read_to_string(self.state_dir.join("wrangler.log")).unwrap_or_default()

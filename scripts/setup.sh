@@ -117,10 +117,23 @@ npm_tools() {
   echo "installed wrangler $want"
 }
 
+# Creates .dev.vars from the example; in an existing one, keeps every value and appends the
+# names it lacks (a later change may add secrets the Worker then expects locally).
 dev_vars() {
-  if [ -f .dev.vars ]; then echo "kept existing .dev.vars"; return 0; fi
-  cp .dev.vars.example .dev.vars
-  echo "created .dev.vars from .dev.vars.example"
+  if [ ! -f .dev.vars ]; then
+    cp .dev.vars.example .dev.vars
+    echo "created .dev.vars from .dev.vars.example"; return 0
+  fi
+  local added=() name
+  while IFS= read -r line; do
+    name=${line%%=*}
+    case $line in ''|'#'*) continue ;; esac
+    if ! grep -q "^$name=" .dev.vars; then
+      printf '%s\n' "$line" >>.dev.vars
+      added+=("$name")
+    fi
+  done <.dev.vars.example
+  if [ ${#added[@]} -eq 0 ]; then echo "kept existing .dev.vars"; else echo "added ${added[*]} to .dev.vars"; fi
 }
 
 write_env() {

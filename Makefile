@@ -1,6 +1,10 @@
 # orderbridge: `make dev` runs the Worker locally, `make test` runs every check.
 # Every target first runs `make setup`, which installs what is missing and skips the rest.
 
+# bash with pipefail, so a failing command piped into tee still fails its recipe.
+SHELL := /bin/bash
+.SHELLFLAGS := -eo pipefail -c
+
 PORT ?= 8787
 # The environment written by scripts/setup.sh: tool paths and the wasm32 toolchain.
 RUN := . ./.toolchain.env &&
@@ -41,10 +45,14 @@ test-core:
 test-core-wasm:
 	$(WASM) cargo test -p orderbridge-core --target wasm32-unknown-unknown
 
-# Builds the real production upload offline and prints its size.
+# The production upload's gzip size must stay within this (Workers' free plan allows 3 MiB).
+SIZE_BUDGET_KIB ?= 1024
+
+# Builds the real production upload offline, prints its size and checks the budget.
 deploy-check:
 	@mkdir -p build
-	$(WRANGLER) deploy --dry-run --outdir build/dry-run
+	$(WRANGLER) deploy --dry-run --outdir build/dry-run 2>&1 | tee build/dry-run.log
+	bash scripts/size-budget.sh build/dry-run.log $(SIZE_BUDGET_KIB)
 
 test-e2e:
 	$(WASM) cargo test -p orderbridge-e2e --test e2e

@@ -5,6 +5,7 @@
 //! * [`wire`] — the request shape, loose enough that every violation can be reported.
 //! * [`validate`] — [`validate::validate`] returns a [`ValidOrder`] or **every** violation.
 //! * [`lifecycle`] — statuses 0/10/20/30/5, allowed transitions, what to notify.
+//! * [`client`] — the `/client` answer from what the hub knows.
 //! * [`replay`] — the content fingerprint behind idempotent retries and `duplicate`.
 //!
 //! ## Routing
@@ -72,6 +73,7 @@
 //! | `bad_status` | `status` | not 0, 10, 20, 30 or 5 |
 //! | `illegal_transition` | `status` | not allowed by [`lifecycle`] (`409`) |
 
+pub mod client;
 pub mod lifecycle;
 pub mod replay;
 pub mod validate;
@@ -79,8 +81,8 @@ pub mod wire;
 
 pub use lifecycle::{Notify, Status};
 pub use validate::{
-    validate, ConceptState, DeliveryMethod, OrderContext, PaymentMethod, RestaurantState,
-    ValidLine, ValidOrder,
+    routed_restaurant, validate, ConceptState, DeliveryMethod, OrderContext, PaymentMethod,
+    RestaurantState, ValidLine, ValidOrder,
 };
 pub use wire::NewOrderRequest;
 

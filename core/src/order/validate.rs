@@ -851,3 +851,16 @@ fn check_time(
     }
     (out.len() == before).then_some(Some(at))
 }
+
+/// The restaurant an order is routed to (zone, coords or `restaurant_id`, as
+/// [`validate`] routes it), so the edge loads only that restaurant's menu. `None` when the
+/// order cannot be routed; [`validate`] then says why.
+pub fn routed_restaurant(req: &NewOrderRequest, ctx: &OrderContext<'_>) -> Option<String> {
+    let method = match text(&req.body.delivery_method) {
+        Some("courier") => Some(DeliveryMethod::Courier),
+        Some("pickup") => Some(DeliveryMethod::Pickup),
+        _ => None,
+    };
+    let mut ignored = Vec::new();
+    route(&req.body, ctx, method, &mut ignored).map(|r| r.restaurant.place.id.clone())
+}

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod foundation;
+mod orders;
 mod outbound;
 mod sink;
 
@@ -33,9 +34,19 @@ fn main() {
     let args = Arguments::from_args();
     clean_old_states(&repo_root());
 
-    let app_tests: Vec<(&str, AppTest)> =
-        [foundation::TESTS, catalog::TESTS, outbound::TESTS].concat();
-    let fast_tests: Vec<(&str, AppTest)> = [outbound::FAST_TESTS, catalog::FAST_TESTS].concat();
+    let app_tests: Vec<(&str, AppTest)> = [
+        foundation::TESTS,
+        catalog::TESTS,
+        outbound::TESTS,
+        orders::TESTS,
+    ]
+    .concat();
+    let fast_tests: Vec<(&str, AppTest)> = [
+        outbound::FAST_TESTS,
+        catalog::FAST_TESTS,
+        orders::FAST_TESTS,
+    ]
+    .concat();
     let plain_tests: Vec<(&str, PlainTest)> =
         [sink::TESTS, catalog::PLAIN_TESTS, outbound::PLAIN_TESTS].concat();
 

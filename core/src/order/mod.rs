@@ -30,7 +30,9 @@
 //! `date` and `date_preorder` are restaurant-local (the restaurant's `utc_offset`).
 //! Opening hours come from `start_time`/`end_time` (seconds after local midnight; none →
 //! always open; an end at or before the start closes after midnight; start inside, end
-//! not). JET Connect's weekly service times are not read here yet.
+//! not). JET Connect's weekly service times are not read here yet. `date` must be a valid
+//! local date-time; it is when the front-end took the order and is not compared with `now`
+//! (a browser's clock is not trusted either way): "open now" is decided by `now`.
 //!
 //! ## Violation codes
 //!

@@ -1035,3 +1035,16 @@ fn property_point_in_polygon() {
         }));
     }
 }
+
+#[test]
+fn the_demo_order_fixture_is_valid_against_the_demo_catalog() {
+    // fixtures/demo/order.json is the seed's order made consistent with the demo catalog:
+    // 500 + 3 × (700 + 50 + 50) = 2900, at or above 1200 so delivery is free.
+    let doc: Value = serde_json::from_str(include_str!("../../../fixtures/demo/order.json"))
+        .unwrap_or_else(|e| panic!("{e}"));
+    let got = run(&doc, &demo()).unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(
+        (got.subtotal, got.delivery, got.total),
+        (rub(2900), Money::ZERO, rub(2900))
+    );
+}

@@ -1,7 +1,7 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
 //! text appears anywhere else. One submodule per area (`catalog`; `orders`: site orders and
-//! their statuses; [`outbox`]: deliveries and their attempts); this file holds the connection, the statement helpers and the time
-//! formats of stored values.
+//! their statuses; [`outbox`]: deliveries and their attempts); this file holds the
+//! connection, the statement helpers and the time formats of stored values.
 
 mod catalog;
 mod orders;

@@ -18,6 +18,8 @@ CREATE TABLE orders (
     version         INTEGER NOT NULL DEFAULT 1,           -- the number of statuses so far
     status_url      TEXT,                                 -- passed the URL guard when placed
     request         TEXT NOT NULL,                        -- the request as parsed, JSON
+    upstream_token  TEXT,                                 -- upstream mode: the token of Jupiter's status calls
+    upstream_order_id TEXT,                               -- upstream mode: Jupiter's order id, once it answered
     created_at      TEXT NOT NULL,
     updated_at      TEXT NOT NULL
 );

@@ -70,6 +70,9 @@ pub enum RouteId {
     AdminSync,
     /// `POST /admin/orders/{order_id}/status`: move a site order to a status (operator).
     AdminOrderStatus,
+    /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
+    /// status call for a forwarded order.
+    JupiterOrderStatus,
     /// `POST /jet-connect/menus`.
     JetMenus,
     /// `POST /jet-connect/item-availability`.
@@ -159,6 +162,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/admin/sync",
         id: RouteId::AdminSync,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/callbacks/jupiter/orders/{order_id}",
+        id: RouteId::JupiterOrderStatus,
     },
     Route {
         method: Method::Get,
@@ -504,6 +512,12 @@ mod tests {
                 &[("order_id", "ord_1")],
             ),
             ("GET", "/site-api/client", RouteId::SiteClient, &[]),
+            (
+                "GET",
+                "/callbacks/jupiter/orders/ord_1",
+                RouteId::JupiterOrderStatus,
+                &[("order_id", "ord_1")],
+            ),
             (
                 "POST",
                 "/admin/orders/ord_1/status",

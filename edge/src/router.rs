@@ -67,6 +67,7 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
         RouteId::AdminSync => admin::post_sync(req, ctx).await,
         RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
+        RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
         RouteId::JetRestaurantOffline => jet_catalog::put_offline(req, ctx).await,

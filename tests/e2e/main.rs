@@ -47,8 +47,13 @@ fn main() {
         orders::FAST_TESTS,
     ]
     .concat();
-    let plain_tests: Vec<(&str, PlainTest)> =
-        [sink::TESTS, catalog::PLAIN_TESTS, outbound::PLAIN_TESTS].concat();
+    let plain_tests: Vec<(&str, PlainTest)> = [
+        sink::TESTS,
+        catalog::PLAIN_TESTS,
+        outbound::PLAIN_TESTS,
+        orders::PLAIN_TESTS,
+    ]
+    .concat();
 
     // Start a Worker only when a selected test needs it (`make test-e2e ARGS=sink_` etc.);
     // the two start side by side.

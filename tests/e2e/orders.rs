@@ -7,15 +7,16 @@
 //! Each test writes a restaurant, zone, menu and stop list of its own (ids and a concept
 //! starting `e2e-ord-`), open round the clock (`start_time` 0, `end_time` 86400), so the
 //! tests do not depend on the time of day or on other suites sharing the Worker; the
+//! upstream test runs a Worker of its own pointed at a fake Jupiter. The
 //! catalog is the demo one (items T20231 500 and 555333111 700 with modifiers 6021/6042 at
 //! 50, D100 stopped; minimum 600, delivery 125, free from 1200).
 
 use std::time::Duration;
 
-use orderbridge_e2e::{request, App, Reply, Sink};
+use orderbridge_e2e::{request, App, AppOptions, FakeJupiter, Reply, Sink};
 use serde_json::{json, Value};
 
-use crate::AppTest;
+use crate::{AppTest, PlainTest};
 
 pub const TESTS: &[(&str, AppTest)] = &[
     (
@@ -40,6 +41,12 @@ pub const TESTS: &[(&str, AppTest)] = &[
 pub const FAST_TESTS: &[(&str, AppTest)] = &[(
     "orders_status_calls_are_retried_and_stay_in_order",
     status_calls_are_retried_and_stay_in_order,
+)];
+
+/// Tests that start a Worker of their own (upstream mode).
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "orders_upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on",
+    upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on,
 )];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -499,5 +506,102 @@ fn status_calls_are_retried_and_stay_in_order(app: &App) {
             ("/s?o=1&status=30", 200),
         ],
         "the first call is retried and the later ones wait for it"
+    );
+}
+
+/// Polls `check` every 200 ms for up to 30 s.
+fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..150 {
+        if let Some(found) = check() {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("{what}: not within 30 s")
+}
+
+fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
+    let key = "upstream-order-key";
+    let fake = FakeJupiter::start(key);
+    fake.serve("/site-api/order", &json!({"order_id": "S9400001"}));
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), fake.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), key.to_owned()),
+        ],
+    });
+    let (id, concept) = ("e2e-ord-up", "e2e-ord-c-up");
+    setup(&app, id, concept);
+    let sink = Sink::start();
+    let front_end = sink.url("/st?n=up-1");
+    let doc = order(id, concept, "e2e-ord-up-1", Some(&front_end));
+    let order_id = placed(&app, &doc);
+
+    // Forwarded with Jupiter's key, the hub's own status URL in place of the front-end's.
+    let (path, body) = eventually("the forwarded order", || fake.posted().into_iter().next());
+    assert_eq!(path, "/site-api/order");
+    let presented: Vec<Option<String>> = fake
+        .requests()
+        .into_iter()
+        .filter(|(p, _)| p == "/site-api/order")
+        .map(|(_, k)| k)
+        .collect();
+    assert_eq!(presented, [Some(key.to_owned())]);
+    let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(forwarded["action"], "new_order");
+    assert_eq!(forwarded["body"]["number"], "e2e-ord-up-1");
+    assert_eq!(forwarded["body"]["cart"], doc["body"]["cart"]);
+    let callback = forwarded["body"]["status_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let marker = format!("/callbacks/jupiter/orders/{order_id}?token=tok_");
+    let at = callback
+        .find(&marker)
+        .unwrap_or_else(|| panic!("hub callback expected, got {callback:?}"));
+    let callback_path = &callback[at..];
+    assert!(!callback.contains("/st?n=up-1"), "{callback}");
+
+    // Jupiter's order id is kept; the hub sent no status of its own.
+    let upstream = eventually("Jupiter's order id", || {
+        let reply = request(
+            "GET",
+            &app.url(&format!("/site-api/orders/{order_id}")),
+            &[],
+            None,
+        )
+        .ok()?;
+        let doc = reply.json();
+        doc["upstream_order_id"].as_str().map(str::to_owned)
+    });
+    assert_eq!(upstream, "S9400001");
+    assert!(sink.received().is_empty(), "{:?}", sink.received());
+
+    // Jupiter's status calls, as it sends them: status appended to our URL.
+    let jupiter = |status: &str, path: &str| {
+        request(
+            "GET",
+            &app.url(&format!("{path}&status={status}")),
+            &[],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    expect(&jupiter("0", callback_path), 200, "new");
+    expect(&jupiter("10", callback_path), 200, "cooking");
+    expect(&jupiter("10", callback_path), 200, "cooking again");
+    expect(&jupiter("0", callback_path), 409, "back to new");
+    let forged = callback_path.replace("token=tok_", "token=tok_0");
+    expect(&jupiter("20", &forged), 401, "wrong token");
+    assert_eq!(statuses_of(&app, &order_id), (10, vec![0, 10]));
+
+    let calls = sink.wait_for(2, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(500));
+    let urls: Vec<String> = sink.received().iter().map(|c| c.url.clone()).collect();
+    assert_eq!(
+        urls,
+        ["/st?n=up-1&status=0", "/st?n=up-1&status=10"],
+        "{calls:?}"
     );
 }

@@ -7,6 +7,7 @@
 //! * [`lifecycle`] — statuses 0/10/20/30/5, allowed transitions, what to notify.
 //! * [`client`] — the `/client` answer from what the hub knows.
 //! * [`replay`] — the content fingerprint behind idempotent retries and `duplicate`.
+//! * [`upstream`] — forwarding to an upstream Jupiter and its status calls.
 //!
 //! ## Routing
 //!
@@ -78,6 +79,7 @@
 pub mod client;
 pub mod lifecycle;
 pub mod replay;
+pub mod upstream;
 pub mod validate;
 pub mod wire;
 

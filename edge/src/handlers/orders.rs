@@ -11,8 +11,14 @@
 //! * `GET /site-api/client?phone=` (`X-Jup-Api-Key`): the Jupiter client shape from the
 //!   latest order of that phone.
 //!
-//! Upstream mode (forwarding to `JUPITER_API_URL`) is not implemented yet: with it set,
-//! orders are still validated and kept here.
+//! Upstream mode (`JUPITER_API_URL` and `JUPITER_API_KEY` set): the order is validated and
+//! stored as above, then forwarded to Jupiter's `POST /order` through the outbox (receiver
+//! `jupiter_injection`, staged in the same batch), with the hub's callback URL and a
+//! per-order token as `status_url` (core's `order::upstream`). Jupiter's order id is kept
+//! when its answer arrives (`outbound_queue`). Jupiter's status calls
+//! (`GET /callbacks/jupiter/orders/{order_id}?token=&status=`) move the order and are passed
+//! on to the front-end's `status_url`; the hub sends no status 0 of its own then, since
+//! Jupiter's 0 is its acceptance.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -23,6 +29,7 @@ use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::client::client;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::{compare, fingerprint};
+use orderbridge_core::order::upstream::{self, UpstreamStatus};
 use orderbridge_core::order::validate::{normalize_phone, DEFAULT_MAX_PREORDER_DAYS};
 use orderbridge_core::order::{
     routed_restaurant, validate, wire, ConceptState, DeliveryMethod, NewOrderRequest, OrderContext,
@@ -33,6 +40,7 @@ use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
 use orderbridge_core::problem::Violation;
 use orderbridge_core::routes::Method;
 use orderbridge_core::stop_list::stop_list_at;
+use orderbridge_core::upstream::document_url;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
@@ -40,6 +48,7 @@ use worker::{Request, Response};
 use super::catalog::{entries, stored, unreadable};
 use crate::auth::{require_operator, require_site_key};
 use crate::body;
+use crate::config::{secret, secrets};
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
 use crate::query::Query;
@@ -97,6 +106,11 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
     };
     let id = random::id("ord_")?;
     let at = millis(ctx.now);
+    let forward = match upstream_base(ctx) {
+        Some(base) => Some(forward_call(&req, ctx, &base, &order, &id)?),
+        None => None,
+    };
+    let token = forward.as_ref().map(|(token, _)| token.clone());
     let request = serde_json::to_string(&order)
         .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
     let client_name = trimmed(&order.body.client.as_ref().and_then(|c| c.name.clone()))
@@ -116,13 +130,18 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         status: Status::New.code(),
         status_url: status_url.as_ref().map(OutboundUrl::as_str),
         request: &request,
+        upstream_token: token.as_deref(),
         at: &at,
     })?;
-    let call = status_call(
-        &id,
-        lifecycle::notify(Status::New, status_url.as_ref()),
-        ctx,
-    )?;
+    // Upstream, the front-end hears of status 0 when Jupiter accepts the order.
+    let call = match forward {
+        Some((_, forward)) => Some(forward),
+        None => status_call(
+            &id,
+            lifecycle::notify(Status::New, status_url.as_ref()),
+            ctx,
+        )?,
+    };
     if let Some(call) = &call {
         batch.extend(outbox::stage(&storage, call)?);
     }
@@ -137,6 +156,40 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         outbox::kick(ctx.env, &[&call.delivery.id]).await;
     }
     Ok(respond::json(200, &json!({ "order_id": id })))
+}
+
+/// The upstream Jupiter's base URL, when both it and its key are configured.
+fn upstream_base(ctx: &Ctx<'_>) -> Option<String> {
+    let base = ctx.config.jupiter_api_url.clone()?;
+    secret(ctx.env, secrets::JUPITER_API_KEY).ok().map(|_| base)
+}
+
+/// The token for Jupiter's status calls and the forwarding call to stage.
+fn forward_call(
+    req: &Request,
+    ctx: &Ctx<'_>,
+    base: &str,
+    order: &NewOrderRequest,
+    id: &str,
+) -> Result<(String, Outgoing), EdgeError> {
+    let token = random::id("tok_")?;
+    let origin = req.url()?.origin().ascii_serialization();
+    let callback = upstream::callback_url(&origin, id, &token);
+    let url = document_url(base, "order", &[], &ctx.config.url_policy()).map_err(|refusal| {
+        EdgeError::Unavailable(format!("JUPITER_API_URL is refused: {refusal}"))
+    })?;
+    let body = serde_json::to_string(&upstream::forwarded(order, &callback))
+        .map_err(|err| EdgeError::Internal(format!("serialising a forwarded order: {err}")))?;
+    let call = Outgoing::new(
+        ReceiverKind::JupiterInjection,
+        Some(id),
+        Method::Post,
+        url,
+        body,
+        ctx.now.timestamp(),
+        None,
+    )?;
+    Ok((token, call))
 }
 
 /// The answer to a `number` that is stored already.
@@ -265,6 +318,7 @@ pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError>
             "number": row.number,
             "restaurant_id": row.restaurant_id,
             "status": row.status,
+            "upstream_order_id": row.upstream_order_id,
             "history": history,
             "created_at": row.created_at,
             "updated_at": row.updated_at,
@@ -287,32 +341,43 @@ pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         .map_err(|v| EdgeError::violations("invalid_status", vec![v]))?;
     let storage = Storage::new(ctx.env)?;
     let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
-    let from = Status::from_code(row.status)
-        .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))?;
-    let method = match row.delivery_method.as_str() {
-        "pickup" => DeliveryMethod::Pickup,
-        _ => DeliveryMethod::Courier,
+    let from = current_status(&row)?;
+    let status_url = front_end_url(&row, ctx);
+    let notify =
+        lifecycle::transition(method_of(&row), from, to, status_url.as_ref()).map_err(|v| {
+            EdgeError::Conflict {
+                code: "illegal_transition",
+                summary: v.message.clone(),
+                violations: vec![v],
+            }
+        })?;
+    record(&storage, &row, Some(to), notify, ctx).await?;
+    Ok(respond::json(
+        200,
+        &json!({"order_id": id, "status": to.code()}),
+    ))
+}
+
+/// Stores a new status (`Some`) with the call it causes, or only stages the call (`None`),
+/// in one batch; then kicks the call.
+async fn record(
+    storage: &Storage,
+    row: &OrderRow,
+    to: Option<Status>,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<(), EdgeError> {
+    let mut batch = match to {
+        Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
+        None => Vec::new(),
     };
-    // The URL passed the guard when the order was placed; the sender checks it again.
-    let status_url = row
-        .status_url
-        .as_deref()
-        .and_then(|u| check_outbound_url(u, &ctx.config.url_policy()).ok());
-    let notify = lifecycle::transition(method, from, to, status_url.as_ref()).map_err(|v| {
-        EdgeError::Conflict {
-            code: "illegal_transition",
-            summary: v.message.clone(),
-            violations: vec![v],
-        }
-    })?;
-    let mut batch = storage.set_order_status(&id, row.version, to.code(), &millis(ctx.now))?;
-    let call = status_call(&id, notify, ctx)?;
+    let call = status_call(&row.id, notify, ctx)?;
     if let Some(call) = &call {
-        batch.extend(outbox::stage(&storage, call)?);
+        batch.extend(outbox::stage(storage, call)?);
     }
     if let Err(err) = storage.commit(batch).await {
         // Another change from the same status won the race.
-        return match storage.order(&id).await? {
+        return match storage.order(&row.id).await? {
             Some(now) if now.version != row.version => Err(EdgeError::Conflict {
                 code: "illegal_transition",
                 summary: format!("the order moved to status {} meanwhile", now.status),
@@ -324,10 +389,63 @@ pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     if let Some(call) = &call {
         outbox::kick(ctx.env, &[&call.delivery.id]).await;
     }
-    Ok(respond::json(
-        200,
-        &json!({"order_id": id, "status": to.code()}),
-    ))
+    Ok(())
+}
+
+fn method_of(row: &OrderRow) -> DeliveryMethod {
+    match row.delivery_method.as_str() {
+        "pickup" => DeliveryMethod::Pickup,
+        _ => DeliveryMethod::Courier,
+    }
+}
+
+fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
+    Status::from_code(row.status)
+        .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))
+}
+
+/// The front-end's `status_url` of an order. It passed the guard when the order was
+/// placed; the sender checks it again.
+fn front_end_url(row: &OrderRow, ctx: &Ctx<'_>) -> Option<OutboundUrl> {
+    row.status_url
+        .as_deref()
+        .and_then(|u| check_outbound_url(u, &ctx.config.url_policy()).ok())
+}
+
+/// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: a status call from the
+/// upstream Jupiter for an order the hub forwarded.
+pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let id = ctx.param("order_id")?.to_owned();
+    let query = Query::of(&req)?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
+    let expected = row.upstream_token.clone().ok_or_else(|| not_found(&id))?;
+    if !orderbridge_core::auth::api_key_matches(query.get("token"), &expected) {
+        return Err(EdgeError::Unauthorized(
+            "missing or invalid token".to_owned(),
+        ));
+    }
+    let code: i64 =
+        query.required("status")?.trim().parse().map_err(|_| {
+            EdgeError::invalid("bad_status", "status", "must be 0, 10, 20, 30 or 5")
+        })?;
+    let to = Status::parse(code, "status")
+        .map_err(|v| EdgeError::violations("invalid_status", vec![v]))?;
+    let from = current_status(&row)?;
+    let notify = lifecycle::notify(to, front_end_url(&row, ctx).as_ref());
+    match upstream::on_status(method_of(&row), from, to) {
+        UpstreamStatus::Record => record(&storage, &row, Some(to), notify, ctx).await?,
+        UpstreamStatus::PassOn => record(&storage, &row, None, notify, ctx).await?,
+        UpstreamStatus::Ignore => {}
+        UpstreamStatus::Illegal => {
+            return Err(EdgeError::Conflict {
+                code: "illegal_transition",
+                summary: format!("order {id} cannot go from {} to {code}", row.status),
+                violations: vec![],
+            })
+        }
+    }
+    Ok(respond::bare(200))
 }
 
 /// `GET /site-api/client?phone=`.

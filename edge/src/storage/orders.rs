@@ -20,6 +20,8 @@ pub struct OrderRow {
     pub status: i64,
     pub version: i64,
     pub status_url: Option<String>,
+    pub upstream_token: Option<String>,
+    pub upstream_order_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -46,11 +48,13 @@ pub struct OrderWrite<'a> {
     pub status: i64,
     pub status_url: Option<&'a str>,
     pub request: &'a str,
+    pub upstream_token: Option<&'a str>,
     pub at: &'a str,
 }
 
 const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_method, \
-     client_name, status, version, status_url, created_at, updated_at";
+     client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
+     updated_at";
 
 impl Storage {
     pub async fn order(&self, id: &str) -> Result<Option<OrderRow>, EdgeError> {
@@ -96,8 +100,8 @@ impl Storage {
         let order = self.statement(
             "INSERT INTO orders (id, number, fingerprint, restaurant_id, concept_id, zone_id, \
                  delivery_method, phone, client_name, total, status, version, status_url, \
-                 request, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?14, ?14)",
+                 request, upstream_token, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?15, ?14, ?14)",
             &[
                 Arg::Text(w.id),
                 Arg::Text(w.number),
@@ -113,6 +117,7 @@ impl Storage {
                 Arg::OptText(w.status_url),
                 Arg::Text(w.request),
                 Arg::Text(w.at),
+                Arg::OptText(w.upstream_token),
             ],
         )?;
         let history = self.statement(
@@ -152,6 +157,21 @@ impl Storage {
             ],
         )?;
         Ok(vec![history, order])
+    }
+}
+
+impl Storage {
+    /// Jupiter's order id for a forwarded order (its answer to `POST /order`).
+    pub async fn set_upstream_order_id(
+        &self,
+        id: &str,
+        upstream_order_id: &str,
+    ) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "UPDATE orders SET upstream_order_id = ?2 WHERE id = ?1",
+            &[Arg::Text(id), Arg::Text(upstream_order_id)],
+        )?;
+        self.batch(vec![statement]).await.map(drop)
     }
 }
 

@@ -604,4 +604,19 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
         ["/st?n=up-1&status=0", "/st?n=up-1&status=10"],
         "{calls:?}"
     );
+
+    // /client asks Jupiter, with our key; the site key guards it here.
+    let client = json!({"id": "665F52E5-8CFF-2174-12FB-C2AAAF55D803", "name": "Петр Иванов",
+        "phone": "89991112233", "email": "test@test.ru", "birthday": "1990-02-10",
+        "gender": "Мужской", "discounts_active": true, "blacklist": false, "block_sms": false});
+    fake.serve("/site-api/client?phone=89991112233", &client);
+    let reply = request(
+        "GET",
+        &app.url("/site-api/client?phone=8(999)111-22-33"),
+        &[SITE_KEY],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "client from Jupiter");
+    assert_eq!(reply.json(), client);
 }

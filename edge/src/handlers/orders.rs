@@ -9,7 +9,8 @@
 //! * `POST /admin/orders/{order_id}/status {"status": N}` (operator): a transition core
 //!   allows (`409` otherwise), stored with its status call in one batch.
 //! * `GET /site-api/client?phone=` (`X-Jup-Api-Key`): the Jupiter client shape from the
-//!   latest order of that phone.
+//!   latest order of that phone; upstream, Jupiter's own answer (the hub's if Jupiter
+//!   cannot answer).
 //!
 //! Upstream mode (`JUPITER_API_URL` and `JUPITER_API_KEY` set): the order is validated and
 //! stored as above, then forwarded to Jupiter's `POST /order` through the outbox (receiver
@@ -54,6 +55,7 @@ use crate::outbox::{self, Outgoing};
 use crate::query::Query;
 use crate::router::Ctx;
 use crate::storage::{millis, parse_instant, OrderRow, OrderWrite, Storage};
+use crate::sync::Upstream;
 use crate::{random, respond};
 
 /// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
@@ -455,6 +457,16 @@ pub async fn client_by_phone(req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
     let raw = query.required("phone")?;
     let phone = normalize_phone(raw)
         .ok_or_else(|| EdgeError::invalid("bad_phone", "phone", "must have 10 to 15 digits"))?;
+    // Upstream, Jupiter knows the client; if it cannot answer, the hub says what it knows.
+    if let Some(upstream) = Upstream::configured(ctx.env, &ctx.config) {
+        match upstream
+            .get::<serde_json::Map<String, serde_json::Value>>("client", &[("phone", &phone)])
+            .await
+        {
+            Ok(doc) => return Ok(respond::json(200, &doc)),
+            Err(why) => worker::console_warn!("upstream /client failed, answering locally: {why}"),
+        }
+    }
     let storage = Storage::new(ctx.env)?;
     let row = storage
         .latest_order_of_phone(&phone)

@@ -13,6 +13,7 @@ pub mod http_cache;
 pub mod jet;
 pub mod jet_to_jupiter;
 pub mod jupiter;
+pub mod order;
 pub mod outbound;
 pub mod problem;
 pub mod routes;

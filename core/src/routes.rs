@@ -68,6 +68,11 @@ pub enum RouteId {
     AdminPutStopList,
     /// `POST /admin/sync`: pull the catalog from the upstream Jupiter now.
     AdminSync,
+    /// `POST /admin/orders/{order_id}/status`: move a site order to a status (operator).
+    AdminOrderStatus,
+    /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
+    /// status call for a forwarded order.
+    JupiterOrderStatus,
     /// `POST /jet-connect/menus`.
     JetMenus,
     /// `POST /jet-connect/item-availability`.
@@ -86,6 +91,12 @@ pub enum RouteId {
     SiteRestaurants,
     /// `GET /site-api/stop_list[?restaurant_id=][&date_change=]`.
     SiteStopList,
+    /// `GET /site-api/client?phone=`: what the hub knows of a client (site key).
+    SiteClient,
+    /// `POST /site-api/order`: a Jupiter `new_order`.
+    SiteOrder,
+    /// `GET /site-api/orders/{order_id}`: an order's status and its history.
+    SiteOrderStatus,
     /// `OPTIONS` on any site API path: the CORS preflight.
     SitePreflight,
 }
@@ -133,6 +144,11 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::AdminGetRestaurant,
     },
     Route {
+        method: Method::Post,
+        pattern: "/admin/orders/{order_id}/status",
+        id: RouteId::AdminOrderStatus,
+    },
+    Route {
         method: Method::Put,
         pattern: "/admin/restaurants/{id}",
         id: RouteId::AdminPutRestaurant,
@@ -146,6 +162,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/admin/sync",
         id: RouteId::AdminSync,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/callbacks/jupiter/orders/{order_id}",
+        id: RouteId::JupiterOrderStatus,
     },
     Route {
         method: Method::Get,
@@ -179,6 +200,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Get,
+        pattern: "/site-api/client",
+        id: RouteId::SiteClient,
+    },
+    Route {
+        method: Method::Get,
         pattern: "/site-api/delivery_zones",
         id: RouteId::SiteDeliveryZones,
     },
@@ -195,6 +221,26 @@ pub const ROUTES: &[Route] = &[
     Route {
         method: Method::Options,
         pattern: "/site-api/menu",
+        id: RouteId::SitePreflight,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/site-api/order",
+        id: RouteId::SiteOrder,
+    },
+    Route {
+        method: Method::Options,
+        pattern: "/site-api/order",
+        id: RouteId::SitePreflight,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/site-api/orders/{order_id}",
+        id: RouteId::SiteOrderStatus,
+    },
+    Route {
+        method: Method::Options,
+        pattern: "/site-api/orders/{order_id}",
         id: RouteId::SitePreflight,
     },
     Route {
@@ -457,6 +503,27 @@ mod tests {
             ("PUT", "/admin/menu", RouteId::AdminPutMenu, &[]),
             ("PUT", "/admin/stop_list", RouteId::AdminPutStopList, &[]),
             ("POST", "/admin/sync", RouteId::AdminSync, &[]),
+            ("POST", "/site-api/order", RouteId::SiteOrder, &[]),
+            ("OPTIONS", "/site-api/order", RouteId::SitePreflight, &[]),
+            (
+                "GET",
+                "/site-api/orders/ord_1",
+                RouteId::SiteOrderStatus,
+                &[("order_id", "ord_1")],
+            ),
+            ("GET", "/site-api/client", RouteId::SiteClient, &[]),
+            (
+                "GET",
+                "/callbacks/jupiter/orders/ord_1",
+                RouteId::JupiterOrderStatus,
+                &[("order_id", "ord_1")],
+            ),
+            (
+                "POST",
+                "/admin/orders/ord_1/status",
+                RouteId::AdminOrderStatus,
+                &[("order_id", "ord_1")],
+            ),
             ("POST", "/jet-connect/menus", RouteId::JetMenus, &[]),
             (
                 "POST",

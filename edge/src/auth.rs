@@ -9,7 +9,6 @@ use crate::config::{secret, secrets};
 use crate::error::EdgeError;
 
 pub const OPERATOR_KEY_HEADER: &str = "X-Flyt-Api-Key";
-#[allow(dead_code)] // GET /site-api/client (issue 5) takes the site key
 pub const SITE_KEY_HEADER: &str = "X-Jup-Api-Key";
 
 /// Passes when the request carries the operator key.
@@ -18,7 +17,6 @@ pub fn require_operator(req: &Request, env: &Env) -> Result<(), EdgeError> {
 }
 
 /// Passes when the request carries the site key.
-#[allow(dead_code)] // GET /site-api/client (issue 5) takes the site key
 pub fn require_site_key(req: &Request, env: &Env) -> Result<(), EdgeError> {
     require(req, env, SITE_KEY_HEADER, secrets::SITE_API_KEY)
 }

@@ -23,7 +23,7 @@ use std::time::Duration;
 use futures_util::future::join_all;
 use orderbridge_core::outbound::backoff::{next_attempt, parse_retry_after, NextAttempt};
 use orderbridge_core::outbound::classify::{classify, Verdict};
-use orderbridge_core::outbound::plan::{turn, Action, Delivery, Turn};
+use orderbridge_core::outbound::plan::{turn, Action, Delivery, ReceiverKind, Turn};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
 use crate::config::Config;
@@ -219,6 +219,7 @@ async fn attempt(
             outbox::enqueue(env, &[(head.id.clone(), delay)]).await;
         }
         AfterAttempt::Delivered => {
+            keep_answer(storage, head, delivery, sent.answer.as_deref()).await;
             poke_next(env, storage, head.order_key.as_deref(), now).await?;
         }
         AfterAttempt::Dead => {
@@ -282,4 +283,27 @@ async fn poke_next(
         outbox::enqueue(env, &[(next.id, delay)]).await;
     }
     Ok(())
+}
+
+/// What a delivered call's answer carries for the hub: Jupiter's order id for a forwarded
+/// site order. Best effort: a failure is logged, the delivery stays delivered.
+async fn keep_answer(
+    storage: &Storage,
+    head: &DeliveryRow,
+    delivery: &Delivery,
+    answer: Option<&str>,
+) {
+    if delivery.receiver != ReceiverKind::JupiterInjection {
+        return;
+    }
+    let (Some(order_id), Some(answer)) = (head.order_id.as_deref(), answer) else {
+        return;
+    };
+    let Some(upstream_id) = orderbridge_core::order::upstream::accepted_order_id(answer) else {
+        worker::console_warn!("order {order_id}: Jupiter's answer has no order_id: {answer}");
+        return;
+    };
+    if let Err(err) = storage.set_upstream_order_id(order_id, &upstream_id).await {
+        worker::console_error!("order {order_id}: keeping Jupiter's id {upstream_id}: {err:?}");
+    }
 }

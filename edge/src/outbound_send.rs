@@ -50,21 +50,26 @@ pub struct Sent {
     pub retry_after: Option<String>,
     /// For the log: why the attempt did not deliver (`None` for a 2xx).
     pub error: Option<String>,
+    /// The start of a 2xx answer's body, for receivers whose answer carries something the
+    /// hub keeps (`jupiter_injection`: Jupiter's order id); `None` otherwise.
+    pub answer: Option<String>,
 }
 
 /// Sends `delivery` once, giving up after `timeout`.
 pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
     let started_at_ms = clock::now_millis();
-    let finish = |outcome, retry_after, error| Sent {
+    let finish = |outcome, retry_after, error, answer| Sent {
         started_at_ms,
         latency_ms: clock::now_millis().saturating_sub(started_at_ms),
         outcome,
         retry_after,
         error,
+        answer,
     };
+    let keeps_answer = delivery.receiver == ReceiverKind::JupiterInjection;
     let request = match build_request(env, delivery, started_at_ms / 1000) {
         Ok(request) => request,
-        Err(NotSent(reason)) => return finish(None, None, Some(reason)),
+        Err(NotSent(reason)) => return finish(None, None, Some(reason), None),
     };
 
     let controller = AbortController::default();
@@ -76,12 +81,14 @@ pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
         let retry_after = response.headers().get("Retry-After").ok().flatten();
         // The body only matters for the log of a failure; its start is read within the
         // timeout.
-        let snippet = if (200..300).contains(&status) {
-            None
+        let (snippet, answer) = if !(200..300).contains(&status) {
+            (Some(body_start(&mut response).await), None)
+        } else if keeps_answer {
+            (None, Some(body_start(&mut response).await))
         } else {
-            Some(body_start(&mut response).await)
+            (None, None)
         };
-        Ok::<_, worker::Error>((status, retry_after, snippet))
+        Ok::<_, worker::Error>((status, retry_after, snippet, answer))
     })
     .await;
 
@@ -92,14 +99,16 @@ pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
                 Some(AttemptOutcome::Timeout),
                 None,
                 Some(format!("no answer within {} s", timeout.as_secs())),
+                None,
             )
         }
         Some(Err(err)) => finish(
             Some(AttemptOutcome::NetworkError),
             None,
             Some(format!("network error: {err}")),
+            None,
         ),
-        Some(Ok((status, retry_after, snippet))) => {
+        Some(Ok((status, retry_after, snippet, answer))) => {
             let error = snippet.map(|body| {
                 if body.trim().is_empty() {
                     format!("HTTP {status}")
@@ -107,7 +116,12 @@ pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
                     format!("HTTP {status}: {}", body.trim())
                 }
             });
-            finish(Some(AttemptOutcome::Status(status)), retry_after, error)
+            finish(
+                Some(AttemptOutcome::Status(status)),
+                retry_after,
+                error,
+                answer,
+            )
         }
     }
 }

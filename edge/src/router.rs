@@ -54,7 +54,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 }
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    use handlers::{admin, deliveries, health, jet_catalog, sim, site_api};
+    use handlers::{admin, deliveries, health, jet_catalog, orders, sim, site_api};
     match id {
         RouteId::Health => health::get(ctx).await,
         RouteId::AdminDeliveries => deliveries::list(&req, ctx).await,
@@ -66,6 +66,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminPutMenu => admin::put_menu(req, ctx).await,
         RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
         RouteId::AdminSync => admin::post_sync(req, ctx).await,
+        RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
+        RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
         RouteId::JetRestaurantOffline => jet_catalog::put_offline(req, ctx).await,
@@ -75,6 +77,9 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::SiteDeliveryZones => site_api::delivery_zones(req, ctx).await,
         RouteId::SiteMenu => site_api::menu(req, ctx).await,
         RouteId::SiteStopList => site_api::stop_list(req, ctx).await,
+        RouteId::SiteOrder => orders::place(req, ctx).await,
+        RouteId::SiteOrderStatus => orders::status(req, ctx).await,
+        RouteId::SiteClient => orders::client_by_phone(req, ctx).await,
         RouteId::SitePreflight => Ok(cors::preflight()),
         RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
     }

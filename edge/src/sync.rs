@@ -45,20 +45,30 @@ pub struct Report {
     pub skipped: Vec<String>,
 }
 
-struct Upstream {
+/// The upstream Jupiter site API: its base URL, our key, the URL policy.
+pub(crate) struct Upstream {
     base: String,
     key: String,
     policy: UrlPolicy,
 }
 
 impl Upstream {
+    /// The configured upstream, if `JUPITER_API_URL` and `JUPITER_API_KEY` are both set.
+    pub(crate) fn configured(env: &Env, config: &Config) -> Option<Upstream> {
+        Some(Upstream {
+            base: config.jupiter_api_url.clone()?,
+            key: secret(env, secrets::JUPITER_API_KEY).ok()?,
+            policy: config.url_policy(),
+        })
+    }
+
     fn url(&self, document: &str, params: &[(&str, &str)]) -> Result<OutboundUrl, String> {
         document_url(&self.base, document, params, &self.policy)
             .map_err(|refusal| format!("JUPITER_API_URL refused: {refusal}"))
     }
 
     /// GETs one document and reads it as `T`.
-    async fn get<T: DeserializeOwned>(
+    pub(crate) async fn get<T: DeserializeOwned>(
         &self,
         document: &str,
         params: &[(&str, &str)],

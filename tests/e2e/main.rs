@@ -5,6 +5,7 @@
 
 mod catalog;
 mod foundation;
+mod orders;
 mod outbound;
 mod sink;
 
@@ -33,11 +34,26 @@ fn main() {
     let args = Arguments::from_args();
     clean_old_states(&repo_root());
 
-    let app_tests: Vec<(&str, AppTest)> =
-        [foundation::TESTS, catalog::TESTS, outbound::TESTS].concat();
-    let fast_tests: Vec<(&str, AppTest)> = [outbound::FAST_TESTS, catalog::FAST_TESTS].concat();
-    let plain_tests: Vec<(&str, PlainTest)> =
-        [sink::TESTS, catalog::PLAIN_TESTS, outbound::PLAIN_TESTS].concat();
+    let app_tests: Vec<(&str, AppTest)> = [
+        foundation::TESTS,
+        catalog::TESTS,
+        outbound::TESTS,
+        orders::TESTS,
+    ]
+    .concat();
+    let fast_tests: Vec<(&str, AppTest)> = [
+        outbound::FAST_TESTS,
+        catalog::FAST_TESTS,
+        orders::FAST_TESTS,
+    ]
+    .concat();
+    let plain_tests: Vec<(&str, PlainTest)> = [
+        sink::TESTS,
+        catalog::PLAIN_TESTS,
+        outbound::PLAIN_TESTS,
+        orders::PLAIN_TESTS,
+    ]
+    .concat();
 
     // Start a Worker only when a selected test needs it (`make test-e2e ARGS=sink_` etc.);
     // the two start side by side.

@@ -1,7 +1,8 @@
 //! A fake upstream Jupiter site API: serves the documents it is given, by exact path and
 //! query (`/site-api/menu?restaurant_id=000127&concept_id=7`), to callers presenting its
-//! `X-Jup-Api-Key`, and records every request. Anything else is `404`; a wrong key `401`
-//! with Jupiter's error shape.
+//! `X-Jup-Api-Key`, and records every request (and the body of each `POST`, e.g. a
+//! forwarded `/order`). Anything else is `404`; a wrong key `401` with Jupiter's error
+//! shape.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,8 @@ struct Shared {
     documents: HashMap<String, String>,
     /// (path and query, the X-Jup-Api-Key presented)
     requests: Vec<(String, Option<String>)>,
+    /// (path and query, body) of every `POST`
+    posted: Vec<(String, String)>,
 }
 
 /// The fake. It serves until dropped.
@@ -67,6 +70,11 @@ impl FakeJupiter {
         self.lock().requests.clone()
     }
 
+    /// Every `POST` so far: (path and query, body).
+    pub fn posted(&self) -> Vec<(String, String)> {
+        self.lock().posted.clone()
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -81,8 +89,11 @@ impl Drop for FakeJupiter {
     }
 }
 
-fn answer(request: tiny_http::Request, shared: &Mutex<Shared>, key: &str) {
+fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>, key: &str) {
     let url = request.url().to_owned();
+    let mut body = String::new();
+    let posted = *request.method() == tiny_http::Method::Post
+        && std::io::Read::read_to_string(request.as_reader(), &mut body).is_ok();
     let presented = request
         .headers()
         .iter()
@@ -91,6 +102,9 @@ fn answer(request: tiny_http::Request, shared: &Mutex<Shared>, key: &str) {
     let (status, body) = {
         let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
         shared.requests.push((url.clone(), presented.clone()));
+        if posted {
+            shared.posted.push((url.clone(), body));
+        }
         if presented.as_deref() != Some(key) {
             (401, "{\"error\": \"Некорректный Api-Key\"}".to_owned())
         } else if let Some(body) = shared.documents.get(&url) {

@@ -5,5 +5,6 @@ pub(crate) mod catalog;
 pub mod deliveries;
 pub mod health;
 pub mod jet_catalog;
+pub mod orders;
 pub mod sim;
 pub mod site_api;

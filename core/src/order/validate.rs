@@ -1,0 +1,866 @@
+//! The one validation function for a site order: see the rule table in [`super`].
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use serde_json::{Number, Value};
+
+use crate::catalog::{concept_key, is_online, local_to_utc};
+use crate::domain::{Money, UtcOffset};
+use crate::geo::{Point, Polygon};
+use crate::jupiter::{Item, Menu, Place, Zone};
+use crate::problem::Violation;
+
+use super::wire::{CartItem, NewOrderRequest, OrderBody};
+
+/// What the catalog holds for one restaurant, as validation needs it.
+#[derive(Debug, Clone)]
+pub struct RestaurantState {
+    pub place: Place,
+    pub utc_offset: UtcOffset,
+    pub online: bool,
+    pub offline_until: Option<DateTime<Utc>>,
+    /// Storage concept key (`""` for the default concept) → what that concept holds here.
+    pub concepts: BTreeMap<String, ConceptState>,
+    /// Item ids (menu items and modifiers) on the restaurant's stop list.
+    pub stopped: BTreeSet<String>,
+}
+
+/// One concept of one restaurant: its live (not deleted) zones and its menu.
+#[derive(Debug, Clone, Default)]
+pub struct ConceptState {
+    pub zones: Vec<Zone>,
+    pub menu: Option<Menu>,
+}
+
+/// Everything validation reads besides the order: the restaurants the order may be routed
+/// to (all of them, since coordinates route across restaurants), `now`, and the policy.
+#[derive(Debug, Clone)]
+pub struct OrderContext<'a> {
+    pub restaurants: &'a [RestaurantState],
+    pub now: DateTime<Utc>,
+    /// How far ahead a `date_preorder` may be (7 days unless configured otherwise).
+    pub max_preorder_ahead: Duration,
+}
+
+/// The default of [`OrderContext::max_preorder_ahead`].
+pub const DEFAULT_MAX_PREORDER_DAYS: i64 = 7;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryMethod {
+    Courier,
+    Pickup,
+}
+
+impl DeliveryMethod {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeliveryMethod::Courier => "courier",
+            DeliveryMethod::Pickup => "pickup",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PaymentMethod {
+    Cash,
+    Card,
+    Online,
+}
+
+/// A priced cart line as validated.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ValidLine {
+    pub id: String,
+    pub count: i64,
+    pub cost: Money,
+    /// (modifier id, count per unit, cost)
+    pub modifiers: Vec<(String, i64, Money)>,
+    /// count × (cost + Σ modifier count × modifier cost)
+    pub total: Money,
+}
+
+/// An order every rule accepted, routed to one restaurant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidOrder {
+    pub number: String,
+    pub restaurant_id: String,
+    /// Storage concept key (`""` = default concept).
+    pub concept_key: String,
+    pub zone_id: Option<String>,
+    pub delivery_method: DeliveryMethod,
+    pub payment_method: PaymentMethod,
+    pub lines: Vec<ValidLine>,
+    pub subtotal: Money,
+    pub delivery: Money,
+    pub total: Money,
+    pub change: Option<Money>,
+    /// `client.phone` as digits only.
+    pub phone: String,
+    pub preorder_at: Option<DateTime<Utc>>,
+    pub status_url: Option<String>,
+}
+
+fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
+    Violation::new(code, Some(field), message)
+}
+
+fn text(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+fn required<'a>(
+    value: &'a Option<String>,
+    field: &str,
+    out: &mut Vec<Violation>,
+) -> Option<&'a str> {
+    let got = text(value);
+    if got.is_none() {
+        out.push(v("missing_field", field, "is required"));
+    }
+    got
+}
+
+fn money(n: &Number, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
+    match Money::parse_decimal(&n.to_string(), field) {
+        Ok(m) => Some(m),
+        Err(e) => {
+            out.push(e);
+            None
+        }
+    }
+}
+
+fn required_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
+    match n {
+        Some(n) => money(n, field, out),
+        None => {
+            out.push(v("missing_field", field, "is required"));
+            None
+        }
+    }
+}
+
+/// A whole number ≥ 1 (`2.0` counts as 2; `1.5`, `0` and negatives do not).
+fn count(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<i64> {
+    let Some(n) = n else {
+        out.push(v("missing_field", field, "is required"));
+        return None;
+    };
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 1e9)
+            .map(|f| f as i64)
+    });
+    match whole {
+        Some(c) if (1..=10_000).contains(&c) => Some(c),
+        _ => {
+            out.push(v(
+                "bad_count",
+                field,
+                format!("must be a whole number from 1 to 10000, got {n}"),
+            ));
+            None
+        }
+    }
+}
+
+/// Normalises a phone written in any usual way (`+7(922)988-33-22`) to its digits; 10 to
+/// 15 digits, and nothing but digits, blanks, `+`, `(`, `)`, `-` and `.` around them.
+pub fn normalize_phone(raw: &str) -> Option<String> {
+    if !raw
+        .chars()
+        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'))
+    {
+        return None;
+    }
+    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
+    (10..=15).contains(&digits.len()).then_some(digits)
+}
+
+/// Parses Jupiter's local `YYYY-MM-DD HH:MM:SS` (or without seconds).
+pub fn parse_local(raw: &str) -> Option<NaiveDateTime> {
+    let raw = raw.trim();
+    NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S")
+        .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M"))
+        .ok()
+}
+
+/// Whether a restaurant is open at a local second of the day, from Jupiter's `start_time`
+/// and `end_time` (seconds since local midnight). No hours given → always open. An end at
+/// or before the start means the restaurant closes after midnight (`end == start` is open
+/// round the clock). The start is inside, the end is not.
+pub fn open_at(start: Option<i64>, end: Option<i64>, second_of_day: i64) -> bool {
+    let (Some(start), Some(end)) = (start, end) else {
+        return true;
+    };
+    let t = second_of_day;
+    if end > start {
+        t >= start && t < end
+    } else {
+        t >= start || t < end
+    }
+}
+
+fn second_of_day(t: NaiveDateTime) -> i64 {
+    t.and_utc().timestamp().rem_euclid(86_400)
+}
+
+fn coordinate(value: &Option<Value>, field: &str, out: &mut Vec<Violation>) -> Option<f64> {
+    let parsed = match value {
+        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(Value::Number(n)) => n.as_f64(),
+        _ => None,
+    };
+    match parsed.filter(|f| f.is_finite()) {
+        Some(f) => Some(f),
+        None => {
+            out.push(v("bad_coords", field, "must be a decimal number"));
+            None
+        }
+    }
+}
+
+/// A zone an order can be routed to.
+struct Route<'a> {
+    restaurant: &'a RestaurantState,
+    zone: Option<&'a Zone>,
+}
+
+/// Among zones that contain a point, the cheapest delivery wins: lowest `delivery_price`
+/// (absent = 0), then lowest `sum_min`, then restaurant id and zone id, so the choice never
+/// depends on storage order.
+fn cheapest<'a>(candidates: Vec<Route<'a>>) -> Option<Route<'a>> {
+    candidates.into_iter().min_by_key(|r| {
+        let z = r.zone;
+        (
+            z.and_then(|z| z.delivery_price).unwrap_or(Money::ZERO),
+            z.and_then(|z| z.sum_min).unwrap_or(Money::ZERO),
+            r.restaurant.place.id.clone(),
+            z.map(|z| z.id.clone()).unwrap_or_default(),
+        )
+    })
+}
+
+fn route<'a>(
+    body: &OrderBody,
+    ctx: &OrderContext<'a>,
+    method: Option<DeliveryMethod>,
+    out: &mut Vec<Violation>,
+) -> Option<Route<'a>> {
+    let concept = concept_key(text(&body.concept_id)).to_owned();
+    let address = body.address.as_ref();
+    let zones_of = |r: &'a RestaurantState| -> Vec<&'a Zone> {
+        r.concepts
+            .get(&concept)
+            .map(|c| c.zones.iter().collect())
+            .unwrap_or_default()
+    };
+    if let Some(zone_id) = address.and_then(|a| text(&a.zone_id)) {
+        let wanted = text(&body.restaurant_id);
+        let mut found: Vec<Route<'a>> = Vec::new();
+        for r in ctx.restaurants {
+            for z in zones_of(r) {
+                if z.id == zone_id {
+                    found.push(Route {
+                        restaurant: r,
+                        zone: Some(z),
+                    });
+                }
+            }
+        }
+        // The same zone id under two restaurants: the named restaurant decides.
+        let pick = found
+            .iter()
+            .position(|r| Some(r.restaurant.place.id.as_str()) == wanted)
+            .unwrap_or(0);
+        if found.is_empty() {
+            out.push(v(
+                "unknown_zone",
+                "address.zone_id",
+                format!(
+                    "no live zone {zone_id:?} for concept {:?}",
+                    crate::catalog::served_concept(&concept)
+                ),
+            ));
+            return None;
+        }
+        return Some(found.swap_remove(pick));
+    }
+    if let Some(coords) = address.and_then(|a| a.coords.as_ref()) {
+        let lat = coordinate(&coords.latitude, "address.coords.latitude", out);
+        let lon = coordinate(&coords.longitude, "address.coords.longitude", out);
+        let (Some(lat), Some(lon)) = (lat, lon) else {
+            return None;
+        };
+        let point = Point { lon, lat };
+        let mut candidates = Vec::new();
+        for r in ctx.restaurants {
+            for z in zones_of(r) {
+                let inside = Polygon::from_jupiter(&z.coordinates, "zone")
+                    .map(|p| p.contains(point))
+                    .unwrap_or(false);
+                if inside {
+                    candidates.push(Route {
+                        restaurant: r,
+                        zone: Some(z),
+                    });
+                }
+            }
+        }
+        if candidates.is_empty() {
+            out.push(v(
+                "outside_zone",
+                "address.coords",
+                format!("({lat}, {lon}) is outside every delivery zone of the concept"),
+            ));
+            return None;
+        }
+        return cheapest(candidates);
+    }
+    let Some(id) = text(&body.restaurant_id) else {
+        out.push(v(
+            "missing_field",
+            "restaurant_id",
+            "is required when the address has neither zone_id nor coords",
+        ));
+        return None;
+    };
+    let Some(restaurant) = ctx.restaurants.iter().find(|r| r.place.id == id) else {
+        out.push(v(
+            "unknown_restaurant",
+            "restaurant_id",
+            format!("no restaurant {id:?}"),
+        ));
+        return None;
+    };
+    if method == Some(DeliveryMethod::Courier) {
+        out.push(v(
+            "zone_required",
+            "address",
+            "a courier order needs address.zone_id or address.coords",
+        ));
+    }
+    Some(Route {
+        restaurant,
+        zone: None,
+    })
+}
+
+fn check_item(
+    item: &CartItem,
+    path: &str,
+    menu: Option<&Menu>,
+    stopped: &BTreeSet<String>,
+    out: &mut Vec<Violation>,
+) -> Option<ValidLine> {
+    let before = out.len();
+    let id = required(&item.id, &format!("{path}.id"), out);
+    let n = count(&item.count, &format!("{path}.count"), out);
+    let cost = required_money(&item.cost, &format!("{path}.cost"), out);
+    let entry: Option<&Item> = match (id, menu) {
+        (Some(id), Some(menu)) => {
+            let found = menu.items.iter().find(|i| i.id == id);
+            if found.is_none() {
+                out.push(v(
+                    "unknown_item",
+                    &format!("{path}.id"),
+                    format!("{id:?} is not on the menu"),
+                ));
+            }
+            found
+        }
+        _ => None,
+    };
+    if let Some(id) = id {
+        if stopped.contains(id) {
+            out.push(v(
+                "item_stopped",
+                &format!("{path}.id"),
+                format!("{id:?} is on the stop list"),
+            ));
+        }
+    }
+    if let (Some(entry), Some(cost)) = (entry, cost) {
+        if entry.price != cost {
+            out.push(v(
+                "price_mismatch",
+                &format!("{path}.cost"),
+                format!("expected {}, got {cost}", entry.price),
+            ));
+        }
+    }
+    let mut modifiers = Vec::new();
+    let groups = entry.and_then(|e| e.modifiers.as_deref()).unwrap_or(&[]);
+    let mut selected: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut amounts: BTreeMap<String, i64> = BTreeMap::new();
+    for (j, m) in item.modifiers.iter().flatten().enumerate() {
+        let mpath = format!("{path}.modifiers[{j}]");
+        let mid = required(&m.id, &format!("{mpath}.id"), out);
+        let mcount = count(&m.count, &format!("{mpath}.count"), out);
+        let mcost = required_money(&m.cost, &format!("{mpath}.cost"), out);
+        let (Some(mid), Some(mcount), Some(mcost)) = (mid, mcount, mcost) else {
+            continue;
+        };
+        if stopped.contains(mid) {
+            out.push(v(
+                "item_stopped",
+                &format!("{mpath}.id"),
+                format!("{mid:?} is on the stop list"),
+            ));
+        }
+        modifiers.push((mid.to_owned(), mcount, mcost));
+        if entry.is_none() {
+            continue;
+        }
+        let found = groups
+            .iter()
+            .find_map(|g| g.modifiers.iter().find(|x| x.id == mid).map(|x| (g, x)));
+        let Some((group, known)) = found else {
+            out.push(v(
+                "unknown_modifier",
+                &format!("{mpath}.id"),
+                format!("{mid:?} is in none of the item's modifier groups"),
+            ));
+            continue;
+        };
+        if known.price != mcost {
+            out.push(v(
+                "price_mismatch",
+                &format!("{mpath}.cost"),
+                format!("expected {}, got {mcost}", known.price),
+            ));
+        }
+        let total = amounts.entry(mid.to_owned()).or_insert(0);
+        if *total == 0 {
+            *selected.entry(group.id.as_str()).or_insert(0) += 1;
+        }
+        *total += mcount;
+        let amount = *total;
+        if amount < i64::from(known.min_amount) || amount > i64::from(known.max_amount) {
+            out.push(v(
+                "modifier_amount",
+                &format!("{mpath}.count"),
+                format!(
+                    "{mid:?} may be taken {} to {} times per item, got {amount}",
+                    known.min_amount, known.max_amount
+                ),
+            ));
+        }
+    }
+    if entry.is_some() {
+        for g in groups {
+            let n = selected.get(g.id.as_str()).copied().unwrap_or(0);
+            if n < g.min_selected_modifiers || n > g.max_selected_modifiers {
+                out.push(v(
+                    "modifier_group",
+                    &format!("{path}.modifiers"),
+                    format!(
+                        "group {:?} needs {} to {} modifiers selected, got {n}",
+                        g.id, g.min_selected_modifiers, g.max_selected_modifiers
+                    ),
+                ));
+            }
+        }
+    }
+    if out.len() != before {
+        return None;
+    }
+    let (id, n, cost) = (id?, n?, cost?);
+    let line_total = line_total(n, cost, &modifiers);
+    let Some(total) = line_total else {
+        out.push(v("amount_too_large", path, "the line total is too large"));
+        return None;
+    };
+    Some(ValidLine {
+        id: id.to_owned(),
+        count: n,
+        cost,
+        modifiers,
+        total,
+    })
+}
+
+/// count × (cost + Σ modifier count × modifier cost); modifiers count per unit, as the
+/// seed's example (500×1 + 3×(700+30+50) + 100 = 2940) shows. `None` on overflow.
+pub fn line_total(count: i64, cost: Money, modifiers: &[(String, i64, Money)]) -> Option<Money> {
+    let mut unit = cost;
+    for (_, n, c) in modifiers {
+        unit = unit.checked_add(c.checked_mul(*n)?)?;
+    }
+    unit.checked_mul(count)
+}
+
+/// The delivery price of a courier order in a zone: free at or above `sum_for_free`, else
+/// `delivery_price` (absent = 0).
+pub fn delivery_price(zone: &Zone, subtotal: Money) -> Money {
+    match zone.sum_for_free {
+        Some(free) if subtotal >= free => Money::ZERO,
+        _ => zone.delivery_price.unwrap_or(Money::ZERO),
+    }
+}
+
+/// Validates a parsed order against the catalog at `ctx.now`: the [`ValidOrder`], or every
+/// violation found.
+pub fn validate(
+    req: &NewOrderRequest,
+    ctx: &OrderContext<'_>,
+) -> Result<ValidOrder, Vec<Violation>> {
+    let mut out = Vec::new();
+    let body = &req.body;
+    if req.action.as_deref() != Some("new_order") {
+        out.push(v("bad_action", "action", "must be \"new_order\""));
+    }
+    let number = required(&body.number, "number", &mut out);
+    let date = required(&body.date, "date", &mut out);
+    if let Some(d) = date {
+        if parse_local(d).is_none() {
+            out.push(v(
+                "bad_date",
+                "date",
+                "must be restaurant-local \"YYYY-MM-DD HH:MM:SS\"",
+            ));
+        }
+    }
+    let method = match required(&body.delivery_method, "delivery_method", &mut out) {
+        Some("courier") => Some(DeliveryMethod::Courier),
+        Some("pickup") => Some(DeliveryMethod::Pickup),
+        Some(other) => {
+            out.push(v(
+                "invalid_value",
+                "delivery_method",
+                format!("must be courier or pickup, got {other:?}"),
+            ));
+            None
+        }
+        None => None,
+    };
+    let client = body.client.clone().unwrap_or_default();
+    required(&client.name, "client.name", &mut out);
+    let phone = required(&client.phone, "client.phone", &mut out).and_then(|p| {
+        let n = normalize_phone(p);
+        if n.is_none() {
+            out.push(v("bad_phone", "client.phone", "must have 10 to 15 digits"));
+        }
+        n
+    });
+    if let Some(p) = body.recipient_name.as_ref().and_then(|r| text(&r.phone)) {
+        if normalize_phone(p).is_none() {
+            out.push(v(
+                "bad_phone",
+                "recipient_name.phone",
+                "must have 10 to 15 digits",
+            ));
+        }
+    }
+    let payment = body.payment.clone().unwrap_or_default();
+    let payment_method = match required(&payment.method, "payment.method", &mut out) {
+        Some("cash") => Some(PaymentMethod::Cash),
+        Some("card") => Some(PaymentMethod::Card),
+        Some("online") => Some(PaymentMethod::Online),
+        Some(other) => {
+            out.push(v(
+                "invalid_value",
+                "payment.method",
+                format!("must be cash, card or online, got {other:?}"),
+            ));
+            None
+        }
+        None => None,
+    };
+    let pay_sum = required_money(&payment.sum, "payment.sum", &mut out);
+    let change = payment
+        .change
+        .as_ref()
+        .and_then(|c| money(c, "payment.change", &mut out));
+    let cart = body.cart.clone().unwrap_or_default();
+    if cart.items.is_empty() {
+        out.push(v(
+            "missing_field",
+            "cart.items",
+            "must list at least one item",
+        ));
+    }
+    let total = required_money(&cart.total, "cart.total", &mut out);
+    let sent_delivery = cart
+        .delivery
+        .as_ref()
+        .and_then(|d| money(d, "cart.delivery", &mut out));
+    if method == Some(DeliveryMethod::Courier)
+        && body.address.as_ref().and_then(|a| text(&a.name)).is_none()
+    {
+        out.push(v(
+            "missing_field",
+            "address.name",
+            "a courier order needs an address",
+        ));
+    }
+
+    let routed = route(body, ctx, method, &mut out);
+    let mut concept = concept_key(text(&body.concept_id)).to_owned();
+    let mut menu: Option<&Menu> = None;
+    let empty = BTreeSet::new();
+    let mut stopped = &empty;
+    if let Some(r) = &routed {
+        let restaurant = r.restaurant;
+        stopped = &restaurant.stopped;
+        let has_concepts = restaurant
+            .place
+            .concepts
+            .as_ref()
+            .is_some_and(|c| !c.is_empty());
+        match crate::catalog::requested_concept(text(&body.concept_id), has_concepts) {
+            Ok(key) => concept = key,
+            Err(_) => out.push(v(
+                "concept_required",
+                "concept_id",
+                "is required: the restaurant works with concepts",
+            )),
+        }
+        match restaurant
+            .concepts
+            .get(&concept)
+            .and_then(|c| c.menu.as_ref())
+        {
+            Some(m) => menu = Some(m),
+            None => out.push(v(
+                "unknown_concept",
+                "concept_id",
+                format!(
+                    "restaurant {:?} has no menu for this concept",
+                    restaurant.place.id
+                ),
+            )),
+        }
+        if method == Some(DeliveryMethod::Pickup) && restaurant.place.self_delivery != Some(true) {
+            out.push(v(
+                "pickup_unavailable",
+                "delivery_method",
+                "the restaurant does not offer pickup",
+            ));
+        }
+    }
+
+    let mut lines = Vec::new();
+    let mut lines_ok = true;
+    for (i, item) in cart.items.iter().enumerate() {
+        match check_item(item, &format!("cart.items[{i}]"), menu, stopped, &mut out) {
+            Some(line) => lines.push(line),
+            None => lines_ok = false,
+        }
+    }
+    let subtotal = if lines_ok && menu.is_some() {
+        let mut sum = Some(Money::ZERO);
+        for l in &lines {
+            sum = sum.and_then(|s| s.checked_add(l.total));
+        }
+        if sum.is_none() {
+            out.push(v(
+                "amount_too_large",
+                "cart",
+                "the order total is too large",
+            ));
+        }
+        sum
+    } else {
+        None
+    };
+
+    let zone = routed.as_ref().and_then(|r| r.zone);
+    let mut delivery = Money::ZERO;
+    if let Some(subtotal) = subtotal {
+        if method == Some(DeliveryMethod::Courier) {
+            if let Some(zone) = zone {
+                delivery = delivery_price(zone, subtotal);
+                if let Some(min) = zone.sum_min {
+                    if subtotal < min {
+                        out.push(v(
+                            "below_minimum",
+                            "cart.items",
+                            format!("the zone's minimum order is {min}, the items make {subtotal}"),
+                        ));
+                    }
+                }
+            }
+        }
+        if sent_delivery.unwrap_or(Money::ZERO) != delivery {
+            out.push(v(
+                "delivery_mismatch",
+                "cart.delivery",
+                format!("expected {delivery}"),
+            ));
+        }
+        let expected = subtotal.checked_add(delivery);
+        if let (Some(expected), Some(total)) = (expected, total) {
+            if total != expected {
+                out.push(v(
+                    "total_mismatch",
+                    "cart.total",
+                    format!("expected {expected} ({subtotal} + {delivery} delivery)"),
+                ));
+            }
+        }
+    }
+    if let (Some(total), Some(sum)) = (total, pay_sum) {
+        if sum != total {
+            out.push(v(
+                "payment_mismatch",
+                "payment.sum",
+                format!("expected {total}, the cart total"),
+            ));
+        }
+    }
+    if let (Some(change), Some(sum)) = (change, pay_sum) {
+        if payment_method == Some(PaymentMethod::Cash) && change < sum {
+            out.push(v(
+                "change_too_small",
+                "payment.change",
+                format!("must be at least the sum {sum}"),
+            ));
+        }
+    }
+
+    let preorder_at = routed
+        .as_ref()
+        .and_then(|r| check_time(body, r.restaurant, zone, method, ctx, &mut out));
+
+    if !out.is_empty() {
+        return Err(out);
+    }
+    let (
+        Some(number),
+        Some(r),
+        Some(method),
+        Some(payment_method),
+        Some(phone),
+        Some(subtotal),
+        Some(total),
+    ) = (
+        number,
+        routed,
+        method,
+        payment_method,
+        phone,
+        subtotal,
+        total,
+    )
+    else {
+        return Err(vec![Violation::new(
+            "invalid_order",
+            None,
+            "the order is incomplete",
+        )]);
+    };
+    Ok(ValidOrder {
+        number: number.to_owned(),
+        restaurant_id: r.restaurant.place.id.clone(),
+        concept_key: concept,
+        zone_id: r.zone.map(|z| z.id.clone()),
+        delivery_method: method,
+        payment_method,
+        lines,
+        subtotal,
+        delivery,
+        total,
+        change,
+        phone,
+        preorder_at: preorder_at.flatten(),
+        status_url: text(&body.status_url).map(str::to_owned),
+    })
+}
+
+/// The time rules. Returns `Some(preorder instant or None)` when the rules pass.
+fn check_time(
+    body: &OrderBody,
+    r: &RestaurantState,
+    zone: Option<&Zone>,
+    method: Option<DeliveryMethod>,
+    ctx: &OrderContext<'_>,
+    out: &mut Vec<Violation>,
+) -> Option<Option<DateTime<Utc>>> {
+    let offset = r.utc_offset;
+    let local = |t: DateTime<Utc>| t.naive_utc() + Duration::seconds(i64::from(offset.seconds()));
+    let (start, end) = (r.place.start_time, r.place.end_time);
+    let Some(raw) = text(&body.date_preorder) else {
+        if !is_online(r.online, r.offline_until, ctx.now) {
+            out.push(v(
+                "restaurant_offline",
+                "restaurant_id",
+                "the restaurant is not taking orders now",
+            ));
+            return None;
+        }
+        if !open_at(start, end, second_of_day(local(ctx.now))) {
+            out.push(v(
+                "restaurant_closed",
+                "date",
+                "the restaurant is closed now; give date_preorder",
+            ));
+            return None;
+        }
+        return Some(None);
+    };
+    let Some(at) = parse_local(raw).and_then(|l| local_to_utc(l, offset)) else {
+        out.push(v(
+            "bad_date",
+            "date_preorder",
+            "must be restaurant-local \"YYYY-MM-DD HH:MM\"",
+        ));
+        return None;
+    };
+    let before = out.len();
+    if at <= ctx.now {
+        out.push(v(
+            "preorder_in_past",
+            "date_preorder",
+            "must be in the future",
+        ));
+    } else if method == Some(DeliveryMethod::Courier) {
+        let lead = zone.and_then(|z| z.time_min).unwrap_or(0);
+        if at < ctx.now + Duration::minutes(lead) {
+            out.push(v(
+                "preorder_too_soon",
+                "date_preorder",
+                format!("must be at least {lead} minutes from now, the zone's delivery time"),
+            ));
+        }
+    }
+    if at > ctx.now + ctx.max_preorder_ahead {
+        out.push(v(
+            "preorder_too_far",
+            "date_preorder",
+            format!(
+                "must be at most {} days ahead",
+                ctx.max_preorder_ahead.num_days()
+            ),
+        ));
+    }
+    if !open_at(start, end, second_of_day(local(at))) {
+        out.push(v(
+            "preorder_closed",
+            "date_preorder",
+            "the restaurant is closed at that time",
+        ));
+    }
+    if !is_online(r.online, r.offline_until, at) {
+        out.push(v(
+            "restaurant_offline",
+            "restaurant_id",
+            "the restaurant is not taking orders at that time",
+        ));
+    }
+    (out.len() == before).then_some(Some(at))
+}
+
+/// The restaurant an order is routed to (zone, coords or `restaurant_id`, as
+/// [`validate`] routes it), so the edge loads only that restaurant's menu. `None` when the
+/// order cannot be routed; [`validate`] then says why.
+pub fn routed_restaurant(req: &NewOrderRequest, ctx: &OrderContext<'_>) -> Option<String> {
+    let method = match text(&req.body.delivery_method) {
+        Some("courier") => Some(DeliveryMethod::Courier),
+        Some("pickup") => Some(DeliveryMethod::Pickup),
+        _ => None,
+    };
+    let mut ignored = Vec::new();
+    route(&req.body, ctx, method, &mut ignored).map(|r| r.restaurant.place.id.clone())
+}

@@ -1,0 +1,143 @@
+//! The wire shape of Jupiter's `POST /order` ("Создать заказ"): `{"action": "new_order",
+//! "body": {…}}`. Every field is optional or loosely typed here on purpose: a request that
+//! is merely incomplete or wrong still parses, so [`super::validate`] can report every
+//! violation with its field path instead of stopping at the first one serde meets.
+//! Amounts and counts stay `serde_json::Number` until validation reads them exactly.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Number, Value};
+
+use crate::problem::Violation;
+
+/// The request as a front-end sends it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct NewOrderRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    #[serde(default)]
+    pub body: OrderBody,
+}
+
+/// `body` of the request.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct OrderBody {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub number: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restaurant_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub concept_id: Option<String>,
+    /// Restaurant-local `YYYY-MM-DD HH:MM:SS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery_method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub persons: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    /// Restaurant-local `YYYY-MM-DD HH:MM` (seconds may be given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date_preorder: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cart: Option<Cart>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub recipient_name: Option<Person>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<Address>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Cart {
+    #[serde(default)]
+    pub items: Vec<CartItem>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivery: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<Number>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CartItem {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub modifiers: Option<Vec<CartModifier>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct CartModifier {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Number>,
+}
+
+/// `client` and `recipient_name`.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Person {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Address {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub coords: Option<Coords>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub zone_id: Option<String>,
+}
+
+/// The seed sends coordinates as decimal strings; numbers are accepted too.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Coords {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub latitude: Option<Value>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub longitude: Option<Value>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+pub struct Payment {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub method: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sum: Option<Number>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub change: Option<Number>,
+}
+
+/// Parses a request body. Only JSON that is not an object of the right general shape (a
+/// string where an object or number belongs, say) is refused here, as one `invalid_json`
+/// violation carrying serde's position; everything else is left to validation.
+pub fn parse(bytes: &[u8]) -> Result<NewOrderRequest, Violation> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        Violation::new(
+            "invalid_json",
+            None,
+            format!("not a new_order document: {e}"),
+        )
+    })
+}

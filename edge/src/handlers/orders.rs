@@ -1,0 +1,479 @@
+//! Site orders (issue 5), standalone mode: the hub is the system of record.
+//!
+//! * `POST /site-api/order` (public, CORS): a Jupiter `new_order`. Core validates it against
+//!   the catalog at `now`; the order and its first status (0, new) are stored, with the
+//!   status call to its `status_url` staged in the same batch, before `200 {"order_id"}`.
+//!   The same `number` with the same content answers the same id; with other content `409`.
+//! * `GET /site-api/orders/{order_id}` (public): the status and its history, for
+//!   front-ends without a `status_url`. Order ids are 128 random bits.
+//! * `POST /admin/orders/{order_id}/status {"status": N}` (operator): a transition core
+//!   allows (`409` otherwise), stored with its status call in one batch.
+//! * `GET /site-api/client?phone=` (`X-Jup-Api-Key`): the Jupiter client shape from the
+//!   latest order of that phone; upstream, Jupiter's own answer (the hub's if Jupiter
+//!   cannot answer).
+//!
+//! Upstream mode (`JUPITER_API_URL` and `JUPITER_API_KEY` set): the order is validated and
+//! stored as above, then forwarded to Jupiter's `POST /order` through the outbox (receiver
+//! `jupiter_injection`, staged in the same batch), with the hub's callback URL and a
+//! per-order token as `status_url` (core's `order::upstream`). Jupiter's order id is kept
+//! when its answer arrives (`outbound_queue`). Jupiter's status calls
+//! (`GET /callbacks/jupiter/orders/{order_id}?token=&status=`) move the order and are passed
+//! on to the front-end's `status_url`; the hub sends no status 0 of its own then, since
+//! Jupiter's 0 is its acceptance.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Duration;
+use orderbridge_core::catalog::concept_key;
+use orderbridge_core::domain::UtcOffset;
+use orderbridge_core::jupiter::{Menu, Place, Zone};
+use orderbridge_core::order::client::client;
+use orderbridge_core::order::lifecycle::{self, Notify, Status};
+use orderbridge_core::order::replay::{compare, fingerprint};
+use orderbridge_core::order::upstream::{self, UpstreamStatus};
+use orderbridge_core::order::validate::{normalize_phone, DEFAULT_MAX_PREORDER_DAYS};
+use orderbridge_core::order::{
+    routed_restaurant, validate, wire, ConceptState, DeliveryMethod, NewOrderRequest, OrderContext,
+    RestaurantState,
+};
+use orderbridge_core::outbound::plan::ReceiverKind;
+use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
+use orderbridge_core::problem::Violation;
+use orderbridge_core::routes::Method;
+use orderbridge_core::stop_list::stop_list_at;
+use orderbridge_core::upstream::document_url;
+use serde::Deserialize;
+use serde_json::json;
+use worker::{Request, Response};
+
+use super::catalog::{entries, stored, unreadable};
+use crate::auth::{require_operator, require_site_key};
+use crate::body;
+use crate::config::{secret, secrets};
+use crate::error::EdgeError;
+use crate::outbox::{self, Outgoing};
+use crate::query::Query;
+use crate::router::Ctx;
+use crate::storage::{millis, parse_instant, OrderRow, OrderWrite, Storage};
+use crate::sync::Upstream;
+use crate::{random, respond};
+
+/// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
+pub const ORDER_LIMIT: usize = 64 * 1024;
+
+fn trimmed(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// `POST /site-api/order`.
+pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let bytes = body::read(&mut req, ORDER_LIMIT).await?;
+    let order = wire::parse(&bytes).map_err(|v| EdgeError::violations("invalid_order", vec![v]))?;
+    let storage = Storage::new(ctx.env)?;
+    let print = fingerprint(&order);
+    // A retry of a placed order gets its id even if the catalog has changed since.
+    if let Some(number) = trimmed(&order.body.number) {
+        if let Some(row) = storage.order_by_number(number).await? {
+            return replayed(&row, &print, number);
+        }
+    }
+    let restaurants = catalog(&storage, &order, ctx).await?;
+    let order_ctx = OrderContext {
+        restaurants: &restaurants,
+        now: ctx.now,
+        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+    };
+    let mut violations = Vec::new();
+    let status_url = match trimmed(&order.body.status_url) {
+        Some(url) => match check_outbound_url(url, &ctx.config.url_policy()) {
+            Ok(url) => Some(url),
+            Err(refusal) => {
+                violations.push(Violation::new(
+                    "bad_status_url",
+                    Some("status_url"),
+                    refusal.to_string(),
+                ));
+                None
+            }
+        },
+        None => None,
+    };
+    let valid = match validate(&order, &order_ctx) {
+        Ok(valid) if violations.is_empty() => valid,
+        Ok(_) => return Err(EdgeError::violations("invalid_order", violations)),
+        Err(mut found) => {
+            found.extend(violations);
+            return Err(EdgeError::violations("invalid_order", found));
+        }
+    };
+    let id = random::id("ord_")?;
+    let at = millis(ctx.now);
+    let forward = match upstream_base(ctx) {
+        Some(base) => Some(forward_call(&req, ctx, &base, &order, &id)?),
+        None => None,
+    };
+    let token = forward.as_ref().map(|(token, _)| token.clone());
+    let request = serde_json::to_string(&order)
+        .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
+    let client_name = trimmed(&order.body.client.as_ref().and_then(|c| c.name.clone()))
+        .unwrap_or_default()
+        .to_owned();
+    let mut batch = storage.place_order(&OrderWrite {
+        id: &id,
+        number: &valid.number,
+        fingerprint: &print,
+        restaurant_id: &valid.restaurant_id,
+        concept_id: &valid.concept_key,
+        zone_id: valid.zone_id.as_deref(),
+        delivery_method: valid.delivery_method.as_str(),
+        phone: &valid.phone,
+        client_name: &client_name,
+        total: valid.total.minor(),
+        status: Status::New.code(),
+        status_url: status_url.as_ref().map(OutboundUrl::as_str),
+        request: &request,
+        upstream_token: token.as_deref(),
+        at: &at,
+    })?;
+    // Upstream, the front-end hears of status 0 when Jupiter accepts the order.
+    let call = match forward {
+        Some((_, forward)) => Some(forward),
+        None => status_call(
+            &id,
+            lifecycle::notify(Status::New, status_url.as_ref()),
+            ctx,
+        )?,
+    };
+    if let Some(call) = &call {
+        batch.extend(outbox::stage(&storage, call)?);
+    }
+    if let Err(err) = storage.commit(batch).await {
+        // The same number placed concurrently: answer as a replay would.
+        return match storage.order_by_number(&valid.number).await? {
+            Some(row) => replayed(&row, &print, &valid.number),
+            None => Err(err),
+        };
+    }
+    if let Some(call) = &call {
+        outbox::kick(ctx.env, &[&call.delivery.id]).await;
+    }
+    Ok(respond::json(200, &json!({ "order_id": id })))
+}
+
+/// The upstream Jupiter's base URL, when both it and its key are configured.
+fn upstream_base(ctx: &Ctx<'_>) -> Option<String> {
+    let base = ctx.config.jupiter_api_url.clone()?;
+    secret(ctx.env, secrets::JUPITER_API_KEY).ok().map(|_| base)
+}
+
+/// The token for Jupiter's status calls and the forwarding call to stage.
+fn forward_call(
+    req: &Request,
+    ctx: &Ctx<'_>,
+    base: &str,
+    order: &NewOrderRequest,
+    id: &str,
+) -> Result<(String, Outgoing), EdgeError> {
+    let token = random::id("tok_")?;
+    let origin = req.url()?.origin().ascii_serialization();
+    let callback = upstream::callback_url(&origin, id, &token);
+    let url = document_url(base, "order", &[], &ctx.config.url_policy()).map_err(|refusal| {
+        EdgeError::Unavailable(format!("JUPITER_API_URL is refused: {refusal}"))
+    })?;
+    let body = serde_json::to_string(&upstream::forwarded(order, &callback))
+        .map_err(|err| EdgeError::Internal(format!("serialising a forwarded order: {err}")))?;
+    let call = Outgoing::new(
+        ReceiverKind::JupiterInjection,
+        Some(id),
+        Method::Post,
+        url,
+        body,
+        ctx.now.timestamp(),
+        None,
+    )?;
+    Ok((token, call))
+}
+
+/// The answer to a `number` that is stored already.
+fn replayed(row: &OrderRow, print: &str, number: &str) -> Result<Response, EdgeError> {
+    match compare(&row.fingerprint, print, number) {
+        Ok(_) => Ok(respond::json(200, &json!({ "order_id": row.id }))),
+        Err(v) => Err(EdgeError::Conflict {
+            code: "duplicate",
+            summary: v.message.clone(),
+            violations: vec![v],
+        }),
+    }
+}
+
+/// The status call a change asks for, ready to stage (none without a `status_url`).
+fn status_call(
+    order_id: &str,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<Option<Outgoing>, EdgeError> {
+    notify
+        .callback
+        .map(|url| {
+            Outgoing::new(
+                ReceiverKind::SiteStatus,
+                Some(order_id),
+                Method::Get,
+                url,
+                String::new(),
+                ctx.now.timestamp(),
+                None,
+            )
+        })
+        .transpose()
+}
+
+/// What validation reads: every restaurant with its live zones of the order's concept, and
+/// for the restaurant the order routes to, its menu and stop list at `now`.
+async fn catalog(
+    storage: &Storage,
+    order: &NewOrderRequest,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<RestaurantState>, EdgeError> {
+    let key = concept_key(order.body.concept_id.as_deref()).to_owned();
+    let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
+    for row in storage.live_zones_of_concept(&key).await? {
+        zones
+            .entry(row.restaurant_id)
+            .or_default()
+            .push(stored(&row.zone, "zone")?);
+    }
+    let mut restaurants = Vec::new();
+    for row in storage.restaurants().await? {
+        let place: Place = stored(&row.place, "place")?;
+        let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
+            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+        let offline_until = row
+            .offline_until
+            .as_deref()
+            .map(parse_instant)
+            .transpose()?;
+        let mut concepts = BTreeMap::new();
+        concepts.insert(
+            key.clone(),
+            ConceptState {
+                zones: zones.remove(&row.id).unwrap_or_default(),
+                menu: None,
+            },
+        );
+        restaurants.push(RestaurantState {
+            place,
+            utc_offset,
+            online: row.online != 0,
+            offline_until,
+            concepts,
+            stopped: BTreeSet::new(),
+        });
+    }
+    let probe = OrderContext {
+        restaurants: &restaurants,
+        now: ctx.now,
+        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+    };
+    let Some(routed) = routed_restaurant(order, &probe) else {
+        return Ok(restaurants);
+    };
+    let menu: Option<Menu> = match storage.menu(&routed, &key).await? {
+        Some(row) => Some(stored(&row.menu, "menu")?),
+        None => None,
+    };
+    let (_, items) = storage.stop_lists(Some(&routed)).await?;
+    let stopped: BTreeSet<String> = stop_list_at(&entries(&items)?, ctx.now.fixed_offset())
+        .into_iter()
+        .collect();
+    if let Some(r) = restaurants.iter_mut().find(|r| r.place.id == routed) {
+        if let Some(c) = r.concepts.get_mut(&key) {
+            c.menu = menu;
+        }
+        r.stopped = stopped;
+    }
+    Ok(restaurants)
+}
+
+fn not_found(id: &str) -> EdgeError {
+    EdgeError::NotFound {
+        code: "order_not_found",
+        summary: format!("order {id:?} is not known"),
+    }
+}
+
+/// `GET /site-api/orders/{order_id}`.
+pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let id = ctx.param("order_id")?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage.order(id).await?.ok_or_else(|| not_found(id))?;
+    let history: Vec<serde_json::Value> = storage
+        .order_statuses(id)
+        .await?
+        .into_iter()
+        .map(|s| json!({"status": s.status, "at": s.at}))
+        .collect();
+    Ok(respond::json(
+        200,
+        &json!({
+            "order_id": row.id,
+            "number": row.number,
+            "restaurant_id": row.restaurant_id,
+            "status": row.status,
+            "upstream_order_id": row.upstream_order_id,
+            "history": history,
+            "created_at": row.created_at,
+            "updated_at": row.updated_at,
+        }),
+    ))
+}
+
+#[derive(Deserialize)]
+struct StatusBody {
+    status: i64,
+}
+
+/// `POST /admin/orders/{order_id}/status`.
+pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = ctx.param("order_id")?.to_owned();
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let wanted: StatusBody = orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)?;
+    let to = Status::parse(wanted.status, "status")
+        .map_err(|v| EdgeError::violations("invalid_status", vec![v]))?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
+    let from = current_status(&row)?;
+    let status_url = front_end_url(&row, ctx);
+    let notify =
+        lifecycle::transition(method_of(&row), from, to, status_url.as_ref()).map_err(|v| {
+            EdgeError::Conflict {
+                code: "illegal_transition",
+                summary: v.message.clone(),
+                violations: vec![v],
+            }
+        })?;
+    record(&storage, &row, Some(to), notify, ctx).await?;
+    Ok(respond::json(
+        200,
+        &json!({"order_id": id, "status": to.code()}),
+    ))
+}
+
+/// Stores a new status (`Some`) with the call it causes, or only stages the call (`None`),
+/// in one batch; then kicks the call.
+async fn record(
+    storage: &Storage,
+    row: &OrderRow,
+    to: Option<Status>,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<(), EdgeError> {
+    let mut batch = match to {
+        Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
+        None => Vec::new(),
+    };
+    let call = status_call(&row.id, notify, ctx)?;
+    if let Some(call) = &call {
+        batch.extend(outbox::stage(storage, call)?);
+    }
+    if let Err(err) = storage.commit(batch).await {
+        // Another change from the same status won the race.
+        return match storage.order(&row.id).await? {
+            Some(now) if now.version != row.version => Err(EdgeError::Conflict {
+                code: "illegal_transition",
+                summary: format!("the order moved to status {} meanwhile", now.status),
+                violations: vec![],
+            }),
+            _ => Err(err),
+        };
+    }
+    if let Some(call) = &call {
+        outbox::kick(ctx.env, &[&call.delivery.id]).await;
+    }
+    Ok(())
+}
+
+fn method_of(row: &OrderRow) -> DeliveryMethod {
+    match row.delivery_method.as_str() {
+        "pickup" => DeliveryMethod::Pickup,
+        _ => DeliveryMethod::Courier,
+    }
+}
+
+fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
+    Status::from_code(row.status)
+        .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))
+}
+
+/// The front-end's `status_url` of an order. It passed the guard when the order was
+/// placed; the sender checks it again.
+fn front_end_url(row: &OrderRow, ctx: &Ctx<'_>) -> Option<OutboundUrl> {
+    row.status_url
+        .as_deref()
+        .and_then(|u| check_outbound_url(u, &ctx.config.url_policy()).ok())
+}
+
+/// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: a status call from the
+/// upstream Jupiter for an order the hub forwarded.
+pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let id = ctx.param("order_id")?.to_owned();
+    let query = Query::of(&req)?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
+    let expected = row.upstream_token.clone().ok_or_else(|| not_found(&id))?;
+    if !orderbridge_core::auth::api_key_matches(query.get("token"), &expected) {
+        return Err(EdgeError::Unauthorized(
+            "missing or invalid token".to_owned(),
+        ));
+    }
+    let code: i64 =
+        query.required("status")?.trim().parse().map_err(|_| {
+            EdgeError::invalid("bad_status", "status", "must be 0, 10, 20, 30 or 5")
+        })?;
+    let to = Status::parse(code, "status")
+        .map_err(|v| EdgeError::violations("invalid_status", vec![v]))?;
+    let from = current_status(&row)?;
+    let notify = lifecycle::notify(to, front_end_url(&row, ctx).as_ref());
+    match upstream::on_status(method_of(&row), from, to) {
+        UpstreamStatus::Record => record(&storage, &row, Some(to), notify, ctx).await?,
+        UpstreamStatus::PassOn => record(&storage, &row, None, notify, ctx).await?,
+        UpstreamStatus::Ignore => {}
+        UpstreamStatus::Illegal => {
+            return Err(EdgeError::Conflict {
+                code: "illegal_transition",
+                summary: format!("order {id} cannot go from {} to {code}", row.status),
+                violations: vec![],
+            })
+        }
+    }
+    Ok(respond::bare(200))
+}
+
+/// `GET /site-api/client?phone=`.
+pub async fn client_by_phone(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_site_key(&req, ctx.env)?;
+    let query = Query::of(&req)?;
+    let raw = query.required("phone")?;
+    let phone = normalize_phone(raw)
+        .ok_or_else(|| EdgeError::invalid("bad_phone", "phone", "must have 10 to 15 digits"))?;
+    // Upstream, Jupiter knows the client; if it cannot answer, the hub says what it knows.
+    if let Some(upstream) = Upstream::configured(ctx.env, &ctx.config) {
+        match upstream
+            .get::<serde_json::Map<String, serde_json::Value>>("client", &[("phone", &phone)])
+            .await
+        {
+            Ok(doc) => return Ok(respond::json(200, &doc)),
+            Err(why) => worker::console_warn!("upstream /client failed, answering locally: {why}"),
+        }
+    }
+    let storage = Storage::new(ctx.env)?;
+    let row = storage
+        .latest_order_of_phone(&phone)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "client_not_found",
+            summary: "no order was placed with this phone".to_owned(),
+        })?;
+    Ok(respond::json(200, &client(&phone, &row.client_name)))
+}

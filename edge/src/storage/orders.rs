@@ -1,0 +1,200 @@
+//! The SQL of site orders (`migrations/0004_orders.sql`): placing an order, moving it to
+//! a status, and reading orders back. Writes return statements so the caller commits them
+//! in one batch with the status callbacks they cause.
+
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use super::{Arg, Storage};
+use crate::error::EdgeError;
+
+/// An `orders` row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderRow {
+    pub id: String,
+    pub number: String,
+    pub fingerprint: String,
+    pub restaurant_id: String,
+    pub delivery_method: String,
+    pub client_name: String,
+    pub status: i64,
+    pub version: i64,
+    pub status_url: Option<String>,
+    pub upstream_token: Option<String>,
+    pub upstream_order_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+/// An `order_statuses` row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct StatusRow {
+    pub status: i64,
+    pub at: String,
+}
+
+/// A validated order to store.
+pub struct OrderWrite<'a> {
+    pub id: &'a str,
+    pub number: &'a str,
+    pub fingerprint: &'a str,
+    pub restaurant_id: &'a str,
+    pub concept_id: &'a str,
+    pub zone_id: Option<&'a str>,
+    pub delivery_method: &'a str,
+    pub phone: &'a str,
+    pub client_name: &'a str,
+    pub total: i64,
+    pub status: i64,
+    pub status_url: Option<&'a str>,
+    pub request: &'a str,
+    pub upstream_token: Option<&'a str>,
+    pub at: &'a str,
+}
+
+const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_method, \
+     client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
+     updated_at";
+
+impl Storage {
+    pub async fn order(&self, id: &str) -> Result<Option<OrderRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
+            &[Arg::Text(id)],
+        )
+        .await
+    }
+
+    pub async fn order_by_number(&self, number: &str) -> Result<Option<OrderRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?1"),
+            &[Arg::Text(number)],
+        )
+        .await
+    }
+
+    /// The latest order placed with a phone (digits only).
+    pub async fn latest_order_of_phone(&self, phone: &str) -> Result<Option<OrderRow>, EdgeError> {
+        self.row(
+            &format!(
+                "SELECT {ORDER_COLUMNS} FROM orders WHERE phone = ?1 \
+                 ORDER BY created_at DESC, rowid DESC LIMIT 1"
+            ),
+            &[Arg::Text(phone)],
+        )
+        .await
+    }
+
+    /// An order's statuses, oldest first.
+    pub async fn order_statuses(&self, id: &str) -> Result<Vec<StatusRow>, EdgeError> {
+        self.rows(
+            "SELECT status, at FROM order_statuses WHERE order_id = ?1 ORDER BY seq",
+            &[Arg::Text(id)],
+        )
+        .await
+    }
+
+    /// The statements that place an order with its first status. A second order with the
+    /// same `number` fails the batch (UNIQUE), so concurrent placements cannot both commit.
+    pub fn place_order(&self, w: &OrderWrite<'_>) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        let order = self.statement(
+            "INSERT INTO orders (id, number, fingerprint, restaurant_id, concept_id, zone_id, \
+                 delivery_method, phone, client_name, total, status, version, status_url, \
+                 request, upstream_token, created_at, updated_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?15, ?14, ?14)",
+            &[
+                Arg::Text(w.id),
+                Arg::Text(w.number),
+                Arg::Text(w.fingerprint),
+                Arg::Text(w.restaurant_id),
+                Arg::Text(w.concept_id),
+                Arg::OptText(w.zone_id),
+                Arg::Text(w.delivery_method),
+                Arg::Text(w.phone),
+                Arg::Text(w.client_name),
+                Arg::Int(w.total),
+                Arg::Int(w.status),
+                Arg::OptText(w.status_url),
+                Arg::Text(w.request),
+                Arg::Text(w.at),
+                Arg::OptText(w.upstream_token),
+            ],
+        )?;
+        let history = self.statement(
+            "INSERT INTO order_statuses (order_id, seq, status, at) VALUES (?1, 1, ?2, ?3)",
+            &[Arg::Text(w.id), Arg::Int(w.status), Arg::Text(w.at)],
+        )?;
+        Ok(vec![order, history])
+    }
+
+    /// The statements that move an order read at `version` to `status`. The history row
+    /// `(order, version + 1)` comes first: if another change from the same version
+    /// committed meanwhile, it exists already and the whole batch fails.
+    pub fn set_order_status(
+        &self,
+        id: &str,
+        version: i64,
+        status: i64,
+        at: &str,
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        let history = self.statement(
+            "INSERT INTO order_statuses (order_id, seq, status, at) VALUES (?1, ?2, ?3, ?4)",
+            &[
+                Arg::Text(id),
+                Arg::Int(version + 1),
+                Arg::Int(status),
+                Arg::Text(at),
+            ],
+        )?;
+        let order = self.statement(
+            "UPDATE orders SET status = ?3, version = ?2 + 1, updated_at = ?4 \
+             WHERE id = ?1 AND version = ?2",
+            &[
+                Arg::Text(id),
+                Arg::Int(version),
+                Arg::Int(status),
+                Arg::Text(at),
+            ],
+        )?;
+        Ok(vec![history, order])
+    }
+}
+
+impl Storage {
+    /// Jupiter's order id for a forwarded order (its answer to `POST /order`).
+    pub async fn set_upstream_order_id(
+        &self,
+        id: &str,
+        upstream_order_id: &str,
+    ) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "UPDATE orders SET upstream_order_id = ?2 WHERE id = ?1",
+            &[Arg::Text(id), Arg::Text(upstream_order_id)],
+        )?;
+        self.batch(vec![statement]).await.map(drop)
+    }
+}
+
+/// A live zone of some restaurant.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ConceptZoneRow {
+    pub restaurant_id: String,
+    /// The Jupiter zone, JSON.
+    pub zone: String,
+}
+
+impl Storage {
+    /// The live zones of one concept key across every restaurant: coordinates route an
+    /// order over all of them.
+    pub async fn live_zones_of_concept(
+        &self,
+        concept_id: &str,
+    ) -> Result<Vec<ConceptZoneRow>, EdgeError> {
+        self.rows(
+            "SELECT restaurant_id, zone FROM delivery_zones \
+             WHERE concept_id = ?1 AND deleted = 0 ORDER BY restaurant_id, rowid",
+            &[Arg::Text(concept_id)],
+        )
+        .await
+    }
+}

@@ -1,0 +1,622 @@
+//! Issue 5, site orders: `POST /site-api/order` validated against a catalog the tests
+//! write themselves, stored and replayed; broken variants refused with their code and
+//! field; the status lifecycle and its calls to the order's `status_url` at a sink, in
+//! order, also when the sink fails the first attempts; `GET /site-api/orders/{id}` and
+//! `GET /site-api/client`.
+//!
+//! Each test writes a restaurant, zone, menu and stop list of its own (ids and a concept
+//! starting `e2e-ord-`), open round the clock (`start_time` 0, `end_time` 86400), so the
+//! tests do not depend on the time of day or on other suites sharing the Worker; the
+//! upstream test runs a Worker of its own pointed at a fake Jupiter. The
+//! catalog is the demo one (items T20231 500 and 555333111 700 with modifiers 6021/6042 at
+//! 50, D100 stopped; minimum 600, delivery 125, free from 1200).
+
+use std::time::Duration;
+
+use orderbridge_e2e::{request, App, AppOptions, FakeJupiter, Reply, Sink};
+use serde_json::{json, Value};
+
+use crate::{AppTest, PlainTest};
+
+pub const TESTS: &[(&str, AppTest)] = &[
+    (
+        "orders_a_correct_order_is_stored_and_a_replay_gets_the_same_id",
+        a_correct_order_is_stored_and_a_replay_gets_the_same_id,
+    ),
+    (
+        "orders_each_broken_variant_is_refused_with_its_code_and_field",
+        each_broken_variant_is_refused_with_its_code_and_field,
+    ),
+    (
+        "orders_statuses_follow_the_lifecycle_and_reach_the_status_url_in_order",
+        statuses_follow_the_lifecycle_and_reach_the_status_url_in_order,
+    ),
+    (
+        "orders_the_client_is_answered_from_its_orders_with_the_site_key",
+        the_client_is_answered_from_its_orders_with_the_site_key,
+    ),
+];
+
+/// Run against the Worker with the short retry policy (`outbound::fast_options`).
+pub const FAST_TESTS: &[(&str, AppTest)] = &[(
+    "orders_status_calls_are_retried_and_stay_in_order",
+    status_calls_are_retried_and_stay_in_order,
+)];
+
+/// Tests that start a Worker of their own (upstream mode).
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "orders_upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on",
+    upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on,
+)];
+
+const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
+const SITE_KEY: (&str, &str) = ("X-Jup-Api-Key", "dev-site-key");
+
+fn call(app: &App, method: &str, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+    let text = body.to_string();
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    request(method, &app.url(path), &all, Some(text.as_bytes()))
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {
+    call(app, method, path, &[OPERATOR], body)
+}
+
+fn expect(reply: &Reply, status: u16, what: &str) {
+    assert_eq!(reply.status, status, "{what}: {}", reply.body);
+}
+
+/// A restaurant `id` with concept `concept`, always open, with pickup, the demo zone
+/// (as `<id>-z`), the demo menu and D100 stopped.
+fn setup(app: &App, id: &str, concept: &str) {
+    let place = json!({
+        "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+03:00",
+        "start_time": 0, "end_time": 86400, "self_delivery": true,
+        "concepts": [{"id": concept, "name": "Вкусные суши"}]
+    });
+    expect(
+        &operator(app, "PUT", &format!("/admin/restaurants/{id}"), &place),
+        200,
+        "restaurant",
+    );
+    let zones = json!({
+        "restaurant_id": id, "concept_id": concept,
+        "lastChange": "2024-05-21T16:19:13.000+03:00",
+        "zones": [{
+            "id": format!("{id}-z"), "name": "Зона 1", "sum_min": 600, "time_min": 75,
+            "time_max": 75, "delivery_price": 125, "sum_for_free": 1200,
+            "coordinates": [
+                ["37.52371234879848", "55.84410641903395"],
+                ["37.514442634443014", "55.753211478836405"],
+                ["37.75142603657669", "55.77257777343632"],
+                ["37.745595187258395", "55.83994903702488"],
+                ["37.52371234879848", "55.84410641903395"]
+            ]
+        }]
+    });
+    let path = format!("/admin/delivery_zones?restaurant_id={id}&concept_id={concept}");
+    expect(&operator(app, "PUT", &path, &zones), 200, "zones");
+    let modifiers = json!([{
+        "id": "5:3:0:11821", "name": "Доп. гарниры", "minSelectedModifiers": 0,
+        "maxSelectedModifiers": 3,
+        "modifiers": [
+            {"id": "6021", "name": "Соевый соус", "price": 50, "minAmount": 0, "maxAmount": 3},
+            {"id": "6042", "name": "Имбирь", "price": 50, "minAmount": 0, "maxAmount": 3}
+        ]
+    }]);
+    let menu = json!({
+        "restaurant_id": id, "concept_id": concept,
+        "menu": {
+            "lastChange": "2024-05-21T16:19:13.000+03:00",
+            "categories": [{"id": "c1", "name": "Роллы"}],
+            "items": [
+                {"id": "T20231", "categoryId": "c1", "name": "Филадельфия Гранд", "price": 500, "modifiers": modifiers},
+                {"id": "555333111", "categoryId": "c1", "name": "Калифорния Гранд", "price": 700, "modifiers": modifiers},
+                {"id": "D100", "categoryId": "c1", "name": "Морс", "price": 150}
+            ]
+        }
+    });
+    let path = format!("/admin/menu?restaurant_id={id}&concept_id={concept}");
+    expect(&operator(app, "PUT", &path, &menu), 200, "menu");
+    let stop = json!({"stop_lists": [{
+        "restaurant_id": id, "lastChange": "2024-06-10T22:02:27.000+03:00",
+        "items": [{"id": "D100"}]
+    }]});
+    expect(
+        &operator(app, "PUT", "/admin/stop_list", &stop),
+        200,
+        "stop list",
+    );
+}
+
+/// A correct courier order to `id`'s zone: 500 + (700 + 50) = 1250, delivery free.
+fn order(id: &str, concept: &str, number: &str, status_url: Option<&str>) -> Value {
+    let mut doc = json!({
+        "action": "new_order",
+        "body": {
+            "number": number,
+            "restaurant_id": id,
+            "concept_id": concept,
+            "date": "2024-04-08 15:00:00",
+            "delivery_method": "courier",
+            "cart": {
+                "items": [
+                    {"id": "T20231", "name": "Филадельфия Гранд", "count": 1, "cost": 500.00},
+                    {"id": "555333111", "count": 1, "cost": 700,
+                     "modifiers": [{"id": "6021", "count": 1, "cost": 50}]}
+                ],
+                "delivery": 0,
+                "total": 1250.00
+            },
+            "client": {"name": "Пётр", "phone": "+7(922)988-33-22"},
+            "address": {"name": "Москва, Большая Садовая, 10", "zone_id": format!("{id}-z")},
+            "payment": {"method": "cash", "sum": 1250, "change": 5000}
+        }
+    });
+    if let Some(url) = status_url {
+        doc["body"]["status_url"] = json!(url);
+    }
+    doc
+}
+
+fn place(app: &App, doc: &Value) -> Reply {
+    call(app, "POST", "/site-api/order", &[], doc)
+}
+
+fn placed(app: &App, doc: &Value) -> String {
+    let reply = place(app, doc);
+    expect(&reply, 200, "order");
+    reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no order_id: {}", reply.body))
+        .to_owned()
+}
+
+fn set_status(app: &App, order_id: &str, status: i64) -> Reply {
+    operator(
+        app,
+        "POST",
+        &format!("/admin/orders/{order_id}/status"),
+        &json!({ "status": status }),
+    )
+}
+
+fn statuses_of(app: &App, order_id: &str) -> (i64, Vec<i64>) {
+    let reply = request(
+        "GET",
+        &app.url(&format!("/site-api/orders/{order_id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "order status");
+    let doc = reply.json();
+    let history = doc["history"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|h| h["status"].as_i64().unwrap_or(-1))
+        .collect();
+    (doc["status"].as_i64().unwrap_or(-1), history)
+}
+
+fn a_correct_order_is_stored_and_a_replay_gets_the_same_id(app: &App) {
+    let (id, concept) = ("e2e-ord-place", "e2e-ord-c-place");
+    setup(app, id, concept);
+    let doc = order(id, concept, "e2e-ord-place-1", None);
+    let order_id = placed(app, &doc);
+    assert!(order_id.starts_with("ord_"), "{order_id}");
+    assert_eq!(statuses_of(app, &order_id), (0, vec![0]), "stored as new");
+
+    // The same number and content again (keys in another order): the same id.
+    let text = doc.to_string();
+    let reordered: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    assert_eq!(placed(app, &reordered), order_id, "replay");
+
+    // The same number with other content: 409 duplicate.
+    let mut other = doc.clone();
+    other["body"]["client"]["name"] = json!("Иван");
+    let reply = place(app, &other);
+    expect(&reply, 409, "duplicate");
+    assert_eq!(
+        reply.json()["errors"][0]["code"],
+        "duplicate",
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        reply.json()["errors"][0]["field"],
+        "number",
+        "{}",
+        reply.body
+    );
+
+    // Routed by coordinates (the seed's address) instead of the zone id.
+    let mut by_coords = order(id, concept, "e2e-ord-place-2", None);
+    by_coords["body"]["address"] = json!({
+        "name": "г. Москва, ул. Большая Садовая, д. 10",
+        "coords": {"latitude": "55.767210", "longitude": "37.593390"}
+    });
+    placed(app, &by_coords);
+
+    // Pickup needs no address and no delivery.
+    let mut pickup = order(id, concept, "e2e-ord-place-3", None);
+    pickup["body"]["delivery_method"] = json!("pickup");
+    pickup["body"].as_object_mut().map(|b| b.remove("address"));
+    placed(app, &pickup);
+
+    // CORS preflight like the other site API paths.
+    let pre = request("OPTIONS", &app.url("/site-api/order"), &[], None)
+        .unwrap_or_else(|e| panic!("{e}"));
+    assert!(pre.status < 300, "preflight: {} {}", pre.status, pre.body);
+}
+
+fn each_broken_variant_is_refused_with_its_code_and_field(app: &App) {
+    let (id, concept) = ("e2e-ord-broken", "e2e-ord-c-broken");
+    setup(app, id, concept);
+    let number = "e2e-ord-broken-1";
+    type Edit = fn(&mut Value);
+    let cases: Vec<(&str, Edit, &str, &str)> = vec![
+        (
+            "unknown item",
+            |d| d["body"]["cart"]["items"][0]["id"] = json!("NOPE"),
+            "unknown_item",
+            "cart.items[0].id",
+        ),
+        (
+            "stopped item",
+            |d| d["body"]["cart"]["items"][0] = json!({"id": "D100", "count": 1, "cost": 150}),
+            "item_stopped",
+            "cart.items[0].id",
+        ),
+        (
+            "price",
+            |d| d["body"]["cart"]["items"][0]["cost"] = json!(450),
+            "price_mismatch",
+            "cart.items[0].cost",
+        ),
+        (
+            "modifier price",
+            |d| d["body"]["cart"]["items"][1]["modifiers"][0]["cost"] = json!(30),
+            "price_mismatch",
+            "cart.items[1].modifiers[0].cost",
+        ),
+        (
+            "outside",
+            |d| {
+                d["body"]["address"] =
+                    json!({"name": "СПб", "coords": {"latitude": "59.93", "longitude": "30.31"}})
+            },
+            "outside_zone",
+            "address.coords",
+        ),
+        (
+            "below minimum",
+            |d| {
+                d["body"]["cart"]["items"] = json!([{"id": "T20231", "count": 1, "cost": 500}]);
+                d["body"]["cart"]["delivery"] = json!(125);
+                d["body"]["cart"]["total"] = json!(625);
+                d["body"]["payment"]["sum"] = json!(625);
+            },
+            "below_minimum",
+            "cart.items",
+        ),
+        (
+            "phone",
+            |d| d["body"]["client"]["phone"] = json!("12-34"),
+            "bad_phone",
+            "client.phone",
+        ),
+        (
+            "total",
+            |d| d["body"]["cart"]["total"] = json!(1200),
+            "total_mismatch",
+            "cart.total",
+        ),
+        (
+            "delivery",
+            |d| d["body"]["cart"]["delivery"] = json!(125),
+            "delivery_mismatch",
+            "cart.delivery",
+        ),
+        (
+            "three decimals",
+            |d| d["body"]["payment"]["change"] = json!(5000.125),
+            "invalid_amount",
+            "payment.change",
+        ),
+        (
+            "negative",
+            |d| d["body"]["payment"]["change"] = json!(-1),
+            "negative_amount",
+            "payment.change",
+        ),
+        (
+            "count",
+            |d| d["body"]["cart"]["items"][0]["count"] = json!(0),
+            "bad_count",
+            "cart.items[0].count",
+        ),
+        (
+            "no number",
+            |d| d["body"]["number"] = json!(""),
+            "missing_field",
+            "number",
+        ),
+        (
+            "action",
+            |d| d["action"] = json!("old_order"),
+            "bad_action",
+            "action",
+        ),
+        (
+            "status_url",
+            |d| d["body"]["status_url"] = json!("ftp://example.com/x"),
+            "bad_status_url",
+            "status_url",
+        ),
+        (
+            "preorder past",
+            |d| d["body"]["date_preorder"] = json!("2020-01-01 12:00"),
+            "preorder_in_past",
+            "date_preorder",
+        ),
+        (
+            "concept",
+            |d| d["body"]["concept_id"] = json!("e2e-ord-nope"),
+            "unknown_zone",
+            "address.zone_id",
+        ),
+    ];
+    for (name, edit, code, field) in cases {
+        let mut doc = order(id, concept, number, None);
+        edit(&mut doc);
+        let reply = place(app, &doc);
+        expect(&reply, 400, name);
+        let body = reply.json();
+        assert!(
+            body["error"].is_string(),
+            "{name}: Jupiter's error field: {body}"
+        );
+        let found = body["errors"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|e| e["code"] == code && e["field"] == field);
+        assert!(found, "{name}: wanted {code} at {field}: {body}");
+        if code == "price_mismatch" && field == "cart.items[0].cost" {
+            assert!(body.to_string().contains("expected 500"), "{body}");
+        }
+    }
+    // Nothing was stored: the number is still free.
+    placed(app, &order(id, concept, number, None));
+}
+
+fn statuses_follow_the_lifecycle_and_reach_the_status_url_in_order(app: &App) {
+    let (id, concept) = ("e2e-ord-life", "e2e-ord-c-life");
+    setup(app, id, concept);
+    let sink = Sink::start();
+    let url = sink.url("/status?order=e2e-ord-life-1");
+    let order_id = placed(app, &order(id, concept, "e2e-ord-life-1", Some(&url)));
+    for status in [10, 20] {
+        expect(&set_status(app, &order_id, status), 200, "status");
+    }
+    // Illegal: back to new, and an unknown code.
+    let reply = set_status(app, &order_id, 0);
+    expect(&reply, 409, "illegal transition");
+    assert!(reply.json()["error"].is_string(), "{}", reply.body);
+    expect(&set_status(app, &order_id, 7), 400, "unknown status");
+    expect(&set_status(app, &order_id, 30), 200, "delivered");
+    expect(&set_status(app, &order_id, 5), 409, "no cancel after 30");
+    assert_eq!(statuses_of(app, &order_id), (30, vec![0, 10, 20, 30]));
+
+    let calls = sink.wait_for(4, Duration::from_secs(30));
+    let urls: Vec<&str> = calls.iter().map(|c| c.url.as_str()).collect();
+    assert_eq!(
+        urls,
+        [
+            "/status?order=e2e-ord-life-1&status=0",
+            "/status?order=e2e-ord-life-1&status=10",
+            "/status?order=e2e-ord-life-1&status=20",
+            "/status?order=e2e-ord-life-1&status=30",
+        ]
+    );
+    assert!(calls.iter().all(|c| c.method == "GET"), "{calls:?}");
+
+    // A pickup order skips 20; it may be cancelled before 30.
+    let mut pickup = order(id, concept, "e2e-ord-life-2", None);
+    pickup["body"]["delivery_method"] = json!("pickup");
+    let pickup_id = placed(app, &pickup);
+    expect(&set_status(app, &pickup_id, 10), 200, "cooking");
+    expect(
+        &set_status(app, &pickup_id, 20),
+        409,
+        "pickup never delivers",
+    );
+    expect(&set_status(app, &pickup_id, 5), 200, "cancel");
+    assert_eq!(statuses_of(app, &pickup_id), (5, vec![0, 10, 5]));
+
+    let unknown = set_status(app, "ord_nope", 10);
+    expect(&unknown, 404, "unknown order");
+    let no_key = request(
+        "POST",
+        &app.url(&format!("/admin/orders/{order_id}/status")),
+        &[],
+        Some(br#"{"status": 10}"#),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&no_key, 401, "operator key required");
+}
+
+fn the_client_is_answered_from_its_orders_with_the_site_key(app: &App) {
+    let (id, concept) = ("e2e-ord-client", "e2e-ord-c-client");
+    setup(app, id, concept);
+    let mut doc = order(id, concept, "e2e-ord-client-1", None);
+    doc["body"]["client"] = json!({"name": "Клиент Е2Е", "phone": "+7 (900) 555-01-23"});
+    placed(app, &doc);
+    let path = "/site-api/client?phone=79005550123";
+    let reply = request("GET", &app.url(path), &[], None).unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 401, "site key required");
+    let reply = request("GET", &app.url(path), &[SITE_KEY], None).unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "client");
+    let client = reply.json();
+    assert_eq!(client["name"], "Клиент Е2Е", "{client}");
+    assert_eq!(client["phone"], "79005550123", "{client}");
+    assert_eq!(client["blacklist"], false, "{client}");
+    let unknown = request(
+        "GET",
+        &app.url("/site-api/client?phone=79005550000"),
+        &[SITE_KEY],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&unknown, 404, "unknown client");
+    let bad = request(
+        "GET",
+        &app.url("/site-api/client?phone=12"),
+        &[SITE_KEY],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&bad, 400, "bad phone");
+}
+
+fn status_calls_are_retried_and_stay_in_order(app: &App) {
+    let (id, concept) = ("e2e-ord-retry", "e2e-ord-c-retry");
+    setup(app, id, concept);
+    let sink = Sink::start();
+    sink.fail_next(2, 503);
+    let url = sink.url("/s?o=1");
+    let order_id = placed(app, &order(id, concept, "e2e-ord-retry-1", Some(&url)));
+    for status in [10, 20, 30] {
+        expect(&set_status(app, &order_id, status), 200, "status");
+    }
+    let calls = sink.wait_for(6, Duration::from_secs(60));
+    let seen: Vec<(&str, u16)> = calls.iter().map(|c| (c.url.as_str(), c.answered)).collect();
+    assert_eq!(
+        seen,
+        [
+            ("/s?o=1&status=0", 503),
+            ("/s?o=1&status=0", 503),
+            ("/s?o=1&status=0", 200),
+            ("/s?o=1&status=10", 200),
+            ("/s?o=1&status=20", 200),
+            ("/s?o=1&status=30", 200),
+        ],
+        "the first call is retried and the later ones wait for it"
+    );
+}
+
+/// Polls `check` every 200 ms for up to 30 s.
+fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..150 {
+        if let Some(found) = check() {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("{what}: not within 30 s")
+}
+
+fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
+    let key = "upstream-order-key";
+    let fake = FakeJupiter::start(key);
+    fake.serve("/site-api/order", &json!({"order_id": "S9400001"}));
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), fake.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), key.to_owned()),
+        ],
+    });
+    let (id, concept) = ("e2e-ord-up", "e2e-ord-c-up");
+    setup(&app, id, concept);
+    let sink = Sink::start();
+    let front_end = sink.url("/st?n=up-1");
+    let doc = order(id, concept, "e2e-ord-up-1", Some(&front_end));
+    let order_id = placed(&app, &doc);
+
+    // Forwarded with Jupiter's key, the hub's own status URL in place of the front-end's.
+    let (path, body) = eventually("the forwarded order", || fake.posted().into_iter().next());
+    assert_eq!(path, "/site-api/order");
+    let presented: Vec<Option<String>> = fake
+        .requests()
+        .into_iter()
+        .filter(|(p, _)| p == "/site-api/order")
+        .map(|(_, k)| k)
+        .collect();
+    assert_eq!(presented, [Some(key.to_owned())]);
+    let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
+    assert_eq!(forwarded["action"], "new_order");
+    assert_eq!(forwarded["body"]["number"], "e2e-ord-up-1");
+    assert_eq!(forwarded["body"]["cart"], doc["body"]["cart"]);
+    let callback = forwarded["body"]["status_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let marker = format!("/callbacks/jupiter/orders/{order_id}?token=tok_");
+    let at = callback
+        .find(&marker)
+        .unwrap_or_else(|| panic!("hub callback expected, got {callback:?}"));
+    let callback_path = &callback[at..];
+    assert!(!callback.contains("/st?n=up-1"), "{callback}");
+
+    // Jupiter's order id is kept; the hub sent no status of its own.
+    let upstream = eventually("Jupiter's order id", || {
+        let reply = request(
+            "GET",
+            &app.url(&format!("/site-api/orders/{order_id}")),
+            &[],
+            None,
+        )
+        .ok()?;
+        let doc = reply.json();
+        doc["upstream_order_id"].as_str().map(str::to_owned)
+    });
+    assert_eq!(upstream, "S9400001");
+    assert!(sink.received().is_empty(), "{:?}", sink.received());
+
+    // Jupiter's status calls, as it sends them: status appended to our URL.
+    let jupiter = |status: &str, path: &str| {
+        request(
+            "GET",
+            &app.url(&format!("{path}&status={status}")),
+            &[],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    expect(&jupiter("0", callback_path), 200, "new");
+    expect(&jupiter("10", callback_path), 200, "cooking");
+    expect(&jupiter("10", callback_path), 200, "cooking again");
+    expect(&jupiter("0", callback_path), 409, "back to new");
+    let forged = callback_path.replace("token=tok_", "token=tok_0");
+    expect(&jupiter("20", &forged), 401, "wrong token");
+    assert_eq!(statuses_of(&app, &order_id), (10, vec![0, 10]));
+
+    let calls = sink.wait_for(2, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(500));
+    let urls: Vec<String> = sink.received().iter().map(|c| c.url.clone()).collect();
+    assert_eq!(
+        urls,
+        ["/st?n=up-1&status=0", "/st?n=up-1&status=10"],
+        "{calls:?}"
+    );
+
+    // /client asks Jupiter, with our key; the site key guards it here.
+    let client = json!({"id": "665F52E5-8CFF-2174-12FB-C2AAAF55D803", "name": "Петр Иванов",
+        "phone": "89991112233", "email": "test@test.ru", "birthday": "1990-02-10",
+        "gender": "Мужской", "discounts_active": true, "blacklist": false, "block_sms": false});
+    fake.serve("/site-api/client?phone=89991112233", &client);
+    let reply = request(
+        "GET",
+        &app.url("/site-api/client?phone=8(999)111-22-33"),
+        &[SITE_KEY],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "client from Jupiter");
+    assert_eq!(reply.json(), client);
+}

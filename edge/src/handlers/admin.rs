@@ -27,6 +27,7 @@ use orderbridge_core::jupiter::{
 use orderbridge_core::problem::Violation;
 use worker::{Request, Response};
 
+use serde::de::DeserializeOwned;
 use serde::Serialize;
 
 use super::catalog::{
@@ -176,21 +177,12 @@ pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
 
 /// `PUT /admin/delivery_zones?restaurant_id=&concept_id=`.
 pub async fn put_delivery_zones(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
-    let query = Query::of(&req)?;
-    let id = query.required_id("restaurant_id")?;
-    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
-    let doc: DeliveryZonesResponse = parse_body(&bytes).map_err(unreadable)?;
-    validate_delivery_zones(&doc).map_err(|v| EdgeError::violations("invalid_zones", v))?;
-    if doc.restaurant_id.trim() != id {
-        return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
-    }
-    let concept = one_concept(query.concept(), doc.concept_id.as_deref())?;
-
-    let storage = Storage::new(ctx.env)?;
-    let restaurant = known(&storage, &id).await?;
-    let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
-        .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
+    let ConceptWrite {
+        id,
+        key,
+        doc,
+        storage,
+    } = concept_document::<DeliveryZonesResponse>(&mut req, ctx).await?;
     let (writes, set_last_change) = zone_writes(&doc)?;
     storage
         .put_zones(&id, &key, &writes, &set_last_change, &millis(ctx.now))
@@ -232,21 +224,12 @@ pub async fn delete_delivery_zone(req: Request, ctx: &Ctx<'_>) -> Result<Respons
 
 /// `PUT /admin/menu?restaurant_id=&concept_id=`.
 pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
-    let query = Query::of(&req)?;
-    let id = query.required_id("restaurant_id")?;
-    let bytes = body::read(&mut req, MENU_LIMIT).await?;
-    let doc: MenuResponse = parse_body(&bytes).map_err(unreadable)?;
-    validate_admin_menu(&doc).map_err(|v| EdgeError::violations("invalid_menu", v))?;
-    if doc.restaurant_id.trim() != id {
-        return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
-    }
-    let concept = one_concept(query.concept(), doc.concept_id.as_deref())?;
-
-    let storage = Storage::new(ctx.env)?;
-    let restaurant = known(&storage, &id).await?;
-    let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
-        .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
+    let ConceptWrite {
+        id,
+        key,
+        doc,
+        storage,
+    } = concept_document::<MenuResponse>(&mut req, ctx).await?;
     let write = menu_write(&id, &key, &doc)?;
     storage
         .put_menus(&[write], &[], &[], None, Vec::new())
@@ -299,6 +282,87 @@ pub async fn post_sync(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
     require_operator(&req, ctx.env)?;
     let report = crate::sync::pull(ctx.env, &ctx.config, ctx.now).await?;
     Ok(respond::json(200, &report))
+}
+
+/// A Jupiter document for one restaurant and concept (`/delivery_zones`, `/menu`), written
+/// through the admin API.
+trait ConceptDocument: DeserializeOwned {
+    /// The body limit for this document.
+    const LIMIT: usize;
+    /// The error code when the document breaks its rules.
+    const INVALID: &'static str;
+    fn validate(&self) -> Result<(), Vec<Violation>>;
+    fn restaurant_id(&self) -> &str;
+    fn concept_id(&self) -> Option<&str>;
+}
+
+impl ConceptDocument for DeliveryZonesResponse {
+    const LIMIT: usize = DEFAULT_LIMIT;
+    const INVALID: &'static str = "invalid_zones";
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        validate_delivery_zones(self).map(drop)
+    }
+    fn restaurant_id(&self) -> &str {
+        &self.restaurant_id
+    }
+    fn concept_id(&self) -> Option<&str> {
+        self.concept_id.as_deref()
+    }
+}
+
+impl ConceptDocument for MenuResponse {
+    const LIMIT: usize = MENU_LIMIT;
+    const INVALID: &'static str = "invalid_menu";
+    fn validate(&self) -> Result<(), Vec<Violation>> {
+        validate_admin_menu(self)
+    }
+    fn restaurant_id(&self) -> &str {
+        &self.restaurant_id
+    }
+    fn concept_id(&self) -> Option<&str> {
+        self.concept_id.as_deref()
+    }
+}
+
+/// A concept document that passed every check, with where it goes.
+struct ConceptWrite<T> {
+    id: String,
+    /// The stored concept key.
+    key: String,
+    doc: T,
+    storage: Storage,
+}
+
+/// What every concept document write starts with, in this order: the operator key,
+/// `restaurant_id` from the query, the body read within its limit, parsed and validated, the
+/// document naming the same restaurant (and no other concept) as the query, the
+/// restaurant known and the concept resolved against its concepts.
+async fn concept_document<T: ConceptDocument>(
+    req: &mut Request,
+    ctx: &Ctx<'_>,
+) -> Result<ConceptWrite<T>, EdgeError> {
+    require_operator(req, ctx.env)?;
+    let query = Query::of(req)?;
+    let id = query.required_id("restaurant_id")?;
+    let bytes = body::read(req, T::LIMIT).await?;
+    let doc: T = parse_body(&bytes).map_err(unreadable)?;
+    doc.validate()
+        .map_err(|v| EdgeError::violations(T::INVALID, v))?;
+    if doc.restaurant_id().trim() != id {
+        return Err(mismatch("restaurant_id", "the restaurant_id parameter"));
+    }
+    let concept = one_concept(query.concept(), doc.concept_id())?;
+
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = known(&storage, &id).await?;
+    let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
+        .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
+    Ok(ConceptWrite {
+        id,
+        key,
+        doc,
+        storage,
+    })
 }
 
 async fn known(storage: &Storage, id: &str) -> Result<Restaurant, EdgeError> {

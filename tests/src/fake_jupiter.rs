@@ -6,7 +6,8 @@
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
-use std::thread;
+
+use crate::server::LocalServer;
 
 #[derive(Debug, Default)]
 struct Shared {
@@ -20,36 +21,26 @@ struct Shared {
 /// The fake. It serves until dropped.
 pub struct FakeJupiter {
     pub base_url: String,
-    server: Arc<tiny_http::Server>,
+    /// Serves until the fake is dropped.
+    _server: LocalServer,
     shared: Arc<Mutex<Shared>>,
-    worker: Option<thread::JoinHandle<()>>,
 }
 
 impl FakeJupiter {
     /// Starts on a free loopback port, accepting `key` only.
     pub fn start(key: &str) -> FakeJupiter {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("fake Jupiter binds"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .expect("fake Jupiter has an IP address");
         let shared = Arc::new(Mutex::new(Shared::default()));
-        let worker = {
-            let server = Arc::clone(&server);
+        let server = {
             let shared = Arc::clone(&shared);
             let key = key.to_owned();
-            thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    answer(request, &shared, &key);
-                }
+            LocalServer::start("fake Jupiter", move |request| {
+                answer(request, &shared, &key)
             })
         };
         FakeJupiter {
-            base_url: format!("http://127.0.0.1:{port}"),
-            server,
+            base_url: server.base_url.clone(),
+            _server: server,
             shared,
-            worker: Some(worker),
         }
     }
 
@@ -77,15 +68,6 @@ impl FakeJupiter {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         self.shared.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl Drop for FakeJupiter {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
     }
 }
 

@@ -4,6 +4,7 @@
 mod app;
 mod fake_jupiter;
 mod http;
+mod server;
 mod sink;
 
 pub use app::{clean_old_states, App, AppOptions};

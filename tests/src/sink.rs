@@ -6,6 +6,8 @@ use std::sync::{Arc, Mutex};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use crate::server::LocalServer;
+
 /// One request the sink received.
 #[derive(Debug, Clone)]
 pub struct Received {
@@ -44,20 +46,14 @@ struct Shared {
 /// The sink. It serves until dropped.
 pub struct Sink {
     pub base_url: String,
-    server: Arc<tiny_http::Server>,
+    /// Serves until the sink is dropped.
+    _server: LocalServer,
     shared: Arc<Mutex<Shared>>,
-    worker: Option<thread::JoinHandle<()>>,
 }
 
 impl Sink {
     /// Starts a sink on a free loopback port that answers `200 {}` to everything.
     pub fn start() -> Sink {
-        let server = Arc::new(tiny_http::Server::http("127.0.0.1:0").expect("sink binds"));
-        let port = server
-            .server_addr()
-            .to_ip()
-            .map(|a| a.port())
-            .expect("sink has an IP address");
         let shared = Arc::new(Mutex::new(Shared {
             received: Vec::new(),
             behaviour: Behaviour {
@@ -68,22 +64,18 @@ impl Sink {
                 retry_after: None,
             },
         }));
-        let worker = {
-            let server = Arc::clone(&server);
+        let server = {
             let shared = Arc::clone(&shared);
             // One thread per request, so a delayed answer does not hold up the others.
-            thread::spawn(move || {
-                for request in server.incoming_requests() {
-                    let shared = Arc::clone(&shared);
-                    thread::spawn(move || answer(request, &shared));
-                }
+            LocalServer::start("sink", move |request| {
+                let shared = Arc::clone(&shared);
+                thread::spawn(move || answer(request, &shared));
             })
         };
         Sink {
-            base_url: format!("http://127.0.0.1:{port}"),
-            server,
+            base_url: server.base_url.clone(),
+            _server: server,
             shared,
-            worker: Some(worker),
         }
     }
 
@@ -134,15 +126,6 @@ impl Sink {
     fn lock(&self) -> std::sync::MutexGuard<'_, Shared> {
         // A test thread that panicked while holding the lock must not hide the others' data.
         self.shared.lock().unwrap_or_else(|p| p.into_inner())
-    }
-}
-
-impl Drop for Sink {
-    fn drop(&mut self) {
-        self.server.unblock();
-        if let Some(worker) = self.worker.take() {
-            let _ = worker.join();
-        }
     }
 }
 

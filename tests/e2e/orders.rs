@@ -6,7 +6,8 @@
 //!
 //! Each test writes a restaurant, zone, menu and stop list of its own (ids and a concept
 //! starting `e2e-ord-`), open round the clock (`start_time` 0, `end_time` 86400), so the
-//! tests do not depend on the time of day or on other suites sharing the Worker; the
+//! tests do not depend on the time of day or on other suites sharing the Worker (the
+//! service-times test puts JET Connect hours around the test's own clock instead); the
 //! upstream test runs a Worker of its own pointed at a fake Jupiter. The
 //! catalog is the demo one (items T20231 500 and 555333111 700 with modifiers 6021/6042 at
 //! 50, D100 stopped; minimum 600, delivery 125, free from 1200).
@@ -34,6 +35,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
     (
         "orders_the_client_is_answered_from_its_orders_with_the_site_key",
         the_client_is_answered_from_its_orders_with_the_site_key,
+    ),
+    (
+        "orders_service_times_are_the_opening_hours",
+        service_times_are_the_opening_hours,
     ),
 ];
 
@@ -369,6 +374,14 @@ fn each_broken_variant_is_refused_with_its_code_and_field(app: &App) {
             "unknown_zone",
             "address.zone_id",
         ),
+        (
+            "zone without concept",
+            |d| {
+                d["body"].as_object_mut().map(|b| b.remove("concept_id"));
+            },
+            "concept_required",
+            "concept_id",
+        ),
     ];
     for (name, edit, code, field) in cases {
         let mut doc = order(id, concept, number, None);
@@ -481,6 +494,76 @@ fn the_client_is_answered_from_its_orders_with_the_site_key(app: &App) {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     expect(&bad, 400, "bad phone");
+}
+
+/// The current minute of the day at the test restaurants' `utc_offset` (+03:00).
+fn local_minute_now() -> i64 {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or_else(|e| panic!("clock: {e}"));
+    (secs + 3 * 3600).rem_euclid(86_400) / 60
+}
+
+/// A `/servicetimes` body with the same Delivery window on every day, from `opens` to
+/// `closes` minutes after local midnight (taken modulo a day).
+fn every_day(opens: i64, closes: i64) -> Value {
+    let hhmm = |m: i64| {
+        let m = m.rem_euclid(1440);
+        format!("{:02}:{:02}", m / 60, m % 60)
+    };
+    let window = json!([{"openingTime": hhmm(opens), "closingTime": hhmm(closes)}]);
+    let days: serde_json::Map<String, Value> = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ]
+    .iter()
+    .map(|d| (d.to_string(), window.clone()))
+    .collect();
+    json!({
+        "timezone": "Europe/Moscow",
+        "serviceTimes": [{"serviceType": "Delivery", "openingTimes": days}]
+    })
+}
+
+/// JET Connect service times replace `start_time`/`end_time`: the restaurant is open
+/// round the clock by its place, yet refused outside its service times and accepted again
+/// once they cover now (a window that may run past midnight).
+fn service_times_are_the_opening_hours(app: &App) {
+    let (id, concept) = ("e2e-ord-hours", "e2e-ord-c-hours");
+    setup(app, id, concept);
+    let path = format!("/jet-connect/restaurants/{id}/servicetimes");
+    let now = local_minute_now();
+
+    // Every day 2 to 3 hours from now: closed now.
+    expect(
+        &operator(app, "PUT", &path, &every_day(now + 120, now + 180)),
+        202,
+        "service times excluding now",
+    );
+    let doc = order(id, concept, "e2e-ord-hours-1", None);
+    let reply = place(app, &doc);
+    expect(&reply, 400, "closed by service times");
+    let body = reply.json();
+    let found = body["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| e["code"] == "restaurant_closed" && e["field"] == "date");
+    assert!(found, "wanted restaurant_closed at date: {body}");
+
+    // Every day from an hour ago to an hour ahead: open now, the same order is accepted.
+    expect(
+        &operator(app, "PUT", &path, &every_day(now - 60, now + 60)),
+        202,
+        "service times including now",
+    );
+    placed(app, &doc);
 }
 
 fn status_calls_are_retried_and_stay_in_order(app: &App) {

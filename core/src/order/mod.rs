@@ -29,11 +29,28 @@
 //! ## Time
 //!
 //! `date` and `date_preorder` are restaurant-local (the restaurant's `utc_offset`).
-//! Opening hours come from `start_time`/`end_time` (seconds after local midnight; none →
-//! always open; an end at or before the start closes after midnight; start inside, end
-//! not). JET Connect's weekly service times are not read here yet. `date` must be a valid
-//! local date-time; it is when the front-end took the order and is not compared with `now`
-//! (a browser's clock is not trusted either way): "open now" is decided by `now`.
+//! Opening hours, for "open now" (`restaurant_closed`) and for `date_preorder`
+//! (`preorder_closed`) alike, come from one source, in this order of precedence:
+//!
+//! 1. **JET Connect weekly service times**, when the restaurant has them (the last valid
+//!    `PUT /jet-connect/restaurants/{ref}/servicetimes`). They alone decide, and
+//!    `start_time`/`end_time` are then ignored. A courier order reads the `Delivery`
+//!    times, a pickup order the `Collection` times; a service type they do not list is
+//!    closed. Per day, windows `hh:mm`–`hh:mm`, the opening inside, the closing not; a day
+//!    not listed or with no window is closed ([`validate::in_service_times`]). A window
+//!    whose closing time is before its opening time runs past midnight into the next day,
+//!    the rule [`validate_service_times`](crate::jet::validate::validate_service_times)
+//!    accepts (it refuses equal times), and a closing `23:59` runs to midnight, since that
+//!    validator advises `00:00`–`23:59` for a whole day. The times' IANA `timezone` is
+//!    **not** applied (core carries no time-zone database): the local time is still the
+//!    restaurant's `utc_offset`.
+//! 2. Otherwise Jupiter's `start_time`/`end_time` (seconds after local midnight; none →
+//!    always open; an end at or before the start closes after midnight; start inside, end
+//!    not).
+//!
+//! `date` must be a valid local date-time; it is when the front-end took the order and is
+//! not compared with `now` (a browser's clock is not trusted either way): "open now" is
+//! decided by `now`.
 //!
 //! ## Violation codes
 //!
@@ -48,11 +65,11 @@
 //! | `bad_date` | `date`, `date_preorder` | not `YYYY-MM-DD HH:MM[:SS]` |
 //! | `bad_phone` | `client.phone`, `recipient_name.phone` | not 10–15 digits after dropping `+ ( ) - .` and blanks, or other characters |
 //! | `bad_coords` | `address.coords.latitude`/`longitude` | not a decimal number |
-//! | `unknown_zone` | `address.zone_id` | no live zone with that id for the concept |
+//! | `unknown_zone` | `address.zone_id` | no live zone with that id for the concept (a concept was given, or the restaurant works without concepts) |
 //! | `outside_zone` | `address.coords` | the point is in none of the concept's live zones |
 //! | `zone_required` | `address` | a courier order routed by `restaurant_id` alone |
 //! | `unknown_restaurant` | `restaurant_id` | no such restaurant |
-//! | `concept_required` | `concept_id` | the restaurant works with concepts and none was named |
+//! | `concept_required` | `concept_id` | the restaurant works with concepts and none was named (also instead of `unknown_zone` when a `zone_id` is given without `concept_id` and the named `restaurant_id` works with concepts) |
 //! | `unknown_concept` | `concept_id` | the restaurant has no menu for the concept |
 //! | `pickup_unavailable` | `delivery_method` | pickup at a restaurant without `self_delivery` |
 //! | `unknown_item` | `cart.items[i].id` | not on the concept's menu |
@@ -67,11 +84,11 @@
 //! | `payment_mismatch` | `payment.sum` | not `cart.total` |
 //! | `change_too_small` | `payment.change` | cash change below the sum |
 //! | `restaurant_offline` | `restaurant_id` | the restaurant is offline now (or at the preorder time) |
-//! | `restaurant_closed` | `date` | outside opening hours now, without `date_preorder` |
+//! | `restaurant_closed` | `date` | outside opening hours (service times, else `start_time`/`end_time`) now, without `date_preorder` |
 //! | `preorder_in_past` | `date_preorder` | not in the future |
 //! | `preorder_too_soon` | `date_preorder` | a courier preorder earlier than now + the zone's `time_min` |
 //! | `preorder_too_far` | `date_preorder` | more than the configured days ahead (7 by default) |
-//! | `preorder_closed` | `date_preorder` | outside opening hours |
+//! | `preorder_closed` | `date_preorder` | outside opening hours (service times, else `start_time`/`end_time`) |
 //! | `duplicate` | `number` | the same `number` was placed with different content (`409`) |
 //! | `bad_status` | `status` | not 0, 10, 20, 30 or 5 |
 //! | `illegal_transition` | `status` | not allowed by [`lifecycle`] (`409`) |

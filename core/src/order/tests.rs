@@ -16,6 +16,7 @@ use super::validate::*;
 use super::wire;
 use crate::domain::{Money, UtcOffset};
 use crate::geo::{Point, Polygon};
+use crate::jet::validate::ValidServiceTimes;
 use crate::jupiter::{AdminRestaurant, DeliveryZonesResponse, MenuResponse, Zone};
 use crate::outbound::url_guard::{check_outbound_url, UrlPolicy};
 #[cfg(target_arch = "wasm32")]
@@ -62,6 +63,7 @@ fn demo() -> Vec<RestaurantState> {
         offline_until: None,
         concepts,
         stopped: BTreeSet::from(["D100".to_owned()]),
+        service_times: None,
     };
     let mut second = demo.clone();
     second.place.id = "000200".to_owned();
@@ -472,6 +474,12 @@ fn every_rule_rejects_its_broken_variant() {
             "concept_id",
         ),
         (
+            "zone without concept at a restaurant with concepts",
+            vec![("body.concept_id", Value::Null)],
+            "concept_required",
+            "concept_id",
+        ),
+        (
             "unknown concept",
             vec![
                 ("body.concept_id", json!("8")),
@@ -738,6 +746,319 @@ fn opening_hours_cross_midnight_when_the_end_is_at_or_before_the_start() {
     for (start, end, t, want) in cases {
         assert_eq!(open_at(start, end, t), want, "{start:?}-{end:?} at {t}");
     }
+}
+
+/// Valid service times from a `/servicetimes` body, as the edge reads them back.
+fn times(doc: Value) -> ValidServiceTimes {
+    crate::jet::parse_service_times(doc.to_string().as_bytes())
+        .and_then(|r| crate::jet::validate::validate_service_times(&r))
+        .unwrap_or_else(|e| panic!("{doc}: {e:?}"))
+}
+
+/// Delivery service times with the given days (`{"monday": [["10:00", "18:00"]]}`).
+fn delivery(days: Value) -> ValidServiceTimes {
+    times(service_doc(&[("Delivery", days)]))
+}
+
+fn service_doc(kinds: &[(&str, Value)]) -> Value {
+    let list: Vec<Value> = kinds
+        .iter()
+        .map(|(kind, days)| {
+            let days: serde_json::Map<String, Value> = days
+                .as_object()
+                .into_iter()
+                .flatten()
+                .map(|(day, windows)| {
+                    let windows: Vec<Value> = windows
+                        .as_array()
+                        .into_iter()
+                        .flatten()
+                        .map(|w| json!({"openingTime": w[0], "closingTime": w[1]}))
+                        .collect();
+                    (day.clone(), Value::from(windows))
+                })
+                .collect();
+            json!({"serviceType": kind, "openingTimes": days})
+        })
+        .collect();
+    json!({"timezone": "Europe/Moscow", "serviceTimes": list})
+}
+
+fn local(text: &str) -> chrono::NaiveDateTime {
+    parse_local(text).unwrap_or_else(|| panic!("{text}"))
+}
+
+/// Each row: a name, the days, a restaurant-local date-time, and whether it is inside.
+/// 2024-04-08 is a Monday.
+#[test]
+fn service_times_windows_decide_inside_and_outside() {
+    let cases = [
+        (
+            "inside a window",
+            json!({"monday": [["10:00", "18:00"]]}),
+            "2024-04-08 15:00",
+            true,
+        ),
+        (
+            "opening minute is inside",
+            json!({"monday": [["10:00", "18:00"]]}),
+            "2024-04-08 10:00",
+            true,
+        ),
+        (
+            "before the window",
+            json!({"monday": [["10:00", "18:00"]]}),
+            "2024-04-08 09:59:59",
+            false,
+        ),
+        (
+            "closing minute is outside",
+            json!({"monday": [["10:00", "18:00"]]}),
+            "2024-04-08 18:00",
+            false,
+        ),
+        (
+            "second window",
+            json!({"monday": [["10:00", "12:00"], ["20:00", "23:00"]]}),
+            "2024-04-08 21:00",
+            true,
+        ),
+        (
+            "between windows",
+            json!({"monday": [["10:00", "12:00"], ["20:00", "23:00"]]}),
+            "2024-04-08 15:00",
+            false,
+        ),
+        (
+            "across midnight, evening",
+            json!({"friday": [["20:00", "02:00"]]}),
+            "2024-04-12 23:30",
+            true,
+        ),
+        (
+            "across midnight, next morning",
+            json!({"friday": [["20:00", "02:00"]]}),
+            "2024-04-13 01:59",
+            true,
+        ),
+        (
+            "across midnight, after closing",
+            json!({"friday": [["20:00", "02:00"]]}),
+            "2024-04-13 02:00",
+            false,
+        ),
+        (
+            "across midnight, not the day before",
+            json!({"friday": [["20:00", "02:00"]]}),
+            "2024-04-12 01:00",
+            false,
+        ),
+        (
+            "sunday's window runs into monday",
+            json!({"sunday": [["22:00", "03:00"]]}),
+            "2024-04-08 02:00",
+            true,
+        ),
+        (
+            "a day not listed is closed",
+            json!({"tuesday": [["10:00", "18:00"]]}),
+            "2024-04-08 15:00",
+            false,
+        ),
+        (
+            "a day with no window is closed",
+            json!({"monday": [], "tuesday": [["10:00", "18:00"]]}),
+            "2024-04-08 15:00",
+            false,
+        ),
+        (
+            "00:00-23:59 is the whole day",
+            json!({"monday": [["00:00", "23:59"]]}),
+            "2024-04-08 23:59:59",
+            true,
+        ),
+        (
+            "00:00-23:59 ends at midnight",
+            json!({"monday": [["00:00", "23:59"]]}),
+            "2024-04-09 00:00",
+            false,
+        ),
+    ];
+    for (name, days, at, want) in cases {
+        let valid = delivery(days);
+        let days = &valid.service_times[&crate::jet::validate::ServiceType::Delivery];
+        assert_eq!(in_service_times(days, local(at)), want, "{name}");
+    }
+}
+
+/// Each row: a name, the service times (or none), `start_time` (hours), edits to the
+/// order, and the violation expected (none = accepted). Now is Monday 15:00 Moscow; the
+/// demo restaurant's own hours are 09:00–23:00.
+#[test]
+fn service_times_are_the_opening_hours_when_present() {
+    let mon = |a: &str, b: &str| delivery(json!({"monday": [[a, b]]}));
+    let tue = |a: &str, b: &str| delivery(json!({"tuesday": [[a, b]]}));
+    let preorder = |at: &str| vec![("body.date_preorder", json!(at))];
+    let pickup = vec![
+        ("body.delivery_method", json!("pickup")),
+        ("body.address", Value::Null),
+    ];
+    type Case = (
+        &'static str,
+        Option<ValidServiceTimes>,
+        Option<i64>,
+        Vec<(&'static str, Value)>,
+        Option<(&'static str, &'static str)>,
+    );
+    let cases: Vec<Case> = vec![
+        (
+            "open now inside a window",
+            Some(mon("10:00", "18:00")),
+            None,
+            vec![],
+            None,
+        ),
+        (
+            "closed now outside every window",
+            Some(mon("16:00", "18:00")),
+            None,
+            vec![],
+            Some(("restaurant_closed", "date")),
+        ),
+        (
+            "open now in sunday's window across midnight",
+            Some(delivery(json!({"sunday": [["20:00", "16:00"]]}))),
+            None,
+            vec![],
+            None,
+        ),
+        (
+            "closed after sunday's window across midnight",
+            Some(delivery(json!({"sunday": [["20:00", "14:00"]]}))),
+            None,
+            vec![],
+            Some(("restaurant_closed", "date")),
+        ),
+        (
+            "closed on a day without a window",
+            Some(tue("00:00", "23:59")),
+            None,
+            vec![],
+            Some(("restaurant_closed", "date")),
+        ),
+        (
+            "preorder inside a window",
+            Some(tue("10:00", "18:00")),
+            None,
+            preorder("2024-04-09 12:00"),
+            None,
+        ),
+        (
+            "preorder outside every window",
+            Some(tue("10:00", "18:00")),
+            None,
+            preorder("2024-04-09 19:00"),
+            Some(("preorder_closed", "date_preorder")),
+        ),
+        (
+            "preorder on a day without a window",
+            Some(tue("10:00", "18:00")),
+            None,
+            preorder("2024-04-10 12:00"),
+            Some(("preorder_closed", "date_preorder")),
+        ),
+        (
+            "service times open over start_time closed",
+            Some(mon("10:00", "18:00")),
+            Some(16),
+            vec![],
+            None,
+        ),
+        (
+            "service times closed over start_time open",
+            Some(mon("16:00", "18:00")),
+            Some(9),
+            vec![],
+            Some(("restaurant_closed", "date")),
+        ),
+        (
+            "without service times start_time decides (closed)",
+            None,
+            Some(16),
+            vec![],
+            Some(("restaurant_closed", "date")),
+        ),
+        (
+            "without service times start_time decides (open)",
+            None,
+            Some(9),
+            vec![],
+            None,
+        ),
+        (
+            "pickup reads Collection",
+            Some(times(service_doc(&[
+                ("Delivery", json!({"tuesday": [["10:00", "18:00"]]})),
+                ("Collection", json!({"monday": [["10:00", "18:00"]]})),
+            ]))),
+            None,
+            pickup.clone(),
+            None,
+        ),
+        (
+            "pickup without Collection times is closed",
+            Some(mon("10:00", "18:00")),
+            None,
+            pickup.clone(),
+            Some(("restaurant_closed", "date")),
+        ),
+    ];
+    for (name, service_times, start_hour, edits, want) in cases {
+        let mut restaurants = demo();
+        restaurants[0].service_times = service_times;
+        if let Some(h) = start_hour {
+            restaurants[0].place.start_time = Some(h * 3600);
+        }
+        let got = run(&apply(&edits), &restaurants);
+        match want {
+            None => assert!(got.is_ok(), "{name}: {got:?}"),
+            Some((code, field)) => {
+                let errors = got.err().unwrap_or_default();
+                assert!(
+                    errors.contains(&(code.into(), field.into())),
+                    "{name}: {errors:?}"
+                );
+            }
+        }
+    }
+}
+
+/// `concept_required` only where a concept would have found the zone: a restaurant
+/// without concepts routes a zone of the default concept, and an unknown zone there is
+/// still `unknown_zone`.
+#[test]
+fn a_zone_without_concept_needs_a_concept_only_at_a_restaurant_with_concepts() {
+    let mut plain = demo();
+    plain[0].place.concepts = None;
+    if let Some(c) = plain[0].concepts.remove("7") {
+        plain[0].concepts.insert(String::new(), c);
+    }
+    let no_concept = apply(&[("body.concept_id", Value::Null)]);
+    assert!(
+        run(&no_concept, &plain).is_ok(),
+        "{:?}",
+        run(&no_concept, &plain)
+    );
+    let mut unknown = no_concept.clone();
+    set(&mut unknown, "body.address.zone_id", json!("999"));
+    assert_eq!(
+        run(&unknown, &plain).err().unwrap_or_default(),
+        vec![("unknown_zone".to_owned(), "address.zone_id".to_owned())]
+    );
+    assert_eq!(
+        run(&no_concept, &demo()).err().unwrap_or_default(),
+        vec![("concept_required".to_owned(), "concept_id".to_owned())]
+    );
 }
 
 #[test]

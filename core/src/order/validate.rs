@@ -2,12 +2,13 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::{DateTime, Duration, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use serde_json::{Number, Value};
 
 use crate::catalog::{concept_key, is_online, local_to_utc};
-use crate::domain::{Money, UtcOffset};
+use crate::domain::{Money, UtcOffset, Weekday};
 use crate::geo::{Point, Polygon};
+use crate::jet::validate::{OpeningHours, ServiceType, ValidServiceTimes};
 use crate::jupiter::{Item, Menu, Place, Zone};
 use crate::problem::Violation;
 
@@ -24,6 +25,9 @@ pub struct RestaurantState {
     pub concepts: BTreeMap<String, ConceptState>,
     /// Item ids (menu items and modifiers) on the restaurant's stop list.
     pub stopped: BTreeSet<String>,
+    /// JET Connect weekly service times (the last valid `/servicetimes`), if any. When
+    /// present they are the restaurant's opening hours instead of `start_time`/`end_time`.
+    pub service_times: Option<ValidServiceTimes>,
 }
 
 /// One concept of one restaurant: its live (not deleted) zones and its menu.
@@ -202,6 +206,88 @@ pub fn open_at(start: Option<i64>, end: Option<i64>, second_of_day: i64) -> bool
     }
 }
 
+fn weekday(t: NaiveDateTime) -> Weekday {
+    match t.weekday() {
+        chrono::Weekday::Mon => Weekday::Monday,
+        chrono::Weekday::Tue => Weekday::Tuesday,
+        chrono::Weekday::Wed => Weekday::Wednesday,
+        chrono::Weekday::Thu => Weekday::Thursday,
+        chrono::Weekday::Fri => Weekday::Friday,
+        chrono::Weekday::Sat => Weekday::Saturday,
+        chrono::Weekday::Sun => Weekday::Sunday,
+    }
+}
+
+/// End of a window in seconds after the local midnight of the day it opens. A window
+/// whose closing time is before its opening time (the only kind
+/// [`validate_service_times`](crate::jet::validate::validate_service_times) accepts as
+/// crossing; equal times are refused there) runs past midnight into the next day. A
+/// closing time of `23:59` is read as the end of the day, as that validator's advice
+/// ("use `00:00`–`23:59` for a whole day") intends; an equal pair, which it refuses, is
+/// treated as empty.
+fn window_secs(w: OpeningHours) -> (i64, i64) {
+    if w.opens == w.closes {
+        return (0, 0);
+    }
+    let opens = i64::from(w.opens.minutes()) * 60;
+    let closes = i64::from(w.closes.minutes()) * 60;
+    let closes = if closes == 23 * 3600 + 59 * 60 {
+        86_400
+    } else {
+        closes
+    };
+    if w.crosses_midnight() {
+        (opens, closes + 86_400)
+    } else {
+        (opens, closes)
+    }
+}
+
+/// Whether a restaurant-local date-time is inside weekly service times: day name → the
+/// windows opening that day (`hh:mm`, opening inside, closing not). A window that crosses
+/// midnight also covers the next day until its closing time; a day without windows (or not
+/// listed) is closed, except for such a window from the day before.
+pub fn in_service_times(days: &BTreeMap<Weekday, Vec<OpeningHours>>, local: NaiveDateTime) -> bool {
+    let t = i64::from(local.num_seconds_from_midnight());
+    let mut today = days.get(&weekday(local)).into_iter().flatten();
+    let mut yesterday = days
+        .get(&weekday(local - Duration::days(1)))
+        .into_iter()
+        .flatten();
+    today.any(|w| {
+        let (start, end) = window_secs(*w);
+        t >= start && t < end
+    }) || yesterday.any(|w| {
+        let (start, end) = window_secs(*w);
+        t + 86_400 >= start && t + 86_400 < end
+    })
+}
+
+/// The JET Connect service type an order uses: `Collection` for pickup, else `Delivery`.
+fn service_type(method: Option<DeliveryMethod>) -> ServiceType {
+    match method {
+        Some(DeliveryMethod::Pickup) => ServiceType::Collection,
+        _ => ServiceType::Delivery,
+    }
+}
+
+/// Whether the restaurant is open at a restaurant-local date-time for an order of
+/// `method`. Service times, when the restaurant has them, decide alone (a service type
+/// they do not list is closed); otherwise `start_time`/`end_time` via [`open_at`].
+pub fn restaurant_open_at(
+    r: &RestaurantState,
+    method: Option<DeliveryMethod>,
+    local: NaiveDateTime,
+) -> bool {
+    match &r.service_times {
+        Some(times) => times
+            .service_times
+            .get(&service_type(method))
+            .is_some_and(|days| in_service_times(days, local)),
+        None => open_at(r.place.start_time, r.place.end_time, second_of_day(local)),
+    }
+}
+
 fn second_of_day(t: NaiveDateTime) -> i64 {
     t.and_utc().timestamp().rem_euclid(86_400)
 }
@@ -219,6 +305,11 @@ fn coordinate(value: &Option<Value>, field: &str, out: &mut Vec<Violation>) -> O
             None
         }
     }
+}
+
+/// Whether a restaurant works with concepts (its place lists at least one).
+fn has_concepts(r: &RestaurantState) -> bool {
+    r.place.concepts.as_ref().is_some_and(|c| !c.is_empty())
 }
 
 /// A zone an order can be routed to.
@@ -275,6 +366,21 @@ fn route<'a>(
             .position(|r| Some(r.restaurant.place.id.as_str()) == wanted)
             .unwrap_or(0);
         if found.is_empty() {
+            // Without a concept the zone was looked up in the default concept; a named
+            // restaurant that works with concepts needs one before any zone can match.
+            let named_has_concepts = ctx
+                .restaurants
+                .iter()
+                .find(|r| Some(r.place.id.as_str()) == wanted)
+                .is_some_and(has_concepts);
+            if text(&body.concept_id).is_none() && named_has_concepts {
+                out.push(v(
+                    "concept_required",
+                    "concept_id",
+                    "is required: the restaurant works with concepts",
+                ));
+                return None;
+            }
             out.push(v(
                 "unknown_zone",
                 "address.zone_id",
@@ -604,12 +710,7 @@ pub fn validate(
     if let Some(r) = &routed {
         let restaurant = r.restaurant;
         stopped = &restaurant.stopped;
-        let has_concepts = restaurant
-            .place
-            .concepts
-            .as_ref()
-            .is_some_and(|c| !c.is_empty());
-        match crate::catalog::requested_concept(text(&body.concept_id), has_concepts) {
+        match crate::catalog::requested_concept(text(&body.concept_id), has_concepts(restaurant)) {
             Ok(key) => concept = key,
             Err(_) => out.push(v(
                 "concept_required",
@@ -780,7 +881,6 @@ fn check_time(
 ) -> Option<Option<DateTime<Utc>>> {
     let offset = r.utc_offset;
     let local = |t: DateTime<Utc>| t.naive_utc() + Duration::seconds(i64::from(offset.seconds()));
-    let (start, end) = (r.place.start_time, r.place.end_time);
     let Some(raw) = text(&body.date_preorder) else {
         if !is_online(r.online, r.offline_until, ctx.now) {
             out.push(v(
@@ -790,7 +890,7 @@ fn check_time(
             ));
             return None;
         }
-        if !open_at(start, end, second_of_day(local(ctx.now))) {
+        if !restaurant_open_at(r, method, local(ctx.now)) {
             out.push(v(
                 "restaurant_closed",
                 "date",
@@ -835,7 +935,7 @@ fn check_time(
             ),
         ));
     }
-    if !open_at(start, end, second_of_day(local(at))) {
+    if !restaurant_open_at(r, method, local(at)) {
         out.push(v(
             "preorder_closed",
             "date_preorder",

@@ -26,6 +26,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
 use orderbridge_core::domain::UtcOffset;
+use orderbridge_core::jet::parse_service_times;
+use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
 use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::client::client;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
@@ -268,6 +270,7 @@ async fn catalog(
             offline_until,
             concepts,
             stopped: BTreeSet::new(),
+            service_times: None,
         });
     }
     let probe = OrderContext {
@@ -286,13 +289,33 @@ async fn catalog(
     let stopped: BTreeSet<String> = stop_list_at(&entries(&items)?, ctx.now.fixed_offset())
         .into_iter()
         .collect();
+    let service_times = stored_service_times(storage, &routed).await?;
     if let Some(r) = restaurants.iter_mut().find(|r| r.place.id == routed) {
         if let Some(c) = r.concepts.get_mut(&key) {
             c.menu = menu;
         }
         r.stopped = stopped;
+        r.service_times = service_times;
     }
     Ok(restaurants)
+}
+
+/// The restaurant's JET Connect service times: the stored `/servicetimes` request, read
+/// back through the same core parse and validation that accepted it.
+async fn stored_service_times(
+    storage: &Storage,
+    restaurant_id: &str,
+) -> Result<Option<ValidServiceTimes>, EdgeError> {
+    let Some(row) = storage.service_times(restaurant_id).await? else {
+        return Ok(None);
+    };
+    parse_service_times(row.body.as_bytes())
+        .and_then(|r| validate_service_times(&r))
+        .map(Some)
+        .map_err(|v| {
+            let first = v.first().map(|v| v.message.as_str()).unwrap_or_default();
+            EdgeError::Internal(format!("stored service times: {first}"))
+        })
 }
 
 fn not_found(id: &str) -> EdgeError {

@@ -71,6 +71,20 @@ pub enum AfterAttempt {
 }
 
 impl Storage {
+    /// Runs a conditional update and says whether it changed exactly one row: how the
+    /// outbox claims a delivery only if nobody else has moved it on.
+    async fn changed_one(
+        &self,
+        what: &str,
+        statement: worker::Result<D1PreparedStatement>,
+    ) -> Result<bool, EdgeError> {
+        let result = statement
+            .map_err(|err| unavailable(what, err))?
+            .run()
+            .await
+            .map_err(|err| unavailable(what, err))?;
+        Ok(changes(&result) == 1)
+    }
     /// The statement that puts `delivery` into the outbox, pending and due at once. Run it in
     /// the same batch as the change that causes it ([`Storage::commit`]).
     pub fn stage_delivery(
@@ -164,7 +178,7 @@ impl Storage {
         lease_until: i64,
         now: i64,
     ) -> Result<bool, EdgeError> {
-        let result = worker::query!(
+        let statement = worker::query!(
             &self.db,
             "UPDATE outbox SET attempts = attempts + 1, next_attempt_at = ?3, lease_until = ?3, \
              updated_at = ?4 \
@@ -174,12 +188,8 @@ impl Storage {
             seen_attempts,
             lease_until,
             now
-        )
-        .map_err(|err| unavailable("outbox lease", err))?
-        .run()
-        .await
-        .map_err(|err| unavailable("outbox lease", err))?;
-        Ok(changes(&result) == 1)
+        );
+        self.changed_one("outbox lease", statement).await
     }
 
     /// Logs attempt `attempt.number` and records what became of the delivery, in one
@@ -239,7 +249,7 @@ impl Storage {
         error: &str,
         now: i64,
     ) -> Result<bool, EdgeError> {
-        let result = worker::query!(
+        let statement = worker::query!(
             &self.db,
             "UPDATE outbox SET status = 'dead', next_attempt_at = NULL, lease_until = NULL, \
              last_error = ?3, updated_at = ?4 \
@@ -249,12 +259,8 @@ impl Storage {
             seen_attempts,
             error,
             now
-        )
-        .map_err(|err| unavailable("outbox expire", err))?
-        .run()
-        .await
-        .map_err(|err| unavailable("outbox expire", err))?;
-        Ok(changes(&result) == 1)
+        );
+        self.changed_one("outbox expire", statement).await
     }
 
     /// Makes a delivered or dead delivery pending and due now again, with a fresh round of
@@ -265,7 +271,7 @@ impl Storage {
         seen_status: &str,
         now: i64,
     ) -> Result<bool, EdgeError> {
-        let result = worker::query!(
+        let statement = worker::query!(
             &self.db,
             "UPDATE outbox SET status = 'pending', next_attempt_at = ?3, lease_until = NULL, \
              round_start = attempts, updated_at = ?3 \
@@ -273,12 +279,8 @@ impl Storage {
             id,
             seen_status,
             now
-        )
-        .map_err(|err| unavailable("outbox replay", err))?
-        .run()
-        .await
-        .map_err(|err| unavailable("outbox replay", err))?;
-        Ok(changes(&result) == 1)
+        );
+        self.changed_one("outbox replay", statement).await
     }
 
     /// The delivery log: deliveries (optionally of one order, optionally in one status) with

@@ -12,6 +12,7 @@ use orderbridge_core::order::Status;
 use worker::D1PreparedStatement;
 
 use crate::error::EdgeError;
+use crate::handlers::jet_orders;
 use crate::outbox::Outgoing;
 use crate::router::Ctx;
 use crate::storage::{OrderRow, Storage};
@@ -28,13 +29,14 @@ pub struct Effects {
 /// What `row`'s channel owes for its status going from `from` to `reported` (equal when a
 /// status is passed on without being recorded again).
 pub async fn on_status(
-    _storage: &Storage,
+    storage: &Storage,
     row: &OrderRow,
-    _from: Status,
-    _reported: Status,
-    _ctx: &Ctx<'_>,
+    from: Status,
+    reported: Status,
+    ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
     match row.channel.as_str() {
+        "jet" => jet_orders::on_status(storage, row, from, reported, ctx).await,
         // Issue 7 (Orderconnect) stages Just Eat's delivery-state calls here.
         "orderconnect" => Ok(Effects::default()),
         _ => Ok(Effects::default()),

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod foundation;
+mod jet_orders;
 mod orders;
 mod outbound;
 mod sink;
@@ -45,6 +46,7 @@ fn main() {
         outbound::FAST_TESTS,
         catalog::FAST_TESTS,
         orders::FAST_TESTS,
+        jet_orders::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [
@@ -52,6 +54,7 @@ fn main() {
         catalog::PLAIN_TESTS,
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
+        jet_orders::PLAIN_TESTS,
     ]
     .concat();
 

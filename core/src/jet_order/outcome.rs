@@ -203,3 +203,11 @@ pub fn path_segment(text: &str) -> String {
     }
     out
 }
+
+/// The outbox id of an order's one `sent-to-pos` call, derived from the JET id: the outbox
+/// holds ids once, so a second outcome staged for the same order fails its whole batch
+/// instead of sending twice.
+pub fn delivery_id(jet_id: &str) -> String {
+    let hash = crate::http_cache::cache_key(&["sent-to-pos", jet_id]);
+    format!("dl_stp_{}", &hash[..32])
+}

@@ -4,10 +4,13 @@
 //! connection, the statement helpers and the time formats of stored values.
 
 mod catalog;
+mod jet_orders;
 mod orders;
 pub mod outbox;
+mod sim;
 
 pub use catalog::*;
+pub use jet_orders::*;
 pub use orders::*;
 
 use chrono::{DateTime, Utc};

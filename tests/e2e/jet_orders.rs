@@ -19,6 +19,12 @@ use sha2::Sha256;
 
 use crate::{AppTest, PlainTest};
 
+/// Run against the shared Worker (demo data; its JET Connect is the development simulator).
+pub const TESTS: &[(&str, AppTest)] = &[(
+    "jet_the_simulator_delivers_a_signed_order_and_records_the_outcome_call",
+    the_simulator_delivers_a_signed_order_and_records_the_outcome_call,
+)];
+
 /// Run against the Worker with the short retry policy, whose `JET_STATUS_BASE_URL` is
 /// [`status_sink`].
 pub const FAST_TESTS: &[(&str, AppTest)] = &[
@@ -599,4 +605,61 @@ fn upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent() {
         ["sent-to-pos-success"]
     );
     assert_eq!(jet_view(&app, "e2e-jet-up-2").json()["outcome"], "success");
+}
+
+fn the_simulator_delivers_a_signed_order_and_records_the_outcome_call(app: &App) {
+    let (id, location) = ("e2e-jet-sim", "e2e-jet-loc-sim");
+    setup(app, id, location);
+    // The simulator's sample order is for the demo menu's T20231; put it on this one.
+    let menu = json!({
+        "restaurant_id": id,
+        "menu": {
+            "lastChange": "2024-05-21T16:19:13.000+00:00",
+            "categories": [{"id": "c1", "name": "Роллы"}],
+            "items": [{"id": "T20231", "categoryId": "c1", "name": "Филадельфия Гранд", "price": 500}]
+        }
+    });
+    let path = format!("/admin/menu?restaurant_id={id}");
+    expect(&operator(app, "PUT", &path, Some(&menu)), 200, "menu");
+    let reply = request(
+        "POST",
+        &app.url("/sim/jet/orders"),
+        &[("Content-Type", "application/json")],
+        Some(
+            json!({"posLocationId": location, "menu_reference": ""})
+                .to_string()
+                .as_bytes(),
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "the simulator");
+    let answer = reply.json();
+    assert_eq!(answer["answer"]["status"], 202, "{answer}");
+    let jet_id = answer["sent"]["id"].as_str().unwrap_or_default().to_owned();
+    assert!(jet_id.starts_with("sim-"), "{answer}");
+    let view = jet_view(app, &jet_id).json();
+    assert_eq!(view["answer_id"], answer["answer"]["body"]["OrderId"]);
+
+    // The hub called the simulated JET Connect with its key; the call is listed.
+    let call = eventually("the outcome call at the simulator", || {
+        let calls = request("GET", &app.url("/sim/jet/calls"), &[], None)
+            .ok()?
+            .json();
+        calls["calls"]
+            .as_array()?
+            .iter()
+            .find(|c| {
+                c["path"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with(&format!("/sim/jet/order/{jet_id}/")))
+            })
+            .cloned()
+    });
+    assert_eq!(
+        call["path"],
+        json!(format!("/sim/jet/order/{jet_id}/sent-to-pos-success")),
+        "{call}"
+    );
+    assert_eq!(call["api_key"], true);
+    assert!(call["body"]["happenedAt"].is_string(), "{call}");
 }

@@ -40,6 +40,7 @@ fn main() {
         catalog::TESTS,
         outbound::TESTS,
         orders::TESTS,
+        jet_orders::TESTS,
     ]
     .concat();
     let fast_tests: Vec<(&str, AppTest)> = [

@@ -101,6 +101,10 @@ pub enum RouteId {
     SitePreflight,
     /// `GET /admin/jet/orders/{jet_id}`: a JET Connect order as received and what became of it.
     AdminJetOrder,
+    /// `POST /webhooks/jet/menu-callback?token=`: JET Connect's verdict on a relayed menu.
+    JetMenuCallback,
+    /// `GET /admin/jet/menu-callbacks`: JET Connect's verdicts on relayed menus (operator).
+    AdminJetMenuCallbacks,
     /// `POST /webhooks/jet/orders`: JET Connect's Receive Order (signed).
     JetReceiveOrder,
     /// `POST /webhooks/jet/orders/cancel`: JET Connect's Cancel Order Notification (signed).
@@ -147,6 +151,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Delete,
         pattern: "/admin/delivery_zones/{zone_id}",
         id: RouteId::AdminDeleteDeliveryZone,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/jet/menu-callbacks",
+        id: RouteId::AdminJetMenuCallbacks,
     },
     Route {
         method: Method::Get,
@@ -317,6 +326,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/sim/outbound",
         id: RouteId::SimOutbound,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/jet/menu-callback",
+        id: RouteId::JetMenuCallback,
     },
     Route {
         method: Method::Post,

@@ -28,6 +28,10 @@ pub struct Config {
     pub retry: RetryPolicy,
     /// JET Connect orders (issue 6); see [`JetConfig`].
     pub jet: JetConfig,
+    /// Relays the JET Connect catalog writes the hub accepts to Just Eat (`JET_RELAY=on`).
+    pub jet_relay: bool,
+    /// JET Connect's partner API (`JET_CONNECT_API_URL`; Just Eat's unless set).
+    pub jet_connect_api_url: String,
 }
 
 /// How the hub answers JET Connect orders.
@@ -46,6 +50,8 @@ pub struct JetConfig {
     pub charge_items: String,
 }
 
+/// JET Connect's partner API host (FACTS §1).
+pub const JET_CONNECT_API_URL: &str = "https://api.flytplatform.com";
 /// Just Eat's host for the outcome calls (FACTS §6).
 pub const JET_STATUS_BASE_URL: &str = "https://order-injection-status-updater.flyt-platform.com";
 /// Just Eat marks an order "failed to inject" 180 s after the `202`; the hub must speak
@@ -84,6 +90,11 @@ impl Config {
                 success_on: var("JET_SUCCESS_ON"),
                 charge_items: var("JET_CHARGE_ITEMS"),
             },
+            jet_relay: on("JET_RELAY"),
+            jet_connect_api_url: Some(var("JET_CONNECT_API_URL"))
+                .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty())
+                .unwrap_or_else(|| JET_CONNECT_API_URL.to_owned()),
         }
     }
 

@@ -23,6 +23,7 @@ mod outbound_send;
 mod outbox;
 mod query;
 mod random;
+mod relay;
 mod respond;
 mod router;
 mod storage;

@@ -84,6 +84,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
         RouteId::AdminJetOrder => jet_orders::admin_get(req, ctx).await,
         RouteId::JetReceiveOrder => jet_orders::receive(req, ctx).await,
+        RouteId::JetMenuCallback => jet_catalog::menu_callback(req, ctx).await,
+        RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
         RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,

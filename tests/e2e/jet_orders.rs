@@ -55,10 +55,16 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
 ];
 
 /// Tests that start a Worker of their own (upstream Jupiter, a short deadline).
-pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
-    "jet_upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent",
-    upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent,
-)];
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
+    (
+        "jet_upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent",
+        upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent,
+    ),
+    (
+        "jet_relay_passes_accepted_catalog_writes_on_in_order_and_takes_menu_callbacks",
+        relay_passes_accepted_catalog_writes_on_in_order_and_takes_menu_callbacks,
+    ),
+];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 /// `JET_HMAC_SECRET` in `.dev.vars.example`.
@@ -662,4 +668,150 @@ fn the_simulator_delivers_a_signed_order_and_records_the_outcome_call(app: &App)
     );
     assert_eq!(call["api_key"], true);
     assert!(call["body"]["happenedAt"].is_string(), "{call}");
+}
+
+fn relay_passes_accepted_catalog_writes_on_in_order_and_takes_menu_callbacks() {
+    let jet = Sink::start();
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JET_RELAY".to_owned(), "on".to_owned()),
+            ("JET_CONNECT_API_URL".to_owned(), jet.url("/jet")),
+            ("JET_CONNECT_API_KEY".to_owned(), "relay-key".to_owned()),
+        ],
+    });
+    let id = "e2e-jet-relay";
+    setup(&app, id, "e2e-jet-loc-relay");
+    let pos = Sink::start();
+    let mut menus = doc(include_str!(
+        "../../fixtures/jet-connect/menus-request-basic.json"
+    ));
+    menus["restaurants"] = json!([id]);
+    menus["callback_url"] = json!(pos.url("/menu-status"));
+    expect(
+        &operator(&app, "POST", "/jet-connect/menus", Some(&menus)),
+        202,
+        "menus",
+    );
+    let availability = json!({"event": "UNAVAILABLE", "itemReferences": ["M2"], "restaurant": id,
+        "happenedAt": "2026-01-01T10:00:00+00:00"});
+    expect(
+        &operator(
+            &app,
+            "POST",
+            "/jet-connect/item-availability",
+            Some(&availability),
+        ),
+        202,
+        "availability",
+    );
+    let offline = json!({"onlineAt": "2031-10-13T12:03:00"});
+    let base = format!("/jet-connect/restaurants/{id}");
+    expect(
+        &operator(&app, "PUT", &format!("{base}/offline"), Some(&offline)),
+        202,
+        "offline",
+    );
+    expect(
+        &operator(&app, "PUT", &format!("{base}/online"), None),
+        202,
+        "online",
+    );
+    let times = doc(include_str!(
+        "../../fixtures/jet-connect/restaurant-servicetimes-request.json"
+    ));
+    expect(
+        &operator(&app, "PUT", &format!("{base}/servicetimes"), Some(&times)),
+        202,
+        "service times",
+    );
+    // Refused by the hub, so never relayed.
+    expect(
+        &operator(
+            &app,
+            "PUT",
+            &format!("{base}/servicetimes"),
+            Some(&json!({"timezone": 5})),
+        ),
+        400,
+        "bad service times",
+    );
+
+    jet.wait_for(5, Duration::from_secs(30));
+    std::thread::sleep(Duration::from_millis(1500));
+    let got = jet.received();
+    assert_eq!(got.len(), 5, "exactly the five accepted writes: {got:?}");
+    let mut calls: Vec<(String, String)> = got
+        .iter()
+        .map(|r| (r.method.clone(), r.url.clone()))
+        .collect();
+    // Per restaurant in order; menus on their own key may come anywhere.
+    let menu_at = calls
+        .iter()
+        .position(|c| c.1 == "/jet/menus")
+        .unwrap_or_else(|| panic!("no menus relay: {calls:?}"));
+    calls.remove(menu_at);
+    assert_eq!(
+        calls,
+        [
+            ("POST".to_owned(), "/jet/item-availability".to_owned()),
+            ("PUT".to_owned(), format!("/jet/restaurants/{id}/offline")),
+            ("PUT".to_owned(), format!("/jet/restaurants/{id}/online")),
+            (
+                "PUT".to_owned(),
+                format!("/jet/restaurants/{id}/servicetimes")
+            ),
+        ]
+    );
+    for r in &got {
+        assert_eq!(r.header("X-Flyt-Api-Key"), Some("relay-key"), "{}", r.url);
+    }
+    let find = |path: &str| -> Value {
+        let r = got
+            .iter()
+            .find(|r| r.url == path)
+            .unwrap_or_else(|| panic!("{path}"));
+        serde_json::from_str(&r.body).unwrap_or(Value::Null)
+    };
+    assert_eq!(find("/jet/item-availability"), availability);
+    assert_eq!(find(&format!("/jet/restaurants/{id}/offline")), offline);
+    assert_eq!(find(&format!("/jet/restaurants/{id}/servicetimes")), times);
+    let relayed_menus = find("/jet/menus");
+    assert_eq!(relayed_menus["menus"], menus["menus"]);
+    let callback = relayed_menus["callback_url"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let marker = "/webhooks/jet/menu-callback?token=tok_";
+    let at = callback
+        .find(marker)
+        .unwrap_or_else(|| panic!("the hub's callback: {callback}"));
+
+    // JET Connect's verdict comes back to the hub and is shown to the operator.
+    let verdict = json!({"restaurant": id, "ingestion_succeeded": false,
+        "error": {"code": "INVALID_FORMAT", "message": "bad menu"}});
+    let post = |path: &str, body: &Value| {
+        request(
+            "POST",
+            &app.url(path),
+            &[("Content-Type", "application/json")],
+            Some(body.to_string().as_bytes()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+    };
+    expect(&post(&callback[at..], &verdict), 200, "menu callback");
+    let forged = callback[at..].replace("token=tok_", "token=tok_0");
+    expect(&post(&forged, &verdict), 401, "forged token");
+    let mut wrong = verdict.clone();
+    wrong["error"]["code"] = json!("OOPS");
+    expect(&post(&callback[at..], &wrong), 400, "bad code");
+    let list = operator(&app, "GET", "/admin/jet/menu-callbacks", None);
+    expect(&list, 200, "menu callbacks");
+    let list = list.json();
+    assert_eq!(
+        list["callbacks"].as_array().map(Vec::len),
+        Some(1),
+        "{list}"
+    );
+    assert_eq!(list["callbacks"][0]["callback"], verdict);
 }

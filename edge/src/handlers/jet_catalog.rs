@@ -39,7 +39,8 @@ use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
 use crate::router::Ctx;
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
-use crate::{ids, respond};
+use crate::{ids, random, relay, respond};
+use orderbridge_core::jet_order::outcome::path_segment;
 
 fn accepted() -> Response {
     respond::json(202, &json!({"success": true}))
@@ -119,12 +120,18 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         }
     }
     let concepts: Vec<&str> = chosen.iter().map(|(c, _)| concept_key(Some(c))).collect();
+    let relay_token = if ctx.config.jet_relay {
+        Some(random::id("tok_")?)
+    } else {
+        None
+    };
     let ingestion = IngestionWrite {
         id: ids::random_hex(ctx.now),
         received_at: now.clone(),
         callback_url: callback_url.as_str().to_owned(),
         restaurants: serde_json::to_string(&ids).unwrap_or_default(),
         concepts: serde_json::to_string(&concepts).unwrap_or_default(),
+        relay_token: relay_token.clone(),
     };
     // One callback per restaurant (FACTS §2.9), through the outbox: staged in the batch that
     // stores the menus, so an accepted ingestion always has its callbacks, retried until
@@ -145,6 +152,11 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             )
         })
         .collect::<Result<Vec<_>, EdgeError>>()?;
+    let mut callbacks = callbacks;
+    if let Some(token) = &relay_token {
+        let origin = req.url()?.origin().ascii_serialization();
+        callbacks.extend(relay::menus(ctx, &bytes, &origin, token)?);
+    }
     let mut staged = Vec::new();
     for callback in &callbacks {
         staged.extend(outbox::stage(&storage, callback)?);
@@ -231,8 +243,18 @@ pub async fn post_item_availability(
     } else {
         Vec::new()
     };
-    storage.put_availability(&records, &changed).await?;
+    let relayed = relay::call(
+        ctx,
+        Method::Post,
+        "item-availability",
+        id,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )?;
+    storage
+        .put_availability(&records, &changed, staged(&storage, &relayed)?)
+        .await?;
     ReadCache::new(ctx.env).invalidate(&[id], ctx.now).await;
+    kick(ctx, &relayed).await;
     Ok(accepted())
 }
 
@@ -267,14 +289,24 @@ pub async fn put_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         })?),
         None => None,
     };
+    let id = &restaurant.row.id;
+    let relayed = relay::call(
+        ctx,
+        Method::Put,
+        &format!("restaurants/{}/offline", path_segment(id)),
+        id,
+        String::from_utf8_lossy(&bytes).into_owned(),
+    )?;
     storage
         .set_online(
-            &restaurant.row.id,
+            id,
             false,
             until.map(millis).as_deref(),
             &millis(ctx.now),
+            staged(&storage, &relayed)?,
         )
         .await?;
+    kick(ctx, &relayed).await;
     Ok(accepted())
 }
 
@@ -283,9 +315,24 @@ pub async fn put_online(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
     require_operator(&req, ctx.env)?;
     let storage = Storage::new(ctx.env)?;
     let restaurant = path_restaurant(ctx, &storage).await?;
+    let id = &restaurant.row.id;
+    let relayed = relay::call(
+        ctx,
+        Method::Put,
+        &format!("restaurants/{}/online", path_segment(id)),
+        id,
+        String::new(),
+    )?;
     storage
-        .set_online(&restaurant.row.id, true, None, &millis(ctx.now))
+        .set_online(
+            id,
+            true,
+            None,
+            &millis(ctx.now),
+            staged(&storage, &relayed)?,
+        )
         .await?;
+    kick(ctx, &relayed).await;
     Ok(accepted())
 }
 
@@ -299,8 +346,108 @@ pub async fn put_service_times(mut req: Request, ctx: &Ctx<'_>) -> Result<Respon
     let storage = Storage::new(ctx.env)?;
     let restaurant = path_restaurant(ctx, &storage).await?;
     let body = String::from_utf8_lossy(&bytes);
+    let id = &restaurant.row.id;
+    let relayed = relay::call(
+        ctx,
+        Method::Put,
+        &format!("restaurants/{}/servicetimes", path_segment(id)),
+        id,
+        body.clone().into_owned(),
+    )?;
     storage
-        .put_service_times(&restaurant.row.id, &valid.timezone, &body, &millis(ctx.now))
+        .put_service_times(
+            id,
+            &valid.timezone,
+            &body,
+            &millis(ctx.now),
+            staged(&storage, &relayed)?,
+        )
         .await?;
+    kick(ctx, &relayed).await;
     Ok(accepted())
+}
+
+/// The statements that stage a relay, if there is one.
+fn staged(
+    storage: &Storage,
+    relayed: &Option<Outgoing>,
+) -> Result<Vec<worker::D1PreparedStatement>, EdgeError> {
+    match relayed {
+        Some(call) => outbox::stage(storage, call),
+        None => Ok(Vec::new()),
+    }
+}
+
+/// Sends a committed relay now.
+async fn kick(ctx: &Ctx<'_>, relayed: &Option<Outgoing>) {
+    if let Some(call) = relayed {
+        outbox::kick(ctx.env, &[&call.delivery.id]).await;
+    }
+}
+
+/// `POST /webhooks/jet/menu-callback?token=`: JET Connect's verdict on a menu the hub
+/// relayed (FACTS §2.9), one call per restaurant. The token names the ingestion; the body
+/// is checked and recorded as received, and answered `200`. The hub's own callback to the
+/// POS already said whether the hub stored the menu; JET Connect's verdict is shown at
+/// `GET /admin/jet/menu-callbacks`.
+pub async fn menu_callback(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let query = crate::query::Query::of(&req)?;
+    let token = query.get("token").unwrap_or_default().to_owned();
+    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
+    let storage = Storage::new(ctx.env)?;
+    let Some(ingestion) = storage.ingestion_of_relay_token(&token).await? else {
+        return Err(EdgeError::Unauthorized(
+            "missing or unknown token: not a menu the hub relayed".to_owned(),
+        ));
+    };
+    let callback: orderbridge_core::jet::MenuCallback =
+        orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)?;
+    if let Some(error) = &callback.error {
+        const CODES: [&str; 4] = [
+            "ERROR_UNKNOWN",
+            "CONNECTION_FAILED",
+            "INVALID_FORMAT",
+            "INVALID_CONFIGURATION",
+        ];
+        if !CODES.contains(&error.code.as_str()) {
+            return Err(EdgeError::invalid(
+                "invalid_callback",
+                "error.code",
+                format!("must be one of {}", CODES.join(", ")),
+            ));
+        }
+    }
+    storage
+        .record_menu_callback(
+            &ingestion,
+            &String::from_utf8_lossy(&bytes),
+            &millis(ctx.now),
+        )
+        .await?;
+    if !callback.ingestion_succeeded {
+        worker::console_warn!(
+            "JET Connect refused the relayed menu of {} (ingestion {ingestion}): {:?}",
+            callback.restaurant,
+            callback.error
+        );
+    }
+    Ok(respond::json(200, &json!({})))
+}
+
+/// `GET /admin/jet/menu-callbacks`: the latest 100, oldest first.
+pub async fn menu_callbacks(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let rows = Storage::new(ctx.env)?.menu_callbacks().await?;
+    let list: Vec<serde_json::Value> = rows
+        .into_iter()
+        .map(|r| {
+            json!({
+                "ingestion_id": r.ingestion_id,
+                "received_at": r.received_at,
+                "callback": serde_json::from_str::<serde_json::Value>(&r.body)
+                    .unwrap_or(serde_json::Value::Null),
+            })
+        })
+        .collect();
+    Ok(respond::json(200, &json!({ "callbacks": list })))
 }

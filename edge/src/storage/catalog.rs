@@ -6,6 +6,7 @@
 //! restaurant's offset.
 
 use serde::Deserialize;
+use worker::D1PreparedStatement;
 
 use super::{Arg, Storage};
 use crate::error::EdgeError;
@@ -127,6 +128,8 @@ pub struct IngestionWrite {
     pub callback_url: String,
     pub restaurants: String,
     pub concepts: String,
+    /// With `JET_RELAY=on`: the token of JET Connect's callback for the relayed menus.
+    pub relay_token: Option<String>,
 }
 
 const RESTAURANT_COLUMNS: &str = "id, place, utc_offset, jet_location_id, \
@@ -237,6 +240,7 @@ impl Storage {
         online: bool,
         offline_until: Option<&str>,
         updated_at: &str,
+        also: Vec<D1PreparedStatement>,
     ) -> Result<(), EdgeError> {
         let statement = self.statement(
             "UPDATE restaurants SET online = ?2, offline_until = ?3, updated_at = ?4 WHERE id = ?1",
@@ -247,7 +251,9 @@ impl Storage {
                 Arg::Text(updated_at),
             ],
         )?;
-        self.batch(vec![statement]).await.map(drop)
+        let mut statements = vec![statement];
+        statements.extend(also);
+        self.batch(statements).await.map(drop)
     }
 
     /// JET Connect `/servicetimes`: replaces the restaurant's service times.
@@ -257,6 +263,7 @@ impl Storage {
         timezone: &str,
         body: &str,
         updated_at: &str,
+        also: Vec<D1PreparedStatement>,
     ) -> Result<(), EdgeError> {
         let statement = self.statement(
             "INSERT INTO service_times (restaurant_id, timezone, body, updated_at) \
@@ -270,7 +277,9 @@ impl Storage {
                 Arg::Text(updated_at),
             ],
         )?;
-        self.batch(vec![statement]).await.map(drop)
+        let mut statements = vec![statement];
+        statements.extend(also);
+        self.batch(statements).await.map(drop)
     }
 
     pub async fn service_times(&self, id: &str) -> Result<Option<ServiceTimesRow>, EdgeError> {
@@ -459,14 +468,16 @@ impl Storage {
         statements.extend(self.availability_statements(availability, stop_lists_changed)?);
         if let Some(i) = ingestion {
             statements.push(self.statement(
-                "INSERT INTO menu_ingestions (id, received_at, callback_url, restaurants, concepts) \
-                 VALUES (?1, ?2, ?3, ?4, ?5)",
+                "INSERT INTO menu_ingestions (id, received_at, callback_url, restaurants, concepts, \
+                     relay_token) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 &[
                     Arg::Text(&i.id),
                     Arg::Text(&i.received_at),
                     Arg::Text(&i.callback_url),
                     Arg::Text(&i.restaurants),
                     Arg::Text(&i.concepts),
+                    Arg::OptText(i.relay_token.as_deref()),
                 ],
             )?);
         }
@@ -535,8 +546,10 @@ impl Storage {
         &self,
         records: &[AvailabilityWrite],
         stop_lists_changed: &[(String, String)],
+        also: Vec<D1PreparedStatement>,
     ) -> Result<(), EdgeError> {
-        let statements = self.availability_statements(records, stop_lists_changed)?;
+        let mut statements = self.availability_statements(records, stop_lists_changed)?;
+        statements.extend(also);
         self.batch(statements).await.map(drop)
     }
 

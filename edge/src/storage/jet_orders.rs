@@ -234,3 +234,51 @@ impl Storage {
         self.batch(statements).await.map(drop)
     }
 }
+
+/// A JET Connect menu callback for a relayed ingestion.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MenuCallbackRow {
+    pub ingestion_id: String,
+    pub body: String,
+    pub received_at: String,
+}
+
+impl Storage {
+    /// The ingestion whose relay `token` is, if any.
+    pub async fn ingestion_of_relay_token(&self, token: &str) -> Result<Option<String>, EdgeError> {
+        #[derive(Deserialize)]
+        struct Row {
+            id: String,
+        }
+        let row: Option<Row> = self
+            .row(
+                "SELECT id FROM menu_ingestions WHERE relay_token = ?1",
+                &[Arg::Text(token)],
+            )
+            .await?;
+        Ok(row.map(|r| r.id))
+    }
+
+    pub async fn record_menu_callback(
+        &self,
+        ingestion_id: &str,
+        body: &str,
+        at: &str,
+    ) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "INSERT INTO jet_menu_callbacks (ingestion_id, body, received_at) VALUES (?1, ?2, ?3)",
+            &[Arg::Text(ingestion_id), Arg::Text(body), Arg::Text(at)],
+        )?;
+        self.batch(vec![statement]).await.map(drop)
+    }
+
+    /// The latest 100 menu callbacks, oldest first.
+    pub async fn menu_callbacks(&self) -> Result<Vec<MenuCallbackRow>, EdgeError> {
+        self.rows(
+            "SELECT * FROM (SELECT seq, ingestion_id, body, received_at FROM jet_menu_callbacks \
+             ORDER BY seq DESC LIMIT 100) ORDER BY seq",
+            &[],
+        )
+        .await
+    }
+}

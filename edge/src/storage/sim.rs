@@ -1,4 +1,4 @@
-//! The SQL of the development simulator (`migrations/0007_jet_simulator.sql`).
+//! The SQL of the development simulator (`migrations/0007_jet_relay.sql`).
 
 use serde::{Deserialize, Serialize};
 

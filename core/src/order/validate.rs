@@ -933,10 +933,15 @@ fn check_time(
             return None;
         }
         if !restaurant_open_at(r, method, local(ctx.now)) {
+            // A site can ask its customer for a later time; a marketplace order has its own.
+            let advice = match ctx.rules {
+                Rules::Site => "; give date_preorder",
+                Rules::Marketplace => "",
+            };
             out.push(v(
                 "restaurant_closed",
                 "date",
-                "the restaurant is closed now; give date_preorder",
+                format!("the restaurant is closed now{advice}"),
             ));
             return None;
         }

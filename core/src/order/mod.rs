@@ -103,7 +103,7 @@ pub mod wire;
 pub use lifecycle::{Notify, Status};
 pub use validate::{
     routed_restaurant, validate, ConceptState, DeliveryMethod, OrderContext, PaymentMethod,
-    RestaurantState, ValidLine, ValidOrder,
+    RestaurantState, Rules, ValidLine, ValidOrder,
 };
 pub use wire::NewOrderRequest;
 

@@ -94,6 +94,7 @@ fn ctx(restaurants: &[RestaurantState]) -> OrderContext<'_> {
         restaurants,
         now: utc(NOW),
         max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+        rules: Rules::Site,
     }
 }
 
@@ -163,6 +164,22 @@ fn set(doc: &mut Value, path: &str, value: Value) {
 fn run(doc: &Value, restaurants: &[RestaurantState]) -> Result<ValidOrder, Vec<(String, String)>> {
     let req = wire::parse(doc.to_string().as_bytes()).map_err(|v| vec![(v.code, String::new())])?;
     validate(&req, &ctx(restaurants)).map_err(|vs| {
+        vs.into_iter()
+            .map(|v| (v.code, v.field.unwrap_or_default()))
+            .collect()
+    })
+}
+
+fn run_marketplace(
+    doc: &Value,
+    restaurants: &[RestaurantState],
+) -> Result<ValidOrder, Vec<(String, String)>> {
+    let req = wire::parse(doc.to_string().as_bytes()).map_err(|v| vec![(v.code, String::new())])?;
+    let ctx = OrderContext {
+        rules: Rules::Marketplace,
+        ..ctx(restaurants)
+    };
+    validate(&req, &ctx).map_err(|vs| {
         vs.into_iter()
             .map(|v| (v.code, v.field.unwrap_or_default()))
             .collect()
@@ -1368,4 +1385,174 @@ fn the_demo_order_fixture_is_valid_against_the_demo_catalog() {
         (got.subtotal, got.delivery, got.total),
         (rub(2900), Money::ZERO, rub(2900))
     );
+}
+
+/// A marketplace order: what a site order would be refused for but a marketplace already
+/// settled with its customer is taken as sent; what the kitchen cannot honour is not.
+#[test]
+fn marketplace_rules_take_prices_and_fees_as_sent_but_not_what_the_kitchen_cannot_do() {
+    // Taken as sent: each edit is refused under the site rules and accepted here.
+    type Case<'a> = (&'a str, Vec<(&'a str, Value)>, &'a str);
+    let accepted: Vec<Case> = vec![
+        (
+            "an item price from the marketplace's menu",
+            vec![
+                ("body.cart.items.0.cost", json!(450)),
+                ("body.cart.total", json!(1200)),
+                ("body.payment.sum", json!(1200)),
+            ],
+            "price_mismatch",
+        ),
+        (
+            "the marketplace's delivery fee",
+            vec![
+                ("body.cart.delivery", json!(99)),
+                ("body.cart.total", json!(1349)),
+                ("body.payment.sum", json!(1349)),
+            ],
+            "delivery_mismatch",
+        ),
+        (
+            "a masked phone",
+            vec![("body.client.phone", json!("*****"))],
+            "bad_phone",
+        ),
+        (
+            "a courier order routed by restaurant alone",
+            vec![("body.address.zone_id", Value::Null)],
+            "zone_required",
+        ),
+        (
+            "an address outside every zone",
+            vec![
+                ("body.address.zone_id", Value::Null),
+                (
+                    "body.address.coords",
+                    json!({"latitude": "10.0", "longitude": "10.0"}),
+                ),
+            ],
+            "outside_zone",
+        ),
+        (
+            "below the zone minimum",
+            vec![
+                (
+                    "body.cart.items",
+                    json!([{"id": "T20231", "count": 1, "cost": 500}]),
+                ),
+                ("body.cart.total", json!(500)),
+                ("body.payment.sum", json!(500)),
+            ],
+            "below_minimum",
+        ),
+        (
+            "a modifier group's limits",
+            vec![
+                (
+                    "body.cart.items.1.modifiers",
+                    json!([{"id": "6021", "count": 4, "cost": 50}]),
+                ),
+                ("body.cart.total", json!(1400)),
+                ("body.payment.sum", json!(1400)),
+            ],
+            "modifier_amount",
+        ),
+        (
+            "a preorder sooner than the zone's delivery time",
+            vec![("body.date_preorder", json!("2024-04-08 15:10:00"))],
+            "preorder_too_soon",
+        ),
+    ];
+    for (name, edits, site_code) in accepted {
+        let doc = apply(&edits);
+        let site = run(&doc, &demo()).err().unwrap_or_default();
+        assert!(
+            site.iter().any(|(c, _)| c == site_code),
+            "{name}: the site rules give {site_code}, got {site:?}"
+        );
+        if let Err(e) = run_marketplace(&doc, &demo()) {
+            panic!("{name}: the marketplace rules refuse it: {e:?}");
+        }
+    }
+    let masked = run_marketplace(&apply(&[("body.client.phone", json!("*****"))]), &demo())
+        .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!(masked.phone, "*****", "a masked phone is kept as given");
+    let fee = run_marketplace(
+        &apply(&[
+            ("body.cart.delivery", json!(99)),
+            ("body.cart.total", json!(1349)),
+            ("body.payment.sum", json!(1349)),
+        ]),
+        &demo(),
+    )
+    .unwrap_or_else(|e| panic!("{e:?}"));
+    assert_eq!((fee.delivery, fee.total), (rub(99), rub(1349)));
+
+    // Still refused: each edit breaks one rule the marketplace cannot settle for the kitchen.
+    let mut offline = demo();
+    offline[0].online = false;
+    let mut closed = demo();
+    closed[0].place.start_time = Some(0);
+    closed[0].place.end_time = Some(3600);
+    let refused: Vec<(&str, Value, Vec<RestaurantState>, &str, &str)> = vec![
+        (
+            "unknown restaurant",
+            apply(&[("body.restaurant_id", json!("nope"))]),
+            demo(),
+            "unknown_restaurant",
+            "restaurant_id",
+        ),
+        (
+            "unknown item",
+            apply(&[("body.cart.items.0.id", json!("NOPE"))]),
+            demo(),
+            "unknown_item",
+            "cart.items[0].id",
+        ),
+        (
+            "unknown modifier",
+            apply(&[("body.cart.items.1.modifiers.0.id", json!("NOPE"))]),
+            demo(),
+            "unknown_modifier",
+            "cart.items[1].modifiers[0].id",
+        ),
+        (
+            "stopped item",
+            apply(&[("body.cart.items.0.id", json!("D100"))]),
+            demo(),
+            "item_stopped",
+            "cart.items[0].id",
+        ),
+        (
+            "offline",
+            good(),
+            offline,
+            "restaurant_offline",
+            "restaurant_id",
+        ),
+        ("closed", good(), closed, "restaurant_closed", "date"),
+        (
+            "totals that do not reconcile",
+            apply(&[("body.cart.total", json!(1251))]),
+            demo(),
+            "total_mismatch",
+            "cart.total",
+        ),
+        (
+            "a payment that is not the total",
+            apply(&[("body.payment.sum", json!(1))]),
+            demo(),
+            "payment_mismatch",
+            "payment.sum",
+        ),
+    ];
+    for (name, doc, restaurants, code, field) in refused {
+        let got = run_marketplace(&doc, &restaurants)
+            .err()
+            .unwrap_or_default();
+        assert!(
+            got.contains(&(code.to_owned(), field.to_owned())),
+            "{name}: expected {code} at {field}, got {got:?}"
+        );
+    }
 }

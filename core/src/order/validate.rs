@@ -45,6 +45,32 @@ pub struct OrderContext<'a> {
     pub now: DateTime<Utc>,
     /// How far ahead a `date_preorder` may be (7 days unless configured otherwise).
     pub max_preorder_ahead: Duration,
+    /// Which rules apply: a site's own order, or one a marketplace already took.
+    pub rules: Rules,
+}
+
+/// Which rules an order is held to.
+///
+/// A **site** order is checked completely: the front-end computed prices, delivery and
+/// totals from the hub's catalog, so any difference is a bug or tampering.
+///
+/// A **marketplace** order (Just Eat over JET Connect or Orderconnect) was already priced,
+/// charged and promised to the customer by the marketplace; refusing it over a price the
+/// hub would have computed differently helps nobody. It is checked only for what the
+/// kitchen cannot honour: the restaurant (`unknown_restaurant`, `unknown_concept`), the
+/// items (`unknown_item`, `unknown_modifier`, `item_stopped`), the restaurant's state
+/// (`restaurant_offline`, `restaurant_closed`, `preorder_closed`), and the order's own
+/// arithmetic (`total_mismatch`, `payment_mismatch`: the translation must reconcile). It is
+/// routed by `restaurant_id` alone (the marketplace chose the restaurant; a courier order
+/// needs no zone); item and modifier prices, `cart.delivery`, the zone minimum, modifier
+/// group limits, pickup availability and preorder lead times are taken as sent; a phone is
+/// any non-blank text (marketplaces send masked numbers such as `*****`), kept as digits
+/// when it has 10–15 of them and as given otherwise.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Rules {
+    #[default]
+    Site,
+    Marketplace,
 }
 
 /// The default of [`OrderContext::max_preorder_ahead`].
@@ -340,7 +366,8 @@ fn route<'a>(
     out: &mut Vec<Violation>,
 ) -> Option<Route<'a>> {
     let concept = concept_key(text(&body.concept_id)).to_owned();
-    let address = body.address.as_ref();
+    // A marketplace chose the restaurant; its customer's address routes nothing.
+    let address = body.address.as_ref().filter(|_| ctx.rules == Rules::Site);
     let zones_of = |r: &'a RestaurantState| -> Vec<&'a Zone> {
         r.concepts
             .get(&concept)
@@ -440,7 +467,7 @@ fn route<'a>(
         ));
         return None;
     };
-    if method == Some(DeliveryMethod::Courier) {
+    if method == Some(DeliveryMethod::Courier) && ctx.rules == Rules::Site {
         out.push(v(
             "zone_required",
             "address",
@@ -458,8 +485,10 @@ fn check_item(
     path: &str,
     menu: Option<&Menu>,
     stopped: &BTreeSet<String>,
+    rules: Rules,
     out: &mut Vec<Violation>,
 ) -> Option<ValidLine> {
+    let site = rules == Rules::Site;
     let before = out.len();
     let id = required(&item.id, &format!("{path}.id"), out);
     let n = count(&item.count, &format!("{path}.count"), out);
@@ -488,7 +517,7 @@ fn check_item(
         }
     }
     if let (Some(entry), Some(cost)) = (entry, cost) {
-        if entry.price != cost {
+        if site && entry.price != cost {
             out.push(v(
                 "price_mismatch",
                 &format!("{path}.cost"),
@@ -530,6 +559,9 @@ fn check_item(
             ));
             continue;
         };
+        if !site {
+            continue;
+        }
         if known.price != mcost {
             out.push(v(
                 "price_mismatch",
@@ -554,7 +586,7 @@ fn check_item(
             ));
         }
     }
-    if entry.is_some() {
+    if entry.is_some() && site {
         for g in groups {
             let n = selected.get(g.id.as_str()).copied().unwrap_or(0);
             if n < g.min_selected_modifiers || n > g.max_selected_modifiers {
@@ -643,15 +675,19 @@ pub fn validate(
     };
     let client = body.client.clone().unwrap_or_default();
     required(&client.name, "client.name", &mut out);
+    let site = ctx.rules == Rules::Site;
     let phone = required(&client.phone, "client.phone", &mut out).and_then(|p| {
         let n = normalize_phone(p);
+        if n.is_none() && !site {
+            return Some(p.to_owned());
+        }
         if n.is_none() {
             out.push(v("bad_phone", "client.phone", "must have 10 to 15 digits"));
         }
         n
     });
     if let Some(p) = body.recipient_name.as_ref().and_then(|r| text(&r.phone)) {
-        if normalize_phone(p).is_none() {
+        if site && normalize_phone(p).is_none() {
             out.push(v(
                 "bad_phone",
                 "recipient_name.phone",
@@ -733,7 +769,10 @@ pub fn validate(
                 ),
             )),
         }
-        if method == Some(DeliveryMethod::Pickup) && restaurant.place.self_delivery != Some(true) {
+        if site
+            && method == Some(DeliveryMethod::Pickup)
+            && restaurant.place.self_delivery != Some(true)
+        {
             out.push(v(
                 "pickup_unavailable",
                 "delivery_method",
@@ -745,7 +784,8 @@ pub fn validate(
     let mut lines = Vec::new();
     let mut lines_ok = true;
     for (i, item) in cart.items.iter().enumerate() {
-        match check_item(item, &format!("cart.items[{i}]"), menu, stopped, &mut out) {
+        let path = format!("cart.items[{i}]");
+        match check_item(item, &path, menu, stopped, ctx.rules, &mut out) {
             Some(line) => lines.push(line),
             None => lines_ok = false,
         }
@@ -770,7 +810,9 @@ pub fn validate(
     let zone = routed.as_ref().and_then(|r| r.zone);
     let mut delivery = Money::ZERO;
     if let Some(subtotal) = subtotal {
-        if method == Some(DeliveryMethod::Courier) {
+        if !site {
+            delivery = sent_delivery.unwrap_or(Money::ZERO);
+        } else if method == Some(DeliveryMethod::Courier) {
             if let Some(zone) = zone {
                 delivery = delivery_price(zone, subtotal);
                 if let Some(min) = zone.sum_min {
@@ -909,7 +951,9 @@ fn check_time(
         return None;
     };
     let before = out.len();
-    if at <= ctx.now {
+    if ctx.rules == Rules::Marketplace {
+        // The marketplace promised the time; only whether the kitchen works then matters.
+    } else if at <= ctx.now {
         out.push(v(
             "preorder_in_past",
             "date_preorder",
@@ -925,7 +969,7 @@ fn check_time(
             ));
         }
     }
-    if at > ctx.now + ctx.max_preorder_ahead {
+    if ctx.rules == Rules::Site && at > ctx.now + ctx.max_preorder_ahead {
         out.push(v(
             "preorder_too_far",
             "date_preorder",

@@ -21,44 +21,29 @@
 //! on to the front-end's `status_url`; the hub sends no status 0 of its own then, since
 //! Jupiter's 0 is its acceptance.
 
-use std::collections::{BTreeMap, BTreeSet};
-
-use chrono::Duration;
-use orderbridge_core::catalog::concept_key;
-use orderbridge_core::domain::UtcOffset;
-use orderbridge_core::jet::parse_service_times;
-use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
-use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::client::client;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::{compare, fingerprint};
 use orderbridge_core::order::upstream::{self, UpstreamStatus};
-use orderbridge_core::order::validate::{normalize_phone, DEFAULT_MAX_PREORDER_DAYS};
-use orderbridge_core::order::{
-    routed_restaurant, validate, wire, ConceptState, DeliveryMethod, NewOrderRequest, OrderContext,
-    RestaurantState,
-};
-use orderbridge_core::outbound::plan::ReceiverKind;
+use orderbridge_core::order::validate::normalize_phone;
+use orderbridge_core::order::{wire, DeliveryMethod, Rules};
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
 use orderbridge_core::problem::Violation;
-use orderbridge_core::routes::Method;
-use orderbridge_core::stop_list::stop_list_at;
-use orderbridge_core::upstream::document_url;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::catalog::{entries, stored, unreadable};
+use super::catalog::unreadable;
 use crate::auth::{require_operator, require_site_key};
 use crate::body;
-use crate::config::{secret, secrets};
 use crate::error::EdgeError;
-use crate::outbox::{self, Outgoing};
+use crate::intake::{self, status_call, Channel, Source};
+use crate::outbox;
 use crate::query::Query;
 use crate::router::Ctx;
-use crate::storage::{millis, parse_instant, OrderRow, OrderWrite, Storage};
+use crate::storage::{millis, OrderRow, Storage};
 use crate::sync::Upstream;
-use crate::{random, respond};
+use crate::{channels, respond};
 
 /// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
 pub const ORDER_LIMIT: usize = 64 * 1024;
@@ -79,12 +64,6 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
             return replayed(&row, &print, number);
         }
     }
-    let restaurants = catalog(&storage, &order, ctx).await?;
-    let order_ctx = OrderContext {
-        restaurants: &restaurants,
-        now: ctx.now,
-        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
-    };
     let mut violations = Vec::new();
     let status_url = match trimmed(&order.body.status_url) {
         Some(url) => match check_outbound_url(url, &ctx.config.url_policy()) {
@@ -100,7 +79,7 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         },
         None => None,
     };
-    let valid = match validate(&order, &order_ctx) {
+    let valid = match intake::check(&storage, ctx, &order, Rules::Site).await? {
         Ok(valid) if violations.is_empty() => valid,
         Ok(_) => return Err(EdgeError::violations("invalid_order", violations)),
         Err(mut found) => {
@@ -108,92 +87,28 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
             return Err(EdgeError::violations("invalid_order", found));
         }
     };
-    let id = random::id("ord_")?;
-    let at = millis(ctx.now);
-    let forward = match upstream_base(ctx) {
-        Some(base) => Some(forward_call(&req, ctx, &base, &order, &id)?),
-        None => None,
+    let origin = req.url()?.origin().ascii_serialization();
+    let source = Source {
+        channel: Channel::Site,
+        external_id: None,
+        status_url: status_url.as_ref(),
+        origin: &origin,
     };
-    let token = forward.as_ref().map(|(token, _)| token.clone());
-    let request = serde_json::to_string(&order)
-        .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
-    let client_name = trimmed(&order.body.client.as_ref().and_then(|c| c.name.clone()))
-        .unwrap_or_default()
-        .to_owned();
-    let mut batch = storage.place_order(&OrderWrite {
-        id: &id,
-        number: &valid.number,
-        fingerprint: &print,
-        restaurant_id: &valid.restaurant_id,
-        concept_id: &valid.concept_key,
-        zone_id: valid.zone_id.as_deref(),
-        delivery_method: valid.delivery_method.as_str(),
-        phone: &valid.phone,
-        client_name: &client_name,
-        total: valid.total.minor(),
-        status: Status::New.code(),
-        status_url: status_url.as_ref().map(OutboundUrl::as_str),
-        request: &request,
-        upstream_token: token.as_deref(),
-        at: &at,
-    })?;
-    // Upstream, the front-end hears of status 0 when Jupiter accepts the order.
-    let call = match forward {
-        Some((_, forward)) => Some(forward),
-        None => status_call(
-            &id,
-            lifecycle::notify(Status::New, status_url.as_ref()),
-            ctx,
-        )?,
-    };
-    if let Some(call) = &call {
-        batch.extend(outbox::stage(&storage, call)?);
-    }
-    if let Err(err) = storage.commit(batch).await {
+    let staged = intake::stage(&storage, ctx, &order, &valid, &source)?;
+    let kick = staged.call_ids();
+    if let Err(err) = storage.commit(staged.statements).await {
         // The same number placed concurrently: answer as a replay would.
         return match storage.order_by_number(&valid.number).await? {
             Some(row) => replayed(&row, &print, &valid.number),
             None => Err(err),
         };
     }
-    if let Some(call) = &call {
-        outbox::kick(ctx.env, &[&call.delivery.id]).await;
-    }
-    Ok(respond::json(200, &json!({ "order_id": id })))
-}
-
-/// The upstream Jupiter's base URL, when both it and its key are configured.
-fn upstream_base(ctx: &Ctx<'_>) -> Option<String> {
-    let base = ctx.config.jupiter_api_url.clone()?;
-    secret(ctx.env, secrets::JUPITER_API_KEY).ok().map(|_| base)
-}
-
-/// The token for Jupiter's status calls and the forwarding call to stage.
-fn forward_call(
-    req: &Request,
-    ctx: &Ctx<'_>,
-    base: &str,
-    order: &NewOrderRequest,
-    id: &str,
-) -> Result<(String, Outgoing), EdgeError> {
-    let token = random::id("tok_")?;
-    let origin = req.url()?.origin().ascii_serialization();
-    let callback = upstream::callback_url(&origin, id, &token);
-    let url = document_url(base, "order", &[], &ctx.config.url_policy()).map_err(|refusal| {
-        EdgeError::Unavailable(format!("JUPITER_API_URL is refused: {refusal}"))
-    })?;
-    let body = serde_json::to_string(&upstream::forwarded(order, &callback))
-        .map_err(|err| EdgeError::Internal(format!("serialising a forwarded order: {err}")))?;
-    let call = Outgoing::new(
-        ReceiverKind::JupiterInjection,
-        Some(id),
-        Method::Post,
-        url,
-        body,
-        ctx.now.timestamp(),
-        None,
-    )?;
-    Ok((token, call))
+    outbox::kick(
+        ctx.env,
+        &kick.iter().map(String::as_str).collect::<Vec<_>>(),
+    )
+    .await;
+    Ok(respond::json(200, &json!({ "order_id": staged.order_id })))
 }
 
 /// The answer to a `number` that is stored already.
@@ -206,116 +121,6 @@ fn replayed(row: &OrderRow, print: &str, number: &str) -> Result<Response, EdgeE
             violations: vec![v],
         }),
     }
-}
-
-/// The status call a change asks for, ready to stage (none without a `status_url`).
-fn status_call(
-    order_id: &str,
-    notify: Notify,
-    ctx: &Ctx<'_>,
-) -> Result<Option<Outgoing>, EdgeError> {
-    notify
-        .callback
-        .map(|url| {
-            Outgoing::new(
-                ReceiverKind::SiteStatus,
-                Some(order_id),
-                Method::Get,
-                url,
-                String::new(),
-                ctx.now.timestamp(),
-                None,
-            )
-        })
-        .transpose()
-}
-
-/// What validation reads: every restaurant with its live zones of the order's concept, and
-/// for the restaurant the order routes to, its menu and stop list at `now`.
-async fn catalog(
-    storage: &Storage,
-    order: &NewOrderRequest,
-    ctx: &Ctx<'_>,
-) -> Result<Vec<RestaurantState>, EdgeError> {
-    let key = concept_key(order.body.concept_id.as_deref()).to_owned();
-    let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
-    for row in storage.live_zones_of_concept(&key).await? {
-        zones
-            .entry(row.restaurant_id)
-            .or_default()
-            .push(stored(&row.zone, "zone")?);
-    }
-    let mut restaurants = Vec::new();
-    for row in storage.restaurants().await? {
-        let place: Place = stored(&row.place, "place")?;
-        let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
-            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
-        let offline_until = row
-            .offline_until
-            .as_deref()
-            .map(parse_instant)
-            .transpose()?;
-        let mut concepts = BTreeMap::new();
-        concepts.insert(
-            key.clone(),
-            ConceptState {
-                zones: zones.remove(&row.id).unwrap_or_default(),
-                menu: None,
-            },
-        );
-        restaurants.push(RestaurantState {
-            place,
-            utc_offset,
-            online: row.online != 0,
-            offline_until,
-            concepts,
-            stopped: BTreeSet::new(),
-            service_times: None,
-        });
-    }
-    let probe = OrderContext {
-        restaurants: &restaurants,
-        now: ctx.now,
-        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
-    };
-    let Some(routed) = routed_restaurant(order, &probe) else {
-        return Ok(restaurants);
-    };
-    let menu: Option<Menu> = match storage.menu(&routed, &key).await? {
-        Some(row) => Some(stored(&row.menu, "menu")?),
-        None => None,
-    };
-    let (_, items) = storage.stop_lists(Some(&routed)).await?;
-    let stopped: BTreeSet<String> = stop_list_at(&entries(&items)?, ctx.now.fixed_offset())
-        .into_iter()
-        .collect();
-    let service_times = stored_service_times(storage, &routed).await?;
-    if let Some(r) = restaurants.iter_mut().find(|r| r.place.id == routed) {
-        if let Some(c) = r.concepts.get_mut(&key) {
-            c.menu = menu;
-        }
-        r.stopped = stopped;
-        r.service_times = service_times;
-    }
-    Ok(restaurants)
-}
-
-/// The restaurant's JET Connect service times: the stored `/servicetimes` request, read
-/// back through the same core parse and validation that accepted it.
-async fn stored_service_times(
-    storage: &Storage,
-    restaurant_id: &str,
-) -> Result<Option<ValidServiceTimes>, EdgeError> {
-    let Some(row) = storage.service_times(restaurant_id).await? else {
-        return Ok(None);
-    };
-    parse_service_times(row.body.as_bytes())
-        .and_then(|r| validate_service_times(&r))
-        .map(Some)
-        .map_err(|v| {
-            let first = v.first().map(|v| v.message.as_str()).unwrap_or_default();
-            EdgeError::Internal(format!("stored service times: {first}"))
-        })
 }
 
 fn not_found(id: &str) -> EdgeError {
@@ -384,21 +189,30 @@ pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
 }
 
 /// Stores a new status (`Some`) with the call it causes, or only stages the call (`None`),
-/// in one batch; then kicks the call.
-async fn record(
+/// in one batch, together with what the order's channel owes for the status
+/// (`channels::on_status`); then kicks the calls.
+pub(crate) async fn record(
     storage: &Storage,
     row: &OrderRow,
     to: Option<Status>,
     notify: Notify,
     ctx: &Ctx<'_>,
 ) -> Result<(), EdgeError> {
+    let reported = notify.status;
     let mut batch = match to {
         Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
         None => Vec::new(),
     };
-    let call = status_call(&row.id, notify, ctx)?;
-    if let Some(call) = &call {
+    let mut calls: Vec<outbox::Outgoing> = status_call(&row.id, notify, ctx)?.into_iter().collect();
+    for call in &calls {
         batch.extend(outbox::stage(storage, call)?);
+    }
+    let from = current_status(row)?;
+    let effects = channels::on_status(storage, row, from, reported, ctx).await?;
+    batch.extend(effects.statements);
+    for call in effects.calls {
+        batch.extend(outbox::stage(storage, &call)?);
+        calls.push(call);
     }
     if let Err(err) = storage.commit(batch).await {
         // Another change from the same status won the race.
@@ -411,27 +225,27 @@ async fn record(
             _ => Err(err),
         };
     }
-    if let Some(call) = &call {
-        outbox::kick(ctx.env, &[&call.delivery.id]).await;
-    }
+    let mut ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
+    ids.extend(effects.kick.iter().map(String::as_str));
+    outbox::kick(ctx.env, &ids).await;
     Ok(())
 }
 
-fn method_of(row: &OrderRow) -> DeliveryMethod {
+pub(crate) fn method_of(row: &OrderRow) -> DeliveryMethod {
     match row.delivery_method.as_str() {
         "pickup" => DeliveryMethod::Pickup,
         _ => DeliveryMethod::Courier,
     }
 }
 
-fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
+pub(crate) fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
     Status::from_code(row.status)
         .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))
 }
 
 /// The front-end's `status_url` of an order. It passed the guard when the order was
 /// placed; the sender checks it again.
-fn front_end_url(row: &OrderRow, ctx: &Ctx<'_>) -> Option<OutboundUrl> {
+pub(crate) fn front_end_url(row: &OrderRow, ctx: &Ctx<'_>) -> Option<OutboundUrl> {
     row.status_url
         .as_deref()
         .and_then(|u| check_outbound_url(u, &ctx.config.url_policy()).ok())

@@ -24,6 +24,11 @@ pub struct OrderRow {
     pub upstream_order_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
+    /// `site`, `jet` or `orderconnect` (`intake::Channel`).
+    pub channel: String,
+    /// The marketplace's id of the order (NULL for site orders).
+    #[allow(dead_code)] // read by the marketplace channels (issues 6 and 7)
+    pub external_id: Option<String>,
 }
 
 /// An `order_statuses` row.
@@ -50,11 +55,13 @@ pub struct OrderWrite<'a> {
     pub request: &'a str,
     pub upstream_token: Option<&'a str>,
     pub at: &'a str,
+    pub channel: &'a str,
+    pub external_id: Option<&'a str>,
 }
 
 const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_method, \
      client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
-     updated_at";
+     updated_at, channel, external_id";
 
 impl Storage {
     pub async fn order(&self, id: &str) -> Result<Option<OrderRow>, EdgeError> {
@@ -71,6 +78,33 @@ impl Storage {
             &[Arg::Text(number)],
         )
         .await
+    }
+
+    /// The order a marketplace delivered under its own id.
+    #[allow(dead_code)] // read by the marketplace channels (issues 6 and 7)
+    pub async fn order_by_external(
+        &self,
+        channel: &str,
+        external_id: &str,
+    ) -> Result<Option<OrderRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE channel = ?1 AND external_id = ?2"),
+            &[Arg::Text(channel), Arg::Text(external_id)],
+        )
+        .await
+    }
+
+    /// The stored request of an order (the Jupiter `new_order` as parsed, JSON).
+    #[allow(dead_code)] // read by the marketplace channels (issues 6 and 7)
+    pub async fn order_request(&self, id: &str) -> Result<Option<String>, EdgeError> {
+        #[derive(Deserialize)]
+        struct Request {
+            request: String,
+        }
+        let row: Option<Request> = self
+            .row("SELECT request FROM orders WHERE id = ?1", &[Arg::Text(id)])
+            .await?;
+        Ok(row.map(|r| r.request))
     }
 
     /// The latest order placed with a phone (digits only).
@@ -100,8 +134,9 @@ impl Storage {
         let order = self.statement(
             "INSERT INTO orders (id, number, fingerprint, restaurant_id, concept_id, zone_id, \
                  delivery_method, phone, client_name, total, status, version, status_url, \
-                 request, upstream_token, created_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?15, ?14, ?14)",
+                 request, upstream_token, created_at, updated_at, channel, external_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?15, ?14, ?14, \
+                 ?16, ?17)",
             &[
                 Arg::Text(w.id),
                 Arg::Text(w.number),
@@ -118,6 +153,8 @@ impl Storage {
                 Arg::Text(w.request),
                 Arg::Text(w.at),
                 Arg::OptText(w.upstream_token),
+                Arg::Text(w.channel),
+                Arg::OptText(w.external_id),
             ],
         )?;
         let history = self.statement(

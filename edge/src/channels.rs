@@ -1,0 +1,42 @@
+//! What an order's channel owes when the order's status changes. Every status change
+//! (`POST /admin/orders/{id}/status`, Jupiter's status calls, a JET cancellation) asks
+//! [`on_status`] and commits its statements and calls in the same batch as the status, so a
+//! status and what it causes exist together or not at all.
+//!
+//! * `site`: nothing beyond the front-end's `status_url` call, which every channel gets.
+//! * `jet`: with the `status0` success rule, Jupiter's status 0 decides the JET order's
+//!   `sent-to-pos-success` (`handlers::jet_orders`).
+//! * `orderconnect`: Just Eat's delivery-state calls (issue 7).
+
+use orderbridge_core::order::Status;
+use worker::D1PreparedStatement;
+
+use crate::error::EdgeError;
+use crate::outbox::Outgoing;
+use crate::router::Ctx;
+use crate::storage::{OrderRow, Storage};
+
+/// Statements for the status's batch, new calls to stage in it, and staged deliveries to
+/// kick after the commit (one rewritten in place keeps its id).
+#[derive(Default)]
+pub struct Effects {
+    pub statements: Vec<D1PreparedStatement>,
+    pub calls: Vec<Outgoing>,
+    pub kick: Vec<String>,
+}
+
+/// What `row`'s channel owes for its status going from `from` to `reported` (equal when a
+/// status is passed on without being recorded again).
+pub async fn on_status(
+    _storage: &Storage,
+    row: &OrderRow,
+    _from: Status,
+    _reported: Status,
+    _ctx: &Ctx<'_>,
+) -> Result<Effects, EdgeError> {
+    match row.channel.as_str() {
+        // Issue 7 (Orderconnect) stages Just Eat's delivery-state calls here.
+        "orderconnect" => Ok(Effects::default()),
+        _ => Ok(Effects::default()),
+    }
+}

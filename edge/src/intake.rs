@@ -1,0 +1,328 @@
+//! Placing an order, whichever channel it came from: the site API's `POST /site-api/order`,
+//! a JET Connect order (issue 6) or an Orderconnect order (issue 7). A marketplace order is
+//! translated into the Jupiter `new_order` shape by core first; from there every channel
+//! takes the same two steps, so the kitchen sees one kind of order:
+//!
+//! 1. [`check`]: the catalog the order needs is read from D1 and core validates the order
+//!    under the channel's [`Rules`] at `now` (a `ValidOrder`, or every violation).
+//! 2. [`stage`]: the statements that store the order and its first status, and the calls it
+//!    causes (the front-end's status 0, or upstream the forwarding to Jupiter's
+//!    `POST /order`). The caller adds statements of its own (a JET order's receipt row, its
+//!    `sent-to-pos` call), commits them in **one** batch, then kicks the calls.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use chrono::Duration;
+use orderbridge_core::catalog::concept_key;
+use orderbridge_core::domain::UtcOffset;
+use orderbridge_core::jet::parse_service_times;
+use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
+use orderbridge_core::jupiter::{Menu, Place, Zone};
+use orderbridge_core::order::lifecycle::{self, Notify, Status};
+use orderbridge_core::order::replay::fingerprint;
+use orderbridge_core::order::upstream;
+use orderbridge_core::order::validate::DEFAULT_MAX_PREORDER_DAYS;
+use orderbridge_core::order::{
+    routed_restaurant, validate, ConceptState, NewOrderRequest, OrderContext, RestaurantState,
+    Rules, ValidOrder,
+};
+use orderbridge_core::outbound::plan::ReceiverKind;
+use orderbridge_core::outbound::url_guard::OutboundUrl;
+use orderbridge_core::problem::Violation;
+use orderbridge_core::routes::Method;
+use orderbridge_core::stop_list::stop_list_at;
+use orderbridge_core::upstream::document_url;
+use worker::D1PreparedStatement;
+
+use crate::config::{secret, secrets};
+use crate::error::EdgeError;
+use crate::handlers::catalog::{entries, stored};
+use crate::outbox::{self, Outgoing};
+use crate::random;
+use crate::router::Ctx;
+use crate::storage::{millis, parse_instant, OrderWrite, Storage};
+
+/// Where an order came from; stored as `orders.channel`.
+#[allow(dead_code)] // the marketplace channels are being wired (issues 6 and 7)
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    Site,
+    Jet,
+    Orderconnect,
+}
+
+impl Channel {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Channel::Site => "site",
+            Channel::Jet => "jet",
+            Channel::Orderconnect => "orderconnect",
+        }
+    }
+
+    /// The rules its orders are held to: a marketplace already priced and charged them.
+    #[allow(dead_code)] // the marketplace channels are being wired (issues 6 and 7)
+    pub fn rules(self) -> Rules {
+        match self {
+            Channel::Site => Rules::Site,
+            Channel::Jet | Channel::Orderconnect => Rules::Marketplace,
+        }
+    }
+}
+
+/// Who placed an order, beyond what the order itself says.
+pub struct Source<'a> {
+    pub channel: Channel,
+    /// The marketplace's id of the order (`orders.external_id`, unique per channel).
+    pub external_id: Option<&'a str>,
+    /// The front-end's `status_url`, already through the URL guard.
+    pub status_url: Option<&'a OutboundUrl>,
+    /// The hub's origin (`https://host`), for the callback URL an upstream Jupiter calls.
+    pub origin: &'a str,
+}
+
+/// What [`stage`] prepared: commit `statements` (with the caller's own) in one batch, then
+/// [`outbox::kick`] the ids of `calls`.
+pub struct Staged {
+    pub order_id: String,
+    pub statements: Vec<D1PreparedStatement>,
+    pub calls: Vec<Outgoing>,
+}
+
+impl Staged {
+    /// The ids to kick once the batch committed.
+    pub fn call_ids(&self) -> Vec<String> {
+        self.calls.iter().map(|c| c.delivery.id.clone()).collect()
+    }
+}
+
+/// Reads what validating `order` needs and validates it under `rules` at `ctx.now`.
+/// The outer `Err` is the hub's own failure; the inner one every violation of the order.
+pub async fn check(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    order: &NewOrderRequest,
+    rules: Rules,
+) -> Result<Result<ValidOrder, Vec<Violation>>, EdgeError> {
+    let restaurants = catalog(storage, order, rules, ctx).await?;
+    let order_ctx = context(&restaurants, rules, ctx);
+    Ok(validate(order, &order_ctx))
+}
+
+fn context<'a>(
+    restaurants: &'a [RestaurantState],
+    rules: Rules,
+    ctx: &Ctx<'_>,
+) -> OrderContext<'a> {
+    OrderContext {
+        restaurants,
+        now: ctx.now,
+        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+        rules,
+    }
+}
+
+/// The statements that store a validated order with its first status, and the calls that
+/// go with it: upstream, the forwarding to Jupiter (whose status 0 is its acceptance, passed
+/// on to the front-end then); otherwise the front-end's status 0.
+pub fn stage(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    order: &NewOrderRequest,
+    valid: &ValidOrder,
+    source: &Source<'_>,
+) -> Result<Staged, EdgeError> {
+    let id = random::id("ord_")?;
+    let at = millis(ctx.now);
+    let forward = match upstream_base(ctx) {
+        Some(base) => Some(forward_call(ctx, source.origin, &base, order, &id)?),
+        None => None,
+    };
+    let token = forward.as_ref().map(|(token, _)| token.clone());
+    let request = serde_json::to_string(order)
+        .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
+    let client_name = order
+        .body
+        .client
+        .as_ref()
+        .and_then(|c| c.name.as_deref())
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
+    let mut statements = storage.place_order(&OrderWrite {
+        id: &id,
+        number: &valid.number,
+        fingerprint: &fingerprint(order),
+        restaurant_id: &valid.restaurant_id,
+        concept_id: &valid.concept_key,
+        zone_id: valid.zone_id.as_deref(),
+        delivery_method: valid.delivery_method.as_str(),
+        phone: &valid.phone,
+        client_name: &client_name,
+        total: valid.total.minor(),
+        status: Status::New.code(),
+        status_url: source.status_url.map(OutboundUrl::as_str),
+        request: &request,
+        upstream_token: token.as_deref(),
+        at: &at,
+        channel: source.channel.as_str(),
+        external_id: source.external_id,
+    })?;
+    let call = match forward {
+        Some((_, forward)) => Some(forward),
+        None => status_call(&id, lifecycle::notify(Status::New, source.status_url), ctx)?,
+    };
+    let mut calls = Vec::new();
+    if let Some(call) = call {
+        statements.extend(outbox::stage(storage, &call)?);
+        calls.push(call);
+    }
+    Ok(Staged {
+        order_id: id,
+        statements,
+        calls,
+    })
+}
+
+/// The upstream Jupiter's base URL, when both it and its key are configured.
+pub fn upstream_base(ctx: &Ctx<'_>) -> Option<String> {
+    let base = ctx.config.jupiter_api_url.clone()?;
+    secret(ctx.env, secrets::JUPITER_API_KEY).ok().map(|_| base)
+}
+
+/// The token for Jupiter's status calls and the forwarding call to stage.
+fn forward_call(
+    ctx: &Ctx<'_>,
+    origin: &str,
+    base: &str,
+    order: &NewOrderRequest,
+    id: &str,
+) -> Result<(String, Outgoing), EdgeError> {
+    let token = random::id("tok_")?;
+    let callback = upstream::callback_url(origin, id, &token);
+    let url = document_url(base, "order", &[], &ctx.config.url_policy()).map_err(|refusal| {
+        EdgeError::Unavailable(format!("JUPITER_API_URL is refused: {refusal}"))
+    })?;
+    let body = serde_json::to_string(&upstream::forwarded(order, &callback))
+        .map_err(|err| EdgeError::Internal(format!("serialising a forwarded order: {err}")))?;
+    let call = Outgoing::new(
+        ReceiverKind::JupiterInjection,
+        Some(id),
+        Method::Post,
+        url,
+        body,
+        ctx.now.timestamp(),
+        None,
+    )?;
+    Ok((token, call))
+}
+
+/// The status call a change asks for, ready to stage (none without a `status_url`).
+pub fn status_call(
+    order_id: &str,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<Option<Outgoing>, EdgeError> {
+    notify
+        .callback
+        .map(|url| {
+            Outgoing::new(
+                ReceiverKind::SiteStatus,
+                Some(order_id),
+                Method::Get,
+                url,
+                String::new(),
+                ctx.now.timestamp(),
+                None,
+            )
+        })
+        .transpose()
+}
+
+/// What validation reads: every restaurant with its live zones of the order's concept, and
+/// for the restaurant the order routes to, its menu and stop list at `now`.
+async fn catalog(
+    storage: &Storage,
+    order: &NewOrderRequest,
+    rules: Rules,
+    ctx: &Ctx<'_>,
+) -> Result<Vec<RestaurantState>, EdgeError> {
+    let key = concept_key(order.body.concept_id.as_deref()).to_owned();
+    let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
+    // A marketplace order is routed by restaurant alone: no zones to read.
+    if rules == Rules::Site {
+        for row in storage.live_zones_of_concept(&key).await? {
+            zones
+                .entry(row.restaurant_id)
+                .or_default()
+                .push(stored(&row.zone, "zone")?);
+        }
+    }
+    let mut restaurants = Vec::new();
+    for row in storage.restaurants().await? {
+        let place: Place = stored(&row.place, "place")?;
+        let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
+            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+        let offline_until = row
+            .offline_until
+            .as_deref()
+            .map(parse_instant)
+            .transpose()?;
+        let mut concepts = BTreeMap::new();
+        concepts.insert(
+            key.clone(),
+            ConceptState {
+                zones: zones.remove(&row.id).unwrap_or_default(),
+                menu: None,
+            },
+        );
+        restaurants.push(RestaurantState {
+            place,
+            utc_offset,
+            online: row.online != 0,
+            offline_until,
+            concepts,
+            stopped: BTreeSet::new(),
+            service_times: None,
+        });
+    }
+    let probe = context(&restaurants, rules, ctx);
+    let Some(routed) = routed_restaurant(order, &probe) else {
+        return Ok(restaurants);
+    };
+    let menu: Option<Menu> = match storage.menu(&routed, &key).await? {
+        Some(row) => Some(stored(&row.menu, "menu")?),
+        None => None,
+    };
+    let (_, items) = storage.stop_lists(Some(&routed)).await?;
+    let stopped: BTreeSet<String> = stop_list_at(&entries(&items)?, ctx.now.fixed_offset())
+        .into_iter()
+        .collect();
+    let service_times = stored_service_times(storage, &routed).await?;
+    if let Some(r) = restaurants.iter_mut().find(|r| r.place.id == routed) {
+        if let Some(c) = r.concepts.get_mut(&key) {
+            c.menu = menu;
+        }
+        r.stopped = stopped;
+        r.service_times = service_times;
+    }
+    Ok(restaurants)
+}
+
+/// The restaurant's JET Connect service times: the stored `/servicetimes` request, read
+/// back through the same core parse and validation that accepted it.
+async fn stored_service_times(
+    storage: &Storage,
+    restaurant_id: &str,
+) -> Result<Option<ValidServiceTimes>, EdgeError> {
+    let Some(row) = storage.service_times(restaurant_id).await? else {
+        return Ok(None);
+    };
+    parse_service_times(row.body.as_bytes())
+        .and_then(|r| validate_service_times(&r))
+        .map(Some)
+        .map_err(|v| {
+            let first = v.first().map(|v| v.message.as_str()).unwrap_or_default();
+            EdgeError::Internal(format!("stored service times: {first}"))
+        })
+}

@@ -20,13 +20,13 @@
 //!
 //! | code | when |
 //! |------|------|
-//! | `bad_request` | not JSON of the `ConnectOrder` shape; a required field missing (`Id`, `Order.ServiceType`, `Order.PlacedDate`, `RestaurantInfo.Id`, `CustomerInfo.Name`, `CustomerInfo.PhoneNumber`, `BasketInfo.GroupedBasketItems`, `BasketInfo.SubTotal`, `BasketInfo.Total`, `PaymentInfo.Total`, `PaymentInfo.PaymentLines`, a line's `BasketItem`, `Quantity`, `CombinedPrice`, `ProductId` or `MenuCardNumber`, accessory and meal-part ids); a `ServiceType` other than `Delivery`/`Collection`; a date that does not parse; `PromptAsap: false` without `DueDateWithUtcOffset`; an amount that is not exact pounds and pence or is negative; a `Quantity` outside 1…10000; the lines' `CombinedPrice` not adding up to `SubTotal`; `Total` ≠ `SubTotal` − `Discount` − `MultiBuyDiscount` + `DeliveryCharge`; the payment lines (`Value` + `CardFee`) ≠ `PaymentInfo.Total`; the payment lines' `Value` ≠ `BasketInfo.Total` + `DriverTipValue`; a `DeliveryCharge` on a `Collection` order; a line's `CombinedPrice` not `Quantity` × one price, or below its parts; an item that is not on the restaurant's menu; Jupiter's own item rules (unknown modifier, modifier counts and groups) |
+//! | `bad_request` | not JSON of the `ConnectOrder` shape; a required field missing (`Id`, `Order.ServiceType`, `Order.PlacedDate`, `RestaurantInfo.Id`, `CustomerInfo.Name`, `CustomerInfo.PhoneNumber`, `BasketInfo.GroupedBasketItems`, `BasketInfo.SubTotal`, `BasketInfo.Total`, `PaymentInfo.Total`, `PaymentInfo.PaymentLines`, a line's `BasketItem`, `Quantity`, `CombinedPrice`, `ProductId` or `MenuCardNumber`, accessory and meal-part ids); a `ServiceType` other than `Delivery`/`Collection`; a date that does not parse; `PromptAsap: false` without `DueDateWithUtcOffset`; an amount that is not exact pounds and pence or is negative; a `Quantity` outside 1…10000; the lines' `CombinedPrice` not adding up to `SubTotal`; `Total` ≠ `SubTotal` − `Discount` − `MultiBuyDiscount` + `DeliveryCharge`; the payment lines (`Value` + `CardFee`) ≠ `PaymentInfo.Total`; the payment lines' `Value` ≠ `BasketInfo.Total` + `DriverTipValue`; a `DeliveryCharge` on a `Collection` order; a line's `CombinedPrice` not `Quantity` × one price, or below its parts; an item that is not on the restaurant's menu; a modifier that is in none of the item's modifier groups |
 //! | `restaurant_not_configured` | no hub restaurant has `RestaurantInfo.Id` as its `orderconnect_restaurant_id`; it has no menu; it has several menus and `BasketInfo.MenuId` names none |
-//! | `outside_hours` | the restaurant is closed now (ASAP) or at `DueDateWithUtcOffset` (opening hours as for site orders: JET Connect service times, else `start_time`/`end_time`); a due date more than the preorder horizon ahead |
+//! | `outside_hours` | the restaurant is closed now (ASAP) or at `DueDateWithUtcOffset` (opening hours as for site orders: JET Connect service times, else `start_time`/`end_time`) |
 //! | `too_busy` | the restaurant is offline (paused through JET Connect `/offline`) |
 //! | `bad_address` | a `Delivery` without `CustomerInfo.Address`; coordinates that are not a position on Earth |
-//! | `too_far` | a `Delivery` whose coordinates are outside every delivery zone of the restaurant; a due date sooner than the zone's delivery time |
-//! | `not_supported` | a `Delivery` to a restaurant without delivery zones; a `Collection` at a restaurant without pickup (`self_delivery`) |
+//! | `too_far` | a `Delivery` whose coordinates are outside every delivery zone of the restaurant |
+//! | `not_supported` | a `Delivery` to a restaurant (concept) without delivery zones |
 //! | `duplicate` | an order with the same `Id` was accepted before (whatever it contains now; answered the same however often it is repeated) |
 //! | `other` | an item on the stop list (sold out); anything not covered above |
 //!
@@ -62,10 +62,12 @@
 //! | `payment.method` | `CashOnDelivery` → `cash`, else `online` |
 //! | not carried | `CustomerOrderId`, `OrderReference`, `RestaurantInfo` besides its `Id`, `CustomerInfo.Email`/`TimeZone`/`Id`, `RdsPickupTimeWithUtcOffset`, `InitialDueDate*`, `PaidDate`, `TotalComplementary`, `Discounts[]` details, item `Discounts`/`MultiBuyDiscounts`, `ProductTypeId`, `Synonym`, `IsAMiniFistPumpOrder` (all kept in the stored `ConnectOrder`) |
 //!
-//! The Jupiter order is then checked against the catalog with the marketplace rules (the
-//! catalog decides items, modifiers, stop list, online state and hours; prices, the
-//! delivery fee and the phone are taken as Just Eat charged them), and each violation is
-//! told back as a reason ([`translate::reasons`]).
+//! The Jupiter order is then checked against the catalog with the marketplace rules
+//! ([`Rules::Marketplace`](crate::order::Rules): the catalog decides the restaurant, items,
+//! modifiers, stop list, online state and hours; prices, the delivery fee, modifier group
+//! limits, pickup and lead times and the phone are taken as Just Eat settled them), and each
+//! violation is told back as a reason ([`translate::reasons`]). The zone is decided here,
+//! since marketplace orders are routed by restaurant alone.
 
 pub mod check;
 pub mod delivery_state;

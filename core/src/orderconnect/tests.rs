@@ -13,7 +13,7 @@ use super::{duplicate, not_configured, rejection_status, wire, Reason};
 use crate::domain::UtcOffset;
 use crate::jupiter::{AdminRestaurant, DeliveryZonesResponse, MenuResponse};
 use crate::order::lifecycle::Status;
-use crate::order::validate::{validate, ConceptState, OrderContext, RestaurantState};
+use crate::order::validate::{validate, ConceptState, OrderContext, RestaurantState, Rules};
 use crate::problem::{render, Protocol, Violation};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -322,11 +322,12 @@ fn the_collection_fixture_is_a_cash_pickup_preorder_in_restaurant_time() {
     assert_eq!(translated(&order, &demo()).request.body.date_preorder, None);
 }
 
-fn ctx<'a>(restaurants: &'a [RestaurantState], now: &str) -> OrderContext<'a> {
+fn ctx<'a>(restaurants: &'a [RestaurantState], now: &str, rules: Rules) -> OrderContext<'a> {
     OrderContext {
         restaurants,
         now: utc(now),
         max_preorder_ahead: Duration::days(7),
+        rules,
     }
 }
 
@@ -337,9 +338,13 @@ fn the_translated_collection_passes_every_site_rule() {
         &wire::parse(COLLECTION.as_bytes()).unwrap_or_else(|e| panic!("{e:?}")),
         &r[0],
     );
-    let valid =
-        validate(&t.request, &ctx(&r, "2026-11-25T09:03:00Z")).unwrap_or_else(|v| panic!("{v:?}"));
-    assert_eq!(valid.total.minor(), 60_000);
+    for rules in [Rules::Site, Rules::Marketplace] {
+        let valid = validate(&t.request, &ctx(&r, "2026-11-25T09:03:00Z", rules))
+            .unwrap_or_else(|v| panic!("{rules:?}: {v:?}"));
+        assert_eq!(valid.total.minor(), 60_000);
+    }
+    let valid = validate(&t.request, &ctx(&r, "2026-11-25T09:03:00Z", Rules::Site))
+        .unwrap_or_else(|v| panic!("{v:?}"));
     assert_eq!(valid.number, "oc-oc81e2b4c6d8f0a2c4e6a8b0c2d4e6f8");
 }
 
@@ -352,7 +357,12 @@ fn the_translated_delivery_breaks_only_the_site_delivery_price() {
         &wire::parse(DELIVERY.as_bytes()).unwrap_or_else(|e| panic!("{e:?}")),
         &r[0],
     );
-    let got = validate(&t.request, &ctx(&r, "2026-11-25T10:16:00Z"))
+    validate(
+        &t.request,
+        &ctx(&r, "2026-11-25T10:16:00Z", Rules::Marketplace),
+    )
+    .unwrap_or_else(|v| panic!("marketplace: {v:?}"));
+    let got = validate(&t.request, &ctx(&r, "2026-11-25T10:16:00Z", Rules::Site))
         .err()
         .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(
@@ -565,13 +575,22 @@ fn catalog_rules_become_reason_codes() {
             "other",
             "BasketInfo.GroupedBasketItems[0].BasketItem.ProductId",
         ),
+        // Pickup availability is the marketplace's business.
         (
             "no pickup",
             |r| r.place.self_delivery = Some(false),
             "2026-11-25T09:03:00Z",
             false,
-            "not_supported",
-            "Order.ServiceType",
+            "",
+            "",
+        ),
+        (
+            "preordered while closed now",
+            |_| {},
+            "2026-11-24T23:30:00Z",
+            false,
+            "",
+            "",
         ),
     ];
     for (name, change, now, asap, code, field) in cases {
@@ -580,7 +599,7 @@ fn catalog_rules_become_reason_codes() {
         let r = vec![r];
         let order = edited(COLLECTION, |v| set(v, "/Order/PromptAsap", json!(asap)));
         let t = translated(&order, &r[0]);
-        match validate(&t.request, &ctx(&r, now)) {
+        match validate(&t.request, &ctx(&r, now, Rules::Marketplace)) {
             Ok(_) => assert!(code.is_empty(), "{name}: accepted"),
             Err(found) => {
                 let told = reasons(&found, &t);
@@ -591,7 +610,7 @@ fn catalog_rules_become_reason_codes() {
 }
 
 #[test]
-fn a_due_date_outside_hours_or_sooner_than_the_zone_allows_is_refused() {
+fn a_due_date_outside_hours_is_refused() {
     let r = vec![demo()];
     // 02:00 Moscow is outside 09:00–23:00.
     let night = edited(COLLECTION, |v| {
@@ -602,30 +621,15 @@ fn a_due_date_outside_hours_or_sooner_than_the_zone_allows_is_refused() {
         )
     });
     let t = translated(&night, &r[0]);
-    let got = validate(&t.request, &ctx(&r, "2026-11-25T09:03:00Z"))
-        .err()
-        .unwrap_or_else(|| panic!("accepted"));
+    let got = validate(
+        &t.request,
+        &ctx(&r, "2026-11-25T09:03:00Z", Rules::Marketplace),
+    )
+    .err()
+    .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(
         codes(&reasons(&got, &t)),
         one("outside_hours", "Order.DueDateWithUtcOffset")
-    );
-    // Delivery due in 30 minutes; the zone needs 75.
-    let soon = edited(DELIVERY, |v| {
-        set(v, "/Order/PromptAsap", json!(false));
-        set(
-            v,
-            "/Order/DueDateWithUtcOffset",
-            json!("2026-11-25T13:45:00+03:00"),
-        );
-    });
-    let t = translated(&soon, &r[0]);
-    let got = validate(&t.request, &ctx(&r, "2026-11-25T10:15:00Z"))
-        .err()
-        .unwrap_or_else(|| panic!("accepted"));
-    let told = reasons(&got, &t);
-    assert!(
-        codes(&told).contains(&("too_far".into(), Some("Order.DueDateWithUtcOffset".into()))),
-        "{told:?}"
     );
 }
 

@@ -70,6 +70,12 @@ pub enum RouteId {
     AdminSync,
     /// `POST /admin/orders/{order_id}/status`: move a site order to a status (operator).
     AdminOrderStatus,
+    /// `PUT /admin/orders/{order_id}/driver-location`: a driver position for an
+    /// Orderconnect order, relayed to Just Eat (operator).
+    AdminOrderDriverLocation,
+    /// `PUT /webhooks/orderconnect/orders`: a Just Eat order over Orderconnect
+    /// (`Authorization: JE-API-KEY`).
+    OrderconnectOrder,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -142,6 +148,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/restaurants/{id}",
         id: RouteId::AdminGetRestaurant,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/orders/{order_id}/driver-location",
+        id: RouteId::AdminOrderDriverLocation,
     },
     Route {
         method: Method::Post,
@@ -267,6 +278,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/sim/outbound",
         id: RouteId::SimOutbound,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/orderconnect/orders",
+        id: RouteId::OrderconnectOrder,
     },
 ];
 
@@ -524,6 +540,18 @@ mod tests {
                 RouteId::AdminOrderStatus,
                 &[("order_id", "ord_1")],
             ),
+            (
+                "PUT",
+                "/admin/orders/ord_1/driver-location",
+                RouteId::AdminOrderDriverLocation,
+                &[("order_id", "ord_1")],
+            ),
+            (
+                "PUT",
+                "/webhooks/orderconnect/orders",
+                RouteId::OrderconnectOrder,
+                &[],
+            ),
             ("POST", "/jet-connect/menus", RouteId::JetMenus, &[]),
             (
                 "POST",
@@ -563,6 +591,13 @@ mod tests {
             resolve("POST", "/site-api/menu"),
             Resolution::MethodNotAllowed {
                 allow: vec![Method::Get, Method::Options]
+            }
+        );
+        // Orderconnect delivers orders with PUT only.
+        assert_eq!(
+            resolve("POST", "/webhooks/orderconnect/orders"),
+            Resolution::MethodNotAllowed {
+                allow: vec![Method::Put]
             }
         );
     }

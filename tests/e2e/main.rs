@@ -5,6 +5,7 @@
 
 mod catalog;
 mod foundation;
+mod orderconnect;
 mod orders;
 mod outbound;
 mod sink;
@@ -39,6 +40,7 @@ fn main() {
         catalog::TESTS,
         outbound::TESTS,
         orders::TESTS,
+        orderconnect::TESTS,
     ]
     .concat();
     let fast_tests: Vec<(&str, AppTest)> = [
@@ -52,6 +54,7 @@ fn main() {
         catalog::PLAIN_TESTS,
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
+        orderconnect::PLAIN_TESTS,
     ]
     .concat();
 

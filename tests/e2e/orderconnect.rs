@@ -205,6 +205,20 @@ fn the_fixtures_are_accepted_stored_and_visible(app: &App) {
         assert_eq!(doc["status"], 0, "{doc}");
         assert_eq!(doc["history"].as_array().map(Vec::len), Some(1), "{doc}");
     }
+    // As committed, the collection fixture is for the demo restaurant (Orderconnect id
+    // 127127, menu 7) and is taken at any time of day (a preorder for 19:30 Moscow time).
+    let text =
+        std::fs::read_to_string(repo_root().join("fixtures/orderconnect/collection-order.json"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let demo: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let reply = put_order(app, &demo);
+    expect(&reply, 201, "the demo collection order");
+    assert_eq!(
+        reply.json()["number"],
+        "oc-oc81e2b4c6d8f0a2c4e6a8b0c2d4e6f8",
+        "{}",
+        reply.body
+    );
 }
 
 fn a_repeated_id_is_a_duplicate_however_often(app: &App) {

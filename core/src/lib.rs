@@ -11,6 +11,7 @@ pub mod domain;
 pub mod geo;
 pub mod http_cache;
 pub mod jet;
+pub mod jet_order;
 pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod order;

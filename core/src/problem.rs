@@ -9,6 +9,7 @@
 //! | Jupiter site API, admin, the rest | `{"error": summary, "errors": [{code, field, message}]}` |
 //! | JET Connect partner API           | `{"success": false, "error_message": …}` |
 //! | JET Connect webhooks (Just Eat)   | `{"errorMessage": …}` |
+//! | JET Cancel Order Notification     | `{"message": …}` (FACTS §8.1) |
 //! | Orderconnect                      | `{"errors": [{"code", "message"}]}` |
 //!
 //! The single-message shapes join every violation into one message, so a caller still
@@ -25,6 +26,8 @@ pub enum Protocol {
     JetConnect,
     /// Just Eat calling our JET Connect webhooks (`/webhooks/jet/...`).
     JetWebhook,
+    /// Just Eat's Cancel Order Notification, whose errors are `{"message"}` (FACTS §8.1).
+    JetNotification,
     /// Just Eat calling our Orderconnect endpoint (`/webhooks/orderconnect/...`).
     Orderconnect,
 }
@@ -37,6 +40,8 @@ impl Protocol {
         };
         if under("/jet-connect") {
             Protocol::JetConnect
+        } else if under("/webhooks/jet/orders/cancel") {
+            Protocol::JetNotification
         } else if under("/webhooks/jet") {
             Protocol::JetWebhook
         } else if under("/webhooks/orderconnect") {
@@ -85,6 +90,7 @@ pub fn render(protocol: Protocol, code: &str, summary: &str, violations: &[Viola
             json!({"success": false, "error_message": joined(summary, violations)})
         }
         Protocol::JetWebhook => json!({"errorMessage": joined(summary, violations)}),
+        Protocol::JetNotification => json!({"message": joined(summary, violations)}),
         Protocol::Orderconnect => {
             let errors: Vec<Value> = if violations.is_empty() {
                 vec![json!({"code": orderconnect_code(code), "message": summary})]
@@ -150,6 +156,9 @@ mod tests {
             ("/jet-connect", Protocol::JetConnect),
             ("/jet-connectx/menus", Protocol::Jupiter),
             ("/webhooks/jet/orders", Protocol::JetWebhook),
+            ("/webhooks/jet/orders/final", Protocol::JetWebhook),
+            ("/webhooks/jet/orders/cancel", Protocol::JetNotification),
+            ("/webhooks/jet/orders/cancelled", Protocol::JetWebhook),
             ("/webhooks/jetty", Protocol::Jupiter),
             ("/webhooks/orderconnect/orders", Protocol::Orderconnect),
             ("/site-api/menu", Protocol::Jupiter),
@@ -199,6 +208,13 @@ mod tests {
         );
         let hook = render(Protocol::JetWebhook, "unauthorized", "HMAC mismatch", &[]);
         assert_eq!(hook, json!({"errorMessage": "HMAC mismatch"}));
+        let note = render(
+            Protocol::JetNotification,
+            "unknown_order",
+            "order x is not known",
+            &[],
+        );
+        assert_eq!(note, json!({"message": "order x is not known"}));
     }
 
     #[test]

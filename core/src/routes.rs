@@ -105,6 +105,21 @@ pub enum RouteId {
     SiteOrderStatus,
     /// `OPTIONS` on any site API path: the CORS preflight.
     SitePreflight,
+    /// `GET /admin/jet/orders/{jet_id}`: a JET Connect order as received and what became of it.
+    AdminJetOrder,
+    /// `POST /webhooks/jet/orders`: JET Connect's Receive Order (signed).
+    JetReceiveOrder,
+    /// `POST /webhooks/jet/orders/cancel`: JET Connect's Cancel Order Notification (signed).
+    JetCancelOrder,
+    /// `POST /webhooks/jet/orders/final`: JET Connect's Final Picked Order (signed).
+    JetFinalPickedOrder,
+    /// `POST /sim/jet/orders`: the simulator signs and delivers a sample order (development).
+    SimJetSendOrder,
+    /// `GET /sim/jet/calls`: the calls the simulated Just Eat received (development).
+    SimJetCalls,
+    /// Just Eat's side of the hub's calls, simulated (development): `sent-to-pos-*`, the
+    /// catalog relay.
+    SimJetReceive,
 }
 
 /// One entry of the route table. A pattern segment written `{name}` captures that segment.
@@ -138,6 +153,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Delete,
         pattern: "/admin/delivery_zones/{zone_id}",
         id: RouteId::AdminDeleteDeliveryZone,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/jet/orders/{jet_id}",
+        id: RouteId::AdminJetOrder,
     },
     Route {
         method: Method::Put,
@@ -275,9 +295,54 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::SitePreflight,
     },
     Route {
+        method: Method::Get,
+        pattern: "/sim/jet/calls",
+        id: RouteId::SimJetCalls,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/sim/jet/item-availability",
+        id: RouteId::SimJetReceive,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/sim/jet/menus",
+        id: RouteId::SimJetReceive,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/sim/jet/order/{order_id}/{outcome}",
+        id: RouteId::SimJetReceive,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/sim/jet/orders",
+        id: RouteId::SimJetSendOrder,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/sim/jet/restaurants/{restaurant}/{state}",
+        id: RouteId::SimJetReceive,
+    },
+    Route {
         method: Method::Post,
         pattern: "/sim/outbound",
         id: RouteId::SimOutbound,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/jet/orders",
+        id: RouteId::JetReceiveOrder,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/jet/orders/cancel",
+        id: RouteId::JetCancelOrder,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/jet/orders/final",
+        id: RouteId::JetFinalPickedOrder,
     },
     Route {
         method: Method::Put,
@@ -484,6 +549,36 @@ mod tests {
                 &[],
             ),
             ("GET", "/site-api/menu", RouteId::SiteMenu, &[]),
+            (
+                "POST",
+                "/webhooks/jet/orders",
+                RouteId::JetReceiveOrder,
+                &[],
+            ),
+            (
+                "POST",
+                "/webhooks/jet/orders/cancel",
+                RouteId::JetCancelOrder,
+                &[],
+            ),
+            (
+                "POST",
+                "/webhooks/jet/orders/final",
+                RouteId::JetFinalPickedOrder,
+                &[],
+            ),
+            (
+                "GET",
+                "/admin/jet/orders/abc-1",
+                RouteId::AdminJetOrder,
+                &[("jet_id", "abc-1")],
+            ),
+            (
+                "POST",
+                "/sim/jet/order/abc-1/sent-to-pos-success",
+                RouteId::SimJetReceive,
+                &[("order_id", "abc-1"), ("outcome", "sent-to-pos-success")],
+            ),
             (
                 "GET",
                 "/site-api/delivery_zones",

@@ -13,6 +13,7 @@ use orderbridge_core::order::Status;
 use worker::D1PreparedStatement;
 
 use crate::error::EdgeError;
+use crate::handlers::jet_orders;
 use crate::outbox::Outgoing;
 use crate::router::Ctx;
 use crate::storage::{OrderRow, Storage};
@@ -36,6 +37,7 @@ pub async fn on_status(
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
     match row.channel.as_str() {
+        "jet" => jet_orders::on_status(storage, row, from, reported, ctx).await,
         "orderconnect" => {
             crate::handlers::orderconnect::on_status(storage, row, from, reported, ctx).await
         }

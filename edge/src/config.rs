@@ -11,7 +11,7 @@ use crate::error::EdgeError;
 #[derive(Debug, Clone)]
 pub struct Config {
     /// `production` or `development`.
-    #[allow(dead_code)] // read by the Just Eat simulator (issue 6)
+    #[allow(dead_code)] // shown by nothing yet; kept for logs and the health check
     pub environment: String,
     /// Lets callbacks go to loopback addresses (development and tests only).
     pub allow_loopback_callbacks: bool,
@@ -29,7 +29,35 @@ pub struct Config {
     /// `RETRY_MAX_DELAY_SECS`, `RETRY_MAX_ATTEMPTS`, `ATTEMPT_TIMEOUT_SECS`; each missing one
     /// takes core's default (10 s doubling to an hour, 20 attempts, 10 s per attempt).
     pub retry: RetryPolicy,
+    /// JET Connect orders (issue 6); see [`JetConfig`].
+    pub jet: JetConfig,
 }
+
+/// How the hub answers JET Connect orders.
+#[derive(Debug, Clone)]
+pub struct JetConfig {
+    /// Where `sent-to-pos-success|failed` go (`JET_STATUS_BASE_URL`; Just Eat's
+    /// order-injection status updater unless set).
+    pub status_base_url: String,
+    /// Seconds after the `202` at which an unknown outcome is sent as `TIMEOUT`
+    /// (`JET_POS_DEADLINE_SECS`, 150 unless set; 1 to [`MAX_JET_DEADLINE_SECS`]).
+    pub deadline_secs: i64,
+    /// When an injected order counts as sent to the POS (`JET_SUCCESS_ON`: `accepted` or
+    /// `status0`), as text: core parses it when an order needs it.
+    pub success_on: String,
+    /// Charge kinds mapped to menu items (`JET_CHARGE_ITEMS`, `kind=item,…`), as text.
+    pub charge_items: String,
+}
+
+/// Just Eat's host for the outcome calls (FACTS §6).
+pub const JET_STATUS_BASE_URL: &str = "https://order-injection-status-updater.flyt-platform.com";
+/// Just Eat marks an order "failed to inject" 180 s after the `202`; the hub must speak
+/// first, with time left for the call itself.
+pub const MAX_JET_DEADLINE_SECS: i64 = 170;
+/// The default deadline (issue 6): 150 s.
+pub const DEFAULT_JET_DEADLINE_SECS: i64 = 150;
+/// Just Eat's own limit: no outcome call is attempted later than this after the `202`.
+pub const JET_HARD_LIMIT_SECS: i64 = 178;
 
 impl Config {
     /// Reads the variables; a missing one takes its production (closed) value.
@@ -53,6 +81,15 @@ impl Config {
                 .map(|u| u.trim().trim_end_matches('/').to_owned())
                 .filter(|u| !u.is_empty()),
             retry: retry_policy(|name| env.var(name).ok().map(|v| v.to_string())),
+            jet: JetConfig {
+                status_base_url: Some(var("JET_STATUS_BASE_URL"))
+                    .map(|u| u.trim().to_owned())
+                    .filter(|u| !u.is_empty())
+                    .unwrap_or_else(|| JET_STATUS_BASE_URL.to_owned()),
+                deadline_secs: jet_deadline(&var("JET_POS_DEADLINE_SECS")),
+                success_on: var("JET_SUCCESS_ON"),
+                charge_items: var("JET_CHARGE_ITEMS"),
+            },
         }
     }
 
@@ -63,6 +100,26 @@ impl Config {
             UrlPolicy::DEVELOPMENT
         } else {
             UrlPolicy::PRODUCTION
+        }
+    }
+}
+
+/// `JET_POS_DEADLINE_SECS`: a whole number from 1 to [`MAX_JET_DEADLINE_SECS`]; anything
+/// else is logged and the default is used (a deadline past Just Eat's own would make the
+/// `TIMEOUT` pointless).
+fn jet_deadline(text: &str) -> i64 {
+    if text.trim().is_empty() {
+        return DEFAULT_JET_DEADLINE_SECS;
+    }
+    match text.trim().parse::<i64>() {
+        Ok(secs) if (1..=MAX_JET_DEADLINE_SECS).contains(&secs) => secs,
+        _ => {
+            log_bad_var(
+                "JET_POS_DEADLINE_SECS",
+                text,
+                DEFAULT_JET_DEADLINE_SECS as u32,
+            );
+            DEFAULT_JET_DEADLINE_SECS
         }
     }
 }
@@ -114,7 +171,6 @@ fn log_bad_var(name: &str, text: &str, fallback: u32) {
 fn log_bad_var(_name: &str, _text: &str, _fallback: u32) {}
 
 /// Names of the Worker's secrets (`wrangler secret put NAME`; `.dev.vars` locally).
-#[allow(dead_code)] // JET_HMAC_SECRET (issue 6)
 pub mod secrets {
     pub const OPERATOR_API_KEY: &str = "OPERATOR_API_KEY";
     pub const SITE_API_KEY: &str = "SITE_API_KEY";
@@ -147,6 +203,21 @@ mod tests {
                 .find(|(k, _)| *k == name)
                 .map(|(_, v)| (*v).to_owned())
         })
+    }
+
+    #[test]
+    fn the_jet_deadline_stays_below_just_eats_own() {
+        for (text, want) in [
+            ("", 150),
+            ("5", 5),
+            (" 170 ", 170),
+            ("171", 150),
+            ("0", 150),
+            ("-3", 150),
+            ("soon", 150),
+        ] {
+            assert_eq!(jet_deadline(text), want, "{text:?}");
+        }
     }
 
     #[test]

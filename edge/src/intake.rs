@@ -43,7 +43,7 @@ use crate::router::Ctx;
 use crate::storage::{millis, parse_instant, OrderWrite, Storage};
 
 /// Where an order came from; stored as `orders.channel`.
-#[allow(dead_code)] // the marketplace channels are being wired (issues 6 and 7)
+#[allow(dead_code)] // Orderconnect is being wired (issue 7)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Site,
@@ -61,7 +61,6 @@ impl Channel {
     }
 
     /// The rules its orders are held to: a marketplace already priced and charged them.
-    #[allow(dead_code)] // the marketplace channels are being wired (issues 6 and 7)
     pub fn rules(self) -> Rules {
         match self {
             Channel::Site => Rules::Site,

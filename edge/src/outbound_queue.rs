@@ -220,6 +220,7 @@ async fn attempt(
         }
         AfterAttempt::Delivered => {
             keep_answer(storage, head, delivery, sent.answer.as_deref()).await;
+            injected(env, config, storage, head, delivery, true, "").await;
             poke_next(env, storage, head.order_key.as_deref(), now).await?;
         }
         AfterAttempt::Dead => {
@@ -228,6 +229,8 @@ async fn attempt(
                 head.id,
                 last_error.as_deref().unwrap_or_default()
             );
+            let why = last_error.as_deref().unwrap_or("no answer");
+            injected(env, config, storage, head, delivery, false, why).await;
             poke_next(env, storage, head.order_key.as_deref(), now).await?;
         }
     }
@@ -265,6 +268,39 @@ async fn refuse(
         poke_next(env, storage, head.order_key.as_deref(), now).await?;
     }
     Ok(())
+}
+
+/// What a forwarded order's fate means for the channel it came from: a JET Connect order
+/// waits for it to tell Just Eat (`jet_orders::on_injection`). Best effort: a failure is
+/// logged, and the deadline's `TIMEOUT` still goes out.
+async fn injected(
+    env: &Env,
+    config: &Config,
+    storage: &Storage,
+    head: &DeliveryRow,
+    delivery: &Delivery,
+    delivered: bool,
+    detail: &str,
+) {
+    if delivery.receiver != ReceiverKind::JupiterInjection {
+        return;
+    }
+    let Some(order_id) = head.order_id.as_deref() else {
+        return;
+    };
+    let result = crate::handlers::jet_orders::on_injection(
+        env,
+        config,
+        storage,
+        order_id,
+        delivered,
+        detail,
+        clock::now(),
+    )
+    .await;
+    if let Err(err) = result {
+        worker::console_error!("order {order_id}: the JET outcome after injection: {err:?}");
+    }
 }
 
 /// Pokes the next pending delivery of `order_key`, if any, for when it is due.

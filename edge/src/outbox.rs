@@ -38,6 +38,8 @@ use crate::{bindings, random};
 pub struct Outgoing {
     pub delivery: Delivery,
     pub order_id: Option<String>,
+    /// The first attempt's earliest time (unix seconds); `None`: at once.
+    pub due_at: Option<i64>,
 }
 
 impl Outgoing {
@@ -65,7 +67,16 @@ impl Outgoing {
                 deadline,
             },
             order_id: order_id.map(str::to_owned),
+            due_at: None,
         })
+    }
+
+    /// The same delivery under an id the caller derived (a second staging of that id fails
+    /// its batch: the outbox holds an id once), first due at `due_at`.
+    pub fn with_id(mut self, id: String, due_at: i64) -> Outgoing {
+        self.delivery.id = id;
+        self.due_at = Some(due_at);
+        self
     }
 }
 
@@ -78,6 +89,7 @@ pub fn stage(
     Ok(vec![storage.stage_delivery(
         &outgoing.delivery,
         outgoing.order_id.as_deref(),
+        outgoing.due_at.unwrap_or(outgoing.delivery.created_at),
     )?])
 }
 
@@ -86,6 +98,11 @@ pub fn stage(
 pub async fn kick(env: &Env, ids: &[&str]) {
     let pokes: Vec<(String, u32)> = ids.iter().map(|id| ((*id).to_owned(), 0)).collect();
     enqueue(env, &pokes).await;
+}
+
+/// Enqueues one committed delivery for `delay_secs` from now (a delivery staged due later).
+pub async fn kick_later(env: &Env, id: &str, delay_secs: u32) {
+    enqueue(env, &[(id.to_owned(), delay_secs)]).await;
 }
 
 /// The queue message: which delivery to look at. Only the id travels; D1 holds the rest.

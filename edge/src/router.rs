@@ -54,7 +54,9 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 }
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    use handlers::{admin, deliveries, health, jet_catalog, orderconnect, orders, sim, site_api};
+    use handlers::{
+        admin, deliveries, health, jet_catalog, jet_orders, orderconnect, orders, sim, site_api,
+    };
     match id {
         RouteId::Health => health::get(ctx).await,
         RouteId::AdminDeliveries => deliveries::list(&req, ctx).await,
@@ -84,5 +86,12 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::SiteClient => orders::client_by_phone(req, ctx).await,
         RouteId::SitePreflight => Ok(cors::preflight()),
         RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
+        RouteId::AdminJetOrder => jet_orders::admin_get(req, ctx).await,
+        RouteId::JetReceiveOrder => jet_orders::receive(req, ctx).await,
+        RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
+        RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
+        RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,
+        RouteId::SimJetCalls => sim::jet_calls(&req, ctx).await,
+        RouteId::SimJetReceive => sim::jet_receive(&mut req, ctx).await,
     }
 }

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod foundation;
+mod jet_orders;
 mod orderconnect;
 mod orders;
 mod outbound;
@@ -41,12 +42,14 @@ fn main() {
         outbound::TESTS,
         orders::TESTS,
         orderconnect::TESTS,
+        jet_orders::TESTS,
     ]
     .concat();
     let fast_tests: Vec<(&str, AppTest)> = [
         outbound::FAST_TESTS,
         catalog::FAST_TESTS,
         orders::FAST_TESTS,
+        jet_orders::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [
@@ -55,6 +58,7 @@ fn main() {
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
+        jet_orders::PLAIN_TESTS,
     ]
     .concat();
 

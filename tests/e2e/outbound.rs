@@ -84,7 +84,7 @@ pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
 
 /// Our JET Connect key in the fast Worker, given as a `--var` (a secret and a var read the
 /// same), so the test does not depend on how old the checkout's `.dev.vars` is.
-const JET_CONNECT_KEY: &str = "e2e-jet-connect-key";
+pub const JET_CONNECT_KEY: &str = "e2e-jet-connect-key";
 
 /// A retry policy short enough for tests: retries after 1 s, 1 to 2 s, 2 to 4 s (a cap of 8 s
 /// leaves room for a longer `Retry-After`), four attempts in all, two seconds per attempt.
@@ -98,6 +98,10 @@ pub fn fast_options() -> AppOptions {
             ("RETRY_MAX_ATTEMPTS", "4"),
             ("ATTEMPT_TIMEOUT_SECS", "2"),
             ("JET_CONNECT_API_KEY", JET_CONNECT_KEY),
+            (
+                "JET_STATUS_BASE_URL",
+                &crate::jet_orders::status_sink().base_url,
+            ),
         ]),
     }
 }

@@ -143,6 +143,19 @@ impl App {
         for (name, value) in &self.options.vars {
             command.args(["--var", &format!("{name}:{value}")]);
         }
+        // The development simulator plays JET Connect inside this very Worker: point the
+        // outcome calls at this instance's port (wrangler.toml assumes `make dev`'s 8787).
+        if !self
+            .options
+            .vars
+            .iter()
+            .any(|(k, _)| k == "JET_STATUS_BASE_URL")
+        {
+            command.args([
+                "--var",
+                &format!("JET_STATUS_BASE_URL:{}/sim/jet", self.base_url),
+            ]);
+        }
         let child = command
             .stdin(Stdio::null())
             .stdout(log.try_clone().expect("log file"))

@@ -141,3 +141,11 @@ pub fn parse(bytes: &[u8]) -> Result<NewOrderRequest, Violation> {
         )
     })
 }
+
+/// An amount as the JSON number Jupiter expects (`1250`, `15.5`), for orders the hub writes
+/// itself (translated from a marketplace). The text goes through the same `Number` parse a
+/// front-end's request does, so [`Money::parse_decimal`](crate::domain::Money::parse_decimal)
+/// reads back exactly the amount given.
+pub fn money_number(money: crate::domain::Money) -> Number {
+    serde_json::from_str(&money.to_decimal_string()).unwrap_or_else(|_| Number::from(0))
+}

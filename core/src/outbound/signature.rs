@@ -186,6 +186,16 @@ pub fn verify_jet_hash(secret: &[u8], body: &[u8], header_value: &str) -> bool {
     bool::from(received.as_bytes().ct_eq(expected.as_bytes()))
 }
 
+/// The [`JET_HASH_HEADER`] value Just Eat would send for `body`:
+/// `HMAC-SHA256 t=<unix milliseconds>,signature=<Base64>` (FACTS §5.1). Used by the
+/// development simulator, which plays Just Eat.
+pub fn jet_hash_header(secret: &[u8], body: &[u8], t_millis: i64) -> String {
+    format!(
+        "HMAC-SHA256 t={t_millis},signature={}",
+        to_base64(&hmac_sha256(secret, body))
+    )
+}
+
 fn to_hex(bytes: &[u8]) -> String {
     const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut out = String::with_capacity(bytes.len() * 2);
@@ -583,6 +593,17 @@ mod tests {
                 "{why}: {header}"
             );
         }
+    }
+
+    #[test]
+    fn the_simulators_jet_header_is_the_documented_form_and_verifies() {
+        let header = jet_hash_header(b"key", b"example", 1673428038618);
+        assert_eq!(
+            header,
+            "HMAC-SHA256 t=1673428038618,signature=FGwot7AqiDIthEv6TippJm35DaRpRac5NSLd/wSp9go="
+        );
+        assert!(verify_jet_hash(b"key", b"example", &header));
+        assert!(!verify_jet_hash(b"key", b"examplf", &header));
     }
 
     #[test]

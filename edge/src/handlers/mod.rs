@@ -5,6 +5,7 @@ pub(crate) mod catalog;
 pub mod deliveries;
 pub mod health;
 pub mod jet_catalog;
+pub mod jet_orders;
 pub mod orderconnect;
 pub mod orders;
 pub mod sim;

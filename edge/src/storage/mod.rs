@@ -4,11 +4,14 @@
 //! connection, the statement helpers and the time formats of stored values.
 
 mod catalog;
+mod jet_orders;
 mod orderconnect;
 mod orders;
 pub mod outbox;
+mod sim;
 
 pub use catalog::*;
+pub use jet_orders::*;
 pub use orderconnect::*;
 pub use orders::*;
 

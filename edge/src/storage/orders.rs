@@ -95,7 +95,6 @@ impl Storage {
     }
 
     /// The stored request of an order (the Jupiter `new_order` as parsed, JSON).
-    #[allow(dead_code)] // read by the marketplace channels (issues 6 and 7)
     pub async fn order_request(&self, id: &str) -> Result<Option<String>, EdgeError> {
         #[derive(Deserialize)]
         struct Request {

@@ -91,12 +91,13 @@ impl Storage {
         &self,
         delivery: &Delivery,
         order_id: Option<&str>,
+        due_at: i64,
     ) -> Result<D1PreparedStatement, EdgeError> {
         worker::query!(
             &self.db,
             "INSERT INTO outbox (id, receiver, order_id, order_key, method, url, body, \
              created_at, deadline, status, next_attempt_at, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?8, ?8)",
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'pending', ?10, ?8)",
             delivery.id,
             delivery.receiver.as_str(),
             order_id,
@@ -106,6 +107,7 @@ impl Storage {
             delivery.body,
             delivery.created_at,
             delivery.deadline,
+            due_at,
         )
         .map_err(|err| EdgeError::Internal(format!("binding an outbox insert: {err}")))
     }

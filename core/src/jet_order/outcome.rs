@@ -1,0 +1,213 @@
+//! What the hub tells JET Connect about an order it answered `202`: `sent-to-pos-success`
+//! or `sent-to-pos-failed` with one of JET's error codes (FACTS §6), exactly once.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use serde_json::{json, Value};
+
+use crate::problem::Violation;
+
+/// JET Connect's `errorCode` values (FACTS §6).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorCode {
+    Unknown,
+    Inactive,
+    IncorrectSetup,
+    InUse,
+    Timeout,
+    NotSupported,
+    MenuError,
+    MalformedRequest,
+    AuthFailed,
+    StoreClosed,
+    TenderError,
+}
+
+impl ErrorCode {
+    pub const ALL: [ErrorCode; 11] = [
+        ErrorCode::Unknown,
+        ErrorCode::Inactive,
+        ErrorCode::IncorrectSetup,
+        ErrorCode::InUse,
+        ErrorCode::Timeout,
+        ErrorCode::NotSupported,
+        ErrorCode::MenuError,
+        ErrorCode::MalformedRequest,
+        ErrorCode::AuthFailed,
+        ErrorCode::StoreClosed,
+        ErrorCode::TenderError,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::Unknown => "UNKNOWN",
+            ErrorCode::Inactive => "INACTIVE",
+            ErrorCode::IncorrectSetup => "INCORRECT_SETUP",
+            ErrorCode::InUse => "IN_USE",
+            ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::NotSupported => "NOT_SUPPORTED",
+            ErrorCode::MenuError => "MENU_ERROR",
+            ErrorCode::MalformedRequest => "MALFORMED_REQUEST",
+            ErrorCode::AuthFailed => "AUTH_FAILED",
+            ErrorCode::StoreClosed => "STORE_CLOSED",
+            ErrorCode::TenderError => "TENDER_ERROR",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<ErrorCode> {
+        ErrorCode::ALL.into_iter().find(|c| c.as_str() == text)
+    }
+
+    /// The JET code of one violation of the hub's order rules.
+    pub fn of_violation(code: &str) -> ErrorCode {
+        match code {
+            "unknown_restaurant" | "unknown_concept" | "concept_required" => {
+                ErrorCode::IncorrectSetup
+            }
+            "unknown_item" | "unknown_modifier" | "item_stopped" | "missing_field" => {
+                ErrorCode::MenuError
+            }
+            "restaurant_offline" => ErrorCode::Inactive,
+            "restaurant_closed" | "preorder_closed" => ErrorCode::StoreClosed,
+            "invalid_amount" | "negative_amount" | "amount_too_large" | "bad_count"
+            | "total_mismatch" | "payment_mismatch" | "bad_date" | "bad_coords" => {
+                ErrorCode::MalformedRequest
+            }
+            _ => ErrorCode::Unknown,
+        }
+    }
+
+    /// Which code speaks for several: the one that most changes what the restaurant must
+    /// do first (a wrong setup before a closed store before a missing item).
+    fn rank(self) -> u8 {
+        match self {
+            ErrorCode::IncorrectSetup => 0,
+            ErrorCode::Inactive => 1,
+            ErrorCode::StoreClosed => 2,
+            ErrorCode::MenuError => 3,
+            ErrorCode::MalformedRequest => 4,
+            _ => 5,
+        }
+    }
+}
+
+/// A failure to report: the code and a message naming every problem.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub code: ErrorCode,
+    pub message: String,
+}
+
+/// The failure a set of order violations amounts to (`None` for no violations). The
+/// message lists every violation, in the order found.
+pub fn failure_of(violations: &[Violation]) -> Option<Failure> {
+    let code = violations
+        .iter()
+        .map(|v| ErrorCode::of_violation(&v.code))
+        .min_by_key(|c| c.rank())?;
+    let message = violations
+        .iter()
+        .map(|v| v.message.clone())
+        .collect::<Vec<_>>()
+        .join("; ");
+    Some(Failure { code, message })
+}
+
+/// The failure when no restaurant has the order's `posLocationId`.
+pub fn unknown_location(pos_location_id: &str) -> Failure {
+    Failure {
+        code: ErrorCode::IncorrectSetup,
+        message: format!(
+            "no restaurant is set up with jet_location_id {pos_location_id:?} (posLocationId)"
+        ),
+    }
+}
+
+/// The failure sent at the deadline when the outcome is still unknown.
+pub fn timeout(deadline_secs: i64) -> Failure {
+    Failure {
+        code: ErrorCode::Timeout,
+        message: format!(
+            "the POS did not confirm the order within {deadline_secs} s of its receipt"
+        ),
+    }
+}
+
+/// When an injected order counts as sent to the POS (`JET_SUCCESS_ON`), as HubRise lets
+/// a restaurant choose.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum SuccessRule {
+    /// The POS (the upstream Jupiter, or the hub's own store) accepted the order.
+    #[default]
+    Accepted,
+    /// Only when the POS reports status 0 (new) for it.
+    Status0,
+}
+
+impl SuccessRule {
+    pub fn parse(text: &str) -> Result<SuccessRule, Violation> {
+        match text.trim() {
+            "" | "accepted" => Ok(SuccessRule::Accepted),
+            "status0" => Ok(SuccessRule::Status0),
+            other => Err(Violation::new(
+                "bad_success_rule",
+                Some("JET_SUCCESS_ON"),
+                format!("must be accepted or status0, got {other:?}"),
+            )),
+        }
+    }
+}
+
+fn happened(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, false)
+}
+
+/// The body of `POST /order/{id}/sent-to-pos-success`.
+pub fn success_body(at: DateTime<Utc>) -> Value {
+    json!({ "happenedAt": happened(at) })
+}
+
+/// The body of `POST /order/{id}/sent-to-pos-failed` (a message is never empty).
+pub fn failed_body(at: DateTime<Utc>, failure: &Failure) -> Value {
+    let message = if failure.message.trim().is_empty() {
+        "the order could not be sent to the POS".to_owned()
+    } else {
+        failure.message.clone()
+    };
+    json!({
+        "happenedAt": happened(at),
+        "errorCode": failure.code.as_str(),
+        "errorMessage": message,
+    })
+}
+
+/// The path of the outcome call under `JET_STATUS_BASE_URL`.
+pub fn outcome_path(jet_id: &str, success: bool) -> String {
+    let which = if success {
+        "sent-to-pos-success"
+    } else {
+        "sent-to-pos-failed"
+    };
+    format!("order/{}/{which}", path_segment(jet_id))
+}
+
+/// Percent-encodes everything but RFC 3986's unreserved characters, so an id can never
+/// change the path it is put in.
+pub fn path_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for b in text.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The outbox id of an order's one `sent-to-pos` call, derived from the JET id: the outbox
+/// holds ids once, so a second outcome staged for the same order fails its whole batch
+/// instead of sending twice.
+pub fn delivery_id(jet_id: &str) -> String {
+    let hash = crate::http_cache::cache_key(&["sent-to-pos", jet_id]);
+    format!("dl_stp_{}", &hash[..32])
+}

@@ -1,0 +1,688 @@
+//! Structural validation of a JET Connect order: every required field present and well
+//! formed, amounts whole minor units, and Just Eat's own totals adding up. What fails here
+//! is answered `400 {"errorMessage"}` (Just Eat then sends the order to the restaurant's
+//! tablet); what passes is a [`JetOrder`], the order in the hub's terms.
+
+use serde_json::Number;
+
+use super::wire::{self, CancelNotification, MoneyValue, OrderItem, ReceiveOrder};
+use crate::problem::Violation;
+
+/// How an order is fulfilled (`type`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fulfilment {
+    /// Just Eat's courier collects from the restaurant.
+    DeliveryByPartner,
+    /// The restaurant delivers.
+    DeliveryByMerchant,
+    /// The customer collects.
+    CollectionByCustomer,
+}
+
+impl Fulfilment {
+    pub const ALL: [Fulfilment; 3] = [
+        Fulfilment::DeliveryByPartner,
+        Fulfilment::DeliveryByMerchant,
+        Fulfilment::CollectionByCustomer,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Fulfilment::DeliveryByPartner => "delivery-by-delivery-partner",
+            Fulfilment::DeliveryByMerchant => "delivery-by-merchant",
+            Fulfilment::CollectionByCustomer => "collection-by-customer",
+        }
+    }
+}
+
+/// An adjustment's `name` (FACTS §5.4). All amounts are positive; `discount` is subtracted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum AdjustmentKind {
+    DeliveryFee,
+    ServiceCharge,
+    BagFee,
+    DriverTip,
+    Discount,
+    ItemDepositGroup,
+    Other,
+}
+
+impl AdjustmentKind {
+    pub const ALL: [AdjustmentKind; 7] = [
+        AdjustmentKind::DeliveryFee,
+        AdjustmentKind::ServiceCharge,
+        AdjustmentKind::BagFee,
+        AdjustmentKind::DriverTip,
+        AdjustmentKind::Discount,
+        AdjustmentKind::ItemDepositGroup,
+        AdjustmentKind::Other,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AdjustmentKind::DeliveryFee => "deliveryFee",
+            AdjustmentKind::ServiceCharge => "serviceCharge",
+            AdjustmentKind::BagFee => "bagfee",
+            AdjustmentKind::DriverTip => "driverTip",
+            AdjustmentKind::Discount => "discount",
+            AdjustmentKind::ItemDepositGroup => "itemDepositGroup",
+            AdjustmentKind::Other => "other",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<AdjustmentKind> {
+        AdjustmentKind::ALL.into_iter().find(|k| k.as_str() == name)
+    }
+
+    /// The adjustment's sign in `final`: a discount is subtracted, everything else added.
+    pub fn sign(self) -> i64 {
+        if self == AdjustmentKind::Discount {
+            -1
+        } else {
+            1
+        }
+    }
+}
+
+/// An option chosen for a line.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Choice {
+    pub plu: String,
+    pub name: String,
+    /// Minor units.
+    pub price: i64,
+}
+
+/// One line as Just Eat sent it (JET repeats identical lines instead of counting them).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Line {
+    pub plu: String,
+    pub name: String,
+    pub price: i64,
+    pub notes: String,
+    pub children: Vec<Choice>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PromotionLines {
+    pub kind: String,
+    pub promotion_id: String,
+    pub discount_value: i64,
+    pub items: Vec<Line>,
+}
+
+/// A person as given (masked values are kept: `*****` is what the kitchen can know).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Contact {
+    pub name: String,
+    pub phone: String,
+    pub masking_code: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Address {
+    /// `line_one, line_two, postcode city`, blanks left out.
+    pub text: String,
+    /// (latitude, longitude), when given.
+    pub coordinates: Option<(f64, f64)>,
+}
+
+/// A structurally valid JET Connect order.
+#[derive(Debug, Clone, PartialEq)]
+pub struct JetOrder {
+    pub id: String,
+    pub reference: String,
+    pub fulfilment: Fulfilment,
+    pub pos_location_id: String,
+    pub timezone: String,
+    pub menu_reference: String,
+    pub lines: Vec<Line>,
+    pub promotions: Vec<PromotionLines>,
+    /// Unix seconds.
+    pub created_at: i64,
+    /// `deliver_at` for merchant delivery, else `collect_at` (unix seconds).
+    pub due_at: Option<i64>,
+    pub channel_name: String,
+    pub payment_method: String,
+    pub tender_type: Option<String>,
+    pub items_in_cart: i64,
+    pub adjustments: Vec<(AdjustmentKind, i64)>,
+    pub final_total: i64,
+    pub deposit: i64,
+    pub kitchen_notes: String,
+    pub collection_notes: String,
+    pub delivery_notes: String,
+    /// The customer: `delivery`'s person, else the collector.
+    pub customer: Option<Contact>,
+    pub driver: Option<Contact>,
+    pub address: Option<Address>,
+}
+
+fn v(field: &str, message: impl Into<String>) -> Violation {
+    Violation::new("invalid_order", Some(field), message)
+}
+
+fn text<'a>(value: &'a Option<String>, field: &str, out: &mut Vec<Violation>) -> &'a str {
+    match value {
+        Some(s) => s.as_str(),
+        None => {
+            out.push(v(field, "is required"));
+            ""
+        }
+    }
+}
+
+fn non_blank<'a>(value: &'a Option<String>, field: &str, out: &mut Vec<Violation>) -> &'a str {
+    match value.as_deref().map(str::trim) {
+        Some(s) if !s.is_empty() => s,
+        Some(_) => {
+            out.push(v(field, "must not be blank"));
+            ""
+        }
+        None => {
+            out.push(v(field, "is required"));
+            ""
+        }
+    }
+}
+
+/// An amount in minor units: a whole number from 0 (`1950`; `1950.0` is accepted, `19.5`
+/// is not: JET Connect amounts are minor units).
+pub fn minor(n: &Number, field: &str) -> Result<i64, Violation> {
+    let whole = n.as_i64().or_else(|| {
+        n.as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    });
+    match whole {
+        Some(m) if m >= 0 => Ok(m),
+        Some(_) => Err(v(field, "must not be negative")),
+        None => Err(v(
+            field,
+            format!("must be a whole number of minor units, got {n}"),
+        )),
+    }
+}
+
+fn amount(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> i64 {
+    match n {
+        Some(n) => minor(n, field).unwrap_or_else(|e| {
+            out.push(e);
+            0
+        }),
+        None => {
+            out.push(v(field, "is required"));
+            0
+        }
+    }
+}
+
+fn money_value(value: &Option<MoneyValue>, field: &str, out: &mut Vec<Violation>) -> i64 {
+    match value {
+        Some(m) => {
+            amount(&m.tax, &format!("{field}.tax"), out);
+            amount(&m.inc_tax, &format!("{field}.inc_tax"), out)
+        }
+        None => {
+            out.push(v(field, "is required"));
+            0
+        }
+    }
+}
+
+fn unix_seconds(value: &str, field: &str, out: &mut Vec<Violation>) -> i64 {
+    if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
+        out.push(v(field, "must be unix seconds as decimal digits"));
+        return 0;
+    }
+    value.parse().unwrap_or_else(|_| {
+        out.push(v(field, "is out of range"));
+        0
+    })
+}
+
+fn optional_time(value: &Option<String>, field: &str, out: &mut Vec<Violation>) -> Option<i64> {
+    value.as_deref().map(|t| unix_seconds(t, field, out))
+}
+
+fn line(item: &OrderItem, path: &str, out: &mut Vec<Violation>) -> Line {
+    text(&item.description, &format!("{path}.description"), out);
+    let children = item
+        .children
+        .iter()
+        .flatten()
+        .enumerate()
+        .map(|(j, c)| {
+            let cpath = format!("{path}.children[{j}]");
+            text(&c.description, &format!("{cpath}.description"), out);
+            if let Some(d) = &c.unit_deposit_amount {
+                if let Err(e) = minor(d, &format!("{cpath}.unitDepositAmount")) {
+                    out.push(e);
+                }
+            }
+            Choice {
+                plu: text(&c.plu, &format!("{cpath}.plu"), out).trim().to_owned(),
+                name: text(&c.name, &format!("{cpath}.name"), out).to_owned(),
+                price: amount(&c.price, &format!("{cpath}.price"), out),
+            }
+        })
+        .collect();
+    if let Some(d) = &item.unit_deposit_amount {
+        if let Err(e) = minor(d, &format!("{path}.unitDepositAmount")) {
+            out.push(e);
+        }
+    }
+    Line {
+        plu: text(&item.plu, &format!("{path}.plu"), out)
+            .trim()
+            .to_owned(),
+        name: text(&item.name, &format!("{path}.name"), out).to_owned(),
+        price: amount(&item.price, &format!("{path}.price"), out),
+        notes: text(&item.notes, &format!("{path}.notes"), out).to_owned(),
+        children,
+    }
+}
+
+fn contact(first: &Option<String>, last: &Option<String>, phone: &Option<String>) -> Contact {
+    let name = [first, last]
+        .iter()
+        .filter_map(|p| p.as_deref().map(str::trim))
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ");
+    Contact {
+        name,
+        phone: phone.as_deref().unwrap_or_default().trim().to_owned(),
+        masking_code: String::new(),
+    }
+}
+
+fn person(p: &Option<wire::Person>, field: &str, out: &mut Vec<Violation>) -> Option<Contact> {
+    let p = p.as_ref()?;
+    text(&p.first_name, &format!("{field}.first_name"), out);
+    text(&p.last_name, &format!("{field}.last_name"), out);
+    text(&p.phone_number, &format!("{field}.phone_number"), out);
+    let mut c = contact(&p.first_name, &p.last_name, &p.phone_number);
+    c.masking_code = p.phone_masking_code.clone().unwrap_or_default();
+    Some(c)
+}
+
+/// Checks a Receive Order (or Final Picked Order) body: the [`JetOrder`], or every
+/// violation, each naming its JSON path.
+pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> {
+    let mut out = Vec::new();
+    let id = non_blank(&order.id, "id", &mut out).to_owned();
+    let reference = text(
+        &order.third_party_order_reference,
+        "third_party_order_reference",
+        &mut out,
+    )
+    .to_owned();
+    let fulfilment = match order.kind.as_deref() {
+        Some(k) => Fulfilment::ALL.into_iter().find(|f| f.as_str() == k),
+        None => None,
+    };
+    if fulfilment.is_none() {
+        out.push(v(
+            "type",
+            format!(
+                "must be delivery-by-delivery-partner, delivery-by-merchant or \
+                 collection-by-customer, got {:?}",
+                order.kind.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
+    let pos_location_id = non_blank(&order.pos_location_id, "posLocationId", &mut out).to_owned();
+    let timezone = match &order.location {
+        Some(l) => {
+            if l.id.is_none() {
+                out.push(v("location.id", "is required"));
+            }
+            text(&l.timezone, "location.timezone", &mut out).to_owned()
+        }
+        None => {
+            out.push(v("location", "is required"));
+            String::new()
+        }
+    };
+    let menu_reference = text(&order.menu_reference, "menu_reference", &mut out).to_owned();
+    let lines: Vec<Line> = match &order.items {
+        Some(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| line(item, &format!("items[{i}]"), &mut out))
+            .collect(),
+        None => {
+            out.push(v("items", "is required"));
+            Vec::new()
+        }
+    };
+    let created_at = unix_seconds(
+        text(&order.created_at, "created_at", &mut out),
+        "created_at",
+        &mut out,
+    );
+    let channel_name = match &order.channel {
+        Some(c) => {
+            if c.id.is_none() {
+                out.push(v("channel.id", "is required"));
+            }
+            text(&c.name, "channel.name", &mut out).to_owned()
+        }
+        None => {
+            out.push(v("channel", "is required"));
+            String::new()
+        }
+    };
+    let payment_method = text(&order.payment_method, "payment_method", &mut out).to_owned();
+    let promotions: Vec<PromotionLines> = match &order.promotions {
+        Some(list) => list
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let path = format!("promotions[{i}]");
+                PromotionLines {
+                    kind: text(&p.kind, &format!("{path}.type"), &mut out).to_owned(),
+                    promotion_id: text(&p.promotion_id, &format!("{path}.promotionId"), &mut out)
+                        .to_owned(),
+                    discount_value: amount(
+                        &p.discount_value,
+                        &format!("{path}.discountValue"),
+                        &mut out,
+                    ),
+                    items: match &p.items {
+                        Some(items) => items
+                            .iter()
+                            .enumerate()
+                            .map(|(j, item)| line(item, &format!("{path}.items[{j}]"), &mut out))
+                            .collect(),
+                        None => {
+                            out.push(v(&format!("{path}.items"), "is required"));
+                            Vec::new()
+                        }
+                    },
+                }
+            })
+            .collect(),
+        None => {
+            out.push(v("promotions", "is required"));
+            Vec::new()
+        }
+    };
+    if order.items.is_some() && lines.is_empty() && promotions.iter().all(|p| p.items.is_empty()) {
+        out.push(v("items", "the order has no items"));
+    }
+
+    let mut adjustments = Vec::new();
+    let (items_in_cart, final_total, deposit) = match &order.payment {
+        Some(p) => {
+            let items_in_cart = money_value(&p.items_in_cart, "payment.items_in_cart", &mut out);
+            match &p.adjustments {
+                Some(list) => {
+                    for (i, a) in list.iter().enumerate() {
+                        let path = format!("payment.adjustments[{i}]");
+                        let kind = match a.name.as_deref() {
+                            Some(name) => {
+                                let kind = AdjustmentKind::parse(name);
+                                if kind.is_none() {
+                                    out.push(v(
+                                        &format!("{path}.name"),
+                                        format!(
+                                            "must be one of deliveryFee, serviceCharge, bagfee, \
+                                             driverTip, discount, itemDepositGroup, other; got \
+                                             {name:?}"
+                                        ),
+                                    ));
+                                }
+                                kind
+                            }
+                            None => {
+                                out.push(v(&format!("{path}.name"), "is required"));
+                                None
+                            }
+                        };
+                        let amount = money_value(&a.price, &format!("{path}.price"), &mut out);
+                        if let Some(kind) = kind {
+                            adjustments.push((kind, amount));
+                        }
+                    }
+                }
+                None => out.push(v("payment.adjustments", "is required")),
+            }
+            let final_total = money_value(&p.final_, "payment.final", &mut out);
+            let deposit = amount(&p.deposit, "payment.deposit", &mut out);
+            (items_in_cart, final_total, deposit)
+        }
+        None => {
+            out.push(v("payment", "is required"));
+            (0, 0, 0)
+        }
+    };
+
+    let collect_at = optional_time(&order.collect_at, "collect_at", &mut out);
+    let deliver_at = optional_time(&order.deliver_at, "deliver_at", &mut out);
+    let driver = person(&order.driver, "driver", &mut out);
+    let collector = person(&order.collector, "collector", &mut out);
+    let (delivery_contact, address) = match &order.delivery {
+        Some(d) => {
+            for (value, name) in [
+                (&d.first_name, "first_name"),
+                (&d.last_name, "last_name"),
+                (&d.phone_number, "phone_number"),
+                (&d.phone_masking_code, "phone_masking_code"),
+                (&d.line_one, "line_one"),
+                (&d.line_two, "line_two"),
+                (&d.city, "city"),
+                (&d.postcode, "postcode"),
+                (&d.email, "email"),
+            ] {
+                text(value, &format!("delivery.{name}"), &mut out);
+            }
+            if d.company_name
+                .as_deref()
+                .is_some_and(|c| c.chars().count() > 128)
+            {
+                out.push(v("delivery.company_name", "must be at most 128 characters"));
+            }
+            let coordinates = match &d.coordinates {
+                Some(c) => {
+                    let lat = c.latitude.as_ref().and_then(Number::as_f64);
+                    let lon = c.longitude.as_ref().and_then(Number::as_f64);
+                    let mut ok = true;
+                    match lat {
+                        Some(l) if (-90.0..=90.0).contains(&l) => {}
+                        _ => {
+                            ok = false;
+                            out.push(v(
+                                "delivery.coordinates.latitude",
+                                "must be a number from -90 to 90",
+                            ));
+                        }
+                    }
+                    match lon {
+                        Some(l) if (-180.0..=180.0).contains(&l) => {}
+                        _ => {
+                            ok = false;
+                            out.push(v(
+                                "delivery.coordinates.longitude",
+                                "must be a number from -180 to 180",
+                            ));
+                        }
+                    }
+                    text(
+                        &c.latitude_as_string,
+                        "delivery.coordinates.latitude_as_string",
+                        &mut out,
+                    );
+                    text(
+                        &c.longitude_as_string,
+                        "delivery.coordinates.longitude_as_string",
+                        &mut out,
+                    );
+                    match (ok, lat, lon) {
+                        (true, Some(lat), Some(lon)) => Some((lat, lon)),
+                        _ => None,
+                    }
+                }
+                None => {
+                    out.push(v("delivery.coordinates", "is required"));
+                    None
+                }
+            };
+            let mut c = contact(&d.first_name, &d.last_name, &d.phone_number);
+            c.masking_code = d.phone_masking_code.clone().unwrap_or_default();
+            let street = [&d.street_number, &d.street]
+                .iter()
+                .filter_map(|p| p.as_deref().map(str::trim))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let place = [&d.postcode, &d.city]
+                .iter()
+                .filter_map(|p| p.as_deref().map(str::trim))
+                .filter(|s| !s.is_empty())
+                .collect::<Vec<_>>()
+                .join(" ");
+            let parts: Vec<String> = [
+                d.company_name.clone().unwrap_or_default(),
+                d.line_one.clone().unwrap_or_default(),
+                d.line_two.clone().unwrap_or_default(),
+                street,
+                place,
+            ]
+            .into_iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect();
+            (
+                Some(c),
+                Some(Address {
+                    text: parts.join(", "),
+                    coordinates,
+                }),
+            )
+        }
+        None => (None, None),
+    };
+    if fulfilment == Some(Fulfilment::DeliveryByMerchant) {
+        if address.as_ref().is_none_or(|a| a.text.is_empty()) {
+            out.push(v(
+                "delivery",
+                "a delivery-by-merchant order needs the customer's address",
+            ));
+        }
+        if deliver_at.is_none() {
+            out.push(v("deliver_at", "is required for delivery-by-merchant"));
+        }
+    }
+
+    // Just Eat's own arithmetic: final = items + adjustments (a discount subtracted).
+    let adjusted = adjustments
+        .iter()
+        .try_fold(items_in_cart, |sum, (kind, amount)| {
+            sum.checked_add(kind.sign() * amount)
+        });
+    if out.is_empty() && adjusted != Some(final_total) {
+        out.push(v(
+            "payment.final",
+            format!(
+                "inc_tax {final_total} is not items_in_cart {items_in_cart} plus the adjustments \
+                 ({})",
+                adjusted.map_or("overflow".to_owned(), |a| a.to_string())
+            ),
+        ));
+    }
+    if !out.is_empty() {
+        return Err(out);
+    }
+    let fulfilment = fulfilment.unwrap_or(Fulfilment::CollectionByCustomer);
+    Ok(JetOrder {
+        id,
+        reference,
+        fulfilment,
+        pos_location_id,
+        timezone,
+        menu_reference,
+        lines,
+        promotions,
+        created_at,
+        due_at: match fulfilment {
+            Fulfilment::DeliveryByMerchant => deliver_at,
+            _ => collect_at.or(deliver_at),
+        },
+        channel_name,
+        payment_method,
+        tender_type: order.tender_type.clone(),
+        items_in_cart,
+        adjustments,
+        final_total,
+        deposit,
+        kitchen_notes: order.kitchen_notes.clone().unwrap_or_default(),
+        collection_notes: order.collection_notes.clone().unwrap_or_default(),
+        delivery_notes: order.delivery_notes.clone().unwrap_or_default(),
+        customer: delivery_contact
+            .filter(|c| !c.name.is_empty() || !c.phone.is_empty())
+            .or(collector),
+        driver,
+        address,
+    })
+}
+
+/// Why Just Eat cancelled an order (FACTS §8.1).
+pub const CANCEL_REASONS: [&str; 6] = [
+    "deletedRejectedByRestaurant",
+    "deletedNoAnswerFromRestaurant",
+    "restCancelledOutOfStock",
+    "custCancelledMadeMistake",
+    "custCancelledOther",
+    "unknown",
+];
+
+/// A valid Cancel Order Notification: the JET order id, the reason code, when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cancellation {
+    pub order_id: String,
+    pub reason: String,
+    pub happened_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Checks a Cancel Order Notification: every violation at once.
+pub fn validate_cancel(n: &CancelNotification) -> Result<Cancellation, Vec<Violation>> {
+    let mut out = Vec::new();
+    let order_id = non_blank(&n.order_id, "orderID", &mut out).to_owned();
+    let reason = match n.reason.as_ref().and_then(|r| r.code.as_deref()) {
+        Some(code) if CANCEL_REASONS.contains(&code) => code.to_owned(),
+        Some(code) => {
+            out.push(v(
+                "reason.code",
+                format!("must be one of {}; got {code:?}", CANCEL_REASONS.join(", ")),
+            ));
+            String::new()
+        }
+        None => {
+            out.push(v("reason.code", "is required"));
+            String::new()
+        }
+    };
+    let happened_at = match n.happened_at.as_deref() {
+        Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
+            Ok(t) => Some(t.with_timezone(&chrono::Utc)),
+            Err(_) => {
+                out.push(v("happenedAt", "must be an RFC 3339 date-time"));
+                None
+            }
+        },
+        None => {
+            out.push(v("happenedAt", "is required"));
+            None
+        }
+    };
+    match (out.is_empty(), happened_at) {
+        (true, Some(happened_at)) => Ok(Cancellation {
+            order_id,
+            reason,
+            happened_at,
+        }),
+        _ => Err(out),
+    }
+}

@@ -1,0 +1,507 @@
+//! Just Eat orders over JET Connect (issue 6). The hub is the partner JET Connect delivers
+//! orders to; the kitchen's POS is Jupiter (upstream) or the hub's own order store.
+//!
+//! * `POST /webhooks/jet/orders` (Receive Order): `X-JET-Connect-Hash` is checked over the
+//!   raw bytes before anything is parsed (`401 {"errorMessage"}`); a structurally invalid
+//!   order is `400 {"errorMessage"}` naming every problem. Otherwise the order is recorded
+//!   and answered `202 {"OrderId"}`, whatever becomes of it: core translates it into a
+//!   Jupiter order, `intake` checks it against the catalog under the marketplace rules and
+//!   stores it, and the one `sent-to-pos-success|failed` call owed to Just Eat is staged in
+//!   the same batch. The same JET id again gets the same answer and nothing else.
+//! * The outcome is known at once without an upstream Jupiter (the hub's store is the POS)
+//!   or when the order fails. With one, the call is staged as the deadline's `TIMEOUT`
+//!   (due `JET_POS_DEADLINE_SECS` after the `202`) and rewritten, at most once and only
+//!   before it is due, when Jupiter accepts the order (`outbound_queue` → [`on_injection`])
+//!   or, with `JET_SUCCESS_ON=status0`, reports status 0 ([`on_status`]). An outcome that
+//!   comes later is recorded on the JET order and not sent.
+//! * `POST /webhooks/jet/orders/cancel`: the hub order goes to status 5 (the front-end's
+//!   `status_url` is told, as for any status); answered with the payload echoed.
+//! * `POST /webhooks/jet/orders/final`: the final picked version replaces the order's lines
+//!   and totals; an order the hub never received (a "final picked only" subscription) is
+//!   received as a new one.
+//! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
+
+use chrono::{DateTime, Duration, Utc};
+use orderbridge_core::domain::{Money, UtcOffset};
+use orderbridge_core::jet_order::outcome::{
+    self, delivery_id, failed_body, failure_of, success_body, unknown_location, Failure,
+    SuccessRule,
+};
+use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target, Translation};
+use orderbridge_core::jet_order::validate::{validate_cancel, validate_order, JetOrder};
+use orderbridge_core::jet_order::wire::{parse_cancel, parse_order};
+use orderbridge_core::order::lifecycle::{self, Status};
+use orderbridge_core::outbound::plan::ReceiverKind;
+use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
+use orderbridge_core::routes::Method;
+use orderbridge_core::upstream::document_url;
+use serde_json::{json, Value};
+use worker::{Env, Request, Response};
+
+use crate::auth::require_operator;
+use crate::channels::Effects;
+use crate::config::{secret, secrets, Config, JET_HARD_LIMIT_SECS};
+use crate::error::EdgeError;
+use crate::handlers::orders::{current_status, front_end_url, method_of, record};
+use crate::intake::{self, Channel, Source};
+use crate::outbox::{self, Outgoing};
+use crate::router::Ctx;
+use crate::storage::{millis, Decision, JetOrderRow, JetOrderWrite, OrderRow, Storage};
+use crate::{body, random, respond};
+
+/// `POST /webhooks/jet/orders`.
+pub async fn receive(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    verify(&req, &bytes, ctx.env)?;
+    let order = checked(&bytes)?;
+    let origin = req.url()?.origin().ascii_serialization();
+    accept(&order, &bytes, &origin, ctx).await
+}
+
+/// Checks the signature over the raw bytes, before anything reads them.
+fn verify(req: &Request, bytes: &[u8], env: &Env) -> Result<(), EdgeError> {
+    let key = secret(env, secrets::JET_HMAC_SECRET)?;
+    let header = req.headers().get(JET_HASH_HEADER).ok().flatten();
+    match header {
+        Some(h) if verify_jet_hash(key.as_bytes(), bytes, &h) => Ok(()),
+        Some(_) => Err(EdgeError::Unauthorized(
+            "HMAC mismatch, authorization failed: X-JET-Connect-Hash does not match the body"
+                .to_owned(),
+        )),
+        None => Err(EdgeError::Unauthorized(
+            "X-JET-Connect-Hash is missing".to_owned(),
+        )),
+    }
+}
+
+/// The order's structure: every problem at once, as one `400 {"errorMessage"}`.
+fn checked(bytes: &[u8]) -> Result<JetOrder, EdgeError> {
+    let wire = parse_order(bytes).map_err(|v| EdgeError::violations("invalid_order", vec![v]))?;
+    validate_order(&wire).map_err(|found| EdgeError::violations("invalid_order", found))
+}
+
+fn answered(answer_id: &str) -> Response {
+    respond::json(202, &json!({ "OrderId": answer_id }))
+}
+
+/// The charge mapping and success rule; a bad setting is logged and its default used, so a
+/// configuration mistake cannot turn every Just Eat order away.
+fn charges(config: &Config) -> ChargeItems {
+    ChargeItems::parse(&config.jet.charge_items).unwrap_or_else(|found| {
+        let why: Vec<String> = found.into_iter().map(|v| v.message).collect();
+        worker::console_error!("JET_CHARGE_ITEMS ignored: {}", why.join("; "));
+        ChargeItems::default()
+    })
+}
+
+fn success_rule(config: &Config) -> SuccessRule {
+    SuccessRule::parse(&config.jet.success_on).unwrap_or_else(|v| {
+        worker::console_error!("JET_SUCCESS_ON ignored: {}", v.message);
+        SuccessRule::default()
+    })
+}
+
+/// The outcome call's URL under `JET_STATUS_BASE_URL`.
+fn outcome_url(
+    config: &Config,
+    jet_id: &str,
+    success: bool,
+) -> Result<orderbridge_core::outbound::url_guard::OutboundUrl, EdgeError> {
+    document_url(
+        &config.jet.status_base_url,
+        &outcome::outcome_path(jet_id, success),
+        &[],
+        &config.url_policy(),
+    )
+    .map_err(|refusal| EdgeError::Unavailable(format!("JET_STATUS_BASE_URL is refused: {refusal}")))
+}
+
+fn outcome_body(at: DateTime<Utc>, result: &Result<(), Failure>) -> String {
+    match result {
+        Ok(()) => success_body(at),
+        Err(failure) => failed_body(at, failure),
+    }
+    .to_string()
+}
+
+/// Translates a valid order for the restaurant its `posLocationId` names, or says why not.
+async fn translated(
+    storage: &Storage,
+    order: &JetOrder,
+    config: &Config,
+) -> Result<Result<(String, Translation), Failure>, EdgeError> {
+    let Some(restaurant) = storage
+        .restaurant_by_jet_location(&order.pos_location_id)
+        .await?
+    else {
+        return Ok(Err(unknown_location(&order.pos_location_id)));
+    };
+    let utc_offset = UtcOffset::parse(&restaurant.utc_offset, "utc_offset")
+        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+    let target = Target {
+        restaurant_id: &restaurant.id,
+        utc_offset,
+    };
+    Ok(Ok((
+        restaurant.id.clone(),
+        translate(order, target, &charges(config)),
+    )))
+}
+
+/// Records a valid order, places it when the kitchen can take it, stages the outcome owed
+/// to Just Eat, and answers `202`.
+async fn accept(
+    order: &JetOrder,
+    bytes: &[u8],
+    origin: &str,
+    ctx: &Ctx<'_>,
+) -> Result<Response, EdgeError> {
+    let storage = Storage::new(ctx.env)?;
+    if let Some(row) = storage.jet_order(&order.id).await? {
+        return Ok(answered(&row.answer_id));
+    }
+    let mut batch = Vec::new();
+    let mut calls = Vec::new();
+    let mut restaurant_id = None;
+    let mut placed_id = None;
+    let result: Result<(), Failure> = match translated(&storage, order, &ctx.config).await? {
+        Err(failure) => Err(failure),
+        Ok((restaurant, translation)) => {
+            restaurant_id = Some(restaurant);
+            match intake::check(&storage, ctx, &translation.order, Channel::Jet.rules()).await? {
+                Err(found) => Err(failure_of(&found).unwrap_or_else(|| Failure {
+                    code: outcome::ErrorCode::Unknown,
+                    message: "the order was refused".to_owned(),
+                })),
+                Ok(valid) => {
+                    let source = Source {
+                        channel: Channel::Jet,
+                        external_id: Some(&order.id),
+                        status_url: None,
+                        origin,
+                    };
+                    let staged = intake::stage(&storage, ctx, &translation.order, &valid, &source)?;
+                    placed_id = Some(staged.order_id.clone());
+                    batch.extend(staged.statements);
+                    calls.extend(staged.calls);
+                    Ok(())
+                }
+            }
+        }
+    };
+    let answer_id = match &placed_id {
+        Some(id) => id.clone(),
+        None => random::id("ord_")?,
+    };
+    // Upstream, the POS has the last word: the outcome waits for it, until the deadline.
+    let waits = result.is_ok() && intake::upstream_base(ctx).is_some();
+    let now = ctx.now.timestamp();
+    let deadline_at = now + ctx.config.jet.deadline_secs;
+    let (success, body, due_at) = if waits {
+        let timeout = Err(outcome::timeout(ctx.config.jet.deadline_secs));
+        let at = ctx.now + Duration::seconds(ctx.config.jet.deadline_secs);
+        (false, outcome_body(at, &timeout), deadline_at)
+    } else {
+        (result.is_ok(), outcome_body(ctx.now, &result), now)
+    };
+    let call = Outgoing::new(
+        ReceiverKind::JetSentToPos,
+        Some(&answer_id),
+        Method::Post,
+        outcome_url(&ctx.config, &order.id, success)?,
+        body,
+        now,
+        Some(now + JET_HARD_LIMIT_SECS),
+    )?
+    .with_id(delivery_id(&order.id), due_at);
+    let text = String::from_utf8_lossy(bytes);
+    let received_at = millis(ctx.now);
+    let decided = match (&result, waits) {
+        (_, true) => None,
+        (Ok(()), false) => Some(("success", None, None)),
+        (Err(f), false) => Some(("failed", Some(f.code.as_str()), Some(f.message.as_str()))),
+    };
+    batch.push(storage.record_jet_order(&JetOrderWrite {
+        id: &order.id,
+        answer_id: &answer_id,
+        body: &text,
+        restaurant_id: restaurant_id.as_deref(),
+        order_id: placed_id.as_deref(),
+        delivery_id: &call.delivery.id,
+        received_at: &received_at,
+        deadline_at,
+        outcome: decided,
+    })?);
+    batch.extend(outbox::stage(&storage, &call)?);
+    if let Err(err) = storage.commit(batch).await {
+        // The same order delivered twice at once: the first one's answer.
+        return match storage.jet_order(&order.id).await? {
+            Some(row) => Ok(answered(&row.answer_id)),
+            None => Err(err),
+        };
+    }
+    let mut now_ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
+    if waits {
+        let delay = u32::try_from(ctx.config.jet.deadline_secs).unwrap_or(u32::MAX);
+        outbox::kick_later(ctx.env, &call.delivery.id, delay).await;
+    } else {
+        now_ids.push(&call.delivery.id);
+    }
+    outbox::kick(ctx.env, &now_ids).await;
+    if let Err(failure) = &result {
+        worker::console_warn!(
+            "JET order {}: {} {}",
+            order.id,
+            failure.code.as_str(),
+            failure.message
+        );
+    }
+    Ok(answered(&answer_id))
+}
+
+/// Decides a waiting order's outcome: the staged `TIMEOUT` becomes `result`, if it is not
+/// due yet and nothing was decided; otherwise `result` is recorded as late and not sent.
+pub async fn decide(
+    env: &Env,
+    config: &Config,
+    storage: &Storage,
+    row: &JetOrderRow,
+    result: Result<(), Failure>,
+    now: DateTime<Utc>,
+) -> Result<(), EdgeError> {
+    if row.outcome.is_some() {
+        return Ok(());
+    }
+    let body = outcome_body(now, &result);
+    let url = outcome_url(config, &row.id, result.is_ok())?;
+    let (name, code, message) = match &result {
+        Ok(()) => ("success", None, None),
+        Err(f) => ("failed", Some(f.code.as_str()), Some(f.message.as_str())),
+    };
+    let decided = storage
+        .decide_jet_outcome(&Decision {
+            jet_id: &row.id,
+            delivery_id: &row.delivery_id,
+            outcome: name,
+            error_code: code,
+            error_message: message,
+            url: url.as_str(),
+            body: &body,
+            at: &millis(now),
+            now: now.timestamp(),
+        })
+        .await?;
+    if decided {
+        outbox::kick(env, &[&row.delivery_id]).await;
+        return Ok(());
+    }
+    let late = match &result {
+        Ok(()) => format!("success at {}", millis(now)),
+        Err(f) => format!("{} at {}: {}", f.code.as_str(), millis(now), f.message),
+    };
+    let deadline = DateTime::<Utc>::from_timestamp(row.deadline_at, 0).unwrap_or(now);
+    let timeout = outcome::timeout(config.jet.deadline_secs);
+    worker::console_warn!(
+        "JET order {}: late outcome recorded, not sent: {late}",
+        row.id
+    );
+    storage
+        .record_late_jet_outcome(&row.id, &late, &timeout.message, &millis(deadline))
+        .await
+}
+
+/// After the upstream Jupiter answered a forwarded order (`delivered`) or refused it for
+/// good: the outcome of a JET order waiting for it. Called by the outbound consumer.
+pub async fn on_injection(
+    env: &Env,
+    config: &Config,
+    storage: &Storage,
+    order_id: &str,
+    delivered: bool,
+    detail: &str,
+    now: DateTime<Utc>,
+) -> Result<(), EdgeError> {
+    let Some(row) = storage.jet_order_of(order_id).await? else {
+        return Ok(());
+    };
+    let result = if !delivered {
+        Err(Failure {
+            code: outcome::ErrorCode::Unknown,
+            message: format!("the POS refused the order: {detail}"),
+        })
+    } else if success_rule(config) == SuccessRule::Accepted {
+        Ok(())
+    } else {
+        return Ok(()); // status0: Jupiter's status 0 decides
+    };
+    decide(env, config, storage, &row, result, now).await
+}
+
+/// A status of a JET order's hub order: with `JET_SUCCESS_ON=status0`, Jupiter's 0 is the
+/// success and a 5 before it the failure.
+pub async fn on_status(
+    storage: &Storage,
+    row: &OrderRow,
+    _from: Status,
+    reported: Status,
+    ctx: &Ctx<'_>,
+) -> Result<Effects, EdgeError> {
+    if success_rule(&ctx.config) != SuccessRule::Status0 || row.upstream_token.is_none() {
+        return Ok(Effects::default());
+    }
+    let result = match reported {
+        Status::New => Ok(()),
+        Status::Cancelled => Err(Failure {
+            code: outcome::ErrorCode::Unknown,
+            message: "the POS cancelled the order before accepting it".to_owned(),
+        }),
+        _ => return Ok(Effects::default()),
+    };
+    if let Some(jet) = storage.jet_order_of(&row.id).await? {
+        decide(ctx.env, &ctx.config, storage, &jet, result, ctx.now).await?;
+    }
+    Ok(Effects::default())
+}
+
+/// `POST /webhooks/jet/orders/cancel`.
+pub async fn cancel(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    verify(&req, &bytes, ctx.env)?;
+    let note = parse_cancel(&bytes)
+        .map_err(|v| vec![v])
+        .and_then(|n| validate_cancel(&n))
+        .map_err(|found| EdgeError::violations("invalid_cancellation", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let Some(jet) = storage.jet_order(&note.order_id).await? else {
+        return Err(EdgeError::invalid(
+            "unknown_order",
+            "orderID",
+            format!("order {} is not known", note.order_id),
+        ));
+    };
+    storage
+        .commit(vec![storage.cancel_jet_order(
+            &jet.id,
+            &note.reason,
+            &millis(note.happened_at),
+        )?])
+        .await?;
+    if let Some(order_id) = &jet.order_id {
+        if let Some(row) = storage.order(order_id).await? {
+            cancel_order(&storage, &row, ctx).await?;
+        }
+    }
+    let echo: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Ok(respond::json(200, &echo))
+}
+
+/// Moves a hub order to 5 if its lifecycle still allows it (a delivered order cannot be
+/// cancelled, a cancelled one already is); the front-end is told as for any status.
+async fn cancel_order(storage: &Storage, row: &OrderRow, ctx: &Ctx<'_>) -> Result<(), EdgeError> {
+    let from = current_status(row)?;
+    match lifecycle::transition(
+        method_of(row),
+        from,
+        Status::Cancelled,
+        front_end_url(row, ctx).as_ref(),
+    ) {
+        Ok(notify) => record(storage, row, Some(Status::Cancelled), notify, ctx).await,
+        Err(v) => {
+            worker::console_warn!("JET cancellation of {} not applied: {}", row.id, v.message);
+            Ok(())
+        }
+    }
+}
+
+/// `POST /webhooks/jet/orders/final`.
+pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    verify(&req, &bytes, ctx.env)?;
+    let order = checked(&bytes)?;
+    let storage = Storage::new(ctx.env)?;
+    let Some(jet) = storage.jet_order(&order.id).await? else {
+        // Only final picked orders are subscribed to: this is the order.
+        let origin = req.url()?.origin().ascii_serialization();
+        return accept(&order, &bytes, &origin, ctx).await;
+    };
+    let replaced = match (
+        &jet.order_id,
+        translated(&storage, &order, &ctx.config).await?,
+    ) {
+        (Some(order_id), Ok((_, translation))) => {
+            let request = serde_json::to_string(&translation.order)
+                .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
+            let total = translation
+                .order
+                .body
+                .cart
+                .as_ref()
+                .and_then(|c| c.total.as_ref())
+                .and_then(|t| Money::parse_decimal(&t.to_string(), "cart.total").ok())
+                .map(Money::minor)
+                .unwrap_or(0);
+            Some((order_id.clone(), request, total))
+        }
+        _ => None,
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    storage
+        .finalize_jet_order(
+            &jet.id,
+            &text,
+            replaced
+                .as_ref()
+                .map(|(id, request, total)| (id.as_str(), request.as_str(), *total)),
+            &millis(ctx.now),
+        )
+        .await?;
+    Ok(respond::json(200, &json!({ "OrderId": jet.answer_id })))
+}
+
+/// `GET /admin/jet/orders/{jet_id}`.
+pub async fn admin_get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = ctx.param("jet_id")?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage
+        .jet_order(id)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "jet_order_not_found",
+            summary: format!("JET order {id:?} is not known"),
+        })?;
+    let order = match &row.order_id {
+        Some(order_id) => {
+            let status = storage.order(order_id).await?.map(|o| o.status);
+            let request: Option<Value> = storage
+                .order_request(order_id)
+                .await?
+                .and_then(|r| serde_json::from_str(&r).ok());
+            json!({"order_id": order_id, "status": status, "request": request})
+        }
+        None => Value::Null,
+    };
+    let deadline = DateTime::<Utc>::from_timestamp(row.deadline_at, 0).map(millis);
+    Ok(respond::json(
+        200,
+        &json!({
+            "id": row.id,
+            "answer_id": row.answer_id,
+            "restaurant_id": row.restaurant_id,
+            "received_at": row.received_at,
+            "deadline_at": deadline,
+            "outcome": row.outcome,
+            "error_code": row.error_code,
+            "error_message": row.error_message,
+            "decided_at": row.decided_at,
+            "late_outcome": row.late_outcome,
+            "cancelled_at": row.cancelled_at,
+            "cancel_reason": row.cancel_reason,
+            "final_at": row.final_at,
+            "received": serde_json::from_str::<Value>(&row.body).unwrap_or(Value::Null),
+            "final": row.final_body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()),
+            "sent_to_pos_delivery": row.delivery_id,
+            "order": order,
+        }),
+    ))
+}

@@ -1,0 +1,236 @@
+//! The SQL of JET Connect orders (`migrations/0005_channel_orders.sql`, `jet_orders`): the
+//! receipt record, the one-time decision of the outcome owed to Just Eat, cancellations and
+//! final picked versions.
+
+use serde::Deserialize;
+use worker::D1PreparedStatement;
+
+use super::{Arg, Storage};
+use crate::error::EdgeError;
+
+/// A `jet_orders` row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct JetOrderRow {
+    pub id: String,
+    pub answer_id: String,
+    pub body: String,
+    pub restaurant_id: Option<String>,
+    pub order_id: Option<String>,
+    pub delivery_id: String,
+    pub received_at: String,
+    pub deadline_at: i64,
+    pub outcome: Option<String>,
+    pub error_code: Option<String>,
+    pub error_message: Option<String>,
+    pub decided_at: Option<String>,
+    pub late_outcome: Option<String>,
+    pub cancelled_at: Option<String>,
+    pub cancel_reason: Option<String>,
+    pub final_body: Option<String>,
+    pub final_at: Option<String>,
+}
+
+const COLUMNS: &str = "id, answer_id, body, restaurant_id, order_id, delivery_id, received_at, \
+     deadline_at, outcome, error_code, error_message, decided_at, late_outcome, cancelled_at, \
+     cancel_reason, final_body, final_at";
+
+/// A received order to record.
+pub struct JetOrderWrite<'a> {
+    pub id: &'a str,
+    pub answer_id: &'a str,
+    pub body: &'a str,
+    pub restaurant_id: Option<&'a str>,
+    pub order_id: Option<&'a str>,
+    pub delivery_id: &'a str,
+    pub received_at: &'a str,
+    pub deadline_at: i64,
+    /// The outcome when known at receipt: (`success`|`failed`, code, message).
+    pub outcome: Option<(&'a str, Option<&'a str>, Option<&'a str>)>,
+}
+
+/// The hub restaurant that holds a JET location id.
+#[derive(Debug, Clone, Deserialize)]
+pub struct JetLocationRow {
+    pub id: String,
+    pub utc_offset: String,
+}
+
+/// An outcome decided once, before the deadline.
+pub struct Decision<'a> {
+    pub jet_id: &'a str,
+    pub delivery_id: &'a str,
+    pub outcome: &'a str,
+    pub error_code: Option<&'a str>,
+    pub error_message: Option<&'a str>,
+    /// The outcome call as it is now to be sent.
+    pub url: &'a str,
+    pub body: &'a str,
+    pub at: &'a str,
+    pub now: i64,
+}
+
+impl Storage {
+    pub async fn jet_order(&self, id: &str) -> Result<Option<JetOrderRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {COLUMNS} FROM jet_orders WHERE id = ?1"),
+            &[Arg::Text(id)],
+        )
+        .await
+    }
+
+    /// The JET order a hub order came from.
+    pub async fn jet_order_of(&self, order_id: &str) -> Result<Option<JetOrderRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {COLUMNS} FROM jet_orders WHERE order_id = ?1"),
+            &[Arg::Text(order_id)],
+        )
+        .await
+    }
+
+    pub async fn restaurant_by_jet_location(
+        &self,
+        location: &str,
+    ) -> Result<Option<JetLocationRow>, EdgeError> {
+        self.row(
+            "SELECT id, utc_offset FROM restaurants WHERE jet_location_id = ?1",
+            &[Arg::Text(location)],
+        )
+        .await
+    }
+
+    /// The receipt record. Its primary key is the JET id: a second receipt of the same
+    /// order fails the batch.
+    pub fn record_jet_order(
+        &self,
+        w: &JetOrderWrite<'_>,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let (outcome, code, message) = w.outcome.unwrap_or(("", None, None));
+        let outcome = (!outcome.is_empty()).then_some(outcome);
+        self.statement(
+            "INSERT INTO jet_orders (id, answer_id, body, restaurant_id, order_id, delivery_id, \
+                 received_at, deadline_at, outcome, error_code, error_message, decided_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, \
+                 CASE WHEN ?9 IS NULL THEN NULL ELSE ?7 END)",
+            &[
+                Arg::Text(w.id),
+                Arg::Text(w.answer_id),
+                Arg::Text(w.body),
+                Arg::OptText(w.restaurant_id),
+                Arg::OptText(w.order_id),
+                Arg::Text(w.delivery_id),
+                Arg::Text(w.received_at),
+                Arg::Int(w.deadline_at),
+                Arg::OptText(outcome),
+                Arg::OptText(code),
+                Arg::OptText(message),
+            ],
+        )
+    }
+
+    /// Decides an order's outcome if it is still open: the outcome call (staged as the
+    /// deadline's `TIMEOUT`, not yet due and never attempted) is rewritten to `d.url` and
+    /// `d.body` and made due now, and the row records the outcome, in one batch. Both
+    /// statements test the same state, so they apply together or not at all. `false`: the
+    /// outcome was decided already or the deadline's call is due or under way.
+    pub async fn decide_jet_outcome(&self, d: &Decision<'_>) -> Result<bool, EdgeError> {
+        let call = self.statement(
+            "UPDATE outbox SET url = ?2, body = ?3, next_attempt_at = ?4, updated_at = ?4 \
+             WHERE id = ?1 AND status = 'pending' AND attempts = 0 AND lease_until IS NULL \
+               AND next_attempt_at > ?4 \
+               AND EXISTS (SELECT 1 FROM jet_orders WHERE id = ?5 AND outcome IS NULL)",
+            &[
+                Arg::Text(d.delivery_id),
+                Arg::Text(d.url),
+                Arg::Text(d.body),
+                Arg::Int(d.now),
+                Arg::Text(d.jet_id),
+            ],
+        )?;
+        let record = self.statement(
+            "UPDATE jet_orders SET outcome = ?2, error_code = ?3, error_message = ?4, \
+                 decided_at = ?5 \
+             WHERE id = ?1 AND outcome IS NULL \
+               AND EXISTS (SELECT 1 FROM outbox WHERE id = ?6 AND body = ?7 AND attempts = 0 \
+                   AND next_attempt_at = ?8)",
+            &[
+                Arg::Text(d.jet_id),
+                Arg::Text(d.outcome),
+                Arg::OptText(d.error_code),
+                Arg::OptText(d.error_message),
+                Arg::Text(d.at),
+                Arg::Text(d.delivery_id),
+                Arg::Text(d.body),
+                Arg::Int(d.now),
+            ],
+        )?;
+        let changed = self.batch(vec![call, record]).await?;
+        Ok(changed.get(1).copied().unwrap_or(0) == 1)
+    }
+
+    /// An outcome that came after the decision: recorded, never sent. An order whose
+    /// deadline passed undecided is recorded as the `TIMEOUT` its call said.
+    pub async fn record_late_jet_outcome(
+        &self,
+        jet_id: &str,
+        late: &str,
+        timeout_message: &str,
+        deadline_at: &str,
+    ) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "UPDATE jet_orders SET late_outcome = ?2, \
+                 error_code = CASE WHEN outcome IS NULL THEN 'TIMEOUT' ELSE error_code END, \
+                 error_message = CASE WHEN outcome IS NULL THEN ?3 ELSE error_message END, \
+                 decided_at = CASE WHEN outcome IS NULL THEN ?4 ELSE decided_at END, \
+                 outcome = COALESCE(outcome, 'failed') \
+             WHERE id = ?1",
+            &[
+                Arg::Text(jet_id),
+                Arg::Text(late),
+                Arg::Text(timeout_message),
+                Arg::Text(deadline_at),
+            ],
+        )?;
+        self.batch(vec![statement]).await.map(drop)
+    }
+
+    /// Records Just Eat's cancellation of an order (the hub order's status is the
+    /// caller's batch).
+    pub fn cancel_jet_order(
+        &self,
+        jet_id: &str,
+        reason: &str,
+        at: &str,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        self.statement(
+            "UPDATE jet_orders SET cancelled_at = ?3, cancel_reason = ?2 WHERE id = ?1",
+            &[Arg::Text(jet_id), Arg::Text(reason), Arg::Text(at)],
+        )
+    }
+
+    /// Keeps the final picked version of an order and replaces the hub order's lines and
+    /// total with it, in one batch.
+    pub async fn finalize_jet_order(
+        &self,
+        jet_id: &str,
+        body: &str,
+        order: Option<(&str, &str, i64)>,
+        at: &str,
+    ) -> Result<(), EdgeError> {
+        let mut statements = vec![self.statement(
+            "UPDATE jet_orders SET final_body = ?2, final_at = ?3 WHERE id = ?1",
+            &[Arg::Text(jet_id), Arg::Text(body), Arg::Text(at)],
+        )?];
+        if let Some((order_id, request, total)) = order {
+            statements.push(self.statement(
+                "UPDATE orders SET request = ?2, total = ?3, updated_at = ?4 WHERE id = ?1",
+                &[
+                    Arg::Text(order_id),
+                    Arg::Text(request),
+                    Arg::Int(total),
+                    Arg::Text(at),
+                ],
+            )?);
+        }
+        self.batch(statements).await.map(drop)
+    }
+}

@@ -1,0 +1,665 @@
+//! Issue 6, Just Eat orders over JET Connect: signed orders received, translated, placed
+//! and answered `202`; the one `sent-to-pos-success|failed` call per order at a sink that
+//! plays JET Connect's status updater; bad signatures, structural errors, menu errors,
+//! cancellations and final picked orders; and, on a Worker of its own pointed at a failing
+//! upstream Jupiter, the deadline's explicit `TIMEOUT` and a late success recorded, not sent.
+//!
+//! Each test writes a restaurant of its own (`e2e-jet-…`), open round the clock, whose
+//! `jet_location_id` is unique, with a menu of Just Eat's example PLUs (M2 with option R3,
+//! MMcc0), so the examples from Just Eat's spec are accepted as they are, given their own
+//! ids. JET ids are unique per test, so the shared sink's calls are told apart by path.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use orderbridge_e2e::{request, App, AppOptions, Reply, Sink};
+use serde_json::{json, Value};
+use sha2::Sha256;
+
+use crate::{AppTest, PlainTest};
+
+/// Run against the shared Worker (demo data; its JET Connect is the development simulator).
+pub const TESTS: &[(&str, AppTest)] = &[(
+    "jet_the_simulator_delivers_a_signed_order_and_records_the_outcome_call",
+    the_simulator_delivers_a_signed_order_and_records_the_outcome_call,
+)];
+
+/// Run against the Worker with the short retry policy, whose `JET_STATUS_BASE_URL` is
+/// [`status_sink`].
+pub const FAST_TESTS: &[(&str, AppTest)] = &[
+    (
+        "jet_a_signed_order_is_placed_answered_202_and_succeeds_once",
+        a_signed_order_is_placed_answered_202_and_succeeds_once,
+    ),
+    (
+        "jet_every_example_is_accepted_and_translated",
+        every_example_is_accepted_and_translated,
+    ),
+    (
+        "jet_a_bad_or_missing_signature_is_401_and_changes_nothing",
+        a_bad_or_missing_signature_is_401_and_changes_nothing,
+    ),
+    (
+        "jet_a_structurally_invalid_order_is_400_naming_every_problem",
+        a_structurally_invalid_order_is_400_naming_every_problem,
+    ),
+    (
+        "jet_what_the_kitchen_cannot_take_is_sent_to_pos_failed_with_its_code",
+        what_the_kitchen_cannot_take_is_sent_to_pos_failed_with_its_code,
+    ),
+    (
+        "jet_cancel_and_final_picked_update_the_stored_order",
+        cancel_and_final_picked_update_the_stored_order,
+    ),
+];
+
+/// Tests that start a Worker of their own (upstream Jupiter, a short deadline).
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "jet_upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent",
+    upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent,
+)];
+
+const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
+/// `JET_HMAC_SECRET` in `.dev.vars.example`.
+const HMAC_SECRET: &str = "dev-jet-secret";
+
+const PARTNER: &str =
+    include_str!("../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json");
+const FINAL_MERCHANT: &str =
+    include_str!("../../fixtures/jet-connect/final-picked-order-request-delivery-by-merchant.json");
+const FINAL_PARTNER: &str =
+    include_str!("../../fixtures/jet-connect/final-picked-order-request-delivery-by-partner.json");
+const CANCEL: &str =
+    include_str!("../../fixtures/jet-connect/cancel-order-notification-request.json");
+
+/// The sink that plays JET Connect's status updater for the shared fast Worker.
+pub fn status_sink() -> &'static Sink {
+    static SINK: OnceLock<Sink> = OnceLock::new();
+    SINK.get_or_init(Sink::start)
+}
+
+fn doc(text: &str) -> Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn base64(bytes: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::new();
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for i in 0..4 {
+            if i <= chunk.len() {
+                out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+/// `X-JET-Connect-Hash` as Just Eat sends it, computed here as a sender would.
+fn signature(body: &str, secret: &str) -> String {
+    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("any key");
+    mac.update(body.as_bytes());
+    format!(
+        "HMAC-SHA256 t=1673428038618,signature={}",
+        base64(&mac.finalize().into_bytes())
+    )
+}
+
+fn post_signed(app: &App, path: &str, body: &Value) -> Reply {
+    let text = body.to_string();
+    let hash = signature(&text, HMAC_SECRET);
+    request(
+        "POST",
+        &app.url(path),
+        &[
+            ("Content-Type", "application/json"),
+            ("X-JET-Connect-Hash", &hash),
+        ],
+        Some(text.as_bytes()),
+    )
+    .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+}
+
+fn operator(app: &App, method: &str, path: &str, body: Option<&Value>) -> Reply {
+    let text = body.map(Value::to_string);
+    request(
+        method,
+        &app.url(path),
+        &[OPERATOR, ("Content-Type", "application/json")],
+        text.as_deref().map(str::as_bytes),
+    )
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+}
+
+fn expect(reply: &Reply, status: u16, what: &str) {
+    assert_eq!(reply.status, status, "{what}: {}", reply.body);
+}
+
+/// A restaurant `id`, always open, at JET location `location`, with the PLUs of Just Eat's
+/// examples on its default menu.
+fn setup(app: &App, id: &str, location: &str) {
+    let place = json!({
+        "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+00:00",
+        "start_time": 0, "end_time": 86400, "self_delivery": false,
+        "jet_location_id": location,
+    });
+    expect(
+        &operator(
+            app,
+            "PUT",
+            &format!("/admin/restaurants/{id}"),
+            Some(&place),
+        ),
+        200,
+        "restaurant",
+    );
+    let menu = json!({
+        "restaurant_id": id,
+        "menu": {
+            "lastChange": "2024-05-21T16:19:13.000+00:00",
+            "categories": [{"id": "c1", "name": "Burgers"}],
+            "items": [
+                {"id": "M2", "categoryId": "c1", "name": "Cheeseburger", "price": 17,
+                 "modifiers": [{"id": "g1", "name": "Extras", "minSelectedModifiers": 0,
+                    "maxSelectedModifiers": 2,
+                    "modifiers": [{"id": "R3", "name": "Extra Sauce", "price": 1,
+                                   "minAmount": 0, "maxAmount": 2}]}]},
+                {"id": "MMcc0", "categoryId": "c1", "name": "Cheesy Pasta", "price": 5},
+                {"id": "OUT1", "categoryId": "c1", "name": "Sold out", "price": 5}
+            ]
+        }
+    });
+    let path = format!("/admin/menu?restaurant_id={id}");
+    expect(&operator(app, "PUT", &path, Some(&menu)), 200, "menu");
+    let stop = json!({"stop_lists": [{
+        "restaurant_id": id, "lastChange": "2024-06-10T22:02:27.000+00:00",
+        "items": [{"id": "OUT1"}]
+    }]});
+    expect(
+        &operator(app, "PUT", "/admin/stop_list", Some(&stop)),
+        200,
+        "stop list",
+    );
+}
+
+/// Just Eat's partner-delivery example for `location`, under `id`.
+fn partner_order(id: &str, location: &str) -> Value {
+    let mut order = doc(PARTNER);
+    order["id"] = json!(id);
+    order["posLocationId"] = json!(location);
+    order
+}
+
+fn order_id_of(reply: &Reply) -> String {
+    reply.json()["OrderId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no OrderId: {}", reply.body))
+        .to_owned()
+}
+
+/// The outcome calls the sink received for JET order `jet_id`.
+fn outcomes(sink: &Sink, jet_id: &str) -> Vec<(String, Value)> {
+    let prefix = format!("/order/{jet_id}/");
+    sink.received()
+        .into_iter()
+        .filter(|r| r.url.starts_with(&prefix))
+        .map(|r| {
+            let body = serde_json::from_str(&r.body).unwrap_or(Value::Null);
+            (r.url[prefix.len()..].to_owned(), body)
+        })
+        .collect()
+}
+
+/// Waits for the first outcome call of `jet_id`, then a little longer to see that no second
+/// one follows; returns them all.
+fn settled_outcomes(sink: &Sink, jet_id: &str) -> Vec<(String, Value)> {
+    eventually(&format!("the outcome of {jet_id}"), || {
+        let found = outcomes(sink, jet_id);
+        (!found.is_empty()).then_some(())
+    });
+    std::thread::sleep(Duration::from_millis(1500));
+    outcomes(sink, jet_id)
+}
+
+fn eventually<T>(what: &str, mut check: impl FnMut() -> Option<T>) -> T {
+    for _ in 0..150 {
+        if let Some(found) = check() {
+            return found;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("{what}: not within 30 s")
+}
+
+fn jet_view(app: &App, jet_id: &str) -> Reply {
+    operator(app, "GET", &format!("/admin/jet/orders/{jet_id}"), None)
+}
+
+fn a_signed_order_is_placed_answered_202_and_succeeds_once(app: &App) {
+    let (id, location) = ("e2e-jet-ok", "e2e-jet-loc-ok");
+    setup(app, id, location);
+    let order = partner_order("e2e-jet-ok-1", location);
+    let first = post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&first, 202, "receive");
+    let order_id = order_id_of(&first);
+    assert!(order_id.starts_with("ord_"), "{order_id}");
+
+    // The same order again: the same answer, and still one order and one outcome.
+    let again = post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&again, 202, "receive again");
+    assert_eq!(order_id_of(&again), order_id);
+
+    let calls = settled_outcomes(status_sink(), "e2e-jet-ok-1");
+    assert_eq!(calls.len(), 1, "exactly one outcome: {calls:?}");
+    assert_eq!(calls[0].0, "sent-to-pos-success");
+    let happened = calls[0].1["happenedAt"].as_str().unwrap_or_default();
+    assert!(
+        happened.ends_with("+00:00") && happened.len() == 25,
+        "{happened}"
+    );
+    let sent = status_sink()
+        .received()
+        .into_iter()
+        .find(|r| r.url.starts_with("/order/e2e-jet-ok-1/"))
+        .unwrap_or_else(|| panic!("the call"));
+    assert_eq!(sent.method, "POST");
+    assert_eq!(
+        sent.header("X-Flyt-Api-Key"),
+        Some(crate::outbound::JET_CONNECT_KEY)
+    );
+
+    // The kitchen sees an ordinary order, status 0, with Just Eat's lines.
+    let status = request(
+        "GET",
+        &app.url(&format!("/site-api/orders/{order_id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&status, 200, "the hub order");
+    assert_eq!(status.json()["status"], 0);
+    assert_eq!(status.json()["restaurant_id"], id);
+    let view = jet_view(app, "e2e-jet-ok-1");
+    expect(&view, 200, "the JET order");
+    let view = view.json();
+    assert_eq!(view["outcome"], "success");
+    assert_eq!(view["order"]["order_id"], json!(order_id));
+    let cart = &view["order"]["request"]["body"]["cart"];
+    assert_eq!(cart["items"][0]["id"], "M2");
+    assert_eq!(cart["items"][0]["modifiers"][0]["id"], "R3");
+    assert_eq!(cart["total"], json!(18));
+    assert_eq!(
+        view["order"]["request"]["body"]["number"],
+        "jet-e2e-jet-ok-1"
+    );
+}
+
+fn every_example_is_accepted_and_translated(app: &App) {
+    let (id, location) = ("e2e-jet-ex", "e2e-jet-loc-ex");
+    setup(app, id, location);
+    for (n, (text, method)) in [
+        (PARTNER, "pickup"),
+        (FINAL_MERCHANT, "courier"),
+        (FINAL_PARTNER, "pickup"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let jet_id = format!("e2e-jet-ex-{n}");
+        let mut order = doc(text);
+        order["id"] = json!(jet_id);
+        order["posLocationId"] = json!(location);
+        // A final picked order the hub never received is the order (a "final picked
+        // only" subscription).
+        let path = if n == 0 {
+            "/webhooks/jet/orders"
+        } else {
+            "/webhooks/jet/orders/final"
+        };
+        let reply = post_signed(app, path, &order);
+        expect(&reply, 202, &jet_id);
+        let calls = settled_outcomes(status_sink(), &jet_id);
+        assert_eq!(
+            calls.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            ["sent-to-pos-success"],
+            "{jet_id}: {calls:?}"
+        );
+        let view = jet_view(app, &jet_id).json();
+        assert_eq!(
+            view["order"]["request"]["body"]["delivery_method"], method,
+            "{jet_id}"
+        );
+    }
+}
+
+fn a_bad_or_missing_signature_is_401_and_changes_nothing(app: &App) {
+    let (id, location) = ("e2e-jet-sig", "e2e-jet-loc-sig");
+    setup(app, id, location);
+    let order = partner_order("e2e-jet-sig-1", location);
+    let text = order.to_string();
+    for (name, header) in [
+        ("wrong secret", Some(signature(&text, "another-secret"))),
+        (
+            "another body",
+            Some(signature(&format!("{text} "), HMAC_SECRET)),
+        ),
+        ("no header", None),
+    ] {
+        let mut headers = vec![("Content-Type", "application/json")];
+        if let Some(h) = header.as_deref() {
+            headers.push(("X-JET-Connect-Hash", h));
+        }
+        for path in [
+            "/webhooks/jet/orders",
+            "/webhooks/jet/orders/final",
+            "/webhooks/jet/orders/cancel",
+        ] {
+            let reply = request("POST", &app.url(path), &headers, Some(text.as_bytes()))
+                .unwrap_or_else(|e| panic!("{e}"));
+            expect(&reply, 401, &format!("{name} at {path}"));
+            let body = reply.json();
+            let field = if path.ends_with("/cancel") {
+                "message"
+            } else {
+                "errorMessage"
+            };
+            assert!(
+                body[field].as_str().is_some_and(|m| !m.is_empty()),
+                "{name} at {path}: {body}"
+            );
+        }
+    }
+    expect(&jet_view(app, "e2e-jet-sig-1"), 404, "nothing recorded");
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(outcomes(status_sink(), "e2e-jet-sig-1").is_empty());
+}
+
+fn a_structurally_invalid_order_is_400_naming_every_problem(app: &App) {
+    let mut order = partner_order("e2e-jet-bad-1", "e2e-jet-loc-bad");
+    order["type"] = json!("drone");
+    order["items"][0]["price"] = json!(17.5);
+    order.as_object_mut().map(|o| o.remove("payment"));
+    let reply = post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&reply, 400, "invalid order");
+    let message = reply.json()["errorMessage"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for part in ["type", "items[0].price", "payment"] {
+        assert!(message.contains(part), "{part} not named: {message}");
+    }
+    let broken = request(
+        "POST",
+        &app.url("/webhooks/jet/orders"),
+        &[("X-JET-Connect-Hash", &signature("{", HMAC_SECRET))],
+        Some(b"{"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&broken, 400, "not JSON");
+    assert!(broken.json()["errorMessage"].is_string());
+    expect(&jet_view(app, "e2e-jet-bad-1"), 404, "nothing recorded");
+}
+
+fn what_the_kitchen_cannot_take_is_sent_to_pos_failed_with_its_code(app: &App) {
+    let (id, location) = ("e2e-jet-fail", "e2e-jet-loc-fail");
+    setup(app, id, location);
+    let unknown_plu = {
+        let mut o = partner_order("e2e-jet-fail-plu", location);
+        o["items"][0]["plu"] = json!("NOPE");
+        o
+    };
+    let stopped = {
+        let mut o = partner_order("e2e-jet-fail-stop", location);
+        o["items"][0]["plu"] = json!("OUT1");
+        o["items"][0]["children"] = json!([]);
+        o
+    };
+    let unknown_location = partner_order("e2e-jet-fail-loc", "e2e-jet-loc-nowhere");
+    for (order, code, words) in [
+        (unknown_plu, "MENU_ERROR", "\"NOPE\""),
+        (stopped, "MENU_ERROR", "\"OUT1\" is on the stop list"),
+        (unknown_location, "INCORRECT_SETUP", "e2e-jet-loc-nowhere"),
+    ] {
+        let jet_id = order["id"].as_str().unwrap_or_default().to_owned();
+        let reply = post_signed(app, "/webhooks/jet/orders", &order);
+        expect(&reply, 202, &jet_id);
+        let calls = settled_outcomes(status_sink(), &jet_id);
+        assert_eq!(calls.len(), 1, "{jet_id}: {calls:?}");
+        assert_eq!(calls[0].0, "sent-to-pos-failed", "{jet_id}");
+        assert_eq!(calls[0].1["errorCode"], code, "{jet_id}");
+        let message = calls[0].1["errorMessage"].as_str().unwrap_or_default();
+        assert!(message.contains(words), "{jet_id}: {message}");
+        let view = jet_view(app, &jet_id).json();
+        assert_eq!(view["outcome"], "failed");
+        assert_eq!(view["error_code"], code);
+        assert_eq!(view["order"], Value::Null, "{jet_id}: no hub order");
+    }
+
+    // Offline (JET Connect's own offline call): INACTIVE.
+    expect(
+        &operator(
+            app,
+            "PUT",
+            &format!("/jet-connect/restaurants/{id}/offline"),
+            None,
+        ),
+        202,
+        "offline",
+    );
+    let reply = post_signed(
+        app,
+        "/webhooks/jet/orders",
+        &partner_order("e2e-jet-fail-off", location),
+    );
+    expect(&reply, 202, "offline order");
+    let calls = settled_outcomes(status_sink(), "e2e-jet-fail-off");
+    assert_eq!(calls[0].1["errorCode"], "INACTIVE", "{calls:?}");
+}
+
+fn cancel_and_final_picked_update_the_stored_order(app: &App) {
+    let (id, location) = ("e2e-jet-cf", "e2e-jet-loc-cf");
+    setup(app, id, location);
+    let jet_id = "e2e-jet-cf-1";
+    let order = partner_order(jet_id, location);
+    let order_id = order_id_of(&post_signed(app, "/webhooks/jet/orders", &order));
+
+    // Final picked: two cheeseburgers where one was ordered.
+    let mut picked = order.clone();
+    let burger = picked["items"][0].clone();
+    picked["items"] = json!([burger.clone(), burger]);
+    picked["payment"]["items_in_cart"]["inc_tax"] = json!(4320);
+    picked["payment"]["final"]["inc_tax"] = json!(4320);
+    let reply = post_signed(app, "/webhooks/jet/orders/final", &picked);
+    expect(&reply, 200, "final picked");
+    assert_eq!(order_id_of(&reply), order_id);
+    let view = jet_view(app, jet_id).json();
+    let cart = &view["order"]["request"]["body"]["cart"];
+    assert_eq!(cart["items"][0]["count"], 2, "{cart}");
+    assert_eq!(cart["total"], json!(36));
+    assert!(view["final_at"].is_string());
+
+    // Cancelled by Just Eat: the order is at 5; the payload is echoed.
+    let mut cancel = doc(CANCEL);
+    cancel["orderID"] = json!(jet_id);
+    let reply = post_signed(app, "/webhooks/jet/orders/cancel", &cancel);
+    expect(&reply, 200, "cancel");
+    assert_eq!(reply.json(), cancel);
+    let status = request(
+        "GET",
+        &app.url(&format!("/site-api/orders/{order_id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.json()["status"], 5);
+    let view = jet_view(app, jet_id).json();
+    assert_eq!(view["cancel_reason"], "custCancelledMadeMistake");
+    // Again: still 200, still 5.
+    expect(
+        &post_signed(app, "/webhooks/jet/orders/cancel", &cancel),
+        200,
+        "cancel again",
+    );
+
+    // An unknown order, a bad reason: 400 {"message"}, naming the problem.
+    let mut unknown = cancel.clone();
+    unknown["orderID"] = json!("e2e-jet-cf-nowhere");
+    let reply = post_signed(app, "/webhooks/jet/orders/cancel", &unknown);
+    expect(&reply, 400, "unknown order");
+    assert!(reply.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("e2e-jet-cf-nowhere")));
+    let mut bad = cancel;
+    bad["reason"]["code"] = json!("bored");
+    let reply = post_signed(app, "/webhooks/jet/orders/cancel", &bad);
+    expect(&reply, 400, "bad reason");
+    assert!(reply.json()["message"]
+        .as_str()
+        .is_some_and(|m| m.contains("reason.code")));
+}
+
+fn upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent() {
+    let jupiter = Sink::start();
+    jupiter.respond_with(503);
+    let status = Sink::start();
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), jupiter.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), "upstream-key".to_owned()),
+            ("JET_STATUS_BASE_URL".to_owned(), status.base_url.clone()),
+            ("JET_POS_DEADLINE_SECS".to_owned(), "4".to_owned()),
+            ("JET_CONNECT_API_KEY".to_owned(), "jet-key".to_owned()),
+            ("RETRY_FIRST_DELAY_SECS".to_owned(), "1".to_owned()),
+            ("RETRY_FACTOR".to_owned(), "1".to_owned()),
+            ("RETRY_MAX_DELAY_SECS".to_owned(), "1".to_owned()),
+            ("RETRY_MAX_ATTEMPTS".to_owned(), "20".to_owned()),
+            ("ATTEMPT_TIMEOUT_SECS".to_owned(), "2".to_owned()),
+        ],
+    });
+    let (id, location) = ("e2e-jet-up", "e2e-jet-loc-up");
+    setup(&app, id, location);
+    let started = std::time::Instant::now();
+    let reply = post_signed(
+        &app,
+        "/webhooks/jet/orders",
+        &partner_order("e2e-jet-up-1", location),
+    );
+    expect(&reply, 202, "receive upstream");
+
+    // Jupiter keeps failing: TIMEOUT at the deadline, explicit, long before Just Eat's 180 s.
+    let calls = settled_outcomes(&status, "e2e-jet-up-1");
+    let waited = started.elapsed();
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    assert_eq!(calls[0].0, "sent-to-pos-failed");
+    assert_eq!(calls[0].1["errorCode"], "TIMEOUT");
+    assert!(
+        calls[0].1["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("4 s")),
+        "{calls:?}"
+    );
+    assert!(
+        waited >= Duration::from_secs(4) && waited < Duration::from_secs(30),
+        "{waited:?}"
+    );
+    assert!(
+        !jupiter.received().is_empty(),
+        "the order was offered to Jupiter"
+    );
+
+    // Jupiter recovers: the order reaches it, the success is recorded and never sent.
+    jupiter.respond_with(200);
+    eventually("the late success", || {
+        let view = jet_view(&app, "e2e-jet-up-1").json();
+        view["late_outcome"]
+            .as_str()
+            .filter(|l| l.starts_with("success"))
+            .map(drop)
+    });
+    let view = jet_view(&app, "e2e-jet-up-1").json();
+    assert_eq!(view["outcome"], "failed");
+    assert_eq!(view["error_code"], "TIMEOUT");
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(outcomes(&status, "e2e-jet-up-1").len(), 1);
+
+    // With Jupiter up, an order succeeds before the deadline.
+    let reply = post_signed(
+        &app,
+        "/webhooks/jet/orders",
+        &partner_order("e2e-jet-up-2", location),
+    );
+    expect(&reply, 202, "receive upstream, Jupiter up");
+    let calls = settled_outcomes(&status, "e2e-jet-up-2");
+    assert_eq!(
+        calls.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+        ["sent-to-pos-success"]
+    );
+    assert_eq!(jet_view(&app, "e2e-jet-up-2").json()["outcome"], "success");
+}
+
+fn the_simulator_delivers_a_signed_order_and_records_the_outcome_call(app: &App) {
+    let (id, location) = ("e2e-jet-sim", "e2e-jet-loc-sim");
+    setup(app, id, location);
+    // The simulator's sample order is for the demo menu's T20231; put it on this one.
+    let menu = json!({
+        "restaurant_id": id,
+        "menu": {
+            "lastChange": "2024-05-21T16:19:13.000+00:00",
+            "categories": [{"id": "c1", "name": "Роллы"}],
+            "items": [{"id": "T20231", "categoryId": "c1", "name": "Филадельфия Гранд", "price": 500}]
+        }
+    });
+    let path = format!("/admin/menu?restaurant_id={id}");
+    expect(&operator(app, "PUT", &path, Some(&menu)), 200, "menu");
+    let reply = request(
+        "POST",
+        &app.url("/sim/jet/orders"),
+        &[("Content-Type", "application/json")],
+        Some(
+            json!({"posLocationId": location, "menu_reference": ""})
+                .to_string()
+                .as_bytes(),
+        ),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "the simulator");
+    let answer = reply.json();
+    assert_eq!(answer["answer"]["status"], 202, "{answer}");
+    let jet_id = answer["sent"]["id"].as_str().unwrap_or_default().to_owned();
+    assert!(jet_id.starts_with("sim-"), "{answer}");
+    let view = jet_view(app, &jet_id).json();
+    assert_eq!(view["answer_id"], answer["answer"]["body"]["OrderId"]);
+
+    // The hub called the simulated JET Connect with its key; the call is listed.
+    let call = eventually("the outcome call at the simulator", || {
+        let calls = request("GET", &app.url("/sim/jet/calls"), &[], None)
+            .ok()?
+            .json();
+        calls["calls"]
+            .as_array()?
+            .iter()
+            .find(|c| {
+                c["path"]
+                    .as_str()
+                    .is_some_and(|p| p.starts_with(&format!("/sim/jet/order/{jet_id}/")))
+            })
+            .cloned()
+    });
+    assert_eq!(
+        call["path"],
+        json!(format!("/sim/jet/order/{jet_id}/sent-to-pos-success")),
+        "{call}"
+    );
+    assert_eq!(call["api_key"], true);
+    assert!(call["body"]["happenedAt"].is_string(), "{call}");
+}

@@ -15,6 +15,7 @@ pub mod jet_order;
 pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod order;
+pub mod orderconnect;
 pub mod outbound;
 pub mod problem;
 pub mod routes;

@@ -43,7 +43,6 @@ use crate::router::Ctx;
 use crate::storage::{millis, parse_instant, OrderWrite, Storage};
 
 /// Where an order came from; stored as `orders.channel`.
-#[allow(dead_code)] // Orderconnect is being wired (issue 7)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Site,

@@ -6,6 +6,7 @@
 mod catalog;
 mod foundation;
 mod jet_orders;
+mod orderconnect;
 mod orders;
 mod outbound;
 mod sink;
@@ -40,6 +41,7 @@ fn main() {
         catalog::TESTS,
         outbound::TESTS,
         orders::TESTS,
+        orderconnect::TESTS,
         jet_orders::TESTS,
     ]
     .concat();
@@ -55,6 +57,7 @@ fn main() {
         catalog::PLAIN_TESTS,
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
+        orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
     ]
     .concat();

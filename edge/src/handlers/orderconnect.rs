@@ -21,7 +21,6 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use orderbridge_core::catalog::concept_key;
-use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::{ConceptState, RestaurantState, Status};
 use orderbridge_core::orderconnect::delivery_state::{
@@ -159,8 +158,6 @@ async fn restaurant_state(
     row: &RestaurantRow,
 ) -> Result<RestaurantState, EdgeError> {
     let place: Place = stored(&row.place, "place")?;
-    let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
-        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
     let mut keys: BTreeSet<String> = BTreeSet::new();
     keys.insert(String::new());
     for c in place.concepts.iter().flatten() {
@@ -181,20 +178,7 @@ async fn restaurant_state(
             concepts.insert(key, ConceptState { zones, menu });
         }
     }
-    let offline_until = row
-        .offline_until
-        .as_deref()
-        .map(parse_instant)
-        .transpose()?;
-    Ok(RestaurantState {
-        place,
-        utc_offset,
-        online: row.online != 0,
-        offline_until,
-        concepts,
-        stopped: BTreeSet::new(),
-        service_times: None,
-    })
+    intake::restaurant_state(row, place, concepts)
 }
 
 /// Just Eat's base URL; without it no delivery state can be staged, which is a deployment

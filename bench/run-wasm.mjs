@@ -122,7 +122,7 @@ for (const n of sizes("zones")) {
   if (per > 0) {
     const lookups = timeTogether({ "resolve-indexed": rust("zones-resolve", n), "resolve-scan": rust("zones-scan", n) }, per);
     for (const [name, ns] of Object.entries(lookups)) {
-      results.push({ workload: "zones", size: n, bytes: null, case: `${name} (per point)`, ns, json_parse_ns: null, ratio_to_json_parse: null });
+      results.push({ workload: "zones", size: n, bytes: null, case: `${name} (per point)`, points: per, ns, json_parse_ns: null, ratio_to_json_parse: null });
     }
   }
 }

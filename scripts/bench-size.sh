@@ -35,14 +35,6 @@ wasm=$(find "$dir" -name '*.wasm' | head -n 1)
 wasm_bytes=$(wc -c < "$wasm")
 wasm_gzip=$(gzip -9 -c "$wasm" | wc -c)
 
-# The shipped module has no function names (`strip` in Cargo.toml); twiggy needs them, so
-# the attribution below is of the same build with the names kept.
-named="$dir-named"
-rm -rf "$named"
-CARGO_PROFILE_RELEASE_STRIP=none RUSTUP_TOOLCHAIN="$WASM_TOOLCHAIN" \
-  wrangler deploy --dry-run --outdir "$named" > "$named.log" 2>&1 || { cat "$named.log"; exit 1; }
-wasm=$(find "$named" -name '*.wasm' | head -n 1)
-
 {
   echo "opt-level: ${BENCH_OPT_LEVEL:-as in Cargo.toml}"
   echo
@@ -50,8 +42,8 @@ wasm=$(find "$named" -name '*.wasm' | head -n 1)
   echo
   echo "wasm module: $wasm_bytes bytes, $wasm_gzip bytes gzip -9"
   echo
-  echo "by crate (twiggy, on the same build with function names kept: $(wc -c < "$wasm") bytes;"
-  echo "the name section itself is not shipped):"
+  echo "by crate (twiggy; sizes before gzip; LTO inlines callees into their callers, so a"
+  echo "crate's code can be counted under the function it was inlined into):"
   echo
   echo "| crate | bytes | share |"
   echo "|---|---:|---:|"

@@ -512,20 +512,31 @@ fn edges_conflict(ring: &[Point], i: usize, j: usize) -> bool {
 /// zone of 1,000 vertices then costs a few thousand comparisons instead of 500,000.
 fn first_self_intersection(ring: &[Point]) -> Option<(usize, usize)> {
     let n = ring.len();
-    let west = |i: usize| ring[i].lon.min(ring[(i + 1) % n].lon);
-    let east = |i: usize| ring[i].lon.max(ring[(i + 1) % n].lon);
-    let south = |i: usize| ring[i].lat.min(ring[(i + 1) % n].lat);
-    let north = |i: usize| ring[i].lat.max(ring[(i + 1) % n].lat);
+    // Each edge's box, [west, east, south, north], computed once: the sweep reads them
+    // many times, and recomputing them (with a modulo for the wrapping edge) was most of
+    // its cost.
+    let boxes: Vec<[f64; 4]> = (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[if i + 1 == n { 0 } else { i + 1 }]);
+            [
+                a.lon.min(b.lon),
+                a.lon.max(b.lon),
+                a.lat.min(b.lat),
+                a.lat.max(b.lat),
+            ]
+        })
+        .collect();
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&i, &j| west(i).total_cmp(&west(j)).then(i.cmp(&j)));
+    order.sort_unstable_by(|&i, &j| boxes[i][0].total_cmp(&boxes[j][0]).then(i.cmp(&j)));
     let mut best: Option<(usize, usize)> = None;
     let mut open: Vec<usize> = Vec::new();
     for &j in &order {
-        let from = west(j);
-        open.retain(|&i| east(i) >= from);
+        let bj = boxes[j];
+        open.retain(|&i| boxes[i][1] >= bj[0]);
         for &i in &open {
+            let bi = boxes[i];
             // Latitude ranges must overlap too; a cheap reject before the exact test.
-            if north(i) < south(j) || north(j) < south(i) {
+            if bi[3] < bj[2] || bj[3] < bi[2] {
                 continue;
             }
             let pair = (i.min(j), i.max(j));

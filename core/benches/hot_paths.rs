@@ -73,6 +73,20 @@ mod native {
             });
         }
         g.finish();
+        // Routing by coordinates, among 1, 50 and 500 zones: validation re-validates every
+        // zone's polygon per order (see BENCHMARKS.md); always generated.
+        let mut g = c.benchmark_group("order-by-coords");
+        g.sample_size(10).measurement_time(Duration::from_secs(3));
+        for zones in ZONE_COUNTS {
+            let (catalog, meta, order) = order_by_coords(zones);
+            let world = order_world(&catalog, &meta);
+            g.bench_with_input(
+                BenchmarkId::new("parse+validate/20", zones),
+                &order,
+                |b, o| b.iter(|| order_validate(black_box(o), &world)),
+            );
+        }
+        g.finish();
     }
 
     pub fn menus(c: &mut Criterion, files: &BTreeMap<String, Vec<u8>>) {

@@ -654,6 +654,36 @@ pub fn order_validate(bytes: &[u8], world: &OrderWorld) -> ValidOrder {
     validate(&req, &ctx).unwrap_or_else(|v| panic!("the order workload is invalid: {v:?}"))
 }
 
+/// A 20-line order routed by **coordinates** instead of `zone_id`, against the catalog
+/// with `zones` zones (all priced alike, so the totals hold whichever zone wins): the
+/// catalog and meta bytes, and the order. Validation then tests the point against every
+/// zone; not an issue-8 file, generated only.
+pub fn order_by_coords(zones: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
+    let mut cat = catalog(CATALOG_ITEMS);
+    cat.delivery_zones = zones_doc(zones);
+    let points = points_for(&cat.delivery_zones, 100);
+    let [lon, lat] = points
+        .points
+        .iter()
+        .zip(&points.expected)
+        .find(|(_, z)| z.is_some())
+        .map(|(p, _)| *p)
+        .expect("some point falls in a zone");
+    let mut order: Value = serde_json::from_slice(&self::order(&cat, 20)).expect("order parses");
+    order["body"]["address"] = json!({
+        "name": "Москва, Большая Садовая, 10",
+        "coords": {"latitude": format!("{lat:.6}"), "longitude": format!("{lon:.6}")},
+    });
+    let meta = MetaFile {
+        now: NOW.to_owned(),
+    };
+    (
+        serde_json::to_vec(&cat).expect("serialises"),
+        serde_json::to_vec(&meta).expect("serialises"),
+        serde_json::to_vec(&order).expect("serialises"),
+    )
+}
+
 // ---------------------------------------------------------------------------------------
 // Order translation (JET Connect and Orderconnect orders → Jupiter orders)
 // ---------------------------------------------------------------------------------------

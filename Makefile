@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e clean
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e clean bench bench-load bench-size
 
 setup:
 	@bash scripts/setup.sh
@@ -56,6 +56,21 @@ deploy-check:
 
 test-e2e:
 	$(WASM) cargo test -p orderbridge-e2e --test e2e
+
+# Benchmarks (issue 8; not part of `make test`; see BENCHMARKS.md). `make bench` times the
+# hot paths natively and as wasm32 under Node.js, on generated workloads or, with
+# WORKLOADS=<dir>, on the given files; `make bench-load` runs wrk against `wrangler dev`;
+# `make bench-size` measures the upload and what it is made of. Results go to build/bench/.
+WORKLOADS ?=
+
+bench: setup
+	bash scripts/bench.sh $(WORKLOADS)
+
+bench-load: setup
+	bash scripts/bench-load.sh
+
+bench-size: setup
+	bash scripts/bench-size.sh
 
 clean:
 	cargo clean

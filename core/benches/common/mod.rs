@@ -650,6 +650,7 @@ pub fn order_validate(bytes: &[u8], world: &OrderWorld) -> ValidOrder {
         restaurants: &world.restaurants,
         now: world.now,
         max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+        rules: orderbridge_core::order::Rules::Site,
     };
     validate(&req, &ctx).unwrap_or_else(|v| panic!("the order workload is invalid: {v:?}"))
 }

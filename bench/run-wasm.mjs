@@ -100,6 +100,17 @@ for (const n of sizes("order")) {
     "parse+validate": rust("order-validate", n),
   }));
 }
+for (const [workload, prefix] of [["jet-order", "jet-order"], ["connect-order", "connect-order"]]) {
+  for (const n of sizes(prefix)) {
+    const bytes = files[`${prefix}-${n}.json`];
+    const text = bytes.toString("utf8");
+    record(workload, n, bytes.length, timeTogether({
+      "JSON.parse": jsonParse(text),
+      parse: rust(`${prefix}-parse`, n),
+      "parse+check+translate": rust(`${prefix}-translate`, n),
+    }));
+  }
+}
 for (const n of sizes("menu")) {
   const bytes = files[`menu-${n}.json`];
   const text = bytes.toString("utf8");

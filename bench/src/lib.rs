@@ -23,6 +23,7 @@ use workloads::*;
 struct State {
     files: BTreeMap<String, Vec<u8>>,
     world: Option<OrderWorld>,
+    demo: Option<orderbridge_core::order::RestaurantState>,
     zones: BTreeMap<usize, (ZoneIndex, Vec<String>, PointsFile, Vec<Polygon>)>,
 }
 
@@ -44,6 +45,7 @@ pub fn prepare() -> String {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         let mut problems = String::new();
+        s.demo = Some(demo_restaurant());
         if let (Some(c), Some(m)) = (
             s.files.get(&format!("catalog-{CATALOG_ITEMS}.json")),
             s.files.get("meta.json"),
@@ -83,7 +85,8 @@ pub fn prepare() -> String {
     })
 }
 
-/// Runs `case` (`order-parse`, `order-validate`, `menu-parse`, `menu-ingest`,
+/// Runs `case` (`order-parse`, `order-validate`, `jet-order-parse`, `jet-order-translate`,
+/// `connect-order-parse`, `connect-order-translate`, `menu-parse`, `menu-ingest`,
 /// `menu-stored`, `zones-parse`, `zones-load`, `zones-resolve`, `zones-scan`) on the
 /// workload of size `n`, `iterations` times. Returns a checksum so nothing is optimised
 /// away; for the zone lookups, the number of points resolved per iteration is the file's.
@@ -106,6 +109,17 @@ pub fn run(case: &str, n: usize, iterations: u32) -> f64 {
                 "order-validate" => {
                     let world = s.world.as_ref().expect("prepare() found no catalog");
                     order_validate(file("order"), world).lines.len()
+                }
+                "jet-order-parse" => jet_order_parse(file("jet-order"))
+                    .items
+                    .map_or(0, |i| i.len()),
+                "jet-order-translate" => jet_order_translate(file("jet-order")),
+                "connect-order-parse" => {
+                    connect_order_parse(file("connect-order")).id.map_or(0, |_| 1)
+                }
+                "connect-order-translate" => {
+                    let demo = s.demo.as_ref().expect("prepare() builds the demo restaurant");
+                    connect_order_translate(file("connect-order"), demo)
                 }
                 "menu-parse" => menu_parse(file("menu")).menus.map_or(0, |m| m.len()),
                 "menu-ingest" => menu_ingest(file("menu")),

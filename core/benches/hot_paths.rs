@@ -89,6 +89,38 @@ mod native {
         g.finish();
     }
 
+    pub fn translations(c: &mut Criterion, files: &BTreeMap<String, Vec<u8>>) {
+        let mut g = c.benchmark_group("jet-order");
+        for n in sizes(files, "jet-order-") {
+            let bytes = &files[&format!("jet-order-{n}.json")];
+            g.throughput(Throughput::Bytes(bytes.len() as u64));
+            g.bench_with_input(BenchmarkId::new("parse", n), bytes, |b, bytes| {
+                b.iter(|| jet_order_parse(black_box(bytes)))
+            });
+            g.bench_with_input(
+                BenchmarkId::new("parse+check+translate", n),
+                bytes,
+                |b, bytes| b.iter(|| jet_order_translate(black_box(bytes))),
+            );
+        }
+        g.finish();
+        let restaurant = demo_restaurant();
+        let mut g = c.benchmark_group("connect-order");
+        for n in sizes(files, "connect-order-") {
+            let bytes = &files[&format!("connect-order-{n}.json")];
+            g.throughput(Throughput::Bytes(bytes.len() as u64));
+            g.bench_with_input(BenchmarkId::new("parse", n), bytes, |b, bytes| {
+                b.iter(|| connect_order_parse(black_box(bytes)))
+            });
+            g.bench_with_input(
+                BenchmarkId::new("parse+check+translate", n),
+                bytes,
+                |b, bytes| b.iter(|| connect_order_translate(black_box(bytes), &restaurant)),
+            );
+        }
+        g.finish();
+    }
+
     pub fn menus(c: &mut Criterion, files: &BTreeMap<String, Vec<u8>>) {
         let mut g = c.benchmark_group("menu");
         for n in sizes(files, "menu-") {
@@ -169,6 +201,7 @@ mod native {
         let files = files();
         let mut c = Criterion::default().configure_from_args();
         orders(&mut c, &files);
+        translations(&mut c, &files);
         menus(&mut c, &files);
         zones(&mut c, &files);
         c.final_summary();

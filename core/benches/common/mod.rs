@@ -16,6 +16,9 @@
 //!   `points-N.json`: `{"points": [[lon, lat], …], "expected": [zone id or null, …]}`,
 //!   the expected id being the first zone in document order that contains the point.
 //!
+//! * `jet-order-N.json`: a JET Connect Receive Order of N lines; `connect-order-1.json`: an
+//!   Orderconnect `ConnectOrder` for the demo restaurant (translation workloads).
+//!
 //! Randomness is a fixed-seed xorshift64*, so every run (and every machine) generates the
 //! same bytes.
 
@@ -689,14 +692,117 @@ pub fn order_by_coords(zones: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
 // Order translation (JET Connect and Orderconnect orders → Jupiter orders)
 // ---------------------------------------------------------------------------------------
 //
-// PLACE FOR THE ORDER-TRANSLATION WORKLOADS. Issue 8 also asks to time translating a JET
-// Connect order and an Orderconnect order. Neither translation exists in core yet (other
-// engineers are building them); when they land, add here `jet_order(lines)` /
-// `orderconnect_order(lines)` generators shaped like
-// `shared/reference/jet-connect/examples/receive-order-request-*.json` and the seed's
-// ConnectOrder, `*_parse` (serde into the wire struct) and `*_translate`, list the files
-// in `all_files`, and add a group to `core/benches/hot_paths.rs` and a row to
-// `bench/run-wasm.mjs`, as the menu workloads do.
+// Order translation: a JET Connect order and an Orderconnect order into Jupiter orders.
+// JET orders of N distinct lines are generated from Just Eat's partner-delivery example;
+// the Orderconnect order is the committed delivery fixture, translated for the demo
+// restaurant (its menu and zone, from `fixtures/demo/`).
+
+/// Lines of the generated JET Connect orders (`jet-order-N.json`).
+pub const JET_ORDER_LINES: [usize; 3] = [1, 20, 100];
+
+/// A JET Connect Receive Order of `lines` distinct lines (every 2nd with one option),
+/// shaped like Just Eat's example, with totals that add up.
+pub fn jet_order(lines: usize) -> Vec<u8> {
+    let mut order: Value = serde_json::from_str(include_str!(
+        "../../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json"
+    ))
+    .expect("the JET example parses");
+    let mut items = Vec::new();
+    let mut sum = 0i64;
+    for i in 0..lines {
+        let price = 500 + 10 * i as i64;
+        let children = if i % 2 == 0 {
+            sum += 100;
+            json!([{"name": "Extra Sauce", "description": "", "plu": format!("O{i}"), "price": 100}])
+        } else {
+            json!([])
+        };
+        sum += price;
+        items.push(json!({"name": format!("Item {i}"), "description": "", "plu": format!("P{i}"),
+            "price": price, "notes": if i % 5 == 0 { "no onions" } else { "" }, "children": children}));
+    }
+    order["items"] = Value::Array(items);
+    order["payment"] = json!({"items_in_cart": {"inc_tax": sum, "tax": 0}, "adjustments": [],
+        "final": {"inc_tax": sum, "tax": 0}, "deposit": 0});
+    order["promotions"] = json!([]);
+    serde_json::to_vec(&order).expect("serialises")
+}
+
+/// Serde straight into the JET Connect order wire struct.
+pub fn jet_order_parse(bytes: &[u8]) -> orderbridge_core::jet_order::wire::ReceiveOrder {
+    orderbridge_core::jet_order::wire::parse_order(bytes).expect("the JET order parses")
+}
+
+/// What `POST /webhooks/jet/orders` computes before the catalog check: parse, the
+/// structural checks, the translation. Returns the Jupiter cart's line count.
+pub fn jet_order_translate(bytes: &[u8]) -> usize {
+    use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target};
+    let order = orderbridge_core::jet_order::validate::validate_order(&jet_order_parse(bytes))
+        .expect("the JET order is valid");
+    let target = Target {
+        restaurant_id: "000127",
+        utc_offset: orderbridge_core::domain::UtcOffset::parse("+03:00", "o").expect("offset"),
+    };
+    translate(&order, target, &ChargeItems::default())
+        .order
+        .body
+        .cart
+        .map_or(0, |c| c.items.len())
+}
+
+/// The committed Orderconnect delivery order (`connect-order-1.json`).
+pub fn connect_order() -> Vec<u8> {
+    include_bytes!("../../../fixtures/orderconnect/delivery-order.json").to_vec()
+}
+
+/// The demo restaurant as the Orderconnect translation reads it.
+pub fn demo_restaurant() -> RestaurantState {
+    let place: orderbridge_core::jupiter::AdminRestaurant =
+        serde_json::from_str(include_str!("../../../fixtures/demo/restaurant-000127.json"))
+            .expect("demo restaurant");
+    let zones: orderbridge_core::jupiter::DeliveryZonesResponse = serde_json::from_str(
+        include_str!("../../../fixtures/demo/delivery_zones-000127-7.json"),
+    )
+    .expect("demo zones");
+    let menu: orderbridge_core::jupiter::MenuResponse =
+        serde_json::from_str(include_str!("../../../fixtures/demo/menu-000127-7.json"))
+            .expect("demo menu");
+    let mut concepts = BTreeMap::new();
+    concepts.insert(
+        "7".to_owned(),
+        ConceptState {
+            zones: zones.zones,
+            menu: Some(menu.menu),
+        },
+    );
+    RestaurantState {
+        place: place.place,
+        utc_offset: orderbridge_core::domain::UtcOffset::parse("+03:00", "o").expect("offset"),
+        online: true,
+        offline_until: None,
+        concepts,
+        stopped: BTreeSet::new(),
+        service_times: None,
+    }
+}
+
+/// Serde straight into the `ConnectOrder` wire struct.
+pub fn connect_order_parse(bytes: &[u8]) -> orderbridge_core::orderconnect::ConnectOrder {
+    orderbridge_core::orderconnect::parse(bytes).expect("the ConnectOrder parses")
+}
+
+/// What `PUT /webhooks/orderconnect/orders` computes before the catalog check: parse, the
+/// order's own checks, the translation for the demo restaurant. Returns the line count.
+pub fn connect_order_translate(bytes: &[u8], restaurant: &RestaurantState) -> usize {
+    let checked = orderbridge_core::orderconnect::check(&connect_order_parse(bytes))
+        .expect("the ConnectOrder passes its checks");
+    orderbridge_core::orderconnect::translate(&checked, restaurant, &BTreeMap::new())
+        .expect("the ConnectOrder translates")
+        .request
+        .body
+        .cart
+        .map_or(0, |c| c.items.len())
+}
 
 // ---------------------------------------------------------------------------------------
 // The file set
@@ -708,6 +814,10 @@ pub fn all_files() -> Vec<(String, Vec<u8>)> {
     for n in MENU_ITEMS {
         files.push((format!("menu-{n}.json"), jet_menus(n)));
     }
+    for n in JET_ORDER_LINES {
+        files.push((format!("jet-order-{n}.json"), jet_order(n)));
+    }
+    files.push(("connect-order-1.json".to_owned(), connect_order()));
     let cat = catalog(CATALOG_ITEMS);
     for n in ORDER_LINES {
         files.push((format!("order-{n}.json"), order(&cat, n)));

@@ -4,8 +4,10 @@
 //! `make test` (or `make test-e2e`).
 
 mod catalog;
+mod conform;
 mod foundation;
 mod jet_orders;
+mod openapi;
 mod orders;
 mod outbound;
 mod sink;
@@ -41,6 +43,7 @@ fn main() {
         outbound::TESTS,
         orders::TESTS,
         jet_orders::TESTS,
+        openapi::TESTS,
     ]
     .concat();
     let fast_tests: Vec<(&str, AppTest)> = [
@@ -56,6 +59,7 @@ fn main() {
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
+        openapi::PLAIN_TESTS,
     ]
     .concat();
 

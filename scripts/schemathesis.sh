@@ -6,7 +6,8 @@
 #
 # Like the e2e harness (tests/src/app.rs): one build, then a fresh D1 state under target/
 # with the migrations and the demo data, a free port, ORDERBRIDGE_PREBUILT=1.
-# Usage: bash scripts/schemathesis.sh   (make test-schemathesis; after make setup)
+# Usage: bash scripts/schemathesis.sh [schemathesis run options, e.g. --include-path /health]
+# (make test-schemathesis runs it without; after make setup).
 # SCHEMATHESIS_EXAMPLES (default 20) and SCHEMATHESIS_SEED (default fixed, so that a failure
 # reproduces) tune the run.
 set -euo pipefail
@@ -86,7 +87,8 @@ mkdir -p build/schemathesis
   --header "X-Flyt-Api-Key: $(key OPERATOR_API_KEY)" \
   --header "X-Jup-Api-Key: $(key SITE_API_KEY)" \
   --report junit --report-dir "$ROOT/build/schemathesis-report" \
-  --warnings off)
+  --warnings off \
+  "$@")
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then

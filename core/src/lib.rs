@@ -16,6 +16,7 @@ pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod openapi;
 pub mod order;
+pub mod orderconnect;
 pub mod outbound;
 pub mod problem;
 pub mod routes;

@@ -93,15 +93,38 @@ pub fn render(protocol: Protocol, code: &str, summary: &str, violations: &[Viola
         Protocol::JetNotification => json!({"message": joined(summary, violations)}),
         Protocol::Orderconnect => {
             let errors: Vec<Value> = if violations.is_empty() {
-                vec![json!({"code": code, "message": summary})]
+                vec![json!({"code": orderconnect_code(code), "message": summary})]
             } else {
                 violations
                     .iter()
-                    .map(|v| json!({"code": v.code, "message": located(v)}))
+                    .map(|v| json!({"code": orderconnect_code(&v.code), "message": located(v)}))
                     .collect()
             };
             json!({"errors": errors})
         }
+    }
+}
+
+/// The reason codes Orderconnect knows (seed `001`). Anything else the hub would say (a
+/// missing key, a body too large, its own failure) is told as `other`, with the message
+/// saying what it was, since Just Eat acts on the code.
+pub const ORDERCONNECT_CODES: [&str; 9] = [
+    "outside_hours",
+    "too_busy",
+    "too_far",
+    "not_supported",
+    "bad_address",
+    "bad_request",
+    "restaurant_not_configured",
+    "duplicate",
+    "other",
+];
+
+fn orderconnect_code(code: &str) -> &str {
+    if ORDERCONNECT_CODES.contains(&code) {
+        code
+    } else {
+        "other"
     }
 }
 
@@ -196,13 +219,19 @@ mod tests {
 
     #[test]
     fn orderconnect_errors_carry_one_code_per_violation() {
-        let body = render(Protocol::Orderconnect, "other", "x", &two());
-        assert_eq!(body["errors"][0]["code"], "missing");
+        let mut vs = two();
+        vs[0].code = "bad_request".to_owned();
+        let body = render(Protocol::Orderconnect, "other", "x", &vs);
+        assert_eq!(body["errors"][0]["code"], "bad_request");
+        // A code Orderconnect does not know is told as `other`.
+        assert_eq!(body["errors"][1]["code"], "other");
         assert_eq!(body["errors"][1]["message"], "must be an object");
-        let plain = render(Protocol::Orderconnect, "other", "no such path", &[]);
+        let plain = render(Protocol::Orderconnect, "not_found", "no such path", &[]);
         assert_eq!(
             plain,
             json!({"errors": [{"code": "other", "message": "no such path"}]})
         );
+        let dup = render(Protocol::Orderconnect, "duplicate", "seen", &[]);
+        assert_eq!(dup["errors"][0]["code"], "duplicate");
     }
 }

@@ -72,6 +72,12 @@ pub enum RouteId {
     AdminSync,
     /// `POST /admin/orders/{order_id}/status`: move a site order to a status (operator).
     AdminOrderStatus,
+    /// `PUT /admin/orders/{order_id}/driver-location`: a driver position for an
+    /// Orderconnect order, relayed to Just Eat (operator).
+    AdminOrderDriverLocation,
+    /// `PUT /webhooks/orderconnect/orders`: a Just Eat order over Orderconnect
+    /// (`Authorization: JE-API-KEY`).
+    OrderconnectOrder,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -173,6 +179,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/restaurants/{id}",
         id: RouteId::AdminGetRestaurant,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/orders/{order_id}/driver-location",
+        id: RouteId::AdminOrderDriverLocation,
     },
     Route {
         method: Method::Post,
@@ -353,6 +364,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/jet/orders/final",
         id: RouteId::JetFinalPickedOrder,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/orderconnect/orders",
+        id: RouteId::OrderconnectOrder,
     },
 ];
 
@@ -641,6 +657,18 @@ mod tests {
                 RouteId::AdminOrderStatus,
                 &[("order_id", "ord_1")],
             ),
+            (
+                "PUT",
+                "/admin/orders/ord_1/driver-location",
+                RouteId::AdminOrderDriverLocation,
+                &[("order_id", "ord_1")],
+            ),
+            (
+                "PUT",
+                "/webhooks/orderconnect/orders",
+                RouteId::OrderconnectOrder,
+                &[],
+            ),
             ("POST", "/jet-connect/menus", RouteId::JetMenus, &[]),
             (
                 "POST",
@@ -680,6 +708,13 @@ mod tests {
             resolve("POST", "/site-api/menu"),
             Resolution::MethodNotAllowed {
                 allow: vec![Method::Get, Method::Options]
+            }
+        );
+        // Orderconnect delivers orders with PUT only.
+        assert_eq!(
+            resolve("POST", "/webhooks/orderconnect/orders"),
+            Resolution::MethodNotAllowed {
+                allow: vec![Method::Put]
             }
         );
     }

@@ -1,8 +1,9 @@
 //! Who may call what: the operator key (`X-Flyt-Api-Key`) for `/jet-connect/*` and
-//! `/admin/*`, the site key (`X-Jup-Api-Key`) for server-to-server site calls. The comparison
+//! `/admin/*`, the site key (`X-Jup-Api-Key`) for server-to-server site calls, Orderconnect's
+//! `Authorization: JE-API-KEY` for its orders. The comparison
 //! itself is core's (`auth::api_key_matches`, constant time).
 
-use orderbridge_core::auth::api_key_matches;
+use orderbridge_core::auth::{api_key_matches, je_api_key};
 use worker::{Env, Request};
 
 use crate::config::{secret, secrets};
@@ -14,6 +15,21 @@ pub const SITE_KEY_HEADER: &str = "X-Jup-Api-Key";
 /// Passes when the request carries the operator key.
 pub fn require_operator(req: &Request, env: &Env) -> Result<(), EdgeError> {
     require(req, env, OPERATOR_KEY_HEADER, secrets::OPERATOR_API_KEY)
+}
+
+/// Passes when the request carries `Authorization: JE-API-KEY <ORDERCONNECT_API_KEY>`, the
+/// key Orderconnect presents when it delivers an order.
+pub fn require_orderconnect(req: &Request, env: &Env) -> Result<(), EdgeError> {
+    let expected = secret(env, secrets::ORDERCONNECT_API_KEY)?;
+    let header = req.headers().get("Authorization").ok().flatten();
+    let presented = header.as_deref().and_then(je_api_key);
+    if api_key_matches(presented, &expected) {
+        Ok(())
+    } else {
+        Err(EdgeError::Unauthorized(
+            "missing or invalid Authorization: JE-API-KEY".to_owned(),
+        ))
+    }
 }
 
 /// Passes when the request carries the site key.

@@ -6,7 +6,8 @@
 //! * `site`: nothing beyond the front-end's `status_url` call, which every channel gets.
 //! * `jet`: with the `status0` success rule, Jupiter's status 0 decides the JET order's
 //!   `sent-to-pos-success` (`handlers::jet_orders`).
-//! * `orderconnect`: Just Eat's delivery-state calls (issue 7).
+//! * `orderconnect`: Just Eat's delivery-state calls (`handlers::orderconnect::on_status`:
+//!   driver assigned and on its way at 20, delivered at 30, the cancellation at 5).
 
 use orderbridge_core::order::Status;
 use worker::D1PreparedStatement;
@@ -37,8 +38,9 @@ pub async fn on_status(
 ) -> Result<Effects, EdgeError> {
     match row.channel.as_str() {
         "jet" => jet_orders::on_status(storage, row, from, reported, ctx).await,
-        // Issue 7 (Orderconnect) stages Just Eat's delivery-state calls here.
-        "orderconnect" => Ok(Effects::default()),
+        "orderconnect" => {
+            crate::handlers::orderconnect::on_status(storage, row, from, reported, ctx).await
+        }
         _ => Ok(Effects::default()),
     }
 }

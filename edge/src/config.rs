@@ -22,6 +22,9 @@ pub struct Config {
     /// The upstream Jupiter site API (`JUPITER_API_URL`, e.g.
     /// `https://jupiter.report/site-api`); without it the hub is the system of record.
     pub jupiter_api_url: Option<String>,
+    /// Just Eat's partner API (`JUST_EAT_API_URL`, e.g. `https://uk.api.just-eat.io`),
+    /// where the delivery states of Orderconnect orders are sent.
+    pub just_eat_api_url: Option<String>,
     /// How outbound deliveries are retried: `RETRY_FIRST_DELAY_SECS`, `RETRY_FACTOR`,
     /// `RETRY_MAX_DELAY_SECS`, `RETRY_MAX_ATTEMPTS`, `ATTEMPT_TIMEOUT_SECS`; each missing one
     /// takes core's default (10 s doubling to an hour, 20 attempts, 10 s per attempt).
@@ -79,6 +82,9 @@ impl Config {
                 .collect(),
             jupiter_api_url: Some(var("JUPITER_API_URL"))
                 .map(|u| u.trim().to_owned())
+                .filter(|u| !u.is_empty()),
+            just_eat_api_url: Some(var("JUST_EAT_API_URL"))
+                .map(|u| u.trim().trim_end_matches('/').to_owned())
                 .filter(|u| !u.is_empty()),
             retry: retry_policy(|name| env.var(name).ok().map(|v| v.to_string())),
             jet: JetConfig {
@@ -176,7 +182,6 @@ fn log_bad_var(name: &str, text: &str, fallback: u32) {
 fn log_bad_var(_name: &str, _text: &str, _fallback: u32) {}
 
 /// Names of the Worker's secrets (`wrangler secret put NAME`; `.dev.vars` locally).
-#[allow(dead_code)] // ORDERCONNECT_API_KEY (issue 7)
 pub mod secrets {
     pub const OPERATOR_API_KEY: &str = "OPERATOR_API_KEY";
     pub const SITE_API_KEY: &str = "SITE_API_KEY";

@@ -41,6 +41,13 @@ pub enum EdgeError {
         summary: String,
         violations: Vec<Violation>,
     },
+    /// Too many requests of one kind (a driver position sooner than its cadence): answered
+    /// `429` with `Retry-After`.
+    RateLimited {
+        code: &'static str,
+        summary: String,
+        retry_after_secs: i64,
+    },
     /// A dependency the hub needs (D1, a binding, a secret) failed or is missing. The cause
     /// is logged and never shown to the caller.
     Unavailable(String),
@@ -112,6 +119,19 @@ impl EdgeError {
                 summary,
                 violations,
             } => (409, code, summary, violations),
+            EdgeError::RateLimited {
+                code,
+                summary,
+                retry_after_secs,
+            } => {
+                let body = problem::render(protocol, code, &summary, &[]);
+                let mut response = respond::json(429, &body);
+                let seconds = retry_after_secs.max(1).to_string();
+                if let Err(err) = response.headers_mut().set("Retry-After", &seconds) {
+                    worker::console_error!("could not set Retry-After header: {err}");
+                }
+                return response;
+            }
             EdgeError::Unavailable(cause) => {
                 worker::console_error!("503 on {path}: {cause}");
                 (

@@ -40,10 +40,9 @@ use crate::handlers::catalog::{entries, stored};
 use crate::outbox::{self, Outgoing};
 use crate::random;
 use crate::router::Ctx;
-use crate::storage::{millis, parse_instant, OrderWrite, Storage};
+use crate::storage::{millis, parse_instant, OrderWrite, RestaurantRow, Storage};
 
 /// Where an order came from; stored as `orders.channel`.
-#[allow(dead_code)] // Orderconnect is being wired (issue 7)
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Channel {
     Site,
@@ -260,13 +259,6 @@ async fn catalog(
     let mut restaurants = Vec::new();
     for row in storage.restaurants().await? {
         let place: Place = stored(&row.place, "place")?;
-        let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
-            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
-        let offline_until = row
-            .offline_until
-            .as_deref()
-            .map(parse_instant)
-            .transpose()?;
         let mut concepts = BTreeMap::new();
         concepts.insert(
             key.clone(),
@@ -275,15 +267,7 @@ async fn catalog(
                 menu: None,
             },
         );
-        restaurants.push(RestaurantState {
-            place,
-            utc_offset,
-            online: row.online != 0,
-            offline_until,
-            concepts,
-            stopped: BTreeSet::new(),
-            service_times: None,
-        });
+        restaurants.push(restaurant_state(&row, place, concepts)?);
     }
     let probe = context(&restaurants, rules, ctx);
     let Some(routed) = routed_restaurant(order, &probe) else {
@@ -306,6 +290,32 @@ async fn catalog(
         r.service_times = service_times;
     }
     Ok(restaurants)
+}
+
+/// A stored restaurant as validation reads it: its place (parsed by the caller, who may
+/// need it first), offset and online state, with the concepts given; no stop list or
+/// service times yet (only the routed restaurant needs them).
+pub fn restaurant_state(
+    row: &RestaurantRow,
+    place: Place,
+    concepts: BTreeMap<String, ConceptState>,
+) -> Result<RestaurantState, EdgeError> {
+    let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
+        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+    let offline_until = row
+        .offline_until
+        .as_deref()
+        .map(parse_instant)
+        .transpose()?;
+    Ok(RestaurantState {
+        place,
+        utc_offset,
+        online: row.online != 0,
+        offline_until,
+        concepts,
+        stopped: BTreeSet::new(),
+        service_times: None,
+    })
 }
 
 /// The restaurant's JET Connect service times: the stored `/servicetimes` request, read

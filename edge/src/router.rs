@@ -55,7 +55,8 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, deliveries, health, jet_catalog, jet_orders, openapi, orders, sim, site_api,
+        admin, deliveries, health, jet_catalog, jet_orders, openapi, orderconnect, orders, sim,
+        site_api,
     };
     match id {
         RouteId::Health => health::get(ctx).await,
@@ -70,6 +71,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
         RouteId::AdminSync => admin::post_sync(req, ctx).await,
         RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
+        RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
+        RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,

@@ -8,7 +8,7 @@
 
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use orderbridge_e2e::{repo_root, request, App, AppOptions, FakeJupiter, Reply, Sink};
+use orderbridge_e2e::{expect, repo_root, request, App, AppOptions, FakeJupiter, Reply, Sink};
 use serde_json::{json, Value};
 
 use crate::{AppTest, PlainTest};
@@ -117,10 +117,6 @@ fn get_with(app: &App, path: &str, headers: &[(&str, &str)]) -> Reply {
         request("GET", &app.url(path), headers, None).unwrap_or_else(|e| panic!("GET {path}: {e}"));
     crate::conform::check("GET", path, &reply);
     reply
-}
-
-fn expect(reply: &Reply, status: u16, what: &str) {
-    assert_eq!(reply.status, status, "{what}: {}", reply.body);
 }
 
 /// Creates (or replaces) a restaurant: a minimal place, the offset, and concepts if any.

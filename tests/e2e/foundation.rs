@@ -87,7 +87,7 @@ fn errors_come_in_the_shape_of_the_protocol_called(app: &App) {
     .expect("answer");
     assert_eq!(oc.status, 404);
     let body = oc.json();
-    assert_eq!(body["errors"][0]["code"], "not_found", "{body}");
+    assert_eq!(body["errors"][0]["code"], "other", "{body}");
     assert!(body["errors"][0]["message"].is_string(), "{body}");
 }
 

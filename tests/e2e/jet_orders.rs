@@ -13,7 +13,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
-use orderbridge_e2e::{request, App, AppOptions, Reply, Sink};
+use orderbridge_e2e::{expect, request, App, AppOptions, Reply, Sink};
 use serde_json::{json, Value};
 use sha2::Sha256;
 
@@ -148,10 +148,6 @@ fn operator(app: &App, method: &str, path: &str, body: Option<&Value>) -> Reply 
     .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
     crate::conform::check(method, path, &reply);
     reply
-}
-
-fn expect(reply: &Reply, status: u16, what: &str) {
-    assert_eq!(reply.status, status, "{what}: {}", reply.body);
 }
 
 /// A restaurant `id`, always open, at JET location `location`, with the PLUs of Just Eat's

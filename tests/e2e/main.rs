@@ -8,6 +8,7 @@ mod conform;
 mod foundation;
 mod jet_orders;
 mod openapi;
+mod orderconnect;
 mod orders;
 mod outbound;
 mod sink;
@@ -42,6 +43,7 @@ fn main() {
         catalog::TESTS,
         outbound::TESTS,
         orders::TESTS,
+        orderconnect::TESTS,
         jet_orders::TESTS,
         openapi::TESTS,
     ]
@@ -58,6 +60,7 @@ fn main() {
         catalog::PLAIN_TESTS,
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
+        orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
     ]

@@ -1,6 +1,6 @@
 //! Issue 9, the OpenAPI document: `GET /openapi.json` serves the file, and every route
-//! family (health, site API, admin, JET Connect, Just Eat's webhooks, the upstream
-//! callback) answers its successes and its errors exactly as the document describes
+//! family (health, site API, admin, JET Connect, Just Eat's webhooks and Orderconnect,
+//! the upstream callback) answers its successes and its errors exactly as the document describes
 //! ([`crate::conform`]). The other suites' request helpers check their answers the same
 //! way; this suite makes sure each family is covered on both paths at least once.
 //!
@@ -429,6 +429,30 @@ fn webhook_answers_conform(app: &App) {
         Some(&callback),
         401,
     );
+
+    // Orderconnect: the key, then the body; a driver position for an order the hub lacks.
+    let connect = json!({"Id": "e2e-oa-oc-1"});
+    exchange(
+        app,
+        "PUT",
+        "/webhooks/orderconnect/orders",
+        &[],
+        Some(&connect),
+        401,
+    );
+    let key = ("Authorization", "JE-API-KEY dev-orderconnect-key");
+    exchange(
+        app,
+        "PUT",
+        "/webhooks/orderconnect/orders",
+        &[key],
+        Some(&connect),
+        400,
+    );
+    let position = json!({"Location": {"Latitude": 55.75, "Longitude": 37.62}});
+    let path = "/admin/orders/e2e-oa-none/driver-location";
+    exchange(app, "PUT", path, &[OPERATOR], Some(&position), 404);
+    exchange(app, "PUT", path, &[], Some(&position), 401);
 }
 
 fn the_checker_refuses_wrong_bodies_and_undocumented_statuses() {

@@ -14,7 +14,7 @@
 
 use std::time::Duration;
 
-use orderbridge_e2e::{request, App, AppOptions, FakeJupiter, Reply, Sink};
+use orderbridge_e2e::{demo_zone, expect, request, App, AppOptions, FakeJupiter, Reply, Sink};
 use serde_json::{json, Value};
 
 use crate::{AppTest, PlainTest};
@@ -71,10 +71,6 @@ fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {
     call(app, method, path, &[OPERATOR], body)
 }
 
-fn expect(reply: &Reply, status: u16, what: &str) {
-    assert_eq!(reply.status, status, "{what}: {}", reply.body);
-}
-
 /// A restaurant `id` with concept `concept`, always open, with pickup, the demo zone
 /// (as `<id>-z`), the demo menu and D100 stopped.
 pub(crate) fn setup(app: &App, id: &str, concept: &str) {
@@ -91,17 +87,7 @@ pub(crate) fn setup(app: &App, id: &str, concept: &str) {
     let zones = json!({
         "restaurant_id": id, "concept_id": concept,
         "lastChange": "2024-05-21T16:19:13.000+03:00",
-        "zones": [{
-            "id": format!("{id}-z"), "name": "Зона 1", "sum_min": 600, "time_min": 75,
-            "time_max": 75, "delivery_price": 125, "sum_for_free": 1200,
-            "coordinates": [
-                ["37.52371234879848", "55.84410641903395"],
-                ["37.514442634443014", "55.753211478836405"],
-                ["37.75142603657669", "55.77257777343632"],
-                ["37.745595187258395", "55.83994903702488"],
-                ["37.52371234879848", "55.84410641903395"]
-            ]
-        }]
+        "zones": [demo_zone(&format!("{id}-z"))]
     });
     let path = format!("/admin/delivery_zones?restaurant_id={id}&concept_id={concept}");
     expect(&operator(app, "PUT", &path, &zones), 200, "zones");

@@ -72,3 +72,8 @@ pub fn request(
         body,
     })
 }
+
+/// Fails the test unless `reply` has `status`, showing what was asked and the body.
+pub fn expect(reply: &Reply, status: u16, what: &str) {
+    assert_eq!(reply.status, status, "{what}: {}", reply.body);
+}

@@ -9,7 +9,7 @@ mod sink;
 
 pub use app::{clean_old_states, App, AppOptions};
 pub use fake_jupiter::FakeJupiter;
-pub use http::{request, Reply};
+pub use http::{expect, request, Reply};
 pub use sink::{Received, Sink};
 
 use std::path::PathBuf;
@@ -36,4 +36,20 @@ pub fn free_port() -> u16 {
         .and_then(|l| l.local_addr())
         .map(|a| a.port())
         .expect("a free loopback port")
+}
+
+/// A delivery zone `id` with the demo zone's polygon, prices and times (minimum 600,
+/// delivery 125, free from 1200, 75 minutes), as `PUT /admin/delivery_zones` takes it.
+pub fn demo_zone(id: &str) -> serde_json::Value {
+    serde_json::json!({
+        "id": id, "name": "Зона 1", "sum_min": 600, "time_min": 75,
+        "time_max": 75, "delivery_price": 125, "sum_for_free": 1200,
+        "coordinates": [
+            ["37.52371234879848", "55.84410641903395"],
+            ["37.514442634443014", "55.753211478836405"],
+            ["37.75142603657669", "55.77257777343632"],
+            ["37.745595187258395", "55.83994903702488"],
+            ["37.52371234879848", "55.84410641903395"]
+        ]
+    })
 }

@@ -187,21 +187,10 @@ pub fn outcome_path(jet_id: &str, success: bool) -> String {
     } else {
         "sent-to-pos-failed"
     };
-    format!("order/{}/{which}", path_segment(jet_id))
-}
-
-/// Percent-encodes everything but RFC 3986's unreserved characters, so an id can never
-/// change the path it is put in.
-pub fn path_segment(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for b in text.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    format!(
+        "order/{}/{which}",
+        crate::outbound::url_guard::encode_component(jet_id)
+    )
 }
 
 /// The outbox id of an order's one `sent-to-pos` call, derived from the JET id: the outbox

@@ -858,8 +858,9 @@ fn encode_unsafe(text: &str) -> String {
     out
 }
 
-/// Percent-encodes everything but the RFC 3986 unreserved characters.
-fn encode_component(text: &str) -> String {
+/// Percent-encodes everything but the RFC 3986 unreserved characters (a query value, or a
+/// path segment that must stay one segment).
+pub fn encode_component(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for b in text.bytes() {
         if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {

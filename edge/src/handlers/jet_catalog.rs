@@ -40,7 +40,7 @@ use crate::outbox::{self, Outgoing};
 use crate::router::Ctx;
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{ids, random, relay, respond};
-use orderbridge_core::jet_order::outcome::path_segment;
+use orderbridge_core::outbound::url_guard::encode_component as path_segment;
 
 fn accepted() -> Response {
     respond::json(202, &json!({"success": true}))

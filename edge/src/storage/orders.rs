@@ -26,9 +26,6 @@ pub struct OrderRow {
     pub updated_at: String,
     /// `site`, `jet` or `orderconnect` (`intake::Channel`).
     pub channel: String,
-    /// The marketplace's id of the order (NULL for site orders).
-    #[allow(dead_code)] // read by the marketplace channels (issues 6 and 7)
-    pub external_id: Option<String>,
 }
 
 /// An `order_statuses` row.
@@ -61,7 +58,7 @@ pub struct OrderWrite<'a> {
 
 const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_method, \
      client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
-     updated_at, channel, external_id";
+     updated_at, channel";
 
 impl Storage {
     pub async fn order(&self, id: &str) -> Result<Option<OrderRow>, EdgeError> {
@@ -81,7 +78,6 @@ impl Storage {
     }
 
     /// The order a marketplace delivered under its own id.
-    #[allow(dead_code)] // read by the marketplace channels (issues 6 and 7)
     pub async fn order_by_external(
         &self,
         channel: &str,

@@ -1,0 +1,314 @@
+//! What Just Eat is told as an Orderconnect order moves through Jupiter's statuses
+//! (FACTS §4: `PUT /orders/{orderId}/deliverystate/…`), and the driver-location relay's
+//! rate limit. Pure: the edge stages the calls through the outbox, whose per-order
+//! ordering key sends them in the order given here.
+//!
+//! | transition | calls, in order |
+//! |---|---|
+//! | 10 → 20 (a courier takes the order) | `driverassigned`, then `onitsway` |
+//! | 20 → 30 (delivered), 10 → 30 (collected) | `delivered` |
+//! | 0, 10, 20 → 5 (cancelled) | `driverunassigned` with `Reason: order_cancelled` |
+//! | 0 → 10 | none (Just Eat learns nothing from the kitchen starting) |
+//!
+//! Every body carries `TimeStampWithUtcOffset`: the moment of the change in the order's
+//! offset (FACTS §2: local time with its offset, milliseconds). **Gaps**, decided here:
+//! Jupiter's statuses carry no driver identity, so `driverassigned` names the restaurant's
+//! own courier (`DriverName` is one of the two fields Just Eat requires); and FACTS lists no
+//! partner → Just Eat cancellation call among the delivery states, so a cancellation is told
+//! with `driverunassigned` (the only one carrying a reason and a comment).
+//!
+//! Driver positions: Just Eat asks for one about every 10 seconds (FACTS §4.8); the hub
+//! relays at most one per [`DRIVER_LOCATION_INTERVAL_SECS`] per order and answers a faster
+//! one `429` with the seconds to wait.
+
+use chrono::{DateTime, FixedOffset, Offset, Utc};
+use serde::Deserialize;
+use serde_json::{json, Map, Number, Value};
+
+use crate::order::lifecycle::Status;
+use crate::problem::Violation;
+
+/// The driver name sent with `driverassigned`: Jupiter does not say who the courier is.
+pub const RESTAURANT_COURIER: &str = "Restaurant courier";
+
+/// The documented cadence of driver positions (FACTS §4.8: "roughly every 10 seconds").
+pub const DRIVER_LOCATION_INTERVAL_SECS: i64 = 10;
+
+/// One delivery-state endpoint.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeliveryState {
+    DriverAssigned,
+    OnItsWay,
+    Delivered,
+    DriverUnassigned,
+    DriverLocation,
+}
+
+impl DeliveryState {
+    /// The last path segment: `/orders/{orderId}/deliverystate/<this>`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            DeliveryState::DriverAssigned => "driverassigned",
+            DeliveryState::OnItsWay => "onitsway",
+            DeliveryState::Delivered => "delivered",
+            DeliveryState::DriverUnassigned => "driverunassigned",
+            DeliveryState::DriverLocation => "driverlocation",
+        }
+    }
+}
+
+/// One `PUT` to make: the path below Just Eat's base URL and the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StateCall {
+    pub state: DeliveryState,
+    pub path: String,
+    pub body: Value,
+}
+
+/// Percent-encodes an order id for a path segment (Just Eat's ids are alphanumeric; this
+/// keeps a stray `/` or `?` from changing the URL).
+fn segment(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    for b in raw.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The path of a delivery-state call for an order.
+pub fn path(order_id: &str, state: DeliveryState) -> String {
+    format!(
+        "/orders/{}/deliverystate/{}",
+        segment(order_id),
+        state.segment()
+    )
+}
+
+/// A timestamp as Just Eat wants it: local time with its offset and milliseconds
+/// (`2026-11-25T14:52:35.544+01:00`). An offset that does not parse falls back to UTC
+/// (`+00:00`), as FACTS §2 allows when local time is not known.
+pub fn timestamp(at: DateTime<Utc>, offset: &str) -> String {
+    let fixed = offset.parse::<FixedOffset>().unwrap_or(Utc.fix());
+    at.with_timezone(&fixed)
+        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
+}
+
+/// The calls a status change owes Just Eat, in the order they must arrive. `offset` is
+/// the order's (see `translate::order_offset`), `at` the moment of the change.
+pub fn calls(
+    order_id: &str,
+    from: Status,
+    to: Status,
+    at: DateTime<Utc>,
+    offset: &str,
+) -> Vec<StateCall> {
+    let stamp = timestamp(at, offset);
+    let call = |state: DeliveryState, body: Value| StateCall {
+        state,
+        path: path(order_id, state),
+        body,
+    };
+    match (from, to) {
+        (Status::Cooking, Status::Delivering) => vec![
+            call(
+                DeliveryState::DriverAssigned,
+                json!({"DriverName": RESTAURANT_COURIER, "TimeStampWithUtcOffset": stamp}),
+            ),
+            call(
+                DeliveryState::OnItsWay,
+                json!({"TimeStampWithUtcOffset": stamp}),
+            ),
+        ],
+        (Status::Delivering | Status::Cooking, Status::Delivered) => vec![call(
+            DeliveryState::Delivered,
+            json!({"TimeStampWithUtcOffset": stamp}),
+        )],
+        (Status::New | Status::Cooking | Status::Delivering, Status::Cancelled) => vec![call(
+            DeliveryState::DriverUnassigned,
+            json!({
+                "UnassignedBy": "restaurant",
+                "Reason": "order_cancelled",
+                "Comment": format!("the restaurant cancelled the order (it was at status {})", from.code()),
+                "TimeStampWithUtcOffset": stamp,
+            }),
+        )],
+        _ => Vec::new(),
+    }
+}
+
+/// Whether a driver position may be relayed now.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LocationDecision {
+    Send,
+    /// Too soon after the last one: wait this many seconds.
+    TooSoon {
+        retry_after_secs: i64,
+    },
+}
+
+/// The rate limit: one position per [`DRIVER_LOCATION_INTERVAL_SECS`] per order.
+pub fn location_decision(last_sent: Option<DateTime<Utc>>, now: DateTime<Utc>) -> LocationDecision {
+    match last_sent {
+        Some(last) => {
+            let next = last.timestamp_millis() + DRIVER_LOCATION_INTERVAL_SECS * 1000;
+            let wait_ms = next - now.timestamp_millis();
+            if wait_ms > 0 {
+                LocationDecision::TooSoon {
+                    retry_after_secs: (wait_ms + 999) / 1000,
+                }
+            } else {
+                LocationDecision::Send
+            }
+        }
+        None => LocationDecision::Send,
+    }
+}
+
+/// A driver position as a delivery partner posts it to the hub: Just Eat's own body
+/// (FACTS §4.8), `TimeStampWithUtcOffset` optional (the hub stamps the time it arrived).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DriverLocationRequest {
+    #[serde(default)]
+    pub location: Option<LocationIn>,
+    #[serde(default)]
+    pub eta_at_restaurant: Option<String>,
+    #[serde(default)]
+    pub eta_at_delivery_address: Option<String>,
+    #[serde(default)]
+    pub time_stamp_with_utc_offset: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct LocationIn {
+    #[serde(default)]
+    pub latitude: Option<Number>,
+    #[serde(default)]
+    pub longitude: Option<Number>,
+    #[serde(default)]
+    pub speed: Option<Number>,
+    #[serde(default)]
+    pub heading: Option<Number>,
+    #[serde(default)]
+    pub accuracy: Option<Number>,
+}
+
+/// A location field: its name, the value, its range and whether it is required.
+type LocationField<'a> = (&'a str, &'a Option<Number>, (f64, f64), bool);
+
+fn ranged(
+    n: &Option<Number>,
+    field: &str,
+    range: (f64, f64),
+    required: bool,
+    out: &mut Vec<Violation>,
+) -> Option<Number> {
+    let Some(n) = n else {
+        if required {
+            out.push(Violation::new("missing_field", Some(field), "is required"));
+        }
+        return None;
+    };
+    match n.as_f64() {
+        Some(f) if f.is_finite() && f >= range.0 && f <= range.1 => Some(n.clone()),
+        _ => {
+            out.push(Violation::new(
+                "invalid_value",
+                Some(field),
+                format!("must be a number from {} to {}, got {n}", range.0, range.1),
+            ));
+            None
+        }
+    }
+}
+
+fn rfc3339(
+    raw: &Option<String>,
+    field: &str,
+    offset: &str,
+    out: &mut Vec<Violation>,
+) -> Option<String> {
+    let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(t) => Some(timestamp(t.with_timezone(&Utc), offset)),
+        Err(_) => {
+            out.push(Violation::new(
+                "bad_date",
+                Some(field),
+                format!("must be an RFC 3339 date-time with an offset, got {raw:?}"),
+            ));
+            None
+        }
+    }
+}
+
+/// The `driverlocation` body for a posted position, or every violation (field names as
+/// the partner wrote them). Times are rewritten in the order's offset.
+pub fn driver_location_body(
+    req: &DriverLocationRequest,
+    now: DateTime<Utc>,
+    offset: &str,
+) -> Result<Value, Vec<Violation>> {
+    let mut out = Vec::new();
+    let location = req.location.clone().unwrap_or_default();
+    if req.location.is_none() {
+        out.push(Violation::new(
+            "missing_field",
+            Some("Location"),
+            "is required",
+        ));
+    }
+    let mut loc = Map::new();
+    if req.location.is_some() {
+        let fields: [LocationField<'_>; 5] = [
+            ("Latitude", &location.latitude, (-90.0, 90.0), true),
+            ("Longitude", &location.longitude, (-180.0, 180.0), true),
+            ("Speed", &location.speed, (0.0, 1000.0), false),
+            ("Heading", &location.heading, (0.0, 360.0), false),
+            ("Accuracy", &location.accuracy, (0.0, 100_000.0), false),
+        ];
+        for (name, value, range, required) in fields {
+            if let Some(n) = ranged(
+                value,
+                &format!("Location.{name}"),
+                range,
+                required,
+                &mut out,
+            ) {
+                loc.insert(name.to_owned(), Value::Number(n));
+            }
+        }
+    }
+    let mut body = Map::new();
+    body.insert("Location".to_owned(), Value::Object(loc));
+    if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", offset, &mut out) {
+        body.insert("EtaAtRestaurant".to_owned(), Value::String(t));
+    }
+    if let Some(t) = rfc3339(
+        &req.eta_at_delivery_address,
+        "EtaAtDeliveryAddress",
+        offset,
+        &mut out,
+    ) {
+        body.insert("EtaAtDeliveryAddress".to_owned(), Value::String(t));
+    }
+    let stamp = rfc3339(
+        &req.time_stamp_with_utc_offset,
+        "TimeStampWithUtcOffset",
+        offset,
+        &mut out,
+    )
+    .unwrap_or_else(|| timestamp(now, offset));
+    body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
+    if out.is_empty() {
+        Ok(Value::Object(body))
+    } else {
+        Err(out)
+    }
+}

@@ -1,0 +1,89 @@
+//! Orderconnect's SQL (`migrations/0006_orderconnect.sql`): the receipt row kept beside an
+//! accepted order, the restaurant an Orderconnect restaurant id names, and the driver
+//! position relay's last send.
+
+use serde::Deserialize;
+
+use super::RestaurantRow;
+use super::{Arg, Storage};
+use crate::error::EdgeError;
+
+/// An `orderconnect_orders` row (without the stored body).
+#[derive(Debug, Clone, Deserialize)]
+pub struct OrderconnectRow {
+    /// Just Eat's `Id`.
+    pub id: String,
+    pub utc_offset: String,
+    pub location_sent_at: Option<String>,
+}
+
+/// What an accepted order stores beside its `orders` row.
+pub struct OrderconnectWrite<'a> {
+    pub id: &'a str,
+    pub order_id: &'a str,
+    pub restaurant_ref: &'a str,
+    pub service_type: &'a str,
+    pub utc_offset: &'a str,
+    pub body: &'a str,
+    pub received_at: &'a str,
+}
+
+impl Storage {
+    /// The hub restaurant whose `orderconnect_restaurant_id` is `restaurant_ref`.
+    pub async fn restaurant_by_orderconnect_id(
+        &self,
+        restaurant_ref: &str,
+    ) -> Result<Option<RestaurantRow>, EdgeError> {
+        self.row(
+            "SELECT id, place, utc_offset, jet_location_id, orderconnect_restaurant_id, online, \
+             offline_until, updated_at FROM restaurants WHERE orderconnect_restaurant_id = ?1",
+            &[Arg::Text(restaurant_ref)],
+        )
+        .await
+    }
+
+    /// The Orderconnect receipt of a hub order.
+    pub async fn orderconnect_order(
+        &self,
+        order_id: &str,
+    ) -> Result<Option<OrderconnectRow>, EdgeError> {
+        self.row(
+            "SELECT id, utc_offset, location_sent_at \
+             FROM orderconnect_orders WHERE order_id = ?1",
+            &[Arg::Text(order_id)],
+        )
+        .await
+    }
+
+    /// The receipt row, for the batch that stores the order.
+    pub fn insert_orderconnect_order(
+        &self,
+        w: &OrderconnectWrite<'_>,
+    ) -> Result<worker::D1PreparedStatement, EdgeError> {
+        self.statement(
+            "INSERT INTO orderconnect_orders (id, order_id, restaurant_ref, service_type, \
+             utc_offset, body, received_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                Arg::Text(w.id),
+                Arg::Text(w.order_id),
+                Arg::Text(w.restaurant_ref),
+                Arg::Text(w.service_type),
+                Arg::Text(w.utc_offset),
+                Arg::Text(w.body),
+                Arg::Text(w.received_at),
+            ],
+        )
+    }
+
+    /// Records a relayed driver position, for the batch that stages it.
+    pub fn set_location_sent(
+        &self,
+        order_id: &str,
+        at: &str,
+    ) -> Result<worker::D1PreparedStatement, EdgeError> {
+        self.statement(
+            "UPDATE orderconnect_orders SET location_sent_at = ?2 WHERE order_id = ?1",
+            &[Arg::Text(order_id), Arg::Text(at)],
+        )
+    }
+}

@@ -1,0 +1,480 @@
+//! Issue 7, Just Eat orders over Orderconnect: `PUT /webhooks/orderconnect/orders` with the
+//! fixtures (`fixtures/orderconnect/`) accepted, stored and visible; every reason code with
+//! its exact body; a repeated `Id` answered `409 duplicate` every time; bad keys and bad
+//! input change nothing; status changes producing Just Eat's delivery-state calls at a sink,
+//! in order, once each, retried when the sink fails first; the driver-location relay and
+//! its rate limit.
+//!
+//! Each test writes restaurants of its own (`e2e-oc-…`, Orderconnect ids `e2e-oc-…`), open
+//! round the clock unless the test says otherwise, with the demo menu under a concept of
+//! their own (the only one, so the fixtures' `MenuId` 7 need not match). The delivery-state
+//! test runs a Worker of its own whose `JUST_EAT_API_URL` is its sink.
+
+use std::time::Duration;
+
+use orderbridge_e2e::{demo_zone, expect, repo_root, request, App, AppOptions, Reply, Sink};
+use serde_json::{json, Value};
+
+use crate::{AppTest, PlainTest};
+
+pub const TESTS: &[(&str, AppTest)] = &[
+    (
+        "orderconnect_the_fixtures_are_accepted_stored_and_visible",
+        the_fixtures_are_accepted_stored_and_visible,
+    ),
+    (
+        "orderconnect_a_repeated_id_is_a_duplicate_however_often",
+        a_repeated_id_is_a_duplicate_however_often,
+    ),
+    (
+        "orderconnect_each_reason_code_is_answered_with_its_exact_body",
+        each_reason_code_is_answered_with_its_exact_body,
+    ),
+    (
+        "orderconnect_bad_keys_and_bad_input_change_nothing",
+        bad_keys_and_bad_input_change_nothing,
+    ),
+];
+
+/// Tests that start a Worker of their own (Just Eat's base URL is their sink).
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "orderconnect_status_changes_reach_just_eat_in_order_once_each_and_retried",
+    status_changes_reach_just_eat_in_order_once_each_and_retried,
+)];
+
+const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
+const ORDERCONNECT: (&str, &str) = ("Authorization", "JE-API-KEY dev-orderconnect-key");
+const JUST_EAT_KEY: &str = "e2e-just-eat-key";
+const PATH: &str = "/webhooks/orderconnect/orders";
+
+fn call(app: &App, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
+    let mut all = vec![("Content-Type", "application/json")];
+    all.extend_from_slice(headers);
+    let reply = request(method, &app.url(path), &all, Some(body))
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
+}
+
+fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {
+    call(app, method, path, &[OPERATOR], body.to_string().as_bytes())
+}
+
+fn put_order(app: &App, order: &Value) -> Reply {
+    call(
+        app,
+        "PUT",
+        PATH,
+        &[ORDERCONNECT],
+        order.to_string().as_bytes(),
+    )
+}
+
+/// How a test restaurant differs from one that takes every order.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Open,
+    /// Open only for one hour twelve hours from now.
+    Closed,
+    Offline,
+    NoZones,
+    /// T20231 on the stop list.
+    Stopped,
+}
+
+/// Restaurant `id` with Orderconnect id `id` too, concept `<id>-c`, the demo zone and menu.
+fn setup(app: &App, id: &str, kind: Kind) {
+    let (start, end) = if kind == Kind::Closed {
+        // Moscow seconds of the day now, and a one-hour window twelve hours away.
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_secs() as i64)
+            .unwrap_or(0);
+        let local = (now + 3 * 3600).rem_euclid(86_400);
+        let start = (local + 12 * 3600).rem_euclid(86_400);
+        (start, (start + 3600).rem_euclid(86_400))
+    } else {
+        (0, 86_400)
+    };
+    let concept = format!("{id}-c");
+    let place = json!({
+        "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+03:00",
+        "start_time": start, "end_time": end, "self_delivery": true,
+        "concepts": [{"id": concept, "name": "Вкусные суши"}],
+        "orderconnect_restaurant_id": id
+    });
+    expect(
+        &operator(app, "PUT", &format!("/admin/restaurants/{id}"), &place),
+        200,
+        "restaurant",
+    );
+    if kind != Kind::NoZones {
+        let zones = json!({
+            "restaurant_id": id, "concept_id": concept,
+            "lastChange": "2024-05-21T16:19:13.000+03:00",
+            "zones": [demo_zone(&format!("{id}-z"))]
+        });
+        let path = format!("/admin/delivery_zones?restaurant_id={id}&concept_id={concept}");
+        expect(&operator(app, "PUT", &path, &zones), 200, "zones");
+    }
+    let menu: Value = serde_json::from_str(
+        &std::fs::read_to_string(repo_root().join("fixtures/demo/menu-000127-7.json"))
+            .unwrap_or_else(|e| panic!("demo menu: {e}")),
+    )
+    .unwrap_or_else(|e| panic!("demo menu: {e}"));
+    let menu = json!({"restaurant_id": id, "concept_id": concept, "menu": menu["menu"]});
+    let path = format!("/admin/menu?restaurant_id={id}&concept_id={concept}");
+    expect(&operator(app, "PUT", &path, &menu), 200, "menu");
+    if kind == Kind::Stopped {
+        let stop = json!({"stop_lists": [{
+            "restaurant_id": id, "lastChange": "2024-06-10T22:02:27.000+03:00",
+            "items": [{"id": "T20231"}]
+        }]});
+        expect(
+            &operator(app, "PUT", "/admin/stop_list", &stop),
+            200,
+            "stop list",
+        );
+    }
+    if kind == Kind::Offline {
+        let path = format!("/jet-connect/restaurants/{id}/offline");
+        let reply = operator(
+            app,
+            "PUT",
+            &path,
+            &json!({"onlineAt": "2030-01-01T09:00:00"}),
+        );
+        assert!(reply.status < 300, "offline: {}", reply.body);
+    }
+}
+
+/// A fixture for restaurant `restaurant` with Just Eat id `id`.
+fn fixture(name: &str, id: &str, restaurant: &str) -> Value {
+    let text = std::fs::read_to_string(repo_root().join("fixtures/orderconnect").join(name))
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    let mut doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
+    doc["Id"] = json!(id);
+    doc["RestaurantInfo"]["Id"] = json!(restaurant);
+    doc
+}
+
+fn accepted(app: &App, order: &Value) -> String {
+    let reply = put_order(app, order);
+    expect(&reply, 201, "order");
+    reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no order_id: {}", reply.body))
+        .to_owned()
+}
+
+fn errors(messages: &[(&str, &str)]) -> Value {
+    json!({"errors": messages.iter().map(|(c, m)| json!({"code": c, "message": m})).collect::<Vec<_>>()})
+}
+
+fn the_fixtures_are_accepted_stored_and_visible(app: &App) {
+    let r = "e2e-oc-accept";
+    setup(app, r, Kind::Open);
+    for (name, id) in [
+        ("delivery-order.json", "e2e-oc-accept-delivery"),
+        ("collection-order.json", "e2e-oc-accept-collection"),
+    ] {
+        let order_id = accepted(app, &fixture(name, id, r));
+        let reply = request(
+            "GET",
+            &app.url(&format!("/site-api/orders/{order_id}")),
+            &[],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        expect(&reply, 200, "stored order");
+        let doc = reply.json();
+        assert_eq!(doc["number"], format!("oc-{id}"), "{doc}");
+        assert_eq!(doc["restaurant_id"], r, "{doc}");
+        assert_eq!(doc["status"], 0, "{doc}");
+        assert_eq!(doc["history"].as_array().map(Vec::len), Some(1), "{doc}");
+    }
+    // As committed, the collection fixture is for the demo restaurant (Orderconnect id
+    // 127127, menu 7) and is taken at any time of day (a preorder for 19:30 Moscow time).
+    let text =
+        std::fs::read_to_string(repo_root().join("fixtures/orderconnect/collection-order.json"))
+            .unwrap_or_else(|e| panic!("{e}"));
+    let demo: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    let reply = put_order(app, &demo);
+    expect(&reply, 201, "the demo collection order");
+    assert_eq!(
+        reply.json()["number"],
+        "oc-oc81e2b4c6d8f0a2c4e6a8b0c2d4e6f8",
+        "{}",
+        reply.body
+    );
+}
+
+fn a_repeated_id_is_a_duplicate_however_often(app: &App) {
+    let r = "e2e-oc-dup";
+    setup(app, r, Kind::Open);
+    let order = fixture("delivery-order.json", "e2e-oc-dup-1", r);
+    let order_id = accepted(app, &order);
+    let want = errors(&[(
+        "duplicate",
+        &format!("Id: order \"e2e-oc-dup-1\" was accepted before (hub order {order_id})"),
+    )]);
+    let mut changed = order.clone();
+    changed["RestaurantInfo"]["Id"] = json!("e2e-oc-nobody");
+    for (what, body) in [
+        ("again", &order),
+        ("once more", &order),
+        ("changed", &changed),
+    ] {
+        let reply = put_order(app, body);
+        expect(&reply, 409, what);
+        assert_eq!(reply.json(), want, "{what}");
+    }
+}
+
+fn each_reason_code_is_answered_with_its_exact_body(app: &App) {
+    let open = "e2e-oc-why-open";
+    setup(app, open, Kind::Open);
+    for (r, kind) in [
+        ("e2e-oc-why-closed", Kind::Closed),
+        ("e2e-oc-why-offline", Kind::Offline),
+        ("e2e-oc-why-nozones", Kind::NoZones),
+        ("e2e-oc-why-stopped", Kind::Stopped),
+    ] {
+        setup(app, r, kind);
+    }
+    let delivery = |id: &str, r: &str| fixture("delivery-order.json", id, r);
+    let mut totals = delivery("e2e-oc-why-1", open);
+    totals["BasketInfo"]["SubTotal"] = json!(2099.99);
+    let mut no_address = delivery("e2e-oc-why-5", open);
+    no_address["CustomerInfo"]["Address"] = json!("");
+    let mut london = delivery("e2e-oc-why-6", open);
+    london["CustomerInfo"]["Latitude"] = json!(51.5);
+    london["CustomerInfo"]["Longitude"] = json!(-0.12);
+    let cases: Vec<(&str, Value, Value)> = vec![
+        (
+            "bad_request",
+            totals,
+            errors(&[
+                ("bad_request", "BasketInfo.SubTotal: is 2099.99 but the GroupedBasketItems' CombinedPrice add up to 2100"),
+                ("bad_request", "BasketInfo.Total: is 2015 but SubTotal 2099.99 - discounts 210 + DeliveryCharge 125 = 2014.99"),
+            ]),
+        ),
+        (
+            "restaurant_not_configured",
+            delivery("e2e-oc-why-2", "e2e-oc-nobody"),
+            errors(&[("restaurant_not_configured", "RestaurantInfo.Id: no restaurant in the hub is configured for Orderconnect restaurant \"e2e-oc-nobody\"")]),
+        ),
+        (
+            "outside_hours",
+            delivery("e2e-oc-why-3", "e2e-oc-why-closed"),
+            errors(&[("outside_hours", "Order.PlacedDate: the restaurant is closed now")]),
+        ),
+        (
+            "too_busy",
+            delivery("e2e-oc-why-4", "e2e-oc-why-offline"),
+            errors(&[("too_busy", "RestaurantInfo.Id: the restaurant is paused (offline) and takes no orders now")]),
+        ),
+        (
+            "bad_address",
+            no_address,
+            errors(&[("bad_address", "CustomerInfo.Address: a Delivery order needs the customer's street address")]),
+        ),
+        (
+            "too_far",
+            london,
+            errors(&[("too_far", "CustomerInfo.Latitude: the customer at (51.5, -0.12) is outside every delivery zone of restaurant \"e2e-oc-why-open\"")]),
+        ),
+        (
+            "not_supported",
+            delivery("e2e-oc-why-7", "e2e-oc-why-nozones"),
+            errors(&[("not_supported", "CustomerInfo.Address: restaurant \"e2e-oc-why-nozones\" has no delivery zone: it does not deliver")]),
+        ),
+        (
+            "other",
+            delivery("e2e-oc-why-8", "e2e-oc-why-stopped"),
+            errors(&[("other", "BasketInfo.GroupedBasketItems[1].BasketItem.ProductId: \"T20231\" is on the stop list (sold out)")]),
+        ),
+    ];
+    for (code, order, want) in cases {
+        let reply = put_order(app, &order);
+        expect(&reply, 400, code);
+        assert_eq!(reply.json(), want, "{code}");
+    }
+    // `duplicate` (409) has a test of its own.
+}
+
+fn bad_keys_and_bad_input_change_nothing(app: &App) {
+    let r = "e2e-oc-auth";
+    setup(app, r, Kind::Open);
+    let order = fixture("collection-order.json", "e2e-oc-auth-1", r);
+    let body = order.to_string();
+    let unauthorized = errors(&[("other", "missing or invalid Authorization: JE-API-KEY")]);
+    for (what, headers) in [
+        ("no key", vec![]),
+        (
+            "wrong key",
+            vec![("Authorization", "JE-API-KEY dev-orderconnect-kez")],
+        ),
+        (
+            "other scheme",
+            vec![("Authorization", "Bearer dev-orderconnect-key")],
+        ),
+        ("operator key", vec![OPERATOR]),
+    ] {
+        let reply = call(app, "PUT", PATH, &headers, body.as_bytes());
+        expect(&reply, 401, what);
+        assert_eq!(reply.json(), unauthorized, "{what}");
+    }
+    let not_json = call(app, "PUT", PATH, &[ORDERCONNECT], b"{\"Id\": ");
+    expect(&not_json, 400, "not json");
+    let doc = not_json.json();
+    assert_eq!(doc["errors"][0]["code"], "bad_request", "{doc}");
+    assert!(
+        doc["errors"][0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("the body is not a ConnectOrder")),
+        "{doc}"
+    );
+    let mut broken = order.clone();
+    broken["PaymentInfo"]["Total"] = json!(599.99);
+    expect(&put_order(app, &broken), 400, "broken");
+    // None of that stored anything: the order is new when it finally comes right.
+    accepted(app, &order);
+}
+
+fn status_changes_reach_just_eat_in_order_once_each_and_retried() {
+    let sink = Sink::start();
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: [
+            ("JUST_EAT_API_URL", sink.url("/je").as_str()),
+            ("JUST_EAT_API_KEY", JUST_EAT_KEY),
+            ("RETRY_FIRST_DELAY_SECS", "1"),
+            ("RETRY_FACTOR", "2"),
+            ("RETRY_MAX_DELAY_SECS", "4"),
+            ("RETRY_MAX_ATTEMPTS", "5"),
+            ("ATTEMPT_TIMEOUT_SECS", "2"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect(),
+    });
+    let r = "e2e-oc-states";
+    setup(&app, r, Kind::Open);
+    let je = "e2e-oc-states-1";
+    let order_id = accepted(&app, &fixture("delivery-order.json", je, r));
+    let set_status = |status: i64| {
+        let path = format!("/admin/orders/{order_id}/status");
+        expect(
+            &operator(&app, "POST", &path, &json!({ "status": status })),
+            200,
+            &format!("status {status}"),
+        );
+    };
+    let paths = |received: &[orderbridge_e2e::Received]| -> Vec<(String, u16)> {
+        received
+            .iter()
+            .map(|r| (format!("{} {}", r.method, r.url), r.answered))
+            .collect()
+    };
+    let base = format!("/je/orders/{je}/deliverystate");
+
+    // A location before a driver is on the way is refused and sends nothing.
+    let location = json!({"Location": {"Latitude": 55.7601, "Longitude": 37.6101, "Speed": 8.5}});
+    let path = format!("/admin/orders/{order_id}/driver-location");
+    expect(
+        &operator(&app, "PUT", &path, &location),
+        409,
+        "location at 0",
+    );
+
+    set_status(10);
+    sink.fail_next(1, 503);
+    set_status(20);
+    let got = sink.wait_for(3, Duration::from_secs(20));
+    assert_eq!(
+        paths(&got),
+        vec![
+            (format!("PUT {base}/driverassigned"), 503),
+            (format!("PUT {base}/driverassigned"), 200),
+            (format!("PUT {base}/onitsway"), 200),
+        ],
+        "{got:#?}"
+    );
+    for r in &got {
+        assert_eq!(
+            r.header("Authorization"),
+            Some("JE-API-KEY e2e-just-eat-key")
+        );
+    }
+    assert_eq!(
+        got[0].header("X-Orderbridge-Delivery"),
+        got[1].header("X-Orderbridge-Delivery"),
+        "a retry is the same delivery"
+    );
+    let assigned: Value = serde_json::from_str(&got[1].body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(assigned["DriverName"], "Restaurant courier", "{assigned}");
+    let stamp = assigned["TimeStampWithUtcOffset"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(stamp.ends_with("+03:00") && stamp.len() == 29, "{stamp}");
+
+    // The driver's position is relayed once; a second one within 10 s is refused.
+    let first = operator(&app, "PUT", &path, &location);
+    expect(&first, 202, "location");
+    let again = operator(&app, "PUT", &path, &location);
+    expect(&again, 429, "location again");
+    let wait: i64 = again
+        .header("Retry-After")
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(0);
+    assert!((1..=10).contains(&wait), "Retry-After {wait}");
+    let got = sink.wait_for(4, Duration::from_secs(10));
+    assert_eq!(
+        paths(&got[3..]),
+        vec![(format!("PUT {base}/driverlocation"), 200)],
+        "{got:#?}"
+    );
+    let relayed: Value = serde_json::from_str(&got[3].body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(relayed["Location"]["Latitude"], 55.7601, "{relayed}");
+
+    set_status(30);
+    let got = sink.wait_for(5, Duration::from_secs(10));
+    assert_eq!(
+        paths(&got[4..]),
+        vec![(format!("PUT {base}/delivered"), 200)],
+        "{got:#?}"
+    );
+    // Once each: nothing else arrives.
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(sink.received().len(), 5, "{:#?}", sink.received());
+
+    // A cancelled collection order tells Just Eat why; the kitchen starting tells nothing.
+    let je = "e2e-oc-states-2";
+    let order_id = accepted(&app, &fixture("collection-order.json", je, r));
+    for status in [10, 5] {
+        let path = format!("/admin/orders/{order_id}/status");
+        expect(
+            &operator(&app, "POST", &path, &json!({ "status": status })),
+            200,
+            &format!("status {status}"),
+        );
+    }
+    let got = sink.wait_for(6, Duration::from_secs(10));
+    assert_eq!(
+        paths(&got[5..]),
+        vec![(
+            format!("PUT /je/orders/{je}/deliverystate/driverunassigned"),
+            200
+        )],
+        "{got:#?}"
+    );
+    let cancelled: Value = serde_json::from_str(&got[5].body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(cancelled["Reason"], "order_cancelled", "{cancelled}");
+    let path = format!("/admin/orders/{order_id}/driver-location");
+    expect(
+        &operator(&app, "PUT", &path, &location),
+        409,
+        "location when cancelled",
+    );
+}

@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis clean
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean
 
 setup:
 	@bash scripts/setup.sh
@@ -31,7 +31,7 @@ dev: demo-data
 	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE)
 
 # The one command that runs everything; CI runs exactly this.
-test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis
+test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront
 
 fmt-check:
 	cargo fmt --all --check
@@ -61,6 +61,11 @@ test-e2e:
 # every documented response matches openapi/openapi.json.
 test-schemathesis: setup
 	bash scripts/schemathesis.sh
+
+# The reference storefront (web/) in Debian's chromium via playwright-core against a wrangler
+# dev of its own; installs chromium (apt) the first time; screenshots to docs/.
+test-storefront: setup
+	bash scripts/storefront-test.sh
 
 clean:
 	cargo clean

@@ -4,8 +4,7 @@
 # on any 5xx (`not_a_server_error`) and on any documented response whose body does not match
 # its schema (`response_schema_conformance`).
 #
-# Like the e2e harness (tests/src/app.rs): one build, then a fresh D1 state under target/
-# with the migrations and the demo data, a free port, ORDERBRIDGE_PREBUILT=1.
+# The Worker is started like the e2e harness does it (scripts/wrangler-instance.sh).
 # Usage: bash scripts/schemathesis.sh [schemathesis run options, e.g. --include-path /health]
 # (make test-schemathesis runs it without; after make setup).
 # SCHEMATHESIS_EXAMPLES (default 20) and SCHEMATHESIS_SEED (default fixed, so that a failure
@@ -27,46 +26,9 @@ if ! "$VENV/bin/schemathesis" --version 2>/dev/null | grep -q "$VERSION"; then
   "$VENV/bin/pip" install --quiet --disable-pip-version-check "schemathesis==$VERSION"
 fi
 
-bash scripts/build-worker.sh
-
-STATE="target/schemathesis/state-$$"
+. scripts/wrangler-instance.sh
 rm -rf target/schemathesis
-mkdir -p "$STATE" build
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-PORT=$(free_port)
-BASE="http://127.0.0.1:$PORT"
-
-node scripts/demo-sql.mjs > "$STATE/demo-data.sql"
-wrangler d1 migrations apply DB --local --env dev --persist-to "$STATE" > "$STATE/setup.log" 2>&1
-wrangler d1 execute DB --local --env dev --persist-to "$STATE" --file "$STATE/demo-data.sql" >> "$STATE/setup.log" 2>&1
-
-ORDERBRIDGE_PREBUILT=1 wrangler dev --env dev --ip 127.0.0.1 --port "$PORT" \
-  --inspector-port "$(free_port)" --show-interactive-dev-session=false \
-  --persist-to "$STATE" --var "JET_STATUS_BASE_URL:$BASE/sim/jet" \
-  < /dev/null > "$STATE/wrangler.log" 2>&1 &
-WRANGLER_PID=$!
-
-# SIGINT to wrangler's own pid, as Ctrl-C would: it then stops the workerd it started.
-# Never a process-group kill, which would take the calling shell with it.
-stop_wrangler() {
-  kill -INT "$WRANGLER_PID" 2> /dev/null || return 0
-  for _ in $(seq 1 100); do
-    kill -0 "$WRANGLER_PID" 2> /dev/null || return 0
-    sleep 0.1
-  done
-  echo "schemathesis: wrangler did not stop on SIGINT; sending SIGTERM" >&2
-  kill -TERM "$WRANGLER_PID" 2> /dev/null || true
-}
-trap stop_wrangler EXIT
-
-for _ in $(seq 1 480); do
-  if curl -fsS -o /dev/null "$BASE/health" 2> /dev/null; then break; fi
-  if ! kill -0 "$WRANGLER_PID" 2> /dev/null; then
-    echo "schemathesis: wrangler dev exited:" >&2; cat "$STATE/wrangler.log" >&2; exit 1
-  fi
-  sleep 0.25
-done
-curl -fsS -o /dev/null "$BASE/health" || { cat "$STATE/wrangler.log" >&2; exit 1; }
+start_wrangler "target/schemathesis/state-$$"
 
 # The development keys, from the committed example (never the real secrets).
 key() { sed -n "s/^$1=//p" .dev.vars.example; }
@@ -92,6 +54,6 @@ mkdir -p build/schemathesis
 status=$?
 set -e
 if [ "$status" -ne 0 ]; then
-  echo "schemathesis: failed (wrangler's log: $STATE/wrangler.log)" >&2
+  echo "schemathesis: failed (wrangler's log: $WRANGLER_LOG)" >&2
 fi
 exit "$status"

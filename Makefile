@@ -28,7 +28,7 @@ demo-data: setup
 	$(WRANGLER) d1 execute DB --local --env dev --persist-to $(DEV_STATE) --file build/demo-data.sql
 
 dev: demo-data
-	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE)
+	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE) --test-scheduled
 
 # The one command that runs everything; CI runs exactly this.
 test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront

@@ -63,7 +63,8 @@ test-schemathesis: setup
 	bash scripts/schemathesis.sh
 
 # The reference storefront (web/) in Debian's chromium via playwright-core against a wrangler
-# dev of its own; installs chromium (apt) the first time; screenshots to docs/.
+# dev of its own; installs chromium (apt) the first time; screenshots to build/storefront/
+# (SCREENSHOTS=docs to refresh the README's).
 test-storefront: setup
 	bash scripts/storefront-test.sh
 

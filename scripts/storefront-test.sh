@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The reference storefront in a real browser: Debian's chromium driven by playwright-core
 # (tests/browser/storefront.mjs) against a `wrangler dev` of its own with the demo data.
-# Saves screenshots of the main states under docs/ (shown in the README).
+# Saves screenshots of the main states to build/storefront/ (SCREENSHOTS=docs refreshes the
+# committed ones the README shows, so that an ordinary run leaves the work tree clean).
 # Usage: bash scripts/storefront-test.sh   (make test-storefront; after make setup)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -23,4 +24,6 @@ fi
 . scripts/wrangler-instance.sh
 rm -rf target/storefront
 start_wrangler "target/storefront/state-$$"
-node tests/browser/storefront.mjs "$BASE" docs
+SHOTS=${SCREENSHOTS:-build/storefront}
+mkdir -p "$SHOTS"
+node tests/browser/storefront.mjs "$BASE" "$SHOTS"

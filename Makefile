@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size
 
 setup:
 	@bash scripts/setup.sh
@@ -67,6 +67,21 @@ test-schemathesis: setup
 # (SCREENSHOTS=docs to refresh the README's).
 test-storefront: setup
 	bash scripts/storefront-test.sh
+
+# Benchmarks (issue 8; not part of `make test`; see BENCHMARKS.md). `make bench` times the
+# hot paths natively and as wasm32 under Node.js, on generated workloads or, with
+# WORKLOADS=<dir>, on the given files; `make bench-load` runs wrk against `wrangler dev`;
+# `make bench-size` measures the upload and what it is made of. Results go to build/bench/.
+WORKLOADS ?=
+
+bench: setup
+	bash scripts/bench.sh $(WORKLOADS)
+
+bench-load: setup
+	bash scripts/bench-load.sh
+
+bench-size: setup
+	bash scripts/bench-size.sh
 
 clean:
 	cargo clean

@@ -9,8 +9,14 @@
 //!   when the last vertex differs from the first;
 //! * at least 3 distinct vertices remain;
 //! * the ring does not intersect itself: no two non-adjacent edges touch or cross, and no
-//!   two adjacent edges fold back over each other. The check compares every pair of edges,
-//!   O(n²); zones have tens of vertices, so this is cheap and simple to trust.
+//!   two adjacent edges fold back over each other. The check compares the pairs of edges
+//!   whose longitude ranges overlap (a sweep; zones have up to thousands of vertices, and
+//!   comparing every pair made loading 500 such zones take seconds).
+//!
+//! Lookups: [`Polygon::contains`] tests only the edges near the point's latitude (an
+//! index built at validation), [`ZoneIndex`] only the zones whose bounding box is near the
+//! point. Both give exactly the answers of testing everything (`contains_by_scan`,
+//! `ZoneIndex::first_by_scan`), which the tests check.
 //!
 //! Coordinates are treated as planar (lon = x, lat = y), which is what delivery zones of a
 //! city need; arithmetic is `f64` without tolerance, so a point exactly on an edge counts
@@ -26,9 +32,136 @@ pub struct Point {
 }
 
 /// A validated simple polygon. The ring is stored closed: first vertex == last vertex.
+/// Alongside it, built once at validation, an index that lets [`Polygon::contains`] look
+/// at only the edges that can matter (see [`Bands`]).
 #[derive(Debug, Clone, PartialEq)]
 pub struct Polygon {
     ring: Vec<Point>,
+    bbox: BBox,
+    bands: Bands,
+}
+
+/// How far outside its bounding box (in degrees of longitude, 1e-9° ≈ 0.1 mm) a point is
+/// still given the full test. The crossing test computes the crossing's longitude with
+/// rounding (an error of a few units in the last place, ~1e-13° here), so a point a hair
+/// outside the box could, in principle, be classified differently by the plain scan; the
+/// margin keeps the prefilter from ever deciding such a point by itself. Latitude needs
+/// none: it is only compared, never computed.
+const LON_MARGIN: f64 = 1e-9;
+
+/// An axis-aligned bounding box.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct BBox {
+    pub min_lon: f64,
+    pub min_lat: f64,
+    pub max_lon: f64,
+    pub max_lat: f64,
+}
+
+impl BBox {
+    fn of(points: &[Point]) -> BBox {
+        let mut b = BBox {
+            min_lon: f64::INFINITY,
+            min_lat: f64::INFINITY,
+            max_lon: f64::NEG_INFINITY,
+            max_lat: f64::NEG_INFINITY,
+        };
+        for p in points {
+            b.min_lon = b.min_lon.min(p.lon);
+            b.min_lat = b.min_lat.min(p.lat);
+            b.max_lon = b.max_lon.max(p.lon);
+            b.max_lat = b.max_lat.max(p.lat);
+        }
+        b
+    }
+
+    /// Whether `p` may be in a polygon with this box: inside it, the longitude widened by
+    /// [`LON_MARGIN`]. Written so that NaN is outside.
+    fn may_contain(&self, p: Point) -> bool {
+        p.lat >= self.min_lat
+            && p.lat <= self.max_lat
+            && p.lon >= self.min_lon - LON_MARGIN
+            && p.lon <= self.max_lon + LON_MARGIN
+    }
+}
+
+/// Horizontal bands over the polygon's latitude range, each listing the edges whose
+/// latitude range (closed) overlaps it. Both tests of [`Polygon::contains`] only ever look
+/// at edges whose latitude range contains the point's latitude (the on-edge test needs
+/// the point inside the edge's box; the crossing test needs the edge to straddle the
+/// point's latitude), and those are all in the point's band: the band of a latitude is
+/// a monotone function of it, so `band(min) ≤ band(p) ≤ band(max)`. Skipping every other
+/// edge therefore changes no answer, and a zone of 1,000 vertices is tested with a handful
+/// of edges instead of 1,000. Stored compactly: band `b` holds
+/// `edges[start[b]..start[b + 1]]`.
+#[derive(Debug, Clone, PartialEq)]
+struct Bands {
+    lo: f64,
+    scale: f64,
+    count: usize,
+    start: Vec<u32>,
+    edges: Vec<u32>,
+}
+
+impl Bands {
+    /// Bands for a closed ring (edge `i` runs from `ring[i]` to `ring[i + 1]`): about one
+    /// band per two edges, so a band holds a few edges on average.
+    fn new(ring: &[Point], bbox: &BBox) -> Bands {
+        let n = ring.len().saturating_sub(1);
+        let count = (n / 2).clamp(1, 4096);
+        let height = bbox.max_lat - bbox.min_lat;
+        let scale = if height > 0.0 {
+            count as f64 / height
+        } else {
+            0.0
+        };
+        let mut bands = Bands {
+            lo: bbox.min_lat,
+            scale,
+            count,
+            start: vec![0; count + 1],
+            edges: Vec::new(),
+        };
+        let span = |b: &Bands, i: usize| {
+            let (a, c) = (ring[i].lat, ring[i + 1].lat);
+            (b.band_of(a.min(c)), b.band_of(a.max(c)))
+        };
+        for i in 0..n {
+            let (from, to) = span(&bands, i);
+            for b in from..=to {
+                bands.start[b + 1] += 1;
+            }
+        }
+        for b in 0..count {
+            bands.start[b + 1] += bands.start[b];
+        }
+        let mut fill = bands.start.clone();
+        bands.edges = vec![0; bands.start[count] as usize];
+        for i in 0..n {
+            let (from, to) = span(&bands, i);
+            for slot in &mut fill[from..=to] {
+                bands.edges[*slot as usize] = i as u32;
+                *slot += 1;
+            }
+        }
+        bands
+    }
+
+    /// The band of a latitude: monotone (rounding and `floor` are), clamped to the bands;
+    /// NaN lands in band 0.
+    fn band_of(&self, lat: f64) -> usize {
+        let b = ((lat - self.lo) * self.scale).floor();
+        if b >= 1.0 {
+            (b as usize).min(self.count - 1)
+        } else {
+            0
+        }
+    }
+
+    fn edges_at(&self, lat: f64) -> &[u32] {
+        let b = self.band_of(lat);
+        &self.edges[self.start[b] as usize..self.start[b + 1] as usize]
+    }
 }
 
 impl Polygon {
@@ -38,8 +171,10 @@ impl Polygon {
         let mut violations = Vec::new();
         let mut points = Vec::with_capacity(coords.len());
         for (i, [lon, lat]) in coords.iter().enumerate() {
-            let lon = parse_coordinate(lon, 180.0, &format!("{field}[{i}][0]"));
-            let lat = parse_coordinate(lat, 90.0, &format!("{field}[{i}][1]"));
+            // The path is built only for a violation: zones have up to thousands of
+            // vertices, and two strings per vertex were most of the cost of loading them.
+            let lon = parse_coordinate(lon, 180.0, || format!("{field}[{i}][0]"));
+            let lat = parse_coordinate(lat, 90.0, || format!("{field}[{i}][1]"));
             match (lon, lat) {
                 (Ok(lon), Ok(lat)) => points.push(Point { lon, lat }),
                 (lon, lat) => violations.extend(lon.err().into_iter().chain(lat.err())),
@@ -72,8 +207,12 @@ impl Polygon {
         if ring.len() > 1 && ring.first() == ring.last() {
             ring.pop();
         }
+        // Only "fewer than 3" matters, so stop at 3 (a full count is quadratic).
         let mut distinct: Vec<Point> = Vec::new();
         for p in &ring {
+            if distinct.len() == 3 {
+                break;
+            }
             if !distinct.contains(p) {
                 distinct.push(*p);
             }
@@ -93,7 +232,9 @@ impl Polygon {
         if let Some(first) = ring.first().copied() {
             ring.push(first);
         }
-        Ok(Polygon { ring })
+        let bbox = BBox::of(&ring);
+        let bands = Bands::new(&ring, &bbox);
+        Ok(Polygon { ring, bbox, bands })
     }
 
     /// The closed ring: the first vertex is repeated at the end.
@@ -101,9 +242,39 @@ impl Polygon {
         &self.ring
     }
 
+    /// The polygon's bounding box.
+    pub fn bbox(&self) -> BBox {
+        self.bbox
+    }
+
     /// Whether `p` lies inside the polygon or on its boundary (edges and vertices count as
-    /// inside, so an address exactly on a zone border is served).
+    /// inside, so an address exactly on a zone border is served). The same answer as
+    /// [`Polygon::contains_by_scan`], from the edges of `p`'s band only, and none at all
+    /// when `p` is outside the bounding box.
     pub fn contains(&self, p: Point) -> bool {
+        if !self.bbox.may_contain(p) {
+            return false;
+        }
+        let ring = &self.ring;
+        let edges = self.bands.edges_at(p.lat).iter().map(|&i| {
+            let i = i as usize;
+            (ring[i], ring[i + 1])
+        });
+        if edges.clone().any(|(a, b)| on_segment(a, b, p)) {
+            return true;
+        }
+        let mut inside = false;
+        for (a, b) in edges {
+            if crosses_right(a, b, p) {
+                inside = !inside;
+            }
+        }
+        inside
+    }
+
+    /// The plain test over every edge: the reference [`Polygon::contains`] must agree with
+    /// (the tests and `make bench` compare them).
+    pub fn contains_by_scan(&self, p: Point) -> bool {
         let edges = self.ring.windows(2);
         if edges.clone().any(|e| on_segment(e[0], e[1], p)) {
             return true;
@@ -111,19 +282,157 @@ impl Polygon {
         // Crossing number: count edges that cross the horizontal ray to the right of p.
         let mut inside = false;
         for e in edges {
-            let (a, b) = (e[0], e[1]);
-            if (a.lat > p.lat) != (b.lat > p.lat) {
-                let x = a.lon + (p.lat - a.lat) * (b.lon - a.lon) / (b.lat - a.lat);
-                if p.lon < x {
-                    inside = !inside;
-                }
+            if crosses_right(e[0], e[1], p) {
+                inside = !inside;
             }
         }
         inside
     }
 }
 
-fn parse_coordinate(text: &str, limit: f64, field: &str) -> Result<f64, Violation> {
+/// Whether edge a–b crosses the horizontal ray to the right of `p` (the crossing-number
+/// test; one function, so the banded and the plain test compute exactly the same thing).
+fn crosses_right(a: Point, b: Point, p: Point) -> bool {
+    if (a.lat > p.lat) != (b.lat > p.lat) {
+        let x = a.lon + (p.lat - a.lat) * (b.lon - a.lon) / (b.lat - a.lat);
+        p.lon < x
+    } else {
+        false
+    }
+}
+
+/// Which of many zones contain a point, without testing every zone: a uniform grid over
+/// the zones' bounding boxes lists, per cell, the zones whose (margin-widened) box overlaps
+/// the cell, in zone order. A zone that contains `p` has `p` in its box, and the cell of a
+/// coordinate is monotone in it, so the zone is listed in `p`'s cell: the answers are
+/// exactly those of testing every zone in order ([`ZoneIndex::first_by_scan`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ZoneIndex {
+    zones: Vec<Polygon>,
+    grid: Grid,
+    start: Vec<u32>,
+    cells: Vec<u32>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Grid {
+    lo: Point,
+    scale: Point,
+    side: usize,
+}
+
+impl Grid {
+    /// The cell of a coordinate along one axis: monotone, clamped, NaN in cell 0.
+    fn axis(&self, v: f64, lo: f64, scale: f64) -> usize {
+        let c = ((v - lo) * scale).floor();
+        if c >= 1.0 {
+            (c as usize).min(self.side - 1)
+        } else {
+            0
+        }
+    }
+    fn cell_x(&self, lon: f64) -> usize {
+        self.axis(lon, self.lo.lon, self.scale.lon)
+    }
+    fn cell_y(&self, lat: f64) -> usize {
+        self.axis(lat, self.lo.lat, self.scale.lat)
+    }
+}
+
+impl ZoneIndex {
+    /// Indexes validated zones (in the order given; answers are positions in it). About
+    /// one cell per zone, at most 64 × 64.
+    pub fn new(zones: Vec<Polygon>) -> ZoneIndex {
+        let side = ((zones.len() as f64).sqrt().ceil() as usize).clamp(1, 64);
+        let mut all = BBox::of(&[]);
+        for z in &zones {
+            all.min_lon = all.min_lon.min(z.bbox.min_lon - LON_MARGIN);
+            all.max_lon = all.max_lon.max(z.bbox.max_lon + LON_MARGIN);
+            all.min_lat = all.min_lat.min(z.bbox.min_lat);
+            all.max_lat = all.max_lat.max(z.bbox.max_lat);
+        }
+        let per = |lo: f64, hi: f64| {
+            if hi > lo {
+                side as f64 / (hi - lo)
+            } else {
+                0.0
+            }
+        };
+        let grid = Grid {
+            lo: Point {
+                lon: all.min_lon,
+                lat: all.min_lat,
+            },
+            scale: Point {
+                lon: per(all.min_lon, all.max_lon),
+                lat: per(all.min_lat, all.max_lat),
+            },
+            side,
+        };
+        let span = |b: &BBox| {
+            (
+                grid.cell_x(b.min_lon - LON_MARGIN)..=grid.cell_x(b.max_lon + LON_MARGIN),
+                grid.cell_y(b.min_lat)..=grid.cell_y(b.max_lat),
+            )
+        };
+        let mut start = vec![0u32; side * side + 1];
+        for z in &zones {
+            let (xs, ys) = span(&z.bbox);
+            for y in ys {
+                for x in xs.clone() {
+                    start[y * side + x + 1] += 1;
+                }
+            }
+        }
+        for c in 0..side * side {
+            start[c + 1] += start[c];
+        }
+        let mut fill = start.clone();
+        let mut cells = vec![0u32; start[side * side] as usize];
+        for (i, z) in zones.iter().enumerate() {
+            let (xs, ys) = span(&z.bbox);
+            for y in ys {
+                for x in xs.clone() {
+                    let slot = &mut fill[y * side + x];
+                    cells[*slot as usize] = i as u32;
+                    *slot += 1;
+                }
+            }
+        }
+        ZoneIndex {
+            zones,
+            grid,
+            start,
+            cells,
+        }
+    }
+
+    /// The indexed zones, in the order given.
+    pub fn zones(&self) -> &[Polygon] {
+        &self.zones
+    }
+
+    /// The positions of every zone containing `p`, ascending.
+    pub fn containing(&self, p: Point) -> impl Iterator<Item = usize> + '_ {
+        let c = self.grid.cell_y(p.lat) * self.grid.side + self.grid.cell_x(p.lon);
+        self.cells[self.start[c] as usize..self.start[c + 1] as usize]
+            .iter()
+            .map(|&i| i as usize)
+            .filter(move |&i| self.zones[i].contains(p))
+    }
+
+    /// The first zone (in the order given) containing `p`.
+    pub fn first_containing(&self, p: Point) -> Option<usize> {
+        self.containing(p).next()
+    }
+
+    /// The same answer by testing every zone in order with the plain scan: the reference.
+    pub fn first_by_scan(&self, p: Point) -> Option<usize> {
+        self.zones.iter().position(|z| z.contains_by_scan(p))
+    }
+}
+
+fn parse_coordinate(text: &str, limit: f64, field: impl Fn() -> String) -> Result<f64, Violation> {
     let numeric = !text.is_empty()
         && text
             .bytes()
@@ -132,12 +441,12 @@ fn parse_coordinate(text: &str, limit: f64, field: &str) -> Result<f64, Violatio
         Ok(v) if numeric && v.is_finite() && v.abs() <= limit => Ok(v),
         Ok(v) if numeric && v.is_finite() => Err(Violation::new(
             "coordinate_out_of_range",
-            Some(field),
+            Some(&field()),
             format!("{v} is outside ±{limit}"),
         )),
         _ => Err(Violation::new(
             "invalid_coordinate",
-            Some(field),
+            Some(&field()),
             format!("must be a decimal number, got {text:?}"),
         )),
     }
@@ -174,31 +483,82 @@ fn segments_touch(p1: Point, p2: Point, q1: Point, q2: Point) -> bool {
         || on_segment(p1, p2, q2)
 }
 
-/// The first pair of edges (by index) that makes the open ring not simple. Edge `i` runs
-/// from vertex `i` to vertex `i + 1` (wrapping).
-fn first_self_intersection(ring: &[Point]) -> Option<(usize, usize)> {
+/// Whether edges `i < j` of the open ring (edge `i` runs from vertex `i` to vertex `i + 1`,
+/// wrapping) make it not simple.
+fn edges_conflict(ring: &[Point], i: usize, j: usize) -> bool {
     let n = ring.len();
     let edge = |i: usize| (ring[i], ring[(i + 1) % n]);
-    for i in 0..n {
-        for j in i + 1..n {
-            let (a, b) = edge(i);
-            let (c, d) = edge(j);
-            let adjacent = j == i + 1 || (i == 0 && j == n - 1);
-            if adjacent {
-                // They share one vertex; they are wrong only if they fold back onto each
-                // other (collinear and pointing in opposite directions at the shared vertex).
-                let (from, shared, to) = if j == i + 1 { (a, b, d) } else { (c, a, b) };
-                let dot = (shared.lon - from.lon) * (to.lon - shared.lon)
-                    + (shared.lat - from.lat) * (to.lat - shared.lat);
-                if orient(from, shared, to) == 0.0 && dot < 0.0 {
-                    return Some((i, j));
-                }
-            } else if segments_touch(a, b, c, d) {
-                return Some((i, j));
+    let (a, b) = edge(i);
+    let (c, d) = edge(j);
+    let adjacent = j == i + 1 || (i == 0 && j == n - 1);
+    if adjacent {
+        // They share one vertex; they are wrong only if they fold back onto each
+        // other (collinear and pointing in opposite directions at the shared vertex).
+        let (from, shared, to) = if j == i + 1 { (a, b, d) } else { (c, a, b) };
+        let dot = (shared.lon - from.lon) * (to.lon - shared.lon)
+            + (shared.lat - from.lat) * (to.lat - shared.lat);
+        orient(from, shared, to) == 0.0 && dot < 0.0
+    } else {
+        segments_touch(a, b, c, d)
+    }
+}
+
+/// The first pair of edges (by index, `(i, j)` with `i < j` in lexicographic order) that
+/// makes the open ring not simple: the same pair as comparing every pair in order
+/// ([`first_self_intersection_pairwise`], kept for the tests), found by a sweep. Two edges
+/// can only conflict if their longitude ranges overlap (a shared point lies in both), so
+/// edges are visited by their west end and compared only with the edges whose east end
+/// has not been passed yet; of the conflicting pairs found, the smallest is returned. A
+/// zone of 1,000 vertices then costs a few thousand comparisons instead of 500,000.
+fn first_self_intersection(ring: &[Point]) -> Option<(usize, usize)> {
+    let n = ring.len();
+    // Each edge's box, [west, east, south, north], computed once: the sweep reads them
+    // many times, and recomputing them (with a modulo for the wrapping edge) was most of
+    // its cost.
+    let boxes: Vec<[f64; 4]> = (0..n)
+        .map(|i| {
+            let (a, b) = (ring[i], ring[if i + 1 == n { 0 } else { i + 1 }]);
+            [
+                a.lon.min(b.lon),
+                a.lon.max(b.lon),
+                a.lat.min(b.lat),
+                a.lat.max(b.lat),
+            ]
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_unstable_by(|&i, &j| boxes[i][0].total_cmp(&boxes[j][0]).then(i.cmp(&j)));
+    let mut best: Option<(usize, usize)> = None;
+    let mut open: Vec<usize> = Vec::new();
+    for &j in &order {
+        let bj = boxes[j];
+        open.retain(|&i| boxes[i][1] >= bj[0]);
+        for &i in &open {
+            let bi = boxes[i];
+            // Latitude ranges must overlap too; a cheap reject before the exact test.
+            if bi[3] < bj[2] || bj[3] < bi[2] {
+                continue;
+            }
+            let pair = (i.min(j), i.max(j));
+            if best.is_some_and(|b| b <= pair) {
+                continue;
+            }
+            if edges_conflict(ring, pair.0, pair.1) {
+                best = Some(pair);
             }
         }
+        open.push(j);
     }
-    None
+    best
+}
+
+/// Every pair in order: the plain O(n²) check the sweep must agree with.
+#[cfg(test)]
+fn first_self_intersection_pairwise(ring: &[Point]) -> Option<(usize, usize)> {
+    let n = ring.len();
+    (0..n)
+        .flat_map(|i| (i + 1..n).map(move |j| (i, j)))
+        .find(|&(i, j)| edges_conflict(ring, i, j))
 }
 
 #[cfg(test)]
@@ -374,5 +734,217 @@ mod tests {
             };
             assert_eq!(polygon.contains(p), *want, "{name}");
         }
+    }
+
+    /// xorshift64*: deterministic points and rings, the same on wasm32 (no new dependency).
+    struct Rng(u64);
+    impl Rng {
+        fn unit(&mut self) -> f64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            (self.0.wrapping_mul(0x2545_f491_4f6c_dd1d) >> 11) as f64 / (1u64 << 53) as f64
+        }
+    }
+
+    /// A star-shaped (hence simple) ring of `n` vertices around (cx, cy).
+    fn star(n: usize, cx: f64, cy: f64, r: f64, rng: &mut Rng) -> Vec<Point> {
+        (0..n)
+            .map(|j| {
+                let t = (j as f64 + 0.4 * rng.unit()) * std::f64::consts::TAU / n as f64;
+                let k = r * (1.0 + 0.3 * (5.0 * t).sin() + 0.1 * rng.unit());
+                Point {
+                    lon: cx + k * t.cos(),
+                    lat: cy + k * t.sin(),
+                }
+            })
+            .collect()
+    }
+
+    /// Points that stress the edge cases: every vertex, every edge's midpoint, points just
+    /// off each vertex, the box's corners and just beyond them, and random points over and
+    /// around the box.
+    fn probes(polygon: &Polygon, rng: &mut Rng) -> Vec<Point> {
+        let v = polygon.vertices();
+        let b = polygon.bbox();
+        let mut out: Vec<Point> = v.to_vec();
+        for e in v.windows(2) {
+            out.push(Point {
+                lon: (e[0].lon + e[1].lon) / 2.0,
+                lat: (e[0].lat + e[1].lat) / 2.0,
+            });
+            out.push(Point {
+                lon: e[0].lon + 1e-12,
+                lat: e[0].lat,
+            });
+        }
+        for (lon, lat) in [
+            (b.min_lon, b.min_lat),
+            (b.max_lon, b.max_lat),
+            (b.min_lon - 1e-10, b.min_lat),
+            (b.max_lon + 1e-10, b.max_lat),
+            (f64::NAN, b.min_lat),
+            (b.min_lon, f64::INFINITY),
+        ] {
+            out.push(Point { lon, lat });
+        }
+        let (w, h) = (b.max_lon - b.min_lon, b.max_lat - b.min_lat);
+        for _ in 0..400 {
+            out.push(Point {
+                lon: b.min_lon - 0.2 * w + 1.4 * w * rng.unit(),
+                lat: b.min_lat - 0.2 * h + 1.4 * h * rng.unit(),
+            });
+        }
+        out
+    }
+
+    #[test]
+    fn the_banded_test_gives_the_plain_scans_answer_for_every_point() {
+        let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+        let rings: Vec<(&str, Vec<Point>)> = vec![
+            ("square", pts(SQUARE)),
+            ("concave", pts(CONCAVE)),
+            ("star of 10", star(10, 37.6, 55.7, 0.05, &mut rng)),
+            ("star of 1,000", star(1_000, 37.6, 55.7, 0.05, &mut rng)),
+            (
+                "star of 1,500 across 0",
+                star(1_500, 0.0, 0.0, 1.0, &mut rng),
+            ),
+        ];
+        for (name, ring) in rings {
+            let Ok(polygon) = Polygon::parse(&ring, "c") else {
+                panic!("{name} must be valid");
+            };
+            let (mut inside, mut outside) = (0, 0);
+            for p in probes(&polygon, &mut rng) {
+                let want = polygon.contains_by_scan(p);
+                assert_eq!(
+                    polygon.contains(p),
+                    want,
+                    "{name} at ({}, {})",
+                    p.lon,
+                    p.lat
+                );
+                if want {
+                    inside += 1;
+                } else {
+                    outside += 1;
+                }
+            }
+            // Both answers occur, so agreement is not trivial.
+            assert!(
+                inside > 0 && outside > 0,
+                "{name}: {inside} in, {outside} out"
+            );
+        }
+    }
+
+    #[test]
+    fn the_bounding_box_prefilter_decides_only_points_outside_the_box() {
+        let Ok(square) = Polygon::parse(&pts(SQUARE), "c") else {
+            panic!("square must be valid");
+        };
+        // (point, in the widened box, contained)
+        let cases: &[((f64, f64), bool, bool, &str)] = &[
+            ((2.0, 2.0), true, true, "inside the box and the polygon"),
+            ((4.0, 4.0), true, true, "on the box's corner, a vertex"),
+            (
+                (4.0 + 1e-10, 2.0),
+                true,
+                false,
+                "within the longitude margin",
+            ),
+            ((4.1, 2.0), false, false, "east of the box"),
+            ((2.0, -0.1), false, false, "south of the box"),
+            ((f64::NAN, 2.0), false, false, "not a number"),
+        ];
+        for ((lon, lat), in_box, contained, name) in cases {
+            let p = Point {
+                lon: *lon,
+                lat: *lat,
+            };
+            assert_eq!(square.bbox().may_contain(p), *in_box, "{name}: box");
+            assert_eq!(square.contains(p), *contained, "{name}: contains");
+            assert_eq!(square.contains_by_scan(p), *contained, "{name}: scan");
+        }
+    }
+
+    #[test]
+    fn the_zone_index_finds_exactly_the_zones_a_scan_finds() {
+        let mut rng = Rng(0xdead_beef_cafe_f00d);
+        // 7 × 7 overlapping zones of 3 to ~600 vertices over a city, and one far away.
+        let mut zones = Vec::new();
+        for k in 0..49 {
+            let n = 3 + (k * 97) % 600;
+            let (cx, cy) = (37.3 + 0.1 * (k % 7) as f64, 55.5 + 0.08 * (k / 7) as f64);
+            let ring = star(n, cx, cy, 0.07, &mut rng);
+            match Polygon::parse(&ring, "c") {
+                Ok(p) => zones.push(p),
+                Err(v) => panic!("zone {k}: {v:?}"),
+            }
+        }
+        if let Ok(far) = Polygon::parse(&pts(SQUARE), "c") {
+            zones.push(far);
+        }
+        let index = ZoneIndex::new(zones.clone());
+        let mut probes_all = Vec::new();
+        for z in &zones {
+            probes_all.extend(probes(z, &mut rng).into_iter().step_by(5));
+        }
+        let (mut hits, mut misses, mut overlaps) = (0, 0, 0);
+        for p in probes_all {
+            let want: Vec<usize> = (0..zones.len())
+                .filter(|&i| zones[i].contains_by_scan(p))
+                .collect();
+            let got: Vec<usize> = index.containing(p).collect();
+            assert_eq!(got, want, "at ({}, {})", p.lon, p.lat);
+            assert_eq!(index.first_containing(p), index.first_by_scan(p));
+            match want.len() {
+                0 => misses += 1,
+                1 => hits += 1,
+                _ => overlaps += 1,
+            }
+        }
+        assert!(
+            hits > 0 && misses > 0 && overlaps > 0,
+            "{hits} {misses} {overlaps}"
+        );
+
+        let empty = ZoneIndex::new(Vec::new());
+        assert_eq!(empty.first_containing(Point { lon: 0.0, lat: 0.0 }), None);
+    }
+
+    #[test]
+    fn the_sweep_finds_the_same_first_crossing_as_comparing_every_pair() {
+        let mut rng = Rng(0x0123_4567_89ab_cdef);
+        let mut rings: Vec<Vec<Point>> = Vec::new();
+        for n in [3, 4, 5, 8, 20, 200] {
+            // Simple rings (no crossing) and random ones (crossings almost surely).
+            rings.push(star(n, 0.0, 0.0, 1.0, &mut rng));
+            for _ in 0..20 {
+                rings.push(
+                    (0..n)
+                        .map(|_| Point {
+                            lon: (rng.unit() * 8.0).round() / 2.0,
+                            lat: (rng.unit() * 8.0).round() / 2.0,
+                        })
+                        .collect(),
+                );
+            }
+        }
+        let (mut simple, mut crossed) = (0, 0);
+        for ring in &rings {
+            let want = first_self_intersection_pairwise(ring);
+            assert_eq!(first_self_intersection(ring), want, "{ring:?}");
+            if want.is_some() {
+                crossed += 1;
+            } else {
+                simple += 1;
+            }
+        }
+        assert!(
+            simple > 0 && crossed > 0,
+            "{simple} simple, {crossed} crossed"
+        );
     }
 }

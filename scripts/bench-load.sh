@@ -1,0 +1,121 @@
+#!/usr/bin/env bash
+# `make bench-load`: an HTTP load run against `wrangler dev` on loopback, with wrk (Debian's
+# package, installed here when missing): GET /site-api/menu and POST /site-api/order at 1,
+# 16 and 64 connections, each for BENCH_LOAD_SECONDS (10) seconds. Writes
+# build/bench/load.md (requests/s, p50, p99, errors) and keeps wrk's raw output next to it.
+#
+# wrangler dev is started here as the end-to-end harness starts it (tests/src/app.rs): the
+# Worker built once, migrations and the demo catalog applied to a fresh --persist-to state
+# directory, ORDERBRIDGE_PREBUILT=1 so wrangler does not rebuild. It is stopped with SIGINT
+# to wrangler's own pid (never a process-group kill: that would take this shell with it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. ./.toolchain.env
+
+out=build/bench
+seconds="${BENCH_LOAD_SECONDS:-10}"
+port="${BENCH_LOAD_PORT:-8797}"
+mkdir -p "$out"
+
+if ! command -v wrk > /dev/null; then
+  echo "bench-load: installing wrk (Debian)"
+  if [ "$(id -u)" = 0 ]; then apt-get install -y wrk > /dev/null || { apt-get update > /dev/null && apt-get install -y wrk > /dev/null; }
+  else sudo apt-get install -y wrk > /dev/null; fi
+fi
+
+bash scripts/build-worker.sh
+
+state="$out/load-state"
+rm -rf "$state"
+mkdir -p "$state"
+export RUSTUP_TOOLCHAIN="$WASM_TOOLCHAIN"
+wrangler d1 migrations apply DB --local --env dev --persist-to "$state" > "$state/setup.log" 2>&1
+node scripts/demo-sql.mjs > "$state/demo-data.sql"
+wrangler d1 execute DB --local --env dev --persist-to "$state" --file "$state/demo-data.sql" >> "$state/setup.log" 2>&1
+
+ORDERBRIDGE_PREBUILT=1 wrangler dev --env dev --ip 127.0.0.1 --port "$port" \
+  --inspector-port "$((port + 1))" --show-interactive-dev-session=false \
+  --persist-to "$state" > "$state/wrangler.log" 2>&1 &
+wrangler_pid=$!
+stop() {
+  kill -INT "$wrangler_pid" 2> /dev/null || true
+  wait "$wrangler_pid" 2> /dev/null || true
+}
+trap stop EXIT
+
+base="http://127.0.0.1:$port"
+for _ in $(seq 1 240); do
+  curl -sf "$base/health" > /dev/null 2>&1 && break
+  kill -0 "$wrangler_pid" 2> /dev/null || { cat "$state/wrangler.log"; exit 1; }
+  sleep 0.5
+done
+curl -sf "$base/health" > /dev/null
+
+# An order the hub accepts now: the demo order without status_url (no outbound calls to
+# skew the run), pre-ordered for tomorrow 13:00 in the restaurant's time (Moscow, open
+# 09:00–23:00), so it is valid whatever the time of the run. Each request gets its own
+# `number` (wrk's Lua below): a repeated number would only measure the replay path.
+node -e '
+  const o = JSON.parse(require("fs").readFileSync("fixtures/demo/order.json", "utf8"));
+  delete o.body.status_url;
+  const msk = new Date(Date.now() + 3 * 3600e3 + 24 * 3600e3);
+  const day = msk.toISOString().slice(0, 10);
+  o.body.date = new Date(Date.now() + 3 * 3600e3).toISOString().slice(0, 19).replace("T", " ");
+  o.body.date_preorder = `${day} 13:00`;
+  o.body.number = "@NUMBER@";
+  process.stdout.write(JSON.stringify(o));
+' > "$state/order.json"
+probe=$(sed 's/@NUMBER@/LOAD-PROBE/' "$state/order.json" | curl -s -o /dev/null -w '%{http_code}' \
+  -X POST "$base/site-api/order" -H 'Content-Type: application/json' --data-binary @-)
+[ "$probe" = 200 ] || { echo "bench-load: the order is refused ($probe)"; exit 1; }
+
+cat > "$state/order.lua" << 'LUA'
+-- A distinct order number per request: thread id and a counter.
+local template
+local counter = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("tid", threads)
+end
+function init(args)
+  local f = io.open(args[1], "r")
+  template = f:read("*a")
+  f:close()
+end
+function request()
+  counter = counter + 1
+  local body = template:gsub("@NUMBER@", "LOAD-" .. tid .. "-" .. counter .. "-" .. os.time())
+  return wrk.format("POST", "/site-api/order", {["Content-Type"] = "application/json"}, body)
+end
+LUA
+
+menu="/site-api/menu?restaurant_id=000127&concept_id=7"
+curl -sf "$base$menu" > /dev/null # the first read fills the cache
+
+{
+  echo "| endpoint | connections | requests/s | p50 | p99 | requests | non-2xx / errors |"
+  echo "|---|---:|---:|---:|---:|---:|---|"
+} > "$out/load.md"
+: > "$out/load-wrk.txt"
+row() { # endpoint connections raw-output
+  local rps p50 p99 total errs
+  rps=$(awk '/^Requests\/sec/ {print $2}' <<< "$3")
+  p50=$(awk '$1 == "50%" {print $2}' <<< "$3")
+  p99=$(awk '$1 == "99%" {print $2}' <<< "$3")
+  total=$(awk '/requests in/ {print $1}' <<< "$3")
+  errs=$( (grep -E 'Non-2xx|Socket errors' <<< "$3" || echo none) | tr -s ' ' | paste -sd ';')
+  echo "| $1 | $2 | $rps | $p50 | $p99 | $total | $errs |" >> "$out/load.md"
+}
+echo "== load before: $(uptime)" | tee -a "$out/load-wrk.txt"
+for c in 1 16 64; do
+  t=$((c < 2 ? 1 : 2))
+  r=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s --latency "$base$menu")
+  printf '\n== GET menu, %s connections\n%s\n' "$c" "$r" >> "$out/load-wrk.txt"
+  row "GET /site-api/menu" "$c" "$r"
+  r=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s --latency -s "$state/order.lua" "$base" -- "$state/order.json")
+  printf '\n== POST order, %s connections\n%s\n' "$c" "$r" >> "$out/load-wrk.txt"
+  row "POST /site-api/order" "$c" "$r"
+done
+echo "== load after: $(uptime)" | tee -a "$out/load-wrk.txt"
+cat "$out/load.md"

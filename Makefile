@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e clean bench bench-load bench-size
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size
 
 setup:
 	@bash scripts/setup.sh
@@ -28,10 +28,10 @@ demo-data: setup
 	$(WRANGLER) d1 execute DB --local --env dev --persist-to $(DEV_STATE) --file build/demo-data.sql
 
 dev: demo-data
-	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE)
+	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE) --test-scheduled
 
 # The one command that runs everything; CI runs exactly this.
-test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e
+test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront
 
 fmt-check:
 	cargo fmt --all --check
@@ -56,6 +56,17 @@ deploy-check:
 
 test-e2e:
 	$(WASM) cargo test -p orderbridge-e2e --test e2e
+
+# schemathesis (pinned, in a venv under build/) against a wrangler dev of its own: no 5xx,
+# every documented response matches openapi/openapi.json.
+test-schemathesis: setup
+	bash scripts/schemathesis.sh
+
+# The reference storefront (web/) in Debian's chromium via playwright-core against a wrangler
+# dev of its own; installs chromium (apt) the first time; screenshots to build/storefront/
+# (SCREENSHOTS=docs to refresh the README's).
+test-storefront: setup
+	bash scripts/storefront-test.sh
 
 # Benchmarks (issue 8; not part of `make test`; see BENCHMARKS.md). `make bench` times the
 # hot paths natively and as wasm32 under Node.js, on generated workloads or, with

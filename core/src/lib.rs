@@ -14,6 +14,7 @@ pub mod jet;
 pub mod jet_order;
 pub mod jet_to_jupiter;
 pub mod jupiter;
+pub mod openapi;
 pub mod order;
 pub mod orderconnect;
 pub mod outbound;

@@ -48,6 +48,8 @@ impl Method {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum RouteId {
     Health,
+    /// `GET /openapi.json`: the OpenAPI document of every route ([`crate::openapi`]).
+    OpenApi,
     /// `GET /admin/deliveries`: the delivery log (operator).
     AdminDeliveries,
     /// `POST /admin/deliveries/{id}/replay`: send a delivery again (operator).
@@ -237,6 +239,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/jet-connect/restaurants/{restaurant}/servicetimes",
         id: RouteId::JetRestaurantServiceTimes,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/openapi.json",
+        id: RouteId::OpenApi,
     },
     Route {
         method: Method::Get,
@@ -637,6 +644,7 @@ mod tests {
                 &[("order_id", "ord_1")],
             ),
             ("GET", "/site-api/client", RouteId::SiteClient, &[]),
+            ("GET", "/openapi.json", RouteId::OpenApi, &[]),
             (
                 "GET",
                 "/callbacks/jupiter/orders/ord_1",

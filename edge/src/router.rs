@@ -55,10 +55,12 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, deliveries, health, jet_catalog, jet_orders, orderconnect, orders, sim, site_api,
+        admin, deliveries, health, jet_catalog, jet_orders, openapi, orderconnect, orders, sim,
+        site_api,
     };
     match id {
         RouteId::Health => health::get(ctx).await,
+        RouteId::OpenApi => Ok(openapi::get()),
         RouteId::AdminDeliveries => deliveries::list(&req, ctx).await,
         RouteId::AdminDeliveryReplay => deliveries::replay(&req, ctx).await,
         RouteId::AdminGetRestaurant => admin::get_restaurant(req, ctx).await,

@@ -96,13 +96,15 @@ fn fixture(path: &str) -> Value {
 /// An operator call with a JSON body.
 fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {
     let text = body.to_string();
-    request(
+    let reply = request(
         method,
         &app.url(path),
         &[OPERATOR, ("Content-Type", "application/json")],
         Some(text.as_bytes()),
     )
-    .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
 }
 
 /// A public read.
@@ -111,7 +113,10 @@ fn get(app: &App, path: &str) -> Reply {
 }
 
 fn get_with(app: &App, path: &str, headers: &[(&str, &str)]) -> Reply {
-    request("GET", &app.url(path), headers, None).unwrap_or_else(|e| panic!("GET {path}: {e}"))
+    let reply =
+        request("GET", &app.url(path), headers, None).unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    crate::conform::check("GET", path, &reply);
+    reply
 }
 
 /// Creates (or replaces) a restaurant: a minimal place, the offset, and concepts if any.

@@ -19,6 +19,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         a_wrong_method_is_405_with_an_allow_header,
     ),
     (
+        "the_storefront_is_served_at_the_root_and_the_api_still_reaches_the_worker",
+        the_storefront_is_served_at_the_root_and_the_api_still_reaches_the_worker,
+    ),
+    (
         "errors_come_in_the_shape_of_the_protocol_called",
         errors_come_in_the_shape_of_the_protocol_called,
     ),
@@ -45,7 +49,13 @@ fn health_answers_ok_with_the_version(app: &App) {
 }
 
 fn an_unknown_path_is_404_with_a_json_body(app: &App) {
-    for path in ["/", "/nope", "/health/extra", "/site-api/nothing-here"] {
+    // `/` is the storefront (static assets, see the test below), no longer a 404.
+    for path in [
+        "/nope",
+        "/health/extra",
+        "/site-api/nothing-here",
+        "/web/index.html",
+    ] {
         let reply = request("GET", &app.url(path), &[], None).expect("answer");
         assert_eq!(reply.status, 404, "{path}: {}", reply.body);
         let body = reply.json();
@@ -55,6 +65,25 @@ fn an_unknown_path_is_404_with_a_json_body(app: &App) {
             "{path}: {body}"
         );
     }
+}
+
+fn the_storefront_is_served_at_the_root_and_the_api_still_reaches_the_worker(app: &App) {
+    let page = request("GET", &app.url("/"), &[], None).expect("answer");
+    assert_eq!(page.status, 200, "{}", page.body);
+    assert!(page
+        .header("content-type")
+        .is_some_and(|t| t.starts_with("text/html")));
+    assert!(page.body.contains("/app.js"), "{}", page.body);
+    for asset in ["/app.js", "/style.css"] {
+        let reply = request("GET", &app.url(asset), &[], None).expect("answer");
+        assert_eq!(reply.status, 200, "{asset}");
+    }
+    // The Worker still answers its routes, and paths that are no file.
+    let health = request("GET", &app.url("/health"), &[], None).expect("answer");
+    assert_eq!(health.json()["status"], "ok");
+    let missing = request("GET", &app.url("/app.js.map"), &[], None).expect("answer");
+    assert_eq!(missing.status, 404);
+    assert_eq!(missing.json()["errors"][0]["code"], "not_found");
 }
 
 fn a_wrong_method_is_405_with_an_allow_header(app: &App) {

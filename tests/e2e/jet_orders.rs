@@ -120,10 +120,10 @@ fn signature(body: &str, secret: &str) -> String {
     )
 }
 
-fn post_signed(app: &App, path: &str, body: &Value) -> Reply {
+pub(crate) fn post_signed(app: &App, path: &str, body: &Value) -> Reply {
     let text = body.to_string();
     let hash = signature(&text, HMAC_SECRET);
-    request(
+    let reply = request(
         "POST",
         &app.url(path),
         &[
@@ -132,23 +132,27 @@ fn post_signed(app: &App, path: &str, body: &Value) -> Reply {
         ],
         Some(text.as_bytes()),
     )
-    .unwrap_or_else(|e| panic!("POST {path}: {e}"))
+    .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    crate::conform::check("POST", path, &reply);
+    reply
 }
 
 fn operator(app: &App, method: &str, path: &str, body: Option<&Value>) -> Reply {
     let text = body.map(Value::to_string);
-    request(
+    let reply = request(
         method,
         &app.url(path),
         &[OPERATOR, ("Content-Type", "application/json")],
         text.as_deref().map(str::as_bytes),
     )
-    .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
 }
 
 /// A restaurant `id`, always open, at JET location `location`, with the PLUs of Just Eat's
 /// examples on its default menu.
-fn setup(app: &App, id: &str, location: &str) {
+pub(crate) fn setup(app: &App, id: &str, location: &str) {
     let place = json!({
         "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+00:00",
         "start_time": 0, "end_time": 86400, "self_delivery": false,
@@ -194,7 +198,7 @@ fn setup(app: &App, id: &str, location: &str) {
 }
 
 /// Just Eat's partner-delivery example for `location`, under `id`.
-fn partner_order(id: &str, location: &str) -> Value {
+pub(crate) fn partner_order(id: &str, location: &str) -> Value {
     let mut order = doc(PARTNER);
     order["id"] = json!(id);
     order["posLocationId"] = json!(location);

@@ -4,8 +4,10 @@
 //! `make test` (or `make test-e2e`).
 
 mod catalog;
+mod conform;
 mod foundation;
 mod jet_orders;
+mod openapi;
 mod orderconnect;
 mod orders;
 mod outbound;
@@ -43,6 +45,7 @@ fn main() {
         orders::TESTS,
         orderconnect::TESTS,
         jet_orders::TESTS,
+        openapi::TESTS,
     ]
     .concat();
     let fast_tests: Vec<(&str, AppTest)> = [
@@ -59,6 +62,7 @@ fn main() {
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
+        openapi::PLAIN_TESTS,
     ]
     .concat();
 

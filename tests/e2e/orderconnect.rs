@@ -50,8 +50,10 @@ const PATH: &str = "/webhooks/orderconnect/orders";
 fn call(app: &App, method: &str, path: &str, headers: &[(&str, &str)], body: &[u8]) -> Reply {
     let mut all = vec![("Content-Type", "application/json")];
     all.extend_from_slice(headers);
-    request(method, &app.url(path), &all, Some(body))
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    let reply = request(method, &app.url(path), &all, Some(body))
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
 }
 
 fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {

@@ -61,8 +61,10 @@ fn call(app: &App, method: &str, path: &str, headers: &[(&str, &str)], body: &Va
     let text = body.to_string();
     let mut all = vec![("Content-Type", "application/json")];
     all.extend_from_slice(headers);
-    request(method, &app.url(path), &all, Some(text.as_bytes()))
-        .unwrap_or_else(|e| panic!("{method} {path}: {e}"))
+    let reply = request(method, &app.url(path), &all, Some(text.as_bytes()))
+        .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
 }
 
 fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {
@@ -71,7 +73,7 @@ fn operator(app: &App, method: &str, path: &str, body: &Value) -> Reply {
 
 /// A restaurant `id` with concept `concept`, always open, with pickup, the demo zone
 /// (as `<id>-z`), the demo menu and D100 stopped.
-fn setup(app: &App, id: &str, concept: &str) {
+pub(crate) fn setup(app: &App, id: &str, concept: &str) {
     let place = json!({
         "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+03:00",
         "start_time": 0, "end_time": 86400, "self_delivery": true,
@@ -123,7 +125,7 @@ fn setup(app: &App, id: &str, concept: &str) {
 }
 
 /// A correct courier order to `id`'s zone: 500 + (700 + 50) = 1250, delivery free.
-fn order(id: &str, concept: &str, number: &str, status_url: Option<&str>) -> Value {
+pub(crate) fn order(id: &str, concept: &str, number: &str, status_url: Option<&str>) -> Value {
     let mut doc = json!({
         "action": "new_order",
         "body": {

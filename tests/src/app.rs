@@ -137,7 +137,7 @@ impl App {
             .args(["dev", "--env", "dev", "--ip", "127.0.0.1"])
             .args(["--port", &self.port.to_string()])
             .args(["--inspector-port", &free_port().to_string()])
-            .args(["--show-interactive-dev-session=false"])
+            .args(["--show-interactive-dev-session=false", "--test-scheduled"])
             .arg("--persist-to")
             .arg(&self.state_dir);
         for (name, value) in &self.options.vars {
@@ -189,9 +189,11 @@ impl App {
     }
 
     /// Fires the Worker's scheduled handler once, as a cron tick would. `wrangler dev` never
-    /// fires cron triggers by itself; wrangler serves `/cdn-cgi/handler/scheduled` for this.
+    /// fires cron triggers by itself; with `--test-scheduled` it serves `/__scheduled` for
+    /// this. (Its `/cdn-cgi/handler/scheduled` answers 500 once the Worker has static
+    /// assets: that route reaches wrangler's asset router, which has no scheduled handler.)
     pub fn trigger_scheduled(&self) {
-        let reply = request("GET", &self.url("/cdn-cgi/handler/scheduled"), &[], None)
+        let reply = request("GET", &self.url("/__scheduled"), &[], None)
             .unwrap_or_else(|e| panic!("scheduled trigger: {e}"));
         assert_eq!(reply.status, 200, "scheduled trigger: {}", reply.body);
     }
@@ -199,10 +201,7 @@ impl App {
     /// Fires the scheduled handler as the cron expression `cron` of `[triggers] crons`
     /// would (the Worker dispatches its periodic jobs on it), and waits for it to finish.
     pub fn trigger_cron(&self, cron: &str) {
-        let url = self.url(&format!(
-            "/cdn-cgi/handler/scheduled?cron={}",
-            cron.replace(' ', "+")
-        ));
+        let url = self.url(&format!("/__scheduled?cron={}", cron.replace(' ', "+")));
         let reply = request("GET", &url, &[], None)
             .unwrap_or_else(|e| panic!("scheduled trigger {cron}: {e}"));
         assert_eq!(

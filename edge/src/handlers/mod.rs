@@ -6,6 +6,7 @@ pub mod deliveries;
 pub mod health;
 pub mod jet_catalog;
 pub mod jet_orders;
+pub mod openapi;
 pub mod orderconnect;
 pub mod orders;
 pub mod sim;

@@ -114,11 +114,14 @@ pub fn run(case: &str, n: usize, iterations: u32) -> f64 {
                     .items
                     .map_or(0, |i| i.len()),
                 "jet-order-translate" => jet_order_translate(file("jet-order")),
-                "connect-order-parse" => {
-                    connect_order_parse(file("connect-order")).id.map_or(0, |_| 1)
-                }
+                "connect-order-parse" => connect_order_parse(file("connect-order"))
+                    .id
+                    .map_or(0, |_| 1),
                 "connect-order-translate" => {
-                    let demo = s.demo.as_ref().expect("prepare() builds the demo restaurant");
+                    let demo = s
+                        .demo
+                        .as_ref()
+                        .expect("prepare() builds the demo restaurant");
                     connect_order_translate(file("connect-order"), demo)
                 }
                 "menu-parse" => menu_parse(file("menu")).menus.map_or(0, |m| m.len()),

@@ -757,9 +757,10 @@ pub fn connect_order() -> Vec<u8> {
 
 /// The demo restaurant as the Orderconnect translation reads it.
 pub fn demo_restaurant() -> RestaurantState {
-    let place: orderbridge_core::jupiter::AdminRestaurant =
-        serde_json::from_str(include_str!("../../../fixtures/demo/restaurant-000127.json"))
-            .expect("demo restaurant");
+    let place: orderbridge_core::jupiter::AdminRestaurant = serde_json::from_str(include_str!(
+        "../../../fixtures/demo/restaurant-000127.json"
+    ))
+    .expect("demo restaurant");
     let zones: orderbridge_core::jupiter::DeliveryZonesResponse = serde_json::from_str(
         include_str!("../../../fixtures/demo/delivery_zones-000127-7.json"),
     )

@@ -1,6 +1,6 @@
 //! The one validation function for a site order: see the rule table in [`super`].
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use serde_json::{Number, Value};
@@ -72,6 +72,9 @@ pub enum Rules {
     Site,
     Marketplace,
 }
+
+/// From how many cart lines validation indexes the menu by item id instead of scanning it.
+const INDEX_FROM_LINES: usize = 4;
 
 /// The default of [`OrderContext::max_preorder_ahead`].
 pub const DEFAULT_MAX_PREORDER_DAYS: i64 = 7;
@@ -151,10 +154,68 @@ fn required<'a>(
     got
 }
 
+/// Where a value sits in the order. The path text is built only when a violation names
+/// it: a valid order (the common case) formats no paths at all (measured in BENCHMARKS.md:
+/// building them eagerly was a large share of validating a 20-line order).
+#[derive(Clone, Copy)]
+enum At<'a> {
+    Field(&'a str),
+    /// `cart.items[i]`, or a field of it.
+    Line(usize, &'a str),
+    /// `cart.items[i].modifiers[j]`, or a field of it.
+    Modifier(usize, usize, &'a str),
+}
+
+impl At<'_> {
+    fn path(self) -> String {
+        match self {
+            At::Field(f) => f.to_owned(),
+            At::Line(i, "") => format!("cart.items[{i}]"),
+            At::Line(i, leaf) => format!("cart.items[{i}].{leaf}"),
+            At::Modifier(i, j, "") => format!("cart.items[{i}].modifiers[{j}]"),
+            At::Modifier(i, j, leaf) => format!("cart.items[{i}].modifiers[{j}].{leaf}"),
+        }
+    }
+}
+
+fn at(code: &str, at: At<'_>, message: impl Into<String>) -> Violation {
+    Violation::new(code, Some(&at.path()), message)
+}
+
+fn required_at<'a>(
+    value: &'a Option<String>,
+    field: At<'_>,
+    out: &mut Vec<Violation>,
+) -> Option<&'a str> {
+    let got = text(value);
+    if got.is_none() {
+        out.push(at("missing_field", field, "is required"));
+    }
+    got
+}
+
 fn money(n: &Number, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
-    match Money::parse_decimal(&n.to_string(), field) {
+    money_at(n, At::Field(field), out)
+}
+
+/// An exact amount. A whole JSON number is read without formatting it; any other goes
+/// through its text, so `15.5` and `15.50` are exact and `15.555` is refused.
+fn money_at(n: &Number, field: At<'_>, out: &mut Vec<Violation>) -> Option<Money> {
+    let parsed = match n.as_u64() {
+        Some(whole) => i64::try_from(whole)
+            .ok()
+            .and_then(|w| w.checked_mul(100))
+            .ok_or(())
+            .and_then(|minor| Money::from_minor(minor, "").map_err(|_| ())),
+        None => Err(()),
+    };
+    if let Ok(m) = parsed {
+        return Some(m);
+    }
+    match Money::parse_decimal(&n.to_string(), "") {
         Ok(m) => Some(m),
-        Err(e) => {
+        Err(mut e) => {
+            e.field = Some(field.path());
             out.push(e);
             None
         }
@@ -162,19 +223,23 @@ fn money(n: &Number, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
 }
 
 fn required_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
+    required_money_at(n, At::Field(field), out)
+}
+
+fn required_money_at(n: &Option<Number>, field: At<'_>, out: &mut Vec<Violation>) -> Option<Money> {
     match n {
-        Some(n) => money(n, field, out),
+        Some(n) => money_at(n, field, out),
         None => {
-            out.push(v("missing_field", field, "is required"));
+            out.push(at("missing_field", field, "is required"));
             None
         }
     }
 }
 
 /// A whole number ≥ 1 (`2.0` counts as 2; `1.5`, `0` and negatives do not).
-fn count(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<i64> {
+fn count_at(n: &Option<Number>, field: At<'_>, out: &mut Vec<Violation>) -> Option<i64> {
     let Some(n) = n else {
-        out.push(v("missing_field", field, "is required"));
+        out.push(at("missing_field", field, "is required"));
         return None;
     };
     let whole = n.as_i64().or_else(|| {
@@ -185,7 +250,7 @@ fn count(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<i6
     match whole {
         Some(c) if (1..=10_000).contains(&c) => Some(c),
         _ => {
-            out.push(v(
+            out.push(at(
                 "bad_count",
                 field,
                 format!("must be a whole number from 1 to 10000, got {n}"),
@@ -482,24 +547,28 @@ fn route<'a>(
 
 fn check_item(
     item: &CartItem,
-    path: &str,
+    i: usize,
     menu: Option<&Menu>,
+    index: Option<&HashMap<&str, &Item>>,
     stopped: &BTreeSet<String>,
     rules: Rules,
     out: &mut Vec<Violation>,
 ) -> Option<ValidLine> {
     let site = rules == Rules::Site;
     let before = out.len();
-    let id = required(&item.id, &format!("{path}.id"), out);
-    let n = count(&item.count, &format!("{path}.count"), out);
-    let cost = required_money(&item.cost, &format!("{path}.cost"), out);
+    let id = required_at(&item.id, At::Line(i, "id"), out);
+    let n = count_at(&item.count, At::Line(i, "count"), out);
+    let cost = required_money_at(&item.cost, At::Line(i, "cost"), out);
     let entry: Option<&Item> = match (id, menu) {
         (Some(id), Some(menu)) => {
-            let found = menu.items.iter().find(|i| i.id == id);
+            let found = match index {
+                Some(index) => index.get(id).copied(),
+                None => menu.items.iter().find(|i| i.id == id),
+            };
             if found.is_none() {
-                out.push(v(
+                out.push(at(
                     "unknown_item",
-                    &format!("{path}.id"),
+                    At::Line(i, "id"),
                     format!("{id:?} is not on the menu"),
                 ));
             }
@@ -509,18 +578,18 @@ fn check_item(
     };
     if let Some(id) = id {
         if stopped.contains(id) {
-            out.push(v(
+            out.push(at(
                 "item_stopped",
-                &format!("{path}.id"),
+                At::Line(i, "id"),
                 format!("{id:?} is on the stop list"),
             ));
         }
     }
     if let (Some(entry), Some(cost)) = (entry, cost) {
         if site && entry.price != cost {
-            out.push(v(
+            out.push(at(
                 "price_mismatch",
-                &format!("{path}.cost"),
+                At::Line(i, "cost"),
                 format!("expected {}, got {cost}", entry.price),
             ));
         }
@@ -530,17 +599,16 @@ fn check_item(
     let mut selected: BTreeMap<&str, u32> = BTreeMap::new();
     let mut amounts: BTreeMap<String, i64> = BTreeMap::new();
     for (j, m) in item.modifiers.iter().flatten().enumerate() {
-        let mpath = format!("{path}.modifiers[{j}]");
-        let mid = required(&m.id, &format!("{mpath}.id"), out);
-        let mcount = count(&m.count, &format!("{mpath}.count"), out);
-        let mcost = required_money(&m.cost, &format!("{mpath}.cost"), out);
+        let mid = required_at(&m.id, At::Modifier(i, j, "id"), out);
+        let mcount = count_at(&m.count, At::Modifier(i, j, "count"), out);
+        let mcost = required_money_at(&m.cost, At::Modifier(i, j, "cost"), out);
         let (Some(mid), Some(mcount), Some(mcost)) = (mid, mcount, mcost) else {
             continue;
         };
         if stopped.contains(mid) {
-            out.push(v(
+            out.push(at(
                 "item_stopped",
-                &format!("{mpath}.id"),
+                At::Modifier(i, j, "id"),
                 format!("{mid:?} is on the stop list"),
             ));
         }
@@ -552,9 +620,9 @@ fn check_item(
             .iter()
             .find_map(|g| g.modifiers.iter().find(|x| x.id == mid).map(|x| (g, x)));
         let Some((group, known)) = found else {
-            out.push(v(
+            out.push(at(
                 "unknown_modifier",
-                &format!("{mpath}.id"),
+                At::Modifier(i, j, "id"),
                 format!("{mid:?} is in none of the item's modifier groups"),
             ));
             continue;
@@ -563,9 +631,9 @@ fn check_item(
             continue;
         }
         if known.price != mcost {
-            out.push(v(
+            out.push(at(
                 "price_mismatch",
-                &format!("{mpath}.cost"),
+                At::Modifier(i, j, "cost"),
                 format!("expected {}, got {mcost}", known.price),
             ));
         }
@@ -576,9 +644,9 @@ fn check_item(
         *total += mcount;
         let amount = *total;
         if amount < i64::from(known.min_amount) || amount > i64::from(known.max_amount) {
-            out.push(v(
+            out.push(at(
                 "modifier_amount",
-                &format!("{mpath}.count"),
+                At::Modifier(i, j, "count"),
                 format!(
                     "{mid:?} may be taken {} to {} times per item, got {amount}",
                     known.min_amount, known.max_amount
@@ -590,9 +658,9 @@ fn check_item(
         for g in groups {
             let n = selected.get(g.id.as_str()).copied().unwrap_or(0);
             if n < g.min_selected_modifiers || n > g.max_selected_modifiers {
-                out.push(v(
+                out.push(at(
                     "modifier_group",
-                    &format!("{path}.modifiers"),
+                    At::Line(i, "modifiers"),
                     format!(
                         "group {:?} needs {} to {} modifiers selected, got {n}",
                         g.id, g.min_selected_modifiers, g.max_selected_modifiers
@@ -607,7 +675,11 @@ fn check_item(
     let (id, n, cost) = (id?, n?, cost?);
     let line_total = line_total(n, cost, &modifiers);
     let Some(total) = line_total else {
-        out.push(v("amount_too_large", path, "the line total is too large"));
+        out.push(at(
+            "amount_too_large",
+            At::Line(i, ""),
+            "the line total is too large",
+        ));
         return None;
     };
     Some(ValidLine {
@@ -673,7 +745,8 @@ pub fn validate(
         }
         None => None,
     };
-    let client = body.client.clone().unwrap_or_default();
+    let no_person = super::wire::Person::default();
+    let client = body.client.as_ref().unwrap_or(&no_person);
     required(&client.name, "client.name", &mut out);
     let site = ctx.rules == Rules::Site;
     let phone = required(&client.phone, "client.phone", &mut out).and_then(|p| {
@@ -695,7 +768,8 @@ pub fn validate(
             ));
         }
     }
-    let payment = body.payment.clone().unwrap_or_default();
+    let no_payment = super::wire::Payment::default();
+    let payment = body.payment.as_ref().unwrap_or(&no_payment);
     let payment_method = match required(&payment.method, "payment.method", &mut out) {
         Some("cash") => Some(PaymentMethod::Cash),
         Some("card") => Some(PaymentMethod::Card),
@@ -715,7 +789,8 @@ pub fn validate(
         .change
         .as_ref()
         .and_then(|c| money(c, "payment.change", &mut out));
-    let cart = body.cart.clone().unwrap_or_default();
+    let no_cart = super::wire::Cart::default();
+    let cart = body.cart.as_ref().unwrap_or(&no_cart);
     if cart.items.is_empty() {
         out.push(v(
             "missing_field",
@@ -781,11 +856,15 @@ pub fn validate(
         }
     }
 
+    // A few lines scan the menu; more look items up in an index of it (measured in
+    // BENCHMARKS.md: the scan was a third of validating 20 lines against 500 items).
+    let index: Option<HashMap<&str, &Item>> = menu
+        .filter(|_| cart.items.len() > INDEX_FROM_LINES)
+        .map(|m| m.items.iter().map(|i| (i.id.as_str(), i)).collect());
     let mut lines = Vec::new();
     let mut lines_ok = true;
     for (i, item) in cart.items.iter().enumerate() {
-        let path = format!("cart.items[{i}]");
-        match check_item(item, &path, menu, stopped, ctx.rules, &mut out) {
+        match check_item(item, i, menu, index.as_ref(), stopped, ctx.rules, &mut out) {
             Some(line) => lines.push(line),
             None => lines_ok = false,
         }

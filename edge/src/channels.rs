@@ -14,6 +14,7 @@ use worker::D1PreparedStatement;
 
 use crate::error::EdgeError;
 use crate::handlers::jet_orders;
+use crate::intake::Channel;
 use crate::outbox::Outgoing;
 use crate::router::Ctx;
 use crate::storage::{OrderRow, Storage};
@@ -36,11 +37,11 @@ pub async fn on_status(
     reported: Status,
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
-    match row.channel.as_str() {
-        "jet" => jet_orders::on_status(storage, row, from, reported, ctx).await,
-        "orderconnect" => {
+    match Channel::parse(&row.channel) {
+        Some(Channel::Jet) => jet_orders::on_status(storage, row, from, reported, ctx).await,
+        Some(Channel::Orderconnect) => {
             crate::handlers::orderconnect::on_status(storage, row, from, reported, ctx).await
         }
-        _ => Ok(Effects::default()),
+        Some(Channel::Site) | None => Ok(Effects::default()),
     }
 }

@@ -59,6 +59,13 @@ impl Channel {
         }
     }
 
+    /// The inverse of [`Channel::as_str`]: the channel of a stored order.
+    pub fn parse(name: &str) -> Option<Channel> {
+        [Channel::Site, Channel::Jet, Channel::Orderconnect]
+            .into_iter()
+            .find(|c| c.as_str() == name)
+    }
+
     /// The rules its orders are held to: a marketplace already priced and charged them.
     pub fn rules(self) -> Rules {
         match self {

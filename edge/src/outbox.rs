@@ -95,8 +95,8 @@ pub fn stage(
 
 /// Enqueues committed deliveries so the consumer tries them now. Best effort by design: a
 /// failure is logged and the sweep picks the deliveries up.
-pub async fn kick(env: &Env, ids: &[&str]) {
-    let pokes: Vec<(String, u32)> = ids.iter().map(|id| ((*id).to_owned(), 0)).collect();
+pub async fn kick<S: AsRef<str>>(env: &Env, ids: &[S]) {
+    let pokes: Vec<(String, u32)> = ids.iter().map(|id| (id.as_ref().to_owned(), 0)).collect();
     enqueue(env, &pokes).await;
 }
 

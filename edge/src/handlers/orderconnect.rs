@@ -143,7 +143,6 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
             None => Err(err),
         };
     }
-    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
     outbox::kick(ctx.env, &ids).await;
     Ok(respond::json(
         201,
@@ -269,7 +268,7 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
         .order(&id)
         .await?
         .ok_or_else(|| order_not_found(&id))?;
-    if row.channel != Channel::Orderconnect.as_str() {
+    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
         return Err(EdgeError::Conflict {
             code: "not_orderconnect",
             summary: format!(

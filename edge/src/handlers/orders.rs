@@ -103,11 +103,7 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
             None => Err(err),
         };
     }
-    outbox::kick(
-        ctx.env,
-        &kick.iter().map(String::as_str).collect::<Vec<_>>(),
-    )
-    .await;
+    outbox::kick(ctx.env, &kick).await;
     Ok(respond::json(200, &json!({ "order_id": staged.order_id })))
 }
 

@@ -14,9 +14,7 @@ pub fn etag(body: &[u8]) -> String {
     let digest = Sha256::digest(body);
     let mut out = String::with_capacity(34);
     out.push('"');
-    for byte in digest.iter().take(16) {
-        out.push_str(&format!("{byte:02x}"));
-    }
+    crate::hex::push(&mut out, &digest[..16]);
     out.push('"');
     out
 }
@@ -30,11 +28,7 @@ pub fn cache_key(parts: &[&str]) -> String {
         hasher.update((part.len() as u64).to_be_bytes());
         hasher.update(part.as_bytes());
     }
-    hasher
-        .finalize()
-        .iter()
-        .map(|byte| format!("{byte:02x}"))
-        .collect()
+    crate::hex::encode(&hasher.finalize())
 }
 
 /// Whether a request with this `If-None-Match` header already holds the representation

@@ -9,7 +9,11 @@
 //! so a body built from data older than a write is always filed under the token that the
 //! write replaced; a late reader can never put stale data under the current token.
 //!
-//! **Hits do not touch D1**: two KV reads (token, body) answer the request.
+//! **Hits do not touch D1**: two KV reads (token, body) answer the request, and usually
+//! none: each isolate remembers tokens for a few seconds and bodies by their slot
+//! (`orderbridge_core::isolate_cache`, the first tier). A write made by an isolate replaces
+//! its own remembered token at once; another isolate's write is seen at most
+//! [`IsolateCache`]'s `version_ms` later than KV shows it.
 //!
 //! **Staleness is bounded.** KV is eventually consistent between locations (a new token can
 //! take up to about a minute to be seen elsewhere), and a token write can fail (KV allows
@@ -19,8 +23,11 @@
 //!
 //! Without the binding, or when KV fails, requests are answered from D1 (logged).
 
+use std::cell::RefCell;
+
 use chrono::{DateTime, Utc};
 use orderbridge_core::http_cache::cache_key;
+use orderbridge_core::isolate_cache::{IsolateCache, Limits, Remembered};
 use serde::{Deserialize, Serialize};
 use worker::{Env, KvStore};
 
@@ -28,6 +35,11 @@ use crate::{bindings, ids};
 
 /// How long a cached body lives at most, in seconds (KV's minimum is 60).
 pub const BODY_TTL_SECS: u64 = 300;
+
+thread_local! {
+    // One per isolate (wasm32 has one thread). Never borrowed across an `.await`.
+    static MEMORY: RefCell<IsolateCache> = RefCell::new(IsolateCache::new(Limits::WORKER));
+}
 
 /// Whose version a cached body depends on.
 #[derive(Debug, Clone, Copy)]
@@ -88,7 +100,8 @@ impl ReadCache {
         ReadCache { kv }
     }
 
-    /// Reads the scope's version, then the body cached for `parts` under it.
+    /// Reads the scope's version, then the body cached for `parts` under it: from this
+    /// isolate's memory when it has them, else from KV (and remembers what KV said).
     pub async fn lookup(&self, scope: Scope<'_>, parts: &[&str], now: DateTime<Utc>) -> Lookup {
         let miss = Lookup {
             hit: None,
@@ -97,24 +110,39 @@ impl ReadCache {
         let Some(kv) = &self.kv else {
             return miss;
         };
-        let version = match kv.get(&scope.version_key()).text().await {
-            Ok(v) => v.unwrap_or_else(|| "0".to_owned()),
-            Err(err) => {
-                worker::console_error!("read cache: version of {scope:?}: {err}");
-                return miss;
-            }
+        let now_ms = now.timestamp_millis();
+        let version_key = scope.version_key();
+        let remembered = MEMORY.with_borrow(|m| m.version(&version_key, now_ms).map(str::to_owned));
+        let version = match remembered {
+            Some(version) => version,
+            None => match kv.get(&version_key).text().await {
+                Ok(v) => {
+                    let version = v.unwrap_or_else(|| "0".to_owned());
+                    MEMORY.with_borrow_mut(|m| m.remember_version(&version_key, &version, now_ms));
+                    version
+                }
+                Err(err) => {
+                    worker::console_error!("read cache: version of {scope:?}: {err}");
+                    return miss;
+                }
+            },
         };
         let slot = format!("doc:{version}:{}", cache_key(parts));
+        let in_memory = MEMORY.with_borrow(|m| m.body(&slot, now_ms).cloned());
+        if let Some(Remembered { body, etag }) = in_memory {
+            return Lookup {
+                hit: Some(Entry { body, etag }),
+                slot: Some(slot),
+            };
+        }
         let hit = match kv.get(&slot).text_with_metadata::<Meta>().await {
-            Ok((Some(body), Some(meta)))
-                if meta
-                    .fresh_until
-                    .is_none_or(|until| now.timestamp_millis() < until) =>
-            {
-                Some(Entry {
+            Ok((Some(body), Some(meta))) if meta.fresh_until.is_none_or(|until| now_ms < until) => {
+                let entry = Entry {
                     body,
                     etag: meta.etag,
-                })
+                };
+                remember(&slot, &entry, meta.fresh_until);
+                Some(entry)
             }
             Ok(_) => None,
             Err(err) => {
@@ -137,6 +165,7 @@ impl ReadCache {
             etag: entry.etag.clone(),
             fresh_until: fresh_until.map(|t| t.timestamp_millis()),
         };
+        remember(slot, entry, meta.fresh_until);
         let put = kv
             .put(slot, entry.body.as_str())
             .and_then(|p| p.metadata(meta))
@@ -164,6 +193,8 @@ impl ReadCache {
             .chain([Scope::All]);
         for scope in scopes {
             let key = scope.version_key();
+            // This isolate sees its own write at once, whatever KV's consistency.
+            MEMORY.with_borrow_mut(|m| m.remember_version(&key, &token, now.timestamp_millis()));
             let result = match kv.put(&key, token.as_str()) {
                 Ok(put) => put.execute().await,
                 Err(err) => Err(err),
@@ -173,4 +204,13 @@ impl ReadCache {
             }
         }
     }
+}
+
+/// Keeps a body this isolate read from or wrote to KV.
+fn remember(slot: &str, entry: &Entry, fresh_until: Option<i64>) {
+    let remembered = Remembered {
+        body: entry.body.clone(),
+        etag: entry.etag.clone(),
+    };
+    MEMORY.with_borrow_mut(|m| m.remember_body(slot, remembered, fresh_until));
 }

@@ -10,5 +10,5 @@ pub fn random_hex(now: DateTime<Utc>) -> String {
         worker::console_error!("no randomness: using the clock for an id");
         bytes = now.timestamp_micros().to_be_bytes();
     }
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    orderbridge_core::hex::encode(&bytes)
 }

@@ -10,9 +10,7 @@ pub fn id(prefix: &str) -> Result<String, EdgeError> {
         .map_err(|err| EdgeError::Internal(format!("no randomness for an id: {err}")))?;
     let mut id = String::with_capacity(prefix.len() + 32);
     id.push_str(prefix);
-    for byte in bytes {
-        id.push_str(&format!("{byte:02x}"));
-    }
+    orderbridge_core::hex::push(&mut id, &bytes);
     Ok(id)
 }
 

@@ -12,10 +12,7 @@ use super::wire::NewOrderRequest;
 /// The content fingerprint of a request, as lowercase hex.
 pub fn fingerprint(req: &NewOrderRequest) -> String {
     let canonical = serde_json::to_vec(req).unwrap_or_default();
-    Sha256::digest(&canonical)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    crate::hex::encode(&Sha256::digest(&canonical))
 }
 
 /// What to do with an order whose `number` is already stored with `stored` fingerprint.

@@ -103,7 +103,7 @@ fn outbound_mac(secret: &[u8], timestamp: i64, body: &[u8]) -> [u8; 32] {
 pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
     format!(
         "t={timestamp},v1={}",
-        to_hex(&outbound_mac(secret, timestamp, body))
+        crate::hex::encode(&outbound_mac(secret, timestamp, body))
     )
 }
 
@@ -194,16 +194,6 @@ pub fn jet_hash_header(secret: &[u8], body: &[u8], t_millis: i64) -> String {
         "HMAC-SHA256 t={t_millis},signature={}",
         to_base64(&hmac_sha256(secret, body))
     )
-}
-
-fn to_hex(bytes: &[u8]) -> String {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for b in bytes {
-        out.push(char::from(DIGITS[usize::from(b >> 4)]));
-        out.push(char::from(DIGITS[usize::from(b & 0x0f)]));
-    }
-    out
 }
 
 /// Decodes exactly 64 hex digits (either case).
@@ -299,11 +289,19 @@ mod tests {
             ),
         ];
         for (i, (key, data, want)) in cases.iter().enumerate() {
-            assert_eq!(to_hex(&hmac_sha256(key, data)), *want, "case {}", i + 1);
+            assert_eq!(
+                crate::hex::encode(&hmac_sha256(key, data)),
+                *want,
+                "case {}",
+                i + 1
+            );
         }
         // Test case 5 is truncated to 128 bits.
         let truncated = hmac_sha256(&[0x0c; 20], b"Test With Truncation");
-        assert_eq!(to_hex(&truncated[..16]), "a3b6167473100ee06e0c796c2955552b");
+        assert_eq!(
+            crate::hex::encode(&truncated[..16]),
+            "a3b6167473100ee06e0c796c2955552b"
+        );
     }
 
     #[test]

@@ -58,7 +58,7 @@ test-e2e:
 	$(WASM) cargo test -p orderbridge-e2e --test e2e
 
 # schemathesis (pinned, in a venv under build/) against a wrangler dev of its own: no 5xx,
-# every documented response matches openapi/openapi.json.
+# every documented response matches web/openapi.json.
 test-schemathesis: setup
 	bash scripts/schemathesis.sh
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# schemathesis against a `wrangler dev` of its own: every operation of openapi/openapi.json,
+# schemathesis against a `wrangler dev` of its own: every operation of web/openapi.json,
 # a bounded number of generated requests each (valid and invalid), on loopback only. Fails
 # on any 5xx (`not_a_server_error`) and on any documented response whose body does not match
 # its schema (`response_schema_conformance`).
@@ -38,7 +38,7 @@ set +e
 # Run from build/ so that schemathesis' cache (.schemathesis/: earlier failures, replayed
 # first) stays out of the work tree.
 mkdir -p build/schemathesis
-(cd build/schemathesis && "$ROOT/$VENV/bin/schemathesis" run "$ROOT/openapi/openapi.json" \
+(cd build/schemathesis && "$ROOT/$VENV/bin/schemathesis" run "$ROOT/web/openapi.json" \
   --url "$BASE" \
   --checks not_a_server_error,response_schema_conformance \
   --phases examples,coverage,fuzzing \

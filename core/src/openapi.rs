@@ -1,4 +1,4 @@
-//! The OpenAPI 3.1 document of the hub, `openapi/openapi.json`, served at
+//! The OpenAPI 3.1 document of the hub, `web/openapi.json`, served at
 //! `GET /openapi.json`.
 //!
 //! The document is written by hand (it is the front-end developer's reference, with prose
@@ -8,7 +8,7 @@
 //! The end-to-end suite checks the responses themselves against the document's schemas.
 
 /// The document, as served.
-pub const DOCUMENT: &str = include_str!("../../openapi/openapi.json");
+pub const DOCUMENT: &str = include_str!("../../web/openapi.json");
 
 /// Routes the document leaves out on purpose: the development-only simulator (off in
 /// production, where these answer 404), which plays Just Eat's side for local testing and
@@ -68,11 +68,11 @@ mod tests {
         let extra: Vec<_> = documented.difference(&routed).collect();
         assert!(
             missing.is_empty(),
-            "routes missing from openapi/openapi.json: {missing:?}"
+            "routes missing from web/openapi.json: {missing:?}"
         );
         assert!(
             extra.is_empty(),
-            "operations in openapi/openapi.json that no route serves: {extra:?}"
+            "operations in web/openapi.json that no route serves: {extra:?}"
         );
     }
 

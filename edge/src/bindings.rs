@@ -14,3 +14,7 @@ pub const OUTBOUND_QUEUE: &str = "OUTBOUND";
 /// The cron expression (in `[triggers] crons`) that runs the upstream catalog sync; every
 /// other tick runs the outbound sweep.
 pub const CATALOG_SYNC_CRON: &str = "*/15 * * * *";
+
+/// Workers static assets (`[assets]` in `wrangler.toml`, the `web/` directory): the
+/// storefront, and the OpenAPI document the Worker serves at `GET /openapi.json`.
+pub const ASSETS: &str = "ASSETS";

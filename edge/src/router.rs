@@ -60,7 +60,7 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
     };
     match id {
         RouteId::Health => health::get(ctx).await,
-        RouteId::OpenApi => Ok(openapi::get()),
+        RouteId::OpenApi => openapi::get(ctx).await,
         RouteId::AdminDeliveries => deliveries::list(&req, ctx).await,
         RouteId::AdminDeliveryReplay => deliveries::replay(&req, ctx).await,
         RouteId::AdminGetRestaurant => admin::get_restaurant(req, ctx).await,

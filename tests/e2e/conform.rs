@@ -1,4 +1,4 @@
-//! Responses checked against the OpenAPI document (`openapi/openapi.json`): the operation
+//! Responses checked against the OpenAPI document (`web/openapi.json`): the operation
 //! of a method and path, the response of a status, the body against its JSON Schema
 //! (2020-12, OpenAPI 3.1's dialect, with the document's `components` in scope for `$ref`).
 //!
@@ -15,7 +15,7 @@ use serde_json::{json, Value};
 fn document() -> &'static Value {
     static DOC: OnceLock<Value> = OnceLock::new();
     DOC.get_or_init(|| {
-        let path = repo_root().join("openapi/openapi.json");
+        let path = repo_root().join("web/openapi.json");
         let text =
             std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))

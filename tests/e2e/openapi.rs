@@ -61,7 +61,7 @@ fn exchange(
 
 fn the_document_is_served_as_written(app: &App) {
     let reply = exchange(app, "GET", "/openapi.json", &[], None, 200);
-    let file = std::fs::read_to_string(repo_root().join("openapi/openapi.json"))
+    let file = std::fs::read_to_string(repo_root().join("web/openapi.json"))
         .unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(reply.body, file);
     assert_eq!(reply.header("Access-Control-Allow-Origin"), Some("*"));

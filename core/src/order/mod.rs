@@ -95,6 +95,7 @@
 
 pub mod client;
 pub mod lifecycle;
+mod lookup;
 pub mod replay;
 pub mod upstream;
 pub mod validate;

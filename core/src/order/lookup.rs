@@ -15,23 +15,20 @@
 
 use crate::jupiter::{Item, Menu};
 
-/// One requested id and the menu item found for it.
-#[derive(Clone, Copy)]
-struct Slot<'a> {
-    key: u64,
-    id: &'a str,
-    item: Option<&'a Item>,
-}
-
-/// The menu items of a set of ids, found in one pass over a menu.
+/// The menu items of a set of ids, found in one pass over a menu. An open-addressing
+/// table: `keys` (0 = empty slot) is probed first, compact so the pass over the menu
+/// touches little memory; `slots` holds the id and item of each used key.
 pub(crate) struct MenuLookup<'a> {
-    slots: Vec<Option<Slot<'a>>>,
+    keys: Vec<u64>,
+    slots: Vec<(&'a str, Option<&'a Item>)>,
     shift: u32,
 }
 
-/// A well-mixed 64-bit key of an id. Ids of 4 to 8 bytes (PLUs, `I00042`) are covered
-/// completely by their first and last 4 bytes; longer ones by their first and last 8 and
-/// their length. Equal ids have equal keys; a key match is confirmed by comparing the ids.
+/// A well-mixed 64-bit key of an id, never 0. Ids of 4 to 8 bytes (PLUs, `I00042`) are
+/// covered completely by their first and last 4 bytes; longer ones by their first and last
+/// 8 and their length. Equal ids have equal keys; a key match is confirmed by comparing the
+/// ids.
+#[inline]
 fn key(id: &str) -> u64 {
     let b = id.as_bytes();
     let len = b.len() as u64;
@@ -42,33 +39,40 @@ fn key(id: &str) -> u64 {
     } else {
         b.iter().fold(0u64, |k, &c| (k << 8) | u64::from(c))
     };
-    (raw ^ len.rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15)
+    (raw ^ len.rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1
 }
 
 impl<'a> MenuLookup<'a> {
     /// Finds `ids` (repeats allowed) in `menu` with one pass over its items.
     pub(crate) fn new(menu: &'a Menu, ids: impl Iterator<Item = &'a str> + Clone) -> Self {
         let wanted = ids.clone().count();
-        // At most half full, so an absent key usually meets an empty slot at once.
-        let size = (wanted * 2).next_power_of_two().max(4);
+        // At most a quarter full, so an absent key nearly always meets an empty slot at
+        // once (most menu items are not in the order).
+        let size = (wanted * 4).next_power_of_two().max(4);
         let mut lookup = MenuLookup {
-            slots: vec![None; size],
+            keys: vec![0; size],
+            slots: vec![("", None); size],
             shift: 64 - size.trailing_zeros(),
         };
-        let mut distinct = 0;
+        let mut missing = 0usize;
         for id in ids {
-            if lookup.insert(id) {
-                distinct += 1;
+            if let Err(free) = lookup.find(key(id), id) {
+                if let (Some(k), Some(slot)) =
+                    (lookup.keys.get_mut(free), lookup.slots.get_mut(free))
+                {
+                    *k = key(id);
+                    *slot = (id, None);
+                    missing += 1;
+                }
             }
         }
-        let mut missing = distinct;
         for item in &menu.items {
             if missing == 0 {
                 break;
             }
-            if let Some(slot) = lookup.slot_mut(&item.id) {
-                if slot.item.is_none() {
-                    slot.item = Some(item);
+            if let Ok(i) = lookup.find(key(&item.id), &item.id) {
+                if let Some(slot @ (_, None)) = lookup.slots.get_mut(i) {
+                    slot.1 = Some(item);
                     missing -= 1;
                 }
             }
@@ -76,58 +80,31 @@ impl<'a> MenuLookup<'a> {
         lookup
     }
 
-    fn home(&self, key: u64) -> usize {
-        // `shift` < 64: the table has at least 4 slots.
-        (key >> self.shift) as usize
-    }
-
-    /// Adds an id; whether it was new.
-    fn insert(&mut self, id: &'a str) -> bool {
-        let key = key(id);
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        // The table is at most half full, so there is always an empty slot.
-        for _ in 0..self.slots.len() {
-            match &mut self.slots[i] {
-                Some(s) if s.key == key && s.id == id => return false,
-                Some(_) => i = (i + 1) & mask,
-                empty @ None => {
-                    *empty = Some(Slot {
-                        key,
-                        id,
-                        item: None,
-                    });
-                    return true;
+    /// The slot of an id: `Ok` where it is, or `Err` with the empty slot where it would go.
+    #[inline]
+    fn find(&self, key: u64, id: &str) -> Result<usize, usize> {
+        let mask = self.keys.len() - 1;
+        // `shift` < 64 (at least 4 slots); the home slot is within the table.
+        let mut i = (key >> self.shift) as usize;
+        // The table is never full, so the probe ends at an empty slot.
+        loop {
+            match self.keys.get(i) {
+                Some(&k) if k == key => {
+                    if self.slots.get(i).is_some_and(|s| s.0 == id) {
+                        return Ok(i);
+                    }
                 }
+                Some(0) | None => return Err(i),
+                Some(_) => {}
             }
+            i = (i + 1) & mask;
         }
-        false
-    }
-
-    fn slot_mut(&mut self, id: &str) -> Option<&mut Slot<'a>> {
-        let i = self.find(id)?;
-        self.slots[i].as_mut()
-    }
-
-    fn find(&self, id: &str) -> Option<usize> {
-        let key = key(id);
-        let mask = self.slots.len() - 1;
-        let mut i = self.home(key);
-        for _ in 0..self.slots.len() {
-            match &self.slots[i] {
-                Some(s) if s.key == key && s.id == id => return Some(i),
-                Some(_) => i = (i + 1) & mask,
-                None => return None,
-            }
-        }
-        None
     }
 
     /// The first menu item with this id, if it was one of the ids asked for.
     pub(crate) fn get(&self, id: &str) -> Option<&'a Item> {
-        self.find(id)
-            .and_then(|i| self.slots[i].as_ref())
-            .and_then(|s| s.item)
+        let i = self.find(key(id), id).ok()?;
+        self.slots.get(i).and_then(|s| s.1)
     }
 }
 

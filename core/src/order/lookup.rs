@@ -12,15 +12,33 @@
 //! The answer is the scan's: for each id, the **first** menu item with that id (stored
 //! menus have unique item ids; `jupiter::validate_admin_menu` and the JET menu rules refuse
 //! repeats).
+//!
+//! The same table answers whether an id (of a line or a modifier) is on the restaurant's
+//! stop list, with one probe instead of a `BTreeSet<String>` search (string comparisons,
+//! `memcmp` calls in wasm) per line and modifier: the stop list is looked up in the table
+//! once, or, when it is much longer than the order, each of the order's ids in it once.
+
+use std::collections::BTreeSet;
 
 use crate::jupiter::{Item, Menu};
 
-/// The menu items of a set of ids, found in one pass over a menu. An open-addressing
-/// table: `keys` (0 = empty slot) is probed first, compact so the pass over the menu
-/// touches little memory; `slots` holds the id and item of each used key.
-pub(crate) struct MenuLookup<'a> {
+/// One id of the order.
+#[derive(Clone, Copy)]
+struct Slot<'r, 'm> {
+    id: &'r str,
+    /// The first menu item with the id, for a line's id.
+    item: Option<&'m Item>,
+    /// Whether a line has the id (else only modifiers do).
+    line: bool,
+    stopped: bool,
+}
+
+/// The ids of an order (its lines' and modifiers'), with the menu item and the stop-list
+/// state of each. An open-addressing table: `keys` (0 = empty) is what the pass over the
+/// menu probes, compact so it touches little memory; `slots` holds the rest.
+pub(crate) struct OrderIds<'r, 'm> {
     keys: Vec<u64>,
-    slots: Vec<(&'a str, Option<&'a Item>)>,
+    slots: Vec<Slot<'r, 'm>>,
     shift: u32,
 }
 
@@ -42,42 +60,94 @@ fn key(id: &str) -> u64 {
     (raw ^ len.rotate_right(8)).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1
 }
 
-impl<'a> MenuLookup<'a> {
-    /// Finds `ids` (repeats allowed) in `menu` with one pass over its items.
-    pub(crate) fn new(menu: &'a Menu, ids: impl Iterator<Item = &'a str> + Clone) -> Self {
-        let wanted = ids.clone().count();
+impl<'r, 'm> OrderIds<'r, 'm> {
+    /// The table of `lines`' and `modifiers`' ids (repeats allowed): each line id's first
+    /// item in `menu` (one pass over its items), and every id's stop-list state.
+    pub(crate) fn new(
+        lines: impl Iterator<Item = &'r str> + Clone,
+        modifiers: impl Iterator<Item = &'r str> + Clone,
+        menu: Option<&'m Menu>,
+        stopped: &BTreeSet<String>,
+    ) -> Self {
+        let ids = lines.clone().count() + modifiers.clone().count();
         // At most a quarter full, so an absent key nearly always meets an empty slot at
         // once (most menu items are not in the order).
-        let size = (wanted * 4).next_power_of_two().max(4);
-        let mut lookup = MenuLookup {
+        let size = (ids * 4).next_power_of_two().max(4);
+        let mut table = OrderIds {
             keys: vec![0; size],
-            slots: vec![("", None); size],
+            slots: vec![
+                Slot {
+                    id: "",
+                    item: None,
+                    line: false,
+                    stopped: false,
+                };
+                size
+            ],
             shift: 64 - size.trailing_zeros(),
         };
         let mut missing = 0usize;
-        for id in ids {
-            if let Err(free) = lookup.find(key(id), id) {
-                if let (Some(k), Some(slot)) =
-                    (lookup.keys.get_mut(free), lookup.slots.get_mut(free))
-                {
-                    *k = key(id);
-                    *slot = (id, None);
-                    missing += 1;
+        let mut distinct = 0usize;
+        for (id, line) in lines
+            .map(|id| (id, true))
+            .chain(modifiers.map(|id| (id, false)))
+        {
+            let k = key(id);
+            match table.find(k, id) {
+                Ok(i) => {
+                    if let Some(slot) = table.slots.get_mut(i) {
+                        if line && !slot.line {
+                            slot.line = true;
+                            missing += 1;
+                        }
+                    }
+                }
+                Err(free) => {
+                    if let (Some(key), Some(slot)) =
+                        (table.keys.get_mut(free), table.slots.get_mut(free))
+                    {
+                        *key = k;
+                        *slot = Slot {
+                            id,
+                            item: None,
+                            line,
+                            stopped: false,
+                        };
+                        distinct += 1;
+                        missing += usize::from(line);
+                    }
                 }
             }
         }
-        for item in &menu.items {
+        for item in menu.map_or(&[][..], |m| &m.items) {
             if missing == 0 {
                 break;
             }
-            if let Ok(i) = lookup.find(key(&item.id), &item.id) {
-                if let Some(slot @ (_, None)) = lookup.slots.get_mut(i) {
-                    slot.1 = Some(item);
-                    missing -= 1;
+            if let Ok(i) = table.find(key(&item.id), &item.id) {
+                if let Some(slot) = table.slots.get_mut(i) {
+                    if slot.line && slot.item.is_none() {
+                        slot.item = Some(item);
+                        missing -= 1;
+                    }
                 }
             }
         }
-        lookup
+        if stopped.len() <= distinct * 4 {
+            for s in stopped {
+                if let Ok(i) = table.find(key(s), s) {
+                    if let Some(slot) = table.slots.get_mut(i) {
+                        slot.stopped = true;
+                    }
+                }
+            }
+        } else {
+            for (k, slot) in table.keys.iter().zip(&mut table.slots) {
+                if *k != 0 {
+                    slot.stopped = stopped.contains(slot.id);
+                }
+            }
+        }
+        table
     }
 
     /// The slot of an id: `Ok` where it is, or `Err` with the empty slot where it would go.
@@ -90,7 +160,7 @@ impl<'a> MenuLookup<'a> {
         loop {
             match self.keys.get(i) {
                 Some(&k) if k == key => {
-                    if self.slots.get(i).is_some_and(|s| s.0 == id) {
+                    if self.slots.get(i).is_some_and(|s| s.id == id) {
                         return Ok(i);
                     }
                 }
@@ -101,10 +171,23 @@ impl<'a> MenuLookup<'a> {
         }
     }
 
-    /// The first menu item with this id, if it was one of the ids asked for.
-    pub(crate) fn get(&self, id: &str) -> Option<&'a Item> {
+    fn slot(&self, id: &str) -> Option<&Slot<'r, 'm>> {
         let i = self.find(key(id), id).ok()?;
-        self.slots.get(i).and_then(|s| s.1)
+        self.slots.get(i)
+    }
+
+    /// The first menu item with this id, if a line asked for it.
+    pub(crate) fn item(&self, id: &str) -> Option<&'m Item> {
+        self.slot(id).and_then(|s| s.item)
+    }
+
+    /// Whether the id is on the stop list (`stopped` decides for an id the order does
+    /// not have).
+    pub(crate) fn stopped(&self, id: &str, stopped: &BTreeSet<String>) -> bool {
+        match self.slot(id) {
+            Some(s) => s.stopped,
+            None => stopped.contains(id),
+        }
     }
 }
 
@@ -112,6 +195,8 @@ impl<'a> MenuLookup<'a> {
 mod tests {
     use super::*;
     use serde_json::json;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     fn menu(ids: &[&str]) -> Menu {
         let items: Vec<_> = ids
@@ -128,8 +213,12 @@ mod tests {
         menu.items.iter().find(|i| i.id == id)
     }
 
+    fn ptr(item: Option<&Item>) -> Option<*const Item> {
+        item.map(|i| i as *const Item)
+    }
+
     #[test]
-    fn finds_exactly_what_a_scan_finds() {
+    fn finds_exactly_what_a_scan_and_the_stop_list_find() {
         let mut ids: Vec<String> = vec![
             "",
             "a",
@@ -157,20 +246,40 @@ mod tests {
         ids.push("abcd".to_owned());
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let m = menu(&refs);
-        let asked: Vec<String> = ids
+        let lines: Vec<String> = ids
             .iter()
             .step_by(7)
             .cloned()
             .chain(["absent", "I00000 ", "i00001", "abcdefgh\0", "", "abcd"].map(str::to_owned))
             .collect();
-        let lookup = MenuLookup::new(&m, asked.iter().map(String::as_str));
-        for id in &asked {
-            let got = lookup.get(id).map(|i| i as *const Item);
-            let want = scan(&m, id).map(|i| i as *const Item);
-            assert_eq!(got, want, "{id:?}");
+        // Modifier ids: some also lines' ids, some menu items no line names.
+        let modifiers: Vec<String> = ["abcd", "I00002", "S0", "absent", "I00014"]
+            .map(str::to_owned)
+            .to_vec();
+        let short: BTreeSet<String> = ["I00000", "abcd", "S0", "nowhere", "I00002"]
+            .map(str::to_owned)
+            .into();
+        let long: BTreeSet<String> = ids.iter().step_by(3).cloned().collect();
+        for stopped in [&short, &long, &BTreeSet::new()] {
+            for menu in [Some(&m), None] {
+                let table = OrderIds::new(
+                    lines.iter().map(String::as_str),
+                    modifiers.iter().map(String::as_str),
+                    menu,
+                    stopped,
+                );
+                for id in &lines {
+                    let want = menu.and_then(|m| scan(m, id));
+                    assert_eq!(ptr(table.item(id)), ptr(want), "{id:?}");
+                }
+                for id in lines.iter().chain(&modifiers).chain(&ids) {
+                    assert_eq!(table.stopped(id, stopped), stopped.contains(id), "{id:?}");
+                }
+                // Only lines' ids are looked up in the menu.
+                assert!(table.item("I00002").is_none());
+                assert!(table.item("I00001").is_none());
+            }
         }
-        // Ids not asked for are not answered.
-        assert!(lookup.get("I00001").is_none());
     }
 
     #[test]
@@ -178,12 +287,18 @@ mod tests {
         let ids: Vec<String> = (0..500).map(|n| format!("I{n:05}")).collect();
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         let m = menu(&refs);
+        let none = BTreeSet::new();
         for n in [0, 1, 2, 3, 5, 20, 100, 600] {
             let asked: Vec<String> = (0..n).map(|k| format!("I{:05}", (k * 37) % 700)).collect();
-            let lookup = MenuLookup::new(&m, asked.iter().map(String::as_str));
+            let table = OrderIds::new(
+                asked.iter().map(String::as_str),
+                std::iter::empty(),
+                Some(&m),
+                &none,
+            );
             for id in &asked {
                 assert_eq!(
-                    lookup.get(id).map(|i| &i.id),
+                    table.item(id).map(|i| &i.id),
                     scan(&m, id).map(|i| &i.id),
                     "{id}"
                 );

@@ -12,7 +12,7 @@ use crate::jet::validate::{OpeningHours, ServiceType, ValidServiceTimes};
 use crate::jupiter::{Item, Menu, ModifierGroup, Place, Zone};
 use crate::problem::Violation;
 
-use super::lookup::MenuLookup;
+use super::lookup::OrderIds;
 use super::wire::{CartItem, NewOrderRequest, OrderBody};
 
 /// What the catalog holds for one restaurant, as validation needs it.
@@ -137,7 +137,16 @@ fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
 }
 
 fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    value.as_deref().map(trim).filter(|s| !s.is_empty())
+}
+
+/// `str::trim`, skipping its Unicode scan when both ends are visible ASCII (then no
+/// character at either end is blank, and trimming changes nothing).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 fn required<'a>(
@@ -236,7 +245,9 @@ fn cents_of(f: f64) -> Option<Money> {
     if !(f.is_sign_positive() && f < (1u64 << 40) as f64) {
         return None;
     }
-    let m = (f * 100.0).round();
+    // Ties to even is one wasm instruction (`round` is a libm call there); a tie is never
+    // a whole number of cents anyway, so the check below refuses it either way.
+    let m = (f * 100.0).round_ties_even();
     if m / 100.0 != f {
         return None;
     }
@@ -285,14 +296,21 @@ fn count_at(n: &Option<Number>, field: At<'_>, out: &mut Vec<Violation>) -> Opti
 /// Normalises a phone written in any usual way (`+7(922)988-33-22`) to its digits; 10 to
 /// 15 digits, and nothing but digits, blanks, `+`, `(`, `)`, `-` and `.` around them.
 pub fn normalize_phone(raw: &str) -> Option<String> {
+    // Bytes, not chars: every allowed character is ASCII, and no byte of a non-ASCII
+    // character is.
     if !raw
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'))
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'(' | b')' | b'-' | b'.'))
     {
         return None;
     }
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    (10..=15).contains(&digits.len()).then_some(digits)
+    let count = raw.bytes().filter(u8::is_ascii_digit).count();
+    if !(10..=15).contains(&count) {
+        return None;
+    }
+    let mut digits = String::with_capacity(count);
+    digits.extend(raw.chars().filter(char::is_ascii_digit));
+    Some(digits)
 }
 
 /// Parses Jupiter's local `YYYY-MM-DD HH:MM:SS` (or without seconds).
@@ -616,7 +634,8 @@ fn tally<'t, 'k, T: Default>(table: &'t mut Vec<(&'k str, T)>, key: &'k str) -> 
 fn check_item<'a>(
     item: &'a CartItem,
     i: usize,
-    menu: Option<&MenuLookup<'a>>,
+    menu: Option<&Menu>,
+    ids: &OrderIds<'_, 'a>,
     stopped: &BTreeSet<String>,
     rules: Rules,
     scratch: &mut Scratch<'a>,
@@ -628,8 +647,8 @@ fn check_item<'a>(
     let n = count_at(&item.count, At::Line(i, "count"), out);
     let cost = required_money_at(&item.cost, At::Line(i, "cost"), out);
     let entry: Option<&Item> = match (id, menu) {
-        (Some(id), Some(menu)) => {
-            let found = menu.get(id);
+        (Some(id), Some(_)) => {
+            let found = ids.item(id);
             if found.is_none() {
                 out.push(at(
                     "unknown_item",
@@ -642,7 +661,7 @@ fn check_item<'a>(
         _ => None,
     };
     if let Some(id) = id {
-        if stopped.contains(id) {
+        if ids.stopped(id, stopped) {
             out.push(at(
                 "item_stopped",
                 At::Line(i, "id"),
@@ -670,7 +689,7 @@ fn check_item<'a>(
         let (Some(mid), Some(mcount), Some(mcost)) = (mid, mcount, mcost) else {
             continue;
         };
-        if stopped.contains(mid) {
+        if ids.stopped(mid, stopped) {
             out.push(at(
                 "item_stopped",
                 At::Modifier(i, j, "id"),
@@ -883,24 +902,26 @@ pub fn validate(
     }
 
     let routed = route(body, ctx, method, &mut out);
-    let mut concept = concept_key(text(&body.concept_id)).to_owned();
+    // The storage key of the concept asked for. `catalog::requested_concept` gives this
+    // same key (or refuses a restaurant with concepts when none is named, below); it is
+    // not called here only because it allocates the key.
+    let concept = concept_key(text(&body.concept_id));
     let mut menu: Option<&Menu> = None;
     let empty = BTreeSet::new();
     let mut stopped = &empty;
     if let Some(r) = &routed {
         let restaurant = r.restaurant;
         stopped = &restaurant.stopped;
-        match crate::catalog::requested_concept(text(&body.concept_id), has_concepts(restaurant)) {
-            Ok(key) => concept = key,
-            Err(_) => out.push(v(
+        if text(&body.concept_id).is_none() && has_concepts(restaurant) {
+            out.push(v(
                 "concept_required",
                 "concept_id",
                 "is required: the restaurant works with concepts",
-            )),
+            ));
         }
         match restaurant
             .concepts
-            .get(&concept)
+            .get(concept)
             .and_then(|c| c.menu.as_ref())
         {
             Some(m) => menu = Some(m),
@@ -925,9 +946,18 @@ pub fn validate(
         }
     }
 
-    // The lines' items, found in one pass over the menu (see `lookup`: a scan per line,
-    // or a HashMap of the whole menu per order, were most of validating 20 lines).
-    let lookup = menu.map(|m| MenuLookup::new(m, cart.items.iter().filter_map(|l| text(&l.id))));
+    // The lines' items, found in one pass over the menu, and the stop list of every id
+    // (see `lookup`: a scan per line, or a HashMap of the whole menu per order, were most
+    // of validating 20 lines).
+    let ids = OrderIds::new(
+        cart.items.iter().filter_map(|l| text(&l.id)),
+        cart.items
+            .iter()
+            .flat_map(|l| l.modifiers.iter().flatten())
+            .filter_map(|m| text(&m.id)),
+        menu,
+        stopped,
+    );
     let mut lines = Vec::with_capacity(cart.items.len());
     let mut lines_ok = true;
     let mut scratch = Scratch::default();
@@ -935,7 +965,8 @@ pub fn validate(
         match check_item(
             item,
             i,
-            lookup.as_ref(),
+            menu,
+            &ids,
             stopped,
             ctx.rules,
             &mut scratch,
@@ -1052,7 +1083,7 @@ pub fn validate(
     Ok(ValidOrder {
         number: number.to_owned(),
         restaurant_id: r.restaurant.place.id.clone(),
-        concept_key: concept,
+        concept_key: concept.to_owned(),
         zone_id: r.zone.map(|z| z.id.clone()),
         delivery_method: method,
         payment_method,

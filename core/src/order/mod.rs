@@ -103,8 +103,8 @@ pub mod wire;
 
 pub use lifecycle::{Notify, Status};
 pub use validate::{
-    routed_restaurant, validate, ConceptState, DeliveryMethod, OrderContext, PaymentMethod,
-    RestaurantState, Rules, ValidLine, ValidOrder,
+    routed_restaurant, validate, validate_borrowing, ConceptState, DeliveryMethod, OrderContext,
+    PaymentMethod, RestaurantState, Rules, ValidLine, ValidOrder,
 };
 pub use wire::NewOrderRequest;
 

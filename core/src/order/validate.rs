@@ -99,29 +99,32 @@ pub enum PaymentMethod {
     Online,
 }
 
-/// A priced cart line as validated.
+/// A priced cart line as validated. `S` is the text taken from the request: `String`
+/// from [`validate`], `&str` borrowed from the request from [`validate_borrowing`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidLine {
-    pub id: String,
+pub struct ValidLine<S = String> {
+    pub id: S,
     pub count: i64,
     pub cost: Money,
     /// (modifier id, count per unit, cost)
-    pub modifiers: Vec<(String, i64, Money)>,
+    pub modifiers: Vec<(S, i64, Money)>,
     /// count × (cost + Σ modifier count × modifier cost)
     pub total: Money,
 }
 
-/// An order every rule accepted, routed to one restaurant.
+/// An order every rule accepted, routed to one restaurant. `S` is the text taken from the
+/// request (`number`, `status_url`, the lines' ids): `String` from [`validate`], `&str`
+/// borrowed from the request from [`validate_borrowing`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidOrder {
-    pub number: String,
+pub struct ValidOrder<S = String> {
+    pub number: S,
     pub restaurant_id: String,
     /// Storage concept key (`""` = default concept).
     pub concept_key: String,
     pub zone_id: Option<String>,
     pub delivery_method: DeliveryMethod,
     pub payment_method: PaymentMethod,
-    pub lines: Vec<ValidLine>,
+    pub lines: Vec<ValidLine<S>>,
     pub subtotal: Money,
     pub delivery: Money,
     pub total: Money,
@@ -129,7 +132,46 @@ pub struct ValidOrder {
     /// `client.phone` as digits only.
     pub phone: String,
     pub preorder_at: Option<DateTime<Utc>>,
-    pub status_url: Option<String>,
+    pub status_url: Option<S>,
+}
+
+impl ValidLine<&str> {
+    /// The line with its own copies of the request's text.
+    pub fn into_owned(self) -> ValidLine {
+        ValidLine {
+            id: self.id.to_owned(),
+            count: self.count,
+            cost: self.cost,
+            modifiers: self
+                .modifiers
+                .into_iter()
+                .map(|(id, n, cost)| (id.to_owned(), n, cost))
+                .collect(),
+            total: self.total,
+        }
+    }
+}
+
+impl ValidOrder<&str> {
+    /// The order with its own copies of the request's text.
+    pub fn into_owned(self) -> ValidOrder {
+        ValidOrder {
+            number: self.number.to_owned(),
+            restaurant_id: self.restaurant_id,
+            concept_key: self.concept_key,
+            zone_id: self.zone_id,
+            delivery_method: self.delivery_method,
+            payment_method: self.payment_method,
+            lines: self.lines.into_iter().map(ValidLine::into_owned).collect(),
+            subtotal: self.subtotal,
+            delivery: self.delivery,
+            total: self.total,
+            change: self.change,
+            phone: self.phone,
+            preorder_at: self.preorder_at,
+            status_url: self.status_url.map(str::to_owned),
+        }
+    }
 }
 
 fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
@@ -611,11 +653,11 @@ fn route<'a>(
 /// Per-order scratch space of [`check_item`], reused from line to line so that lines
 /// with modifiers allocate nothing but their output.
 #[derive(Default)]
-struct Scratch<'a> {
+struct Scratch<'r, 'm> {
     /// Modifier group id → modifiers of it selected on the line (in first-seen order).
-    selected: Vec<(&'a str, u32)>,
+    selected: Vec<(&'m str, u32)>,
     /// Modifier id → count per unit taken on the line (in first-seen order).
-    amounts: Vec<(&'a str, i64)>,
+    amounts: Vec<(&'r str, i64)>,
 }
 
 /// The entry of `key` in a small table kept in first-seen order (a new one starts at 0).
@@ -631,22 +673,22 @@ fn tally<'t, 'k, T: Default>(table: &'t mut Vec<(&'k str, T)>, key: &'k str) -> 
 }
 
 #[allow(clippy::too_many_arguments)]
-fn check_item<'a>(
-    item: &'a CartItem,
+fn check_item<'r, 'm>(
+    item: &'r CartItem,
     i: usize,
     menu: Option<&Menu>,
-    ids: &OrderIds<'_, 'a>,
+    ids: &OrderIds<'_, 'm>,
     stopped: &BTreeSet<String>,
     rules: Rules,
-    scratch: &mut Scratch<'a>,
+    scratch: &mut Scratch<'r, 'm>,
     out: &mut Vec<Violation>,
-) -> Option<ValidLine> {
+) -> Option<ValidLine<&'r str>> {
     let site = rules == Rules::Site;
     let before = out.len();
     let id = required_at(&item.id, At::Line(i, "id"), out);
     let n = count_at(&item.count, At::Line(i, "count"), out);
     let cost = required_money_at(&item.cost, At::Line(i, "cost"), out);
-    let entry: Option<&Item> = match (id, menu) {
+    let entry: Option<&'m Item> = match (id, menu) {
         (Some(id), Some(_)) => {
             let found = ids.item(id);
             if found.is_none() {
@@ -679,7 +721,7 @@ fn check_item<'a>(
         }
     }
     let mut modifiers = Vec::new();
-    let groups: &'a [ModifierGroup] = entry.and_then(|e| e.modifiers.as_deref()).unwrap_or(&[]);
+    let groups: &'m [ModifierGroup] = entry.and_then(|e| e.modifiers.as_deref()).unwrap_or(&[]);
     scratch.selected.clear();
     scratch.amounts.clear();
     for (j, m) in item.modifiers.iter().flatten().enumerate() {
@@ -696,7 +738,7 @@ fn check_item<'a>(
                 format!("{mid:?} is on the stop list"),
             ));
         }
-        modifiers.push((mid.to_owned(), mcount, mcost));
+        modifiers.push((mid, mcount, mcost));
         if entry.is_none() {
             continue;
         }
@@ -771,7 +813,7 @@ fn check_item<'a>(
         return None;
     };
     Some(ValidLine {
-        id: id.to_owned(),
+        id,
         count: n,
         cost,
         modifiers,
@@ -781,7 +823,7 @@ fn check_item<'a>(
 
 /// count × (cost + Σ modifier count × modifier cost); modifiers count per unit, as the
 /// seed's example (500×1 + 3×(700+30+50) + 100 = 2940) shows. `None` on overflow.
-pub fn line_total(count: i64, cost: Money, modifiers: &[(String, i64, Money)]) -> Option<Money> {
+pub fn line_total<S>(count: i64, cost: Money, modifiers: &[(S, i64, Money)]) -> Option<Money> {
     let mut unit = cost;
     for (_, n, c) in modifiers {
         unit = unit.checked_add(c.checked_mul(*n)?)?;
@@ -804,6 +846,16 @@ pub fn validate(
     req: &NewOrderRequest,
     ctx: &OrderContext<'_>,
 ) -> Result<ValidOrder, Vec<Violation>> {
+    validate_borrowing(req, ctx).map(ValidOrder::into_owned)
+}
+
+/// [`validate`], the result borrowing the request's text instead of copying it: what the
+/// Worker calls, since it keeps the request for as long as the result (a `String` per
+/// line and modifier was a large share of validating an order in wasm; BENCHMARKS.md).
+pub fn validate_borrowing<'r>(
+    req: &'r NewOrderRequest,
+    ctx: &OrderContext<'_>,
+) -> Result<ValidOrder<&'r str>, Vec<Violation>> {
     let mut out = Vec::new();
     let body = &req.body;
     if req.action.as_deref() != Some("new_order") {
@@ -877,8 +929,12 @@ pub fn validate(
         .change
         .as_ref()
         .and_then(|c| money(c, "payment.change", &mut out));
-    let no_cart = super::wire::Cart::default();
-    let cart = body.cart.as_ref().unwrap_or(&no_cart);
+    static NO_CART: super::wire::Cart = super::wire::Cart {
+        items: Vec::new(),
+        delivery: None,
+        total: None,
+    };
+    let cart = body.cart.as_ref().unwrap_or(&NO_CART);
     if cart.items.is_empty() {
         out.push(v(
             "missing_field",
@@ -1081,7 +1137,7 @@ pub fn validate(
         )]);
     };
     Ok(ValidOrder {
-        number: number.to_owned(),
+        number,
         restaurant_id: r.restaurant.place.id.clone(),
         concept_key: concept.to_owned(),
         zone_id: r.zone.map(|z| z.id.clone()),
@@ -1094,7 +1150,7 @@ pub fn validate(
         change,
         phone,
         preorder_at: preorder_at.flatten(),
-        status_url: text(&body.status_url).map(str::to_owned),
+        status_url: text(&body.status_url),
     })
 }
 

@@ -157,7 +157,7 @@ pub fn stage(
         .to_owned();
     let mut statements = storage.place_order(&OrderWrite {
         id: &id,
-        number: &valid.number,
+        number: valid.number,
         fingerprint: &fingerprint(order),
         restaurant_id: &valid.restaurant_id,
         concept_id: &valid.concept_key,

@@ -24,13 +24,14 @@ use crate::jupiter::{Item, Menu};
 
 /// One id of the order.
 #[derive(Clone, Copy)]
-struct Slot<'r, 'm> {
+pub(crate) struct Slot<'r, 'm> {
     id: &'r str,
     /// The first menu item with the id, for a line's id.
-    item: Option<&'m Item>,
+    pub(crate) item: Option<&'m Item>,
     /// Whether a line has the id (else only modifiers do).
     line: bool,
-    stopped: bool,
+    /// Whether the id is on the stop list.
+    pub(crate) stopped: bool,
 }
 
 /// The ids of an order (its lines' and modifiers'), with the menu item and the stop-list
@@ -40,6 +41,9 @@ pub(crate) struct OrderIds<'r, 'm> {
     keys: Vec<u64>,
     slots: Vec<Slot<'r, 'm>>,
     shift: u32,
+    /// The slot of each line's id, by line (`u32::MAX`: the line has none), so checking
+    /// a line needs no second lookup.
+    lines: Vec<u32>,
 }
 
 /// A well-mixed 64-bit key of an id, never 0. Ids of 4 to 8 bytes (PLUs, `I00042`) are
@@ -61,15 +65,16 @@ fn key(id: &str) -> u64 {
 }
 
 impl<'r, 'm> OrderIds<'r, 'm> {
-    /// The table of `lines`' and `modifiers`' ids (repeats allowed): each line id's first
-    /// item in `menu` (one pass over its items), and every id's stop-list state.
+    /// The table of `lines`' ids (one entry per line, `None` for a line without one) and
+    /// `modifiers`' ids (repeats allowed): each line id's first item in `menu` (one pass
+    /// over its items), and every id's stop-list state.
     pub(crate) fn new(
-        lines: impl Iterator<Item = &'r str> + Clone,
+        lines: impl ExactSizeIterator<Item = Option<&'r str>> + Clone,
         modifiers: impl Iterator<Item = &'r str> + Clone,
         menu: Option<&'m Menu>,
         stopped: &BTreeSet<String>,
     ) -> Self {
-        let ids = lines.clone().count() + modifiers.clone().count();
+        let ids = lines.len() + modifiers.clone().count();
         // At most a quarter full, so an absent key nearly always meets an empty slot at
         // once (most menu items are not in the order).
         let size = (ids * 4).next_power_of_two().max(4);
@@ -85,15 +90,23 @@ impl<'r, 'm> OrderIds<'r, 'm> {
                 size
             ],
             shift: 64 - size.trailing_zeros(),
+            lines: Vec::with_capacity(lines.len()),
         };
         let mut missing = 0usize;
         let mut distinct = 0usize;
-        for (id, line) in lines
-            .map(|id| (id, true))
-            .chain(modifiers.map(|id| (id, false)))
-        {
+        let line_ids = lines.map(|id| (id, true));
+        let modifier_ids = modifiers.map(|id| (Some(id), false));
+        for (id, line) in line_ids.chain(modifier_ids) {
+            let Some(id) = id else {
+                table.lines.push(u32::MAX);
+                continue;
+            };
             let k = key(id);
-            match table.find(k, id) {
+            let at = table.find(k, id);
+            if line {
+                table.lines.push(at.unwrap_or_else(|free| free) as u32);
+            }
+            match at {
                 Ok(i) => {
                     if let Some(slot) = table.slots.get_mut(i) {
                         if line && !slot.line {
@@ -176,8 +189,19 @@ impl<'r, 'm> OrderIds<'r, 'm> {
         self.slots.get(i)
     }
 
+    /// The slot of line `i`, whose id is `id` (the very text given to [`OrderIds::new`]:
+    /// then no lookup is needed; any other text is looked up).
+    pub(crate) fn line(&self, i: usize, id: &str) -> Option<&Slot<'r, 'm>> {
+        let recorded = self.lines.get(i).and_then(|&s| self.slots.get(s as usize));
+        match recorded {
+            Some(s) if std::ptr::eq(s.id, id) => Some(s),
+            _ => self.slot(id),
+        }
+    }
+
     /// The first menu item with this id, if a line asked for it.
-    pub(crate) fn item(&self, id: &str) -> Option<&'m Item> {
+    #[cfg(test)]
+    fn item(&self, id: &str) -> Option<&'m Item> {
         self.slot(id).and_then(|s| s.item)
     }
 
@@ -263,14 +287,28 @@ mod tests {
         for stopped in [&short, &long, &BTreeSet::new()] {
             for menu in [Some(&m), None] {
                 let table = OrderIds::new(
-                    lines.iter().map(String::as_str),
+                    lines.iter().map(|l| Some(l.as_str())),
                     modifiers.iter().map(String::as_str),
                     menu,
                     stopped,
                 );
-                for id in &lines {
+                for (i, id) in lines.iter().enumerate() {
                     let want = menu.and_then(|m| scan(m, id));
                     assert_eq!(ptr(table.item(id)), ptr(want), "{id:?}");
+                    let line = table.line(i, id);
+                    assert_eq!(ptr(line.and_then(|s| s.item)), ptr(want), "{id:?}");
+                    assert_eq!(
+                        line.map(|s| s.stopped),
+                        Some(stopped.contains(id)),
+                        "{id:?}"
+                    );
+                    // Another text of the same id is looked up, with the same answer.
+                    let copy = id.clone();
+                    assert_eq!(ptr(table.line(i, &copy).and_then(|s| s.item)), ptr(want));
+                    assert_eq!(
+                        ptr(table.line(i + 1, &copy).and_then(|s| s.item)),
+                        ptr(want)
+                    );
                 }
                 for id in lines.iter().chain(&modifiers).chain(&ids) {
                     assert_eq!(table.stopped(id, stopped), stopped.contains(id), "{id:?}");
@@ -291,7 +329,7 @@ mod tests {
         for n in [0, 1, 2, 3, 5, 20, 100, 600] {
             let asked: Vec<String> = (0..n).map(|k| format!("I{:05}", (k * 37) % 700)).collect();
             let table = OrderIds::new(
-                asked.iter().map(String::as_str),
+                asked.iter().map(|a| Some(a.as_str())),
                 std::iter::empty(),
                 Some(&m),
                 &none,

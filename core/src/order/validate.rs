@@ -688,9 +688,10 @@ fn check_item<'r, 'm>(
     let id = required_at(&item.id, At::Line(i, "id"), out);
     let n = count_at(&item.count, At::Line(i, "count"), out);
     let cost = required_money_at(&item.cost, At::Line(i, "cost"), out);
+    let slot = id.and_then(|id| ids.line(i, id));
     let entry: Option<&'m Item> = match (id, menu) {
         (Some(id), Some(_)) => {
-            let found = ids.item(id);
+            let found = slot.and_then(|s| s.item);
             if found.is_none() {
                 out.push(at(
                     "unknown_item",
@@ -703,7 +704,7 @@ fn check_item<'r, 'm>(
         _ => None,
     };
     if let Some(id) = id {
-        if ids.stopped(id, stopped) {
+        if slot.map_or_else(|| stopped.contains(id), |s| s.stopped) {
             out.push(at(
                 "item_stopped",
                 At::Line(i, "id"),
@@ -1006,7 +1007,7 @@ pub fn validate_borrowing<'r>(
     // (see `lookup`: a scan per line, or a HashMap of the whole menu per order, were most
     // of validating 20 lines).
     let ids = OrderIds::new(
-        cart.items.iter().filter_map(|l| text(&l.id)),
+        cart.items.iter().map(|l| text(&l.id)),
         cart.items
             .iter()
             .flat_map(|l| l.modifiers.iter().flatten())

@@ -435,8 +435,9 @@ impl ZoneIndex {
 /// Whether a **stored** zone's `coordinates` contain `p`: for every ring that
 /// [`Polygon::from_jupiter`] accepts, exactly `Polygon::from_jupiter(coords, _)?.contains(p)`
 /// (and `false` for coordinates it refuses as not numbers, out of range or fewer than 3
-/// distinct vertices), computed in one pass over the vertices without building the
-/// polygon.
+/// distinct vertices), computed from the text without building the polygon: the
+/// latitudes first (a point outside their range is outside), then one pass over the
+/// vertices.
 ///
 /// For routing an order by coordinates, which meets every zone of a concept once per
 /// order: zones are validated by `from_jupiter` when they are written
@@ -447,14 +448,29 @@ impl ZoneIndex {
 /// consecutive vertices and an explicit closing vertex make zero-length edges, which change
 /// neither test (such an edge touches `p` only where a real edge ends).
 pub fn stored_zone_contains(coords: &[[String; 2]], p: Point) -> bool {
+    // Latitudes first: a point outside the ring's latitude range is in none of its edges'
+    // ranges, so both tests below are false (and so is the answer for a refused ring);
+    // most zones of a city are decided here, reading half the numbers.
+    let (mut lo, mut hi) = (f64::INFINITY, f64::NEG_INFINITY);
+    let mut lats = Vec::with_capacity(coords.len());
+    for [_, lat] in coords {
+        let Some(lat) = stored_coordinate(lat, 90.0) else {
+            return false;
+        };
+        lo = lo.min(lat);
+        hi = hi.max(lat);
+        lats.push(lat);
+    }
+    if !(p.lat >= lo && p.lat <= hi) {
+        return false;
+    }
     let mut first: Option<Point> = None;
     let mut prev: Option<Point> = None;
     let mut distinct: [Option<Point>; 3] = [None; 3];
     let mut on_edge = false;
     let mut inside = false;
-    for [lon, lat] in coords {
-        let (Some(lon), Some(lat)) = (stored_coordinate(lon, 180.0), stored_coordinate(lat, 90.0))
-        else {
+    for ([lon, _], &lat) in coords.iter().zip(&lats) {
+        let Some(lon) = stored_coordinate(lon, 180.0) else {
             return false;
         };
         let q = Point { lon, lat };

@@ -132,11 +132,23 @@ impl<'r, 'm> OrderIds<'r, 'm> {
                 }
             }
         }
+        // One bit per line id's top 6 key bits: most menu items are passed over on a
+        // register test, without touching the table.
+        let mut bits = 0u64;
+        for (k, slot) in table.keys.iter().zip(&table.slots) {
+            if *k != 0 && slot.line {
+                bits |= 1 << (k >> 58);
+            }
+        }
         for item in menu.map_or(&[][..], |m| &m.items) {
             if missing == 0 {
                 break;
             }
-            if let Ok(i) = table.find(key(&item.id), &item.id) {
+            let k = key(&item.id);
+            if bits & (1 << (k >> 58)) == 0 {
+                continue;
+            }
+            if let Ok(i) = table.find(k, &item.id) {
                 if let Some(slot) = table.slots.get_mut(i) {
                     if slot.line && slot.item.is_none() {
                         slot.item = Some(item);

@@ -108,7 +108,7 @@ pub fn run(case: &str, n: usize, iterations: u32) -> f64 {
                     .map_or(0, |c| c.items.len()),
                 "order-validate" => {
                     let world = s.world.as_ref().expect("prepare() found no catalog");
-                    order_validate(file("order"), world).lines.len()
+                    order_validate(file("order"), world).0
                 }
                 "jet-order-parse" => jet_order_parse(file("jet-order"))
                     .items

@@ -23,8 +23,8 @@ use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::upstream;
 use orderbridge_core::order::validate::DEFAULT_MAX_PREORDER_DAYS;
 use orderbridge_core::order::{
-    routed_restaurant, validate, ConceptState, NewOrderRequest, OrderContext, RestaurantState,
-    Rules, ValidOrder,
+    routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
+    RestaurantState, Rules, ValidOrder,
 };
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::OutboundUrl;
@@ -103,15 +103,16 @@ impl Staged {
 
 /// Reads what validating `order` needs and validates it under `rules` at `ctx.now`.
 /// The outer `Err` is the hub's own failure; the inner one every violation of the order.
-pub async fn check(
+/// The valid order borrows the request's text (number, status URL, line ids).
+pub async fn check<'o>(
     storage: &Storage,
     ctx: &Ctx<'_>,
-    order: &NewOrderRequest,
+    order: &'o NewOrderRequest,
     rules: Rules,
-) -> Result<Result<ValidOrder, Vec<Violation>>, EdgeError> {
+) -> Result<Result<ValidOrder<&'o str>, Vec<Violation>>, EdgeError> {
     let restaurants = catalog(storage, order, rules, ctx).await?;
     let order_ctx = context(&restaurants, rules, ctx);
-    Ok(validate(order, &order_ctx))
+    Ok(validate_borrowing(order, &order_ctx))
 }
 
 fn context<'a>(
@@ -134,7 +135,7 @@ pub fn stage(
     storage: &Storage,
     ctx: &Ctx<'_>,
     order: &NewOrderRequest,
-    valid: &ValidOrder,
+    valid: &ValidOrder<&str>,
     source: &Source<'_>,
 ) -> Result<Staged, EdgeError> {
     let id = random::id("ord_")?;
@@ -156,7 +157,7 @@ pub fn stage(
         .to_owned();
     let mut statements = storage.place_order(&OrderWrite {
         id: &id,
-        number: &valid.number,
+        number: valid.number,
         fingerprint: &fingerprint(order),
         restaurant_id: &valid.restaurant_id,
         concept_id: &valid.concept_key,

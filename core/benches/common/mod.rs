@@ -38,7 +38,8 @@ use orderbridge_core::jupiter::{
     RestaurantsResponse, StopList, StopListItem, StopListResponse, Zone,
 };
 use orderbridge_core::order::validate::{
-    validate, ConceptState, OrderContext, RestaurantState, ValidOrder, DEFAULT_MAX_PREORDER_DAYS,
+    validate_borrowing, ConceptState, OrderContext, RestaurantState, ValidOrder,
+    DEFAULT_MAX_PREORDER_DAYS,
 };
 use orderbridge_core::order::wire::{self, NewOrderRequest};
 use orderbridge_core::upstream::offset_of;
@@ -646,8 +647,11 @@ pub fn order_parse(bytes: &[u8]) -> NewOrderRequest {
     wire::parse(bytes).expect("the order workload parses")
 }
 
-/// What `POST /site-api/order` computes: parse, then the one validation function.
-pub fn order_validate(bytes: &[u8], world: &OrderWorld) -> ValidOrder {
+/// What `POST /site-api/order` computes: parse, then the one validation function, as the
+/// Worker calls it (`validate_borrowing`: the valid order borrows the request's text).
+/// Returns the number of lines and the total in minor units; the request and the valid
+/// order are dropped here, inside the timed call, as before.
+pub fn order_validate(bytes: &[u8], world: &OrderWorld) -> (usize, i64) {
     let req = order_parse(bytes);
     let ctx = OrderContext {
         restaurants: &world.restaurants,
@@ -655,7 +659,9 @@ pub fn order_validate(bytes: &[u8], world: &OrderWorld) -> ValidOrder {
         max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
         rules: orderbridge_core::order::Rules::Site,
     };
-    validate(&req, &ctx).unwrap_or_else(|v| panic!("the order workload is invalid: {v:?}"))
+    let valid: ValidOrder<&str> = validate_borrowing(&req, &ctx)
+        .unwrap_or_else(|v| panic!("the order workload is invalid: {v:?}"));
+    (valid.lines.len(), valid.total.minor())
 }
 
 /// A 20-line order routed by **coordinates** instead of `zone_id`, against the catalog

@@ -3,7 +3,9 @@
 //! and the status lifecycle. Pure: the catalog, `now` and the policy are arguments.
 //!
 //! * [`wire`] — the request shape, loose enough that every violation can be reported.
-//! * [`validate`] — [`validate::validate`] returns a [`ValidOrder`] or **every** violation.
+//! * [`validate`] — [`validate::validate`] returns a [`ValidOrder`] or **every** violation
+//!   ([`validate::validate_borrowing`], which the Worker calls, the same with the request's
+//!   text borrowed instead of copied).
 //! * [`lifecycle`] — statuses 0/10/20/30/5, allowed transitions, what to notify.
 //! * [`client`] — the `/client` answer from what the hub knows.
 //! * [`replay`] — the content fingerprint behind idempotent retries and `duplicate`.
@@ -95,6 +97,7 @@
 
 pub mod client;
 pub mod lifecycle;
+mod lookup;
 pub mod replay;
 pub mod upstream;
 pub mod validate;
@@ -102,8 +105,8 @@ pub mod wire;
 
 pub use lifecycle::{Notify, Status};
 pub use validate::{
-    routed_restaurant, validate, ConceptState, DeliveryMethod, OrderContext, PaymentMethod,
-    RestaurantState, Rules, ValidLine, ValidOrder,
+    routed_restaurant, validate, validate_borrowing, ConceptState, DeliveryMethod, OrderContext,
+    PaymentMethod, RestaurantState, Rules, ValidLine, ValidOrder,
 };
 pub use wire::NewOrderRequest;
 

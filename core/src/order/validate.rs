@@ -1,17 +1,18 @@
 //! The one validation function for a site order: see the rule table in [`super`].
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use serde_json::{Number, Value};
 
 use crate::catalog::{concept_key, is_online, local_to_utc};
 use crate::domain::{Money, UtcOffset, Weekday};
-use crate::geo::{Point, Polygon};
+use crate::geo::{self, Point};
 use crate::jet::validate::{OpeningHours, ServiceType, ValidServiceTimes};
-use crate::jupiter::{Item, Menu, Place, Zone};
+use crate::jupiter::{Item, Menu, ModifierGroup, Place, Zone};
 use crate::problem::Violation;
 
+use super::lookup::OrderIds;
 use super::wire::{CartItem, NewOrderRequest, OrderBody};
 
 /// What the catalog holds for one restaurant, as validation needs it.
@@ -73,9 +74,6 @@ pub enum Rules {
     Marketplace,
 }
 
-/// From how many cart lines validation indexes the menu by item id instead of scanning it.
-const INDEX_FROM_LINES: usize = 4;
-
 /// The default of [`OrderContext::max_preorder_ahead`].
 pub const DEFAULT_MAX_PREORDER_DAYS: i64 = 7;
 
@@ -101,29 +99,32 @@ pub enum PaymentMethod {
     Online,
 }
 
-/// A priced cart line as validated.
+/// A priced cart line as validated. `S` is the text taken from the request: `String`
+/// from [`validate`], `&str` borrowed from the request from [`validate_borrowing`].
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidLine {
-    pub id: String,
+pub struct ValidLine<S = String> {
+    pub id: S,
     pub count: i64,
     pub cost: Money,
     /// (modifier id, count per unit, cost)
-    pub modifiers: Vec<(String, i64, Money)>,
+    pub modifiers: Vec<(S, i64, Money)>,
     /// count × (cost + Σ modifier count × modifier cost)
     pub total: Money,
 }
 
-/// An order every rule accepted, routed to one restaurant.
+/// An order every rule accepted, routed to one restaurant. `S` is the text taken from the
+/// request (`number`, `status_url`, the lines' ids): `String` from [`validate`], `&str`
+/// borrowed from the request from [`validate_borrowing`].
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidOrder {
-    pub number: String,
+pub struct ValidOrder<S = String> {
+    pub number: S,
     pub restaurant_id: String,
     /// Storage concept key (`""` = default concept).
     pub concept_key: String,
     pub zone_id: Option<String>,
     pub delivery_method: DeliveryMethod,
     pub payment_method: PaymentMethod,
-    pub lines: Vec<ValidLine>,
+    pub lines: Vec<ValidLine<S>>,
     pub subtotal: Money,
     pub delivery: Money,
     pub total: Money,
@@ -131,7 +132,46 @@ pub struct ValidOrder {
     /// `client.phone` as digits only.
     pub phone: String,
     pub preorder_at: Option<DateTime<Utc>>,
-    pub status_url: Option<String>,
+    pub status_url: Option<S>,
+}
+
+impl ValidLine<&str> {
+    /// The line with its own copies of the request's text.
+    pub fn into_owned(self) -> ValidLine {
+        ValidLine {
+            id: self.id.to_owned(),
+            count: self.count,
+            cost: self.cost,
+            modifiers: self
+                .modifiers
+                .into_iter()
+                .map(|(id, n, cost)| (id.to_owned(), n, cost))
+                .collect(),
+            total: self.total,
+        }
+    }
+}
+
+impl ValidOrder<&str> {
+    /// The order with its own copies of the request's text.
+    pub fn into_owned(self) -> ValidOrder {
+        ValidOrder {
+            number: self.number.to_owned(),
+            restaurant_id: self.restaurant_id,
+            concept_key: self.concept_key,
+            zone_id: self.zone_id,
+            delivery_method: self.delivery_method,
+            payment_method: self.payment_method,
+            lines: self.lines.into_iter().map(ValidLine::into_owned).collect(),
+            subtotal: self.subtotal,
+            delivery: self.delivery,
+            total: self.total,
+            change: self.change,
+            phone: self.phone,
+            preorder_at: self.preorder_at,
+            status_url: self.status_url.map(str::to_owned),
+        }
+    }
 }
 
 fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
@@ -139,7 +179,16 @@ fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
 }
 
 fn text(value: &Option<String>) -> Option<&str> {
-    value.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    value.as_deref().map(trim).filter(|s| !s.is_empty())
+}
+
+/// `str::trim`, skipping its Unicode scan when both ends are visible ASCII (then no
+/// character at either end is blank, and trimming changes nothing).
+fn trim(s: &str) -> &str {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (Some(a), Some(z)) if a.is_ascii_graphic() && z.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
 }
 
 fn required<'a>(
@@ -147,11 +196,7 @@ fn required<'a>(
     field: &str,
     out: &mut Vec<Violation>,
 ) -> Option<&'a str> {
-    let got = text(value);
-    if got.is_none() {
-        out.push(v("missing_field", field, "is required"));
-    }
-    got
+    required_at(value, At::Field(field), out)
 }
 
 /// Where a value sits in the order. The path text is built only when a violation names
@@ -212,6 +257,9 @@ fn money_at(n: &Number, field: At<'_>, out: &mut Vec<Violation>) -> Option<Money
     if let Ok(m) = parsed {
         return Some(m);
     }
+    if let Some(m) = n.as_f64().and_then(cents_of) {
+        return Some(m);
+    }
     match Money::parse_decimal(&n.to_string(), "") {
         Ok(m) => Some(m),
         Err(mut e) => {
@@ -220,6 +268,33 @@ fn money_at(n: &Number, field: At<'_>, out: &mut Vec<Violation>) -> Option<Money
             None
         }
     }
+}
+
+/// The amount a JSON number with a fraction (`893.5`, `30.0`) stands for, without
+/// formatting it: the `Money` that `Money::parse_decimal` reads from the number's text,
+/// or `None` when that text would not be an amount of at most 2 decimals (the caller then
+/// takes the text path, which also words the violation).
+///
+/// Why it is the same: serde_json writes an `f64` as its shortest decimal text that reads
+/// back as the same `f64`. If `f` is the `f64` nearest to `m / 100` for a whole `m` and an
+/// ulp of `f` is well below 0.01 (here `f < 2^40`, ulp ≤ 2^-13), that text is `m / 100`
+/// written with its trailing zeros trimmed: any other text at most as long has at most 2
+/// decimals too, so it is `k / 100` with `k ≠ m`, at least 0.01 from `m / 100`, and cannot
+/// read back as `f`. When no such `m` exists the text has more than 2 decimals (or an
+/// exponent), and the text path refuses it.
+fn cents_of(f: f64) -> Option<Money> {
+    // Positive sign only (`-0.0` is refused by the text path, as a negative amount).
+    if !(f.is_sign_positive() && f < (1u64 << 40) as f64) {
+        return None;
+    }
+    // Ties to even is one wasm instruction (`round` is a libm call there); a tie is never
+    // a whole number of cents anyway, so the check below refuses it either way.
+    let m = (f * 100.0).round_ties_even();
+    if m / 100.0 != f {
+        return None;
+    }
+    // m < 2^40 × 100 < 2^47: exact as an i64; from_minor applies the amount limit.
+    Money::from_minor(m as i64, "").ok()
 }
 
 fn required_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
@@ -263,22 +338,60 @@ fn count_at(n: &Option<Number>, field: At<'_>, out: &mut Vec<Violation>) -> Opti
 /// Normalises a phone written in any usual way (`+7(922)988-33-22`) to its digits; 10 to
 /// 15 digits, and nothing but digits, blanks, `+`, `(`, `)`, `-` and `.` around them.
 pub fn normalize_phone(raw: &str) -> Option<String> {
+    // Bytes, not chars: every allowed character is ASCII, and no byte of a non-ASCII
+    // character is.
     if !raw
-        .chars()
-        .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '+' | '(' | ')' | '-' | '.'))
+        .bytes()
+        .all(|c| c.is_ascii_digit() || matches!(c, b' ' | b'+' | b'(' | b')' | b'-' | b'.'))
     {
         return None;
     }
-    let digits: String = raw.chars().filter(char::is_ascii_digit).collect();
-    (10..=15).contains(&digits.len()).then_some(digits)
+    let count = raw.bytes().filter(u8::is_ascii_digit).count();
+    if !(10..=15).contains(&count) {
+        return None;
+    }
+    let mut digits = String::with_capacity(count);
+    digits.extend(raw.chars().filter(char::is_ascii_digit));
+    Some(digits)
 }
 
 /// Parses Jupiter's local `YYYY-MM-DD HH:MM:SS` (or without seconds).
 pub fn parse_local(raw: &str) -> Option<NaiveDateTime> {
     let raw = raw.trim();
+    if let Some(t) = parse_local_plain(raw) {
+        return Some(t);
+    }
     NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S")
         .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M"))
         .ok()
+}
+
+/// The common spelling `YYYY-MM-DD HH:MM[:SS]`, digits exactly there, read without
+/// interpreting a format string (chrono's `parse_from_str` does, on every call). A valid
+/// date and time so written is what chrono reads too; anything else (`None` here: other
+/// widths, a leap second, an impossible date) goes to chrono, which decides.
+fn parse_local_plain(raw: &str) -> Option<NaiveDateTime> {
+    let b = raw.as_bytes();
+    let shape = match b.len() {
+        19 => b"dddd-dd-dd dd:dd:dd".as_slice(),
+        16 => b"dddd-dd-dd dd:dd".as_slice(),
+        _ => return None,
+    };
+    let fits = b.iter().zip(shape).all(|(&c, &s)| match s {
+        b'd' => c.is_ascii_digit(),
+        _ => c == s,
+    });
+    if !fits {
+        return None;
+    }
+    let num = |from: usize, to: usize| {
+        b.get(from..to)
+            .map(|d| d.iter().fold(0u32, |n, c| n * 10 + u32::from(c - b'0')))
+    };
+    let date =
+        chrono::NaiveDate::from_ymd_opt(i32::try_from(num(0, 4)?).ok()?, num(5, 7)?, num(8, 10)?)?;
+    let seconds = if b.len() == 19 { num(17, 19)? } else { 0 };
+    date.and_hms_opt(num(11, 13)?, num(14, 16)?, seconds)
 }
 
 /// Whether a restaurant is open at a local second of the day, from Jupiter's `start_time`
@@ -411,17 +524,18 @@ struct Route<'a> {
 
 /// Among zones that contain a point, the cheapest delivery wins: lowest `delivery_price`
 /// (absent = 0), then lowest `sum_min`, then restaurant id and zone id, so the choice never
-/// depends on storage order.
-fn cheapest<'a>(candidates: Vec<Route<'a>>) -> Option<Route<'a>> {
-    candidates.into_iter().min_by_key(|r| {
+/// depends on storage order. Of equal keys the first is kept.
+fn cheapest<'a>(candidates: impl Iterator<Item = Route<'a>>) -> Option<Route<'a>> {
+    let rank = |r: &Route<'a>| {
         let z = r.zone;
         (
             z.and_then(|z| z.delivery_price).unwrap_or(Money::ZERO),
             z.and_then(|z| z.sum_min).unwrap_or(Money::ZERO),
-            r.restaurant.place.id.clone(),
-            z.map(|z| z.id.clone()).unwrap_or_default(),
+            r.restaurant.place.id.as_str(),
+            z.map_or("", |z| z.id.as_str()),
         )
-    })
+    };
+    candidates.min_by(|a, b| rank(a).cmp(&rank(b)))
 }
 
 fn route<'a>(
@@ -430,60 +544,59 @@ fn route<'a>(
     method: Option<DeliveryMethod>,
     out: &mut Vec<Violation>,
 ) -> Option<Route<'a>> {
-    let concept = concept_key(text(&body.concept_id)).to_owned();
+    let concept = concept_key(text(&body.concept_id));
     // A marketplace chose the restaurant; its customer's address routes nothing.
     let address = body.address.as_ref().filter(|_| ctx.rules == Rules::Site);
-    let zones_of = |r: &'a RestaurantState| -> Vec<&'a Zone> {
-        r.concepts
-            .get(&concept)
-            .map(|c| c.zones.iter().collect())
-            .unwrap_or_default()
+    // Every live zone of the concept, with its restaurant, in storage order.
+    let zones = || {
+        ctx.restaurants.iter().flat_map(move |r| {
+            r.concepts
+                .get(concept)
+                .into_iter()
+                .flat_map(|c| c.zones.iter())
+                .map(move |z| Route {
+                    restaurant: r,
+                    zone: Some(z),
+                })
+        })
     };
     if let Some(zone_id) = address.and_then(|a| text(&a.zone_id)) {
         let wanted = text(&body.restaurant_id);
-        let mut found: Vec<Route<'a>> = Vec::new();
-        for r in ctx.restaurants {
-            for z in zones_of(r) {
-                if z.id == zone_id {
-                    found.push(Route {
-                        restaurant: r,
-                        zone: Some(z),
-                    });
-                }
-            }
-        }
+        let mut first = None;
         // The same zone id under two restaurants: the named restaurant decides.
-        let pick = found
-            .iter()
-            .position(|r| Some(r.restaurant.place.id.as_str()) == wanted)
-            .unwrap_or(0);
-        if found.is_empty() {
-            // Without a concept the zone was looked up in the default concept; a named
-            // restaurant that works with concepts needs one before any zone can match.
-            let named_has_concepts = ctx
-                .restaurants
-                .iter()
-                .find(|r| Some(r.place.id.as_str()) == wanted)
-                .is_some_and(has_concepts);
-            if text(&body.concept_id).is_none() && named_has_concepts {
-                out.push(v(
-                    "concept_required",
-                    "concept_id",
-                    "is required: the restaurant works with concepts",
-                ));
-                return None;
+        for found in zones().filter(|r| r.zone.is_some_and(|z| z.id == zone_id)) {
+            if Some(found.restaurant.place.id.as_str()) == wanted {
+                return Some(found);
             }
+            first = first.or(Some(found));
+        }
+        if first.is_some() {
+            return first;
+        }
+        // Without a concept the zone was looked up in the default concept; a named
+        // restaurant that works with concepts needs one before any zone can match.
+        let named_has_concepts = ctx
+            .restaurants
+            .iter()
+            .find(|r| Some(r.place.id.as_str()) == wanted)
+            .is_some_and(has_concepts);
+        if text(&body.concept_id).is_none() && named_has_concepts {
             out.push(v(
-                "unknown_zone",
-                "address.zone_id",
-                format!(
-                    "no live zone {zone_id:?} for concept {:?}",
-                    crate::catalog::served_concept(&concept)
-                ),
+                "concept_required",
+                "concept_id",
+                "is required: the restaurant works with concepts",
             ));
             return None;
         }
-        return Some(found.swap_remove(pick));
+        out.push(v(
+            "unknown_zone",
+            "address.zone_id",
+            format!(
+                "no live zone {zone_id:?} for concept {:?}",
+                crate::catalog::served_concept(concept)
+            ),
+        ));
+        return None;
     }
     if let Some(coords) = address.and_then(|a| a.coords.as_ref()) {
         let lat = coordinate(&coords.latitude, "address.coords.latitude", out);
@@ -492,29 +605,21 @@ fn route<'a>(
             return None;
         };
         let point = Point { lon, lat };
-        let mut candidates = Vec::new();
-        for r in ctx.restaurants {
-            for z in zones_of(r) {
-                let inside = Polygon::from_jupiter(&z.coordinates, "zone")
-                    .map(|p| p.contains(point))
-                    .unwrap_or(false);
-                if inside {
-                    candidates.push(Route {
-                        restaurant: r,
-                        zone: Some(z),
-                    });
-                }
-            }
-        }
-        if candidates.is_empty() {
+        // Stored zones were validated when written: test the point without rebuilding
+        // (and re-validating) each polygon per order.
+        let inside = zones().filter(|r| {
+            r.zone
+                .is_some_and(|z| geo::stored_zone_contains(&z.coordinates, point))
+        });
+        let Some(best) = cheapest(inside) else {
             out.push(v(
                 "outside_zone",
                 "address.coords",
                 format!("({lat}, {lon}) is outside every delivery zone of the concept"),
             ));
             return None;
-        }
-        return cheapest(candidates);
+        };
+        return Some(best);
     }
     let Some(id) = text(&body.restaurant_id) else {
         out.push(v(
@@ -545,26 +650,48 @@ fn route<'a>(
     })
 }
 
-fn check_item(
-    item: &CartItem,
+/// Per-order scratch space of [`check_item`], reused from line to line so that lines
+/// with modifiers allocate nothing but their output.
+#[derive(Default)]
+struct Scratch<'r, 'm> {
+    /// Modifier group id → modifiers of it selected on the line (in first-seen order).
+    selected: Vec<(&'m str, u32)>,
+    /// Modifier id → count per unit taken on the line (in first-seen order).
+    amounts: Vec<(&'r str, i64)>,
+}
+
+/// The entry of `key` in a small table kept in first-seen order (a new one starts at 0).
+fn tally<'t, 'k, T: Default>(table: &'t mut Vec<(&'k str, T)>, key: &'k str) -> &'t mut T {
+    let i = match table.iter().position(|(k, _)| *k == key) {
+        Some(i) => i,
+        None => {
+            table.push((key, T::default()));
+            table.len() - 1
+        }
+    };
+    &mut table[i].1
+}
+
+#[allow(clippy::too_many_arguments)]
+fn check_item<'r, 'm>(
+    item: &'r CartItem,
     i: usize,
     menu: Option<&Menu>,
-    index: Option<&HashMap<&str, &Item>>,
+    ids: &OrderIds<'_, 'm>,
     stopped: &BTreeSet<String>,
     rules: Rules,
+    scratch: &mut Scratch<'r, 'm>,
     out: &mut Vec<Violation>,
-) -> Option<ValidLine> {
+) -> Option<ValidLine<&'r str>> {
     let site = rules == Rules::Site;
     let before = out.len();
     let id = required_at(&item.id, At::Line(i, "id"), out);
     let n = count_at(&item.count, At::Line(i, "count"), out);
     let cost = required_money_at(&item.cost, At::Line(i, "cost"), out);
-    let entry: Option<&Item> = match (id, menu) {
-        (Some(id), Some(menu)) => {
-            let found = match index {
-                Some(index) => index.get(id).copied(),
-                None => menu.items.iter().find(|i| i.id == id),
-            };
+    let slot = id.and_then(|id| ids.line(i, id));
+    let entry: Option<&'m Item> = match (id, menu) {
+        (Some(id), Some(_)) => {
+            let found = slot.and_then(|s| s.item);
             if found.is_none() {
                 out.push(at(
                     "unknown_item",
@@ -577,7 +704,7 @@ fn check_item(
         _ => None,
     };
     if let Some(id) = id {
-        if stopped.contains(id) {
+        if slot.map_or_else(|| stopped.contains(id), |s| s.stopped) {
             out.push(at(
                 "item_stopped",
                 At::Line(i, "id"),
@@ -595,9 +722,9 @@ fn check_item(
         }
     }
     let mut modifiers = Vec::new();
-    let groups = entry.and_then(|e| e.modifiers.as_deref()).unwrap_or(&[]);
-    let mut selected: BTreeMap<&str, u32> = BTreeMap::new();
-    let mut amounts: BTreeMap<String, i64> = BTreeMap::new();
+    let groups: &'m [ModifierGroup] = entry.and_then(|e| e.modifiers.as_deref()).unwrap_or(&[]);
+    scratch.selected.clear();
+    scratch.amounts.clear();
     for (j, m) in item.modifiers.iter().flatten().enumerate() {
         let mid = required_at(&m.id, At::Modifier(i, j, "id"), out);
         let mcount = count_at(&m.count, At::Modifier(i, j, "count"), out);
@@ -605,14 +732,14 @@ fn check_item(
         let (Some(mid), Some(mcount), Some(mcost)) = (mid, mcount, mcost) else {
             continue;
         };
-        if stopped.contains(mid) {
+        if ids.stopped(mid, stopped) {
             out.push(at(
                 "item_stopped",
                 At::Modifier(i, j, "id"),
                 format!("{mid:?} is on the stop list"),
             ));
         }
-        modifiers.push((mid.to_owned(), mcount, mcost));
+        modifiers.push((mid, mcount, mcost));
         if entry.is_none() {
             continue;
         }
@@ -637,9 +764,9 @@ fn check_item(
                 format!("expected {}, got {mcost}", known.price),
             ));
         }
-        let total = amounts.entry(mid.to_owned()).or_insert(0);
+        let total = tally(&mut scratch.amounts, mid);
         if *total == 0 {
-            *selected.entry(group.id.as_str()).or_insert(0) += 1;
+            *tally(&mut scratch.selected, group.id.as_str()) += 1;
         }
         *total += mcount;
         let amount = *total;
@@ -656,7 +783,11 @@ fn check_item(
     }
     if entry.is_some() && site {
         for g in groups {
-            let n = selected.get(g.id.as_str()).copied().unwrap_or(0);
+            let n = scratch
+                .selected
+                .iter()
+                .find(|(k, _)| *k == g.id)
+                .map_or(0, |(_, n)| *n);
             if n < g.min_selected_modifiers || n > g.max_selected_modifiers {
                 out.push(at(
                     "modifier_group",
@@ -683,7 +814,7 @@ fn check_item(
         return None;
     };
     Some(ValidLine {
-        id: id.to_owned(),
+        id,
         count: n,
         cost,
         modifiers,
@@ -693,7 +824,7 @@ fn check_item(
 
 /// count × (cost + Σ modifier count × modifier cost); modifiers count per unit, as the
 /// seed's example (500×1 + 3×(700+30+50) + 100 = 2940) shows. `None` on overflow.
-pub fn line_total(count: i64, cost: Money, modifiers: &[(String, i64, Money)]) -> Option<Money> {
+pub fn line_total<S>(count: i64, cost: Money, modifiers: &[(S, i64, Money)]) -> Option<Money> {
     let mut unit = cost;
     for (_, n, c) in modifiers {
         unit = unit.checked_add(c.checked_mul(*n)?)?;
@@ -716,6 +847,16 @@ pub fn validate(
     req: &NewOrderRequest,
     ctx: &OrderContext<'_>,
 ) -> Result<ValidOrder, Vec<Violation>> {
+    validate_borrowing(req, ctx).map(ValidOrder::into_owned)
+}
+
+/// [`validate`], the result borrowing the request's text instead of copying it: what the
+/// Worker calls, since it keeps the request for as long as the result (a `String` per
+/// line and modifier was a large share of validating an order in wasm; BENCHMARKS.md).
+pub fn validate_borrowing<'r>(
+    req: &'r NewOrderRequest,
+    ctx: &OrderContext<'_>,
+) -> Result<ValidOrder<&'r str>, Vec<Violation>> {
     let mut out = Vec::new();
     let body = &req.body;
     if req.action.as_deref() != Some("new_order") {
@@ -789,8 +930,12 @@ pub fn validate(
         .change
         .as_ref()
         .and_then(|c| money(c, "payment.change", &mut out));
-    let no_cart = super::wire::Cart::default();
-    let cart = body.cart.as_ref().unwrap_or(&no_cart);
+    static NO_CART: super::wire::Cart = super::wire::Cart {
+        items: Vec::new(),
+        delivery: None,
+        total: None,
+    };
+    let cart = body.cart.as_ref().unwrap_or(&NO_CART);
     if cart.items.is_empty() {
         out.push(v(
             "missing_field",
@@ -814,24 +959,26 @@ pub fn validate(
     }
 
     let routed = route(body, ctx, method, &mut out);
-    let mut concept = concept_key(text(&body.concept_id)).to_owned();
+    // The storage key of the concept asked for. `catalog::requested_concept` gives this
+    // same key (or refuses a restaurant with concepts when none is named, below); it is
+    // not called here only because it allocates the key.
+    let concept = concept_key(text(&body.concept_id));
     let mut menu: Option<&Menu> = None;
     let empty = BTreeSet::new();
     let mut stopped = &empty;
     if let Some(r) = &routed {
         let restaurant = r.restaurant;
         stopped = &restaurant.stopped;
-        match crate::catalog::requested_concept(text(&body.concept_id), has_concepts(restaurant)) {
-            Ok(key) => concept = key,
-            Err(_) => out.push(v(
+        if text(&body.concept_id).is_none() && has_concepts(restaurant) {
+            out.push(v(
                 "concept_required",
                 "concept_id",
                 "is required: the restaurant works with concepts",
-            )),
+            ));
         }
         match restaurant
             .concepts
-            .get(&concept)
+            .get(concept)
             .and_then(|c| c.menu.as_ref())
         {
             Some(m) => menu = Some(m),
@@ -856,15 +1003,32 @@ pub fn validate(
         }
     }
 
-    // A few lines scan the menu; more look items up in an index of it (measured in
-    // BENCHMARKS.md: the scan was a third of validating 20 lines against 500 items).
-    let index: Option<HashMap<&str, &Item>> = menu
-        .filter(|_| cart.items.len() > INDEX_FROM_LINES)
-        .map(|m| m.items.iter().map(|i| (i.id.as_str(), i)).collect());
-    let mut lines = Vec::new();
+    // The lines' items, found in one pass over the menu, and the stop list of every id
+    // (see `lookup`: a scan per line, or a HashMap of the whole menu per order, were most
+    // of validating 20 lines).
+    let ids = OrderIds::new(
+        cart.items.iter().map(|l| text(&l.id)),
+        cart.items
+            .iter()
+            .flat_map(|l| l.modifiers.iter().flatten())
+            .filter_map(|m| text(&m.id)),
+        menu,
+        stopped,
+    );
+    let mut lines = Vec::with_capacity(cart.items.len());
     let mut lines_ok = true;
+    let mut scratch = Scratch::default();
     for (i, item) in cart.items.iter().enumerate() {
-        match check_item(item, i, menu, index.as_ref(), stopped, ctx.rules, &mut out) {
+        match check_item(
+            item,
+            i,
+            menu,
+            &ids,
+            stopped,
+            ctx.rules,
+            &mut scratch,
+            &mut out,
+        ) {
             Some(line) => lines.push(line),
             None => lines_ok = false,
         }
@@ -974,9 +1138,9 @@ pub fn validate(
         )]);
     };
     Ok(ValidOrder {
-        number: number.to_owned(),
+        number,
         restaurant_id: r.restaurant.place.id.clone(),
-        concept_key: concept,
+        concept_key: concept.to_owned(),
         zone_id: r.zone.map(|z| z.id.clone()),
         delivery_method: method,
         payment_method,
@@ -987,7 +1151,7 @@ pub fn validate(
         change,
         phone,
         preorder_at: preorder_at.flatten(),
-        status_url: text(&body.status_url).map(str::to_owned),
+        status_url: text(&body.status_url),
     })
 }
 
@@ -1091,4 +1255,147 @@ pub fn routed_restaurant(req: &NewOrderRequest, ctx: &OrderContext<'_>) -> Optio
     };
     let mut ignored = Vec::new();
     route(&req.body, ctx, method, &mut ignored).map(|r| r.restaurant.place.id.clone())
+}
+
+/// The fast paths above against the general code they stand in for.
+#[cfg(test)]
+mod fast_paths {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    /// xorshift64*, deterministic on every target.
+    struct Gen(u64);
+    impl Gen {
+        fn next(&mut self) -> u64 {
+            self.0 ^= self.0 >> 12;
+            self.0 ^= self.0 << 25;
+            self.0 ^= self.0 >> 27;
+            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+        }
+    }
+
+    /// What `money_at` did for every number before the fast path: the text path.
+    fn by_text(n: &Number) -> Result<Money, String> {
+        Money::parse_decimal(&n.to_string(), "").map_err(|e| e.message)
+    }
+
+    #[test]
+    fn fractional_amounts_read_as_their_text_reads() {
+        let mut g = Gen(0x9E37_79B9_7F4A_7C15);
+        let mut texts: Vec<String> = [
+            "0.0",
+            "0.01",
+            "0.1",
+            "0.10",
+            "893.5",
+            "30.0",
+            "15.555",
+            "0.005",
+            "1e-7",
+            "1e3",
+            "1.5e2",
+            "1e16",
+            "1e20",
+            "-0.0",
+            "-1.5",
+            "99999999999.99",
+            "1099511627775.99",
+            "1099511627776.5",
+            "9999999999999.99",
+            "10000000000000.5",
+            "4503599627370495.5",
+            "0.29",
+            "0.57",
+            "1.005",
+            "2940.50",
+            "123456789.12",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        for _ in 0..20_000 {
+            let cents = g.next() % 10_000_000_000_000;
+            texts.push(format!("{}.{:02}", cents / 100, cents % 100));
+            let small = g.next() % 100_000;
+            texts.push(format!("{}.{:03}", small / 1000, small % 1000));
+            texts.push(format!("{}", f64::from_bits(g.next() >> 2)));
+            texts.push(format!("{}", (g.next() % 1_000_000) as f64 / 7.0));
+        }
+        for t in &texts {
+            let Ok(n) = serde_json::from_str::<Number>(t) else {
+                continue;
+            };
+            let mut out = Vec::new();
+            let got = money_at(&n, At::Field("x"), &mut out);
+            match by_text(&n) {
+                Ok(m) => assert_eq!(got, Some(m), "{t}"),
+                Err(message) => {
+                    assert_eq!(got, None, "{t}");
+                    assert_eq!(out.first().map(|v| v.message.clone()), Some(message), "{t}");
+                }
+            }
+        }
+    }
+
+    /// chrono's reading, which `parse_local` gave before its fast path.
+    fn by_chrono(raw: &str) -> Option<NaiveDateTime> {
+        let raw = raw.trim();
+        NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M:%S")
+            .or_else(|_| NaiveDateTime::parse_from_str(raw, "%Y-%m-%d %H:%M"))
+            .ok()
+    }
+
+    #[test]
+    fn local_times_read_as_chrono_reads_them() {
+        let mut g = Gen(0x0123_4567_89ab_cdef);
+        let mut texts: Vec<String> = [
+            "2024-04-08 15:00:00",
+            "2024-04-08 15:00",
+            " 2024-04-08 15:00 ",
+            "2024-02-29 00:00",
+            "2023-02-29 00:00",
+            "2024-04-08 24:00",
+            "2024-04-08 23:59:60",
+            "2024-04-08 23:60",
+            "2024-13-01 10:00",
+            "2024-00-10 10:00",
+            "2024-04-00 10:00",
+            "0000-01-01 00:00:00",
+            "9999-12-31 23:59:59",
+            "2024-4-8 15:00",
+            "2024-04-08T15:00:00",
+            "2024-04-08 15:00:0",
+            "2024-04-08 15:00:00.5",
+            "+2024-04-08 15:00",
+            "2024-04-08  15:00",
+            "",
+            "2024-04-08 1５:00",
+        ]
+        .map(str::to_owned)
+        .to_vec();
+        for _ in 0..20_000 {
+            let r = g.next();
+            let field = |shift: u32, m: u64| (r >> shift) % m;
+            texts.push(format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}:{:02}",
+                field(0, 10_000),
+                field(14, 14),
+                field(18, 33),
+                field(24, 26),
+                field(30, 62),
+                field(36, 62)
+            ));
+            texts.push(format!(
+                "{:04}-{:02}-{:02} {:02}:{:02}",
+                1970 + field(42, 100),
+                field(14, 14),
+                field(18, 33),
+                field(24, 26),
+                field(30, 62)
+            ));
+        }
+        for t in &texts {
+            assert_eq!(parse_local(t), by_chrono(t), "{t:?}");
+        }
+    }
 }

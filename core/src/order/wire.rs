@@ -132,8 +132,16 @@ pub struct Payment {
 /// Parses a request body. Only JSON that is not an object of the right general shape (a
 /// string where an object or number belongs, say) is refused here, as one `invalid_json`
 /// violation carrying serde's position; everything else is left to validation.
+///
+/// A body that is UTF-8 (every valid one) is checked once as a whole and parsed as `&str`:
+/// serde_json then skips re-checking each string it copies, which was a tenth of parsing
+/// an order in wasm. Any other body goes to `from_slice`, whose error it always gave.
 pub fn parse(bytes: &[u8]) -> Result<NewOrderRequest, Violation> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    let parsed = match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    };
+    parsed.map_err(|e| {
         Violation::new(
             "invalid_json",
             None,

@@ -98,8 +98,8 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
     let kick = staged.call_ids();
     if let Err(err) = storage.commit(staged.statements).await {
         // The same number placed concurrently: answer as a replay would.
-        return match storage.order_by_number(&valid.number).await? {
-            Some(row) => replayed(&row, &print, &valid.number),
+        return match storage.order_by_number(valid.number).await? {
+            Some(row) => replayed(&row, &print, valid.number),
             None => Err(err),
         };
     }

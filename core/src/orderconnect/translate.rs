@@ -10,7 +10,7 @@ use serde_json::{Number, Value};
 
 use crate::catalog::served_concept;
 use crate::domain::{Money, UtcOffset};
-use crate::geo::{Point, Polygon};
+use crate::geo::{stored_zone_contains, Point};
 use crate::jupiter::{Menu, Zone};
 use crate::order::validate::{ConceptState, RestaurantState};
 use crate::order::wire::{
@@ -141,11 +141,9 @@ fn zone<'a>(
     let point = Point { lon, lat };
     sorted
         .into_iter()
-        .find(|z| {
-            Polygon::from_jupiter(&z.coordinates, "zone")
-                .map(|p| p.contains(point))
-                .unwrap_or(false)
-        })
+        // Stored zones were validated when written: test the point without rebuilding
+        // and re-validating every polygon per order (geo::stored_zone_contains).
+        .find(|z| stored_zone_contains(&z.coordinates, point))
         .ok_or_else(|| {
             violation(
                 Reason::TooFar,

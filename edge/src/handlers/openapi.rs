@@ -17,7 +17,10 @@ const DOCUMENT_URL: &str = "https://assets.invalid/openapi.json";
 
 pub async fn get(ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     let internal = |what: &str, err: worker::Error| {
-        EdgeError::Internal(format!("openapi.json from {}: {what}: {err}", bindings::ASSETS))
+        EdgeError::Internal(format!(
+            "openapi.json from {}: {what}: {err}",
+            bindings::ASSETS
+        ))
     };
     let assets = ctx
         .env

@@ -32,8 +32,10 @@
 //! | not carried                            | `translations`, `default_language`, `availability` (menu hours), `reference`s, `includes`, `ingredients`, `allergens`, `additives`, `is_alcoholic`, `tax_category`, nutrition (Jupiter's `nutrients` are per 100 g, JET's per item), servings, caffeine, alcohol, deposit, manufacturer, storage, `gtin` |
 
 use crate::domain::Money;
-use crate::jet::validate::{MenuType, ValidMenu};
-use crate::jet::{Item, Modifier, Volume, Weight};
+use crate::jet::validate::MenuType;
+/// The conversion's input: a validated menu (borrowing the request bytes, or owned).
+pub use crate::jet::validate::{ValidMenu, ValidatedMenu};
+use crate::jet::{Item, Modifier, Text, Volume, Weight};
 use crate::jupiter;
 use std::collections::HashMap;
 
@@ -64,12 +66,12 @@ pub fn category_id(name: &str) -> String {
 
 /// Converts one validated JET menu into a Jupiter menu. `now` is the `lastChange` to
 /// stamp, already formatted as RFC 3339 with the restaurant's offset.
-pub fn menu_to_jupiter(menu: &ValidMenu, now: &str) -> jupiter::Menu {
+pub fn menu_to_jupiter(menu: &ValidatedMenu<'_>, now: &str) -> jupiter::Menu {
     let mut categories = Vec::new();
     let mut items = Vec::new();
     let mut seen: HashMap<String, usize> = HashMap::new();
     for (position, category) in menu.wire().categories.iter().flatten().enumerate() {
-        let name = category.name.clone().unwrap_or_default();
+        let name = category.name.as_deref().unwrap_or_default().to_owned();
         let count = seen.entry(name.clone()).or_insert(0);
         *count += 1;
         let id = match *count {
@@ -101,8 +103,10 @@ pub fn menu_to_jupiter(menu: &ValidMenu, now: &str) -> jupiter::Menu {
 /// The menu each concept gets from one request, in the order concepts first appear.
 /// Jupiter serves one menu per concept, for delivery and pickup alike, so when several
 /// menus name the same concept the last `DELIVERY` menu wins, else the last one.
-pub fn menus_by_concept(menus: &[ValidMenu]) -> Vec<(&str, &ValidMenu)> {
-    let mut chosen: Vec<(&str, &ValidMenu)> = Vec::new();
+pub fn menus_by_concept<'m, 'a>(
+    menus: &'m [ValidatedMenu<'a>],
+) -> Vec<(&'m str, &'m ValidatedMenu<'a>)> {
+    let mut chosen: Vec<(&str, &ValidatedMenu<'a>)> = Vec::new();
     for menu in menus {
         let concept = concept_for_reference(menu.reference());
         match chosen.iter_mut().find(|(c, _)| *c == concept) {
@@ -119,7 +123,11 @@ pub fn menus_by_concept(menus: &[ValidMenu]) -> Vec<(&str, &ValidMenu)> {
 }
 
 /// [`menu_to_jupiter`] wrapped as the `/menu` response of one restaurant.
-pub fn menu_response(restaurant_id: &str, menu: &ValidMenu, now: &str) -> jupiter::MenuResponse {
+pub fn menu_response(
+    restaurant_id: &str,
+    menu: &ValidatedMenu<'_>,
+    now: &str,
+) -> jupiter::MenuResponse {
     jupiter::MenuResponse {
         restaurant_id: restaurant_id.to_owned(),
         concept_id: Some(concept_for_reference(menu.reference()).to_owned()),
@@ -129,8 +137,8 @@ pub fn menu_response(restaurant_id: &str, menu: &ValidMenu, now: &str) -> jupite
 
 /// The PLUs a menu marks `out_of_stock` (items, portions, swap options, modifier options),
 /// for the edge to put on the stop list when the menu is ingested.
-pub fn out_of_stock_plus(menu: &ValidMenu) -> Vec<String> {
-    fn walk_item(item: &Item, out: &mut Vec<String>) {
+pub fn out_of_stock_plus(menu: &ValidatedMenu<'_>) -> Vec<String> {
+    fn walk_item(item: &Item<'_>, out: &mut Vec<String>) {
         if item.out_of_stock == Some(true) {
             out.extend(item.plu.iter().map(|p| p.trim().to_owned()));
         }
@@ -147,7 +155,7 @@ pub fn out_of_stock_plus(menu: &ValidMenu) -> Vec<String> {
         }
         walk_groups(item.modifiers.as_deref(), out);
     }
-    fn walk_groups(groups: Option<&[Modifier]>, out: &mut Vec<String>) {
+    fn walk_groups(groups: Option<&[Modifier<'_>]>, out: &mut Vec<String>) {
         for group in groups.into_iter().flatten() {
             for option in group.options.iter().flatten() {
                 walk_item(option, out);
@@ -171,17 +179,17 @@ fn money(minor: Option<i64>) -> Money {
     Money::from_minor(minor.unwrap_or(0), "price").unwrap_or_default()
 }
 
-fn non_empty(text: &Option<String>) -> Option<&String> {
-    text.as_ref().filter(|t| !t.trim().is_empty())
+fn non_empty<'t>(text: &'t Option<Text<'_>>) -> Option<&'t str> {
+    text.as_deref().filter(|t| !t.trim().is_empty())
 }
 
-fn emit_item(item: &Item, category_id: &str, out: &mut Vec<jupiter::Item>) {
-    let name = item.name.clone().unwrap_or_default();
+fn emit_item(item: &Item<'_>, category_id: &str, out: &mut Vec<jupiter::Item>) {
+    let name = item.name.as_deref().unwrap_or_default();
     let base = jupiter::Item {
         id: item.plu.as_deref().unwrap_or("").trim().to_owned(),
         category_id: category_id.to_owned(),
-        name: name.clone(),
-        description: item.description.clone(),
+        name: name.to_owned(),
+        description: item.description.as_deref().map(str::to_owned),
         price: money(item.price),
         vat: item.tax_percentage.clone(),
         measure: None,
@@ -213,7 +221,7 @@ fn emit_item(item: &Item, category_id: &str, out: &mut Vec<jupiter::Item>) {
             j.name = format!("{name} ({})", portion.name.as_deref().unwrap_or(""));
             j.price = money(portion.price);
             if let Some(d) = non_empty(&portion.description) {
-                j.description = Some(d.clone());
+                j.description = Some(d.to_owned());
             }
             if portion.tax_percentage.is_some() {
                 j.vat = portion.tax_percentage.clone();
@@ -247,7 +255,7 @@ fn emit_item(item: &Item, category_id: &str, out: &mut Vec<jupiter::Item>) {
     }
 }
 
-fn tags(item: &Item) -> Vec<jupiter::Tag> {
+fn tags(item: &Item<'_>) -> Vec<jupiter::Tag> {
     let diets = item
         .dietary_restrictions
         .iter()
@@ -256,15 +264,17 @@ fn tags(item: &Item) -> Vec<jupiter::Tag> {
     let spice = item.spiciness.iter().filter(|s| s.as_str() != "UNKNOWN");
     diets
         .chain(spice)
-        .map(|name| jupiter::Tag { name: name.clone() })
+        .map(|name| jupiter::Tag {
+            name: name.as_str().to_owned(),
+        })
         .collect()
 }
 
 fn measure(
-    weight: &Option<Weight>,
-    volume: &Option<Volume>,
+    weight: &Option<Weight<'_>>,
+    volume: &Option<Volume<'_>>,
 ) -> Option<(serde_json::Number, &'static str)> {
-    let unit_is = |unit: &Option<String>, names: &[&str]| {
+    let unit_is = |unit: &Option<Text<'_>>, names: &[&str]| {
         unit.as_deref()
             .is_some_and(|u| names.contains(&u.trim().to_lowercase().as_str()))
     };
@@ -297,7 +307,7 @@ fn measure(
 
 /// The Jupiter groups of one Jupiter item: its JET groups in order, each followed by the
 /// groups nested under its options (flattened, optional).
-fn modifier_groups(item_id: &str, groups: &[&Modifier]) -> Vec<jupiter::ModifierGroup> {
+fn modifier_groups(item_id: &str, groups: &[&Modifier<'_>]) -> Vec<jupiter::ModifierGroup> {
     let mut out = Vec::new();
     for group in groups {
         flatten_group(item_id, group, None, &mut out);
@@ -307,7 +317,7 @@ fn modifier_groups(item_id: &str, groups: &[&Modifier]) -> Vec<jupiter::Modifier
 
 fn flatten_group(
     item_id: &str,
-    group: &Modifier,
+    group: &Modifier<'_>,
     parent_option: Option<&str>,
     out: &mut Vec<jupiter::ModifierGroup>,
 ) {
@@ -326,17 +336,17 @@ fn flatten_group(
             (None, None) if repeats => (0, UNLIMITED_PICKS),
             (None, None) => (0, count),
         };
-        let group_name = group.name.clone().unwrap_or_default();
+        let group_name = group.name.as_deref().unwrap_or_default();
         let name = match parent_option {
             Some(option) => format!("{option}: {group_name}"),
-            None => group_name,
+            None => group_name.to_owned(),
         };
         let modifiers = options
             .iter()
             .enumerate()
             .map(|(i, option)| jupiter::Modifier {
                 id: option.plu.as_deref().unwrap_or("").trim().to_owned(),
-                name: option.name.clone().unwrap_or_default(),
+                name: option.name.as_deref().unwrap_or_default().to_owned(),
                 price: money(option.price),
                 vat: option.tax_percentage.clone(),
                 min_amount: 0,
@@ -365,15 +375,15 @@ fn flatten_group(
 /// JET gallery entries with a URL as Jupiter images. Jupiter category images carry
 /// `updatedAt`, item images do not (they would carry a content hash, which JET does not send).
 fn images(
-    gallery: &Option<Vec<crate::jet::Image>>,
+    gallery: &Option<Vec<crate::jet::Image<'_>>>,
     updated_at: Option<&str>,
 ) -> Vec<jupiter::Image> {
     gallery
         .iter()
         .flatten()
-        .filter_map(|image| image.url.clone())
+        .filter_map(|image| image.url.as_deref())
         .map(|url| jupiter::Image {
-            url,
+            url: url.to_owned(),
             hash: None,
             updated_at: updated_at.map(str::to_owned),
         })

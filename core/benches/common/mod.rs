@@ -196,7 +196,7 @@ fn jet_item(i: usize, rng: &mut Rng) -> Value {
 }
 
 /// Serde straight into the typed wire structs: the floor every ingestion pays.
-pub fn menu_parse(bytes: &[u8]) -> MenusRequest {
+pub fn menu_parse(bytes: &[u8]) -> MenusRequest<'_> {
     jet::parse_menus(bytes).expect("the workload parses")
 }
 
@@ -204,7 +204,7 @@ pub fn menu_parse(bytes: &[u8]) -> MenusRequest {
 /// menu per concept, convert each to the Jupiter form. Returns the items emitted.
 pub fn menu_ingest(bytes: &[u8]) -> usize {
     let req = menu_parse(bytes);
-    let valid = jet::validate::validate_menus(&req).expect("the workload is valid");
+    let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
         .map(|(_, menu)| menu_to_jupiter(menu, STAMP).items.len())
@@ -215,7 +215,7 @@ pub fn menu_ingest(bytes: &[u8]) -> usize {
 /// (what the edge does next, per listed restaurant). Returns the stored bytes.
 pub fn menu_ingest_stored(bytes: &[u8]) -> usize {
     let req = menu_parse(bytes);
-    let valid = jet::validate::validate_menus(&req).expect("the workload is valid");
+    let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
         .map(|(_, menu)| {

@@ -59,7 +59,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     require_operator(&req, ctx.env)?;
     let bytes = body::read(&mut req, MENU_LIMIT).await?;
     let request = parse_menus(&bytes).map_err(unreadable)?;
-    let valid = validate_menus(&request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
+    let valid = validate_menus(request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
     let policy = if ctx.config.allow_loopback_callbacks {
         UrlPolicy::DEVELOPMENT
     } else {

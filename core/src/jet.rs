@@ -110,8 +110,57 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
-/// Translations keyed by BCP 47 language tag.
-pub type Translations<'a> = BTreeMap<Text<'a>, Translation<'a>>;
+/// Translations keyed by BCP 47 language tag, as they came (a JSON object read into a list:
+/// one small allocation instead of a B-tree node per translated name). [`Self::by_tag`]
+/// reads them as a map would: sorted by tag, a repeated tag's last entry winning.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Translations<'a>(pub Vec<(Text<'a>, Translation<'a>)>);
+
+impl<'a> Translations<'a> {
+    /// The translations in tag order, each tag once (its last entry), as a `BTreeMap`
+    /// would hold them.
+    pub fn by_tag(&self) -> Vec<(&Text<'a>, &Translation<'a>)> {
+        let mut list: Vec<(&Text<'a>, &Translation<'a>)> =
+            self.0.iter().map(|(tag, t)| (tag, t)).collect();
+        if list.len() > 1 {
+            // Stable: equal tags keep their order, so the last of a run is the last given.
+            list.sort_by(|a, b| a.0.cmp(b.0));
+            let mut kept: Vec<(&Text<'a>, &Translation<'a>)> = Vec::with_capacity(list.len());
+            for entry in list {
+                match kept.last_mut() {
+                    Some(last) if last.0 == entry.0 => *last = entry,
+                    _ => kept.push(entry),
+                }
+            }
+            list = kept;
+        }
+        list
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for Translations<'a> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct MapVisitor<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for MapVisitor<'a> {
+            type Value = Translations<'a>;
+            // The same wording as `BTreeMap`'s, so type errors read as before.
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a map")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut list = Vec::with_capacity(map.size_hint().unwrap_or(0).min(16));
+                while let Some(entry) = map.next_entry()? {
+                    list.push(entry);
+                }
+                Ok(Translations(list))
+            }
+        }
+        deserializer.deserialize_map(MapVisitor(std::marker::PhantomData))
+    }
+}
 
 /// `POST /menus` (FACTS §2.1).
 #[derive(Debug, Clone, Default, PartialEq, Deserialize)]
@@ -205,7 +254,7 @@ pub struct Item<'a> {
     #[serde(borrow)]
     pub tax_category: Option<Text<'a>>,
     #[serde(borrow)]
-    pub swap: Option<Swap<'a>>,
+    pub swap: Option<Box<Swap<'a>>>,
     #[serde(borrow)]
     pub gallery: Option<Vec<Image<'a>>>,
     pub is_alcoholic: Option<bool>,
@@ -221,23 +270,23 @@ pub struct Item<'a> {
     #[serde(borrow)]
     pub additives: Option<Vec<Text<'a>>>,
     pub nutritional_info: Option<NutritionalInfo>,
-    pub nutritional_info_range: Option<NutritionalInfoRange>,
+    pub nutritional_info_range: Option<Box<NutritionalInfoRange>>,
     pub servings: Option<i64>,
-    pub servings_range: Option<Range>,
+    pub servings_range: Option<Box<Range>>,
     pub tax_percentage: Option<Number>,
     #[serde(borrow)]
-    pub caffeine: Option<Caffeine<'a>>,
+    pub caffeine: Option<Box<Caffeine<'a>>>,
     pub alcohol_percentage: Option<Number>,
     #[serde(borrow)]
-    pub volume: Option<Volume<'a>>,
+    pub volume: Option<Box<Volume<'a>>>,
     #[serde(borrow)]
     pub weight: Option<Weight<'a>>,
     #[serde(borrow)]
-    pub deposit: Option<Deposit<'a>>,
+    pub deposit: Option<Box<Deposit<'a>>>,
     #[serde(borrow)]
-    pub manufacturer: Option<Manufacturer<'a>>,
+    pub manufacturer: Option<Box<Manufacturer<'a>>>,
     #[serde(borrow)]
-    pub storage: Option<Storage<'a>>,
+    pub storage: Option<Box<Storage<'a>>>,
     #[serde(borrow)]
     pub gtin: Option<Text<'a>>,
 }
@@ -353,23 +402,23 @@ pub struct Portion<'a> {
     #[serde(borrow)]
     pub reference: Option<Text<'a>>,
     pub nutritional_info: Option<NutritionalInfo>,
-    pub nutritional_info_range: Option<NutritionalInfoRange>,
+    pub nutritional_info_range: Option<Box<NutritionalInfoRange>>,
     pub servings: Option<i64>,
-    pub servings_range: Option<Range>,
+    pub servings_range: Option<Box<Range>>,
     pub tax_percentage: Option<Number>,
     #[serde(borrow)]
-    pub caffeine: Option<Caffeine<'a>>,
+    pub caffeine: Option<Box<Caffeine<'a>>>,
     pub alcohol_percentage: Option<Number>,
     #[serde(borrow)]
-    pub volume: Option<Volume<'a>>,
+    pub volume: Option<Box<Volume<'a>>>,
     #[serde(borrow)]
     pub weight: Option<Weight<'a>>,
     #[serde(borrow)]
-    pub deposit: Option<Deposit<'a>>,
+    pub deposit: Option<Box<Deposit<'a>>>,
     #[serde(borrow)]
-    pub manufacturer: Option<Manufacturer<'a>>,
+    pub manufacturer: Option<Box<Manufacturer<'a>>>,
     #[serde(borrow)]
-    pub storage: Option<Storage<'a>>,
+    pub storage: Option<Box<Storage<'a>>>,
     #[serde(borrow)]
     pub gtin: Option<Text<'a>>,
 }
@@ -439,6 +488,25 @@ impl<T: IntoStatic> IntoStatic for Option<T> {
     type Static = Option<T::Static>;
     fn into_static(self) -> Self::Static {
         self.map(IntoStatic::into_static)
+    }
+}
+
+impl<T: IntoStatic> IntoStatic for Box<T> {
+    type Static = Box<T::Static>;
+    fn into_static(self) -> Self::Static {
+        Box::new((*self).into_static())
+    }
+}
+
+impl IntoStatic for Translations<'_> {
+    type Static = Translations<'static>;
+    fn into_static(self) -> Translations<'static> {
+        Translations(
+            self.0
+                .into_iter()
+                .map(|(tag, t)| (tag.into_static(), t.into_static()))
+                .collect(),
+        )
     }
 }
 
@@ -809,6 +877,56 @@ mod tests {
                 got[0].message
             );
         }
+    }
+
+    #[test]
+    fn translations_read_like_a_map_sorted_with_the_last_repeat_winning() {
+        let body = r#"{"b": {"name": "B1"}, "a": {"description": "x"}, "b": {"name": "B2"},
+            "": {"name": "blank"}, "a\u0301": {}}"#;
+        let list: Translations<'_> = serde_json::from_str(body).unwrap_or_default();
+        let map: BTreeMap<String, (Option<String>, Option<String>)> = list
+            .by_tag()
+            .into_iter()
+            .map(|(tag, t)| {
+                let text = |v: &Option<Text<'_>>| v.as_deref().map(str::to_owned);
+                (
+                    tag.as_str().to_owned(),
+                    (text(&t.name), text(&t.description)),
+                )
+            })
+            .collect();
+        let want: BTreeMap<String, (Option<String>, Option<String>)> =
+            serde_json::from_str::<BTreeMap<String, serde_json::Value>>(body)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(tag, v)| {
+                    let text = |k: &str| v.get(k).and_then(|s| s.as_str()).map(str::to_owned);
+                    (tag, (text("name"), text("description")))
+                })
+                .collect();
+        assert_eq!(map, want);
+        let tags: Vec<&str> = list.by_tag().iter().map(|(t, _)| t.as_str()).collect();
+        assert_eq!(tags, ["", "a", "a\u{301}", "b"]);
+        let wrong = serde_json::from_str::<Translations<'_>>("[]")
+            .err()
+            .map(|e| e.to_string());
+        let map_wrong = serde_json::from_str::<BTreeMap<String, Translation<'_>>>("[]")
+            .err()
+            .map(|e| e.to_string());
+        assert_eq!(wrong, map_wrong);
+    }
+
+    #[test]
+    fn escaped_strings_are_copied_and_plain_ones_borrowed() {
+        let body = br#"{"restaurants": ["1", "a\"b"]}"#;
+        let req = parse_menus(body).unwrap_or_default();
+        let list = req.restaurants.unwrap_or_default();
+        assert!(matches!(list[0].0, Cow::Borrowed("1")));
+        assert!(matches!(&list[1].0, Cow::Owned(s) if s == "a\"b"));
+        let wrong = parse_menus(br#"{"callback_url": 5}"#)
+            .err()
+            .unwrap_or_default();
+        assert!(wrong[0].message.contains("expected a string"), "{wrong:?}");
     }
 
     #[test]

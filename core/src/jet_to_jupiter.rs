@@ -200,7 +200,7 @@ fn emit_item(item: &Item<'_>, category_id: &str, out: &mut Vec<jupiter::Item>) {
         images: Some(images(&item.gallery, None)),
         tags: Some(tags(item)),
     };
-    let with_measure = |mut j: jupiter::Item, weight: &Option<Weight>, volume: &Option<Volume>| {
+    let with_measure = |mut j: jupiter::Item, weight: Option<&Weight>, volume: Option<&Volume>| {
         if let Some((measure, unit)) = measure(weight, volume) {
             j.measure = Some(measure);
             j.measure_unit = Some(unit.to_owned());
@@ -226,9 +226,9 @@ fn emit_item(item: &Item<'_>, category_id: &str, out: &mut Vec<jupiter::Item>) {
             if portion.tax_percentage.is_some() {
                 j.vat = portion.tax_percentage.clone();
             }
-            let mut j = match measure(&portion.weight, &portion.volume) {
-                Some(_) => with_measure(j, &portion.weight, &portion.volume),
-                None => with_measure(j, &item.weight, &item.volume),
+            let mut j = match measure(portion.weight.as_ref(), portion.volume.as_deref()) {
+                Some(_) => with_measure(j, portion.weight.as_ref(), portion.volume.as_deref()),
+                None => with_measure(j, item.weight.as_ref(), item.volume.as_deref()),
             };
             let groups: Vec<&Modifier> = item_groups
                 .iter()
@@ -239,7 +239,7 @@ fn emit_item(item: &Item<'_>, category_id: &str, out: &mut Vec<jupiter::Item>) {
         }
     } else if !swaps.is_empty() {
         for option in swaps {
-            let mut j = with_measure(base.clone(), &item.weight, &item.volume);
+            let mut j = with_measure(base.clone(), item.weight.as_ref(), item.volume.as_deref());
             j.id = option.plu.as_deref().unwrap_or("").trim().to_owned();
             j.name = format!("{name} ({})", option.name.as_deref().unwrap_or(""));
             j.price = money(option.price);
@@ -248,7 +248,7 @@ fn emit_item(item: &Item<'_>, category_id: &str, out: &mut Vec<jupiter::Item>) {
             out.push(j);
         }
     } else {
-        let mut j = with_measure(base, &item.weight, &item.volume);
+        let mut j = with_measure(base, item.weight.as_ref(), item.volume.as_deref());
         let groups: Vec<&Modifier> = item_groups.iter().collect();
         j.modifiers = Some(modifier_groups(&j.id, &groups));
         out.push(j);
@@ -271,8 +271,8 @@ fn tags(item: &Item<'_>) -> Vec<jupiter::Tag> {
 }
 
 fn measure(
-    weight: &Option<Weight<'_>>,
-    volume: &Option<Volume<'_>>,
+    weight: Option<&Weight<'_>>,
+    volume: Option<&Volume<'_>>,
 ) -> Option<(serde_json::Number, &'static str)> {
     let unit_is = |unit: &Option<Text<'_>>, names: &[&str]| {
         unit.as_deref()

@@ -493,7 +493,8 @@ fn translations(
     path: &Path<'_>,
     with_description: bool,
 ) {
-    for (lang, t) in map.iter().flatten() {
+    let Some(map) = map else { return };
+    for (lang, t) in map.by_tag() {
         let p = path.key(lang);
         if lang.trim().is_empty() {
             r.add("invalid_language", p, "language tag must not be empty");
@@ -634,16 +635,16 @@ fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
     product_facts(
         r,
         ProductFacts {
-            nutritional_info: &item.nutritional_info,
-            nutritional_info_range: &item.nutritional_info_range,
+            nutritional_info: item.nutritional_info.as_ref(),
+            nutritional_info_range: item.nutritional_info_range.as_deref(),
             servings: item.servings,
-            servings_range: &item.servings_range,
-            caffeine: &item.caffeine,
-            volume: &item.volume,
-            weight: &item.weight,
-            deposit: &item.deposit,
-            manufacturer: &item.manufacturer,
-            storage: &item.storage,
+            servings_range: item.servings_range.as_deref(),
+            caffeine: item.caffeine.as_deref(),
+            volume: item.volume.as_deref(),
+            weight: item.weight.as_ref(),
+            deposit: item.deposit.as_deref(),
+            manufacturer: item.manufacturer.as_deref(),
+            storage: item.storage.as_deref(),
         },
         path,
     );
@@ -825,16 +826,16 @@ fn portion_rules<'w>(
     product_facts(
         r,
         ProductFacts {
-            nutritional_info: &portion.nutritional_info,
-            nutritional_info_range: &portion.nutritional_info_range,
+            nutritional_info: portion.nutritional_info.as_ref(),
+            nutritional_info_range: portion.nutritional_info_range.as_deref(),
             servings: portion.servings,
-            servings_range: &portion.servings_range,
-            caffeine: &portion.caffeine,
-            volume: &portion.volume,
-            weight: &portion.weight,
-            deposit: &portion.deposit,
-            manufacturer: &portion.manufacturer,
-            storage: &portion.storage,
+            servings_range: portion.servings_range.as_deref(),
+            caffeine: portion.caffeine.as_deref(),
+            volume: portion.volume.as_deref(),
+            weight: portion.weight.as_ref(),
+            deposit: portion.deposit.as_deref(),
+            manufacturer: portion.manufacturer.as_deref(),
+            storage: portion.storage.as_deref(),
         },
         &path,
     );
@@ -879,16 +880,16 @@ fn swap_rules<'w>(
 
 /// The nutrition, servings and grocery fields that items and portions share.
 struct ProductFacts<'f, 'w> {
-    nutritional_info: &'f Option<NutritionalInfo>,
-    nutritional_info_range: &'f Option<NutritionalInfoRange>,
+    nutritional_info: Option<&'f NutritionalInfo>,
+    nutritional_info_range: Option<&'f NutritionalInfoRange>,
     servings: Option<i64>,
-    servings_range: &'f Option<Range>,
-    caffeine: &'f Option<Caffeine<'w>>,
-    volume: &'f Option<Volume<'w>>,
-    weight: &'f Option<Weight<'w>>,
-    deposit: &'f Option<Deposit<'w>>,
-    manufacturer: &'f Option<Manufacturer<'w>>,
-    storage: &'f Option<Storage<'w>>,
+    servings_range: Option<&'f Range>,
+    caffeine: Option<&'f Caffeine<'w>>,
+    volume: Option<&'f Volume<'w>>,
+    weight: Option<&'f Weight<'w>>,
+    deposit: Option<&'f Deposit<'w>>,
+    manufacturer: Option<&'f Manufacturer<'w>>,
+    storage: Option<&'f Storage<'w>>,
 }
 
 fn non_negative(r: &mut Report, v: Option<i64>, p: Path<'_>) {
@@ -897,7 +898,7 @@ fn non_negative(r: &mut Report, v: Option<i64>, p: Path<'_>) {
     }
 }
 
-fn range_rules(r: &mut Report, range: &Option<Range>, p: Path<'_>) {
+fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
     if let Some(range) = range {
         if range.min.is_none() {
             r.missing(p.field("min"));
@@ -925,12 +926,12 @@ fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
     if let Some(n) = f.nutritional_info_range {
         range_rules(
             r,
-            &n.kcal_range,
+            n.kcal_range.as_ref(),
             path.field("nutritional_info_range.kcal_range"),
         );
         range_rules(
             r,
-            &n.kj_range,
+            n.kj_range.as_ref(),
             path.field("nutritional_info_range.kj_range"),
         );
     }

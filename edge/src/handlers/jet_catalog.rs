@@ -21,7 +21,7 @@ use orderbridge_core::jet::validate::{
 use orderbridge_core::jet::{
     parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
 };
-use orderbridge_core::jet_to_jupiter::{menu_to_jupiter, menus_by_concept, out_of_stock_plus};
+use orderbridge_core::jet_to_jupiter::{jupiter_menu, menus_by_concept, out_of_stock_plus};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::{check_outbound_url, UrlPolicy};
 use orderbridge_core::routes::Method;
@@ -107,7 +107,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             menus.push(MenuWrite {
                 restaurant_id: id.clone(),
                 concept_id: concept_key(Some(concept)).to_owned(),
-                menu: to_stored(&menu_to_jupiter(menu, &shown_now), &format!("menus[{i}]"))?,
+                menu: to_stored(&jupiter_menu(menu, &shown_now), &format!("menus[{i}]"))?,
                 last_change: now.clone(),
             });
         }

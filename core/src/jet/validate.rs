@@ -281,10 +281,15 @@ fn plu_text(raw: &str) -> Option<&str> {
 /// Whether `url` is an absolute `http` or `https` URL with a host and no blanks. (Which
 /// hosts may be called is decided by the edge before it sends anything.)
 pub fn is_absolute_http_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
+    // The scheme, case-insensitively, without lower-casing a copy.
+    let has_prefix = |prefix: &str| {
+        url.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let rest = if has_prefix("https://") {
         &url[8..]
-    } else if lower.starts_with("http://") {
+    } else if has_prefix("http://") {
         &url[7..]
     } else {
         return false;

@@ -12,7 +12,14 @@
 //!    path (`menus[0].categories[2].items[5].plu`).
 //!
 //! Typed structs rather than `serde_json::Value`: a 5,000-item menu parses about twice as
-//! fast this way, and the wire tree is what [`validate::ValidMenu`] wraps afterwards.
+//! fast this way, and the wire tree is what [`validate::ValidatedMenu`] wraps afterwards.
+//!
+//! The menu types borrow their strings from the request bytes ([`Text`], `'a`), keep the
+//! optional product-fact blocks that most items lack behind a `Box`, and read translations
+//! into a list ([`Translations`]): with those, parsing issue 8's 5,000-item menu in wasm
+//! costs about as much as V8's `JSON.parse` of the same bytes. Validation then moves the
+//! menus into its result instead of copying them, and the conversion
+//! ([`crate::jet_to_jupiter::jupiter_menu`]) borrows from them in turn.
 
 use crate::problem::Violation;
 use serde::de::{DeserializeOwned, Visitor};

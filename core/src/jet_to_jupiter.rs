@@ -98,10 +98,17 @@ pub struct JupiterMenu<'v> {
 /// Builds the [`JupiterMenu`] of one validated JET menu (see [`menu_to_jupiter`] for the
 /// mapping).
 pub fn jupiter_menu<'v>(menu: &'v ValidatedMenu<'_>, now: &'v str) -> JupiterMenu<'v> {
-    let mut categories = Vec::new();
-    let mut items = Vec::new();
+    let wire_categories = menu.wire().categories.as_deref().unwrap_or(&[]);
+    // Sized up front: growing a vector of thousands of items copies it several times.
+    let count: usize = wire_categories
+        .iter()
+        .flat_map(|c| c.items.iter().flatten())
+        .map(jupiter_items_of)
+        .sum();
+    let mut categories = Vec::with_capacity(wire_categories.len());
+    let mut items = Vec::with_capacity(count);
     let mut seen: HashMap<&str, usize> = HashMap::new();
-    for (position, category) in menu.wire().categories.iter().flatten().enumerate() {
+    for (position, category) in wire_categories.iter().enumerate() {
         let name = category.name.as_deref().unwrap_or_default();
         let count = seen.entry(name).or_insert(0);
         *count += 1;
@@ -650,6 +657,24 @@ fn plu_of<'t>(plu: &'t Option<Text<'_>>) -> &'t str {
 
 fn non_empty<'t>(text: &'t Option<Text<'_>>) -> Option<&'t str> {
     text.as_deref().filter(|t| !t.trim().is_empty())
+}
+
+/// How many Jupiter items a JET item becomes: one per portion, else one per swap
+/// option, else one.
+fn jupiter_items_of(item: &Item<'_>) -> usize {
+    let portions = item.portions.as_ref().map_or(0, Vec::len);
+    let swaps = item
+        .swap
+        .as_ref()
+        .and_then(|s| s.options.as_ref())
+        .map_or(0, Vec::len);
+    if portions > 0 {
+        portions
+    } else if swaps > 0 {
+        swaps
+    } else {
+        1
+    }
 }
 
 fn emit_item<'v>(item: &'v Item<'v>, category_id: CategoryId, out: &mut Vec<ItemView<'v>>) {

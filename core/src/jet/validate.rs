@@ -476,9 +476,25 @@ fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> Option<MenuTy
     if let Some(days) = &menu.availability {
         availability(r, days, &format!("{path}.availability"));
     }
+    // Sized up front for the PLUs a valid menu claims: rehashing thousands of entries as
+    // the map grows would cost more than the count.
+    let claims: usize = menu
+        .categories
+        .iter()
+        .flatten()
+        .flat_map(|c| c.items.iter().flatten())
+        .map(|item| {
+            1 + item.portions.as_ref().map_or(0, Vec::len)
+                + item
+                    .swap
+                    .as_ref()
+                    .and_then(|s| s.options.as_ref())
+                    .map_or(0, Vec::len)
+        })
+        .sum();
     let mut plus = MenuPlus {
         menu: path,
-        first: HashMap::new(),
+        first: HashMap::with_capacity(claims),
     };
     match &menu.categories {
         None => r.missing(path.field("categories")),

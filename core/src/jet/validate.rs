@@ -515,7 +515,17 @@ fn translations(
     with_description: bool,
 ) {
     let Some(map) = map else { return };
-    for (lang, t) in map.by_tag() {
+    // One translation (the usual case) needs no sorting, so no list of references.
+    let sorted;
+    let entries: &[(&Text<'_>, &Translation<'_>)] = match map.0.as_slice() {
+        [] => &[],
+        [(lang, t)] => &[(lang, t)],
+        _ => {
+            sorted = map.by_tag();
+            &sorted
+        }
+    };
+    for &(lang, t) in entries {
         let p = path.key(lang);
         if lang.trim().is_empty() {
             r.add("invalid_language", p, "language tag must not be empty");

@@ -32,10 +32,16 @@
 //! | not carried                            | `translations`, `default_language`, `availability` (menu hours), `reference`s, `includes`, `ingredients`, `allergens`, `additives`, `is_alcoholic`, `tax_category`, nutrition (Jupiter's `nutrients` are per 100 g, JET's per item), servings, caffeine, alcohol, deposit, manufacturer, storage, `gtin` |
 
 use crate::domain::Money;
-use crate::jet::validate::{MenuType, ValidMenu};
-use crate::jet::{Item, Modifier, Volume, Weight};
+use crate::jet::validate::MenuType;
+/// The conversion's input: a validated menu (borrowing the request bytes, or owned).
+pub use crate::jet::validate::{ValidMenu, ValidatedMenu};
+use crate::jet::{Image, Item, Modifier, Text, Volume, Weight};
 use crate::jupiter;
+use serde::ser::{SerializeSeq, SerializeStruct};
+use serde::{Serialize, Serializer};
+use serde_json::Number;
 use std::collections::HashMap;
+use std::fmt;
 
 /// The Jupiter concept of a menu whose JET `reference` is empty.
 pub const DEFAULT_CONCEPT: &str = "default";
@@ -54,55 +60,524 @@ pub fn concept_for_reference(reference: &str) -> &str {
 
 /// A category id derived from its name: `jet-` + FNV-1a 64-bit hash in hex.
 pub fn category_id(name: &str) -> String {
+    format!("jet-{:016x}", name_hash(name))
+}
+
+/// FNV-1a 64 of a name.
+fn name_hash(name: &str) -> u64 {
     let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
     for byte in name.as_bytes() {
         hash ^= u64::from(*byte);
         hash = hash.wrapping_mul(0x0000_0100_0000_01b3);
     }
-    format!("jet-{hash:016x}")
+    hash
 }
 
 /// Converts one validated JET menu into a Jupiter menu. `now` is the `lastChange` to
 /// stamp, already formatted as RFC 3339 with the restaurant's offset.
-pub fn menu_to_jupiter(menu: &ValidMenu, now: &str) -> jupiter::Menu {
-    let mut categories = Vec::new();
-    let mut items = Vec::new();
-    let mut seen: HashMap<String, usize> = HashMap::new();
-    for (position, category) in menu.wire().categories.iter().flatten().enumerate() {
-        let name = category.name.clone().unwrap_or_default();
-        let count = seen.entry(name.clone()).or_insert(0);
+///
+/// This is [`jupiter_menu`] copied into owned strings; to store the menu, serialise the
+/// view instead (the same JSON, without the copies).
+pub fn menu_to_jupiter(menu: &ValidatedMenu<'_>, now: &str) -> jupiter::Menu {
+    jupiter_menu(menu, now).to_owned_menu()
+}
+
+/// The Jupiter form of one validated JET menu, borrowing every string it can from the
+/// menu (and so from the request bytes). It serialises to exactly the JSON of
+/// [`menu_to_jupiter`]'s `jupiter::Menu` (a test compares them byte for byte); ids and
+/// names that Jupiter composes (`jet-…` category ids, `<item>:<n>` group ids,
+/// `Item (Portion)`, `Option: Group`) are written straight into the output, and groups,
+/// options, images and tags are walked from the wire tree as they are written.
+#[derive(Debug, Clone)]
+pub struct JupiterMenu<'v> {
+    now: &'v str,
+    categories: Vec<CategoryView<'v>>,
+    items: Vec<ItemView<'v>>,
+}
+
+/// Builds the [`JupiterMenu`] of one validated JET menu (see [`menu_to_jupiter`] for the
+/// mapping).
+pub fn jupiter_menu<'v>(menu: &'v ValidatedMenu<'_>, now: &'v str) -> JupiterMenu<'v> {
+    let wire_categories = menu.wire().categories.as_deref().unwrap_or(&[]);
+    // Sized up front: growing a vector of thousands of items copies it several times.
+    let count: usize = wire_categories
+        .iter()
+        .flat_map(|c| c.items.iter().flatten())
+        .map(jupiter_items_of)
+        .sum();
+    let mut categories = Vec::with_capacity(wire_categories.len());
+    let mut items = Vec::with_capacity(count);
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for (position, category) in wire_categories.iter().enumerate() {
+        let name = category.name.as_deref().unwrap_or_default();
+        let count = seen.entry(name).or_insert(0);
         *count += 1;
-        let id = match *count {
-            1 => category_id(&name),
-            n => format!("{}-{n}", category_id(&name)),
+        let id = CategoryId {
+            hash: name_hash(name),
+            repeat: *count,
         };
-        let images = images(&category.gallery, Some(now));
         let first = items.len();
         for item in category.items.iter().flatten() {
-            emit_item(item, &id, &mut items);
+            emit_item(item, id, &mut items);
         }
         for (sort, item) in items[first..].iter_mut().enumerate() {
-            item.sort_order = Some(sort as i64);
+            item.sort_order = sort as i64;
         }
-        categories.push(jupiter::Category {
+        categories.push(CategoryView {
+            now,
             id,
             name,
-            sort_order: Some(position as i64),
-            images: Some(images),
+            sort_order: position as i64,
+            gallery: category.gallery.as_deref().unwrap_or(&[]),
         });
     }
-    jupiter::Menu {
-        last_change: now.to_owned(),
+    JupiterMenu {
+        now,
         categories,
         items,
+    }
+}
+
+impl JupiterMenu<'_> {
+    /// How many Jupiter items the menu has (portions and swap options count one each).
+    pub fn item_count(&self) -> usize {
+        self.items.len()
+    }
+
+    /// The same menu with owned strings.
+    pub fn to_owned_menu(&self) -> jupiter::Menu {
+        let now = self.now;
+        jupiter::Menu {
+            last_change: now.to_owned(),
+            categories: self
+                .categories
+                .iter()
+                .map(|c| jupiter::Category {
+                    id: c.id.to_string(),
+                    name: c.name.to_owned(),
+                    sort_order: Some(c.sort_order),
+                    images: Some(images(c.gallery, Some(now))),
+                })
+                .collect(),
+            items: self.items.iter().map(ItemView::to_owned_item).collect(),
+        }
+    }
+}
+
+/// `jet-` + FNV-1a 64 of the category name, and `-n` for its n-th repeat (n ≥ 2).
+#[derive(Debug, Clone, Copy)]
+struct CategoryId {
+    hash: u64,
+    repeat: usize,
+}
+
+impl fmt::Display for CategoryId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "jet-{:016x}", self.hash)?;
+        if self.repeat > 1 {
+            write!(f, "-{}", self.repeat)?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone)]
+struct CategoryView<'v> {
+    now: &'v str,
+    id: CategoryId,
+    name: &'v str,
+    sort_order: i64,
+    gallery: &'v [Image<'v>],
+}
+
+/// `name`, or `name (suffix)` for a portion or swap option.
+#[derive(Debug, Clone, Copy)]
+struct ItemName<'v> {
+    name: &'v str,
+    suffix: Option<&'v str>,
+}
+
+impl fmt::Display for ItemName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.suffix {
+            None => f.write_str(self.name),
+            Some(suffix) => write!(f, "{} ({suffix})", self.name),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct ItemView<'v> {
+    id: &'v str,
+    category_id: CategoryId,
+    name: ItemName<'v>,
+    description: Option<&'v str>,
+    price: Money,
+    vat: Option<&'v Number>,
+    measure: Option<(&'v Number, &'static str)>,
+    sort_order: i64,
+    /// The item's JET groups, then (for a portion) the portion's.
+    groups: &'v [Modifier<'v>],
+    more_groups: &'v [Modifier<'v>],
+    gallery: &'v [Image<'v>],
+    /// The JET item, for its tags.
+    item: &'v Item<'v>,
+}
+
+impl ItemView<'_> {
+    fn to_owned_item(&self) -> jupiter::Item {
+        let mut groups = Vec::new();
+        let _ = self.for_each_group(&mut |g: GroupView<'_>| -> Result<(), ()> {
+            groups.push(g.owned_group());
+            Ok(())
+        });
+        jupiter::Item {
+            id: self.id.to_owned(),
+            category_id: self.category_id.to_string(),
+            name: self.name.to_string(),
+            description: self.description.map(str::to_owned),
+            price: self.price,
+            vat: self.vat.cloned(),
+            measure: self.measure.map(|(m, _)| m.clone()),
+            measure_unit: self.measure.map(|(_, unit)| unit.to_owned()),
+            sort_order: Some(self.sort_order),
+            nutrients: None,
+            modifiers: Some(groups),
+            images: Some(images(self.gallery, None)),
+            tags: Some(
+                tags(self.item)
+                    .map(|name| jupiter::Tag {
+                        name: name.to_owned(),
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// The Jupiter groups of this item in order: its JET groups, each followed by the groups
+    /// nested under its options (flattened, optional); groups without options are left out.
+    fn for_each_group<E>(
+        &self,
+        f: &mut dyn FnMut(GroupView<'_>) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let mut position = 0;
+        for group in self.groups.iter().chain(self.more_groups) {
+            flatten_group(self.id, group, None, &mut position, f)?;
+        }
+        Ok(())
+    }
+}
+
+fn flatten_group<'v, E>(
+    item_id: &'v str,
+    group: &'v Modifier<'v>,
+    parent_option: Option<&'v str>,
+    position: &mut usize,
+    f: &mut dyn FnMut(GroupView<'_>) -> Result<(), E>,
+) -> Result<(), E> {
+    let options = group.options.as_deref().unwrap_or(&[]);
+    if !options.is_empty() {
+        let pick = group.pick.as_ref();
+        let repeats = pick.and_then(|p| p.pick_same_option).unwrap_or(false);
+        let to_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
+        let count = u32::try_from(options.len()).unwrap_or(u32::MAX);
+        let (min, max) = match (
+            pick.and_then(|p| p.exactly),
+            pick.and_then(|p| p.range.as_ref()),
+        ) {
+            (Some(n), _) => (to_u32(n), to_u32(n)),
+            (None, Some(range)) => (
+                to_u32(range.from.unwrap_or(0)),
+                to_u32(range.to.unwrap_or(0)),
+            ),
+            (None, None) if repeats => (0, UNLIMITED_PICKS),
+            (None, None) => (0, count),
+        };
+        f(GroupView {
+            item_id,
+            position: *position,
+            name: group.name.as_deref().unwrap_or_default(),
+            parent_option,
+            min: if parent_option.is_some() { 0 } else { min },
+            max,
+            max_amount: if repeats { max } else { 1 },
+            options,
+        })?;
+        *position += 1;
+    }
+    for option in options {
+        let option_name = option.name.as_deref().unwrap_or("");
+        for nested in option.modifiers.iter().flatten() {
+            flatten_group(item_id, nested, Some(option_name), position, f)?;
+        }
+    }
+    Ok(())
+}
+
+/// One Jupiter modifier group: id `<item id>:<position>`, its options as modifiers.
+#[derive(Clone, Copy)]
+struct GroupView<'v> {
+    item_id: &'v str,
+    position: usize,
+    name: &'v str,
+    /// For a nested group: the name of the option it hangs under (`Option: Group`).
+    parent_option: Option<&'v str>,
+    min: u32,
+    max: u32,
+    /// Of each option.
+    max_amount: u32,
+    options: &'v [Item<'v>],
+}
+
+impl GroupView<'_> {
+    fn id(&self) -> GroupId<'_> {
+        GroupId(self.item_id, self.position)
+    }
+    fn name(&self) -> GroupName<'_> {
+        GroupName(self.parent_option, self.name)
+    }
+    fn owned_group(self) -> jupiter::ModifierGroup {
+        jupiter::ModifierGroup {
+            id: self.id().to_string(),
+            name: self.name().to_string(),
+            min_selected_modifiers: self.min,
+            max_selected_modifiers: self.max,
+            sort_order: Some(self.position as i64),
+            modifiers: self
+                .options
+                .iter()
+                .enumerate()
+                .map(|(i, option)| jupiter::Modifier {
+                    id: plu_of(&option.plu).to_owned(),
+                    name: option.name.as_deref().unwrap_or_default().to_owned(),
+                    price: money(option.price),
+                    vat: option.tax_percentage.clone(),
+                    min_amount: 0,
+                    max_amount: self.max_amount,
+                    sort_order: Some(i as i64),
+                })
+                .collect(),
+        }
+    }
+}
+
+struct GroupId<'v>(&'v str, usize);
+
+impl fmt::Display for GroupId<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.0, self.1)
+    }
+}
+
+struct GroupName<'v>(Option<&'v str>, &'v str);
+
+impl fmt::Display for GroupName<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            Some(option) => write!(f, "{option}: {}", self.1),
+            None => f.write_str(self.1),
+        }
+    }
+}
+
+// Serialisation, field for field as serde derives it for the `jupiter` types (names,
+// order, and the `skip_serializing_if = "Option::is_none"` fields left out). serde_json
+// writes a sequence of unknown length exactly as one of known length.
+
+impl Serialize for JupiterMenu<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Menu", 3)?;
+        m.serialize_field("lastChange", self.now)?;
+        m.serialize_field("categories", &self.categories)?;
+        m.serialize_field("items", &self.items)?;
+        m.end()
+    }
+}
+
+impl Serialize for CategoryView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Category", 4)?;
+        m.serialize_field("id", &Collected(&self.id))?;
+        m.serialize_field("name", self.name)?;
+        m.serialize_field("sortOrder", &self.sort_order)?;
+        m.serialize_field("images", &Images(self.gallery, Some(self.now)))?;
+        m.end()
+    }
+}
+
+impl Serialize for ItemView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let len = 8
+            + usize::from(self.description.is_some())
+            + usize::from(self.vat.is_some())
+            + 2 * usize::from(self.measure.is_some());
+        let mut m = s.serialize_struct("Item", len)?;
+        m.serialize_field("id", self.id)?;
+        m.serialize_field("categoryId", &Collected(&self.category_id))?;
+        m.serialize_field("name", &Collected(&self.name))?;
+        if let Some(description) = self.description {
+            m.serialize_field("description", description)?;
+        }
+        m.serialize_field("price", &Roubles(self.price))?;
+        if let Some(vat) = self.vat {
+            m.serialize_field("vat", vat)?;
+        }
+        if let Some((measure, unit)) = self.measure {
+            m.serialize_field("measure", measure)?;
+            m.serialize_field("measureUnit", unit)?;
+        }
+        m.serialize_field("sortOrder", &self.sort_order)?;
+        m.serialize_field("modifiers", &Groups(self))?;
+        m.serialize_field("images", &Images(self.gallery, None))?;
+        m.serialize_field("tags", &Tags(self.item))?;
+        m.end()
+    }
+}
+
+/// A `Display` value written as a JSON string without an intermediate `String`.
+struct Collected<'x, T: fmt::Display>(&'x T);
+
+impl<T: fmt::Display> Serialize for Collected<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self.0)
+    }
+}
+
+/// An amount exactly as [`jupiter::roubles`] writes it, without its decimal text: that
+/// parses `"12.34"` into the nearest `f64`, which is what dividing the exact integer 1234
+/// by 100 gives (IEEE division is correctly rounded, and both operands are exact below
+/// 2⁵³). A test checks the two agree.
+struct Roubles(Money);
+
+impl Serialize for Roubles {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let minor = self.0.minor();
+        match self.0.split() {
+            (whole, 0) => s.serialize_i64(whole),
+            _ if (0..1_i64 << 53).contains(&minor) => s.serialize_f64(minor as f64 / 100.0),
+            _ => jupiter::roubles::serialize(&self.0, s),
+        }
+    }
+}
+
+struct Groups<'x, 'v>(&'x ItemView<'v>);
+
+impl Serialize for Groups<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        self.0
+            .for_each_group(&mut |group: GroupView<'_>| seq.serialize_element(&group))?;
+        seq.end()
+    }
+}
+
+impl Serialize for GroupView<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("ModifierGroup", 6)?;
+        m.serialize_field("id", &Collected(&self.id()))?;
+        m.serialize_field("name", &Collected(&self.name()))?;
+        m.serialize_field("minSelectedModifiers", &self.min)?;
+        m.serialize_field("maxSelectedModifiers", &self.max)?;
+        m.serialize_field("sortOrder", &(self.position as i64))?;
+        m.serialize_field("modifiers", &Options(self))?;
+        m.end()
+    }
+}
+
+struct Options<'x, 'v>(&'x GroupView<'v>);
+
+impl Serialize for Options<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.0.options.len()))?;
+        for (i, option) in self.0.options.iter().enumerate() {
+            seq.serialize_element(&OptionView {
+                option,
+                max_amount: self.0.max_amount,
+                sort_order: i as i64,
+            })?;
+        }
+        seq.end()
+    }
+}
+
+struct OptionView<'x, 'v> {
+    option: &'x Item<'v>,
+    max_amount: u32,
+    sort_order: i64,
+}
+
+impl Serialize for OptionView<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let vat = self.option.tax_percentage.as_ref();
+        let mut m = s.serialize_struct("Modifier", 6 + usize::from(vat.is_some()))?;
+        m.serialize_field("id", plu_of(&self.option.plu))?;
+        m.serialize_field("name", self.option.name.as_deref().unwrap_or_default())?;
+        m.serialize_field("price", &Roubles(money(self.option.price)))?;
+        if let Some(vat) = vat {
+            m.serialize_field("vat", vat)?;
+        }
+        m.serialize_field("minAmount", &0u32)?;
+        m.serialize_field("maxAmount", &self.max_amount)?;
+        m.serialize_field("sortOrder", &self.sort_order)?;
+        m.end()
+    }
+}
+
+/// Gallery entries with a URL as Jupiter images; `updatedAt` for categories only.
+struct Images<'x, 'v>(&'x [Image<'v>], Option<&'x str>);
+
+impl Serialize for Images<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for url in self.0.iter().filter_map(|image| image.url.as_deref()) {
+            seq.serialize_element(&ImageOut(url, self.1))?;
+        }
+        seq.end()
+    }
+}
+
+struct ImageOut<'x>(&'x str, Option<&'x str>);
+
+impl Serialize for ImageOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Image", 1 + usize::from(self.1.is_some()))?;
+        m.serialize_field("url", self.0)?;
+        if let Some(updated_at) = self.1 {
+            m.serialize_field("updatedAt", updated_at)?;
+        }
+        m.end()
+    }
+}
+
+struct Tags<'x, 'v>(&'x Item<'v>);
+
+impl Serialize for Tags<'_, '_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(None)?;
+        for name in tags(self.0) {
+            seq.serialize_element(&TagOut(name))?;
+        }
+        seq.end()
+    }
+}
+
+struct TagOut<'x>(&'x str);
+
+impl Serialize for TagOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_struct("Tag", 1)?;
+        m.serialize_field("name", self.0)?;
+        m.end()
     }
 }
 
 /// The menu each concept gets from one request, in the order concepts first appear.
 /// Jupiter serves one menu per concept, for delivery and pickup alike, so when several
 /// menus name the same concept the last `DELIVERY` menu wins, else the last one.
-pub fn menus_by_concept(menus: &[ValidMenu]) -> Vec<(&str, &ValidMenu)> {
-    let mut chosen: Vec<(&str, &ValidMenu)> = Vec::new();
+pub fn menus_by_concept<'m, 'a>(
+    menus: &'m [ValidatedMenu<'a>],
+) -> Vec<(&'m str, &'m ValidatedMenu<'a>)> {
+    let mut chosen: Vec<(&str, &ValidatedMenu<'a>)> = Vec::new();
     for menu in menus {
         let concept = concept_for_reference(menu.reference());
         match chosen.iter_mut().find(|(c, _)| *c == concept) {
@@ -119,7 +594,11 @@ pub fn menus_by_concept(menus: &[ValidMenu]) -> Vec<(&str, &ValidMenu)> {
 }
 
 /// [`menu_to_jupiter`] wrapped as the `/menu` response of one restaurant.
-pub fn menu_response(restaurant_id: &str, menu: &ValidMenu, now: &str) -> jupiter::MenuResponse {
+pub fn menu_response(
+    restaurant_id: &str,
+    menu: &ValidatedMenu<'_>,
+    now: &str,
+) -> jupiter::MenuResponse {
     jupiter::MenuResponse {
         restaurant_id: restaurant_id.to_owned(),
         concept_id: Some(concept_for_reference(menu.reference()).to_owned()),
@@ -129,8 +608,8 @@ pub fn menu_response(restaurant_id: &str, menu: &ValidMenu, now: &str) -> jupite
 
 /// The PLUs a menu marks `out_of_stock` (items, portions, swap options, modifier options),
 /// for the edge to put on the stop list when the menu is ingested.
-pub fn out_of_stock_plus(menu: &ValidMenu) -> Vec<String> {
-    fn walk_item(item: &Item, out: &mut Vec<String>) {
+pub fn out_of_stock_plus(menu: &ValidatedMenu<'_>) -> Vec<String> {
+    fn walk_item(item: &Item<'_>, out: &mut Vec<String>) {
         if item.out_of_stock == Some(true) {
             out.extend(item.plu.iter().map(|p| p.trim().to_owned()));
         }
@@ -147,7 +626,7 @@ pub fn out_of_stock_plus(menu: &ValidMenu) -> Vec<String> {
         }
         walk_groups(item.modifiers.as_deref(), out);
     }
-    fn walk_groups(groups: Option<&[Modifier]>, out: &mut Vec<String>) {
+    fn walk_groups(groups: Option<&[Modifier<'_>]>, out: &mut Vec<String>) {
         for group in groups.into_iter().flatten() {
             for option in group.options.iter().flatten() {
                 walk_item(option, out);
@@ -171,35 +650,50 @@ fn money(minor: Option<i64>) -> Money {
     Money::from_minor(minor.unwrap_or(0), "price").unwrap_or_default()
 }
 
-fn non_empty(text: &Option<String>) -> Option<&String> {
-    text.as_ref().filter(|t| !t.trim().is_empty())
+/// A PLU as a Jupiter id: trimmed (validation guaranteed it is present where it matters).
+fn plu_of<'t>(plu: &'t Option<Text<'_>>) -> &'t str {
+    plu.as_deref().unwrap_or("").trim()
 }
 
-fn emit_item(item: &Item, category_id: &str, out: &mut Vec<jupiter::Item>) {
-    let name = item.name.clone().unwrap_or_default();
-    let base = jupiter::Item {
-        id: item.plu.as_deref().unwrap_or("").trim().to_owned(),
-        category_id: category_id.to_owned(),
-        name: name.clone(),
-        description: item.description.clone(),
+fn non_empty<'t>(text: &'t Option<Text<'_>>) -> Option<&'t str> {
+    text.as_deref().filter(|t| !t.trim().is_empty())
+}
+
+/// How many Jupiter items a JET item becomes: one per portion, else one per swap
+/// option, else one.
+fn jupiter_items_of(item: &Item<'_>) -> usize {
+    let portions = item.portions.as_ref().map_or(0, Vec::len);
+    let swaps = item
+        .swap
+        .as_ref()
+        .and_then(|s| s.options.as_ref())
+        .map_or(0, Vec::len);
+    if portions > 0 {
+        portions
+    } else if swaps > 0 {
+        swaps
+    } else {
+        1
+    }
+}
+
+fn emit_item<'v>(item: &'v Item<'v>, category_id: CategoryId, out: &mut Vec<ItemView<'v>>) {
+    let name = item.name.as_deref().unwrap_or_default();
+    let item_measure = measure(item.weight.as_ref(), item.volume.as_deref());
+    let base = ItemView {
+        id: plu_of(&item.plu),
+        category_id,
+        name: ItemName { name, suffix: None },
+        description: item.description.as_deref(),
         price: money(item.price),
-        vat: item.tax_percentage.clone(),
-        measure: None,
-        measure_unit: None,
-        sort_order: None,
-        nutrients: None,
-        modifiers: None,
-        images: Some(images(&item.gallery, None)),
-        tags: Some(tags(item)),
+        vat: item.tax_percentage.as_ref(),
+        measure: item_measure,
+        sort_order: 0,
+        groups: item.modifiers.as_deref().unwrap_or(&[]),
+        more_groups: &[],
+        gallery: item.gallery.as_deref().unwrap_or(&[]),
+        item,
     };
-    let with_measure = |mut j: jupiter::Item, weight: &Option<Weight>, volume: &Option<Volume>| {
-        if let Some((measure, unit)) = measure(weight, volume) {
-            j.measure = Some(measure);
-            j.measure_unit = Some(unit.to_owned());
-        }
-        j
-    };
-    let item_groups = item.modifiers.as_deref().unwrap_or(&[]);
     let portions = item.portions.as_deref().unwrap_or(&[]);
     let swaps = item
         .swap
@@ -208,69 +702,71 @@ fn emit_item(item: &Item, category_id: &str, out: &mut Vec<jupiter::Item>) {
         .unwrap_or(&[]);
     if !portions.is_empty() {
         for portion in portions {
-            let mut j = base.clone();
-            j.id = portion.plu.as_deref().unwrap_or("").trim().to_owned();
-            j.name = format!("{name} ({})", portion.name.as_deref().unwrap_or(""));
-            j.price = money(portion.price);
-            if let Some(d) = non_empty(&portion.description) {
-                j.description = Some(d.clone());
-            }
-            if portion.tax_percentage.is_some() {
-                j.vat = portion.tax_percentage.clone();
-            }
-            let mut j = match measure(&portion.weight, &portion.volume) {
-                Some(_) => with_measure(j, &portion.weight, &portion.volume),
-                None => with_measure(j, &item.weight, &item.volume),
-            };
-            let groups: Vec<&Modifier> = item_groups
-                .iter()
-                .chain(portion.modifiers.iter().flatten())
-                .collect();
-            j.modifiers = Some(modifier_groups(&j.id, &groups));
-            out.push(j);
+            out.push(ItemView {
+                id: plu_of(&portion.plu),
+                name: ItemName {
+                    name,
+                    suffix: Some(portion.name.as_deref().unwrap_or("")),
+                },
+                price: money(portion.price),
+                description: non_empty(&portion.description).or(base.description),
+                vat: portion.tax_percentage.as_ref().or(base.vat),
+                measure: measure(portion.weight.as_ref(), portion.volume.as_deref())
+                    .or(item_measure),
+                more_groups: portion.modifiers.as_deref().unwrap_or(&[]),
+                ..base.clone()
+            });
         }
     } else if !swaps.is_empty() {
         for option in swaps {
-            let mut j = with_measure(base.clone(), &item.weight, &item.volume);
-            j.id = option.plu.as_deref().unwrap_or("").trim().to_owned();
-            j.name = format!("{name} ({})", option.name.as_deref().unwrap_or(""));
-            j.price = money(option.price);
-            let groups: Vec<&Modifier> = item_groups.iter().collect();
-            j.modifiers = Some(modifier_groups(&j.id, &groups));
-            out.push(j);
+            out.push(ItemView {
+                id: plu_of(&option.plu),
+                name: ItemName {
+                    name,
+                    suffix: Some(option.name.as_deref().unwrap_or("")),
+                },
+                price: money(option.price),
+                ..base.clone()
+            });
         }
     } else {
-        let mut j = with_measure(base, &item.weight, &item.volume);
-        let groups: Vec<&Modifier> = item_groups.iter().collect();
-        j.modifiers = Some(modifier_groups(&j.id, &groups));
-        out.push(j);
+        out.push(base);
     }
 }
 
-fn tags(item: &Item) -> Vec<jupiter::Tag> {
+/// `dietary_restrictions` other than `NONE`, then `spiciness` other than `UNKNOWN`.
+fn tags<'t>(item: &'t Item<'_>) -> impl Iterator<Item = &'t str> {
     let diets = item
         .dietary_restrictions
         .iter()
         .flatten()
-        .filter(|d| d.as_str() != "NONE");
-    let spice = item.spiciness.iter().filter(|s| s.as_str() != "UNKNOWN");
-    diets
-        .chain(spice)
-        .map(|name| jupiter::Tag { name: name.clone() })
-        .collect()
+        .map(Text::as_str)
+        .filter(|d| *d != "NONE");
+    let spice = item
+        .spiciness
+        .iter()
+        .map(Text::as_str)
+        .filter(|s| *s != "UNKNOWN");
+    diets.chain(spice)
 }
 
-fn measure(
-    weight: &Option<Weight>,
-    volume: &Option<Volume>,
-) -> Option<(serde_json::Number, &'static str)> {
-    let unit_is = |unit: &Option<String>, names: &[&str]| {
-        unit.as_deref()
-            .is_some_and(|u| names.contains(&u.trim().to_lowercase().as_str()))
+fn measure<'m>(
+    weight: Option<&'m Weight<'_>>,
+    volume: Option<&'m Volume<'_>>,
+) -> Option<(&'m Number, &'static str)> {
+    // Lower-cased without a copy (none of the names has a final sigma, the one letter
+    // whose lower case depends on its neighbours).
+    let unit_is = |unit: &Option<Text<'_>>, names: &[&str]| {
+        unit.as_deref().is_some_and(|u| {
+            let u = u.trim();
+            names
+                .iter()
+                .any(|name| u.chars().flat_map(char::to_lowercase).eq(name.chars()))
+        })
     };
     if let Some(w) = weight {
         if unit_is(&w.unit_name, &["g", "gram", "grams", "г"]) {
-            if let Some(v) = w.net_value.clone().or_else(|| w.gross_value.clone()) {
+            if let Some(v) = w.net_value.as_ref().or(w.gross_value.as_ref()) {
                 return Some((v, "г"));
             }
         }
@@ -287,7 +783,7 @@ fn measure(
                 "мл",
             ],
         ) {
-            if let Some(n) = v.net_value.clone().or_else(|| v.gross_value.clone()) {
+            if let Some(n) = v.net_value.as_ref().or(v.gross_value.as_ref()) {
                 return Some((n, "мл"));
             }
         }
@@ -295,85 +791,14 @@ fn measure(
     None
 }
 
-/// The Jupiter groups of one Jupiter item: its JET groups in order, each followed by the
-/// groups nested under its options (flattened, optional).
-fn modifier_groups(item_id: &str, groups: &[&Modifier]) -> Vec<jupiter::ModifierGroup> {
-    let mut out = Vec::new();
-    for group in groups {
-        flatten_group(item_id, group, None, &mut out);
-    }
-    out
-}
-
-fn flatten_group(
-    item_id: &str,
-    group: &Modifier,
-    parent_option: Option<&str>,
-    out: &mut Vec<jupiter::ModifierGroup>,
-) {
-    let options = group.options.as_deref().unwrap_or(&[]);
-    if !options.is_empty() {
-        let pick = group.pick.clone().unwrap_or_default();
-        let repeats = pick.pick_same_option.unwrap_or(false);
-        let to_u32 = |n: i64| u32::try_from(n.max(0)).unwrap_or(u32::MAX);
-        let count = u32::try_from(options.len()).unwrap_or(u32::MAX);
-        let (min, max) = match (pick.exactly, &pick.range) {
-            (Some(n), _) => (to_u32(n), to_u32(n)),
-            (None, Some(range)) => (
-                to_u32(range.from.unwrap_or(0)),
-                to_u32(range.to.unwrap_or(0)),
-            ),
-            (None, None) if repeats => (0, UNLIMITED_PICKS),
-            (None, None) => (0, count),
-        };
-        let group_name = group.name.clone().unwrap_or_default();
-        let name = match parent_option {
-            Some(option) => format!("{option}: {group_name}"),
-            None => group_name,
-        };
-        let modifiers = options
-            .iter()
-            .enumerate()
-            .map(|(i, option)| jupiter::Modifier {
-                id: option.plu.as_deref().unwrap_or("").trim().to_owned(),
-                name: option.name.clone().unwrap_or_default(),
-                price: money(option.price),
-                vat: option.tax_percentage.clone(),
-                min_amount: 0,
-                max_amount: if repeats { max } else { 1 },
-                sort_order: Some(i as i64),
-            })
-            .collect();
-        let position = out.len();
-        out.push(jupiter::ModifierGroup {
-            id: format!("{item_id}:{position}"),
-            name,
-            min_selected_modifiers: if parent_option.is_some() { 0 } else { min },
-            max_selected_modifiers: max,
-            sort_order: Some(position as i64),
-            modifiers,
-        });
-    }
-    for option in options {
-        let option_name = option.name.as_deref().unwrap_or("");
-        for nested in option.modifiers.iter().flatten() {
-            flatten_group(item_id, nested, Some(option_name), out);
-        }
-    }
-}
-
 /// JET gallery entries with a URL as Jupiter images. Jupiter category images carry
 /// `updatedAt`, item images do not (they would carry a content hash, which JET does not send).
-fn images(
-    gallery: &Option<Vec<crate::jet::Image>>,
-    updated_at: Option<&str>,
-) -> Vec<jupiter::Image> {
+fn images(gallery: &[Image<'_>], updated_at: Option<&str>) -> Vec<jupiter::Image> {
     gallery
         .iter()
-        .flatten()
-        .filter_map(|image| image.url.clone())
+        .filter_map(|image| image.url.as_deref())
         .map(|url| jupiter::Image {
-            url,
+            url: url.to_owned(),
             hash: None,
             updated_at: updated_at.map(str::to_owned),
         })
@@ -679,6 +1104,71 @@ mod tests {
                 {"name": "S1", "plu": "S1", "price": 1, "reference": "", "out_of_stock": true}]}}
         ]));
         assert_eq!(out_of_stock_plus(&menu), ["A1", "O1", "S1"]);
+    }
+
+    #[test]
+    fn the_borrowed_view_serialises_exactly_as_the_owned_menu() {
+        let odd = json!([
+            {"name": "Tea \"Earl\" \\ Grey\u{1}", "plu": " T1 ", "description": "",
+             "price": 1, "tax_percentage": 12.5, "dietary_restrictions": ["NONE", "VEGAN"],
+             "spiciness": "UNKNOWN", "gallery": [{"url": "https://x/é.jpg"}],
+             "volume": {"unit_name": " ML ", "gross_value": 300}},
+            {"name": "Soup", "plu": "", "weight": {"unit_name": "Grams", "gross_value": 1, "net_value": 0.5},
+             "swap": {"name": "S", "options": [{"name": "Cup", "plu": "S1", "price": 250, "reference": ""}]},
+             "modifiers": [{"name": "Bread", "description": "", "pick": {"pick_same_option": true},
+                "options": [{"name": "Rye", "plu": "R", "price": 5, "tax_percentage": 10, "modifiers": [
+                    {"name": "Butter", "description": "", "pick": {"pick_same_option": false, "range": {"from": 0, "to": 1}},
+                     "options": [{"name": "Yes", "plu": "BY"}]}]}]},
+                {"name": "Empty", "description": "", "pick": {"pick_same_option": false}, "options": []}]},
+            {"name": "Pie", "plu": "P", "description": "Baked", "portions": [
+                {"name": "Slice", "description": " ", "plu": "P1", "price": 199, "modifiers": [],
+                 "weight": {"unit_name": "kg", "gross_value": 1, "net_value": 1}},
+                {"name": "Whole", "description": "All of it", "plu": "P2", "price": 1500, "tax_percentage": 0,
+                 "volume": {"unit_name": "мл", "gross_value": 9}, "modifiers": [
+                    {"name": "Box", "description": "", "pick": {"pick_same_option": false, "exactly": 1},
+                     "options": [{"name": "Yes", "plu": "BX"}, {"name": "No", "plu": "NB"}]}]}]}
+        ]);
+        let menus = [
+            valid(include_str!(
+                "../../fixtures/jet-connect/menus-request-basic.json"
+            )),
+            valid(include_str!(
+                "../../fixtures/jet-connect/menus-request-with-modifiers.json"
+            )),
+            valid(include_str!(
+                "../../fixtures/jet-connect/menus-request-pick-options.json"
+            )),
+            menu_with_items(odd),
+            menu_with_items(json!([])),
+        ];
+        for menu in &menus {
+            let view = serde_json::to_string(&jupiter_menu(menu, NOW)).unwrap_or_default();
+            let owned = serde_json::to_string(&menu_to_jupiter(menu, NOW)).unwrap_or_default();
+            assert!(!owned.is_empty());
+            assert_eq!(view, owned);
+            assert_eq!(
+                jupiter_menu(menu, NOW).item_count(),
+                menu_to_jupiter(menu, NOW).items.len()
+            );
+        }
+    }
+
+    #[test]
+    fn amounts_are_written_as_the_roubles_serialiser_writes_them() {
+        #[derive(serde::Serialize)]
+        struct Owned(#[serde(with = "jupiter::roubles")] Money);
+        let mut minor: i64 = 0;
+        let mut step: i64 = 1;
+        while minor <= i64::from(i32::MAX) {
+            let money = Money::from_minor(minor, "t").unwrap_or_default();
+            let fast = serde_json::to_string(&Roubles(money)).unwrap_or_default();
+            let slow = serde_json::to_string(&Owned(money)).unwrap_or_default();
+            assert_eq!(fast, slow, "{minor}");
+            minor += step;
+            if minor > 300_000 {
+                step = 7_919;
+            }
+        }
     }
 
     #[test]

@@ -32,7 +32,7 @@ use orderbridge_core::catalog::concept_key;
 use orderbridge_core::domain::Money;
 use orderbridge_core::geo::{Point, Polygon, ZoneIndex};
 use orderbridge_core::jet::{self, MenusRequest};
-use orderbridge_core::jet_to_jupiter::{menu_to_jupiter, menus_by_concept};
+use orderbridge_core::jet_to_jupiter::{jupiter_menu, menus_by_concept};
 use orderbridge_core::jupiter::{
     self, Category, DeliveryZonesResponse, Item, MenuResponse, Modifier, ModifierGroup, Place,
     RestaurantsResponse, StopList, StopListItem, StopListResponse, Zone,
@@ -197,18 +197,19 @@ fn jet_item(i: usize, rng: &mut Rng) -> Value {
 }
 
 /// Serde straight into the typed wire structs: the floor every ingestion pays.
-pub fn menu_parse(bytes: &[u8]) -> MenusRequest {
+pub fn menu_parse(bytes: &[u8]) -> MenusRequest<'_> {
     jet::parse_menus(bytes).expect("the workload parses")
 }
 
 /// What `POST /jet-connect/menus` computes for one restaurant: parse, validate, choose one
-/// menu per concept, convert each to the Jupiter form. Returns the items emitted.
+/// menu per concept, convert each to the Jupiter form (the borrowed view the edge
+/// serialises and stores). Returns the items emitted.
 pub fn menu_ingest(bytes: &[u8]) -> usize {
     let req = menu_parse(bytes);
-    let valid = jet::validate::validate_menus(&req).expect("the workload is valid");
+    let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
-        .map(|(_, menu)| menu_to_jupiter(menu, STAMP).items.len())
+        .map(|(_, menu)| jupiter_menu(menu, STAMP).item_count())
         .sum()
 }
 
@@ -216,11 +217,11 @@ pub fn menu_ingest(bytes: &[u8]) -> usize {
 /// (what the edge does next, per listed restaurant). Returns the stored bytes.
 pub fn menu_ingest_stored(bytes: &[u8]) -> usize {
     let req = menu_parse(bytes);
-    let valid = jet::validate::validate_menus(&req).expect("the workload is valid");
+    let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
         .map(|(_, menu)| {
-            serde_json::to_string(&menu_to_jupiter(menu, STAMP))
+            serde_json::to_string(&jupiter_menu(menu, STAMP))
                 .map(|s| s.len())
                 .unwrap_or(0)
         })

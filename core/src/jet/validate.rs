@@ -28,10 +28,12 @@
 //!   is not checked here.
 
 use super::*;
-use crate::domain::{HhMm, Money, Plu, RestaurantId, Weekday};
+use crate::domain::{HhMm, Money, Plu, RestaurantId, Weekday, MAX_ID_CHARS};
 use crate::problem::Violation;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::fmt;
+use std::ops::Deref;
 
 /// The deepest nesting of modifier groups accepted: an item's groups are depth 1, the
 /// groups of one of their options depth 2, and so on. Real menus use 2 or 3.
@@ -77,36 +79,42 @@ pub enum MenuType {
     Collection,
 }
 
-/// A `POST /menus` body that passed every rule.
+/// A `POST /menus` body that passed every rule. It owns the request's menus (moved, not
+/// copied) and, like them, borrows the request bytes (`'a`).
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidMenus {
+pub struct ValidMenus<'a> {
     restaurants: Vec<RestaurantId>,
-    callback_url: String,
-    menus: Vec<ValidMenu>,
+    callback_url: Text<'a>,
+    menus: Vec<ValidatedMenu<'a>>,
 }
 
-impl ValidMenus {
+impl<'a> ValidMenus<'a> {
     pub fn restaurants(&self) -> &[RestaurantId] {
         &self.restaurants
     }
     pub fn callback_url(&self) -> &str {
         &self.callback_url
     }
-    pub fn menus(&self) -> &[ValidMenu] {
+    pub fn menus(&self) -> &[ValidatedMenu<'a>] {
         &self.menus
     }
 }
 
 /// One menu that passed every rule. The wire tree is kept as it came (read-only), so the
 /// conversion can rely on what validation guaranteed: names and PLUs present, prices in
-/// range, pick rules consistent.
+/// range, pick rules consistent. `'a` is the lifetime of the request bytes its strings
+/// borrow from.
 #[derive(Debug, Clone, PartialEq)]
-pub struct ValidMenu {
+pub struct ValidatedMenu<'a> {
     menu_type: MenuType,
-    wire: Menu,
+    wire: Menu<'a>,
 }
 
-impl ValidMenu {
+/// A valid menu that owns its strings: what [`validate_menus`] gives for a request passed
+/// by reference (see [`MenusInput`]).
+pub type ValidMenu = ValidatedMenu<'static>;
+
+impl<'a> ValidatedMenu<'a> {
     pub fn menu_type(&self) -> MenuType {
         self.menu_type
     }
@@ -114,18 +122,84 @@ impl ValidMenu {
     pub fn reference(&self) -> &str {
         self.wire.reference.as_deref().unwrap_or("")
     }
-    pub fn wire(&self) -> &Menu {
+    pub fn wire(&self) -> &Menu<'a> {
         &self.wire
     }
 }
 
-/// Collects violations as the tree is walked.
+/// What [`validate_menus`] accepts. A request passed by value is validated in place and its
+/// menus are moved into the result (the ingestion path: nothing is copied). A request passed
+/// by reference is validated in place too, and the menus of a valid one are copied into
+/// owned strings, so the result does not borrow the reference.
+pub trait MenusInput<'a> {
+    fn request(&self) -> &MenusRequest<'_>;
+    fn into_parts(self) -> (Option<Text<'a>>, Vec<Menu<'a>>);
+}
+
+impl<'a> MenusInput<'a> for MenusRequest<'a> {
+    fn request(&self) -> &MenusRequest<'_> {
+        self
+    }
+    fn into_parts(self) -> (Option<Text<'a>>, Vec<Menu<'a>>) {
+        (self.callback_url, self.menus.unwrap_or_default())
+    }
+}
+
+impl MenusInput<'static> for &MenusRequest<'_> {
+    fn request(&self) -> &MenusRequest<'_> {
+        self
+    }
+    fn into_parts(self) -> (Option<Text<'static>>, Vec<Menu<'static>>) {
+        (
+            self.callback_url.clone().into_static(),
+            self.menus.clone().unwrap_or_default().into_static(),
+        )
+    }
+}
+
+/// A JSON path (`menus[0].categories[2].items[5].plu`), kept as a chain of frames on the
+/// stack and written out only when a violation needs it: a valid 5,000-item menu builds no
+/// path string at all.
+#[derive(Clone, Copy)]
+enum Path<'p> {
+    Root(&'p str),
+    Field(&'p Path<'p>, &'static str),
+    Index(&'p Path<'p>, usize),
+    Key(&'p Path<'p>, &'p str),
+}
+
+impl<'p> Path<'p> {
+    fn field(&'p self, name: &'static str) -> Path<'p> {
+        Path::Field(self, name)
+    }
+    fn index(&'p self, i: usize) -> Path<'p> {
+        Path::Index(self, i)
+    }
+    fn key(&'p self, key: &'p str) -> Path<'p> {
+        Path::Key(self, key)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root(root) => f.write_str(root),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
+        }
+    }
+}
+
+/// Collects violations as the tree is walked. Paths are anything printable (a `&str`, or a
+/// [`Path`] written out only when a violation is added).
 #[derive(Default)]
 struct Report(Vec<Violation>);
 
 impl Report {
-    fn add(&mut self, code: &str, path: &str, message: impl Into<String>) {
-        self.0.push(Violation::new(code, Some(path), message));
+    fn add(&mut self, code: &str, path: impl fmt::Display, message: impl Into<String>) {
+        self.0
+            .push(Violation::new(code, Some(&path.to_string()), message));
     }
     fn take<T>(&mut self, r: Result<T, Violation>) -> Option<T> {
         match r {
@@ -136,25 +210,29 @@ impl Report {
             }
         }
     }
-    fn missing(&mut self, path: &str) {
+    fn missing(&mut self, path: impl fmt::Display) {
         self.add("missing", path, "missing");
     }
     /// A required string: present (it may be empty).
-    fn present<'a>(&mut self, value: &'a Option<String>, path: &str) -> Option<&'a str> {
+    fn present<'v, T: Deref<Target = str>>(
+        &mut self,
+        value: &'v Option<T>,
+        path: impl fmt::Display,
+    ) -> Option<&'v str> {
         if value.is_none() {
             self.missing(path);
         }
         value.as_deref()
     }
     /// A required string that must not be blank.
-    fn non_empty(&mut self, value: &Option<String>, path: &str) {
+    fn non_empty<T: Deref<Target = str>>(&mut self, value: &Option<T>, path: impl fmt::Display) {
         match value.as_deref().map(str::trim) {
             None => self.missing(path),
             Some("") => self.add("empty", path, "must not be empty"),
             Some(_) => {}
         }
     }
-    fn one_of(&mut self, value: &str, allowed: &[&str], path: &str) {
+    fn one_of(&mut self, value: &str, allowed: &[&str], path: impl fmt::Display) {
         if !allowed.contains(&value) {
             self.add(
                 "invalid_value",
@@ -163,11 +241,22 @@ impl Report {
             );
         }
     }
-    fn price(&mut self, price: i64, path: &str) {
+    fn price(&mut self, price: i64, path: impl fmt::Display) {
         if price > i64::from(i32::MAX) {
             self.add("amount_too_large", path, "must fit in a 32-bit integer");
-        } else {
-            self.take(Money::from_minor(price, path));
+        } else if Money::from_minor(price, "").is_err() {
+            // Only a refused amount pays for its path.
+            self.take(Money::from_minor(price, &path.to_string()));
+        }
+    }
+    /// A PLU that must be valid: its trimmed text, or `None` after reporting why not. A
+    /// valid PLU costs no allocation ([`Plu::parse`] runs only to word the violation).
+    fn plu<'v>(&mut self, raw: &'v str, path: impl fmt::Display) -> Option<&'v str> {
+        match plu_text(raw) {
+            Some(plu) => Some(plu),
+            None => self
+                .take(Plu::parse(raw, &path.to_string()))
+                .map(|_| raw.trim()),
         }
     }
     fn finish<T>(self, value: T) -> Result<T, Vec<Violation>> {
@@ -179,13 +268,28 @@ impl Report {
     }
 }
 
+/// The trimmed PLU when [`Plu::parse`] would accept `raw` (the same rules, without the
+/// copy), else `None`.
+fn plu_text(raw: &str) -> Option<&str> {
+    let trimmed = raw.trim();
+    let ok = !trimmed.is_empty()
+        && (trimmed.len() <= MAX_ID_CHARS || trimmed.chars().count() <= MAX_ID_CHARS)
+        && !trimmed.chars().any(char::is_control);
+    ok.then_some(trimmed)
+}
+
 /// Whether `url` is an absolute `http` or `https` URL with a host and no blanks. (Which
 /// hosts may be called is decided by the edge before it sends anything.)
 pub fn is_absolute_http_url(url: &str) -> bool {
-    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
-    let rest = if lower.starts_with("https://") {
+    // The scheme, case-insensitively, without lower-casing a copy.
+    let has_prefix = |prefix: &str| {
+        url.as_bytes()
+            .get(..prefix.len())
+            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
+    };
+    let rest = if has_prefix("https://") {
         &url[8..]
-    } else if lower.starts_with("http://") {
+    } else if has_prefix("http://") {
         &url[7..]
     } else {
         return false;
@@ -199,9 +303,14 @@ pub fn is_absolute_http_url(url: &str) -> bool {
 }
 
 /// Validates a `POST /menus` body, reporting every violation with its JSON path.
-pub fn validate_menus(req: &MenusRequest) -> Result<ValidMenus, Vec<Violation>> {
+///
+/// Pass the request by value on a hot path: its menus move into the result. Passed by
+/// reference, the menus of a valid request are copied (see [`MenusInput`]).
+pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, Vec<Violation>> {
     let mut r = Report::default();
     let mut restaurants = Vec::new();
+    let mut types = Vec::new();
+    let req = input.request();
     match &req.restaurants {
         None => r.missing("restaurants"),
         Some(list) if list.is_empty() => r.add("empty", "restaurants", "must not be empty"),
@@ -231,55 +340,122 @@ pub fn validate_menus(req: &MenusRequest) -> Result<ValidMenus, Vec<Violation>> 
         ),
         Some(_) => {}
     }
-    let mut menus = Vec::new();
     match &req.menus {
         None => r.missing("menus"),
         Some(list) if list.is_empty() => r.add("empty", "menus", "must not be empty"),
         Some(list) => {
+            let root = Path::Root("menus");
             for (i, menu) in list.iter().enumerate() {
-                if let Some(menu_type) = menu_rules(&mut r, menu, &format!("menus[{i}]")) {
-                    menus.push(ValidMenu {
-                        menu_type,
-                        wire: menu.clone(),
-                    });
-                }
+                types.push(menu_rules(&mut r, menu, &root.index(i)));
             }
         }
     }
+    if !r.0.is_empty() {
+        return Err(r.0);
+    }
+    let (callback_url, menus) = input.into_parts();
+    let menus = menus
+        .into_iter()
+        .zip(types)
+        .filter_map(|(wire, menu_type)| {
+            menu_type.map(|menu_type| ValidatedMenu { menu_type, wire })
+        })
+        .collect();
     r.finish(ValidMenus {
         restaurants,
-        callback_url: req.callback_url.clone().unwrap_or_default(),
+        callback_url: callback_url.unwrap_or_default(),
         menus,
     })
 }
 
-/// Where each PLU that becomes a Jupiter item id was first seen in a menu.
-type PluIndex = HashMap<String, String>;
+/// Where a PLU was claimed, relative to the item that claims it: the item's own `plu`, or
+/// that of one of its portions or swap options.
+#[derive(Clone, Copy)]
+enum Sub {
+    Own,
+    Portion(usize),
+    SwapOption(usize),
+}
 
-fn claim_plu(r: &mut Report, index: &mut PluIndex, plu: &Plu, path: &str) {
-    if let Some(first) = index.get(plu.as_str()) {
-        r.add(
-            "duplicate_plu",
-            path,
-            format!("PLU {plu} is already used at {first}"),
-        );
-    } else {
-        index.insert(plu.as_str().to_owned(), path.to_owned());
+impl fmt::Display for Sub {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Sub::Own => Ok(()),
+            Sub::Portion(i) => write!(f, ".portions[{i}]"),
+            Sub::SwapOption(i) => write!(f, ".swap.options[{i}]"),
+        }
     }
 }
 
-fn menu_rules(r: &mut Report, menu: &Menu, path: &str) -> Option<MenuType> {
-    r.non_empty(&menu.name, &format!("{path}.name"));
-    r.present(&menu.reference, &format!("{path}.reference"));
+/// The path of a claimed PLU: `<item>.plu`, `<item>.portions[i].plu`, ….
+struct PluAt<'x, 'p>(&'x Path<'p>, Sub);
+
+impl fmt::Display for PluAt<'_, '_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}{}.plu", self.0, self.1)
+    }
+}
+
+/// The PLUs of a menu that become Jupiter item ids, each with where it was first claimed
+/// (category, item, which PLU of the item); the path is written only for a repeat.
+struct MenuPlus<'w, 'p> {
+    menu: &'p Path<'p>,
+    first: HashMap<&'w str, (usize, usize, Sub)>,
+}
+
+/// The scope an item's own, portion and swap-option PLUs are claimed in.
+enum Scope<'s, 'w, 'p> {
+    /// A category's item (category and item index): unique within the menu.
+    Menu(&'s mut MenuPlus<'w, 'p>, usize, usize),
+    /// A modifier option: unique among the option's own PLUs. `record` is false when the
+    /// option has no portions or swap, so its one PLU cannot repeat (and costs nothing).
+    Option {
+        seen: Vec<(&'w str, Sub)>,
+        record: bool,
+    },
+}
+
+impl<'w> Scope<'_, 'w, '_> {
+    fn claim(&mut self, r: &mut Report, item: &Path<'_>, plu: &'w str, sub: Sub) {
+        match self {
+            Scope::Menu(plus, category, position) => match plus.first.get(plu) {
+                Some(&(c, i, first)) => r.add(
+                    "duplicate_plu",
+                    PluAt(item, sub),
+                    format!(
+                        "PLU {plu} is already used at {}.categories[{c}].items[{i}]{first}.plu",
+                        plus.menu
+                    ),
+                ),
+                None => {
+                    plus.first.insert(plu, (*category, *position, sub));
+                }
+            },
+            Scope::Option { seen, record } => match seen.iter().find(|(seen, _)| *seen == plu) {
+                Some(&(_, first)) => r.add(
+                    "duplicate_plu",
+                    PluAt(item, sub),
+                    format!("PLU {plu} is already used at {}", PluAt(item, first)),
+                ),
+                None if *record => seen.push((plu, sub)),
+                None => {}
+            },
+        }
+    }
+}
+
+fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> Option<MenuType> {
+    r.non_empty(&menu.name, path.field("name"));
+    r.present(&menu.reference, path.field("reference"));
     let menu_type = match menu.menu_type.as_deref() {
         None => {
-            r.missing(&format!("{path}.type"));
+            r.missing(path.field("type"));
             None
         }
         Some("DELIVERY") => Some(MenuType::Delivery),
         Some("COLLECTION") => Some(MenuType::Collection),
         Some(other) => {
-            r.one_of(other, &["COLLECTION", "DELIVERY"], &format!("{path}.type"));
+            r.one_of(other, &["COLLECTION", "DELIVERY"], path.field("type"));
             None
         }
     };
@@ -291,41 +467,72 @@ fn menu_rules(r: &mut Report, menu: &Menu, path: &str) -> Option<MenuType> {
         if !ok {
             r.add(
                 "invalid_language",
-                &format!("{path}.default_language"),
+                path.field("default_language"),
                 "must be a BCP 47 language tag such as en-US",
             );
         }
     }
-    translations(
-        r,
-        &menu.translations,
-        &format!("{path}.translations"),
-        false,
-    );
+    translations(r, &menu.translations, &path.field("translations"), false);
     if let Some(days) = &menu.availability {
         availability(r, days, &format!("{path}.availability"));
     }
-    let mut plus = PluIndex::new();
+    // Sized up front for the PLUs a valid menu claims: rehashing thousands of entries as
+    // the map grows would cost more than the count.
+    let claims: usize = menu
+        .categories
+        .iter()
+        .flatten()
+        .flat_map(|c| c.items.iter().flatten())
+        .map(|item| {
+            1 + item.portions.as_ref().map_or(0, Vec::len)
+                + item
+                    .swap
+                    .as_ref()
+                    .and_then(|s| s.options.as_ref())
+                    .map_or(0, Vec::len)
+        })
+        .sum();
+    let mut plus = MenuPlus {
+        menu: path,
+        first: HashMap::with_capacity(claims),
+    };
     match &menu.categories {
-        None => r.missing(&format!("{path}.categories")),
+        None => r.missing(path.field("categories")),
         Some(categories) => {
+            let list = path.field("categories");
             for (i, category) in categories.iter().enumerate() {
-                category_rules(r, category, &format!("{path}.categories[{i}]"), &mut plus);
+                category_rules(r, category, &list.index(i), i, &mut plus);
             }
         }
     }
     menu_type
 }
 
-fn translations(r: &mut Report, map: &Option<Translations>, path: &str, with_description: bool) {
-    for (lang, t) in map.iter().flatten() {
-        let p = format!("{path}.{lang}");
-        if lang.trim().is_empty() {
-            r.add("invalid_language", &p, "language tag must not be empty");
+fn translations(
+    r: &mut Report,
+    map: &Option<Translations<'_>>,
+    path: &Path<'_>,
+    with_description: bool,
+) {
+    let Some(map) = map else { return };
+    // One translation (the usual case) needs no sorting, so no list of references.
+    let sorted;
+    let entries: &[(&Text<'_>, &Translation<'_>)] = match map.0.as_slice() {
+        [] => &[],
+        [(lang, t)] => &[(lang, t)],
+        _ => {
+            sorted = map.by_tag();
+            &sorted
         }
-        r.present(&t.name, &format!("{p}.name"));
+    };
+    for &(lang, t) in entries {
+        let p = path.key(lang);
+        if lang.trim().is_empty() {
+            r.add("invalid_language", p, "language tag must not be empty");
+        }
+        r.present(&t.name, p.field("name"));
         if with_description {
-            r.present(&t.description, &format!("{p}.description"));
+            r.present(&t.description, p.field("description"));
         }
     }
 }
@@ -352,7 +559,7 @@ pub fn parse_window(text: &str, path: &str) -> Result<(HhMm, HhMm), Violation> {
     Ok((from, to))
 }
 
-fn availability(r: &mut Report, days: &BTreeMap<String, Vec<String>>, path: &str) {
+fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_>>>, path: &str) {
     for (day, windows) in days {
         let p = format!("{path}.{day}");
         r.take(Weekday::parse(day, &p));
@@ -362,133 +569,131 @@ fn availability(r: &mut Report, days: &BTreeMap<String, Vec<String>>, path: &str
     }
 }
 
-fn gallery(r: &mut Report, images: &Option<Vec<Image>>, path: &str) {
+fn gallery(r: &mut Report, images: &Option<Vec<Image<'_>>>, path: &Path<'_>) {
     for (i, image) in images.iter().flatten().enumerate() {
-        let p = format!("{path}[{i}].url");
+        let at = path.index(i);
+        let p = at.field("url");
         match image.url.as_deref() {
-            None => r.missing(&p),
+            None => r.missing(p),
             Some(url) if !is_absolute_http_url(url) => {
-                r.add("invalid_url", &p, "must be an absolute http or https URL")
+                r.add("invalid_url", p, "must be an absolute http or https URL")
             }
             Some(_) => {}
         }
     }
 }
 
-fn category_rules(r: &mut Report, category: &Category, path: &str, plus: &mut PluIndex) {
-    r.non_empty(&category.name, &format!("{path}.name"));
-    r.present(&category.description, &format!("{path}.description"));
-    translations(
-        r,
-        &category.translations,
-        &format!("{path}.translations"),
-        true,
-    );
+fn category_rules<'w>(
+    r: &mut Report,
+    category: &'w Category<'_>,
+    path: &Path<'_>,
+    position: usize,
+    plus: &mut MenuPlus<'w, '_>,
+) {
+    r.non_empty(&category.name, path.field("name"));
+    r.present(&category.description, path.field("description"));
+    translations(r, &category.translations, &path.field("translations"), true);
     if category.gallery.as_ref().is_some_and(|g| g.len() > 1) {
         r.add(
             "too_many_images",
-            &format!("{path}.gallery"),
+            path.field("gallery"),
             "a category has at most one image",
         );
     }
-    gallery(r, &category.gallery, &format!("{path}.gallery"));
+    gallery(r, &category.gallery, &path.field("gallery"));
     match &category.items {
-        None => r.missing(&format!("{path}.items")),
+        None => r.missing(path.field("items")),
         Some(items) => {
+            let list = path.field("items");
             for (i, item) in items.iter().enumerate() {
-                item_rules(r, item, &format!("{path}.items[{i}]"), 0, Some(plus));
+                item_rules(r, item, &list.index(i), 0, Scope::Menu(plus, position, i));
             }
         }
     }
 }
 
 /// An item at `depth` (0 for a category's items; an option of a depth-d group is at d).
-/// `plus` is the menu's index for top-level items; options pass `None`.
-fn item_rules(r: &mut Report, item: &Item, path: &str, depth: usize, plus: Option<&mut PluIndex>) {
-    r.non_empty(&item.name, &format!("{path}.name"));
-    let plu_path = format!("{path}.plu");
+/// `scope` is where its PLUs must be unique: the menu for top-level items, the option
+/// itself for options.
+fn item_rules<'w>(
+    r: &mut Report,
+    item: &'w Item<'_>,
+    path: &Path<'_>,
+    depth: usize,
+    mut scope: Scope<'_, 'w, '_>,
+) {
+    r.non_empty(&item.name, path.field("name"));
     let swap_supplies_plu = item.swap.is_some() && depth == 0;
-    let mut scratch = PluIndex::new();
-    let index = match plus {
-        Some(index) => index,
-        None => &mut scratch,
-    };
     match item.plu.as_deref() {
-        None => r.missing(&plu_path),
+        None => r.missing(path.field("plu")),
         Some(raw) if raw.trim().is_empty() && swap_supplies_plu => {}
         Some(raw) => {
-            if let Some(plu) = r.take(Plu::parse(raw, &plu_path)) {
-                claim_plu(r, index, &plu, &plu_path);
+            if let Some(plu) = r.plu(raw, path.field("plu")) {
+                scope.claim(r, path, plu, Sub::Own);
             }
         }
     }
     for (i, portion) in item.portions.iter().flatten().enumerate() {
-        portion_rules(r, portion, &format!("{path}.portions[{i}]"), depth, index);
+        portion_rules(r, portion, path, i, depth, &mut scope);
     }
     if let Some(swap) = &item.swap {
-        swap_rules(r, swap, &format!("{path}.swap"), index);
+        swap_rules(r, swap, path, &mut scope);
     }
     details(r, item, path, depth);
 }
 
 /// Everything about an item except its PLU, portions and swap.
-fn details(r: &mut Report, item: &Item, path: &str, depth: usize) {
+fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
     if let Some(price) = item.price {
-        r.price(price, &format!("{path}.price"));
+        r.price(price, path.field("price"));
     }
-    translations(
-        r,
-        &item.translations,
-        &format!("{path}.translations"),
-        false,
-    );
+    translations(r, &item.translations, &path.field("translations"), false);
     if let Some(tax) = &item.tax_category {
-        r.one_of(tax, TAX_CATEGORIES, &format!("{path}.tax_category"));
+        r.one_of(tax, TAX_CATEGORIES, path.field("tax_category"));
     }
     if let Some(s) = &item.spiciness {
-        r.one_of(s, SPICINESS, &format!("{path}.spiciness"));
+        r.one_of(s, SPICINESS, path.field("spiciness"));
     }
+    let list = path.field("dietary_restrictions");
     for (i, d) in item.dietary_restrictions.iter().flatten().enumerate() {
-        r.one_of(d, DIETS, &format!("{path}.dietary_restrictions[{i}]"));
+        r.one_of(d, DIETS, list.index(i));
     }
+    let list = path.field("allergens");
     for (i, a) in item.allergens.iter().flatten().enumerate() {
-        r.one_of(a, ALLERGENS, &format!("{path}.allergens[{i}]"));
+        r.one_of(a, ALLERGENS, list.index(i));
     }
-    gallery(r, &item.gallery, &format!("{path}.gallery"));
+    gallery(r, &item.gallery, &path.field("gallery"));
     product_facts(
         r,
         ProductFacts {
-            nutritional_info: &item.nutritional_info,
-            nutritional_info_range: &item.nutritional_info_range,
+            nutritional_info: item.nutritional_info.as_ref(),
+            nutritional_info_range: item.nutritional_info_range.as_deref(),
             servings: item.servings,
-            servings_range: &item.servings_range,
-            caffeine: &item.caffeine,
-            volume: &item.volume,
-            weight: &item.weight,
-            deposit: &item.deposit,
-            manufacturer: &item.manufacturer,
-            storage: &item.storage,
+            servings_range: item.servings_range.as_deref(),
+            caffeine: item.caffeine.as_deref(),
+            volume: item.volume.as_deref(),
+            weight: item.weight.as_ref(),
+            deposit: item.deposit.as_deref(),
+            manufacturer: item.manufacturer.as_deref(),
+            storage: item.storage.as_deref(),
         },
         path,
     );
+    let list = path.field("includes");
     for (i, include) in item.includes.iter().flatten().enumerate() {
-        let p = format!("{path}.includes[{i}]");
-        r.non_empty(&include.name, &format!("{p}.name"));
-        r.present(&include.description, &format!("{p}.description"));
-        if let Some(raw) = r.present(&include.plu, &format!("{p}.plu")) {
-            r.take(Plu::parse(raw, &format!("{p}.plu")));
+        let p = list.index(i);
+        r.non_empty(&include.name, p.field("name"));
+        r.present(&include.description, p.field("description"));
+        if let Some(raw) = r.present(&include.plu, p.field("plu")) {
+            r.plu(raw, p.field("plu"));
         }
         groups(r, &include.modifiers, &p, depth, true);
     }
+    let list = path.field("ingredients");
     for (i, ingredient) in item.ingredients.iter().flatten().enumerate() {
-        let p = format!("{path}.ingredients[{i}]");
-        r.non_empty(&ingredient.name, &format!("{p}.name"));
-        translations(
-            r,
-            &ingredient.translations,
-            &format!("{p}.translations"),
-            false,
-        );
+        let p = list.index(i);
+        r.non_empty(&ingredient.name, p.field("name"));
+        translations(r, &ingredient.translations, &p.field("translations"), false);
     }
     groups(r, &item.modifiers, path, depth, false);
 }
@@ -496,54 +701,84 @@ fn details(r: &mut Report, item: &Item, path: &str, depth: usize) {
 /// The modifier groups of something at `depth`; `required` when the array itself is.
 fn groups(
     r: &mut Report,
-    groups: &Option<Vec<Modifier>>,
-    path: &str,
+    groups: &Option<Vec<Modifier<'_>>>,
+    path: &Path<'_>,
     depth: usize,
     required: bool,
 ) {
-    let p = format!("{path}.modifiers");
+    let p = path.field("modifiers");
     match groups {
-        None if required => r.missing(&p),
+        None if required => r.missing(p),
         None => {}
         Some(list) if !list.is_empty() && depth + 1 > MAX_MODIFIER_DEPTH => r.add(
             "too_deep",
-            &p,
+            p,
             format!("modifier groups nest at most {MAX_MODIFIER_DEPTH} deep"),
         ),
         Some(list) => {
             for (i, group) in list.iter().enumerate() {
-                modifier_rules(r, group, &format!("{p}[{i}]"), depth + 1);
+                modifier_rules(r, group, &p.index(i), depth + 1);
             }
         }
     }
 }
 
-fn modifier_rules(r: &mut Report, group: &Modifier, path: &str, depth: usize) {
-    r.non_empty(&group.name, &format!("{path}.name"));
-    r.present(&group.description, &format!("{path}.description"));
-    translations(
-        r,
-        &group.translations,
-        &format!("{path}.translations"),
-        true,
-    );
+/// Groups up to this many options look for a repeated PLU by scanning the earlier
+/// options; larger ones use a hash map.
+const SCAN_OPTIONS: usize = 16;
+
+fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: usize) {
+    r.non_empty(&group.name, path.field("name"));
+    r.present(&group.description, path.field("description"));
+    translations(r, &group.translations, &path.field("translations"), true);
     let options = group.options.as_deref().unwrap_or(&[]);
-    let mut seen = PluIndex::new();
+    let list = path.field("options");
+    let mut seen: HashMap<&str, usize> = HashMap::new();
     for (i, option) in options.iter().enumerate() {
-        let p = format!("{path}.options[{i}]");
-        item_rules(r, option, &p, depth, None);
+        let p = list.index(i);
+        let record =
+            option.portions.as_ref().is_some_and(|v| !v.is_empty()) || option.swap.is_some();
+        item_rules(
+            r,
+            option,
+            &p,
+            depth,
+            Scope::Option {
+                seen: Vec::new(),
+                record,
+            },
+        );
         // item_rules reported a bad PLU already; here only repeats within the group.
-        if let Some(Ok(plu)) = option.plu.as_deref().map(|raw| Plu::parse(raw, &p)) {
-            claim_plu(r, &mut seen, &plu, &format!("{p}.plu"));
+        if let Some(plu) = option.plu.as_deref().and_then(plu_text) {
+            let first = if options.len() <= SCAN_OPTIONS {
+                options[..i]
+                    .iter()
+                    .position(|o| o.plu.as_deref().and_then(plu_text) == Some(plu))
+            } else {
+                match seen.get(plu) {
+                    Some(&j) => Some(j),
+                    None => {
+                        seen.insert(plu, i);
+                        None
+                    }
+                }
+            };
+            if let Some(j) = first {
+                r.add(
+                    "duplicate_plu",
+                    p.field("plu"),
+                    format!("PLU {plu} is already used at {list}[{j}].plu"),
+                );
+            }
         }
     }
-    let p = format!("{path}.pick");
+    let p = path.field("pick");
     let Some(pick) = &group.pick else {
-        r.missing(&p);
+        r.missing(p);
         return;
     };
     if pick.pick_same_option.is_none() {
-        r.missing(&format!("{p}.pick_same_option"));
+        r.missing(p.field("pick_same_option"));
     }
     let repeats = pick.pick_same_option.unwrap_or(false);
     let count = options.len() as i64;
@@ -551,47 +786,43 @@ fn modifier_rules(r: &mut Report, group: &Modifier, path: &str, depth: usize) {
     match (pick.exactly, &pick.range) {
         (Some(_), Some(_)) => r.add(
             "ambiguous_pick",
-            &p,
+            p,
             "give either exactly or range, not both",
         ),
         (Some(n), None) => {
             if n < 1 {
-                r.add(
-                    "invalid_pick",
-                    &format!("{p}.exactly"),
-                    "must be at least 1",
-                );
+                r.add("invalid_pick", p.field("exactly"), "must be at least 1");
             } else if limit_applies && n > count {
                 r.add(
                     "invalid_pick",
-                    &format!("{p}.exactly"),
+                    p.field("exactly"),
                     format!("asks for {n} different options but the group has {count}"),
                 );
             }
         }
         (None, Some(range)) => {
-            let (from_p, to_p) = (format!("{p}.range.from"), format!("{p}.range.to"));
+            let (from_p, to_p) = (p.field("range.from"), p.field("range.to"));
             if range.from.is_none() {
-                r.missing(&from_p);
+                r.missing(from_p);
             }
             if range.to.is_none() {
-                r.missing(&to_p);
+                r.missing(to_p);
             }
             if let (Some(from), Some(to)) = (range.from, range.to) {
                 if from < 0 {
-                    r.add("invalid_pick", &from_p, "must not be negative");
+                    r.add("invalid_pick", from_p, "must not be negative");
                 } else if to < 1 {
-                    r.add("invalid_pick", &to_p, "must be at least 1");
+                    r.add("invalid_pick", to_p, "must be at least 1");
                 } else if from > to {
                     r.add(
                         "invalid_pick",
-                        &p,
+                        p,
                         format!("range from {from} is above to {to}"),
                     );
                 } else if limit_applies && to > count {
                     r.add(
                         "invalid_pick",
-                        &to_p,
+                        to_p,
                         format!("allows {to} different options but the group has {count}"),
                     );
                 }
@@ -601,172 +832,187 @@ fn modifier_rules(r: &mut Report, group: &Modifier, path: &str, depth: usize) {
     }
 }
 
-fn portion_rules(r: &mut Report, portion: &Portion, path: &str, depth: usize, plus: &mut PluIndex) {
-    r.non_empty(&portion.name, &format!("{path}.name"));
-    r.present(&portion.description, &format!("{path}.description"));
-    let plu_path = format!("{path}.plu");
-    if let Some(raw) = r.present(&portion.plu, &plu_path) {
-        if let Some(plu) = r.take(Plu::parse(raw, &plu_path)) {
-            claim_plu(r, plus, &plu, &plu_path);
+fn portion_rules<'w>(
+    r: &mut Report,
+    portion: &'w Portion<'_>,
+    item: &Path<'_>,
+    position: usize,
+    depth: usize,
+    scope: &mut Scope<'_, 'w, '_>,
+) {
+    let list = item.field("portions");
+    let path = list.index(position);
+    r.non_empty(&portion.name, path.field("name"));
+    r.present(&portion.description, path.field("description"));
+    if let Some(raw) = r.present(&portion.plu, path.field("plu")) {
+        if let Some(plu) = r.plu(raw, path.field("plu")) {
+            scope.claim(r, item, plu, Sub::Portion(position));
         }
     }
     match portion.price {
-        None => r.missing(&format!("{path}.price")),
-        Some(price) => r.price(price, &format!("{path}.price")),
+        None => r.missing(path.field("price")),
+        Some(price) => r.price(price, path.field("price")),
     }
-    groups(r, &portion.modifiers, path, depth, true);
+    groups(r, &portion.modifiers, &path, depth, true);
     product_facts(
         r,
         ProductFacts {
-            nutritional_info: &portion.nutritional_info,
-            nutritional_info_range: &portion.nutritional_info_range,
+            nutritional_info: portion.nutritional_info.as_ref(),
+            nutritional_info_range: portion.nutritional_info_range.as_deref(),
             servings: portion.servings,
-            servings_range: &portion.servings_range,
-            caffeine: &portion.caffeine,
-            volume: &portion.volume,
-            weight: &portion.weight,
-            deposit: &portion.deposit,
-            manufacturer: &portion.manufacturer,
-            storage: &portion.storage,
+            servings_range: portion.servings_range.as_deref(),
+            caffeine: portion.caffeine.as_deref(),
+            volume: portion.volume.as_deref(),
+            weight: portion.weight.as_ref(),
+            deposit: portion.deposit.as_deref(),
+            manufacturer: portion.manufacturer.as_deref(),
+            storage: portion.storage.as_deref(),
         },
-        path,
+        &path,
     );
 }
 
-fn swap_rules(r: &mut Report, swap: &Swap, path: &str, plus: &mut PluIndex) {
-    r.non_empty(&swap.name, &format!("{path}.name"));
+fn swap_rules<'w>(
+    r: &mut Report,
+    swap: &'w Swap<'_>,
+    item: &Path<'_>,
+    scope: &mut Scope<'_, 'w, '_>,
+) {
+    let path = item.field("swap");
+    r.non_empty(&swap.name, path.field("name"));
     match &swap.options {
-        None => r.missing(&format!("{path}.options")),
+        None => r.missing(path.field("options")),
         Some(options) if options.is_empty() => {
-            r.add("empty", &format!("{path}.options"), "must not be empty")
+            r.add("empty", path.field("options"), "must not be empty")
         }
         Some(options) => {
+            let list = path.field("options");
             for (i, option) in options.iter().enumerate() {
-                let p = format!("{path}.options[{i}]");
-                r.non_empty(&option.name, &format!("{p}.name"));
-                r.present(&option.reference, &format!("{p}.reference"));
-                let plu_path = format!("{p}.plu");
-                if let Some(raw) = r.present(&option.plu, &plu_path) {
-                    if let Some(plu) = r.take(Plu::parse(raw, &plu_path)) {
-                        claim_plu(r, plus, &plu, &plu_path);
+                let p = list.index(i);
+                r.non_empty(&option.name, p.field("name"));
+                r.present(&option.reference, p.field("reference"));
+                if let Some(raw) = r.present(&option.plu, p.field("plu")) {
+                    if let Some(plu) = r.plu(raw, p.field("plu")) {
+                        scope.claim(r, item, plu, Sub::SwapOption(i));
                     }
                 }
                 match option.price {
-                    None => r.missing(&format!("{p}.price")),
-                    Some(price) => r.price(price, &format!("{p}.price")),
+                    None => r.missing(p.field("price")),
+                    Some(price) => r.price(price, p.field("price")),
                 }
                 if let Some(tax) = &option.tax_category {
-                    r.one_of(tax, TAX_CATEGORIES, &format!("{p}.tax_category"));
+                    r.one_of(tax, TAX_CATEGORIES, p.field("tax_category"));
                 }
-                translations(r, &option.translations, &format!("{p}.translations"), false);
+                translations(r, &option.translations, &p.field("translations"), false);
             }
         }
     }
 }
 
 /// The nutrition, servings and grocery fields that items and portions share.
-struct ProductFacts<'a> {
-    nutritional_info: &'a Option<NutritionalInfo>,
-    nutritional_info_range: &'a Option<NutritionalInfoRange>,
+struct ProductFacts<'f, 'w> {
+    nutritional_info: Option<&'f NutritionalInfo>,
+    nutritional_info_range: Option<&'f NutritionalInfoRange>,
     servings: Option<i64>,
-    servings_range: &'a Option<Range>,
-    caffeine: &'a Option<Caffeine>,
-    volume: &'a Option<Volume>,
-    weight: &'a Option<Weight>,
-    deposit: &'a Option<Deposit>,
-    manufacturer: &'a Option<Manufacturer>,
-    storage: &'a Option<Storage>,
+    servings_range: Option<&'f Range>,
+    caffeine: Option<&'f Caffeine<'w>>,
+    volume: Option<&'f Volume<'w>>,
+    weight: Option<&'f Weight<'w>>,
+    deposit: Option<&'f Deposit<'w>>,
+    manufacturer: Option<&'f Manufacturer<'w>>,
+    storage: Option<&'f Storage<'w>>,
 }
 
-fn product_facts(r: &mut Report, f: ProductFacts<'_>, path: &str) {
-    let non_negative = |r: &mut Report, v: Option<i64>, p: String| {
-        if v.is_some_and(|v| v < 0) {
-            r.add("negative", &p, "must not be negative");
+fn non_negative(r: &mut Report, v: Option<i64>, p: Path<'_>) {
+    if v.is_some_and(|v| v < 0) {
+        r.add("negative", p, "must not be negative");
+    }
+}
+
+fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
+    if let Some(range) = range {
+        if range.min.is_none() {
+            r.missing(p.field("min"));
         }
-    };
-    let range = |r: &mut Report, range: &Option<Range>, p: String| {
-        if let Some(range) = range {
-            if range.min.is_none() {
-                r.missing(&format!("{p}.min"));
-            }
-            if range.max.is_none() {
-                r.missing(&format!("{p}.max"));
-            }
-            if let (Some(min), Some(max)) = (range.min, range.max) {
-                if min < 0 || min > max {
-                    r.add(
-                        "invalid_range",
-                        &p,
-                        format!("needs 0 ≤ min ≤ max, got {min}..{max}"),
-                    );
-                }
+        if range.max.is_none() {
+            r.missing(p.field("max"));
+        }
+        if let (Some(min), Some(max)) = (range.min, range.max) {
+            if min < 0 || min > max {
+                r.add(
+                    "invalid_range",
+                    p,
+                    format!("needs 0 ≤ min ≤ max, got {min}..{max}"),
+                );
             }
         }
-    };
+    }
+}
+
+fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
     if let Some(n) = f.nutritional_info {
-        non_negative(r, n.kcal, format!("{path}.nutritional_info.kcal"));
-        non_negative(r, n.kj, format!("{path}.nutritional_info.kj"));
+        non_negative(r, n.kcal, path.field("nutritional_info.kcal"));
+        non_negative(r, n.kj, path.field("nutritional_info.kj"));
     }
     if let Some(n) = f.nutritional_info_range {
-        range(
+        range_rules(
             r,
-            &n.kcal_range,
-            format!("{path}.nutritional_info_range.kcal_range"),
+            n.kcal_range.as_ref(),
+            path.field("nutritional_info_range.kcal_range"),
         );
-        range(
+        range_rules(
             r,
-            &n.kj_range,
-            format!("{path}.nutritional_info_range.kj_range"),
+            n.kj_range.as_ref(),
+            path.field("nutritional_info_range.kj_range"),
         );
     }
-    non_negative(r, f.servings, format!("{path}.servings"));
-    range(r, f.servings_range, format!("{path}.servings_range"));
+    non_negative(r, f.servings, path.field("servings"));
+    range_rules(r, f.servings_range, path.field("servings_range"));
     if let Some(c) = f.caffeine {
-        r.non_empty(&c.unit_name, &format!("{path}.caffeine.unit_name"));
+        r.non_empty(&c.unit_name, path.field("caffeine.unit_name"));
         if c.value.is_none() {
-            r.missing(&format!("{path}.caffeine.value"));
+            r.missing(path.field("caffeine.value"));
         }
     }
     if let Some(v) = f.volume {
-        r.non_empty(&v.unit_name, &format!("{path}.volume.unit_name"));
+        r.non_empty(&v.unit_name, path.field("volume.unit_name"));
         if v.gross_value.is_none() {
-            r.missing(&format!("{path}.volume.gross_value"));
+            r.missing(path.field("volume.gross_value"));
         }
     }
     if let Some(w) = f.weight {
-        r.non_empty(&w.unit_name, &format!("{path}.weight.unit_name"));
+        r.non_empty(&w.unit_name, path.field("weight.unit_name"));
         if w.gross_value.is_none() {
-            r.missing(&format!("{path}.weight.gross_value"));
+            r.missing(path.field("weight.gross_value"));
         }
         if w.net_value.is_none() {
-            r.missing(&format!("{path}.weight.net_value"));
+            r.missing(path.field("weight.net_value"));
         }
     }
     if let Some(d) = f.deposit {
-        let p = format!("{path}.deposit");
+        let p = path.field("deposit");
         match d.deposit_type.as_deref() {
-            None => r.missing(&format!("{p}.type")),
-            Some(t) => r.one_of(t, DEPOSIT_TYPES, &format!("{p}.type")),
+            None => r.missing(p.field("type")),
+            Some(t) => r.one_of(t, DEPOSIT_TYPES, p.field("type")),
         }
         match d.amount {
-            None => r.missing(&format!("{p}.amount")),
-            Some(a) => r.price(a, &format!("{p}.amount")),
+            None => r.missing(p.field("amount")),
+            Some(a) => r.price(a, p.field("amount")),
         }
         if d.included_in_total_price.is_none() {
-            r.missing(&format!("{p}.included_in_total_price"));
+            r.missing(p.field("included_in_total_price"));
         }
     }
     if let Some(m) = f.manufacturer {
-        let p = format!("{path}.manufacturer");
-        r.non_empty(&m.name, &format!("{p}.name"));
-        r.non_empty(&m.brand, &format!("{p}.brand"));
-        r.non_empty(&m.country_of_origin, &format!("{p}.country_of_origin"));
+        let p = path.field("manufacturer");
+        r.non_empty(&m.name, p.field("name"));
+        r.non_empty(&m.brand, p.field("brand"));
+        r.non_empty(&m.country_of_origin, p.field("country_of_origin"));
     }
     if let Some(s) = f.storage {
-        r.non_empty(&s.storage_type, &format!("{path}.storage.type"));
+        r.non_empty(&s.storage_type, path.field("storage.type"));
     }
 }
-
 /// `AVAILABLE` or `UNAVAILABLE`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AvailabilityEvent {
@@ -928,7 +1174,7 @@ pub fn validate_service_times(
                 let path = format!("serviceTimes[{i}]");
                 let kind = match st.service_type.as_deref() {
                     None => {
-                        r.missing(&format!("{path}.serviceType"));
+                        r.missing(format!("{path}.serviceType"));
                         None
                     }
                     Some("Delivery") => Some(ServiceType::Delivery),
@@ -937,7 +1183,7 @@ pub fn validate_service_times(
                         r.one_of(
                             other,
                             &["Delivery", "Collection"],
-                            &format!("{path}.serviceType"),
+                            format!("{path}.serviceType"),
                         );
                         None
                     }
@@ -948,7 +1194,7 @@ pub fn validate_service_times(
                     if out.insert(kind, days).is_some() {
                         r.add(
                             "duplicate",
-                            &format!("{path}.serviceType"),
+                            format!("{path}.serviceType"),
                             "each service type may appear once",
                         );
                     }
@@ -982,10 +1228,10 @@ fn opening_times(
         for (i, w) in windows.iter().enumerate() {
             let wp = format!("{p}[{i}]");
             let opens = r
-                .present(&w.opening_time, &format!("{wp}.openingTime"))
+                .present(&w.opening_time, format!("{wp}.openingTime"))
                 .and_then(|t| r.take(HhMm::parse(t, &format!("{wp}.openingTime"))));
             let closes = r
-                .present(&w.closing_time, &format!("{wp}.closingTime"))
+                .present(&w.closing_time, format!("{wp}.closingTime"))
                 .and_then(|t| r.take(HhMm::parse(t, &format!("{wp}.closingTime"))));
             if let (Some(opens), Some(closes)) = (opens, closes) {
                 if opens == closes {

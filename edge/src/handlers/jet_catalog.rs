@@ -21,7 +21,7 @@ use orderbridge_core::jet::validate::{
 use orderbridge_core::jet::{
     parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
 };
-use orderbridge_core::jet_to_jupiter::{menu_to_jupiter, menus_by_concept, out_of_stock_plus};
+use orderbridge_core::jet_to_jupiter::{jupiter_menu, menus_by_concept, out_of_stock_plus};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::{check_outbound_url, UrlPolicy};
 use orderbridge_core::routes::Method;
@@ -59,7 +59,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     require_operator(&req, ctx.env)?;
     let bytes = body::read(&mut req, MENU_LIMIT).await?;
     let request = parse_menus(&bytes).map_err(unreadable)?;
-    let valid = validate_menus(&request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
+    let valid = validate_menus(request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
     let policy = if ctx.config.allow_loopback_callbacks {
         UrlPolicy::DEVELOPMENT
     } else {
@@ -99,15 +99,33 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let mut menus = Vec::new();
     let mut availability = Vec::new();
     let mut stop_lists_changed = Vec::new();
+    // The stored JSON of each chosen menu depends on the restaurant only through its
+    // `lastChange` stamp (the ingestion time at the restaurant's offset), so restaurants
+    // that share an offset share the text: serialised once per offset, not per restaurant.
+    let mut stored: Vec<(String, Vec<String>)> = Vec::new();
     for row in rows {
         let restaurant = Restaurant::read(row)?;
         let id = restaurant.row.id.clone();
         let shown_now = restaurant.show_instant(ctx.now);
-        for (i, (concept, menu)) in chosen.iter().enumerate() {
+        let texts = match stored.iter().position(|(at, _)| *at == shown_now) {
+            Some(k) => &stored[k].1,
+            None => {
+                let mut texts = Vec::with_capacity(chosen.len());
+                for (i, (_, menu)) in chosen.iter().enumerate() {
+                    texts.push(to_stored(
+                        &jupiter_menu(menu, &shown_now),
+                        &format!("menus[{i}]"),
+                    )?);
+                }
+                stored.push((shown_now, texts));
+                &stored[stored.len() - 1].1
+            }
+        };
+        for ((concept, _), text) in chosen.iter().zip(texts) {
             menus.push(MenuWrite {
                 restaurant_id: id.clone(),
                 concept_id: concept_key(Some(concept)).to_owned(),
-                menu: to_stored(&menu_to_jupiter(menu, &shown_now), &format!("menus[{i}]"))?,
+                menu: text.clone(),
                 last_change: now.clone(),
             });
         }

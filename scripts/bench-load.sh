@@ -140,7 +140,7 @@ row() { # endpoint connections raw-output cpu-before cpu-after
 endpoints=" ${BENCH_LOAD_ENDPOINTS:-menu order} "
 echo "== wrangler --log-level ${BENCH_LOAD_LOG_LEVEL:-info}; load before: $(uptime)" | tee -a "$out/load-wrk.txt"
 for c in 1 16 64; do
-  t=$((c < 2 ? 1 : 2))
+  t=${BENCH_LOAD_THREADS:-$((c < 2 ? 1 : 2))}
   if [[ "$endpoints" == *" floor "* ]]; then
     for path in / /site-api/none; do
       before=$(snapshot)

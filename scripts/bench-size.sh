@@ -35,19 +35,27 @@ wasm=$(find "$dir" -name '*.wasm' | head -n 1)
 wasm_bytes=$(wc -c < "$wasm")
 wasm_gzip=$(gzip -9 -c "$wasm" | wc -c)
 
+# The upload ships without the name sections (build-worker.sh strips them), so twiggy reads
+# the same module built with its names kept; then the production build is restored.
+ORDERBRIDGE_KEEP_NAMES=1 bash scripts/build-worker.sh > "$dir-named.log" 2>&1
+cp edge/build/index_bg.wasm "$dir/named.wasm"
+bash scripts/build-worker.sh >> "$dir-named.log" 2>&1
+named="$dir/named.wasm"
+
 {
   echo "opt-level: ${BENCH_OPT_LEVEL:-as in Cargo.toml}"
   echo
   echo "wrangler deploy --dry-run: Total Upload: $total"
   echo
-  echo "wasm module: $wasm_bytes bytes, $wasm_gzip bytes gzip -9"
+  echo "wasm module: $wasm_bytes bytes, $wasm_gzip bytes gzip -9 (as uploaded: no name sections;"
+  echo "twiggy below reads the same module with them, $(wc -c < "$named") bytes)"
   echo
   echo "by crate (twiggy; sizes before gzip; LTO inlines callees into their callers, so a"
   echo "crate's code can be counted under the function it was inlined into):"
   echo
   echo "| crate | bytes | share |"
   echo "|---|---:|---:|"
-  twiggy top -n 1000000 --format csv "$wasm" | node -e '
+  twiggy top -n 1000000 --format csv "$named" | node -e '
     const rows = require("fs").readFileSync(0, "utf8").trim().split("\n").slice(1);
     const by = new Map();
     let all = 0;
@@ -74,7 +82,7 @@ wasm_gzip=$(gzip -9 -c "$wasm" | wc -c)
   echo "largest items (twiggy top -n 15):"
   echo
   echo '```'
-  twiggy top -n 15 "$wasm"
+  twiggy top -n 15 "$named"
   echo '```'
 } > "$out/size$suffix.md"
 cat "$out/size$suffix.md"

@@ -16,6 +16,9 @@ RUSTUP_TOOLCHAIN=$WASM_TOOLCHAIN worker-build --release
 # gzip upload (measured with `make bench-size`, 2026-11-25). They only name frames in a wasm
 # stack trace; the hub logs the cause of every 500 itself, so production ships without them.
 # The features are the ones the module uses (wasm-opt validates the module against them).
+# ORDERBRIDGE_KEEP_NAMES=1 keeps them (scripts/bench-size.sh: twiggy needs them to say
+# which function is which).
+[ "${ORDERBRIDGE_KEEP_NAMES:-}" = 1 ] && exit 0
 "$WASM_OPT_BIN" --strip-debug \
   --enable-reference-types --enable-bulk-memory --enable-mutable-globals \
   --enable-sign-ext --enable-nontrapping-float-to-int --enable-multivalue \

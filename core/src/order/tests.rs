@@ -1231,11 +1231,11 @@ fn a_status_change_notifies_the_status_url_with_status_appended() {
     assert_eq!(lifecycle::notify(Status::New, None).callback, None);
 }
 
-/// xorshift64*: a fixed-seed generator for the property tests.
-struct Gen(u64);
+/// xorshift64*: a fixed-seed generator for the property tests (also `validate`'s).
+pub(super) struct Gen(pub(super) u64);
 
 impl Gen {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;

@@ -1264,16 +1264,7 @@ mod fast_paths {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    /// xorshift64*, deterministic on every target.
-    struct Gen(u64);
-    impl Gen {
-        fn next(&mut self) -> u64 {
-            self.0 ^= self.0 >> 12;
-            self.0 ^= self.0 << 25;
-            self.0 ^= self.0 >> 27;
-            self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-        }
-    }
+    use crate::order::tests::Gen;
 
     /// What `money_at` did for every number before the fast path: the text path.
     fn by_text(n: &Number) -> Result<Money, String> {

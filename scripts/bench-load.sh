@@ -138,31 +138,30 @@ row() { # endpoint connections raw-output cpu-before cpu-after
   echo "| $1 | $2 | $rps | $p50 | $p99 | $total | $errs | $(per_request "$4" "$5" "$total") |" >> "$out/load.md"
 }
 endpoints=" ${BENCH_LOAD_ENDPOINTS:-menu order} "
+# One wrk run at $c connections ($t threads), its raw output kept and its row written with
+# the CPU each wrangler process spent meanwhile. Arguments: the row's label, then wrk's own.
+measure() {
+  local label=$1 before after r
+  shift
+  before=$(snapshot)
+  r=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s --latency "$@")
+  after=$(snapshot)
+  printf '\n== %s, %s connections\n%s\n' "$label" "$c" "$r" >> "$out/load-wrk.txt"
+  row "$label" "$c" "$r" "$before" "$after"
+}
 echo "== wrangler --log-level ${BENCH_LOAD_LOG_LEVEL:-info}; load before: $(uptime)" | tee -a "$out/load-wrk.txt"
 for c in 1 16 64; do
   t=${BENCH_LOAD_THREADS:-$((c < 2 ? 1 : 2))}
   if [[ "$endpoints" == *" floor "* ]]; then
     for path in / /site-api/none; do
-      before=$(snapshot)
-      r=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s --latency "$base$path")
-      after=$(snapshot)
-      printf '\n== GET %s, %s connections\n%s\n' "$path" "$c" "$r" >> "$out/load-wrk.txt"
-      row "GET $path" "$c" "$r" "$before" "$after"
+      measure "GET $path" "$base$path"
     done
   fi
   if [[ "$endpoints" == *" menu "* ]]; then
-    before=$(snapshot)
-    r=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s --latency "$base$menu")
-    after=$(snapshot)
-    printf '\n== GET menu, %s connections\n%s\n' "$c" "$r" >> "$out/load-wrk.txt"
-    row "GET /site-api/menu" "$c" "$r" "$before" "$after"
+    measure "GET /site-api/menu" "$base$menu"
   fi
   if [[ "$endpoints" == *" order "* ]]; then
-    before=$(snapshot)
-    r=$(wrk -t"$t" -c"$c" -d"${seconds}s" --timeout 10s --latency -s "$state/order.lua" "$base" -- "$state/order.json")
-    after=$(snapshot)
-    printf '\n== POST order, %s connections\n%s\n' "$c" "$r" >> "$out/load-wrk.txt"
-    row "POST /site-api/order" "$c" "$r" "$before" "$after"
+    measure "POST /site-api/order" -s "$state/order.lua" "$base" -- "$state/order.json"
   fi
 done
 echo "== load after: $(uptime)" | tee -a "$out/load-wrk.txt"

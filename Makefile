@@ -54,8 +54,10 @@ deploy-check:
 	$(WRANGLER) deploy --dry-run --outdir build/dry-run 2>&1 | tee build/dry-run.log
 	bash scripts/size-budget.sh build/dry-run.log $(SIZE_BUDGET_KIB)
 
+# ARGS filters the tests by name (`make test-e2e ARGS=jet_`), as libtest does.
+ARGS ?=
 test-e2e:
-	$(WASM) cargo test -p orderbridge-e2e --test e2e
+	$(WASM) cargo test -p orderbridge-e2e --test e2e -- $(ARGS)
 
 # schemathesis (pinned, in a venv under build/) against a wrangler dev of its own: no 5xx,
 # every documented response matches web/openapi.json.

@@ -41,6 +41,7 @@
 //! Several violations: the first code in the order above speaks for all, and the message
 //! lists every one.
 
+pub mod bill;
 pub mod outcome;
 pub mod translate;
 pub mod validate;

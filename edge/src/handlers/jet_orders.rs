@@ -84,6 +84,37 @@ fn answered(answer_id: &str) -> Response {
     respond::json(202, &json!({ "OrderId": answer_id }))
 }
 
+/// The answer to an order received again (Just Eat retries when it did not get the first
+/// answer). Nothing is placed or called again; the answer says what became of the order,
+/// in the spec's terms (FACTS §5.6): undecided, `202` as before (still pending); injected,
+/// `200` with the same `OrderId`, since a `202` would make the order pending again at Just
+/// Eat with no outcome call ever to follow (the one call was made); failed, cancelled or
+/// timed out, `400` naming the recorded outcome, since `200` would report an order the
+/// kitchen never got as injected, while any non-2xx sends it to the restaurant's tablet,
+/// as the failure outcome did.
+fn replayed(row: &JetOrderRow) -> Response {
+    match row.outcome.as_deref() {
+        None => answered(&row.answer_id),
+        Some("success") => respond::json(200, &json!({ "OrderId": row.answer_id })),
+        Some(other) => {
+            let why = match (&row.error_code, &row.error_message) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.clone(),
+                _ => other.to_owned(),
+            };
+            respond::json(
+                400,
+                &json!({
+                    "errorMessage": format!(
+                        "order {} was received before and its outcome is {other} ({why})",
+                        row.id
+                    )
+                }),
+            )
+        }
+    }
+}
+
 /// The charge mapping and success rule; a bad setting is logged and its default used, so a
 /// configuration mistake cannot turn every Just Eat order away.
 fn charges(config: &Config) -> ChargeItems {
@@ -158,7 +189,7 @@ async fn accept(
 ) -> Result<Response, EdgeError> {
     let storage = Storage::new(ctx.env)?;
     if let Some(row) = storage.jet_order(&order.id).await? {
-        return Ok(answered(&row.answer_id));
+        return Ok(replayed(&row));
     }
     let mut batch = Vec::new();
     let mut calls = Vec::new();
@@ -236,7 +267,7 @@ async fn accept(
     if let Err(err) = storage.commit(batch).await {
         // The same order delivered twice at once: the first one's answer.
         return match storage.jet_order(&order.id).await? {
-            Some(row) => Ok(answered(&row.answer_id)),
+            Some(row) => Ok(replayed(&row)),
             None => Err(err),
         };
     }
@@ -379,12 +410,20 @@ pub async fn cancel(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
             format!("order {} is not known", note.order_id),
         ));
     };
+    if !note.documented() {
+        worker::console_warn!(
+            "JET order {}: cancelled with an undocumented reason {:?}, stored as given",
+            jet.id,
+            note.reason
+        );
+    }
     storage
-        .commit(vec![storage.cancel_jet_order(
-            &jet.id,
+        .commit(storage.cancel_jet_order(
+            &jet,
             &note.reason,
             &millis(note.happened_at),
-        )?])
+            ctx.now.timestamp(),
+        )?)
         .await?;
     if let Some(order_id) = &jet.order_id {
         if let Some(row) = storage.order(order_id).await? {

@@ -5,6 +5,8 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use orderbridge_core::outbound::plan::ReceiverKind;
+
 use super::{Arg, Storage};
 use crate::error::EdgeError;
 
@@ -193,18 +195,59 @@ impl Storage {
         self.batch(vec![statement]).await.map(drop)
     }
 
-    /// Records Just Eat's cancellation of an order (the hub order's status is the
-    /// caller's batch).
+    /// Records Just Eat's cancellation of an order and settles what is still owed for it,
+    /// so nothing is sent for a cancelled order afterwards (the hub order's status is the
+    /// caller's batch): the `sent-to-pos` call (the deadline's `TIMEOUT` or an outcome not
+    /// yet sent: Just Eat no longer holds the order pending) and the forwarding to an
+    /// upstream Jupiter, each only while it is pending and no attempt holds it. A settled
+    /// call is `dead` with the reason as its last error, so the delivery log says why it
+    /// never went. An order still undecided is recorded as `cancelled`, which closes
+    /// [`Storage::decide_jet_outcome`] for good. The statements run in this order: the
+    /// outbox is settled while the outcome is still open.
     pub fn cancel_jet_order(
         &self,
-        jet_id: &str,
+        jet: &JetOrderRow,
         reason: &str,
         at: &str,
-    ) -> Result<D1PreparedStatement, EdgeError> {
-        self.statement(
-            "UPDATE jet_orders SET cancelled_at = ?3, cancel_reason = ?2 WHERE id = ?1",
-            &[Arg::Text(jet_id), Arg::Text(reason), Arg::Text(at)],
-        )
+        now: i64,
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        let why = format!("not sent: Just Eat cancelled the order at {at}");
+        let mut statements = vec![self.statement(
+            "UPDATE outbox SET status = 'dead', next_attempt_at = NULL, last_error = ?2, \
+                 updated_at = ?3 \
+             WHERE id = ?1 AND status = 'pending' AND lease_until IS NULL",
+            &[
+                Arg::Text(&jet.delivery_id),
+                Arg::Text(&why),
+                Arg::Int(now),
+            ],
+        )?];
+        if let Some(order_id) = jet.order_id.as_deref() {
+            statements.push(self.statement(
+                "UPDATE outbox SET status = 'dead', next_attempt_at = NULL, last_error = ?3, \
+                     updated_at = ?4 \
+                 WHERE order_id = ?1 AND receiver = ?2 AND status = 'pending' \
+                   AND lease_until IS NULL",
+                &[
+                    Arg::Text(order_id),
+                    Arg::Text(ReceiverKind::JupiterInjection.as_str()),
+                    Arg::Text(&why),
+                    Arg::Int(now),
+                ],
+            )?);
+        }
+        statements.push(self.statement(
+            "UPDATE jet_orders SET cancelled_at = ?3, cancel_reason = ?2, \
+                 outcome = COALESCE(outcome, 'cancelled'), \
+                 decided_at = COALESCE(decided_at, ?3) \
+             WHERE id = ?1",
+            &[
+                Arg::Text(&jet.id),
+                Arg::OptText((!reason.is_empty()).then_some(reason)),
+                Arg::Text(at),
+            ],
+        )?);
+        Ok(statements)
     }
 
     /// Keeps the final picked version of an order and replaces the hub order's lines and

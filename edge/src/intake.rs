@@ -142,8 +142,8 @@ pub fn stage(
 ) -> Result<Staged, EdgeError> {
     // A marketplace order carries its route for the kitchen (zone, or the named
     // restaurant outside every zone).
-    let routed = (source.channel.rules() == Rules::Marketplace)
-        .then(|| marketplace_routed(order, valid));
+    let routed =
+        (source.channel.rules() == Rules::Marketplace).then(|| marketplace_routed(order, valid));
     let order = routed.as_ref().unwrap_or(order);
     let id = random::id("ord_")?;
     let at = millis(ctx.now);
@@ -265,7 +265,11 @@ async fn catalog(
     // A marketplace order is routed by zone only when it is delivered to coordinates
     // (else by the restaurant it names): no zones to read otherwise.
     let by_point = order.body.delivery_method.as_deref() == Some("courier")
-        && order.body.address.as_ref().is_some_and(|a| a.coords.is_some());
+        && order
+            .body
+            .address
+            .as_ref()
+            .is_some_and(|a| a.coords.is_some());
     if rules == Rules::Site || by_point {
         for row in storage.live_zones_of_concept(&key).await? {
             zones

@@ -127,10 +127,7 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
         if p.discount_value <= 0 {
             continue;
         }
-        if let Some(slot) = discounts
-            .iter_mut()
-            .find(|d| **d == Some(p.discount_value))
-        {
+        if let Some(slot) = discounts.iter_mut().find(|d| **d == Some(p.discount_value)) {
             *slot = None;
             matched[i] = true;
         }

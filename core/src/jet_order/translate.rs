@@ -130,13 +130,12 @@ fn grouped(lines: &[BillLine]) -> Vec<(BillLine, i64)> {
     out
 }
 
-fn show(minor: i64) -> String {
-    let m = Money::from_minor(minor.abs(), "amount").unwrap_or(Money::ZERO);
-    if minor < 0 {
-        format!("-{m}")
-    } else {
-        m.to_string()
-    }
+/// An amount for the kitchen: minor units as a decimal with two places (`-300` → `-3.00`),
+/// as on a receipt.
+pub fn show(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let a = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
 fn modifiers(children: &[Choice]) -> Vec<CartModifier> {

@@ -216,11 +216,7 @@ impl Storage {
             "UPDATE outbox SET status = 'dead', next_attempt_at = NULL, last_error = ?2, \
                  updated_at = ?3 \
              WHERE id = ?1 AND status = 'pending' AND lease_until IS NULL",
-            &[
-                Arg::Text(&jet.delivery_id),
-                Arg::Text(&why),
-                Arg::Int(now),
-            ],
+            &[Arg::Text(&jet.delivery_id), Arg::Text(&why), Arg::Int(now)],
         )?];
         if let Some(order_id) = jet.order_id.as_deref() {
             statements.push(self.statement(

@@ -7,14 +7,18 @@
 //!   and answered `202 {"OrderId"}`, whatever becomes of it: core translates it into a
 //!   Jupiter order, `intake` checks it against the catalog under the marketplace rules and
 //!   stores it, and the one `sent-to-pos-success|failed` call owed to Just Eat is staged in
-//!   the same batch. The same JET id again gets the same answer and nothing else.
+//!   the same batch. The same JET id again places and calls nothing and is answered by
+//!   its outcome ([`replayed`]): undecided `202`, injected `200` with the same `OrderId`,
+//!   failed or cancelled `400` naming it.
 //! * The outcome is known at once without an upstream Jupiter (the hub's store is the POS)
 //!   or when the order fails. With one, the call is staged as the deadline's `TIMEOUT`
 //!   (due `JET_POS_DEADLINE_SECS` after the `202`) and rewritten, at most once and only
 //!   before it is due, when Jupiter accepts the order (`outbound_queue` → [`on_injection`])
 //!   or, with `JET_SUCCESS_ON=status0`, reports status 0 ([`on_status`]). An outcome that
 //!   comes later is recorded on the JET order and not sent.
-//! * `POST /webhooks/jet/orders/cancel`: the hub order goes to status 5 (the front-end's
+//! * `POST /webhooks/jet/orders/cancel`: whatever the reason code (stored as given), the
+//!   calls still owed for the order are settled unsent (the waiting `TIMEOUT`, a forwarding
+//!   to Jupiter not yet made) and the hub order goes to status 5 (the front-end's
 //!   `status_url` is told, as for any status); answered with the payload echoed.
 //! * `POST /webhooks/jet/orders/final`: the final picked version replaces the order's lines
 //!   and totals; an order the hub never received (a "final picked only" subscription) is

@@ -845,7 +845,19 @@ fn cancel_before_the_deadline_stops_the_timeout_and_retries_say_the_outcome() {
         "cancel before the deadline",
     );
     let view = jet_view(&app, "e2e-jet-cx-1").json();
-    assert_eq!(view["outcome"], "cancelled", "{view}");
+    assert_eq!(view["outcome"], "failed", "settled: {view}");
+    assert_eq!(
+        view["error_code"],
+        Value::Null,
+        "no JET code was sent: {view}"
+    );
+    assert!(
+        view["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cancelled by Just Eat")),
+        "{view}"
+    );
+    assert!(view["cancelled_at"].is_string(), "{view}");
     std::thread::sleep(Duration::from_millis(1500));
     let offered = jupiter.received().len();
 
@@ -859,7 +871,7 @@ fn cancel_before_the_deadline_stops_the_timeout_and_retries_say_the_outcome() {
     );
     assert_eq!(jupiter.received().len(), offered, "the forwarding stopped");
     let view = jet_view(&app, "e2e-jet-cx-1").json();
-    assert_eq!(view["outcome"], "cancelled");
+    assert_eq!(view["late_outcome"], Value::Null, "{view}");
     // Received again after it was cancelled: not injected, so not 200; 400 names why.
     let late = post_signed(&app, "/webhooks/jet/orders", &order);
     expect(&late, 400, "receive after the cancellation");

@@ -97,6 +97,18 @@ fn answered(answer_id: &str) -> Response {
 /// kitchen never got as injected, while any non-2xx sends it to the restaurant's tablet,
 /// as the failure outcome did.
 fn replayed(row: &JetOrderRow) -> Response {
+    if let Some(at) = &row.cancelled_at {
+        return respond::json(
+            400,
+            &json!({
+                "errorMessage": format!(
+                    "order {} was received before and Just Eat cancelled it at {at} ({})",
+                    row.id,
+                    row.cancel_reason.as_deref().unwrap_or("no reason given")
+                )
+            }),
+        );
+    }
     match row.outcome.as_deref() {
         None => answered(&row.answer_id),
         Some("success") => respond::json(200, &json!({ "OrderId": row.answer_id })),

@@ -7,7 +7,9 @@
 //!    under the channel's [`Rules`] at `now` (a `ValidOrder`, or every violation).
 //! 2. [`stage`]: the statements that store the order and its first status, and the calls it
 //!    causes (the front-end's status 0, or upstream the forwarding to Jupiter's
-//!    `POST /order`). The caller adds statements of its own (a JET order's receipt row, its
+//!    `POST /order`). A marketplace courier order is stored and forwarded with its route
+//!    written in (`address.zone_id`, or outside every zone no coordinates, and a comment
+//!    saying which: core's `marketplace_routed`). The caller adds statements of its own (a JET order's receipt row, its
 //!    `sent-to-pos` call), commits them in **one** batch, then kicks the calls.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -21,7 +23,7 @@ use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::upstream;
-use orderbridge_core::order::validate::DEFAULT_MAX_PREORDER_DAYS;
+use orderbridge_core::order::validate::{marketplace_routed, DEFAULT_MAX_PREORDER_DAYS};
 use orderbridge_core::order::{
     routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
     RestaurantState, Rules, ValidOrder,
@@ -138,6 +140,11 @@ pub fn stage(
     valid: &ValidOrder<&str>,
     source: &Source<'_>,
 ) -> Result<Staged, EdgeError> {
+    // A marketplace order carries its route for the kitchen (zone, or the named
+    // restaurant outside every zone).
+    let routed =
+        (source.channel.rules() == Rules::Marketplace).then(|| marketplace_routed(order, valid));
+    let order = routed.as_ref().unwrap_or(order);
     let id = random::id("ord_")?;
     let at = millis(ctx.now);
     let forward = match upstream_base(ctx) {
@@ -255,8 +262,15 @@ async fn catalog(
 ) -> Result<Vec<RestaurantState>, EdgeError> {
     let key = concept_key(order.body.concept_id.as_deref()).to_owned();
     let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
-    // A marketplace order is routed by restaurant alone: no zones to read.
-    if rules == Rules::Site {
+    // A marketplace order is routed by zone only when it is delivered to coordinates
+    // (else by the restaurant it names): no zones to read otherwise.
+    let by_point = order.body.delivery_method.as_deref() == Some("courier")
+        && order
+            .body
+            .address
+            .as_ref()
+            .is_some_and(|a| a.coords.is_some());
+    if rules == Rules::Site || by_point {
         for row in storage.live_zones_of_concept(&key).await? {
             zones
                 .entry(row.restaurant_id)

@@ -52,6 +52,14 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         "jet_cancel_and_final_picked_update_the_stored_order",
         cancel_and_final_picked_update_the_stored_order,
     ),
+    (
+        "jet_money_every_variant_charges_what_the_customer_paid",
+        every_variant_charges_what_the_customer_paid,
+    ),
+    (
+        "jet_route_a_delivery_goes_to_its_zone_or_outside_every_zone_to_the_named_restaurant",
+        a_delivery_goes_to_its_zone_or_outside_every_zone_to_the_named_restaurant,
+    ),
 ];
 
 /// Tests that start a Worker of their own (upstream Jupiter, a short deadline).
@@ -59,6 +67,10 @@ pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
     (
         "jet_upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent",
         upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent,
+    ),
+    (
+        "jet_cancel_before_the_deadline_stops_the_timeout_and_retries_say_the_outcome",
+        cancel_before_the_deadline_stops_the_timeout_and_retries_say_the_outcome,
     ),
     (
         "jet_relay_passes_accepted_catalog_writes_on_in_order_and_takes_menu_callbacks",
@@ -259,13 +271,21 @@ fn a_signed_order_is_placed_answered_202_and_succeeds_once(app: &App) {
     let order_id = order_id_of(&first);
     assert!(order_id.starts_with("ord_"), "{order_id}");
 
-    // The same order again: the same answer, and still one order and one outcome.
+    // The same order again: decided at once (no upstream), so `200` with the same id (a
+    // `202` would make it pending again at Just Eat, with no outcome call to follow); still
+    // one order and one outcome.
     let again = post_signed(app, "/webhooks/jet/orders", &order);
-    expect(&again, 202, "receive again");
+    expect(&again, 200, "receive again");
     assert_eq!(order_id_of(&again), order_id);
 
     let calls = settled_outcomes(status_sink(), "e2e-jet-ok-1");
     assert_eq!(calls.len(), 1, "exactly one outcome: {calls:?}");
+    // And after the outcome call: the same, and no second call at the sink.
+    let late = post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&late, 200, "receive after the outcome");
+    assert_eq!(order_id_of(&late), order_id);
+    std::thread::sleep(Duration::from_millis(1500));
+    assert_eq!(outcomes(status_sink(), "e2e-jet-ok-1").len(), 1);
     assert_eq!(calls[0].0, "sent-to-pos-success");
     let happened = calls[0].1["happenedAt"].as_str().unwrap_or_default();
     assert!(
@@ -302,7 +322,7 @@ fn a_signed_order_is_placed_answered_202_and_succeeds_once(app: &App) {
     let cart = &view["order"]["request"]["body"]["cart"];
     assert_eq!(cart["items"][0]["id"], "M2");
     assert_eq!(cart["items"][0]["modifiers"][0]["id"], "R3");
-    assert_eq!(cart["total"], json!(18));
+    assert_eq!(cart["total"], json!(21.6), "payment.final.inc_tax 2160");
     assert_eq!(
         view["order"]["request"]["body"]["number"],
         "jet-e2e-jet-ok-1"
@@ -490,7 +510,7 @@ fn cancel_and_final_picked_update_the_stored_order(app: &App) {
     let view = jet_view(app, jet_id).json();
     let cart = &view["order"]["request"]["body"]["cart"];
     assert_eq!(cart["items"][0]["count"], 2, "{cart}");
-    assert_eq!(cart["total"], json!(36));
+    assert_eq!(cart["total"], json!(43.2), "the final picked payment.final");
     assert!(view["final_at"].is_string());
 
     // Cancelled by Just Eat: the order is at 5; the payload is echoed.
@@ -524,13 +544,345 @@ fn cancel_and_final_picked_update_the_stored_order(app: &App) {
     assert!(reply.json()["message"]
         .as_str()
         .is_some_and(|m| m.contains("e2e-jet-cf-nowhere")));
-    let mut bad = cancel;
-    bad["reason"]["code"] = json!("bored");
-    let reply = post_signed(app, "/webhooks/jet/orders/cancel", &bad);
-    expect(&reply, 400, "bad reason");
+    // A reason the spec does not list still cancels, stored as given.
+    let other = partner_order("e2e-jet-cf-2", location);
+    let other_id = order_id_of(&post_signed(app, "/webhooks/jet/orders", &other));
+    let mut odd = cancel;
+    odd["orderID"] = json!("e2e-jet-cf-2");
+    odd["reason"]["code"] = json!("courierNeverArrived");
+    let reply = post_signed(app, "/webhooks/jet/orders/cancel", &odd);
+    expect(&reply, 200, "an undocumented reason");
+    assert_eq!(reply.json(), odd);
+    let status = request(
+        "GET",
+        &app.url(&format!("/site-api/orders/{other_id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.json()["status"], 5);
+    let view = jet_view(app, "e2e-jet-cf-2").json();
+    assert_eq!(view["cancel_reason"], "courierNeverArrived");
+    // Without an order id it cannot be applied: 400 naming the field.
+    let mut blank = odd;
+    blank["orderID"] = json!("");
+    let reply = post_signed(app, "/webhooks/jet/orders/cancel", &blank);
+    expect(&reply, 400, "no order");
     assert!(reply.json()["message"]
         .as_str()
-        .is_some_and(|m| m.contains("reason.code")));
+        .is_some_and(|m| m.contains("orderID")));
+}
+
+/// The cart total as minor units.
+fn minor_units(v: &Value) -> i64 {
+    (v.as_f64().unwrap_or_else(|| panic!("not a number: {v}")) * 100.0).round() as i64
+}
+
+fn adjustment(name: &str, amount: i64) -> Value {
+    json!({"name": name, "price": {"inc_tax": amount, "tax": 0}})
+}
+
+/// Just Eat's merchant-delivery example under `jet_id` at `location`, received as a new
+/// order, with `final` following from `items_in_cart` and the adjustments.
+fn merchant_order(jet_id: &str, location: &str, adjustments: Value, promotions: Value) -> Value {
+    let mut order = doc(FINAL_MERCHANT);
+    order["id"] = json!(jet_id);
+    order["posLocationId"] = json!(location);
+    order["promotions"] = promotions;
+    let items = order["payment"]["items_in_cart"]["inc_tax"]
+        .as_i64()
+        .unwrap_or_default();
+    let signed: i64 = adjustments
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|a| {
+            let n = a["price"]["inc_tax"].as_i64().unwrap_or(0);
+            if a["name"] == "discount" {
+                -n
+            } else {
+                n
+            }
+        })
+        .sum();
+    order["payment"]["adjustments"] = adjustments;
+    order["payment"]["final"]["inc_tax"] = json!(items + signed);
+    order
+}
+
+fn every_variant_charges_what_the_customer_paid(app: &App) {
+    let (id, location) = ("e2e-jet-money", "e2e-jet-loc-money");
+    setup(app, id, location);
+    let promo = |kind: &str, items: Value, value: i64| json!([{"type": kind, "items": items, "promotionId": "p-1", "discountValue": value, "offerId": "o-1"}]);
+    let burger = json!({"description": "", "name": "Cheeseburger", "plu": "M2", "price": 1700,
+        "notes": "", "children": []});
+    let pasta = json!({"description": "", "name": "Cheesy Pasta", "plu": "MMcc0", "price": 500,
+        "notes": "", "children": []});
+    let mut item_level = partner_order("e2e-jet-money-card", location);
+    item_level["promotions"] = promo("Item_Level_Discount", json!([pasta]), 200);
+    item_level["payment"]["items_in_cart"]["inc_tax"] = json!(2460);
+    item_level["payment"]["final"]["inc_tax"] = json!(2460);
+    let mut cash = merchant_order(
+        "e2e-jet-money-cash",
+        location,
+        json!([
+            adjustment("deliveryFee", 240),
+            adjustment("serviceCharge", 99),
+            adjustment("bagfee", 10),
+            adjustment("driverTip", 150)
+        ]),
+        json!([]),
+    );
+    cash["payment_method"] = json!("CASH");
+    // (name, order, what the customer paid, what the kitchen's bill must say)
+    let cases: Vec<(&str, Value, i64, Vec<&str>)> = vec![
+        (
+            "the published partner example",
+            partner_order("e2e-jet-money-published", location),
+            2160,
+            vec![
+                "Crispy Chicken Twist",
+                "in items_in_cart beyond the line prices (tax, rounding) 3.60",
+            ],
+        ),
+        (
+            "a FREE_ITEM promotion",
+            merchant_order(
+                "e2e-jet-money-free",
+                location,
+                json!([adjustment("deliveryFee", 240)]),
+                promo("FREE_ITEM", json!([burger]), 1700),
+            ),
+            840,
+            vec!["promotion FREE_ITEM p-1, free, listed at 17.00"],
+        ),
+        (
+            "a percentage discount in promotions and in adjustments",
+            merchant_order(
+                "e2e-jet-money-both",
+                location,
+                json!([adjustment("deliveryFee", 240), adjustment("discount", 100)]),
+                promo("Percentage_Discount", json!([]), 100),
+            ),
+            740,
+            vec!["- promotion Percentage_Discount p-1 (also a discount adjustment: counted once) 1.00"],
+        ),
+        (
+            "service charge, bag fee and tip, paid cash",
+            cash,
+            1099,
+            vec![
+                "+ service charge 0.99 + bag fee 0.10 + driver tip 1.50",
+                "CASH: the courier collects 10.99",
+            ],
+        ),
+        (
+            "an item-level discount, paid by card",
+            item_level,
+            2460,
+            vec!["promotion Item_Level_Discount p-1, 2.00 off 5.00"],
+        ),
+    ];
+    for (name, order, paid, words) in cases {
+        let jet_id = order["id"].as_str().unwrap_or_default().to_owned();
+        let reply = post_signed(app, "/webhooks/jet/orders", &order);
+        expect(&reply, 202, name);
+        let calls = settled_outcomes(status_sink(), &jet_id);
+        assert_eq!(calls.len(), 1, "{name}: {calls:?}");
+        assert_eq!(calls[0].0, "sent-to-pos-success", "{name}: {calls:?}");
+        assert_eq!(order["payment"]["final"]["inc_tax"], json!(paid), "{name}");
+        let view = jet_view(app, &jet_id).json();
+        let body = &view["order"]["request"]["body"];
+        assert_eq!(
+            minor_units(&body["cart"]["total"]),
+            paid,
+            "{name}: cart.total"
+        );
+        assert_eq!(
+            minor_units(&body["payment"]["sum"]),
+            paid,
+            "{name}: payment.sum"
+        );
+        let comment = body["comment"].as_str().unwrap_or_default();
+        let shown = format!("= paid {}.{:02}", paid / 100, paid % 100);
+        assert!(comment.contains(&shown), "{name}: {comment}");
+        for w in words {
+            assert!(comment.contains(w), "{name}: {w:?} not in {comment}");
+        }
+        if name.contains("cash") {
+            assert_eq!(body["payment"]["method"], "cash", "{name}");
+        }
+        if name.contains("counted once") || name.contains("both") {
+            assert!(
+                !comment.contains("- discount"),
+                "{name}: counted twice: {comment}"
+            );
+        }
+    }
+}
+
+fn a_delivery_goes_to_its_zone_or_outside_every_zone_to_the_named_restaurant(app: &App) {
+    let (id, location) = ("e2e-jet-route", "e2e-jet-loc-route");
+    setup(app, id, location);
+    // A zone around Winnipeg, where the merchant example delivers, with a fee of its own.
+    let zone = json!({"id": "e2e-jet-wpg", "name": "Winnipeg", "sum_min": 0, "time_min": 30,
+        "time_max": 60, "delivery_price": 999, "sum_for_free": 100000,
+        "lastChange": "2024-05-21T16:19:13.000+00:00",
+        "coordinates": [["-97.3", "49.8"], ["-97.0", "49.8"], ["-97.0", "50.0"], ["-97.3", "50.0"], ["-97.3", "49.8"]]});
+    let zones = json!({"restaurant_id": id, "lastChange": "2024-05-21T16:19:13.000+00:00",
+        "zones": [zone]});
+    expect(
+        &operator(
+            app,
+            "PUT",
+            &format!("/admin/delivery_zones?restaurant_id={id}"),
+            Some(&zones),
+        ),
+        200,
+        "zones",
+    );
+    let inside = merchant_order(
+        "e2e-jet-route-in",
+        location,
+        json!([adjustment("deliveryFee", 240)]),
+        json!([]),
+    );
+    let mut outside = merchant_order(
+        "e2e-jet-route-out",
+        location,
+        json!([adjustment("deliveryFee", 240)]),
+        json!([]),
+    );
+    outside["delivery"]["coordinates"] = json!({"latitude": 51.5072, "longitude": -0.1276,
+        "latitude_as_string": "51.5072", "longitude_as_string": "-0.1276"});
+    for (order, zone_id, words) in [
+        (
+            inside,
+            json!("e2e-jet-wpg"),
+            "Routed by delivery zone e2e-jet-wpg",
+        ),
+        (
+            outside,
+            Value::Null,
+            "(51.5072, -0.1276) outside every delivery zone",
+        ),
+    ] {
+        let jet_id = order["id"].as_str().unwrap_or_default().to_owned();
+        expect(
+            &post_signed(app, "/webhooks/jet/orders", &order),
+            202,
+            &jet_id,
+        );
+        let calls = settled_outcomes(status_sink(), &jet_id);
+        assert_eq!(
+            calls[0].0, "sent-to-pos-success",
+            "{jet_id}: not refused: {calls:?}"
+        );
+        let view = jet_view(app, &jet_id).json();
+        assert_eq!(view["restaurant_id"], id);
+        let body = &view["order"]["request"]["body"];
+        assert_eq!(body["address"]["zone_id"], zone_id, "{jet_id}: {body}");
+        assert_eq!(
+            body["cart"]["delivery"],
+            json!(2.4),
+            "{jet_id}: Just Eat's fee, not the zone's"
+        );
+        let comment = body["comment"].as_str().unwrap_or_default();
+        assert!(comment.contains(words), "{jet_id}: {comment}");
+        assert!(
+            comment.contains("delivery fee 2.4 as the marketplace charged it"),
+            "{jet_id}: {comment}"
+        );
+        if zone_id.is_null() {
+            assert_eq!(
+                body["address"]["coords"],
+                Value::Null,
+                "{jet_id}: no coordinates for Jupiter to route by"
+            );
+            assert_eq!(
+                body["address"]["name"],
+                "1234 Spicy Street, R3B 0P4 Winnipeg"
+            );
+        }
+    }
+}
+
+fn cancel_before_the_deadline_stops_the_timeout_and_retries_say_the_outcome() {
+    let jupiter = Sink::start();
+    jupiter.respond_with(503);
+    let status = Sink::start();
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), jupiter.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), "upstream-key".to_owned()),
+            ("JET_STATUS_BASE_URL".to_owned(), status.base_url.clone()),
+            ("JET_POS_DEADLINE_SECS".to_owned(), "5".to_owned()),
+            ("JET_CONNECT_API_KEY".to_owned(), "jet-key".to_owned()),
+            ("RETRY_FIRST_DELAY_SECS".to_owned(), "1".to_owned()),
+            ("RETRY_FACTOR".to_owned(), "1".to_owned()),
+            ("RETRY_MAX_DELAY_SECS".to_owned(), "1".to_owned()),
+            ("RETRY_MAX_ATTEMPTS".to_owned(), "20".to_owned()),
+            ("ATTEMPT_TIMEOUT_SECS".to_owned(), "2".to_owned()),
+        ],
+    });
+    let (id, location) = ("e2e-jet-cx", "e2e-jet-loc-cx");
+    setup(&app, id, location);
+    let order = partner_order("e2e-jet-cx-1", location);
+    let first = post_signed(&app, "/webhooks/jet/orders", &order);
+    expect(&first, 202, "receive");
+    let order_id = order_id_of(&first);
+    // Undecided (Jupiter is down): the same order again is still pending, 202.
+    let again = post_signed(&app, "/webhooks/jet/orders", &order);
+    expect(&again, 202, "receive again, undecided");
+    assert_eq!(order_id_of(&again), order_id);
+
+    let mut cancel = doc(CANCEL);
+    cancel["orderID"] = json!("e2e-jet-cx-1");
+    expect(
+        &post_signed(&app, "/webhooks/jet/orders/cancel", &cancel),
+        200,
+        "cancel before the deadline",
+    );
+    let view = jet_view(&app, "e2e-jet-cx-1").json();
+    assert_eq!(view["outcome"], "failed", "settled: {view}");
+    assert_eq!(
+        view["error_code"],
+        Value::Null,
+        "no JET code was sent: {view}"
+    );
+    assert!(
+        view["error_message"]
+            .as_str()
+            .is_some_and(|m| m.contains("cancelled by Just Eat")),
+        "{view}"
+    );
+    assert!(view["cancelled_at"].is_string(), "{view}");
+    std::thread::sleep(Duration::from_millis(1500));
+    let offered = jupiter.received().len();
+
+    // Past the deadline: no TIMEOUT (nor anything else) for the cancelled order, and the
+    // kitchen is no longer offered it.
+    std::thread::sleep(Duration::from_secs(8));
+    assert!(
+        outcomes(&status, "e2e-jet-cx-1").is_empty(),
+        "nothing sent after the cancellation: {:?}",
+        outcomes(&status, "e2e-jet-cx-1")
+    );
+    assert_eq!(jupiter.received().len(), offered, "the forwarding stopped");
+    let view = jet_view(&app, "e2e-jet-cx-1").json();
+    assert_eq!(view["late_outcome"], Value::Null, "{view}");
+    // Received again after it was cancelled: not injected, so not 200; 400 names why.
+    let late = post_signed(&app, "/webhooks/jet/orders", &order);
+    expect(&late, 400, "receive after the cancellation");
+    assert!(
+        late.json()["errorMessage"]
+            .as_str()
+            .is_some_and(|m| m.contains("cancelled")),
+        "{}",
+        late.body
+    );
+    assert!(outcomes(&status, "e2e-jet-cx-1").is_empty());
 }
 
 fn upstream_down_gives_an_explicit_timeout_and_a_late_success_is_not_sent() {

@@ -15,16 +15,18 @@
 //! | `date` | `created_at` in the restaurant's `utc_offset` |
 //! | `date_preorder` | `deliver_at` (merchant delivery) or `collect_at`, when more than [`translate::SCHEDULED_AFTER_MINUTES`] after `created_at`; sooner, the order is cooked now and the time is in `comment` |
 //! | `delivery_method` | `courier` for `delivery-by-merchant`; `pickup` for `delivery-by-delivery-partner` (Just Eat's courier collects) and `collection-by-customer` |
-//! | `cart.items[]` | `items[]` and the promotion items that have a PLU; identical lines (PLU, price, options) grouped into `count` (JET repeats a line instead of counting) |
-//! | `….cost` | `price` in minor units → decimal (`1700` → `17`) |
+//! | `cart.items[]` | `items[]`, then the promotions' items that have a PLU; identical lines (PLU, price, options, note) grouped into `count` (JET repeats a line instead of counting) |
+//! | `….cost` | `price` in minor units → decimal (`1700` → `17`); a promotion's item carries its share of `discountValue`, taken off item by item (the item, then its options) until spent: a free item (`Free_Item`, `FREE_ITEM_MIN_BASKET`, …) is a line at 0 |
 //! | `….modifiers[]` | `children[]`: `plu` → `id`, identical options grouped into `count`, `price` → `cost` |
-//! | `cart.delivery` | the `deliveryFee` adjustment (0 without one) |
-//! | other adjustments | a cart line with the menu item `JET_CHARGE_ITEMS` maps the kind to (e.g. `serviceCharge=SRV`), else **recorded** |
-//! | `cart.total`, `payment.sum` | Σ lines + delivery. What the cart cannot carry is recorded: `cart.total + Σ recorded = payment.final.inc_tax`, always (discounts, unmapped charges, promotion items without a PLU, and the part of `items_in_cart` outside the item prices, such as tax) |
-//! | `payment.method` | `cash` when `payment_method` is `CASH` (any case), else `online` |
+//! | `cart.delivery` | the `deliveryFee` adjustment (0 without one); on a courier order Just Eat's fee, never the zone's |
+//! | charge lines | `serviceCharge`, `bagfee`, `driverTip`, `itemDepositGroup`, `other`: a cart line with the menu item `JET_CHARGE_ITEMS` maps the kind to (e.g. `serviceCharge=SRV`), else a part of the bill |
+//! | `cart.total`, `payment.sum` | `payment.final.inc_tax`: what the customer paid, after every discount, charge and tip |
+//! | the bill (`comment`, and [`translate::Recorded`]) | `Bill: lines L (with charge lines) + delivery D ± parts = paid T (payment_method; tax X; deposit Y)`. The parts, signed: a promotion's `discountValue` its items could not absorb (an order-level `Percentage_Discount`, a promotion without items); a `discount` adjustment that is no promotion's value (one equal to a promotion's `discountValue`, or to all the unmatched promotions' together, is that promotion, counted once); each unmapped charge; a promotion item without a PLU at what it still costs; and what `items_in_cart` holds beyond the line prices (tax outside the prices, rounding). `L + D + Σ parts = T`, always, to the minor unit ([`bill`]) |
+//! | cash | `payment.method` `cash` when `payment_method` is `CASH` (any case), else `online`; on cash the comment says who collects `T`: the courier (merchant delivery), Just Eat's courier (partner delivery), the counter (collection) |
 //! | `client.name`, `client.phone` | `delivery`'s first and last name and `phone_number`, else the collector's; masked values (`*****`) kept as given |
-//! | `address.name`, `address.coords` | merchant delivery: `delivery` (`company_name, line_one, line_two, street_number street, postcode city`), `coordinates` |
-//! | `comment` | channel and reference, the due time, `kitchen_notes`, `delivery_notes`, `collection_notes`, each line's `notes`, the phone masking code, the driver, the recorded amounts |
+//! | `address.name`, `address.coords` | merchant delivery: `delivery` (`company_name, line_one, line_two, street_number street, postcode city`, each written once: a part another contains is left out), `coordinates` |
+//! | `address.zone_id` | set by the intake after validation: the zone that contains the coordinates; outside every zone, none and the coordinates taken off (the named restaurant's order), with a comment saying which |
+//! | `comment` | channel and reference, the due time, `kitchen_notes`, `delivery_notes`, `collection_notes`, each line's note as `line N name: note` (Jupiter lines carry no note; N is the cart line), promotions on their lines, promotion items without a PLU, the phone masking code, the driver, the bill |
 //!
 //! ## Outcome codes
 //!
@@ -41,6 +43,7 @@
 //! Several violations: the first code in the order above speaks for all, and the message
 //! lists every one.
 
+pub mod bill;
 pub mod outcome;
 pub mod translate;
 pub mod validate;

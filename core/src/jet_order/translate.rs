@@ -1,14 +1,17 @@
 //! A JET Connect order as a Jupiter `new_order` (see the mapping table in the module doc
 //! of [`crate::jet_order`]). Pure: the restaurant, its offset and the charge mapping are
-//! arguments. What Jupiter's cart cannot carry is returned as [`Recorded`] amounts, so that
-//! the cart total plus what was recorded is always Just Eat's `payment.final`.
+//! arguments. The money is [`super::bill`]'s: `cart.total` and `payment.sum` are what the
+//! customer paid (`payment.final.inc_tax`), and what the cart lines cannot carry is in the
+//! returned [`Recorded`] parts and in the comment's bill, so that
+//! `Σ lines + cart.delivery + Σ recorded = cart.total = payment.final`, always.
 
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::Number;
 
-use super::validate::{AdjustmentKind, Choice, Fulfilment, JetOrder, Line};
+use super::bill::{bill, label, line_total, BillLine};
+use super::validate::{AdjustmentKind, Choice, Fulfilment, JetOrder};
 use crate::domain::{Money, UtcOffset};
 use crate::order::wire::{
     money_number, Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest, OrderBody,
@@ -76,13 +79,9 @@ impl ChargeItems {
     }
 }
 
-/// An amount of Just Eat's bill that is not on the Jupiter cart, signed (a discount is
-/// negative): `cart.total + Σ recorded = payment.final`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Recorded {
-    pub name: String,
-    pub amount: i64,
-}
+/// A part of Just Eat's bill that is not on the Jupiter cart's lines or delivery, signed
+/// (a discount is negative): `Σ lines + cart.delivery + Σ recorded = payment.final`.
+pub type Recorded = super::bill::Part;
 
 /// The hub restaurant a JET order is for.
 #[derive(Debug, Clone, Copy)]
@@ -115,38 +114,28 @@ fn local(at: i64, offset: UtcOffset) -> String {
     t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
-fn line_total(line: &Line) -> i64 {
-    line.children
-        .iter()
-        .fold(line.price, |s, c| s.saturating_add(c.price))
-}
-
-/// Lines grouped into counts: identical lines (PLU, price, options) become one with a
-/// count; their notes are kept for the comment.
-fn grouped(lines: &[&Line]) -> Vec<(Line, i64, Vec<String>)> {
-    let mut out: Vec<(Line, i64, Vec<String>)> = Vec::new();
-    for line in lines {
-        let mut children = line.children.clone();
-        children.sort();
-        let same = out
-            .iter_mut()
-            .find(|(l, _, _)| l.plu == line.plu && l.price == line.price && l.children == children);
-        let note = line.notes.trim().to_owned();
-        match same {
-            Some((_, count, notes)) => {
-                *count += 1;
-                if !note.is_empty() {
-                    notes.push(note);
-                }
-            }
-            None => {
-                let mut l = (*line).clone();
-                l.children = children;
-                out.push((l, 1, [note].into_iter().filter(|n| !n.is_empty()).collect()));
-            }
+/// Lines grouped into counts: identical lines (PLU, price, options, note) become one with
+/// a count. Lines with different notes stay apart, so that each note names its own line.
+fn grouped(lines: &[BillLine]) -> Vec<(BillLine, i64)> {
+    let mut out: Vec<(BillLine, i64)> = Vec::new();
+    for l in lines {
+        let mut l = l.clone();
+        l.line.children.sort();
+        l.line.notes = l.line.notes.trim().to_owned();
+        match out.iter_mut().find(|(x, _)| *x == l) {
+            Some((_, count)) => *count += 1,
+            None => out.push((l, 1)),
         }
     }
     out
+}
+
+/// An amount for the kitchen: minor units as a decimal with two places (`-300` → `-3.00`),
+/// as on a receipt.
+pub fn show(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let a = minor.unsigned_abs();
+    format!("{sign}{}.{:02}", a / 100, a % 100)
 }
 
 fn modifiers(children: &[Choice]) -> Vec<CartModifier> {
@@ -167,41 +156,31 @@ fn modifiers(children: &[Choice]) -> Vec<CartModifier> {
         .collect()
 }
 
-/// Translates a valid JET order for `target`. Lines with a blank PLU (JET's free promotion
-/// items may have none) are not sent to the kitchen as lines; they are named in the comment
-/// and their price is recorded.
+/// Translates a valid JET order for `target`. Promotion items with a blank PLU (JET's free
+/// items may have none) cannot be lines: they are named in the comment and what they cost
+/// after the promotion is a recorded part.
 pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) -> Translation {
-    let mut recorded = Vec::new();
+    let money_of = bill(order, charges);
     let mut notes: Vec<String> = Vec::new();
-    let mut sellable: Vec<&Line> = Vec::new();
-    for line in &order.lines {
-        sellable.push(line);
-    }
-    for p in &order.promotions {
-        for line in &p.items {
-            if line.plu.is_empty() {
-                notes.push(format!("Promotion {}: {} (no PLU)", p.kind, line.name));
-                recorded.push(Recorded {
-                    name: format!("promotion item without PLU: {}", line.name),
-                    amount: line_total(line),
-                });
-            } else {
-                sellable.push(line);
-            }
-        }
-        if p.discount_value > 0 {
-            recorded.push(Recorded {
-                name: format!("promotion {} ({})", p.promotion_id, p.kind),
-                amount: -p.discount_value,
-            });
-        }
-    }
     let mut items = Vec::new();
-    let mut lines_sum: i64 = 0;
-    for (line, count, line_notes) in grouped(&sellable) {
-        lines_sum = lines_sum.saturating_add(line_total(&line).saturating_mul(count));
-        for n in line_notes {
-            notes.push(format!("{}: {n}", line.name));
+    for (n, (l, count)) in grouped(&money_of.lines).into_iter().enumerate() {
+        let line = &l.line;
+        let what = if count > 1 {
+            format!("line {} {} x{count}", n + 1, line.name)
+        } else {
+            format!("line {} {}", n + 1, line.name)
+        };
+        if !line.notes.is_empty() {
+            notes.push(format!("{what}: {}", line.notes));
+        }
+        if let Some(promotion) = &l.promotion {
+            let now = line_total(line);
+            let was = if now == 0 {
+                format!("free, listed at {}", show(l.listed))
+            } else {
+                format!("{} off {}", show(l.listed - now), show(l.listed))
+            };
+            notes.push(format!("{what}: {promotion}, {was}"));
         }
         let mods = modifiers(&line.children);
         items.push(CartItem {
@@ -212,37 +191,38 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
             modifiers: (!mods.is_empty()).then_some(mods),
         });
     }
-    // The items as Just Eat priced them against the lines as the kitchen gets them (tax
-    // outside the item prices, a priced promotion item): the difference is recorded.
-    let recorded_items: i64 = recorded.iter().map(|r| r.amount).sum();
-    let items_difference = order.items_in_cart - lines_sum - recorded_items;
-    if items_difference != 0 {
-        recorded.push(Recorded {
-            name: "items_in_cart not in the item prices (tax, rounding)".to_owned(),
-            amount: items_difference,
+    for l in &money_of.unlisted {
+        let promotion = l.promotion.clone().unwrap_or_default();
+        let note = if l.line.notes.trim().is_empty() {
+            String::new()
+        } else {
+            format!(", note: {}", l.line.notes.trim())
+        };
+        notes.push(format!(
+            "not on the cart (no PLU): {} ({promotion}, {} of {}{note})",
+            l.line.name,
+            show(line_total(&l.line)),
+            show(l.listed)
+        ));
+    }
+    for c in &money_of.charges {
+        items.push(CartItem {
+            id: Some(c.item.clone()),
+            name: Some(c.kind.as_str().to_owned()),
+            count: Some(Number::from(1)),
+            cost: Some(money(c.amount)),
+            modifiers: None,
         });
     }
-    let mut delivery: i64 = 0;
-    for (kind, amount) in &order.adjustments {
-        match (kind, charges.item_for(*kind)) {
-            (AdjustmentKind::DeliveryFee, _) => delivery = delivery.saturating_add(*amount),
-            (_, Some(item)) => {
-                lines_sum = lines_sum.saturating_add(*amount);
-                items.push(CartItem {
-                    id: Some(item.to_owned()),
-                    name: Some(kind.as_str().to_owned()),
-                    count: Some(Number::from(1)),
-                    cost: Some(money(*amount)),
-                    modifiers: None,
-                });
-            }
-            (kind, None) => recorded.push(Recorded {
-                name: kind.as_str().to_owned(),
-                amount: kind.sign() * amount,
-            }),
-        }
-    }
-    let total = lines_sum.saturating_add(delivery);
+    let recorded = money_of.parts.clone();
+    let delivery = money_of.delivery;
+    let total = money_of.total;
+    let lines_sum: i64 = money_of
+        .lines
+        .iter()
+        .map(|l| line_total(&l.line))
+        .chain(money_of.charges.iter().map(|c| c.amount))
+        .sum();
 
     let courier = order.fulfilment == Fulfilment::DeliveryByMerchant;
     let customer = order.customer.clone().unwrap_or_default();
@@ -278,22 +258,15 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
     if let Some(driver) = &order.driver {
         comment.push(format!("driver {} {}", driver.name, driver.phone));
     }
-    if !recorded.is_empty() {
-        let parts: Vec<String> = recorded
-            .iter()
-            .map(|r| {
-                let sign = if r.amount < 0 { "-" } else { "+" };
-                let m = Money::from_minor(r.amount.abs(), "amount").unwrap_or(Money::ZERO);
-                format!("{} {sign}{m}", r.name)
-            })
-            .collect();
-        let paid = Money::from_minor(order.final_total, "final").unwrap_or(Money::ZERO);
-        comment.push(format!(
-            "paid {paid} in all; not on the bill: {}",
-            parts.join(", ")
-        ));
-    }
     let cash = order.payment_method.trim().eq_ignore_ascii_case("cash");
+    comment.push(bill_text(
+        order,
+        lines_sum,
+        delivery,
+        &recorded,
+        &money_of.charges,
+        cash,
+    ));
     let address = order.address.clone().unwrap_or_default();
     let body = OrderBody {
         number: Some(number_of(&order.id)),
@@ -345,4 +318,52 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
         },
         recorded,
     }
+}
+
+/// The bill as the kitchen reads it, one sentence: every amount with its name, added up to
+/// what the customer paid, then who collects it on a cash order.
+fn bill_text(
+    order: &JetOrder,
+    lines: i64,
+    delivery: i64,
+    parts: &[Recorded],
+    charges: &[super::bill::ChargeLine],
+    cash: bool,
+) -> String {
+    let mut text = format!("Bill: lines {}", show(lines));
+    if !charges.is_empty() {
+        let named: Vec<String> = charges
+            .iter()
+            .map(|c| format!("{} {} as item {}", label(c.kind), show(c.amount), c.item))
+            .collect();
+        text.push_str(&format!(" (with {})", named.join(", ")));
+    }
+    if delivery != 0 {
+        text.push_str(&format!(" + delivery {}", show(delivery)));
+    }
+    for p in parts {
+        let sign = if p.amount < 0 { '-' } else { '+' };
+        text.push_str(&format!(" {sign} {} {}", p.name, show(p.amount.abs())));
+    }
+    text.push_str(&format!(
+        " = paid {} ({}",
+        show(order.final_total),
+        order.payment_method.trim()
+    ));
+    if order.final_tax != 0 {
+        text.push_str(&format!("; tax {}", show(order.final_tax)));
+    }
+    if order.deposit != 0 {
+        text.push_str(&format!("; deposit {}", show(order.deposit)));
+    }
+    text.push(')');
+    if cash {
+        let who = match order.fulfilment {
+            Fulfilment::DeliveryByMerchant => "the courier collects",
+            Fulfilment::DeliveryByPartner => "Just Eat's courier collects",
+            Fulfilment::CollectionByCustomer => "collect at the counter",
+        };
+        text.push_str(&format!(". CASH: {who} {}", show(order.final_total)));
+    }
+    text
 }

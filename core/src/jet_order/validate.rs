@@ -148,6 +148,8 @@ pub struct JetOrder {
     pub items_in_cart: i64,
     pub adjustments: Vec<(AdjustmentKind, i64)>,
     pub final_total: i64,
+    /// `payment.final.tax`: the tax inside `final_total`.
+    pub final_tax: i64,
     pub deposit: i64,
     pub kitchen_notes: String,
     pub collection_notes: String,
@@ -307,6 +309,42 @@ fn person(p: &Option<wire::Person>, field: &str, out: &mut Vec<Violation>) -> Op
     Some(c)
 }
 
+/// The address's parts, each written once: `line_one` usually is `street_number street`
+/// already, and a `line_two` may repeat the city. A part another one contains (ignoring
+/// case and spacing) is left out; a part that contains an earlier one takes its place.
+pub fn address_parts<const N: usize>(candidates: [String; N]) -> Vec<String> {
+    fn key(s: &str) -> String {
+        s.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    }
+    let mut parts: Vec<String> = Vec::new();
+    for part in candidates {
+        let part = part.split_whitespace().collect::<Vec<_>>().join(" ");
+        if part.is_empty() || parts.iter().any(|p| key(p).contains(&key(&part))) {
+            continue;
+        }
+        match parts.iter().position(|p| key(&part).contains(&key(p))) {
+            Some(i) => {
+                parts[i] = part;
+                parts.retain({
+                    let mut seen = false;
+                    let k = key(&parts[i]);
+                    move |p| {
+                        let same = key(p) == k;
+                        let keep = !same || !seen;
+                        seen |= same;
+                        keep
+                    }
+                });
+            }
+            None => parts.push(part),
+        }
+    }
+    parts
+}
+
 /// Checks a Receive Order (or Final Picked Order) body: the [`JetOrder`], or every
 /// violation, each naming its JSON path.
 pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> {
@@ -414,6 +452,13 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
     }
 
     let mut adjustments = Vec::new();
+    let final_tax = order
+        .payment
+        .as_ref()
+        .and_then(|p| p.final_.as_ref())
+        .and_then(|f| f.tax.as_ref())
+        .and_then(|t| minor(t, "payment.final.tax").ok())
+        .unwrap_or(0);
     let (items_in_cart, final_total, deposit) = match &order.payment {
         Some(p) => {
             let items_in_cart = money_value(&p.items_in_cart, "payment.items_in_cart", &mut out);
@@ -543,17 +588,13 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
                 .filter(|s| !s.is_empty())
                 .collect::<Vec<_>>()
                 .join(" ");
-            let parts: Vec<String> = [
+            let parts = address_parts([
                 d.company_name.clone().unwrap_or_default(),
                 d.line_one.clone().unwrap_or_default(),
                 d.line_two.clone().unwrap_or_default(),
                 street,
                 place,
-            ]
-            .into_iter()
-            .map(|s| s.trim().to_owned())
-            .filter(|s| !s.is_empty())
-            .collect();
+            ]);
             (
                 Some(c),
                 Some(Address {
@@ -616,6 +657,7 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
         items_in_cart,
         adjustments,
         final_total,
+        final_tax,
         deposit,
         kitchen_notes: order.kitchen_notes.clone().unwrap_or_default(),
         collection_notes: order.collection_notes.clone().unwrap_or_default(),
@@ -628,7 +670,9 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
     })
 }
 
-/// Why Just Eat cancelled an order (FACTS §8.1).
+/// Why Just Eat cancelled an order: the six codes the spec documents (FACTS §8.1). Any other
+/// code is still a cancellation (Just Eat adds codes before documents catch up): it is
+/// stored as given, see [`Cancellation::documented`].
 pub const CANCEL_REASONS: [&str; 6] = [
     "deletedRejectedByRestaurant",
     "deletedNoAnswerFromRestaurant",
@@ -638,7 +682,8 @@ pub const CANCEL_REASONS: [&str; 6] = [
     "unknown",
 ];
 
-/// A valid Cancel Order Notification: the JET order id, the reason code, when.
+/// A valid Cancel Order Notification: the JET order id, the reason code as given (blank
+/// when Just Eat sent none), when.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Cancellation {
     pub order_id: String,
@@ -646,24 +691,27 @@ pub struct Cancellation {
     pub happened_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// Checks a Cancel Order Notification: every violation at once.
+impl Cancellation {
+    /// Whether the reason is one of the six documented codes (for the log: an
+    /// undocumented one cancels all the same).
+    pub fn documented(&self) -> bool {
+        CANCEL_REASONS.contains(&self.reason.as_str())
+    }
+}
+
+/// Checks a Cancel Order Notification: every violation at once. Only what makes the
+/// cancellation impossible to apply is refused (no order id, no time); the reason is
+/// stored as given, whatever it is, since the order is cancelled either way.
 pub fn validate_cancel(n: &CancelNotification) -> Result<Cancellation, Vec<Violation>> {
     let mut out = Vec::new();
     let order_id = non_blank(&n.order_id, "orderID", &mut out).to_owned();
-    let reason = match n.reason.as_ref().and_then(|r| r.code.as_deref()) {
-        Some(code) if CANCEL_REASONS.contains(&code) => code.to_owned(),
-        Some(code) => {
-            out.push(v(
-                "reason.code",
-                format!("must be one of {}; got {code:?}", CANCEL_REASONS.join(", ")),
-            ));
-            String::new()
-        }
-        None => {
-            out.push(v("reason.code", "is required"));
-            String::new()
-        }
-    };
+    let reason = n
+        .reason
+        .as_ref()
+        .and_then(|r| r.code.as_deref())
+        .map(str::trim)
+        .unwrap_or_default()
+        .to_owned();
     let happened_at = match n.happened_at.as_deref() {
         Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
             Ok(t) => Some(t.with_timezone(&chrono::Utc)),

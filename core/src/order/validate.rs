@@ -60,10 +60,18 @@ pub struct OrderContext<'a> {
 /// hub would have computed differently helps nobody. It is checked only for what the
 /// kitchen cannot honour: the restaurant (`unknown_restaurant`, `unknown_concept`), the
 /// items (`unknown_item`, `unknown_modifier`, `item_stopped`), the restaurant's state
-/// (`restaurant_offline`, `restaurant_closed`, `preorder_closed`), and the order's own
-/// arithmetic (`total_mismatch`, `payment_mismatch`: the translation must reconcile). It is
-/// routed by `restaurant_id` alone (the marketplace chose the restaurant; a courier order
-/// needs no zone); item and modifier prices, `cart.delivery`, the zone minimum, modifier
+/// (`restaurant_offline`, `restaurant_closed`, `preorder_closed`), and the numbers that
+/// cannot reconcile (`payment_mismatch`: `payment.sum` is not `cart.total`; a negative or
+/// unreadable amount). `cart.total` is what the customer paid and is taken as sent: it
+/// need not be the lines plus delivery, since discounts, charges, tips and tax outside
+/// the prices are on the marketplace's bill, not on Jupiter's lines (the translation
+/// reconciles them with the marketplace's own total). The marketplace already accepted
+/// the delivery address, so a courier order is never refused for its zone: it goes to
+/// the zone that contains its coordinates when there is one (of the named restaurant
+/// first), else to the restaurant the order names, with no zone ([`ValidOrder::zone_id`]
+/// says which; [`marketplace_routed`] writes it into the order for the kitchen). Item and
+/// modifier prices, `cart.delivery` (the marketplace's fee, never the zone's), the zone
+/// minimum, modifier
 /// group limits, pickup availability and preorder lead times are taken as sent; a phone is
 /// any non-blank text (marketplaces send masked numbers such as `*****`), kept as digits
 /// when it has 10–15 of them and as given otherwise.
@@ -545,8 +553,10 @@ fn route<'a>(
     out: &mut Vec<Violation>,
 ) -> Option<Route<'a>> {
     let concept = concept_key(text(&body.concept_id));
-    // A marketplace chose the restaurant; its customer's address routes nothing.
-    let address = body.address.as_ref().filter(|_| ctx.rules == Rules::Site);
+    if ctx.rules == Rules::Marketplace {
+        return marketplace_route(body, ctx, concept, method, out);
+    }
+    let address = body.address.as_ref();
     // Every live zone of the concept, with its restaurant, in storage order.
     let zones = || {
         ctx.restaurants.iter().flat_map(move |r| {
@@ -648,6 +658,129 @@ fn route<'a>(
         restaurant,
         zone: None,
     })
+}
+
+/// A marketplace order's route: the restaurant it names, unless a courier order's
+/// coordinates lie in a live zone of the concept (the named restaurant's zones first, then
+/// the cheapest as for a site order); never refused for its address, which the
+/// marketplace already accepted.
+fn marketplace_route<'a>(
+    body: &OrderBody,
+    ctx: &OrderContext<'a>,
+    concept: &str,
+    method: Option<DeliveryMethod>,
+    out: &mut Vec<Violation>,
+) -> Option<Route<'a>> {
+    let named = text(&body.restaurant_id);
+    let point = body
+        .address
+        .as_ref()
+        .and_then(|a| a.coords.as_ref())
+        .filter(|_| method == Some(DeliveryMethod::Courier))
+        .and_then(|c| {
+            let mut ignored = Vec::new();
+            let lat = coordinate(&c.latitude, "address.coords.latitude", &mut ignored)?;
+            let lon = coordinate(&c.longitude, "address.coords.longitude", &mut ignored)?;
+            Some(Point { lon, lat })
+        });
+    if let Some(point) = point {
+        let inside = |own: bool| {
+            ctx.restaurants
+                .iter()
+                .filter(move |r| (Some(r.place.id.as_str()) == named) == own)
+                .flat_map(move |r| {
+                    r.concepts
+                        .get(concept)
+                        .into_iter()
+                        .flat_map(|c| c.zones.iter())
+                        .filter(move |z| geo::stored_zone_contains(&z.coordinates, point))
+                        .map(move |z| Route {
+                            restaurant: r,
+                            zone: Some(z),
+                        })
+                })
+        };
+        if let Some(best) = cheapest(inside(true)).or_else(|| cheapest(inside(false))) {
+            return Some(best);
+        }
+    }
+    let Some(id) = named else {
+        out.push(v(
+            "missing_field",
+            "restaurant_id",
+            "is required for a marketplace order",
+        ));
+        return None;
+    };
+    let Some(restaurant) = ctx.restaurants.iter().find(|r| r.place.id == id) else {
+        out.push(v(
+            "unknown_restaurant",
+            "restaurant_id",
+            format!("no restaurant {id:?}"),
+        ));
+        return None;
+    };
+    Some(Route {
+        restaurant,
+        zone: None,
+    })
+}
+
+/// A validated marketplace order as it is stored and passed on: the route written into it
+/// so the kitchen sees it. Routed by a zone, `address.zone_id` names it (Jupiter routes by
+/// a zone before anything else); outside every zone, the coordinates are taken off the
+/// address (Jupiter would route by them and ignore `restaurant_id`) and kept in the
+/// comment. Either way the comment says which, and that the delivery fee is the
+/// marketplace's. A pickup order is returned as it is.
+pub fn marketplace_routed(req: &NewOrderRequest, valid: &ValidOrder<&str>) -> NewOrderRequest {
+    let mut out = req.clone();
+    if valid.delivery_method != DeliveryMethod::Courier {
+        return out;
+    }
+    let body = &mut out.body;
+    let fee = body
+        .cart
+        .as_ref()
+        .and_then(|c| c.delivery.as_ref())
+        .map_or_else(|| "0".to_owned(), ToString::to_string);
+    let note = match (&valid.zone_id, body.address.as_mut()) {
+        (Some(zone), address) => {
+            if let Some(a) = address {
+                a.zone_id = Some(zone.clone());
+            }
+            format!(
+                "Routed by delivery zone {zone} (the address's coordinates) to restaurant {}; \
+                 delivery fee {fee} as the marketplace charged it",
+                valid.restaurant_id
+            )
+        }
+        (None, address) => {
+            let coords = address
+                .and_then(|a| {
+                    a.zone_id = None;
+                    a.coords.take()
+                })
+                .map(|c| {
+                    let part = |v: &Option<Value>| match v {
+                        Some(Value::String(s)) => s.clone(),
+                        Some(other) => other.to_string(),
+                        None => String::new(),
+                    };
+                    format!(" ({}, {})", part(&c.latitude), part(&c.longitude))
+                })
+                .unwrap_or_default();
+            format!(
+                "Address{coords} outside every delivery zone: sent to restaurant {} as the \
+                 marketplace named it; delivery fee {fee} as the marketplace charged it",
+                valid.restaurant_id
+            )
+        }
+    };
+    body.comment = Some(match body.comment.as_deref().map(str::trim) {
+        Some(c) if !c.is_empty() => format!("{c}. {note}"),
+        _ => note,
+    });
+    out
 }
 
 /// Per-order scratch space of [`check_item`], reused from line to line so that lines
@@ -1078,7 +1211,9 @@ pub fn validate_borrowing<'r>(
                 format!("expected {delivery}"),
             ));
         }
-        let expected = subtotal.checked_add(delivery);
+        // A marketplace's total is what its customer paid (discounts, charges, tips and tax
+        // the lines cannot carry): taken as sent, with `payment.sum` held to it below.
+        let expected = subtotal.checked_add(delivery).filter(|_| site);
         if let (Some(expected), Some(total)) = (expected, total) {
             if total != expected {
                 out.push(v(

@@ -7,14 +7,18 @@
 //!   and answered `202 {"OrderId"}`, whatever becomes of it: core translates it into a
 //!   Jupiter order, `intake` checks it against the catalog under the marketplace rules and
 //!   stores it, and the one `sent-to-pos-success|failed` call owed to Just Eat is staged in
-//!   the same batch. The same JET id again gets the same answer and nothing else.
+//!   the same batch. The same JET id again places and calls nothing and is answered by
+//!   its outcome ([`replayed`]): undecided `202`, injected `200` with the same `OrderId`,
+//!   failed or cancelled `400` naming it.
 //! * The outcome is known at once without an upstream Jupiter (the hub's store is the POS)
 //!   or when the order fails. With one, the call is staged as the deadline's `TIMEOUT`
 //!   (due `JET_POS_DEADLINE_SECS` after the `202`) and rewritten, at most once and only
 //!   before it is due, when Jupiter accepts the order (`outbound_queue` → [`on_injection`])
 //!   or, with `JET_SUCCESS_ON=status0`, reports status 0 ([`on_status`]). An outcome that
 //!   comes later is recorded on the JET order and not sent.
-//! * `POST /webhooks/jet/orders/cancel`: the hub order goes to status 5 (the front-end's
+//! * `POST /webhooks/jet/orders/cancel`: whatever the reason code (stored as given), the
+//!   calls still owed for the order are settled unsent (the waiting `TIMEOUT`, a forwarding
+//!   to Jupiter not yet made) and the hub order goes to status 5 (the front-end's
 //!   `status_url` is told, as for any status); answered with the payload echoed.
 //! * `POST /webhooks/jet/orders/final`: the final picked version replaces the order's lines
 //!   and totals; an order the hub never received (a "final picked only" subscription) is
@@ -82,6 +86,49 @@ fn checked(bytes: &[u8]) -> Result<JetOrder, EdgeError> {
 
 fn answered(answer_id: &str) -> Response {
     respond::json(202, &json!({ "OrderId": answer_id }))
+}
+
+/// The answer to an order received again (Just Eat retries when it did not get the first
+/// answer). Nothing is placed or called again; the answer says what became of the order,
+/// in the spec's terms (FACTS §5.6): undecided, `202` as before (still pending); injected,
+/// `200` with the same `OrderId`, since a `202` would make the order pending again at Just
+/// Eat with no outcome call ever to follow (the one call was made); failed, cancelled or
+/// timed out, `400` naming the recorded outcome, since `200` would report an order the
+/// kitchen never got as injected, while any non-2xx sends it to the restaurant's tablet,
+/// as the failure outcome did.
+fn replayed(row: &JetOrderRow) -> Response {
+    if let Some(at) = &row.cancelled_at {
+        return respond::json(
+            400,
+            &json!({
+                "errorMessage": format!(
+                    "order {} was received before and Just Eat cancelled it at {at} ({})",
+                    row.id,
+                    row.cancel_reason.as_deref().unwrap_or("no reason given")
+                )
+            }),
+        );
+    }
+    match row.outcome.as_deref() {
+        None => answered(&row.answer_id),
+        Some("success") => respond::json(200, &json!({ "OrderId": row.answer_id })),
+        Some(other) => {
+            let why = match (&row.error_code, &row.error_message) {
+                (Some(code), Some(message)) => format!("{code}: {message}"),
+                (Some(code), None) => code.clone(),
+                _ => other.to_owned(),
+            };
+            respond::json(
+                400,
+                &json!({
+                    "errorMessage": format!(
+                        "order {} was received before and its outcome is {other} ({why})",
+                        row.id
+                    )
+                }),
+            )
+        }
+    }
 }
 
 /// The charge mapping and success rule; a bad setting is logged and its default used, so a
@@ -158,7 +205,7 @@ async fn accept(
 ) -> Result<Response, EdgeError> {
     let storage = Storage::new(ctx.env)?;
     if let Some(row) = storage.jet_order(&order.id).await? {
-        return Ok(answered(&row.answer_id));
+        return Ok(replayed(&row));
     }
     let mut batch = Vec::new();
     let mut calls = Vec::new();
@@ -236,7 +283,7 @@ async fn accept(
     if let Err(err) = storage.commit(batch).await {
         // The same order delivered twice at once: the first one's answer.
         return match storage.jet_order(&order.id).await? {
-            Some(row) => Ok(answered(&row.answer_id)),
+            Some(row) => Ok(replayed(&row)),
             None => Err(err),
         };
     }
@@ -379,12 +426,20 @@ pub async fn cancel(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
             format!("order {} is not known", note.order_id),
         ));
     };
+    if !note.documented() {
+        worker::console_warn!(
+            "JET order {}: cancelled with an undocumented reason {:?}, stored as given",
+            jet.id,
+            note.reason
+        );
+    }
     storage
-        .commit(vec![storage.cancel_jet_order(
-            &jet.id,
+        .commit(storage.cancel_jet_order(
+            &jet,
             &note.reason,
             &millis(note.happened_at),
-        )?])
+            ctx.now.timestamp(),
+        )?)
         .await?;
     if let Some(order_id) = &jet.order_id {
         if let Some(row) = storage.order(order_id).await? {

@@ -5,8 +5,14 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use orderbridge_core::outbound::plan::ReceiverKind;
+
 use super::{Arg, Storage};
 use crate::error::EdgeError;
+
+/// The recorded message of an order Just Eat cancelled before its outcome was known.
+pub const CANCELLED_UNDECIDED: &str =
+    "cancelled by Just Eat before the POS outcome was known: no outcome sent";
 
 /// A `jet_orders` row.
 #[derive(Debug, Clone, Deserialize)]
@@ -193,18 +199,58 @@ impl Storage {
         self.batch(vec![statement]).await.map(drop)
     }
 
-    /// Records Just Eat's cancellation of an order (the hub order's status is the
-    /// caller's batch).
+    /// Records Just Eat's cancellation of an order and settles what is still owed for it,
+    /// so nothing is sent for a cancelled order afterwards (the hub order's status is the
+    /// caller's batch): the `sent-to-pos` call (the deadline's `TIMEOUT` or an outcome not
+    /// yet sent: Just Eat no longer holds the order pending) and the forwarding to an
+    /// upstream Jupiter, each while it is pending. A settled call is `dead` with the reason
+    /// as its last error, so the delivery log says why it never went; an attempt under way
+    /// at that moment cannot be recalled, but its result no longer matches the row (the
+    /// outbox conditions every update on `pending`), so nothing is retried after it. An order still undecided is recorded as `failed` (the column allows only
+    /// `success` and `failed`) with no error code and [`CANCELLED_UNDECIDED`] as its message,
+    /// which closes [`Storage::decide_jet_outcome`] for good; `cancelled_at` tells it apart. The statements run in this order: the
+    /// outbox is settled while the outcome is still open.
     pub fn cancel_jet_order(
         &self,
-        jet_id: &str,
+        jet: &JetOrderRow,
         reason: &str,
         at: &str,
-    ) -> Result<D1PreparedStatement, EdgeError> {
-        self.statement(
-            "UPDATE jet_orders SET cancelled_at = ?3, cancel_reason = ?2 WHERE id = ?1",
-            &[Arg::Text(jet_id), Arg::Text(reason), Arg::Text(at)],
-        )
+        now: i64,
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        let why = format!("not sent: Just Eat cancelled the order at {at}");
+        let mut statements = vec![self.statement(
+            "UPDATE outbox SET status = 'dead', next_attempt_at = NULL, last_error = ?2, \
+                 updated_at = ?3 \
+             WHERE id = ?1 AND status = 'pending'",
+            &[Arg::Text(&jet.delivery_id), Arg::Text(&why), Arg::Int(now)],
+        )?];
+        if let Some(order_id) = jet.order_id.as_deref() {
+            statements.push(self.statement(
+                "UPDATE outbox SET status = 'dead', next_attempt_at = NULL, last_error = ?3, \
+                     updated_at = ?4 \
+                 WHERE order_id = ?1 AND receiver = ?2 AND status = 'pending'",
+                &[
+                    Arg::Text(order_id),
+                    Arg::Text(ReceiverKind::JupiterInjection.as_str()),
+                    Arg::Text(&why),
+                    Arg::Int(now),
+                ],
+            )?);
+        }
+        statements.push(self.statement(
+            "UPDATE jet_orders SET cancelled_at = ?3, cancel_reason = ?2, \
+                 error_message = CASE WHEN outcome IS NULL THEN ?4 ELSE error_message END, \
+                 decided_at = COALESCE(decided_at, ?3), \
+                 outcome = COALESCE(outcome, 'failed') \
+             WHERE id = ?1",
+            &[
+                Arg::Text(&jet.id),
+                Arg::OptText((!reason.is_empty()).then_some(reason)),
+                Arg::Text(at),
+                Arg::Text(CANCELLED_UNDECIDED),
+            ],
+        )?);
+        Ok(statements)
     }
 
     /// Keeps the final picked version of an order and replaces the hub order's lines and

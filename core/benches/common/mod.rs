@@ -429,6 +429,8 @@ pub fn catalog(items: usize) -> CatalogFile {
                     min_selected_modifiers: 1,
                     max_selected_modifiers: 1,
                     sort_order: Some(0),
+                    parent_group_id: None,
+                    parent_modifier_id: None,
                     modifiers: (0..3)
                         .map(|m| modifier(&format!("S{m}"), (30 + 10 * m as i64) * 100, 1))
                         .collect(),
@@ -441,6 +443,8 @@ pub fn catalog(items: usize) -> CatalogFile {
                     min_selected_modifiers: 0,
                     max_selected_modifiers: 2,
                     sort_order: Some(1),
+                    parent_group_id: None,
+                    parent_modifier_id: None,
                     modifiers: (0..4)
                         .map(|m| modifier(&format!("E{m}"), (50 + 25 * m as i64) * 100, 2))
                         .collect(),

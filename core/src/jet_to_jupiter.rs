@@ -615,7 +615,7 @@ impl Serialize for TagOut<'_> {
 }
 
 /// The menus one request stores, in the order they first appear: one per concept and menu
-/// type, the last of each winning. A concept may so carry a `DELIVERY` and a `COLLECTION`
+/// type (validation refuses a second one; were it not, the last would win). A concept may so carry a `DELIVERY` and a `COLLECTION`
 /// menu; both are kept (stored per service, see [`service_key`]).
 pub fn menus_by_concept<'m, 'a>(
     menus: &'m [ValidatedMenu<'a>],
@@ -652,6 +652,25 @@ pub fn service_of(key: &str) -> Option<MenuType> {
         "DELIVERY" => Some(MenuType::Delivery),
         "COLLECTION" => Some(MenuType::Collection),
         _ => None,
+    }
+}
+
+/// The menu the site API serves (`GET /site-api/menu`'s optional `delivery_method`, in
+/// the vocabulary of Jupiter's own orders): `courier` or absent → the DELIVERY menu,
+/// `pickup` → the COLLECTION menu (each falling back as [`pick_service`] says). Jupiter's
+/// `/menu` has no service parameter, so a client that does not know this one gets the
+/// DELIVERY menu, the one most Just Eat orders are placed from.
+pub fn service_for_delivery_method(
+    value: Option<&str>,
+) -> Result<MenuType, crate::problem::Violation> {
+    match value.map(str::trim) {
+        None | Some("") | Some("courier") => Ok(MenuType::Delivery),
+        Some("pickup") => Ok(MenuType::Collection),
+        Some(other) => Err(crate::problem::Violation::new(
+            "invalid_value",
+            Some("delivery_method"),
+            format!("{other:?} is not one of courier, pickup"),
+        )),
     }
 }
 
@@ -995,16 +1014,14 @@ mod tests {
     }
 
     #[test]
-    fn one_menu_per_concept_and_type_the_last_of_each_winning() {
+    fn both_menu_types_of_a_reference_are_kept() {
         let body = json!({
             "restaurants": ["1"], "callback_url": "https://example.com/cb",
             "menus": [
                 {"name": "D1", "reference": "", "type": "DELIVERY", "categories": []},
                 {"name": "C1", "reference": "", "type": "COLLECTION", "categories": []},
                 {"name": "C2", "reference": "lunch", "type": "COLLECTION", "categories": []},
-                {"name": "C3", "reference": "lunch", "type": "COLLECTION", "categories": []},
-                {"name": "D2", "reference": "lunch", "type": "DELIVERY", "categories": []},
-                {"name": "C4", "reference": "lunch", "type": "COLLECTION", "categories": []}
+                {"name": "D2", "reference": "lunch", "type": "DELIVERY", "categories": []}
             ]
         });
         let menus = parse_menus(body.to_string().as_bytes())
@@ -1021,7 +1038,7 @@ mod tests {
             [
                 ("default", MenuType::Delivery, "D1"),
                 ("default", MenuType::Collection, "C1"),
-                ("lunch", MenuType::Collection, "C4"),
+                ("lunch", MenuType::Collection, "C2"),
                 ("lunch", MenuType::Delivery, "D2"),
             ]
         );
@@ -1395,14 +1412,9 @@ mod tests {
     fn an_order_is_checked_against_the_menu_of_its_reference_or_its_service() {
         use MenuType::{Collection as C, Delivery as D};
         type Stored = Vec<(&'static str, Option<MenuType>)>;
+        type Chosen = Option<(&'static str, Option<MenuType>)>;
         // (case, menu_reference, order's service, stored menus, chosen (concept, service))
-        let cases: Vec<(
-            &str,
-            &str,
-            MenuType,
-            Stored,
-            Option<(&str, Option<MenuType>)>,
-        )> = vec![
+        let cases: Vec<(&str, &str, MenuType, Stored, Chosen)> = vec![
             (
                 "a reference that names a menu",
                 "lunch",
@@ -1498,6 +1510,27 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn the_site_api_serves_the_delivery_menu_unless_asked_for_pickup() {
+        assert_eq!(
+            service_for_delivery_method(None).ok(),
+            Some(MenuType::Delivery)
+        );
+        assert_eq!(
+            service_for_delivery_method(Some("courier")).ok(),
+            Some(MenuType::Delivery)
+        );
+        assert_eq!(
+            service_for_delivery_method(Some("pickup")).ok(),
+            Some(MenuType::Collection)
+        );
+        let refused = service_for_delivery_method(Some("drone")).err();
+        assert_eq!(
+            refused.map(|v| v.message),
+            Some("\"drone\" is not one of courier, pickup".to_owned())
+        );
     }
 
     #[test]

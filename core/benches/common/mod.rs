@@ -209,7 +209,7 @@ pub fn menu_ingest(bytes: &[u8]) -> usize {
     let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
-        .map(|(_, menu)| jupiter_menu(menu, STAMP).item_count())
+        .map(|(_, _, menu)| jupiter_menu(menu, STAMP).item_count())
         .sum()
 }
 
@@ -220,7 +220,7 @@ pub fn menu_ingest_stored(bytes: &[u8]) -> usize {
     let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
-        .map(|(_, menu)| {
+        .map(|(_, _, menu)| {
             serde_json::to_string(&jupiter_menu(menu, STAMP))
                 .map(|s| s.len())
                 .unwrap_or(0)

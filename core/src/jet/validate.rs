@@ -347,6 +347,32 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
             for (i, menu) in list.iter().enumerate() {
                 types.push(menu_rules(&mut r, menu, &root.index(i)));
             }
+            // A concept keeps one menu per type: of two in one request, one would be
+            // dropped while the callback reported success. Refused instead, naming both.
+            for (i, (menu, (kind, _))) in list.iter().zip(&types).enumerate() {
+                let Some(kind) = kind else { continue };
+                let concept = crate::jet_to_jupiter::concept_for_reference(
+                    menu.reference.as_deref().unwrap_or(""),
+                );
+                let earlier = list[..i].iter().zip(&types).position(|(m, (k, _))| {
+                    *k == Some(*kind)
+                        && crate::jet_to_jupiter::concept_for_reference(
+                            m.reference.as_deref().unwrap_or(""),
+                        ) == concept
+                });
+                if let Some(j) = earlier {
+                    r.add(
+                        "duplicate_menu",
+                        root.index(i).field("reference"),
+                        format!(
+                            "menus[{j}] is already the {} menu of reference {:?}; send one menu \
+                             per reference and type",
+                            menu.menu_type.as_deref().unwrap_or_default(),
+                            menu.reference.as_deref().unwrap_or_default()
+                        ),
+                    );
+                }
+            }
         }
     }
     if !r.0.is_empty() {

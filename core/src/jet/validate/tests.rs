@@ -195,6 +195,20 @@ fn menu_cases() -> Vec<Case> {
             "menus[0].reference",
         ),
         (
+            "a request has one menu per reference and type",
+            "/menus",
+            json!([
+                {"name": "D", "reference": "x", "type": "DELIVERY", "categories": []},
+                {"name": "C", "reference": "x", "type": "COLLECTION", "categories": []}
+            ]),
+            json!([
+                {"name": "D", "reference": "x", "type": "DELIVERY", "categories": []},
+                {"name": "D2", "reference": "x", "type": "DELIVERY", "categories": []}
+            ]),
+            "duplicate_menu",
+            "menus[1].reference",
+        ),
+        (
             "menu type is documented",
             "/menus/0/type",
             json!("COLLECTION"),

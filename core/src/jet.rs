@@ -834,6 +834,40 @@ fn parse_violation(e: serde_json::Error) -> Vec<Violation> {
     vec![Violation::new(code, None, e.to_string())]
 }
 
+/// Every `POST /menus` request example of Just Eat's published OpenAPI document, named as
+/// the document names them (`fixtures/jet-connect/menus-request-*.json`, copied as published).
+#[cfg(test)]
+pub(crate) const PUBLISHED_MENU_EXAMPLES: &[(&str, &str)] = &[
+    (
+        "Basic menu",
+        include_str!("../../fixtures/jet-connect/menus-request-basic.json"),
+    ),
+    (
+        "Menu with modifiers",
+        include_str!("../../fixtures/jet-connect/menus-request-with-modifiers.json"),
+    ),
+    (
+        "Menu with nutrition and servings",
+        include_str!("../../fixtures/jet-connect/menus-request-nutrition-and-servings.json"),
+    ),
+    (
+        "Menu with pick options",
+        include_str!("../../fixtures/jet-connect/menus-request-pick-options.json"),
+    ),
+    (
+        "Menu with portions",
+        include_str!("../../fixtures/jet-connect/menus-request-portions.json"),
+    ),
+    (
+        "Menu with swaps",
+        include_str!("../../fixtures/jet-connect/menus-request-swaps.json"),
+    ),
+    (
+        "Menu with grocery items",
+        include_str!("../../fixtures/jet-connect/menus-request-grocery-items.json"),
+    ),
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -842,12 +876,7 @@ mod tests {
 
     #[test]
     fn every_jet_connect_catalog_example_parses() {
-        let menus = [
-            include_str!("../../fixtures/jet-connect/menus-request-basic.json"),
-            include_str!("../../fixtures/jet-connect/menus-request-pick-options.json"),
-            include_str!("../../fixtures/jet-connect/menus-request-with-modifiers.json"),
-        ];
-        for text in menus {
+        for (_, text) in PUBLISHED_MENU_EXAMPLES {
             assert!(parse_menus(text.as_bytes()).is_ok(), "{text}");
         }
         for text in [

@@ -36,11 +36,12 @@ use crate::jet::validate::MenuType;
 /// The conversion's input: a validated menu (borrowing the request bytes, or owned).
 pub use crate::jet::validate::{ValidMenu, ValidatedMenu};
 use crate::jet::{Image, Item, Modifier, Text, Volume, Weight};
+use crate::jet_order::validate::Fulfilment;
 use crate::jupiter;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};
 use serde_json::Number;
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 
 /// The Jupiter concept of a menu whose JET `reference` is empty.
@@ -108,6 +109,11 @@ pub fn jupiter_menu<'v>(menu: &'v ValidatedMenu<'_>, now: &'v str) -> JupiterMen
     let mut categories = Vec::with_capacity(wire_categories.len());
     let mut items = Vec::with_capacity(count);
     let mut seen: HashMap<&str, usize> = HashMap::new();
+    // A PLU listed in several categories (validation made sure each listing agrees) is one
+    // Jupiter item, in the first category that lists it: Jupiter item ids are unique and an
+    // item has one `categoryId`. Only a menu with repeats pays for the set.
+    let mut emitted: Option<HashSet<&str>> =
+        menu.repeats_plus().then(|| HashSet::with_capacity(count));
     for (position, category) in wire_categories.iter().enumerate() {
         let name = category.name.as_deref().unwrap_or_default();
         let count = seen.entry(name).or_insert(0);
@@ -118,7 +124,18 @@ pub fn jupiter_menu<'v>(menu: &'v ValidatedMenu<'_>, now: &'v str) -> JupiterMen
         };
         let first = items.len();
         for item in category.items.iter().flatten() {
+            let from = items.len();
             emit_item(item, id, &mut items);
+            if let Some(emitted) = emitted.as_mut() {
+                let mut k = from;
+                while k < items.len() {
+                    if emitted.insert(items[k].id) {
+                        k += 1;
+                    } else {
+                        items.remove(k);
+                    }
+                }
+            }
         }
         for (sort, item) in items[first..].iter_mut().enumerate() {
             item.sort_order = sort as i64;
@@ -268,13 +285,23 @@ impl ItemView<'_> {
     }
 }
 
+/// The option a nested group hangs under: its name (for `Option: Group`), its id and the
+/// position of its group on the Jupiter item.
+#[derive(Clone, Copy)]
+struct Parent<'v> {
+    option_name: &'v str,
+    option_id: &'v str,
+    group_position: usize,
+}
+
 fn flatten_group<'v, E>(
     item_id: &'v str,
     group: &'v Modifier<'v>,
-    parent_option: Option<&'v str>,
+    parent: Option<Parent<'v>>,
     position: &mut usize,
     f: &mut dyn FnMut(GroupView<'_>) -> Result<(), E>,
 ) -> Result<(), E> {
+    let own_position = *position;
     let options = group.options.as_deref().unwrap_or(&[]);
     if !options.is_empty() {
         let pick = group.pick.as_ref();
@@ -297,8 +324,10 @@ fn flatten_group<'v, E>(
             item_id,
             position: *position,
             name: group.name.as_deref().unwrap_or_default(),
-            parent_option,
-            min: if parent_option.is_some() { 0 } else { min },
+            parent,
+            // A nested group keeps its own limits: they apply when its option is chosen
+            // (`parentGroupId`/`parentModifierId` say which), as in JET Connect.
+            min,
             max,
             max_amount: if repeats { max } else { 1 },
             options,
@@ -306,9 +335,13 @@ fn flatten_group<'v, E>(
         *position += 1;
     }
     for option in options {
-        let option_name = option.name.as_deref().unwrap_or("");
+        let parent = Parent {
+            option_name: option.name.as_deref().unwrap_or(""),
+            option_id: plu_of(&option.plu),
+            group_position: own_position,
+        };
         for nested in option.modifiers.iter().flatten() {
-            flatten_group(item_id, nested, Some(option_name), position, f)?;
+            flatten_group(item_id, nested, Some(parent), position, f)?;
         }
     }
     Ok(())
@@ -320,8 +353,8 @@ struct GroupView<'v> {
     item_id: &'v str,
     position: usize,
     name: &'v str,
-    /// For a nested group: the name of the option it hangs under (`Option: Group`).
-    parent_option: Option<&'v str>,
+    /// For a nested group: the option it hangs under (`Option: Group`).
+    parent: Option<Parent<'v>>,
     min: u32,
     max: u32,
     /// Of each option.
@@ -334,7 +367,10 @@ impl GroupView<'_> {
         GroupId(self.item_id, self.position)
     }
     fn name(&self) -> GroupName<'_> {
-        GroupName(self.parent_option, self.name)
+        GroupName(self.parent.map(|p| p.option_name), self.name)
+    }
+    fn parent_group_id(&self) -> Option<GroupId<'_>> {
+        self.parent.map(|p| GroupId(self.item_id, p.group_position))
     }
     fn owned_group(self) -> jupiter::ModifierGroup {
         jupiter::ModifierGroup {
@@ -343,6 +379,8 @@ impl GroupView<'_> {
             min_selected_modifiers: self.min,
             max_selected_modifiers: self.max,
             sort_order: Some(self.position as i64),
+            parent_group_id: self.parent_group_id().map(|id| id.to_string()),
+            parent_modifier_id: self.parent.map(|p| p.option_id.to_owned()),
             modifiers: self
                 .options
                 .iter()
@@ -473,12 +511,17 @@ impl Serialize for Groups<'_, '_> {
 
 impl Serialize for GroupView<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut m = s.serialize_struct("ModifierGroup", 6)?;
+        let mut m =
+            s.serialize_struct("ModifierGroup", 6 + 2 * usize::from(self.parent.is_some()))?;
         m.serialize_field("id", &Collected(&self.id()))?;
         m.serialize_field("name", &Collected(&self.name()))?;
         m.serialize_field("minSelectedModifiers", &self.min)?;
         m.serialize_field("maxSelectedModifiers", &self.max)?;
         m.serialize_field("sortOrder", &(self.position as i64))?;
+        if let (Some(group), Some(parent)) = (self.parent_group_id(), self.parent) {
+            m.serialize_field("parentGroupId", &Collected(&group))?;
+            m.serialize_field("parentModifierId", parent.option_id)?;
+        }
         m.serialize_field("modifiers", &Options(self))?;
         m.end()
     }
@@ -571,26 +614,164 @@ impl Serialize for TagOut<'_> {
     }
 }
 
-/// The menu each concept gets from one request, in the order concepts first appear.
-/// Jupiter serves one menu per concept, for delivery and pickup alike, so when several
-/// menus name the same concept the last `DELIVERY` menu wins, else the last one.
+/// The menus one request stores, in the order they first appear: one per concept and menu
+/// type (validation refuses a second one; were it not, the last would win). A concept may so carry a `DELIVERY` and a `COLLECTION`
+/// menu; both are kept (stored per service, see [`service_key`]).
 pub fn menus_by_concept<'m, 'a>(
     menus: &'m [ValidatedMenu<'a>],
-) -> Vec<(&'m str, &'m ValidatedMenu<'a>)> {
-    let mut chosen: Vec<(&str, &ValidatedMenu<'a>)> = Vec::new();
+) -> Vec<(&'m str, MenuType, &'m ValidatedMenu<'a>)> {
+    let mut chosen: Vec<(&str, MenuType, &ValidatedMenu<'a>)> = Vec::new();
     for menu in menus {
         let concept = concept_for_reference(menu.reference());
-        match chosen.iter_mut().find(|(c, _)| *c == concept) {
-            None => chosen.push((concept, menu)),
-            Some(slot) => {
-                let kept_is_delivery = slot.1.menu_type() == MenuType::Delivery;
-                if menu.menu_type() == MenuType::Delivery || !kept_is_delivery {
-                    slot.1 = menu;
-                }
-            }
+        let kind = menu.menu_type();
+        match chosen
+            .iter_mut()
+            .find(|(c, t, _)| *c == concept && *t == kind)
+        {
+            None => chosen.push((concept, kind, menu)),
+            Some(slot) => slot.2 = menu,
         }
     }
     chosen
+}
+
+/// How a menu's service is stored (`menus.service`): `DELIVERY` or `COLLECTION` for a JET
+/// Connect menu, `""` for a menu that serves every order (the admin API's, an upstream
+/// Jupiter's).
+pub fn service_key(service: Option<MenuType>) -> &'static str {
+    match service {
+        Some(MenuType::Delivery) => "DELIVERY",
+        Some(MenuType::Collection) => "COLLECTION",
+        None => "",
+    }
+}
+
+/// The inverse of [`service_key`] (`None` for `""` and anything else).
+pub fn service_of(key: &str) -> Option<MenuType> {
+    match key {
+        "DELIVERY" => Some(MenuType::Delivery),
+        "COLLECTION" => Some(MenuType::Collection),
+        _ => None,
+    }
+}
+
+/// The menu the site API serves (`GET /site-api/menu`'s optional `delivery_method`, in
+/// the vocabulary of Jupiter's own orders): `courier` or absent → the DELIVERY menu,
+/// `pickup` → the COLLECTION menu (each falling back as [`pick_service`] says). Jupiter's
+/// `/menu` has no service parameter, so a client that does not know this one gets the
+/// DELIVERY menu, the one most Just Eat orders are placed from.
+pub fn service_for_delivery_method(
+    value: Option<&str>,
+) -> Result<MenuType, crate::problem::Violation> {
+    match value.map(str::trim) {
+        None | Some("") | Some("courier") => Ok(MenuType::Delivery),
+        Some("pickup") => Ok(MenuType::Collection),
+        Some(other) => Err(crate::problem::Violation::new(
+            "invalid_value",
+            Some("delivery_method"),
+            format!("{other:?} is not one of courier, pickup"),
+        )),
+    }
+}
+
+/// The menu type a JET Connect order is served from: Just Eat's courier and the
+/// restaurant's own both deliver (`DELIVERY`), the customer collects (`COLLECTION`).
+pub fn menu_type_of(fulfilment: Fulfilment) -> MenuType {
+    match fulfilment {
+        Fulfilment::DeliveryByPartner | Fulfilment::DeliveryByMerchant => MenuType::Delivery,
+        Fulfilment::CollectionByCustomer => MenuType::Collection,
+    }
+}
+
+/// Of a concept's stored menus (`(service, …)` with `None` serving every order), the one
+/// an order of `service` is checked against and the site API serves for it: the menu of
+/// that service, else the one for every service, else the concept's only other menu.
+pub fn pick_service(
+    service: MenuType,
+    stored: impl IntoIterator<Item = Option<MenuType>>,
+) -> Option<Option<MenuType>> {
+    stored.into_iter().min_by_key(|s| match s {
+        Some(t) if *t == service => 0,
+        None => 1,
+        Some(_) => 2,
+    })
+}
+
+/// The stored menu a JET Connect order is checked against, from the restaurant's menus
+/// (`(concept key, service)`; concept `""` is the default):
+///
+/// 1. the concept `menu_reference` names, when the restaurant has a menu for it (a blank
+///    reference names the default concept);
+/// 2. otherwise (blank, as in every published order example, or naming no ingested menu)
+///    the restaurant's only concept, or the only concept with a menu for the order's
+///    service type;
+///
+/// and of that concept, the menu for the order's service ([`pick_service`]). Refused with
+/// `unknown_concept` (`INCORRECT_SETUP`), naming the reference and the concepts, when the
+/// restaurant has no menu or several concepts could serve the order.
+pub fn menu_for_order<'k>(
+    menu_reference: &str,
+    service: MenuType,
+    stored: &[(&'k str, Option<MenuType>)],
+) -> Result<(&'k str, Option<MenuType>), crate::problem::Violation> {
+    let reference = crate::catalog::concept_key(Some(menu_reference));
+    let mut concepts: Vec<&'k str> = stored.iter().map(|(c, _)| *c).collect();
+    concepts.sort_unstable();
+    concepts.dedup();
+    let serves = |concept: &str| {
+        stored
+            .iter()
+            .any(|(c, s)| *c == concept && s.is_none_or(|t| t == service))
+    };
+    let chosen = match concepts.iter().find(|c| **c == reference) {
+        Some(c) => Some(*c),
+        None if concepts.len() == 1 => concepts.first().copied(),
+        None => {
+            let serving: Vec<&'k str> = concepts.iter().copied().filter(|c| serves(c)).collect();
+            match serving.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            }
+        }
+    };
+    let Some(concept) = chosen else {
+        let listed = concepts
+            .iter()
+            .map(|c| format!("{:?}", crate::catalog::served_concept(c)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let message = if concepts.is_empty() {
+            format!(
+                "menu_reference {menu_reference:?}: the restaurant has no menu in the hub \
+                 (push one with POST /menus)"
+            )
+        } else {
+            format!(
+                "menu_reference {menu_reference:?} names no menu of the restaurant and \
+                 {} of its menus ({listed}) could serve a {} order",
+                if concepts.iter().any(|c| serves(c)) {
+                    "several"
+                } else {
+                    "none"
+                },
+                service_key(Some(service)).to_lowercase()
+            )
+        };
+        return Err(crate::problem::Violation::new(
+            "unknown_concept",
+            Some("menu_reference"),
+            message,
+        ));
+    };
+    let variant = pick_service(
+        service,
+        stored
+            .iter()
+            .filter(|(c, _)| *c == concept)
+            .map(|(_, s)| *s),
+    )
+    .flatten();
+    Ok((concept, variant))
 }
 
 /// [`menu_to_jupiter`] wrapped as the `/menu` response of one restaurant.
@@ -833,26 +1014,34 @@ mod tests {
     }
 
     #[test]
-    fn one_menu_per_concept_and_delivery_wins_over_collection() {
+    fn both_menu_types_of_a_reference_are_kept() {
         let body = json!({
             "restaurants": ["1"], "callback_url": "https://example.com/cb",
             "menus": [
                 {"name": "D1", "reference": "", "type": "DELIVERY", "categories": []},
                 {"name": "C1", "reference": "", "type": "COLLECTION", "categories": []},
                 {"name": "C2", "reference": "lunch", "type": "COLLECTION", "categories": []},
-                {"name": "C3", "reference": "lunch", "type": "COLLECTION", "categories": []},
-                {"name": "D2", "reference": "lunch", "type": "DELIVERY", "categories": []},
-                {"name": "C4", "reference": "lunch", "type": "COLLECTION", "categories": []}
+                {"name": "D2", "reference": "lunch", "type": "DELIVERY", "categories": []}
             ]
         });
         let menus = parse_menus(body.to_string().as_bytes())
             .and_then(|r| validate_menus(&r))
             .unwrap_or_else(|v| panic!("{v:?}"));
-        let got: Vec<(&str, &str)> = menus_by_concept(menus.menus())
+        let got: Vec<(&str, MenuType, &str)> = menus_by_concept(menus.menus())
             .into_iter()
-            .map(|(concept, menu)| (concept, menu.wire().name.as_deref().unwrap_or("")))
+            .map(|(concept, kind, menu)| (concept, kind, menu.wire().name.as_deref().unwrap_or("")))
             .collect();
-        assert_eq!(got, [("default", "D1"), ("lunch", "D2")]);
+        // Before issue 16 only ("default", D1) and ("lunch", D2) were kept: the COLLECTION
+        // menus were dropped while the callback reported success.
+        assert_eq!(
+            got,
+            [
+                ("default", MenuType::Delivery, "D1"),
+                ("default", MenuType::Collection, "C1"),
+                ("lunch", MenuType::Collection, "C2"),
+                ("lunch", MenuType::Delivery, "D2"),
+            ]
+        );
     }
 
     #[test]
@@ -1055,7 +1244,7 @@ mod tests {
     }
 
     #[test]
-    fn nested_groups_are_flattened_after_their_parent_and_never_required() {
+    fn nested_groups_are_flattened_after_their_parent_and_keep_their_limits() {
         let menu = menu_with_items(
             json!([{"name": "Burger", "plu": "B", "price": 1000, "modifiers": [
                 {"name": "Side", "description": "", "pick": {"pick_same_option": false, "exactly": 1}, "options": [
@@ -1068,7 +1257,8 @@ mod tests {
             ]}]),
         );
         let menu = menu_to_jupiter(&menu, NOW);
-        let groups: Vec<(String, String, u32, u32)> = menu.items[0]
+        type Row = (String, String, u32, u32, Option<String>, Option<String>);
+        let groups: Vec<Row> = menu.items[0]
             .modifiers
             .iter()
             .flatten()
@@ -1078,17 +1268,30 @@ mod tests {
                     g.name.clone(),
                     g.min_selected_modifiers,
                     g.max_selected_modifiers,
+                    g.parent_group_id.clone(),
+                    g.parent_modifier_id.clone(),
                 )
             })
             .collect();
+        // The nested "exactly 1" stays 1/1 (before issue 16 it was served 0/1, optional),
+        // and says which option it belongs to.
         let want = [
-            ("B:0", "Side", 1, 1),
-            ("B:1", "Fries: Dip", 0, 1),
-            ("B:2", "Drink", 0, 1),
+            ("B:0", "Side", 1, 1, None, None),
+            ("B:1", "Fries: Dip", 1, 1, Some("B:0"), Some("F")),
+            ("B:2", "Drink", 0, 1, None, None),
         ];
-        let want: Vec<(String, String, u32, u32)> = want
+        let want: Vec<Row> = want
             .iter()
-            .map(|(id, name, min, max)| (id.to_string(), name.to_string(), *min, *max))
+            .map(|(id, name, min, max, g, m)| {
+                (
+                    id.to_string(),
+                    name.to_string(),
+                    *min,
+                    *max,
+                    g.map(str::to_owned),
+                    m.map(str::to_owned),
+                )
+            })
             .collect();
         assert_eq!(groups, want);
     }
@@ -1175,5 +1378,193 @@ mod tests {
     fn an_empty_menu_reference_is_the_default_concept() {
         assert_eq!(concept_for_reference(""), DEFAULT_CONCEPT);
         assert_eq!(concept_for_reference("7"), "7");
+    }
+
+    #[test]
+    fn a_plu_listed_in_two_categories_is_one_item_in_the_first() {
+        let body = json!({
+            "restaurants": ["1"], "callback_url": "https://example.com/cb",
+            "menus": [{"name": "M", "reference": "", "type": "DELIVERY", "categories": [
+                {"name": "Most popular", "description": "", "items": [
+                    {"name": "Burger", "plu": "B", "price": 1000}]},
+                {"name": "Burgers", "description": "", "items": [
+                    {"name": "Burger", "plu": "B", "price": 1000},
+                    {"name": "Cheeseburger", "plu": "CB", "price": 1200}]}
+            ]}]
+        });
+        let menus = parse_menus(body.to_string().as_bytes())
+            .and_then(|r| validate_menus(&r))
+            .unwrap_or_else(|v| panic!("{v:?}"));
+        let menu = menu_to_jupiter(&menus.menus()[0], NOW);
+        let items: Vec<(&str, &str)> = menu
+            .items
+            .iter()
+            .map(|i| (i.id.as_str(), i.category_id.as_str()))
+            .collect();
+        let popular = category_id("Most popular");
+        let burgers = category_id("Burgers");
+        assert_eq!(items, [("B", popular.as_str()), ("CB", burgers.as_str())]);
+        let view = serde_json::to_string(&jupiter_menu(&menus.menus()[0], NOW)).ok();
+        assert_eq!(view, serde_json::to_string(&menu).ok());
+    }
+
+    #[test]
+    fn an_order_is_checked_against_the_menu_of_its_reference_or_its_service() {
+        use MenuType::{Collection as C, Delivery as D};
+        type Stored = Vec<(&'static str, Option<MenuType>)>;
+        type Chosen = Option<(&'static str, Option<MenuType>)>;
+        // (case, menu_reference, order's service, stored menus, chosen (concept, service))
+        let cases: Vec<(&str, &str, MenuType, Stored, Chosen)> = vec![
+            (
+                "a reference that names a menu",
+                "lunch",
+                D,
+                vec![("lunch", Some(D)), ("dinner", Some(D))],
+                Some(("lunch", Some(D))),
+            ),
+            (
+                "a blank reference at a restaurant whose one menu has a reference",
+                "",
+                D,
+                vec![("burger-zone", Some(D))],
+                Some(("burger-zone", Some(D))),
+            ),
+            (
+                "a reference naming no menu: the only concept",
+                "gone",
+                C,
+                vec![("burger-zone", Some(D))],
+                Some(("burger-zone", Some(D))),
+            ),
+            (
+                "a blank reference names the default concept when it has a menu",
+                "",
+                D,
+                vec![("", None), ("lunch", Some(D))],
+                Some(("", None)),
+            ),
+            (
+                "several concepts: the only one for the order's service",
+                "",
+                C,
+                vec![("lunch", Some(D)), ("pickup", Some(C))],
+                Some(("pickup", Some(C))),
+            ),
+            (
+                "a concept's delivery and collection menus, delivery order",
+                "",
+                D,
+                vec![("m", Some(C)), ("m", Some(D))],
+                Some(("m", Some(D))),
+            ),
+            (
+                "a concept's delivery and collection menus, collection order",
+                "",
+                C,
+                vec![("m", Some(C)), ("m", Some(D))],
+                Some(("m", Some(C))),
+            ),
+            (
+                "a concept with only a collection menu serves a delivery order",
+                "m",
+                D,
+                vec![("m", Some(C))],
+                Some(("m", Some(C))),
+            ),
+            (
+                "an admin menu serves every service",
+                "x",
+                C,
+                vec![("x", None)],
+                Some(("x", None)),
+            ),
+            ("no menu at all is refused", "", D, vec![], None),
+            (
+                "several concepts for the service are refused",
+                "",
+                D,
+                vec![("a", Some(D)), ("b", Some(D))],
+                None,
+            ),
+            (
+                "several concepts none for the service are refused",
+                "",
+                C,
+                vec![("a", Some(D)), ("b", Some(D))],
+                None,
+            ),
+        ];
+        for (case, reference, service, stored, want) in cases {
+            let got = menu_for_order(reference, service, &stored);
+            match want {
+                Some(want) => assert_eq!(got.ok(), Some(want), "{case}"),
+                None => {
+                    let v = got.err().unwrap_or_else(|| panic!("{case}: accepted"));
+                    assert_eq!(v.code, "unknown_concept", "{case}");
+                    assert_eq!(v.field.as_deref(), Some("menu_reference"), "{case}");
+                    assert!(
+                        v.message.contains(&format!("{reference:?}")),
+                        "{case}: {}",
+                        v.message
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_site_api_serves_the_delivery_menu_unless_asked_for_pickup() {
+        assert_eq!(
+            service_for_delivery_method(None).ok(),
+            Some(MenuType::Delivery)
+        );
+        assert_eq!(
+            service_for_delivery_method(Some("courier")).ok(),
+            Some(MenuType::Delivery)
+        );
+        assert_eq!(
+            service_for_delivery_method(Some("pickup")).ok(),
+            Some(MenuType::Collection)
+        );
+        let refused = service_for_delivery_method(Some("drone")).err();
+        assert_eq!(
+            refused.map(|v| v.message),
+            Some("\"drone\" is not one of courier, pickup".to_owned())
+        );
+    }
+
+    #[test]
+    fn each_order_type_reads_its_menu_type() {
+        assert_eq!(
+            menu_type_of(Fulfilment::DeliveryByMerchant),
+            MenuType::Delivery
+        );
+        assert_eq!(
+            menu_type_of(Fulfilment::DeliveryByPartner),
+            MenuType::Delivery
+        );
+        assert_eq!(
+            menu_type_of(Fulfilment::CollectionByCustomer),
+            MenuType::Collection
+        );
+        for s in [None, Some(MenuType::Delivery), Some(MenuType::Collection)] {
+            assert_eq!(service_of(service_key(s)), s);
+        }
+    }
+
+    #[test]
+    fn every_published_menu_example_becomes_a_valid_jupiter_menu() {
+        for (name, text) in crate::jet::PUBLISHED_MENU_EXAMPLES {
+            let menus = parse_menus(text.as_bytes())
+                .and_then(|r| validate_menus(&r))
+                .unwrap_or_else(|v| panic!("{name}: {v:?}"));
+            for menu in menus.menus() {
+                let doc = menu_response("11232", menu, NOW);
+                assert_eq!(crate::jupiter::validate_admin_menu(&doc), Ok(()), "{name}");
+                assert!(!doc.menu.items.is_empty(), "{name}: no items");
+                let view = serde_json::to_string(&jupiter_menu(menu, NOW)).ok();
+                assert_eq!(view, serde_json::to_string(&doc.menu).ok(), "{name}");
+            }
+        }
     }
 }

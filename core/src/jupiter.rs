@@ -232,6 +232,23 @@ pub struct ModifierGroup {
     pub max_selected_modifiers: u32,
     #[serde(rename = "sortOrder", default, skip_serializing_if = "Option::is_none")]
     pub sort_order: Option<i64>,
+    /// An extension (Jupiter clients ignore unknown fields): the group applies only when
+    /// the modifier `parentModifierId` of the group `parentGroupId` on the same item is
+    /// chosen, and its min/max count then. Written for a JET Connect group nested under an
+    /// option (a meal deal's drink size), so that an "exactly 1" stays required without
+    /// being required of customers who did not choose that option.
+    #[serde(
+        rename = "parentGroupId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_group_id: Option<String>,
+    #[serde(
+        rename = "parentModifierId",
+        default,
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub parent_modifier_id: Option<String>,
     pub modifiers: Vec<Modifier>,
 }
 

@@ -112,7 +112,25 @@ pub async fn check<'o>(
     order: &'o NewOrderRequest,
     rules: Rules,
 ) -> Result<Result<ValidOrder<&'o str>, Vec<Violation>>, EdgeError> {
-    let restaurants = catalog(storage, order, rules, ctx).await?;
+    check_against(storage, ctx, order, rules, None).await
+}
+
+/// [`check`] against the concept's menu for `service` (`DELIVERY`/`COLLECTION`, as
+/// `core::jet_to_jupiter::service_key` names them): a JET Connect order's service type is
+/// not its Jupiter `delivery_method` (Just Eat's courier collects, yet the order is served
+/// from the DELIVERY menu). Without one, `delivery_method` decides (`pickup` → COLLECTION).
+pub async fn check_against<'o>(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    order: &'o NewOrderRequest,
+    rules: Rules,
+    service: Option<&str>,
+) -> Result<Result<ValidOrder<&'o str>, Vec<Violation>>, EdgeError> {
+    let service = service.unwrap_or(match order.body.delivery_method.as_deref() {
+        Some("pickup") => "COLLECTION",
+        _ => "DELIVERY",
+    });
+    let restaurants = catalog(storage, order, rules, service, ctx).await?;
     let order_ctx = context(&restaurants, rules, ctx);
     Ok(validate_borrowing(order, &order_ctx))
 }
@@ -258,6 +276,7 @@ async fn catalog(
     storage: &Storage,
     order: &NewOrderRequest,
     rules: Rules,
+    service: &str,
     ctx: &Ctx<'_>,
 ) -> Result<Vec<RestaurantState>, EdgeError> {
     let key = concept_key(order.body.concept_id.as_deref()).to_owned();
@@ -295,7 +314,7 @@ async fn catalog(
     let Some(routed) = routed_restaurant(order, &probe) else {
         return Ok(restaurants);
     };
-    let menu: Option<Menu> = match storage.menu(&routed, &key).await? {
+    let menu: Option<Menu> = match storage.menu_for(&routed, &key, service).await? {
         Some(row) => Some(stored(&row.menu, "menu")?),
         None => None,
     };

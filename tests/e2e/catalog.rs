@@ -31,6 +31,18 @@ pub const TESTS: &[(&str, AppTest)] = &[
         a_new_menu_replaces_its_concept_and_stops_out_of_stock_items,
     ),
     (
+        "catalog_a_reference_keeps_its_delivery_and_collection_menus",
+        a_reference_keeps_its_delivery_and_collection_menus,
+    ),
+    (
+        "catalog_a_plu_repeated_in_a_most_popular_category_is_accepted_when_it_agrees",
+        a_plu_repeated_in_a_most_popular_category_is_accepted_when_it_agrees,
+    ),
+    (
+        "catalog_a_nested_exactly_one_group_is_served_required_under_its_option",
+        a_nested_exactly_one_group_is_served_required_under_its_option,
+    ),
+    (
         "catalog_availability_drives_the_stop_list_and_older_events_are_ignored",
         availability_drives_the_stop_list_and_older_events_are_ignored,
     ),
@@ -349,6 +361,37 @@ fn every_jet_menu_example_is_ingested_called_back_and_served(app: &App) {
             "default",
             vec![("f37b78df-16c4-4036-96c5-ed61d439ae26", json!(10), vec![])],
         ),
+        // Refused before issue 16 for its ranges (kcal min -1, servings min -2).
+        (
+            "menus-request-nutrition-and-servings.json",
+            "e2e-jet-nutrition",
+            "default",
+            vec![("XYZ123", json!(0), vec![(1, 1, vec!["2B", "A2"])])],
+        ),
+        (
+            "menus-request-portions.json",
+            "e2e-jet-portions",
+            "default",
+            vec![
+                ("2", json!(9.5), vec![]),
+                ("3", json!(12.5), vec![(0, 5, vec!["Anchovies", "Bacon"])]),
+            ],
+        ),
+        (
+            "menus-request-swaps.json",
+            "e2e-jet-swaps",
+            "default",
+            vec![
+                ("ABC1", json!(15), vec![(0, 1, vec!["BBB-703"])]),
+                ("ABC2", json!(17), vec![(0, 1, vec!["BBB-703"])]),
+            ],
+        ),
+        (
+            "menus-request-grocery-items.json",
+            "e2e-jet-grocery",
+            "burger-zone-summer-5521",
+            vec![("ABC1F", json!(15.5), vec![])],
+        ),
     ];
     for (file, prefix, concept, want) in cases {
         let sink = Sink::start();
@@ -530,6 +573,200 @@ fn a_new_menu_replaces_its_concept_and_stops_out_of_stock_items(app: &App) {
     assert_eq!(served["menu"]["items"].as_array().map(Vec::len), Some(1));
     assert_eq!(served["menu"]["items"][0]["id"], "S2");
     assert_eq!(sink.wait_for(2, Duration::from_secs(15)).len(), 2);
+}
+
+/// The ids of the items a `/site-api/menu` answer serves.
+fn served_ids(reply: &Reply) -> Vec<String> {
+    reply.json()["menu"]["items"]
+        .as_array()
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|i| i["id"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+fn a_reference_keeps_its_delivery_and_collection_menus(app: &App) {
+    let id = "e2e-jet-both";
+    restaurant(app, id, "+00:00", &["lunch"]);
+    let sink = Sink::start();
+    let menu = |kind: &str, plu: &str| {
+        json!({"name": format!("Lunch {kind}"), "reference": "lunch", "type": kind,
+        "categories": [{"name": "Main", "description": "", "items": [
+            {"name": "Soup", "plu": "S1", "price": 450},
+            {"name": plu, "plu": plu, "price": 300}
+        ]}]})
+    };
+    let body = json!({
+        "restaurants": [id],
+        "menus": [menu("DELIVERY", "DEL1"), menu("COLLECTION", "COL1")],
+        "callback_url": sink.url("/cb"),
+    });
+    expect(
+        &operator(app, "POST", "/jet-connect/menus", &body),
+        202,
+        "both",
+    );
+    // Before issue 16 the COLLECTION menu was dropped and this callback still said success;
+    // now both are stored, so the success is true.
+    let calls = sink.wait_for(1, Duration::from_secs(15));
+    assert_eq!(
+        serde_json::from_str::<Value>(&calls[0].body).ok(),
+        Some(json!({"restaurant": id, "ingestion_succeeded": true}))
+    );
+    let base = format!("/site-api/menu?restaurant_id={id}&concept_id=lunch");
+    let delivery = get(app, &base);
+    expect(&delivery, 200, "default: the DELIVERY menu");
+    assert_eq!(served_ids(&delivery), ["S1", "DEL1"]);
+    let courier = get(app, &format!("{base}&delivery_method=courier"));
+    assert_eq!(served_ids(&courier), ["S1", "DEL1"]);
+    let pickup = get(app, &format!("{base}&delivery_method=pickup"));
+    expect(&pickup, 200, "pickup: the COLLECTION menu");
+    assert_eq!(served_ids(&pickup), ["S1", "COL1"]);
+    let bad = get(app, &format!("{base}&delivery_method=drone"));
+    expect(&bad, 400, "an unknown delivery_method");
+    assert!(bad.body.contains("delivery_method"), "{}", bad.body);
+
+    // A later DELIVERY-only push replaces the DELIVERY menu and keeps the COLLECTION one.
+    let body = json!({
+        "restaurants": [id],
+        "menus": [menu("DELIVERY", "DEL2")],
+        "callback_url": sink.url("/cb"),
+    });
+    expect(
+        &operator(app, "POST", "/jet-connect/menus", &body),
+        202,
+        "delivery again",
+    );
+    assert_eq!(served_ids(&get(app, &base)), ["S1", "DEL2"]);
+    assert_eq!(
+        served_ids(&get(app, &format!("{base}&delivery_method=pickup"))),
+        ["S1", "COL1"]
+    );
+
+    // Two menus of one reference and type: one would be lost, so the request is refused,
+    // naming both, and nothing changes.
+    let body = json!({
+        "restaurants": [id],
+        "menus": [menu("DELIVERY", "X1"), menu("DELIVERY", "X2")],
+        "callback_url": sink.url("/cb"),
+    });
+    let refused = operator(app, "POST", "/jet-connect/menus", &body);
+    expect(&refused, 400, "two DELIVERY menus of one reference");
+    let message = refused.json()["error_message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.contains("menus[1].reference") && message.contains("menus[0]"),
+        "{message}"
+    );
+    assert_eq!(served_ids(&get(app, &base)), ["S1", "DEL2"]);
+}
+
+fn a_plu_repeated_in_a_most_popular_category_is_accepted_when_it_agrees(app: &App) {
+    let id = "e2e-jet-popular";
+    restaurant(app, id, "+00:00", &[]);
+    let sink = Sink::start();
+    let burger = json!({"name": "Burger", "plu": "B1", "price": 1000, "modifiers": [
+        {"name": "Cheese", "description": "", "pick": {"pick_same_option": false, "exactly": 1},
+         "options": [{"name": "Cheddar", "plu": "C1", "price": 0}]}]});
+    let menu = |popular: Value| {
+        json!({"name": "M", "reference": "", "type": "DELIVERY", "categories": [
+            {"name": "Most popular", "description": "", "items": [popular]},
+            {"name": "Burgers", "description": "", "items": [
+                burger.clone(), {"name": "Fries", "plu": "F1", "price": 300}]}
+        ]})
+    };
+    let body = jet_menus(&[id], &sink.url("/cb"), menu(burger.clone()));
+    expect(
+        &operator(app, "POST", "/jet-connect/menus", &body),
+        202,
+        "a repeated PLU that agrees",
+    );
+    let served = get(app, &format!("/site-api/menu?restaurant_id={id}"));
+    expect(&served, 200, "served");
+    assert_eq!(served_ids(&served), ["B1", "F1"], "one item per PLU");
+    let menu_doc = served.json();
+    assert_eq!(
+        menu_doc["menu"]["items"][0]["categoryId"], menu_doc["menu"]["categories"][0]["id"],
+        "in the first category listing it"
+    );
+    assert_eq!(
+        menu_doc["menu"]["items"][0]["modifiers"][0]["minSelectedModifiers"],
+        1
+    );
+
+    let mut dearer = burger.clone();
+    dearer["price"] = json!(1100);
+    let body = jet_menus(&[id], &sink.url("/cb"), menu(dearer));
+    let refused = operator(app, "POST", "/jet-connect/menus", &body);
+    expect(&refused, 400, "a repeated PLU with another price");
+    let message = refused.json()["error_message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    for part in [
+        "menus[0].categories[1].items[0].plu",
+        "menus[0].categories[0].items[0].plu",
+        "price",
+    ] {
+        assert!(message.contains(part), "{part} not named: {message}");
+    }
+}
+
+fn a_nested_exactly_one_group_is_served_required_under_its_option(app: &App) {
+    let id = "e2e-jet-nested";
+    restaurant(app, id, "+00:00", &[]);
+    let sink = Sink::start();
+    let exactly_one = json!({"pick_same_option": false, "exactly": 1});
+    let meal = json!({"name": "Meal deal", "plu": "MEAL", "price": 900, "modifiers": [
+        {"name": "Drink", "description": "", "pick": exactly_one, "options": [
+            {"name": "Cola", "plu": "COLA", "price": 0, "modifiers": [
+                {"name": "Size", "description": "", "pick": exactly_one, "options": [
+                    {"name": "Small", "plu": "SM", "price": 0},
+                    {"name": "Large", "plu": "LG", "price": 50}]}]},
+            {"name": "Water", "plu": "WATER", "price": 0}]}]});
+    let body = jet_menus(
+        &[id],
+        &sink.url("/cb"),
+        json!({"name": "M", "reference": "", "type": "DELIVERY", "categories": [
+            {"name": "Deals", "description": "", "items": [meal]}]}),
+    );
+    expect(
+        &operator(app, "POST", "/jet-connect/menus", &body),
+        202,
+        "a meal deal",
+    );
+    let served = get(app, &format!("/site-api/menu?restaurant_id={id}"));
+    expect(&served, 200, "served");
+    let groups = served.json()["menu"]["items"][0]["modifiers"].clone();
+    // Before issue 16 the nested "Cola: Size" was served 0/1: optional.
+    let summary: Vec<Value> = groups
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .map(|g| {
+            json!([
+                g["id"],
+                g["name"],
+                g["minSelectedModifiers"],
+                g["maxSelectedModifiers"],
+                g["parentGroupId"],
+                g["parentModifierId"]
+            ])
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            json!(["MEAL:0", "Drink", 1, 1, null, null]),
+            json!(["MEAL:1", "Cola: Size", 1, 1, "MEAL:0", "COLA"]),
+        ]
+    );
 }
 
 fn availability_drives_the_stop_list_and_older_events_are_ignored(app: &App) {

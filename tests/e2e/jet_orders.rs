@@ -60,6 +60,14 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         "jet_route_a_delivery_goes_to_its_zone_or_outside_every_zone_to_the_named_restaurant",
         a_delivery_goes_to_its_zone_or_outside_every_zone_to_the_named_restaurant,
     ),
+    (
+        "jet_a_blank_menu_reference_is_checked_against_the_restaurants_menu",
+        a_blank_menu_reference_is_checked_against_the_restaurants_menu,
+    ),
+    (
+        "jet_each_order_type_is_checked_against_the_menu_of_its_service",
+        each_order_type_is_checked_against_the_menu_of_its_service,
+    ),
 ];
 
 /// Tests that start a Worker of their own (upstream Jupiter, a short deadline).
@@ -207,6 +215,49 @@ pub(crate) fn setup(app: &App, id: &str, location: &str) {
         200,
         "stop list",
     );
+}
+
+/// A restaurant `id`, always open, at JET location `location`, whose menus JET Connect
+/// pushed (`menus`, each a BaselineMenu), as a POS does: no admin menu.
+fn setup_with_jet_menus(app: &App, id: &str, location: &str, menus: Value) {
+    let place = json!({
+        "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+00:00",
+        "start_time": 0, "end_time": 86400, "self_delivery": true,
+        "jet_location_id": location,
+    });
+    expect(
+        &operator(
+            app,
+            "PUT",
+            &format!("/admin/restaurants/{id}"),
+            Some(&place),
+        ),
+        200,
+        "restaurant",
+    );
+    let sink = Sink::start();
+    let body = json!({"restaurants": [id], "menus": menus, "callback_url": sink.url("/cb")});
+    expect(
+        &operator(app, "POST", "/jet-connect/menus", Some(&body)),
+        202,
+        "menus",
+    );
+}
+
+/// A JET Connect menu of `reference` and `kind` selling `plus`, each with the example's
+/// "Extras" group (option R3).
+fn jet_menu(reference: &str, kind: &str, plus: &[&str]) -> Value {
+    let items: Vec<Value> = plus
+        .iter()
+        .map(|plu| {
+            json!({"name": format!("Item {plu}"), "plu": plu, "price": 1700, "modifiers": [
+                {"name": "Extras", "description": "",
+                 "pick": {"pick_same_option": true, "range": {"from": 0, "to": 2}},
+                 "options": [{"name": "Extra Sauce", "plu": "R3", "price": 100}]}]})
+        })
+        .collect();
+    json!({"name": format!("{reference} {kind}"), "reference": reference, "type": kind,
+        "categories": [{"name": "Burgers", "description": "", "items": items}]})
 }
 
 /// Just Eat's partner-delivery example for `location`, under `id`.
@@ -489,6 +540,109 @@ fn what_the_kitchen_cannot_take_is_sent_to_pos_failed_with_its_code(app: &App) {
     expect(&reply, 202, "offline order");
     let calls = settled_outcomes(status_sink(), "e2e-jet-fail-off");
     assert_eq!(calls[0].1["errorCode"], "INACTIVE", "{calls:?}");
+}
+
+fn a_blank_menu_reference_is_checked_against_the_restaurants_menu(app: &App) {
+    let (id, location) = ("e2e-jet-blankref", "e2e-jet-loc-blankref");
+    // The POS pushed its menu with a reference, as the "Basic menu" example does; Just
+    // Eat's order examples all send `menu_reference: ""`.
+    setup_with_jet_menus(
+        app,
+        id,
+        location,
+        json!([jet_menu("burger-zone", "DELIVERY", &["M2"])]),
+    );
+    for (jet_id, reference) in [
+        ("e2e-jet-blankref-1", ""),
+        ("e2e-jet-blankref-2", "a-menu-never-ingested"),
+    ] {
+        let mut order = partner_order(jet_id, location);
+        order["menu_reference"] = json!(reference);
+        let reply = post_signed(app, "/webhooks/jet/orders", &order);
+        expect(&reply, 202, jet_id);
+        // Before issue 16: sent-to-pos-failed INCORRECT_SETUP (no menu for the default
+        // concept).
+        let calls = settled_outcomes(status_sink(), jet_id);
+        assert_eq!(
+            calls.iter().map(|c| c.0.as_str()).collect::<Vec<_>>(),
+            ["sent-to-pos-success"],
+            "{jet_id}: {calls:?}"
+        );
+        let view = jet_view(app, jet_id).json();
+        assert_eq!(
+            view["order"]["request"]["body"]["concept_id"], "burger-zone",
+            "{jet_id}: placed for the concept of the menu it was checked against"
+        );
+    }
+
+    // A second concept: a blank reference no longer tells which menu, so the order is
+    // refused as the setup error it is, naming the concepts.
+    let sink = Sink::start();
+    let body = json!({"restaurants": [id], "menus": [jet_menu("other", "DELIVERY", &["M2"])],
+        "callback_url": sink.url("/cb")});
+    expect(
+        &operator(app, "POST", "/jet-connect/menus", Some(&body)),
+        202,
+        "a second concept",
+    );
+    let jet_id = "e2e-jet-blankref-3";
+    let reply = post_signed(
+        app,
+        "/webhooks/jet/orders",
+        &partner_order(jet_id, location),
+    );
+    expect(&reply, 202, jet_id);
+    let calls = settled_outcomes(status_sink(), jet_id);
+    assert_eq!(calls[0].0, "sent-to-pos-failed", "{calls:?}");
+    assert_eq!(calls[0].1["errorCode"], "INCORRECT_SETUP");
+    let message = calls[0].1["errorMessage"].as_str().unwrap_or_default();
+    assert!(
+        message.contains("burger-zone") && message.contains("other"),
+        "{message}"
+    );
+}
+
+fn each_order_type_is_checked_against_the_menu_of_its_service(app: &App) {
+    let (id, location) = ("e2e-jet-service", "e2e-jet-loc-service");
+    // One reference, two menus: COL1 is sold for collection only.
+    setup_with_jet_menus(
+        app,
+        id,
+        location,
+        json!([
+            jet_menu("burger-zone", "DELIVERY", &["M2"]),
+            jet_menu("burger-zone", "COLLECTION", &["M2", "COL1"]),
+        ]),
+    );
+    let order = |jet_id: &str, kind: &str| {
+        let mut o = partner_order(jet_id, location);
+        o["type"] = json!(kind);
+        o["items"][0]["plu"] = json!("COL1");
+        o
+    };
+    for (jet_id, kind, outcome) in [
+        (
+            "e2e-jet-service-partner",
+            "delivery-by-delivery-partner",
+            "sent-to-pos-failed",
+        ),
+        (
+            "e2e-jet-service-collect",
+            "collection-by-customer",
+            "sent-to-pos-success",
+        ),
+    ] {
+        let reply = post_signed(app, "/webhooks/jet/orders", &order(jet_id, kind));
+        expect(&reply, 202, jet_id);
+        let calls = settled_outcomes(status_sink(), jet_id);
+        assert_eq!(calls.len(), 1, "{jet_id}: {calls:?}");
+        assert_eq!(calls[0].0, outcome, "{jet_id}: {calls:?}");
+        if outcome == "sent-to-pos-failed" {
+            assert_eq!(calls[0].1["errorCode"], "MENU_ERROR", "{jet_id}");
+            let message = calls[0].1["errorMessage"].as_str().unwrap_or_default();
+            assert!(message.contains("COL1"), "{jet_id}: {message}");
+        }
+    }
 }
 
 fn cancel_and_final_picked_update_the_stored_order(app: &App) {

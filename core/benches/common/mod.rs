@@ -209,7 +209,7 @@ pub fn menu_ingest(bytes: &[u8]) -> usize {
     let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
-        .map(|(_, menu)| jupiter_menu(menu, STAMP).item_count())
+        .map(|(_, _, menu)| jupiter_menu(menu, STAMP).item_count())
         .sum()
 }
 
@@ -220,7 +220,7 @@ pub fn menu_ingest_stored(bytes: &[u8]) -> usize {
     let valid = jet::validate::validate_menus(req).expect("the workload is valid");
     menus_by_concept(valid.menus())
         .iter()
-        .map(|(_, menu)| {
+        .map(|(_, _, menu)| {
             serde_json::to_string(&jupiter_menu(menu, STAMP))
                 .map(|s| s.len())
                 .unwrap_or(0)
@@ -429,6 +429,8 @@ pub fn catalog(items: usize) -> CatalogFile {
                     min_selected_modifiers: 1,
                     max_selected_modifiers: 1,
                     sort_order: Some(0),
+                    parent_group_id: None,
+                    parent_modifier_id: None,
                     modifiers: (0..3)
                         .map(|m| modifier(&format!("S{m}"), (30 + 10 * m as i64) * 100, 1))
                         .collect(),
@@ -441,6 +443,8 @@ pub fn catalog(items: usize) -> CatalogFile {
                     min_selected_modifiers: 0,
                     max_selected_modifiers: 2,
                     sort_order: Some(1),
+                    parent_group_id: None,
+                    parent_modifier_id: None,
                     modifiers: (0..4)
                         .map(|m| modifier(&format!("E{m}"), (50 + 25 * m as i64) * 100, 2))
                         .collect(),

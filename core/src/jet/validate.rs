@@ -107,6 +107,8 @@ impl<'a> ValidMenus<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidatedMenu<'a> {
     menu_type: MenuType,
+    /// Some PLU is listed more than once (each time with the same price and modifiers).
+    repeats: bool,
     wire: Menu<'a>,
 }
 
@@ -124,6 +126,11 @@ impl<'a> ValidatedMenu<'a> {
     }
     pub fn wire(&self) -> &Menu<'a> {
         &self.wire
+    }
+    /// Whether some PLU is listed more than once (in several categories, say), always with
+    /// the same price and modifiers: the conversion then emits each Jupiter item once.
+    pub fn repeats_plus(&self) -> bool {
+        self.repeats
     }
 }
 
@@ -223,14 +230,6 @@ impl Report {
             self.missing(path);
         }
         value.as_deref()
-    }
-    /// A required string that must not be blank.
-    fn non_empty<T: Deref<Target = str>>(&mut self, value: &Option<T>, path: impl fmt::Display) {
-        match value.as_deref().map(str::trim) {
-            None => self.missing(path),
-            Some("") => self.add("empty", path, "must not be empty"),
-            Some(_) => {}
-        }
     }
     fn one_of(&mut self, value: &str, allowed: &[&str], path: impl fmt::Display) {
         if !allowed.contains(&value) {
@@ -348,6 +347,32 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
             for (i, menu) in list.iter().enumerate() {
                 types.push(menu_rules(&mut r, menu, &root.index(i)));
             }
+            // A concept keeps one menu per type: of two in one request, one would be
+            // dropped while the callback reported success. Refused instead, naming both.
+            for (i, (menu, (kind, _))) in list.iter().zip(&types).enumerate() {
+                let Some(kind) = kind else { continue };
+                let concept = crate::jet_to_jupiter::concept_for_reference(
+                    menu.reference.as_deref().unwrap_or(""),
+                );
+                let earlier = list[..i].iter().zip(&types).position(|(m, (k, _))| {
+                    *k == Some(*kind)
+                        && crate::jet_to_jupiter::concept_for_reference(
+                            m.reference.as_deref().unwrap_or(""),
+                        ) == concept
+                });
+                if let Some(j) = earlier {
+                    r.add(
+                        "duplicate_menu",
+                        root.index(i).field("reference"),
+                        format!(
+                            "menus[{j}] is already the {} menu of reference {:?}; send one menu \
+                             per reference and type",
+                            menu.menu_type.as_deref().unwrap_or_default(),
+                            menu.reference.as_deref().unwrap_or_default()
+                        ),
+                    );
+                }
+            }
         }
     }
     if !r.0.is_empty() {
@@ -357,8 +382,12 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
     let menus = menus
         .into_iter()
         .zip(types)
-        .filter_map(|(wire, menu_type)| {
-            menu_type.map(|menu_type| ValidatedMenu { menu_type, wire })
+        .filter_map(|(wire, (menu_type, repeats))| {
+            menu_type.map(|menu_type| ValidatedMenu {
+                menu_type,
+                repeats,
+                wire,
+            })
         })
         .collect();
     r.finish(ValidMenus {
@@ -396,16 +425,49 @@ impl fmt::Display for PluAt<'_, '_> {
     }
 }
 
+/// What a PLU stands for in the Jupiter menu: the price and the modifier groups of the
+/// Jupiter item it becomes (for a portion, the item's groups then the portion's). Two claims
+/// of one PLU that agree on these are the same product listed twice (a "Most popular"
+/// category repeating best sellers); names and descriptions may differ.
+#[derive(Clone, Copy)]
+struct Definition<'w> {
+    price: i64,
+    groups: &'w [Modifier<'w>],
+    more_groups: &'w [Modifier<'w>],
+}
+
+impl Definition<'_> {
+    /// Why two definitions of one PLU conflict, or `None` when they agree.
+    fn conflict(&self, other: &Definition<'_>) -> Option<String> {
+        if self.price != other.price {
+            return Some(format!("price {} vs {}", other.price, self.price));
+        }
+        let same_groups = self.groups.len() + self.more_groups.len()
+            == other.groups.len() + other.more_groups.len()
+            && self
+                .groups
+                .iter()
+                .chain(self.more_groups)
+                .zip(other.groups.iter().chain(other.more_groups))
+                .all(|(a, b)| a == b);
+        (!same_groups).then(|| "different modifiers".to_owned())
+    }
+}
+
 /// The PLUs of a menu that become Jupiter item ids, each with where it was first claimed
-/// (category, item, which PLU of the item); the path is written only for a repeat.
+/// (category, item, which PLU of the item) and what it stands for; the path is written only
+/// for a conflicting repeat.
 struct MenuPlus<'w, 'p> {
     menu: &'p Path<'p>,
-    first: HashMap<&'w str, (usize, usize, Sub)>,
+    first: HashMap<&'w str, (usize, usize, Sub, Definition<'w>)>,
+    /// Whether some PLU is listed more than once (with the same definition).
+    repeats: bool,
 }
 
 /// The scope an item's own, portion and swap-option PLUs are claimed in.
 enum Scope<'s, 'w, 'p> {
-    /// A category's item (category and item index): unique within the menu.
+    /// A category's item (category and item index): unique within the menu, unless both
+    /// claims define the same product.
     Menu(&'s mut MenuPlus<'w, 'p>, usize, usize),
     /// A modifier option: unique among the option's own PLUs. `record` is false when the
     /// option has no portions or swap, so its one PLU cannot repeat (and costs nothing).
@@ -416,19 +478,32 @@ enum Scope<'s, 'w, 'p> {
 }
 
 impl<'w> Scope<'_, 'w, '_> {
-    fn claim(&mut self, r: &mut Report, item: &Path<'_>, plu: &'w str, sub: Sub) {
+    fn claim(
+        &mut self,
+        r: &mut Report,
+        item: &Path<'_>,
+        plu: &'w str,
+        sub: Sub,
+        definition: Definition<'w>,
+    ) {
         match self {
             Scope::Menu(plus, category, position) => match plus.first.get(plu) {
-                Some(&(c, i, first)) => r.add(
-                    "duplicate_plu",
-                    PluAt(item, sub),
-                    format!(
-                        "PLU {plu} is already used at {}.categories[{c}].items[{i}]{first}.plu",
-                        plus.menu
+                Some(&(c, i, first, ref earlier)) => match earlier.conflict(&definition) {
+                    None => plus.repeats = true,
+                    Some(why) => r.add(
+                        "duplicate_plu",
+                        PluAt(item, sub),
+                        format!(
+                            "PLU {plu} is also defined at {}.categories[{c}].items[{i}]{first}.plu \
+                             and the two differ ({why}); a PLU listed twice must have the same \
+                             price and modifiers",
+                            plus.menu
+                        ),
                     ),
-                ),
+                },
                 None => {
-                    plus.first.insert(plu, (*category, *position, sub));
+                    plus.first
+                        .insert(plu, (*category, *position, sub, definition));
                 }
             },
             Scope::Option { seen, record } => match seen.iter().find(|(seen, _)| *seen == plu) {
@@ -444,8 +519,9 @@ impl<'w> Scope<'_, 'w, '_> {
     }
 }
 
-fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> Option<MenuType> {
-    r.non_empty(&menu.name, path.field("name"));
+/// The menu's type (when valid) and whether some PLU is listed more than once.
+fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> (Option<MenuType>, bool) {
+    r.present(&menu.name, path.field("name"));
     r.present(&menu.reference, path.field("reference"));
     let menu_type = match menu.menu_type.as_deref() {
         None => {
@@ -459,19 +535,6 @@ fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> Option<MenuTy
             None
         }
     };
-    if let Some(lang) = &menu.default_language {
-        let ok = !lang.is_empty()
-            && lang
-                .split('-')
-                .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_alphanumeric()));
-        if !ok {
-            r.add(
-                "invalid_language",
-                path.field("default_language"),
-                "must be a BCP 47 language tag such as en-US",
-            );
-        }
-    }
     translations(r, &menu.translations, &path.field("translations"), false);
     if let Some(days) = &menu.availability {
         availability(r, days, &format!("{path}.availability"));
@@ -495,6 +558,7 @@ fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> Option<MenuTy
     let mut plus = MenuPlus {
         menu: path,
         first: HashMap::with_capacity(claims),
+        repeats: false,
     };
     match &menu.categories {
         None => r.missing(path.field("categories")),
@@ -505,7 +569,7 @@ fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> Option<MenuTy
             }
         }
     }
-    menu_type
+    (menu_type, plus.repeats)
 }
 
 fn translations(
@@ -527,9 +591,6 @@ fn translations(
     };
     for &(lang, t) in entries {
         let p = path.key(lang);
-        if lang.trim().is_empty() {
-            r.add("invalid_language", p, "language tag must not be empty");
-        }
         r.present(&t.name, p.field("name"));
         if with_description {
             r.present(&t.description, p.field("description"));
@@ -559,12 +620,33 @@ pub fn parse_window(text: &str, path: &str) -> Result<(HhMm, HhMm), Violation> {
     Ok((from, to))
 }
 
+/// Whether `text` matches the spec's `^[0-2][0-9]:[0-5][0-9] - [0-2][0-9]:[0-5][0-9]$`.
+fn is_working_hours(text: &str) -> bool {
+    let b = text.as_bytes();
+    let time = |t: &[u8]| {
+        matches!(t, [h, d, b':', m, n]
+            if (b'0'..=b'2').contains(h) && d.is_ascii_digit()
+                && (b'0'..=b'5').contains(m) && n.is_ascii_digit())
+    };
+    b.len() == 13 && time(&b[..5]) && &b[5..8] == b" - " && time(&b[8..])
+}
+
+/// Menu hours: the spec's pattern, nothing more. They are not carried into the Jupiter
+/// menu, so a window such as `"08:00 - 24:00"` or a day key the hub does not use is
+/// accepted as published.
 fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_>>>, path: &str) {
     for (day, windows) in days {
-        let p = format!("{path}.{day}");
-        r.take(Weekday::parse(day, &p));
         for (i, window) in windows.iter().enumerate() {
-            r.take(parse_window(window, &format!("{p}[{i}]")));
+            if !is_working_hours(window) {
+                r.add(
+                    "invalid_window",
+                    format!("{path}.{day}[{i}]"),
+                    format!(
+                        "must look like \"10:00 - 23:30\" (hh:mm - hh:mm), got {:?}",
+                        window.as_str()
+                    ),
+                );
+            }
         }
     }
 }
@@ -590,16 +672,9 @@ fn category_rules<'w>(
     position: usize,
     plus: &mut MenuPlus<'w, '_>,
 ) {
-    r.non_empty(&category.name, path.field("name"));
+    r.present(&category.name, path.field("name"));
     r.present(&category.description, path.field("description"));
     translations(r, &category.translations, &path.field("translations"), true);
-    if category.gallery.as_ref().is_some_and(|g| g.len() > 1) {
-        r.add(
-            "too_many_images",
-            path.field("gallery"),
-            "a category has at most one image",
-        );
-    }
     gallery(r, &category.gallery, &path.field("gallery"));
     match &category.items {
         None => r.missing(path.field("items")),
@@ -622,22 +697,34 @@ fn item_rules<'w>(
     depth: usize,
     mut scope: Scope<'_, 'w, '_>,
 ) {
-    r.non_empty(&item.name, path.field("name"));
-    let swap_supplies_plu = item.swap.is_some() && depth == 0;
+    r.present(&item.name, path.field("name"));
+    let item_groups: &'w [Modifier<'_>] = item.modifiers.as_deref().unwrap_or(&[]);
+    // A blank PLU is the swap's to supply: only with at least one swap option is there a
+    // Jupiter item to sell.
+    let swap_supplies_plu = depth == 0
+        && item
+            .swap
+            .as_ref()
+            .is_some_and(|s| s.options.as_ref().is_some_and(|o| !o.is_empty()));
     match item.plu.as_deref() {
         None => r.missing(path.field("plu")),
         Some(raw) if raw.trim().is_empty() && swap_supplies_plu => {}
         Some(raw) => {
             if let Some(plu) = r.plu(raw, path.field("plu")) {
-                scope.claim(r, path, plu, Sub::Own);
+                let definition = Definition {
+                    price: item.price.unwrap_or(0),
+                    groups: item_groups,
+                    more_groups: &[],
+                };
+                scope.claim(r, path, plu, Sub::Own, definition);
             }
         }
     }
     for (i, portion) in item.portions.iter().flatten().enumerate() {
-        portion_rules(r, portion, path, i, depth, &mut scope);
+        portion_rules(r, portion, item_groups, path, i, depth, &mut scope);
     }
     if let Some(swap) = &item.swap {
-        swap_rules(r, swap, path, &mut scope);
+        swap_rules(r, swap, item_groups, path, &mut scope);
     }
     details(r, item, path, depth);
 }
@@ -682,17 +769,16 @@ fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
     let list = path.field("includes");
     for (i, include) in item.includes.iter().flatten().enumerate() {
         let p = list.index(i);
-        r.non_empty(&include.name, p.field("name"));
+        r.present(&include.name, p.field("name"));
         r.present(&include.description, p.field("description"));
-        if let Some(raw) = r.present(&include.plu, p.field("plu")) {
-            r.plu(raw, p.field("plu"));
-        }
+        // Includes are not carried into the Jupiter menu: their PLU is only required.
+        r.present(&include.plu, p.field("plu"));
         groups(r, &include.modifiers, &p, depth, true);
     }
     let list = path.field("ingredients");
     for (i, ingredient) in item.ingredients.iter().flatten().enumerate() {
         let p = list.index(i);
-        r.non_empty(&ingredient.name, p.field("name"));
+        r.present(&ingredient.name, p.field("name"));
         translations(r, &ingredient.translations, &p.field("translations"), false);
     }
     groups(r, &item.modifiers, path, depth, false);
@@ -728,7 +814,7 @@ fn groups(
 const SCAN_OPTIONS: usize = 16;
 
 fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: usize) {
-    r.non_empty(&group.name, path.field("name"));
+    r.present(&group.name, path.field("name"));
     r.present(&group.description, path.field("description"));
     translations(r, &group.translations, &path.field("translations"), true);
     let options = group.options.as_deref().unwrap_or(&[]);
@@ -784,14 +870,24 @@ fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: 
     let count = options.len() as i64;
     let limit_applies = !repeats && count > 0;
     match (pick.exactly, &pick.range) {
-        (Some(_), Some(_)) => r.add(
-            "ambiguous_pick",
-            p,
-            "give either exactly or range, not both",
-        ),
-        (Some(n), None) => {
-            if n < 1 {
-                r.add("invalid_pick", p.field("exactly"), "must be at least 1");
+        // `pick` is the merge (allOf) of both parts; both given can be honoured only when
+        // they agree.
+        (Some(n), Some(range))
+            if range.from.is_some_and(|from| n < from) || range.to.is_some_and(|to| n > to) =>
+        {
+            r.add(
+                "conflicting_pick",
+                p,
+                format!(
+                    "exactly {n} lies outside range {}..{}",
+                    range.from.unwrap_or(0),
+                    range.to.unwrap_or(0)
+                ),
+            )
+        }
+        (Some(n), _) => {
+            if n < 0 {
+                r.add("invalid_pick", p.field("exactly"), "must not be negative");
             } else if limit_applies && n > count {
                 r.add(
                     "invalid_pick",
@@ -811,19 +907,19 @@ fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: 
             if let (Some(from), Some(to)) = (range.from, range.to) {
                 if from < 0 {
                     r.add("invalid_pick", from_p, "must not be negative");
-                } else if to < 1 {
-                    r.add("invalid_pick", to_p, "must be at least 1");
                 } else if from > to {
                     r.add(
                         "invalid_pick",
                         p,
                         format!("range from {from} is above to {to}"),
                     );
-                } else if limit_applies && to > count {
+                } else if limit_applies && from > count {
                     r.add(
                         "invalid_pick",
-                        to_p,
-                        format!("allows {to} different options but the group has {count}"),
+                        from_p,
+                        format!(
+                            "asks for at least {from} different options but the group has {count}"
+                        ),
                     );
                 }
             }
@@ -835,6 +931,7 @@ fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: 
 fn portion_rules<'w>(
     r: &mut Report,
     portion: &'w Portion<'_>,
+    item_groups: &'w [Modifier<'_>],
     item: &Path<'_>,
     position: usize,
     depth: usize,
@@ -842,11 +939,16 @@ fn portion_rules<'w>(
 ) {
     let list = item.field("portions");
     let path = list.index(position);
-    r.non_empty(&portion.name, path.field("name"));
+    r.present(&portion.name, path.field("name"));
     r.present(&portion.description, path.field("description"));
     if let Some(raw) = r.present(&portion.plu, path.field("plu")) {
         if let Some(plu) = r.plu(raw, path.field("plu")) {
-            scope.claim(r, item, plu, Sub::Portion(position));
+            let definition = Definition {
+                price: portion.price.unwrap_or(0),
+                groups: item_groups,
+                more_groups: portion.modifiers.as_deref().unwrap_or(&[]),
+            };
+            scope.claim(r, item, plu, Sub::Portion(position), definition);
         }
     }
     match portion.price {
@@ -875,25 +977,28 @@ fn portion_rules<'w>(
 fn swap_rules<'w>(
     r: &mut Report,
     swap: &'w Swap<'_>,
+    item_groups: &'w [Modifier<'_>],
     item: &Path<'_>,
     scope: &mut Scope<'_, 'w, '_>,
 ) {
     let path = item.field("swap");
-    r.non_empty(&swap.name, path.field("name"));
+    r.present(&swap.name, path.field("name"));
     match &swap.options {
         None => r.missing(path.field("options")),
-        Some(options) if options.is_empty() => {
-            r.add("empty", path.field("options"), "must not be empty")
-        }
         Some(options) => {
             let list = path.field("options");
             for (i, option) in options.iter().enumerate() {
                 let p = list.index(i);
-                r.non_empty(&option.name, p.field("name"));
+                r.present(&option.name, p.field("name"));
                 r.present(&option.reference, p.field("reference"));
                 if let Some(raw) = r.present(&option.plu, p.field("plu")) {
                     if let Some(plu) = r.plu(raw, p.field("plu")) {
-                        scope.claim(r, item, plu, Sub::SwapOption(i));
+                        let definition = Definition {
+                            price: option.price.unwrap_or(0),
+                            groups: item_groups,
+                            more_groups: &[],
+                        };
+                        scope.claim(r, item, plu, Sub::SwapOption(i), definition);
                     }
                 }
                 match option.price {
@@ -923,9 +1028,10 @@ struct ProductFacts<'f, 'w> {
     storage: Option<&'f Storage<'w>>,
 }
 
-fn non_negative(r: &mut Report, v: Option<i64>, p: Path<'_>) {
-    if v.is_some_and(|v| v < 0) {
-        r.add("negative", p, "must not be negative");
+/// An `int32` field: in range (the spec sets no other bound).
+fn int32(r: &mut Report, v: Option<i64>, p: Path<'_>) {
+    if v.is_some_and(|v| i32::try_from(v).is_err()) {
+        r.add("invalid_value", p, "must be a 32-bit integer");
     }
 }
 
@@ -937,22 +1043,17 @@ fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
         if range.max.is_none() {
             r.missing(p.field("max"));
         }
-        if let (Some(min), Some(max)) = (range.min, range.max) {
-            if min < 0 || min > max {
-                r.add(
-                    "invalid_range",
-                    p,
-                    format!("needs 0 ≤ min ≤ max, got {min}..{max}"),
-                );
-            }
-        }
+        // Range is `{min: int32, max: int32}` and nothing more: the published nutrition
+        // example sends `min: -1`. Not carried into the Jupiter menu.
+        int32(r, range.min, p.field("min"));
+        int32(r, range.max, p.field("max"));
     }
 }
 
 fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
     if let Some(n) = f.nutritional_info {
-        non_negative(r, n.kcal, path.field("nutritional_info.kcal"));
-        non_negative(r, n.kj, path.field("nutritional_info.kj"));
+        int32(r, n.kcal, path.field("nutritional_info.kcal"));
+        int32(r, n.kj, path.field("nutritional_info.kj"));
     }
     if let Some(n) = f.nutritional_info_range {
         range_rules(
@@ -966,22 +1067,22 @@ fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
             path.field("nutritional_info_range.kj_range"),
         );
     }
-    non_negative(r, f.servings, path.field("servings"));
+    int32(r, f.servings, path.field("servings"));
     range_rules(r, f.servings_range, path.field("servings_range"));
     if let Some(c) = f.caffeine {
-        r.non_empty(&c.unit_name, path.field("caffeine.unit_name"));
+        r.present(&c.unit_name, path.field("caffeine.unit_name"));
         if c.value.is_none() {
             r.missing(path.field("caffeine.value"));
         }
     }
     if let Some(v) = f.volume {
-        r.non_empty(&v.unit_name, path.field("volume.unit_name"));
+        r.present(&v.unit_name, path.field("volume.unit_name"));
         if v.gross_value.is_none() {
             r.missing(path.field("volume.gross_value"));
         }
     }
     if let Some(w) = f.weight {
-        r.non_empty(&w.unit_name, path.field("weight.unit_name"));
+        r.present(&w.unit_name, path.field("weight.unit_name"));
         if w.gross_value.is_none() {
             r.missing(path.field("weight.gross_value"));
         }
@@ -997,7 +1098,8 @@ fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
         }
         match d.amount {
             None => r.missing(p.field("amount")),
-            Some(a) => r.price(a, p.field("amount")),
+            // Not carried into the Jupiter menu: an int32, as the spec types it.
+            Some(a) => int32(r, Some(a), p.field("amount")),
         }
         if d.included_in_total_price.is_none() {
             r.missing(p.field("included_in_total_price"));
@@ -1005,12 +1107,12 @@ fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
     }
     if let Some(m) = f.manufacturer {
         let p = path.field("manufacturer");
-        r.non_empty(&m.name, p.field("name"));
-        r.non_empty(&m.brand, p.field("brand"));
-        r.non_empty(&m.country_of_origin, p.field("country_of_origin"));
+        r.present(&m.name, p.field("name"));
+        r.present(&m.brand, p.field("brand"));
+        r.present(&m.country_of_origin, p.field("country_of_origin"));
     }
     if let Some(s) = f.storage {
-        r.non_empty(&s.storage_type, path.field("storage.type"));
+        r.present(&s.storage_type, path.field("storage.type"));
     }
 }
 /// `AVAILABLE` or `UNAVAILABLE`.

@@ -79,7 +79,7 @@
 //! | `price_mismatch` | `….cost` | not the menu price (the message names the expected one) |
 //! | `unknown_modifier` | `….modifiers[j].id` | in none of the item's modifier groups |
 //! | `modifier_amount` | `….modifiers[j].count` | outside the modifier's `minAmount`…`maxAmount` (per item unit) |
-//! | `modifier_group` | `cart.items[i].modifiers` | a group's selected modifiers outside `minSelectedModifiers`…`maxSelectedModifiers` (a group with a minimum is required even when absent) |
+//! | `modifier_group` | `cart.items[i].modifiers` | a group's selected modifiers outside `minSelectedModifiers`…`maxSelectedModifiers` (a group with a minimum is required even when absent, unless it hangs under a modifier, `parentModifierId`, that is not chosen) |
 //! | `below_minimum` | `cart.items` | subtotal below the zone's `sum_min` |
 //! | `delivery_mismatch` | `cart.delivery` | not the delivery price the zone gives |
 //! | `total_mismatch` | `cart.total` | not subtotal + delivery |

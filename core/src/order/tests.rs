@@ -704,6 +704,35 @@ fn a_modifier_group_with_a_minimum_is_required_even_when_absent() {
 }
 
 #[test]
+fn a_required_group_nested_under_a_modifier_counts_only_when_that_modifier_is_chosen() {
+    let nested_under = |parent: &str| {
+        let mut cat = demo();
+        if let Some(menu) = cat[0].concepts.get_mut("7").and_then(|c| c.menu.as_mut()) {
+            for item in &mut menu.items {
+                for g in item.modifiers.iter_mut().flatten() {
+                    g.min_selected_modifiers = 1;
+                    g.max_selected_modifiers = 1;
+                    g.parent_modifier_id = Some(parent.to_owned());
+                }
+            }
+        }
+        cat
+    };
+    // Not chosen: the groups are not asked for (line 0 has no modifiers).
+    assert_eq!(run(&good(), &nested_under("9999")).err(), None);
+    // Chosen: they count, as any group does.
+    let two = apply(&[(
+        "body.cart.items.1.modifiers",
+        json!([{"id": "6021", "count": 1, "cost": 50}, {"id": "6042", "count": 1, "cost": 50}]),
+    )]);
+    let got = run(&two, &nested_under("6021")).err().unwrap_or_default();
+    assert!(
+        got.contains(&("modifier_group".into(), "cart.items[1].modifiers".into())),
+        "{got:?}"
+    );
+}
+
+#[test]
 fn a_stopped_modifier_is_refused() {
     let mut cat = demo();
     cat[0].stopped.insert("6021".into());

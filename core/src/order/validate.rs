@@ -916,6 +916,13 @@ fn check_item<'r, 'm>(
     }
     if entry.is_some() && site {
         for g in groups {
+            // A group nested under an option (`parentModifierId`) counts only when that
+            // option is chosen.
+            if let Some(parent) = g.parent_modifier_id.as_deref() {
+                if !scratch.amounts.iter().any(|(k, n)| *k == parent && *n > 0) {
+                    continue;
+                }
+            }
             let n = scratch
                 .selected
                 .iter()

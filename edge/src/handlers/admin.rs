@@ -237,7 +237,7 @@ pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeE
     ReadCache::new(ctx.env).invalidate(&[&id], ctx.now).await;
     Ok(respond::json(
         200,
-        &menu_doc(ctx, &id, Some(served_concept(&key))).await?,
+        &menu_doc(ctx, &id, Some(served_concept(&key)), "DELIVERY").await?,
     ))
 }
 

@@ -122,6 +122,8 @@ pub fn menu_write(id: &str, concept_key: &str, doc: &MenuResponse) -> Result<Men
     Ok(MenuWrite {
         restaurant_id: id.to_owned(),
         concept_id: concept_key.to_owned(),
+        // The admin API's and an upstream Jupiter's menus serve every order.
+        service: "",
         menu: to_stored(&doc.menu, "menu")?,
         last_change: millis(instant(&doc.menu.last_change)?),
     })

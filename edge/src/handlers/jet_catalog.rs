@@ -3,8 +3,10 @@
 //! naming every violation.
 //!
 //! * `POST /menus`: each menu becomes the current menu of its concept (`reference`, `""` =
-//!   default) at every listed restaurant; `out_of_stock` items go on the stop list; after
-//!   the 202, one callback per restaurant goes to `callback_url`.
+//!   default) and type (`DELIVERY`/`COLLECTION`, both kept) at every listed restaurant;
+//!   `out_of_stock` items go on the stop list; after the 202, one callback per restaurant
+//!   goes to `callback_url`. A request stores every menu it carries or none (validation
+//!   refuses two menus of one reference and type), so the callback's success is true.
 //! * `POST /item-availability`: the stop list, per PLU, ignoring events older than the
 //!   last one applied.
 //! * `PUT /restaurants/{restaurant}/offline|online|servicetimes`: stored for order creation.
@@ -21,7 +23,9 @@ use orderbridge_core::jet::validate::{
 use orderbridge_core::jet::{
     parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
 };
-use orderbridge_core::jet_to_jupiter::{jupiter_menu, menus_by_concept, out_of_stock_plus};
+use orderbridge_core::jet_to_jupiter::{
+    jupiter_menu, menus_by_concept, out_of_stock_plus, service_key,
+};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::{check_outbound_url, UrlPolicy};
 use orderbridge_core::routes::Method;
@@ -91,7 +95,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let chosen = menus_by_concept(valid.menus());
     let mut stopped: Vec<String> = chosen
         .iter()
-        .flat_map(|(_, menu)| out_of_stock_plus(menu))
+        .flat_map(|(_, _, menu)| out_of_stock_plus(menu))
         .collect();
     stopped.sort();
     stopped.dedup();
@@ -111,7 +115,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             Some(k) => &stored[k].1,
             None => {
                 let mut texts = Vec::with_capacity(chosen.len());
-                for (i, (_, menu)) in chosen.iter().enumerate() {
+                for (i, (_, _, menu)) in chosen.iter().enumerate() {
                     texts.push(to_stored(
                         &jupiter_menu(menu, &shown_now),
                         &format!("menus[{i}]"),
@@ -121,10 +125,11 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
                 &stored[stored.len() - 1].1
             }
         };
-        for ((concept, _), text) in chosen.iter().zip(texts) {
+        for ((concept, kind, _), text) in chosen.iter().zip(texts) {
             menus.push(MenuWrite {
                 restaurant_id: id.clone(),
                 concept_id: concept_key(Some(concept)).to_owned(),
+                service: service_key(Some(*kind)),
                 menu: text.clone(),
                 last_change: now.clone(),
             });
@@ -137,7 +142,13 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             }
         }
     }
-    let concepts: Vec<&str> = chosen.iter().map(|(c, _)| concept_key(Some(c))).collect();
+    let mut concepts: Vec<&str> = Vec::new();
+    for (concept, _, _) in &chosen {
+        let key = concept_key(Some(concept));
+        if !concepts.contains(&key) {
+            concepts.push(key);
+        }
+    }
     let relay_token = if ctx.config.jet_relay {
         Some(random::id("tok_")?)
     } else {

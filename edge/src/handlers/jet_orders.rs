@@ -34,6 +34,7 @@ use orderbridge_core::jet_order::outcome::{
 use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target, Translation};
 use orderbridge_core::jet_order::validate::{validate_cancel, validate_order, JetOrder};
 use orderbridge_core::jet_order::wire::{parse_cancel, parse_order};
+use orderbridge_core::jet_to_jupiter::{menu_for_order, menu_type_of, service_key, service_of};
 use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
@@ -171,12 +172,15 @@ fn outcome_body(at: DateTime<Utc>, result: &Result<(), Failure>) -> String {
     .to_string()
 }
 
-/// Translates a valid order for the restaurant its `posLocationId` names, or says why not.
+/// Translates a valid order for the restaurant its `posLocationId` names, against the menu
+/// core chooses for it ([`menu_for_order`]: `menu_reference`, else the restaurant's only
+/// concept or the only one for the order's service type), or says why not. Also gives the
+/// service (`DELIVERY`/`COLLECTION`/`""`) of the chosen menu.
 async fn translated(
     storage: &Storage,
     order: &JetOrder,
     config: &Config,
-) -> Result<Result<(String, Translation), Failure>, EdgeError> {
+) -> Result<Result<(String, Translation, &'static str), Failure>, EdgeError> {
     let Some(restaurant) = storage
         .restaurant_by_jet_location(&order.pos_location_id)
         .await?
@@ -189,9 +193,30 @@ async fn translated(
         restaurant_id: &restaurant.id,
         utc_offset,
     };
+    let keys = storage.menu_keys(&restaurant.id).await?;
+    let stored: Vec<(&str, _)> = keys
+        .iter()
+        .map(|k| (k.concept_id.as_str(), service_of(&k.service)))
+        .collect();
+    let (concept, service) = match menu_for_order(
+        &order.menu_reference,
+        menu_type_of(order.fulfilment),
+        &stored,
+    ) {
+        Ok(chosen) => chosen,
+        Err(refused) => {
+            return Ok(Err(failure_of(&[refused]).unwrap_or_else(|| Failure {
+                code: outcome::ErrorCode::IncorrectSetup,
+                message: "no menu for the order".to_owned(),
+            })))
+        }
+    };
+    let mut translation = translate(order, target, &charges(config));
+    translation.order.body.concept_id = Some(concept.to_owned()).filter(|c| !c.is_empty());
     Ok(Ok((
         restaurant.id.clone(),
-        translate(order, target, &charges(config)),
+        translation,
+        service_key(service),
     )))
 }
 
@@ -213,9 +238,12 @@ async fn accept(
     let mut placed_id = None;
     let result: Result<(), Failure> = match translated(&storage, order, &ctx.config).await? {
         Err(failure) => Err(failure),
-        Ok((restaurant, translation)) => {
+        Ok((restaurant, translation, service)) => {
             restaurant_id = Some(restaurant);
-            match intake::check(&storage, ctx, &translation.order, Channel::Jet.rules()).await? {
+            let rules = Channel::Jet.rules();
+            match intake::check_against(&storage, ctx, &translation.order, rules, Some(service))
+                .await?
+            {
                 Err(found) => Err(failure_of(&found).unwrap_or_else(|| Failure {
                     code: outcome::ErrorCode::Unknown,
                     message: "the order was refused".to_owned(),
@@ -483,7 +511,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         &jet.order_id,
         translated(&storage, &order, &ctx.config).await?,
     ) {
-        (Some(order_id), Ok((_, translation))) => {
+        (Some(order_id), Ok((_, translation, _))) => {
             let request = serde_json::to_string(&translation.order)
                 .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
             let total = translation

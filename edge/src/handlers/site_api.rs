@@ -11,6 +11,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::{requested_concept, served_concept};
 use orderbridge_core::http_cache::{etag, not_modified};
+use orderbridge_core::jet_to_jupiter::{service_for_delivery_method, service_key};
 use orderbridge_core::jupiter::{
     DeletedZone, DeliveryZonesResponse, Menu, MenuResponse, Place, RestaurantsResponse,
     StopListResponse, Zone,
@@ -57,14 +58,20 @@ pub async fn delivery_zones(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     Ok(conditional(&req, served))
 }
 
-/// `GET /site-api/menu?restaurant_id=[&concept_id=]`.
+/// `GET /site-api/menu?restaurant_id=[&concept_id=][&delivery_method=courier|pickup]`.
+/// `delivery_method` is the hub's extension: a concept may have a DELIVERY and a
+/// COLLECTION menu (JET Connect), and Jupiter's `/menu` has no parameter to choose; without
+/// it the DELIVERY menu is served ([`service_for_delivery_method`]).
 pub async fn menu(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     let query = Query::of(&req)?;
     let id = query.required_id("restaurant_id")?;
     let concept = query.concept();
     let concept_part = concept.as_deref().unwrap_or("");
-    let build = async { json_body(&menu_doc(ctx, &id, concept.as_deref()).await?) };
-    let parts = ["menu", id.as_str(), concept_part];
+    let service = service_for_delivery_method(query.get("delivery_method"))
+        .map(|t| service_key(Some(t)))
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
+    let build = async { json_body(&menu_doc(ctx, &id, concept.as_deref(), service).await?) };
+    let parts = ["menu", id.as_str(), concept_part, service];
     let served = cached(ctx, Scope::Restaurant(&id), &parts, build).await?;
     Ok(conditional(&req, served))
 }
@@ -260,13 +267,14 @@ pub async fn menu_doc(
     ctx: &Ctx<'_>,
     id: &str,
     concept: Option<&str>,
+    service: &str,
 ) -> Result<MenuResponse, EdgeError> {
     let storage = Storage::new(ctx.env)?;
     let restaurant = restaurant(&storage, id).await?;
     let key = requested_concept(concept, restaurant.has_concepts())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let row = storage
-        .menu(id, &key)
+        .menu_for(id, &key, service)
         .await?
         .ok_or_else(|| EdgeError::NotFound {
             code: "menu_not_found",

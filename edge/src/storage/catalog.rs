@@ -1,5 +1,6 @@
 //! The catalog's SQL: restaurants and their JET Connect state, delivery zones, menus,
-//! stop lists and menu ingestions (`migrations/0001_catalog.sql`, `0002_catalog.sql`).
+//! stop lists and menu ingestions (`migrations/0001_catalog.sql`, `0002_catalog.sql`; menus
+//! per service since `0009_menu_services.sql`).
 //!
 //! Documents are stored in the Jupiter form the site API serves; their `lastChange`
 //! values live in columns (UTC) and are written into the documents when served, in the
@@ -77,12 +78,22 @@ pub struct MenuRow {
     pub last_change: String,
 }
 
-/// A menu to store for one restaurant and concept.
+/// A menu to store for one restaurant, concept and service.
 pub struct MenuWrite {
     pub restaurant_id: String,
     pub concept_id: String,
+    /// `DELIVERY` or `COLLECTION` for a JET Connect menu; `""` for a menu serving every
+    /// order (`core::jet_to_jupiter::service_key`). Writing one kind removes the other.
+    pub service: &'static str,
     pub menu: String,
     pub last_change: String,
+}
+
+/// The concept and service of a stored menu (`menus` without the document).
+#[derive(Debug, Clone, Deserialize)]
+pub struct MenuKeyRow {
+    pub concept_id: String,
+    pub service: String,
 }
 
 /// A `stop_lists` row with the restaurant's offset.
@@ -427,14 +438,43 @@ impl Storage {
 
     // ----- menus -------------------------------------------------------------------------
 
+    /// The menu the site API serves for a concept: its DELIVERY menu, else the one for
+    /// every service, else its COLLECTION menu.
     pub async fn menu(
         &self,
         restaurant_id: &str,
         concept_id: &str,
     ) -> Result<Option<MenuRow>, EdgeError> {
+        self.menu_for(restaurant_id, concept_id, "DELIVERY").await
+    }
+
+    /// A concept's menu for one service (`DELIVERY` or `COLLECTION`): that service's menu,
+    /// else the one for every service, else the concept's other menu
+    /// (`core::jet_to_jupiter::pick_service`, in SQL).
+    pub async fn menu_for(
+        &self,
+        restaurant_id: &str,
+        concept_id: &str,
+        service: &str,
+    ) -> Result<Option<MenuRow>, EdgeError> {
         self.row(
-            "SELECT menu, last_change FROM menus WHERE restaurant_id = ?1 AND concept_id = ?2",
-            &[Arg::Text(restaurant_id), Arg::Text(concept_id)],
+            "SELECT menu, last_change FROM menus WHERE restaurant_id = ?1 AND concept_id = ?2 \
+             ORDER BY CASE service WHEN ?3 THEN 0 WHEN '' THEN 1 ELSE 2 END LIMIT 1",
+            &[
+                Arg::Text(restaurant_id),
+                Arg::Text(concept_id),
+                Arg::Text(service),
+            ],
+        )
+        .await
+    }
+
+    /// Which menus a restaurant has: concept and service of each.
+    pub async fn menu_keys(&self, restaurant_id: &str) -> Result<Vec<MenuKeyRow>, EdgeError> {
+        self.rows(
+            "SELECT concept_id, service FROM menus WHERE restaurant_id = ?1 \
+             ORDER BY concept_id, service",
+            &[Arg::Text(restaurant_id)],
         )
         .await
     }
@@ -452,14 +492,26 @@ impl Storage {
     ) -> Result<(), EdgeError> {
         let mut statements = Vec::new();
         for menu in menus {
+            // A concept has one menu for every service or menus per service, never both: a
+            // menu for every service replaces the typed ones, a typed one the untyped.
+            let other_kind = if menu.service.is_empty() {
+                "DELETE FROM menus WHERE restaurant_id = ?1 AND concept_id = ?2 AND service <> ''"
+            } else {
+                "DELETE FROM menus WHERE restaurant_id = ?1 AND concept_id = ?2 AND service = ''"
+            };
             statements.push(self.statement(
-                "INSERT INTO menus (restaurant_id, concept_id, menu, last_change) \
-                 VALUES (?1, ?2, ?3, ?4) \
-                 ON CONFLICT(restaurant_id, concept_id) DO UPDATE SET menu = excluded.menu, \
-                     last_change = excluded.last_change",
+                other_kind,
+                &[Arg::Text(&menu.restaurant_id), Arg::Text(&menu.concept_id)],
+            )?);
+            statements.push(self.statement(
+                "INSERT INTO menus (restaurant_id, concept_id, service, menu, last_change) \
+                 VALUES (?1, ?2, ?3, ?4, ?5) \
+                 ON CONFLICT(restaurant_id, concept_id, service) DO UPDATE SET \
+                     menu = excluded.menu, last_change = excluded.last_change",
                 &[
                     Arg::Text(&menu.restaurant_id),
                     Arg::Text(&menu.concept_id),
+                    Arg::Text(menu.service),
                     Arg::Text(&menu.menu),
                     Arg::Text(&menu.last_change),
                 ],

@@ -71,6 +71,7 @@
 
 pub mod check;
 pub mod delivery_state;
+pub mod mapping;
 pub mod translate;
 pub mod wire;
 
@@ -132,11 +133,11 @@ pub fn rejection_status(violations: &[problem::Violation]) -> u16 {
     }
 }
 
-/// The answer to an `Id` that was accepted before.
-pub fn duplicate(id: &str, order_id: &str) -> problem::Violation {
+/// The answer to an order whose key (`id_field`: `OrderId`, else `Id`) was accepted before.
+pub fn duplicate(id_field: &str, id: &str, order_id: &str) -> problem::Violation {
     problem::Violation::new(
         Reason::Duplicate.as_str(),
-        Some("Id"),
+        Some(id_field),
         format!("order {id:?} was accepted before (hub order {order_id})"),
     )
 }

@@ -39,6 +39,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         an_array_is_handled_element_by_element_keyed_by_order_id,
     ),
     (
+        "orderconnect_just_eats_published_array_example_is_accepted",
+        just_eats_published_array_example_is_accepted,
+    ),
+    (
         "orderconnect_items_map_through_the_operator_mapping_and_unmapped_ids_are_named",
         items_map_through_the_operator_mapping_and_unmapped_ids_are_named,
     ),
@@ -614,4 +618,55 @@ fn items_map_through_the_operator_mapping_and_unmapped_ids_are_named(app: &App) 
     expect(&stored, 200, "mapping");
     assert_eq!(stored.json()["items"], mapping["items"], "{}", stored.body);
     accepted(app, &order);
+}
+
+/// Just Eat's published `PUT /order-requires-delivery-acceptance` body (FACTS §5.5), as
+/// published but for `RestaurantInfo.Id`: its ids mapped by the operator onto the demo menu,
+/// a zone round its London customer. It has no `PlacedDate`, lines that add up to less than
+/// `SubTotal` and payment values that differ from its `Total`; it is accepted.
+fn just_eats_published_array_example_is_accepted(app: &App) {
+    let r = "e2e-oc-published";
+    setup(app, r, Kind::NoZones);
+    let concept = format!("{r}-c");
+    let london = json!({
+        "restaurant_id": r, "concept_id": concept,
+        "lastChange": "2024-05-21T16:19:13.000+03:00",
+        "zones": [{
+            "id": format!("{r}-z"), "name": "London", "sum_min": 0, "time_min": 30,
+            "time_max": 45, "delivery_price": 5, "sum_for_free": 0,
+            "coordinates": [["-0.2", "51.45"], ["-0.2", "51.55"], ["0.0", "51.55"],
+                            ["0.0", "51.45"], ["-0.2", "51.45"]]
+        }]
+    });
+    let path = format!("/admin/delivery_zones?restaurant_id={r}&concept_id={concept}");
+    expect(&operator(app, "PUT", &path, &london), 200, "zones");
+    let mapping = json!({"items": [
+        {"kind": "product", "just_eat_id": "45858074", "item_id": "555333111"},
+        {"kind": "accessory", "just_eat_id": "56168", "item_id": "6021"},
+        {"kind": "accessory", "just_eat_id": "225025", "item_id": "6042"},
+        {"kind": "meal_part", "just_eat_id": "45822750", "item_id": "6042"}
+    ]});
+    let path = format!("/admin/restaurants/{r}/orderconnect-items");
+    expect(&operator(app, "PUT", &path, &mapping), 200, "mapping");
+    let text = std::fs::read_to_string(
+        repo_root().join("fixtures/orderconnect/just-eat-array-example.json"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    body[0]["RestaurantInfo"]["Id"] = json!(r);
+    let reply = put_order(app, &body);
+    expect(&reply, 201, "the published example");
+    let doc = reply.json();
+    assert_eq!(
+        doc["orders"][0]["OrderId"], "ijdhpy7bdusgtc28bapspa",
+        "{doc}"
+    );
+    assert_eq!(doc["orders"][0]["status"], "accepted", "{doc}");
+    assert_eq!(
+        doc["orders"][0]["number"], "oc-ijdhpy7bdusgtc28bapspa",
+        "{doc}"
+    );
+    // Sent again: processed before, named by its OrderId.
+    let again = put_order(app, &body);
+    expect(&again, 409, "the published example again");
 }

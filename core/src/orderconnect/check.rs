@@ -294,8 +294,17 @@ fn required_parts(
     }
 }
 
-/// Checks an order's own rules (see the table in [`super`]).
+/// Checks an order's own rules (see the table in [`super`]); `PlacedDate` is required.
 pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
+    check_received(order, None)
+}
+
+/// [`check`] for an order received at `received_at`: a `ConnectOrder` without
+/// `PlacedDate` (Just Eat's published array example has none) is taken as placed then.
+pub fn check_received(
+    order: &ConnectOrder,
+    received_at: Option<DateTime<Utc>>,
+) -> Result<CheckedOrder, Vec<Violation>> {
     let mut out = Vec::new();
     let (id, id_field) = match (text(&order.order_id), text(&order.id)) {
         (Some(id), _) => (Some(id), "OrderId"),
@@ -327,7 +336,11 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         }
         None => None,
     };
-    let placed_at = required(&info.placed_date, "Order.PlacedDate", &mut out).and_then(|raw| {
+    let placed_text = match (text(&info.placed_date), received_at) {
+        (None, Some(_)) => None,
+        _ => required(&info.placed_date, "Order.PlacedDate", &mut out),
+    };
+    let placed_at = placed_text.and_then(|raw| {
         let t = parse_utc_date(raw);
         if t.is_none() {
             bad(
@@ -338,6 +351,10 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         }
         t
     });
+    let placed_at = match (text(&info.placed_date), received_at) {
+        (None, Some(at)) => Some(at),
+        _ => placed_at,
+    };
     let due = match text(&info.due_date_with_utc_offset) {
         Some(raw) => {
             let t = parse_offset_date(raw);
@@ -352,7 +369,12 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         }
         None => None,
     };
-    let asap = info.prompt_asap.unwrap_or(due.is_none());
+    // `PromptAsap` absent: a pre-order only when the due time is after the order was
+    // placed (Just Eat sends a due time with ASAP orders too; one already past is ASAP).
+    let asap = info.prompt_asap.unwrap_or(match (due, placed_at) {
+        (Some(d), Some(p)) => d.with_timezone(&Utc) <= p,
+        (d, _) => d.is_none(),
+    });
     if !asap && due.is_none() && text(&info.due_date_with_utc_offset).is_none() {
         bad(
             &mut out,

@@ -870,3 +870,240 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
         vec![("missing_field".into(), Some("Location".into()))]
     );
 }
+
+const PUBLISHED: &str = include_str!("../../../fixtures/orderconnect/just-eat-array-example.json");
+
+/// The demo restaurant with Just Eat's published ids mapped onto its menu.
+fn published_mapping() -> ItemMapping {
+    let mut m = ItemMapping::default();
+    m.insert(IdKind::Product, "45858074", "555333111");
+    m.insert(IdKind::Accessory, "56168", "6021");
+    m.insert(IdKind::Accessory, "225025", "6042");
+    m.insert(IdKind::MealPart, "45822750", "6042");
+    m
+}
+
+#[test]
+fn the_published_array_example_is_accepted_and_reconciles_to_what_the_customer_pays() {
+    let orders = match wire::parse(PUBLISHED.as_bytes()).unwrap_or_else(|e| panic!("{e:?}")) {
+        wire::Body::Many(list) => list,
+        wire::Body::One(_) => panic!("the published body is an array"),
+    };
+    assert_eq!(orders.len(), 1);
+    // It has no PlacedDate: refused without a receipt time, taken as placed when received.
+    let refused = check(&orders[0])
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(codes(&refused), one("bad_request", "Order.PlacedDate"));
+    let received = utc("2026-11-25T10:00:00Z");
+    let c = super::check::check_received(&orders[0], Some(received))
+        .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(c.id, "ijdhpy7bdusgtc28bapspa", "OrderId is the key");
+    assert_eq!(c.id_field, "OrderId");
+    assert_eq!(c.placed_at, received);
+    assert!(c.asap, "a due time before the order was placed is ASAP");
+    assert_eq!(
+        c.customer_phone, "(01) 872 7863",
+        "the masked number, not PhoneNumber"
+    );
+    // 47.97 + tip 0 + card fee 0.50 - complementary 0.
+    assert_eq!(c.due_total.minor(), 4847);
+    assert_eq!(c.coords, Some((51.50015, -0.12624)));
+    // The demo zone is in Moscow, Just Eat's example customer in London: routed by the
+    // demo restaurant's zone as an order without coordinates would be.
+    let mut c = c;
+    c.coords = None;
+    let t = translate(&c, &demo(), &published_mapping()).unwrap_or_else(|v| panic!("{v:?}"));
+    let body = &t.request.body;
+    let comment = body.comment.clone().unwrap_or_default();
+    for part in [
+        "ALCOHOL: check the customer's ID on hand-over",
+        "kitchen: As much mayonnaise as you can fit!",
+        "courier: Please ring the top bell",
+        "note: Contact-free delivery",
+        "call (01) 872 7863 with masking code 444333222",
+        "pickup notice 00:10:00",
+        "pickup notes: Use the back entrance",
+        "paid 48.47 online",
+        "Just Eat's payment lines say 22.55",
+    ] {
+        assert!(comment.contains(part), "{part} missing from {comment}");
+    }
+    assert!(
+        !comment.contains("18727863"),
+        "the real number is not shown: {comment}"
+    );
+    assert_eq!(
+        body.client.clone().unwrap_or_default().phone.as_deref(),
+        Some("(01) 872 7863")
+    );
+    assert_eq!(body.number.as_deref(), Some("oc-ijdhpy7bdusgtc28bapspa"));
+    assert!(body.date_preorder.is_none());
+    let cart = body.cart.clone().unwrap_or_default();
+    assert_eq!(
+        cart.total.as_ref().map(|n| n.to_string()).as_deref(),
+        Some("48.47")
+    );
+    let sum = body.payment.clone().unwrap_or_default().sum;
+    assert_eq!(
+        sum.as_ref().map(|n| n.to_string()).as_deref(),
+        Some("48.47")
+    );
+    let ids: Vec<String> = cart.items.iter().filter_map(|i| i.id.clone()).collect();
+    assert_eq!(
+        ids,
+        ["555333111", "marketplace:basket", "marketplace:card-fee"]
+    );
+    // The marketplace rules accept it: lines + charge lines + delivery = cart.total.
+    let r = vec![demo()];
+    let valid = validate(
+        &t.request,
+        &ctx(&r, "2026-11-25T10:16:00Z", Rules::Marketplace),
+    )
+    .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(valid.total.minor(), 4847);
+}
+
+/// The money each arithmetic the seed allows gives the Jupiter order: (edit, due, comment
+/// money part), and the numbers that cannot reconcile, refused naming them.
+#[test]
+fn cart_total_and_payment_sum_are_what_the_customer_pays() {
+    type Edit = fn(&mut Value);
+    let r = vec![demo()];
+    let passing: Vec<(&str, Edit, &str, &str)> = vec![
+        ("card: discount, tip and card fee", |_| {}, "2115.5",
+         "items 2100 + delivery 125 - Just Eat discounts 210 + driver tip 100 + card fee 0.50 = 2115.50 | paid 2115.50 online"),
+        ("lines that already include the discount", |v| {
+            set(v, "/BasketInfo/GroupedBasketItems/1/CombinedPrice", json!(290.00));
+        }, "2115.5",
+         "items 1890 + delivery 125 + driver tip 100 + card fee 0.50 = 2115.50"),
+        ("Discount that already holds the multi-buy part", |v| {
+            set(v, "/BasketInfo/MultiBuyDiscount", json!(10.00));
+        }, "2115.5", "- Just Eat discounts 210 +"),
+        ("cash with tip and Just Eat covering part", |v| {
+            set(v, "/PaymentInfo/CashOnDelivery", json!(true));
+            set(v, "/PaymentInfo/TotalComplementary", json!(15.00));
+            set(v, "/PaymentInfo/PaymentLines", json!([{"Type": "Cash", "CardFee": 0, "Value": 2100.00}]));
+            set(v, "/PaymentInfo/Total", json!(2100.00));
+        }, "2100",
+         "- Just Eat discounts 210 + driver tip 100 - covered by Just Eat 15 = 2100 | collect 2100 in cash"),
+    ];
+    for (name, edit, due, money) in passing {
+        let order = edited(DELIVERY, edit);
+        let t = translated(&order, &r[0]);
+        let body = &t.request.body;
+        let total = body
+            .cart
+            .clone()
+            .unwrap_or_default()
+            .total
+            .map(|n| n.to_string());
+        let sum = body
+            .payment
+            .clone()
+            .unwrap_or_default()
+            .sum
+            .map(|n| n.to_string());
+        assert_eq!(total.as_deref(), Some(due), "{name}");
+        assert_eq!(sum.as_deref(), Some(due), "{name}");
+        let comment = body.comment.clone().unwrap_or_default();
+        assert!(comment.contains(money), "{name}: {comment}");
+        validate(
+            &t.request,
+            &ctx(&r, "2026-11-25T10:16:00Z", Rules::Marketplace),
+        )
+        .unwrap_or_else(|v| panic!("{name}: {v:?}"));
+    }
+    let failing: Vec<(&str, Edit, &str)> = vec![
+        (
+            "lines above SubTotal",
+            |v| set(v, "/BasketInfo/SubTotal", json!(2099.99)),
+            "BasketInfo.SubTotal",
+        ),
+        (
+            "Total no discount reading gives",
+            |v| set(v, "/BasketInfo/Total", json!(2000.00)),
+            "BasketInfo.Total",
+        ),
+        (
+            "payment lines not PaymentInfo.Total",
+            |v| set(v, "/PaymentInfo/Total", json!(2000.00)),
+            "PaymentInfo.PaymentLines",
+        ),
+        (
+            "Just Eat covering more than the bill",
+            |v| set(v, "/PaymentInfo/TotalComplementary", json!(3000.00)),
+            "PaymentInfo.TotalComplementary",
+        ),
+    ];
+    for (name, edit, field) in failing {
+        let got = check(&edited(DELIVERY, edit))
+            .err()
+            .unwrap_or_else(|| panic!("{name}: accepted"));
+        assert!(
+            got.iter()
+                .any(|v| v.field.as_deref() == Some(field) && v.code == "bad_request"),
+            "{name}: {got:?}"
+        );
+    }
+}
+
+#[test]
+fn a_driver_is_relayed_only_when_named() {
+    let at = utc("2026-11-25T11:00:05.25Z");
+    let none = delivery_state::DriverAssignedRequest::default();
+    let got = delivery_state::driver_assigned_body(&none, at, "+03:00")
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(got[0].field.as_deref(), Some("DriverName"));
+    let named: delivery_state::DriverAssignedRequest = serde_json::from_value(
+        json!({"DriverName": "David", "DriverContactNumber": "+447123456789"}),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let body = delivery_state::driver_assigned_body(&named, at, "+03:00")
+        .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(
+        body,
+        json!({"DriverName": "David", "DriverContactNumber": "+447123456789",
+               "TimeStampWithUtcOffset": "2026-11-25T14:00:05.250+03:00"})
+    );
+    let vehicle: delivery_state::DriverAssignedRequest =
+        serde_json::from_value(json!({"VehicleDetails": {"Vehicle": "Motorbike"}}))
+            .unwrap_or_else(|e| panic!("{e}"));
+    assert!(delivery_state::driver_assigned_body(&vehicle, at, "+03:00").is_ok());
+    assert!(delivery_state::driver_assignable(Status::Delivering));
+    assert!(!delivery_state::driver_assignable(Status::Delivered));
+    assert!(!delivery_state::driver_assignable(Status::Cancelled));
+}
+
+#[test]
+fn the_item_mapping_document_is_checked_whole() {
+    use super::mapping::{validate as check_mapping, MappingDocument};
+    let ok: MappingDocument = serde_json::from_value(json!({"items": [
+        {"kind": "product", "just_eat_id": "45858074", "item_id": "555333111"},
+        {"kind": "accessory", "just_eat_id": "45858074", "item_id": "6021"}
+    ]}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let m = check_mapping(&ok).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(m.get(IdKind::Product, "45858074"), Some("555333111"));
+    assert_eq!(m.get(IdKind::Accessory, "45858074"), Some("6021"));
+    let bad: MappingDocument = serde_json::from_value(json!({"items": [
+        {"kind": "dish", "just_eat_id": "1", "item_id": "x"},
+        {"kind": "product", "just_eat_id": " ", "item_id": "x"},
+        {"kind": "product", "just_eat_id": "2", "item_id": "x"},
+        {"kind": "product", "just_eat_id": "2", "item_id": "y"}
+    ]}))
+    .unwrap_or_else(|e| panic!("{e}"));
+    let got = check_mapping(&bad)
+        .err()
+        .unwrap_or_else(|| panic!("accepted"));
+    assert_eq!(
+        codes(&got),
+        vec![
+            ("invalid_value".into(), Some("items[0].kind".into())),
+            ("missing_field".into(), Some("items[1].just_eat_id".into())),
+            ("invalid_value".into(), Some("items[3].just_eat_id".into())),
+        ]
+    );
+    assert!(check_mapping(&MappingDocument::default()).is_err());
+}

@@ -29,7 +29,9 @@ use orderbridge_core::orderconnect::delivery_state::{
 };
 use orderbridge_core::orderconnect::mapping::{self, MappingDocument};
 use orderbridge_core::orderconnect::translate::order_offset;
-use orderbridge_core::orderconnect::{check, duplicate, not_configured, reasons, translate, wire};
+use orderbridge_core::orderconnect::{
+    check_received, duplicate, not_configured, reasons, translate, wire,
+};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::problem::Violation;
@@ -124,7 +126,9 @@ async fn judge(
         }
     }
     let mut violations = Vec::new();
-    let checked = check(order).map_err(|v| violations.extend(v)).ok();
+    let checked = check_received(order, Some(ctx.now))
+        .map_err(|v| violations.extend(v))
+        .ok();
     let restaurant_ref = order
         .restaurant_info
         .as_ref()

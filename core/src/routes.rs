@@ -75,6 +75,12 @@ pub enum RouteId {
     /// `PUT /admin/orders/{order_id}/driver-location`: a driver position for an
     /// Orderconnect order, relayed to Just Eat (operator).
     AdminOrderDriverLocation,
+    /// `PUT /admin/orders/{order_id}/driver`: the courier of an Orderconnect delivery,
+    /// relayed to Just Eat as `driverassigned` (operator).
+    AdminOrderDriver,
+    /// `PUT /admin/restaurants/{id}/orderconnect-items`: the restaurant's Orderconnect
+    /// item mapping (operator).
+    AdminOrderconnectItems,
     /// `PUT /webhooks/orderconnect/orders`: a Just Eat order over Orderconnect
     /// (`Authorization: JE-API-KEY`).
     OrderconnectOrder,
@@ -182,6 +188,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Put,
+        pattern: "/admin/orders/{order_id}/driver",
+        id: RouteId::AdminOrderDriver,
+    },
+    Route {
+        method: Method::Put,
         pattern: "/admin/orders/{order_id}/driver-location",
         id: RouteId::AdminOrderDriverLocation,
     },
@@ -194,6 +205,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/admin/restaurants/{id}",
         id: RouteId::AdminPutRestaurant,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/restaurants/{id}/orderconnect-items",
+        id: RouteId::AdminOrderconnectItems,
     },
     Route {
         method: Method::Put,

@@ -72,6 +72,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminSync => admin::post_sync(req, ctx).await,
         RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
+        RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
+        RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,

@@ -34,6 +34,18 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "orderconnect_bad_keys_and_bad_input_change_nothing",
         bad_keys_and_bad_input_change_nothing,
     ),
+    (
+        "orderconnect_an_array_is_handled_element_by_element_keyed_by_order_id",
+        an_array_is_handled_element_by_element_keyed_by_order_id,
+    ),
+    (
+        "orderconnect_just_eats_published_array_example_is_accepted",
+        just_eats_published_array_example_is_accepted,
+    ),
+    (
+        "orderconnect_items_map_through_the_operator_mapping_and_unmapped_ids_are_named",
+        items_map_through_the_operator_mapping_and_unmapped_ids_are_named,
+    ),
 ];
 
 /// Tests that start a Worker of their own (Just Eat's base URL is their sink).
@@ -255,8 +267,8 @@ fn each_reason_code_is_answered_with_its_exact_body(app: &App) {
             "bad_request",
             totals,
             errors(&[
-                ("bad_request", "BasketInfo.SubTotal: is 2099.99 but the GroupedBasketItems' CombinedPrice add up to 2100"),
-                ("bad_request", "BasketInfo.Total: is 2015 but SubTotal 2099.99 - discounts 210 + DeliveryCharge 125 = 2014.99"),
+                ("bad_request", "BasketInfo.SubTotal: is 2099.99 but the GroupedBasketItems' CombinedPrice add up to 2100, more than the basket before discounts"),
+                ("bad_request", "BasketInfo.Total: is 2015 but SubTotal 2099.99 - Discount 210 - MultiBuyDiscount 0 + DeliveryCharge 125 = 2014.99"),
             ]),
         ),
         (
@@ -389,16 +401,48 @@ fn status_changes_reach_just_eat_in_order_once_each_and_retried() {
     );
 
     set_status(10);
+    // The operator names the courier: driverassigned, with that driver, at that moment.
+    let driver_path = format!("/admin/orders/{order_id}/driver");
+    let nameless = operator(
+        &app,
+        "PUT",
+        &driver_path,
+        &json!({"DriverContactNumber": "+44"}),
+    );
+    expect(&nameless, 400, "a driver without a name or vehicle");
     sink.fail_next(1, 503);
-    set_status(20);
-    let got = sink.wait_for(3, Duration::from_secs(20));
+    let driver = json!({"DriverName": "David", "VehicleDetails": {"Vehicle": "Motorbike"}});
+    expect(&operator(&app, "PUT", &driver_path, &driver), 202, "driver");
+    let got = sink.wait_for(2, Duration::from_secs(20));
     assert_eq!(
         paths(&got),
         vec![
             (format!("PUT {base}/driverassigned"), 503),
             (format!("PUT {base}/driverassigned"), 200),
-            (format!("PUT {base}/onitsway"), 200),
         ],
+        "{got:#?}"
+    );
+    assert_eq!(
+        got[0].header("X-Orderbridge-Delivery"),
+        got[1].header("X-Orderbridge-Delivery"),
+        "a retry is the same delivery"
+    );
+    let assigned: Value = serde_json::from_str(&got[1].body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(assigned["DriverName"], "David", "{assigned}");
+    assert_eq!(
+        assigned["VehicleDetails"]["Vehicle"], "Motorbike",
+        "{assigned}"
+    );
+    let stamp = assigned["TimeStampWithUtcOffset"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(stamp.ends_with("+03:00") && stamp.len() == 29, "{stamp}");
+    // Status 20 is the courier leaving with the food: onitsway, and no second driverassigned.
+    set_status(20);
+    let got = sink.wait_for(3, Duration::from_secs(20));
+    assert_eq!(
+        paths(&got[2..]),
+        vec![(format!("PUT {base}/onitsway"), 200)],
         "{got:#?}"
     );
     for r in &got {
@@ -407,17 +451,8 @@ fn status_changes_reach_just_eat_in_order_once_each_and_retried() {
             Some("JE-API-KEY e2e-just-eat-key")
         );
     }
-    assert_eq!(
-        got[0].header("X-Orderbridge-Delivery"),
-        got[1].header("X-Orderbridge-Delivery"),
-        "a retry is the same delivery"
-    );
-    let assigned: Value = serde_json::from_str(&got[1].body).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(assigned["DriverName"], "Restaurant courier", "{assigned}");
-    let stamp = assigned["TimeStampWithUtcOffset"]
-        .as_str()
-        .unwrap_or_default();
-    assert!(stamp.ends_with("+03:00") && stamp.len() == 29, "{stamp}");
+    let on_its_way: Value = serde_json::from_str(&got[2].body).unwrap_or_else(|e| panic!("{e}"));
+    assert!(on_its_way.get("DriverName").is_none(), "{on_its_way}");
 
     // The driver's position is relayed once; a second one within 10 s is refused.
     let first = operator(&app, "PUT", &path, &location);
@@ -445,13 +480,38 @@ fn status_changes_reach_just_eat_in_order_once_each_and_retried() {
         vec![(format!("PUT {base}/delivered"), 200)],
         "{got:#?}"
     );
+    // A driver cannot be named once it is delivered.
+    expect(
+        &operator(&app, "PUT", &driver_path, &driver),
+        409,
+        "driver when delivered",
+    );
     // Once each: nothing else arrives.
     std::thread::sleep(Duration::from_secs(3));
     assert_eq!(sink.received().len(), 5, "{:#?}", sink.received());
 
-    // A cancelled collection order tells Just Eat why; the kitchen starting tells nothing.
-    let je = "e2e-oc-states-2";
-    let order_id = accepted(&app, &fixture("collection-order.json", je, r));
+    // A collection order has no courier: neither delivered nor driverunassigned, nothing
+    // at all, whether it is collected or cancelled; it cannot be given a driver.
+    for (je, last) in [("e2e-oc-states-2", 30), ("e2e-oc-states-3", 5)] {
+        let order_id = accepted(&app, &fixture("collection-order.json", je, r));
+        let driver_path = format!("/admin/orders/{order_id}/driver");
+        expect(
+            &operator(&app, "PUT", &driver_path, &driver),
+            409,
+            "driver of a collection",
+        );
+        for status in [10, last] {
+            let path = format!("/admin/orders/{order_id}/status");
+            expect(
+                &operator(&app, "POST", &path, &json!({ "status": status })),
+                200,
+                &format!("status {status}"),
+            );
+        }
+    }
+    // A cancelled delivery is not disguised as an unassignment: nothing is sent.
+    let je = "e2e-oc-states-4";
+    let order_id = accepted(&app, &fixture("delivery-order.json", je, r));
     for status in [10, 5] {
         let path = format!("/admin/orders/{order_id}/status");
         expect(
@@ -460,21 +520,153 @@ fn status_changes_reach_just_eat_in_order_once_each_and_retried() {
             &format!("status {status}"),
         );
     }
-    let got = sink.wait_for(6, Duration::from_secs(10));
-    assert_eq!(
-        paths(&got[5..]),
-        vec![(
-            format!("PUT /je/orders/{je}/deliverystate/driverunassigned"),
-            200
-        )],
-        "{got:#?}"
-    );
-    let cancelled: Value = serde_json::from_str(&got[5].body).unwrap_or_else(|e| panic!("{e}"));
-    assert_eq!(cancelled["Reason"], "order_cancelled", "{cancelled}");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(sink.received().len(), 5, "{:#?}", sink.received());
     let path = format!("/admin/orders/{order_id}/driver-location");
     expect(
         &operator(&app, "PUT", &path, &location),
         409,
         "location when cancelled",
     );
+}
+
+/// The current `PUT /order-requires-delivery-acceptance` shape: an array of ConnectOrder,
+/// each keyed by `OrderId`; seed 001's object keeps working.
+fn an_array_is_handled_element_by_element_keyed_by_order_id(app: &App) {
+    let r = "e2e-oc-array";
+    setup(app, r, Kind::Open);
+    let element = |order_id: &str, id: &str, name: &str| {
+        let mut o = fixture(name, id, r);
+        o["OrderId"] = json!(order_id);
+        o
+    };
+    let a = element("e2e-oc-array-a", "348322088", "delivery-order.json");
+    let b = element("e2e-oc-array-b", "348322089", "collection-order.json");
+    // One element refused refuses the array, naming the element; nothing is stored.
+    let mut bad = b.clone();
+    bad["BasketInfo"]["Total"] = json!(1);
+    let reply = put_order(app, &json!([a, bad]));
+    expect(&reply, 400, "one element refused");
+    let doc = reply.json();
+    let messages: Vec<&str> = doc["errors"]
+        .as_array()
+        .map(|e| e.iter().filter_map(|x| x["message"].as_str()).collect())
+        .unwrap_or_default();
+    assert!(messages.iter().all(|m| m.starts_with("[1].")), "{doc}");
+    // Both accepted, each its own hub order, numbered by OrderId.
+    let reply = put_order(app, &json!([a, b]));
+    expect(&reply, 201, "array");
+    let doc = reply.json();
+    let orders = doc["orders"].as_array().cloned().unwrap_or_default();
+    assert_eq!(orders.len(), 2, "{doc}");
+    for (o, key) in orders.iter().zip(["e2e-oc-array-a", "e2e-oc-array-b"]) {
+        assert_eq!(o["OrderId"], key, "{doc}");
+        assert_eq!(o["status"], "accepted", "{doc}");
+        assert_eq!(o["number"], format!("oc-{key}"), "{doc}");
+    }
+    // The same array again: every element a duplicate, named by OrderId.
+    let reply = put_order(app, &json!([a, b]));
+    expect(&reply, 409, "array again");
+    assert_eq!(
+        reply.json()["errors"][0]["code"],
+        "duplicate",
+        "{}",
+        reply.body
+    );
+    assert!(
+        reply.json()["errors"][0]["message"].as_str().is_some_and(
+            |m| m.starts_with("[0].OrderId: order \"e2e-oc-array-a\" was accepted before")
+        ),
+        "{}",
+        reply.body
+    );
+    // A new element beside an old one: the new one is stored, the old one reported.
+    let c = element("e2e-oc-array-c", "348322090", "delivery-order.json");
+    let reply = put_order(app, &json!([a, c]));
+    expect(&reply, 201, "old and new");
+    let doc = reply.json();
+    assert_eq!(doc["orders"][0]["status"], "duplicate", "{doc}");
+    assert_eq!(doc["orders"][1]["status"], "accepted", "{doc}");
+}
+
+fn items_map_through_the_operator_mapping_and_unmapped_ids_are_named(app: &App) {
+    let r = "e2e-oc-map";
+    setup(app, r, Kind::Open);
+    // Just Eat's ids only: ProductId 777001 (no menu item), MenuCardNumber "JE-1".
+    let mut order = fixture("delivery-order.json", "e2e-oc-map-1", r);
+    order["BasketInfo"]["GroupedBasketItems"][0]["BasketItem"]["ProductId"] = json!(777001);
+    order["BasketInfo"]["GroupedBasketItems"][0]["BasketItem"]["MenuCardNumber"] = json!("JE-1");
+    order["BasketInfo"]["GroupedBasketItems"][0]["MenuCardNumber"] = json!("JE-1");
+    let reply = put_order(app, &order);
+    expect(&reply, 400, "unmapped");
+    assert_eq!(
+        reply.json(),
+        errors(&[("bad_request", &format!("BasketInfo.GroupedBasketItems[0].BasketItem.ProductId: neither ProductId 777001 nor MenuCardNumber \"JE-1\" is mapped or an item on the menu of restaurant \"{r}\""))]),
+    );
+    let mapping = json!({"items": [
+        {"kind": "product", "just_eat_id": "777001", "item_id": "555333111"}
+    ]});
+    let path = format!("/admin/restaurants/{r}/orderconnect-items");
+    let bad = operator(
+        app,
+        "PUT",
+        &path,
+        &json!({"items": [{"kind": "dish", "just_eat_id": "1", "item_id": ""}]}),
+    );
+    expect(&bad, 400, "bad mapping");
+    let stored = operator(app, "PUT", &path, &mapping);
+    expect(&stored, 200, "mapping");
+    assert_eq!(stored.json()["items"], mapping["items"], "{}", stored.body);
+    accepted(app, &order);
+}
+
+/// Just Eat's published `PUT /order-requires-delivery-acceptance` body (FACTS §5.5), as
+/// published but for `RestaurantInfo.Id`: its ids mapped by the operator onto the demo menu,
+/// a zone round its London customer. It has no `PlacedDate`, lines that add up to less than
+/// `SubTotal` and payment values that differ from its `Total`; it is accepted.
+fn just_eats_published_array_example_is_accepted(app: &App) {
+    let r = "e2e-oc-published";
+    setup(app, r, Kind::NoZones);
+    let concept = format!("{r}-c");
+    let london = json!({
+        "restaurant_id": r, "concept_id": concept,
+        "lastChange": "2024-05-21T16:19:13.000+03:00",
+        "zones": [{
+            "id": format!("{r}-z"), "name": "London", "sum_min": 0, "time_min": 30,
+            "time_max": 45, "delivery_price": 5, "sum_for_free": 0,
+            "coordinates": [["-0.2", "51.45"], ["-0.2", "51.55"], ["0.0", "51.55"],
+                            ["0.0", "51.45"], ["-0.2", "51.45"]]
+        }]
+    });
+    let path = format!("/admin/delivery_zones?restaurant_id={r}&concept_id={concept}");
+    expect(&operator(app, "PUT", &path, &london), 200, "zones");
+    let mapping = json!({"items": [
+        {"kind": "product", "just_eat_id": "45858074", "item_id": "555333111"},
+        {"kind": "accessory", "just_eat_id": "56168", "item_id": "6021"},
+        {"kind": "accessory", "just_eat_id": "225025", "item_id": "6042"},
+        {"kind": "meal_part", "just_eat_id": "45822750", "item_id": "6042"}
+    ]});
+    let path = format!("/admin/restaurants/{r}/orderconnect-items");
+    expect(&operator(app, "PUT", &path, &mapping), 200, "mapping");
+    let text = std::fs::read_to_string(
+        repo_root().join("fixtures/orderconnect/just-eat-array-example.json"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut body: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    body[0]["RestaurantInfo"]["Id"] = json!(r);
+    let reply = put_order(app, &body);
+    expect(&reply, 201, "the published example");
+    let doc = reply.json();
+    assert_eq!(
+        doc["orders"][0]["OrderId"], "ijdhpy7bdusgtc28bapspa",
+        "{doc}"
+    );
+    assert_eq!(doc["orders"][0]["status"], "accepted", "{doc}");
+    assert_eq!(
+        doc["orders"][0]["number"], "oc-ijdhpy7bdusgtc28bapspa",
+        "{doc}"
+    );
+    // Sent again: processed before, named by its OrderId.
+    let again = put_order(app, &body);
+    expect(&again, 409, "the published example again");
 }

@@ -800,7 +800,10 @@ pub fn demo_restaurant() -> RestaurantState {
 
 /// Serde straight into the `ConnectOrder` wire struct.
 pub fn connect_order_parse(bytes: &[u8]) -> orderbridge_core::orderconnect::ConnectOrder {
-    orderbridge_core::orderconnect::parse(bytes).expect("the ConnectOrder parses")
+    match orderbridge_core::orderconnect::parse(bytes).expect("the ConnectOrder parses") {
+        orderbridge_core::orderconnect::wire::Body::One(order) => *order,
+        orderbridge_core::orderconnect::wire::Body::Many(mut list) => list.remove(0),
+    }
 }
 
 /// What `PUT /webhooks/orderconnect/orders` computes before the catalog check: parse, the
@@ -808,12 +811,16 @@ pub fn connect_order_parse(bytes: &[u8]) -> orderbridge_core::orderconnect::Conn
 pub fn connect_order_translate(bytes: &[u8], restaurant: &RestaurantState) -> usize {
     let checked = orderbridge_core::orderconnect::check(&connect_order_parse(bytes))
         .expect("the ConnectOrder passes its checks");
-    orderbridge_core::orderconnect::translate(&checked, restaurant, &BTreeMap::new())
-        .expect("the ConnectOrder translates")
-        .request
-        .body
-        .cart
-        .map_or(0, |c| c.items.len())
+    orderbridge_core::orderconnect::translate(
+        &checked,
+        restaurant,
+        &orderbridge_core::orderconnect::mapping::ItemMapping::default(),
+    )
+    .expect("the ConnectOrder translates")
+    .request
+    .body
+    .cart
+    .map_or(0, |c| c.items.len())
 }
 
 // ---------------------------------------------------------------------------------------

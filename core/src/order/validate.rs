@@ -82,6 +82,59 @@ pub enum Rules {
     Marketplace,
 }
 
+/// The id prefix of a marketplace **charge line**: an amount of the marketplace's bill
+/// that is no menu item (a discount, a driver tip, a card fee, an amount the marketplace
+/// covers), carried as a cart line so that `cart.total` and `payment.sum` are what the
+/// customer paid (seed `004`: `payment.sum` is the total after all discounts and delivery).
+/// Under [`Rules::Marketplace`] such a line is not looked up in the menu or the stop list,
+/// has `count` 1 and no modifiers, and its `cost` may be negative (a discount); the items,
+/// the charge lines and the delivery must still add up to `cart.total`, which must not be
+/// negative. Under [`Rules::Site`] it is an ordinary (unknown) item.
+pub const CHARGE_LINE_PREFIX: &str = "marketplace:";
+
+/// A signed decimal amount (`-4.78`) of a charge line, in minor units.
+fn signed_amount(n: &Option<Number>, i: usize, out: &mut Vec<Violation>) -> Option<i64> {
+    let Some(n) = n else {
+        out.push(at("missing_field", At::Line(i, "cost"), "is required"));
+        return None;
+    };
+    let text = n.to_string();
+    let (negative, digits) = match text.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, text.as_str()),
+    };
+    match Money::parse_decimal(digits, "") {
+        Ok(m) if negative => Some(-m.minor()),
+        Ok(m) => Some(m.minor()),
+        Err(mut e) => {
+            e.field = Some(At::Line(i, "cost").path());
+            out.push(e);
+            None
+        }
+    }
+}
+
+/// A marketplace charge line (see [`CHARGE_LINE_PREFIX`]): its signed amount.
+fn check_charge_line(item: &CartItem, i: usize, out: &mut Vec<Violation>) -> Option<i64> {
+    let before = out.len();
+    if count_at(&item.count, At::Line(i, "count"), out).is_some_and(|c| c != 1) {
+        out.push(at(
+            "bad_count",
+            At::Line(i, "count"),
+            "a charge line has count 1",
+        ));
+    }
+    if item.modifiers.as_ref().is_some_and(|m| !m.is_empty()) {
+        out.push(at(
+            "invalid_value",
+            At::Line(i, "modifiers"),
+            "a charge line has no modifiers",
+        ));
+    }
+    let amount = signed_amount(&item.cost, i, out);
+    (out.len() == before).then_some(amount).flatten()
+}
+
 /// The default of [`OrderContext::max_preorder_ahead`].
 pub const DEFAULT_MAX_PREORDER_DAYS: i64 = 7;
 
@@ -1160,7 +1213,15 @@ pub fn validate_borrowing<'r>(
     let mut lines = Vec::with_capacity(cart.items.len());
     let mut lines_ok = true;
     let mut scratch = Scratch::default();
+    let mut charges: i64 = 0;
     for (i, item) in cart.items.iter().enumerate() {
+        if !site && text(&item.id).is_some_and(|id| id.starts_with(CHARGE_LINE_PREFIX)) {
+            match check_charge_line(item, i, &mut out) {
+                Some(amount) => charges = charges.saturating_add(amount),
+                None => lines_ok = false,
+            }
+            continue;
+        }
         match check_item(
             item,
             i,
@@ -1187,7 +1248,20 @@ pub fn validate_borrowing<'r>(
                 "the order total is too large",
             ));
         }
-        sum
+        // Marketplace charge lines (discounts negative): the cart after them must not be
+        // below zero.
+        match sum.map(|s| s.minor().saturating_add(charges)) {
+            Some(net) if net < 0 => {
+                out.push(v(
+                    "total_mismatch",
+                    "cart.items",
+                    format!("the items and charge lines add up to a negative amount ({net} minor units)"),
+                ));
+                None
+            }
+            Some(net) => Money::from_minor(net, "cart").ok(),
+            None => None,
+        }
     } else {
         None
     };

@@ -9,6 +9,7 @@ use serde_json::Number;
 use crate::domain::Money;
 use crate::problem::Violation;
 
+use super::mapping::IdKind;
 use super::wire::{ConnectOrder, OptionalAccessory, RequiredAccessory};
 use super::Reason;
 
@@ -42,6 +43,8 @@ impl ServiceType {
 pub struct CheckedPart {
     /// `MealPartId`, `OptionalAccessoryId` or `RequiredAccessoryId` written as a string.
     pub id: String,
+    /// The id space the operator's mapping looks it up in.
+    pub kind: IdKind,
     pub name: Option<String>,
     /// How many per unit of the line's item.
     pub count: i64,
@@ -69,7 +72,11 @@ pub struct CheckedLine {
 /// A `ConnectOrder` whose own rules hold. Money is exact; times are instants.
 #[derive(Debug, Clone, PartialEq)]
 pub struct CheckedOrder {
+    /// The order's key: `OrderId` (current shape), else `Id` (seed `001`). Every later
+    /// delivery-state call names it.
     pub id: String,
+    /// The field the key came from (`OrderId` or `Id`), for messages.
+    pub id_field: &'static str,
     pub friendly_reference: Option<String>,
     pub restaurant_ref: String,
     pub service_type: ServiceType,
@@ -78,25 +85,50 @@ pub struct CheckedOrder {
     /// `DueDateWithUtcOffset`, when given, with the offset Just Eat wrote.
     pub due: Option<DateTime<FixedOffset>>,
     pub asap: bool,
-    pub note: Option<String>,
+    /// The customer's notes, labelled for who they are for (`kitchen`, `courier`, `order`,
+    /// and the deprecated `NoteToRestaurant` when it says something else), each once.
+    pub notes: Vec<(&'static str, String)>,
     pub customer_name: String,
+    /// What the kitchen and the courier may call: `DisplayPhoneNumber` (Just Eat's masked
+    /// number) when given, else `PhoneNumber` (seed `001`, which has no masked number).
     pub customer_phone: String,
+    /// `PhoneMaskingCode`: the code to key in when calling the masked number.
+    pub masking_code: Option<String>,
+    /// `Restrictions` as written (`Alcohol`: the customer's ID is checked on hand-over).
+    pub restrictions: Vec<String>,
+    /// `RdsPickupTimeWithUtcOffset`, as Just Eat wrote it: when the courier collects.
+    pub rds_pickup: Option<String>,
+    /// `PickupNoticePeriod` (`hh:mm:ss`): the notice the kitchen asked for before pickup.
+    pub pickup_notice: Option<String>,
+    /// `RestaurantInfo.PickupNotes`: pickup instructions for the courier.
+    pub pickup_notes: Option<String>,
     /// `Address`, `City` and `Postcode` joined with ", " (delivery only).
     pub address: Option<String>,
     /// (latitude, longitude) when Just Eat knows them (0/0 means unknown).
     pub coords: Option<(f64, f64)>,
     pub menu_id: Option<String>,
     pub lines: Vec<CheckedLine>,
+    /// `BasketInfo.SubTotal`: the basket before any discount.
     pub subtotal: Money,
-    /// `Discount` + `MultiBuyDiscount`.
+    /// `Discount` + `MultiBuyDiscount`, or `Discount` alone when it already holds the
+    /// multi-buy part (whichever `Total` was computed with).
     pub discount: Money,
     pub delivery_charge: Money,
-    /// `BasketInfo.Total`: what the customer is charged for the food and delivery.
+    /// `BasketInfo.Total`: the total charge to the customer for the food and delivery.
     pub total: Money,
+    /// `PaymentInfo.DriverTipValue`.
     pub tip: Money,
+    /// Σ `PaymentLines[].CardFee`.
     pub card_fees: Money,
+    /// Σ `PaymentLines[].Value`.
+    pub payment_values: Money,
     /// `PaymentInfo.Total`.
     pub paid_total: Money,
+    /// `PaymentInfo.TotalComplementary`: the part Just Eat covers, not the customer.
+    pub complementary: Money,
+    /// What the customer pays: `BasketInfo.Total` + `DriverTipValue` + card fees −
+    /// `TotalComplementary` (see the money table in [`super`]).
+    pub due_total: Money,
     pub cash_on_delivery: bool,
 }
 
@@ -226,6 +258,7 @@ fn optional_parts(
         if let (Some(id), Some(count), Some(unit_price)) = (id, count, price) {
             parts.push(CheckedPart {
                 id,
+                kind: IdKind::Accessory,
                 name: text(&a.name).map(str::to_owned),
                 count,
                 unit_price,
@@ -251,6 +284,7 @@ fn required_parts(
         if let (Some(id), Some(unit_price)) = (id, price) {
             parts.push(CheckedPart {
                 id,
+                kind: IdKind::Accessory,
                 name: text(&a.name).map(str::to_owned),
                 count: 1,
                 unit_price,
@@ -260,12 +294,32 @@ fn required_parts(
     }
 }
 
-/// Checks an order's own rules (see the table in [`super`]).
+/// Checks an order's own rules (see the table in [`super`]); `PlacedDate` is required.
 pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
+    check_received(order, None)
+}
+
+/// [`check`] for an order received at `received_at`: a `ConnectOrder` without
+/// `PlacedDate` (Just Eat's published array example has none) is taken as placed then.
+pub fn check_received(
+    order: &ConnectOrder,
+    received_at: Option<DateTime<Utc>>,
+) -> Result<CheckedOrder, Vec<Violation>> {
     let mut out = Vec::new();
-    let id = required(&order.id, "Id", &mut out);
+    let (id, id_field) = match (text(&order.order_id), text(&order.id)) {
+        (Some(id), _) => (Some(id), "OrderId"),
+        (None, Some(id)) => (Some(id), "Id"),
+        (None, None) => {
+            bad(
+                &mut out,
+                "OrderId",
+                "is required (or Id, as seed 001 sends it)",
+            );
+            (None, "OrderId")
+        }
+    };
     if id.is_some_and(|id| id.chars().count() > 64) {
-        bad(&mut out, "Id", "must be at most 64 characters");
+        bad(&mut out, id_field, "must be at most 64 characters");
     }
     let info = order.order.clone().unwrap_or_default();
     let service_type = match required(&info.service_type, "Order.ServiceType", &mut out) {
@@ -282,7 +336,11 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         }
         None => None,
     };
-    let placed_at = required(&info.placed_date, "Order.PlacedDate", &mut out).and_then(|raw| {
+    let placed_text = match (text(&info.placed_date), received_at) {
+        (None, Some(_)) => None,
+        _ => required(&info.placed_date, "Order.PlacedDate", &mut out),
+    };
+    let placed_at = placed_text.and_then(|raw| {
         let t = parse_utc_date(raw);
         if t.is_none() {
             bad(
@@ -293,6 +351,10 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         }
         t
     });
+    let placed_at = match (text(&info.placed_date), received_at) {
+        (None, Some(at)) => Some(at),
+        _ => placed_at,
+    };
     let due = match text(&info.due_date_with_utc_offset) {
         Some(raw) => {
             let t = parse_offset_date(raw);
@@ -307,7 +369,12 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         }
         None => None,
     };
-    let asap = info.prompt_asap.unwrap_or(due.is_none());
+    // `PromptAsap` absent: a pre-order only when the due time is after the order was
+    // placed (Just Eat sends a due time with ASAP orders too; one already past is ASAP).
+    let asap = info.prompt_asap.unwrap_or(match (due, placed_at) {
+        (Some(d), Some(p)) => d.with_timezone(&Utc) <= p,
+        (d, _) => d.is_none(),
+    });
     if !asap && due.is_none() && text(&info.due_date_with_utc_offset).is_none() {
         bad(
             &mut out,
@@ -320,7 +387,12 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
 
     let customer = order.customer_info.clone().unwrap_or_default();
     let customer_name = required(&customer.name, "CustomerInfo.Name", &mut out);
-    let customer_phone = required(&customer.phone_number, "CustomerInfo.PhoneNumber", &mut out);
+    // Just Eat's masked number is the one drivers and the kitchen may see; the real
+    // `PhoneNumber` only when no masked one is given (seed 001 has none).
+    let customer_phone = match text(&customer.display_phone_number) {
+        Some(p) => Some(p),
+        None => required(&customer.phone_number, "CustomerInfo.PhoneNumber", &mut out),
+    };
     let street = text(&customer.address);
     let address = street.map(|street| {
         [Some(street), text(&customer.city), text(&customer.postcode)]
@@ -405,6 +477,7 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
             match id_text(&part.meal_part_id) {
                 Some(id) => parts.push(CheckedPart {
                     id,
+                    kind: IdKind::MealPart,
                     name: text(&part.name).map(str::to_owned),
                     count: 1,
                     unit_price: Money::ZERO,
@@ -458,14 +531,17 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
             "must be 0 for a Collection order",
         );
     }
+    // Lines carry what Just Eat charged for them, discounts included (seed 001:
+    // `CombinedPrice` "including discounts"), while `SubTotal` is the basket before any
+    // discount: the lines may add up to less than `SubTotal`, never to more.
     if let (true, Some(subtotal)) = (lines_ok && !items.is_empty(), subtotal) {
         match sum(lines.iter().map(|l| l.combined_price)) {
-            Some(lines_sum) if lines_sum == subtotal => {}
+            Some(lines_sum) if lines_sum <= subtotal => {}
             Some(lines_sum) => bad(
                 &mut out,
                 "BasketInfo.SubTotal",
                 format!(
-                    "is {subtotal} but the GroupedBasketItems' CombinedPrice add up to {lines_sum}"
+                    "is {subtotal} but the GroupedBasketItems' CombinedPrice add up to {lines_sum}, more than the basket before discounts"
                 ),
             ),
             None => bad(
@@ -475,27 +551,29 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
             ),
         }
     }
-    let discount_sum = match (discount, multi_buy) {
-        (Some(d), Some(m)) => d.checked_add(m),
-        _ => None,
-    };
-    if let (Some(subtotal), Some(d), Some(charge), Some(total)) =
-        (subtotal, discount_sum, delivery_charge, total)
+    // `Total` = `SubTotal` − `Discount` − `MultiBuyDiscount` + `DeliveryCharge`; a
+    // `Discount` that already holds the multi-buy part is read as such.
+    let mut discount_sum = None;
+    if let (Some(subtotal), Some(d), Some(m), Some(charge), Some(total)) =
+        (subtotal, discount, multi_buy, delivery_charge, total)
     {
-        let expected = subtotal
-            .checked_add(charge)
-            .and_then(|gross| gross.minor().checked_sub(d.minor()));
-        match expected {
-            Some(e) if e == total.minor() => {}
-            Some(e) => bad(
+        let gross = subtotal.checked_add(charge).map(Money::minor);
+        let both = d.checked_add(m);
+        let candidates = [both, Some(d)];
+        discount_sum = candidates
+            .into_iter()
+            .flatten()
+            .find(|c| gross.and_then(|g| g.checked_sub(c.minor())) == Some(total.minor()));
+        if discount_sum.is_none() {
+            let expected = gross.and_then(|g| g.checked_sub(both.map_or(0, Money::minor)));
+            bad(
                 &mut out,
                 "BasketInfo.Total",
                 format!(
-                    "is {total} but SubTotal {subtotal} - discounts {d} + DeliveryCharge {charge} = {}",
-                    signed(e)
+                    "is {total} but SubTotal {subtotal} - Discount {d} - MultiBuyDiscount {m} + DeliveryCharge {charge} = {}",
+                    expected.map_or("(too large)".to_owned(), signed)
                 ),
-            ),
-            None => bad(&mut out, "BasketInfo.Total", "is too large"),
+            );
         }
     }
 
@@ -504,6 +582,11 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
     let tip = optional_money(
         &payment.driver_tip_value,
         "PaymentInfo.DriverTipValue",
+        &mut out,
+    );
+    let complementary = optional_money(
+        &payment.total_complementary,
+        "PaymentInfo.TotalComplementary",
         &mut out,
     );
     let payment_lines = payment.payment_lines.clone().unwrap_or_default();
@@ -533,16 +616,22 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
             ),
             None => bad(&mut out, "PaymentInfo.PaymentLines", "are too large"),
         }
-        if let (Some(total), Some(tip)) = (total, tip) {
-            match total.checked_add(tip) {
-                Some(owed) if owed == values => {}
-                Some(owed) => bad(
-                    &mut out,
-                    "PaymentInfo.PaymentLines",
-                    format!("pay {values} but the order costs {owed} (BasketInfo.Total {total} + DriverTipValue {tip})"),
+    }
+    // What the customer pays; Just Eat cannot cover more than the whole bill.
+    let mut due_total = None;
+    if let (Some(total), Some(tip), Some(fees), Some(k)) = (total, tip, fees, complementary) {
+        let bill = total.checked_add(tip).and_then(|b| b.checked_add(fees));
+        match bill.map(|b| b.minor() - k.minor()) {
+            Some(due) if due >= 0 => due_total = Money::from_minor(due, "due").ok(),
+            Some(_) => out.push(violation(
+                Reason::BadRequest,
+                "PaymentInfo.TotalComplementary",
+                format!(
+                    "is {k} but the whole bill is {} (BasketInfo.Total {total} + DriverTipValue {tip} + card fees {fees})",
+                    bill.unwrap_or(Money::ZERO)
                 ),
-                None => bad(&mut out, "PaymentInfo.PaymentLines", "are too large"),
-            }
+            )),
+            None => bad(&mut out, "BasketInfo.Total", "is too large"),
         }
     }
 
@@ -563,6 +652,9 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         Some(tip),
         Some(card_fees),
         Some(paid_total),
+        Some(payment_values),
+        Some(complementary),
+        Some(due_total),
     ) = (
         id,
         restaurant_ref,
@@ -577,41 +669,64 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         tip,
         fees,
         paid_total,
+        values,
+        complementary,
+        due_total,
     )
     else {
         return Err(vec![violation(
             Reason::BadRequest,
-            "Id",
+            id_field,
             "the order is incomplete",
         )]);
     };
-    let notes = info.notes.clone().unwrap_or_default();
-    let note_parts: Vec<&str> = [
-        text(&info.note_to_restaurant),
-        notes.kitchen.as_ref().and_then(|n| text(&n.note)),
-        notes.courier.as_ref().and_then(|n| text(&n.note)),
-        notes.order.as_ref().and_then(|n| text(&n.note)),
-    ]
-    .into_iter()
-    .flatten()
-    .collect();
-    let mut note: Vec<&str> = Vec::new();
-    for n in note_parts {
-        if !note.contains(&n) {
-            note.push(n);
+    let order_notes = info.notes.clone().unwrap_or_default();
+    let labelled = [
+        (
+            "kitchen",
+            order_notes.kitchen.as_ref().and_then(|n| text(&n.note)),
+        ),
+        (
+            "courier",
+            order_notes.courier.as_ref().and_then(|n| text(&n.note)),
+        ),
+        (
+            "order",
+            order_notes.order.as_ref().and_then(|n| text(&n.note)),
+        ),
+        ("note", text(&info.note_to_restaurant)),
+    ];
+    let mut notes: Vec<(&'static str, String)> = Vec::new();
+    for (label, note) in labelled {
+        if let Some(n) = note {
+            if !notes.iter().any(|(_, seen)| seen == n) {
+                notes.push((label, n.to_owned()));
+            }
         }
     }
+    let restrictions = order
+        .restrictions
+        .iter()
+        .flatten()
+        .filter_map(|r| text(&r.kind).map(str::to_owned))
+        .collect();
     Ok(CheckedOrder {
         id: id.to_owned(),
+        id_field,
         friendly_reference: text(&order.friendly_order_reference).map(str::to_owned),
         restaurant_ref: restaurant_ref.to_owned(),
         service_type,
         placed_at,
         due,
         asap,
-        note: (!note.is_empty()).then(|| note.join("; ")),
+        notes,
         customer_name: customer_name.to_owned(),
         customer_phone: customer_phone.to_owned(),
+        masking_code: text(&customer.phone_masking_code).map(str::to_owned),
+        restrictions,
+        rds_pickup: text(&info.rds_pickup_time_with_utc_offset).map(str::to_owned),
+        pickup_notice: text(&info.pickup_notice_period).map(str::to_owned),
+        pickup_notes: text(&restaurant.pickup_notes).map(str::to_owned),
         address: if service_type == ServiceType::Delivery {
             address
         } else {
@@ -626,7 +741,10 @@ pub fn check(order: &ConnectOrder) -> Result<CheckedOrder, Vec<Violation>> {
         total,
         tip,
         card_fees,
+        payment_values,
         paid_total,
+        complementary,
+        due_total,
         cash_on_delivery: payment.cash_on_delivery.unwrap_or(false),
     })
 }

@@ -1,21 +1,33 @@
 //! What Just Eat is told as an Orderconnect order moves through Jupiter's statuses
 //! (FACTS §4: `PUT /orders/{orderId}/deliverystate/…`), and the driver-location relay's
 //! rate limit. Pure: the edge stages the calls through the outbox, whose per-order
-//! ordering key sends them in the order given here.
+//! ordering key sends them in the order they happen.
 //!
-//! | transition | calls, in order |
+//! Each call tells Just Eat something that happened, at the moment it happened:
+//!
+//! | moment | call |
 //! |---|---|
-//! | 10 → 20 (a courier takes the order) | `driverassigned`, then `onitsway` |
-//! | 20 → 30 (delivered), 10 → 30 (collected) | `delivered` |
-//! | 0, 10, 20 → 5 (cancelled) | `driverunassigned` with `Reason: order_cancelled` |
-//! | 0 → 10 | none (Just Eat learns nothing from the kitchen starting) |
+//! | the operator names the courier (`PUT /admin/orders/{order_id}/driver`, Just Eat's own `driverassigned` body; status 0, 10 or 20) | `driverassigned` with that driver |
+//! | 0/10 → 20: Jupiter's "Доставляется", the courier leaves with the food | `onitsway` |
+//! | 0/10/20 → 30 (delivered) | `delivered` |
+//! | 0 → 10 (the kitchen starts) | none |
+//! | → 5 (cancelled) | **none** |
+//!
+//! Only `Delivery` orders are reported: a `Collection` order has no courier, so nothing is
+//! sent for it at all (no `delivered`, no `driverunassigned`).
+//!
+//! **No invented driver:** Jupiter's statuses carry no driver identity and Just Eat requires
+//! `DriverName` or `VehicleDetails` in `driverassigned` (FACTS §4.1), so the call is made
+//! only when the operator names the driver; without one Just Eat is not told of an
+//! assignment (the later `onitsway` and `delivered` still are).
+//!
+//! **Cancellation:** the delivery-state API offers a delivery partner no cancellation call.
+//! `driverunassigned` means "this driver dropped the job" (Just Eat would look for another
+//! driver), so it is not sent to disguise a cancellation: the restaurant must cancel with
+//! Just Eat through another channel (Just Eat's restaurant tools or its partner support).
 //!
 //! Every body carries `TimeStampWithUtcOffset`: the moment of the change in the order's
-//! offset (FACTS §2: local time with its offset, milliseconds). **Gaps**, decided here:
-//! Jupiter's statuses carry no driver identity, so `driverassigned` names the restaurant's
-//! own courier (`DriverName` is one of the two fields Just Eat requires); and FACTS lists no
-//! partner → Just Eat cancellation call among the delivery states, so a cancellation is told
-//! with `driverunassigned` (the only one carrying a reason and a comment).
+//! offset (FACTS §2: local time with its offset, milliseconds).
 //!
 //! Driver positions: Just Eat asks for one about every 10 seconds (FACTS §4.8); the hub
 //! relays at most one per [`DRIVER_LOCATION_INTERVAL_SECS`] per order and answers a faster
@@ -27,9 +39,6 @@ use serde_json::{json, Map, Number, Value};
 
 use crate::order::lifecycle::Status;
 use crate::problem::Violation;
-
-/// The driver name sent with `driverassigned`: Jupiter does not say who the courier is.
-pub const RESTAURANT_COURIER: &str = "Restaurant courier";
 
 /// The documented cadence of driver positions (FACTS §4.8: "roughly every 10 seconds").
 pub const DRIVER_LOCATION_INTERVAL_SECS: i64 = 10;
@@ -114,30 +123,147 @@ pub fn calls(
         body,
     };
     match (from, to) {
-        (Status::Cooking, Status::Delivering) => vec![
-            call(
-                DeliveryState::DriverAssigned,
-                json!({"DriverName": RESTAURANT_COURIER, "TimeStampWithUtcOffset": stamp}),
-            ),
-            call(
-                DeliveryState::OnItsWay,
-                json!({"TimeStampWithUtcOffset": stamp}),
-            ),
-        ],
-        (Status::Delivering | Status::Cooking, Status::Delivered) => vec![call(
+        (Status::New | Status::Cooking, Status::Delivering) => vec![call(
+            DeliveryState::OnItsWay,
+            json!({"TimeStampWithUtcOffset": stamp}),
+        )],
+        (Status::New | Status::Cooking | Status::Delivering, Status::Delivered) => vec![call(
             DeliveryState::Delivered,
             json!({"TimeStampWithUtcOffset": stamp}),
         )],
-        (Status::New | Status::Cooking | Status::Delivering, Status::Cancelled) => vec![call(
-            DeliveryState::DriverUnassigned,
-            json!({
-                "UnassignedBy": "restaurant",
-                "Reason": "order_cancelled",
-                "Comment": format!("the restaurant cancelled the order (it was at status {})", from.code()),
-                "TimeStampWithUtcOffset": stamp,
-            }),
-        )],
         _ => Vec::new(),
+    }
+}
+
+/// Whether an order of this service type is reported to Just Eat at all: only a
+/// `Delivery` has a courier to report on.
+pub fn reports(service_type: &str) -> bool {
+    service_type == "Delivery"
+}
+
+/// Whether the operator may name a driver for an order at this status: before it is
+/// delivered or cancelled.
+pub fn driver_assignable(status: Status) -> bool {
+    matches!(status, Status::New | Status::Cooking | Status::Delivering)
+}
+
+/// A driver as the operator names one: Just Eat's own `driverassigned` body (FACTS §4.1),
+/// `TimeStampWithUtcOffset` optional (the hub stamps the time it arrived).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct DriverAssignedRequest {
+    #[serde(default)]
+    pub driver_name: Option<String>,
+    #[serde(default)]
+    pub driver_id: Option<String>,
+    #[serde(default)]
+    pub driver_contact_number: Option<String>,
+    #[serde(default)]
+    pub vehicle_details: Option<VehicleIn>,
+    #[serde(default)]
+    pub location: Option<LocationIn>,
+    #[serde(default)]
+    pub eta_at_restaurant: Option<String>,
+    #[serde(default)]
+    pub eta_at_delivery_address: Option<String>,
+    #[serde(default)]
+    pub time_stamp_with_utc_offset: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct VehicleIn {
+    #[serde(default)]
+    pub vehicle: Option<String>,
+    #[serde(default)]
+    pub vehicle_registration: Option<String>,
+}
+
+fn nonblank(s: &Option<String>) -> Option<&str> {
+    s.as_deref().map(str::trim).filter(|s| !s.is_empty())
+}
+
+/// The `driverassigned` body for a driver the operator named, or every violation (field
+/// names as the operator wrote them). Just Eat needs `DriverName` or `VehicleDetails`.
+pub fn driver_assigned_body(
+    req: &DriverAssignedRequest,
+    now: DateTime<Utc>,
+    offset: &str,
+) -> Result<Value, Vec<Violation>> {
+    let mut out = Vec::new();
+    let mut body = Map::new();
+    let vehicle = req.vehicle_details.clone().unwrap_or_default();
+    let mut v = Map::new();
+    if let Some(k) = nonblank(&vehicle.vehicle) {
+        v.insert("Vehicle".to_owned(), Value::String(k.to_owned()));
+    }
+    if let Some(r) = nonblank(&vehicle.vehicle_registration) {
+        v.insert(
+            "VehicleRegistration".to_owned(),
+            Value::String(r.to_owned()),
+        );
+    }
+    let name = nonblank(&req.driver_name);
+    if name.is_none() && v.is_empty() {
+        out.push(Violation::new(
+            "missing_field",
+            Some("DriverName"),
+            "is required (or VehicleDetails): Just Eat needs to know who the driver is",
+        ));
+    }
+    if let Some(n) = name {
+        body.insert("DriverName".to_owned(), Value::String(n.to_owned()));
+    }
+    if !v.is_empty() {
+        body.insert("VehicleDetails".to_owned(), Value::Object(v));
+    }
+    for (key, value) in [
+        ("DriverId", nonblank(&req.driver_id)),
+        ("DriverContactNumber", nonblank(&req.driver_contact_number)),
+    ] {
+        if let Some(x) = value {
+            body.insert(key.to_owned(), Value::String(x.to_owned()));
+        }
+    }
+    if req.location.is_some() {
+        let located = driver_location_body(
+            &DriverLocationRequest {
+                location: req.location.clone(),
+                ..Default::default()
+            },
+            now,
+            offset,
+        );
+        match located {
+            Ok(Value::Object(mut m)) => {
+                if let Some(l) = m.remove("Location") {
+                    body.insert("Location".to_owned(), l);
+                }
+            }
+            Ok(_) => {}
+            Err(v) => out.extend(v),
+        }
+    }
+    for (key, raw) in [
+        ("EtaAtRestaurant", &req.eta_at_restaurant),
+        ("EtaAtDeliveryAddress", &req.eta_at_delivery_address),
+    ] {
+        if let Some(t) = rfc3339(raw, key, offset, &mut out) {
+            body.insert(key.to_owned(), Value::String(t));
+        }
+    }
+    let stamp = rfc3339(
+        &req.time_stamp_with_utc_offset,
+        "TimeStampWithUtcOffset",
+        offset,
+        &mut out,
+    )
+    .unwrap_or_else(|| timestamp(now, offset));
+    body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
+    if out.is_empty() {
+        Ok(Value::Object(body))
+    } else {
+        Err(out)
     }
 }
 

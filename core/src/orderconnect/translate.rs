@@ -2,7 +2,6 @@
 //! table is in [`super`]), and the way back: a Jupiter violation of the translated order
 //! as an Orderconnect reason with the `ConnectOrder` field it came from.
 
-use std::collections::BTreeMap;
 use std::str::FromStr;
 
 use chrono::{DateTime, Duration, Utc};
@@ -12,13 +11,14 @@ use crate::catalog::served_concept;
 use crate::domain::{Money, UtcOffset};
 use crate::geo::{stored_zone_contains, Point};
 use crate::jupiter::{Menu, Zone};
-use crate::order::validate::{ConceptState, RestaurantState};
+use crate::order::validate::{ConceptState, RestaurantState, CHARGE_LINE_PREFIX};
 use crate::order::wire::{
     Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest, OrderBody, Payment, Person,
 };
 use crate::problem::Violation;
 
-use super::check::{violation, CheckedOrder, ServiceType};
+use super::check::{parse_offset_date, violation, CheckedOrder, ServiceType};
+use super::mapping::{IdKind, ItemMapping};
 use super::Reason;
 
 /// The prefix of every order number the hub gives an Orderconnect order; the rest is
@@ -156,29 +156,153 @@ fn zone<'a>(
         })
 }
 
-/// What the kitchen reads in `comment`: the customer's notes, Just Eat's reference, and
-/// the money Jupiter's cart cannot show (discounts, tip, what to collect).
+/// A part's Jupiter id: the operator's mapping, else the Just Eat id as written.
+fn mapped(mapping: &ItemMapping, kind: IdKind, id: &str) -> String {
+    mapping
+        .get(kind, id)
+        .map_or_else(|| id.to_owned(), str::to_owned)
+}
+
+/// A charge line's id (see [`CHARGE_LINE_PREFIX`]): `marketplace:<kind>`.
+fn charge_id(kind: &str) -> String {
+    format!("{CHARGE_LINE_PREFIX}{kind}")
+}
+
+/// Minor units as a signed decimal amount (`-4.78`).
+fn signed(minor: i64) -> String {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    match abs % 100 {
+        0 => format!("{sign}{}", abs / 100),
+        m => format!("{sign}{}.{m:02}", abs / 100),
+    }
+}
+
+/// The money lines that are no menu item, in the order the kitchen reads them: what turns
+/// the item lines and the delivery into what the customer pays (the money table in
+/// [`super`]). Zero amounts are left out.
+pub fn charges(order: &CheckedOrder) -> Vec<(&'static str, &'static str, i64)> {
+    let lines: i64 = order.lines.iter().map(|l| l.combined_price.minor()).sum();
+    let basket = order.total.minor() - order.delivery_charge.minor();
+    let adjustment = basket - lines;
+    let mut out = Vec::new();
+    if adjustment < 0 {
+        out.push(("discount", "Just Eat discounts", adjustment));
+    } else if adjustment > 0 {
+        out.push((
+            "basket",
+            "Just Eat basket total beyond the listed lines",
+            adjustment,
+        ));
+    }
+    for (kind, name, amount) in [
+        ("tip", "driver tip", order.tip.minor()),
+        ("card-fee", "card fee", order.card_fees.minor()),
+        (
+            "complementary",
+            "covered by Just Eat",
+            -order.complementary.minor(),
+        ),
+    ] {
+        if amount != 0 {
+            out.push((kind, name, amount));
+        }
+    }
+    out
+}
+
+/// What the kitchen reads in `comment`: the customer's notes, the restrictions, Just Eat's
+/// reference, how to call the customer, the courier's pickup, and the money (what the
+/// courier collects on a cash order).
 fn comment(order: &CheckedOrder) -> String {
     let mut parts = Vec::new();
-    if let Some(note) = &order.note {
-        parts.push(note.clone());
+    for restriction in &order.restrictions {
+        parts.push(if restriction.eq_ignore_ascii_case("alcohol") {
+            "ALCOHOL: check the customer's ID on hand-over".to_owned()
+        } else {
+            format!("restricted items: {restriction}")
+        });
+    }
+    for (label, note) in &order.notes {
+        parts.push(format!("{label}: {note}"));
     }
     parts.push(match &order.friendly_reference {
         Some(r) => format!("Just Eat order {r} ({})", order.id),
         None => format!("Just Eat order {}", order.id),
     });
-    if order.discount != Money::ZERO {
-        parts.push(format!("Just Eat discounts -{}", order.discount));
+    if let Some(code) = &order.masking_code {
+        parts.push(format!(
+            "call {} with masking code {code}",
+            order.customer_phone
+        ));
     }
-    if order.tip != Money::ZERO {
-        parts.push(format!("driver tip {}", order.tip));
+    if let Some(at) = &order.rds_pickup {
+        // Shown in the offset Just Eat wrote it in (no zone arithmetic here).
+        parts.push(match parse_offset_date(at) {
+            Some(t) => format!("courier pickup at {}", t.format("%H:%M (%:z)")),
+            None => format!("courier pickup at {at}"),
+        });
     }
+    if let Some(notice) = &order.pickup_notice {
+        parts.push(format!("pickup notice {notice}"));
+    }
+    if let Some(notes) = &order.pickup_notes {
+        parts.push(format!("pickup notes: {notes}"));
+    }
+    let mut money = format!(
+        "items {} + delivery {}",
+        signed(order.lines.iter().map(|l| l.combined_price.minor()).sum()),
+        order.delivery_charge
+    );
+    for (_, name, amount) in charges(order) {
+        let sign = if amount < 0 { '-' } else { '+' };
+        money.push_str(&format!(" {sign} {name} {}", signed(amount.abs())));
+    }
+    money.push_str(&format!(" = {}", order.due_total));
+    parts.push(money);
     parts.push(if order.cash_on_delivery {
-        format!("collect {} in cash", order.total)
+        format!("collect {} in cash", order.due_total)
     } else {
-        format!("paid {} online", order.paid_total)
+        format!("paid {} online", order.due_total)
     });
+    let paid = order.paid_total;
+    if paid != order.due_total {
+        parts.push(format!(
+            "Just Eat's payment lines say {paid} (values {} + card fees {})",
+            order.payment_values, order.card_fees
+        ));
+    }
     parts.join(" | ")
+}
+
+/// One Jupiter line (or two) for a basket line priced `combined` for `quantity`: the unit
+/// price is `combined / quantity`; when that is not a whole number of pence the remainder
+/// goes on a second line of one, so the lines add up to `combined` exactly. The parts are
+/// priced as Just Eat listed them when the unit price holds them, else at 0 (the line's
+/// price, discounts included, is what Just Eat charged; the parts come free with it).
+fn priced_units(combined: i64, quantity: i64, parts_per_unit: i64) -> Vec<(i64, i64, bool)> {
+    let unit = combined / quantity;
+    let rest = combined % quantity;
+    let priced = |u: i64| {
+        if parts_per_unit <= u {
+            (u - parts_per_unit, true)
+        } else {
+            (u, false)
+        }
+    };
+    let mut out = Vec::new();
+    if rest == 0 {
+        let (cost, parts) = priced(unit);
+        out.push((quantity, cost, parts));
+    } else {
+        if quantity > 1 {
+            let (cost, parts) = priced(unit);
+            out.push((quantity - 1, cost, parts));
+        }
+        let (cost, parts) = priced(unit + rest);
+        out.push((1, cost, parts));
+    }
+    out
 }
 
 /// Translates a checked order for `restaurant`. `mapping` overrides the default item
@@ -186,7 +310,7 @@ fn comment(order: &CheckedOrder) -> String {
 pub fn translate(
     order: &CheckedOrder,
     restaurant: &RestaurantState,
-    mapping: &BTreeMap<String, String>,
+    mapping: &ItemMapping,
 ) -> Result<Translation, Vec<Violation>> {
     let mut out = Vec::new();
     let (concept_key, concept_state, menu) = match concept(order, restaurant) {
@@ -195,26 +319,30 @@ pub fn translate(
     };
     let mut paths: Vec<(String, String)> = Vec::new();
     let mut items = Vec::new();
-    for (n, line) in order.lines.iter().enumerate() {
+    for line in &order.lines {
         let path = format!("BasketInfo.GroupedBasketItems[{}]", line.index);
-        let candidates = [line.product_id.as_deref(), line.menu_card_number.as_deref()];
-        let mapped = candidates
+        // The operator's mapping first (ProductId, then MenuCardNumber), then the menu id
+        // written the same way (ProductId, then MenuCardNumber).
+        let candidates = [
+            (IdKind::Product, line.product_id.as_deref()),
+            (IdKind::MenuCard, line.menu_card_number.as_deref()),
+        ];
+        let found = candidates
             .iter()
-            .flatten()
-            .find_map(|c| mapping.get(*c).cloned());
-        let found = mapped.or_else(|| {
-            candidates
-                .iter()
-                .flatten()
-                .find(|c| menu.items.iter().any(|i| i.id == **c))
-                .map(|c| (*c).to_owned())
-        });
+            .find_map(|(k, c)| c.and_then(|c| mapping.get(*k, c)).map(str::to_owned))
+            .or_else(|| {
+                candidates
+                    .iter()
+                    .filter_map(|(_, c)| *c)
+                    .find(|c| menu.items.iter().any(|i| i.id == *c))
+                    .map(str::to_owned)
+            });
         let Some(id) = found else {
             out.push(violation(
                 Reason::BadRequest,
                 &format!("{path}.BasketItem.ProductId"),
                 format!(
-                    "neither ProductId {} nor MenuCardNumber {} is an item on the menu of restaurant {:?}",
+                    "neither ProductId {} nor MenuCardNumber {} is mapped or an item on the menu of restaurant {:?}",
                     line.product_id.as_deref().unwrap_or("(none)"),
                     line.menu_card_number.as_deref().map_or("(none)".to_owned(), |m| format!("{m:?}")),
                     restaurant.place.id
@@ -225,68 +353,75 @@ pub fn translate(
         let per_unit = line.parts.iter().try_fold(Money::ZERO, |acc, p| {
             acc.checked_add(p.unit_price.checked_mul(p.count)?)
         });
-        let combined = line.combined_price.minor();
-        if combined % line.quantity != 0 {
+        let Some(per_unit) = per_unit else {
             out.push(violation(
                 Reason::BadRequest,
-                &format!("{path}.CombinedPrice"),
-                format!(
-                    "{} is not Quantity {} times one price",
-                    line.combined_price, line.quantity
-                ),
-            ));
-            continue;
-        }
-        let unit = combined / line.quantity;
-        let cost = per_unit
-            .and_then(|p| unit.checked_sub(p.minor()))
-            .filter(|c| *c >= 0);
-        let Some(cost) = cost.and_then(|c| Money::from_minor(c, "cost").ok()) else {
-            out.push(violation(
-                Reason::BadRequest,
-                &format!("{path}.CombinedPrice"),
-                format!(
-                    "{} for {} is less than the item's parts and accessories",
-                    line.combined_price, line.quantity
-                ),
+                &format!("{path}.BasketItem"),
+                "the parts' prices are too large",
             ));
             continue;
         };
-        let jpath = format!("cart.items[{n}]");
-        let mut modifiers = Vec::new();
-        for (j, part) in line.parts.iter().enumerate() {
-            paths.push((format!("{jpath}.modifiers[{j}]"), part.path.clone()));
-            modifiers.push(CartModifier {
-                id: Some(
-                    mapping
-                        .get(&part.id)
-                        .cloned()
-                        .unwrap_or_else(|| part.id.clone()),
-                ),
-                name: part.name.clone(),
-                count: Some(Number::from(part.count)),
-                cost: Some(match number(part.unit_price) {
-                    Ok(n) => n,
-                    Err(v) => return Err(vec![v]),
-                }),
+        for (count, cost, parts_priced) in
+            priced_units(line.combined_price.minor(), line.quantity, per_unit.minor())
+        {
+            let n = items.len();
+            let jpath = format!("cart.items[{n}]");
+            let mut modifiers = Vec::new();
+            for (j, part) in line.parts.iter().enumerate() {
+                paths.push((format!("{jpath}.modifiers[{j}]"), part.path.clone()));
+                let price = if parts_priced {
+                    part.unit_price
+                } else {
+                    Money::ZERO
+                };
+                modifiers.push(CartModifier {
+                    id: Some(mapped(mapping, part.kind, &part.id)),
+                    name: part.name.clone(),
+                    count: Some(Number::from(part.count)),
+                    cost: Some(number(price).map_err(|v| vec![v])?),
+                });
+            }
+            paths.push((
+                format!("{jpath}.id"),
+                format!("{path}.BasketItem.ProductId"),
+            ));
+            paths.push((format!("{jpath}.count"), format!("{path}.Quantity")));
+            paths.push((format!("{jpath}.cost"), format!("{path}.CombinedPrice")));
+            paths.push((jpath, path.clone()));
+            let cost = Money::from_minor(cost, "cost").map_err(|v| vec![v])?;
+            items.push(CartItem {
+                id: Some(id.clone()),
+                name: line.name.clone(),
+                count: Some(Number::from(count)),
+                cost: Some(number(cost).map_err(|v| vec![v])?),
+                modifiers: (!modifiers.is_empty()).then_some(modifiers),
             });
         }
+    }
+    for (kind, name, amount) in charges(order) {
+        let jpath = format!("cart.items[{}]", items.len());
         paths.push((
-            format!("{jpath}.id"),
-            format!("{path}.BasketItem.ProductId"),
+            jpath,
+            match kind {
+                "tip" => "PaymentInfo.DriverTipValue",
+                "card-fee" => "PaymentInfo.PaymentLines",
+                "complementary" => "PaymentInfo.TotalComplementary",
+                _ => "BasketInfo.Total",
+            }
+            .to_owned(),
         ));
-        paths.push((format!("{jpath}.count"), format!("{path}.Quantity")));
-        paths.push((format!("{jpath}.cost"), format!("{path}.CombinedPrice")));
-        paths.push((jpath, path));
         items.push(CartItem {
-            id: Some(id),
-            name: line.name.clone(),
-            count: Some(Number::from(line.quantity)),
-            cost: Some(match number(cost) {
-                Ok(n) => n,
-                Err(v) => return Err(vec![v]),
-            }),
-            modifiers: (!modifiers.is_empty()).then_some(modifiers),
+            id: Some(charge_id(kind)),
+            name: Some(name.to_owned()),
+            count: Some(Number::from(1)),
+            cost: Some(Number::from_str(&signed(amount)).map_err(|e| {
+                vec![Violation::new(
+                    Reason::Other.as_str(),
+                    None,
+                    format!("amount {amount}: {e}"),
+                )]
+            })?),
+            modifiers: None,
         });
     }
     let address = match order.service_type {
@@ -310,17 +445,9 @@ pub fn translate(
     if !out.is_empty() {
         return Err(out);
     }
-    let gross = order
-        .subtotal
-        .checked_add(order.delivery_charge)
-        .ok_or_else(|| {
-            vec![violation(
-                Reason::BadRequest,
-                "BasketInfo.Total",
-                "is too large",
-            )]
-        })?;
-    let gross = number(gross).map_err(|v| vec![v])?;
+    // What the customer pays: the item lines, the charge lines and the delivery add up
+    // to it (the money table in `super`).
+    let gross = number(order.due_total).map_err(|v| vec![v])?;
     let offset = restaurant.utc_offset;
     let preorder = if order.asap {
         None

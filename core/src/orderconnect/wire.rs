@@ -7,8 +7,10 @@
 //!
 //! Fields the seed marks "ignore" or "legacy" (`DueDate`, `InitialDueDate`, `Synonym`,
 //! `IsAMiniFistPumpOrder`) are parsed so a stored order is complete, and otherwise unused.
-//! Unknown fields are ignored (FACTS §5.5 lists a few the seed does not: `Notes`,
-//! `PickupNoticePeriod`, `DisplayPhoneNumber`, customer coordinates).
+//! Unknown fields are ignored. The current shape (FACTS §5.5, Just Eat's OpenAPI
+//! `DeliveryWebhooksConnectorderYaml`) adds `OrderId`, `Restrictions`, `Order.Notes`,
+//! `PickupNoticePeriod`, `DisplayPhoneNumber`, `PhoneMaskingCode`, customer coordinates and
+//! `RestaurantInfo.PickupNotes`; all are read here.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
@@ -19,7 +21,12 @@ use crate::problem::Violation;
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct ConnectOrder {
-    /// Just Eat's unique order id (string(32)): the key of every later call about it.
+    /// The global order id of the current `PUT /order-requires-delivery-acceptance`
+    /// shape: the key of every later delivery-state call (absent in seed `001`'s shape).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_id: Option<String>,
+    /// Just Eat's order id (string(32)) in seed `001`; deprecated per-country id in the
+    /// current shape. The key when `OrderId` is absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -41,6 +48,17 @@ pub struct ConnectOrder {
     pub basket_info: Option<BasketInfo>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub is_a_mini_fist_pump_order: Option<bool>,
+    /// Restricted items in the order (`[{"Type": "Alcohol"}]`: check ID on hand-over).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restrictions: Option<Vec<Restriction>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct Restriction {
+    /// `Alcohol` is the only value the spec lists; any other is passed on as written.
+    #[serde(default, rename = "Type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -355,15 +373,62 @@ pub struct MultiDiscount {
     pub product_type_id: Option<Number>,
 }
 
-/// Parses a request body. Only JSON that is not a `ConnectOrder` object at all (a string
-/// where an object or number belongs) is refused here, as one `bad_request` carrying serde's
-/// position; everything else is left to [`super::check`].
-pub fn parse(bytes: &[u8]) -> Result<ConnectOrder, Violation> {
-    serde_json::from_slice(bytes).map_err(|e| {
+/// A request body: seed `001`'s single `ConnectOrder`, or the JSON array of them that the
+/// current `PUT /order-requires-delivery-acceptance` sends.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    One(Box<ConnectOrder>),
+    Many(Vec<ConnectOrder>),
+}
+
+impl Body {
+    pub fn orders(&self) -> &[ConnectOrder] {
+        match self {
+            Body::One(o) => std::slice::from_ref(o.as_ref()),
+            Body::Many(list) => list,
+        }
+    }
+}
+
+/// Parses a request body (an object or an array of objects). Only JSON that is not of the
+/// `ConnectOrder` shape at all (a string where an object or number belongs) is refused
+/// here, every such element at once, each naming its place (`[1]`) and serde's position;
+/// everything else is left to [`super::check`].
+pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
+    let not = |at: Option<String>, e: &dyn std::fmt::Display| {
         Violation::new(
             "bad_request",
-            None,
+            at.as_deref(),
             format!("the body is not a ConnectOrder: {e}"),
         )
-    })
+    };
+    let value: serde_json::Value =
+        serde_json::from_slice(bytes).map_err(|e| vec![not(None, &e)])?;
+    match value {
+        serde_json::Value::Array(items) => {
+            if items.is_empty() {
+                return Err(vec![Violation::new(
+                    "bad_request",
+                    None,
+                    "the body is an empty array: no ConnectOrder to handle",
+                )]);
+            }
+            let mut orders = Vec::with_capacity(items.len());
+            let mut out = Vec::new();
+            for (i, item) in items.into_iter().enumerate() {
+                match serde_json::from_value::<ConnectOrder>(item) {
+                    Ok(o) => orders.push(o),
+                    Err(e) => out.push(not(Some(format!("[{i}]")), &e)),
+                }
+            }
+            if out.is_empty() {
+                Ok(Body::Many(orders))
+            } else {
+                Err(out)
+            }
+        }
+        other => serde_json::from_value::<ConnectOrder>(other)
+            .map(|o| Body::One(Box::new(o)))
+            .map_err(|e| vec![not(None, &e)]),
+    }
 }

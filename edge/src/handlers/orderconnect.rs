@@ -22,12 +22,16 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use orderbridge_core::catalog::concept_key;
 use orderbridge_core::jupiter::{Menu, Place, Zone};
+use orderbridge_core::order::validate::{ValidLine, ValidOrder};
 use orderbridge_core::order::{ConceptState, RestaurantState, Status};
 use orderbridge_core::orderconnect::delivery_state::{
-    self, DeliveryState, DriverLocationRequest, LocationDecision, StateCall,
+    self, DeliveryState, DriverAssignedRequest, DriverLocationRequest, LocationDecision, StateCall,
 };
+use orderbridge_core::orderconnect::mapping::{self, MappingDocument};
 use orderbridge_core::orderconnect::translate::order_offset;
-use orderbridge_core::orderconnect::{check, duplicate, not_configured, reasons, translate, wire};
+use orderbridge_core::orderconnect::{
+    check_received, duplicate, not_configured, reasons, translate, wire,
+};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::problem::Violation;
@@ -49,8 +53,8 @@ use crate::storage::{millis, parse_instant, OrderRow, OrderconnectWrite, Restaur
 /// A `ConnectOrder` is a few kilobytes; 256 KiB leaves room for very large baskets.
 pub const ORDER_LIMIT: usize = 256 * 1024;
 
-fn duplicate_error(id: &str, order_id: &str) -> EdgeError {
-    let v = duplicate(id, order_id);
+fn duplicate_error(id_field: &str, id: &str, order_id: &str) -> EdgeError {
+    let v = duplicate(id_field, id, order_id);
     EdgeError::Conflict {
         code: "duplicate",
         summary: v.message.clone(),
@@ -62,24 +66,69 @@ fn refused(violations: Vec<Violation>) -> EdgeError {
     EdgeError::violations("bad_request", violations)
 }
 
-/// `PUT /webhooks/orderconnect/orders`.
-pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_orderconnect(&req, ctx.env)?;
-    let bytes = body::read(&mut req, ORDER_LIMIT).await?;
-    let order = wire::parse(&bytes).map_err(|v| refused(vec![v]))?;
-    let storage = Storage::new(ctx.env)?;
-    // The same Id again: the same answer, however often and whatever it carries now.
-    let id = order.id.as_deref().map(str::trim).filter(|s| !s.is_empty());
-    if let Some(id) = id {
+/// An order's key as written: `OrderId`, else `Id` (core's `check` decides the same).
+fn key(order: &wire::ConnectOrder) -> Option<(&'static str, &str)> {
+    fn text(v: &Option<String>) -> Option<&str> {
+        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
+    }
+    text(&order.order_id)
+        .map(|k| ("OrderId", k))
+        .or_else(|| text(&order.id).map(|k| ("Id", k)))
+}
+
+/// What became of one `ConnectOrder` of a body before anything is stored.
+enum Verdict {
+    /// Accepted before: the hub order it became.
+    Duplicate {
+        field: &'static str,
+        id: String,
+        order_id: String,
+    },
+    Refused(Vec<Violation>),
+    Ready(Box<Ready>),
+}
+
+/// An order every check accepted, ready to stage.
+struct Ready {
+    checked: orderbridge_core::orderconnect::CheckedOrder,
+    translation: orderbridge_core::orderconnect::Translation,
+    valid: ValidOrder,
+    offset: String,
+    body: String,
+}
+
+/// Every check of one `ConnectOrder` (its own rules, the restaurant, the mapping, the
+/// catalog); nothing is stored.
+async fn judge(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    order: &wire::ConnectOrder,
+    seen: &BTreeSet<String>,
+) -> Result<Verdict, EdgeError> {
+    // The same key again: the same answer, however often and whatever it carries now.
+    if let Some((field, id)) = key(order) {
         if let Some(row) = storage
             .order_by_external(Channel::Orderconnect.as_str(), id)
             .await?
         {
-            return Err(duplicate_error(id, &row.id));
+            return Ok(Verdict::Duplicate {
+                field,
+                id: id.to_owned(),
+                order_id: row.id,
+            });
+        }
+        if seen.contains(id) {
+            return Ok(Verdict::Duplicate {
+                field,
+                id: id.to_owned(),
+                order_id: "(earlier in this request)".to_owned(),
+            });
         }
     }
     let mut violations = Vec::new();
-    let checked = check(&order).map_err(|v| violations.extend(v)).ok();
+    let checked = check_received(order, Some(ctx.now))
+        .map_err(|v| violations.extend(v))
+        .ok();
     let restaurant_ref = order
         .restaurant_info
         .as_ref()
@@ -98,55 +147,208 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     };
     let (Some(checked), Some(restaurant), true) = (checked, restaurant, violations.is_empty())
     else {
-        return Err(refused(violations));
+        return Ok(Verdict::Refused(violations));
     };
-    let state = restaurant_state(&storage, &restaurant).await?;
-    let translation = translate(&checked, &state, &BTreeMap::new()).map_err(refused)?;
+    let state = restaurant_state(storage, &restaurant).await?;
+    let mapping = storage.orderconnect_item_mapping(&restaurant.id).await?;
+    let translation = match translate(&checked, &state, &mapping) {
+        Ok(t) => t,
+        Err(v) => return Ok(Verdict::Refused(v)),
+    };
     let rules = Channel::Orderconnect.rules();
-    let valid = match intake::check(&storage, ctx, &translation.request, rules).await? {
-        Ok(valid) => valid,
-        Err(found) => return Err(refused(reasons(&found, &translation))),
+    let valid = match intake::check(storage, ctx, &translation.request, rules).await? {
+        Ok(valid) => valid.into_owned(),
+        Err(found) => return Ok(Verdict::Refused(reasons(&found, &translation))),
     };
-    let origin = req.url()?.origin().ascii_serialization();
-    let staged = intake::stage(
-        &storage,
-        ctx,
-        &translation.request,
-        &valid,
-        &Source {
-            channel: Channel::Orderconnect,
-            external_id: Some(&checked.id),
-            status_url: None,
-            origin: &origin,
-        },
-    )?;
-    let body = String::from_utf8_lossy(&bytes);
     let offset = order_offset(&checked, state.utc_offset);
-    let ids = staged.call_ids();
-    let mut batch = staged.statements;
-    batch.push(storage.insert_orderconnect_order(&OrderconnectWrite {
-        id: &checked.id,
-        order_id: &staged.order_id,
-        restaurant_ref: &checked.restaurant_ref,
-        service_type: checked.service_type.as_str(),
-        utc_offset: &offset,
-        body: &body,
-        received_at: &millis(ctx.now),
-    })?);
-    if let Err(err) = storage.commit(batch).await {
-        // The same Id accepted concurrently: answer as a repeat would.
-        return match storage
-            .order_by_external(Channel::Orderconnect.as_str(), &checked.id)
-            .await?
-        {
-            Some(row) => Err(duplicate_error(&checked.id, &row.id)),
-            None => Err(err),
-        };
+    let body = serde_json::to_string(order)
+        .map_err(|e| EdgeError::Internal(format!("ConnectOrder {}: {e}", checked.id)))?;
+    Ok(Verdict::Ready(Box::new(Ready {
+        checked,
+        translation,
+        valid,
+        offset,
+        body,
+    })))
+}
+
+/// A validated order kept across the other elements' checks, lent to `intake::stage`.
+fn borrowed(v: &ValidOrder) -> ValidOrder<&str> {
+    ValidOrder {
+        number: v.number.as_str(),
+        restaurant_id: v.restaurant_id.clone(),
+        concept_key: v.concept_key.clone(),
+        zone_id: v.zone_id.clone(),
+        delivery_method: v.delivery_method,
+        payment_method: v.payment_method,
+        lines: v
+            .lines
+            .iter()
+            .map(|l| ValidLine {
+                id: l.id.as_str(),
+                count: l.count,
+                cost: l.cost,
+                modifiers: l
+                    .modifiers
+                    .iter()
+                    .map(|(id, n, c)| (id.as_str(), *n, *c))
+                    .collect(),
+                total: l.total,
+            })
+            .collect(),
+        subtotal: v.subtotal,
+        delivery: v.delivery,
+        total: v.total,
+        change: v.change,
+        phone: v.phone.clone(),
+        preorder_at: v.preorder_at,
+        status_url: v.status_url.as_deref(),
     }
-    outbox::kick(ctx.env, &ids).await;
+}
+
+/// Prefixes a violation's field with the element's place in an array body (`[1].…`).
+fn placed(i: usize, mut v: Violation) -> Violation {
+    v.field = Some(match v.field {
+        Some(f) => format!("[{i}].{f}"),
+        None => format!("[{i}]"),
+    });
+    v
+}
+
+/// `PUT /webhooks/orderconnect/orders`: seed `001`'s single `ConnectOrder`, or the JSON
+/// array the current `PUT /order-requires-delivery-acceptance` sends (the answer for an
+/// array is in core's `orderconnect` module doc).
+pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let bytes = body::read(&mut req, ORDER_LIMIT).await?;
+    let parsed = wire::parse(&bytes).map_err(refused)?;
+    let storage = Storage::new(ctx.env)?;
+    let is_array = matches!(parsed, wire::Body::Many(_));
+    let mut verdicts = Vec::new();
+    let mut seen = BTreeSet::new();
+    for order in parsed.orders() {
+        let verdict = judge(&storage, ctx, order, &seen).await?;
+        if let Some((_, id)) = key(order) {
+            seen.insert(id.to_owned());
+        }
+        verdicts.push(verdict);
+    }
+    // Refusals first: any element refused refuses the whole body, nothing is stored.
+    let mut refusals = Vec::new();
+    for (i, v) in verdicts.iter().enumerate() {
+        if let Verdict::Refused(found) = v {
+            for f in found {
+                refusals.push(if is_array {
+                    placed(i, f.clone())
+                } else {
+                    f.clone()
+                });
+            }
+        }
+    }
+    if !refusals.is_empty() {
+        return Err(refused(refusals));
+    }
+    // Every element accepted before: the request was processed before.
+    if verdicts
+        .iter()
+        .all(|v| matches!(v, Verdict::Duplicate { .. }))
+    {
+        let mut dups = Vec::new();
+        for (i, v) in verdicts.iter().enumerate() {
+            if let Verdict::Duplicate {
+                field,
+                id,
+                order_id,
+            } = v
+            {
+                let d = duplicate(field, id, order_id);
+                dups.push(if is_array { placed(i, d) } else { d });
+            }
+        }
+        if !is_array {
+            if let Some(Verdict::Duplicate {
+                field,
+                id,
+                order_id,
+            }) = verdicts.first()
+            {
+                return Err(duplicate_error(field, id, order_id));
+            }
+        }
+        let summary = dups.first().map(|d| d.message.clone()).unwrap_or_default();
+        return Err(EdgeError::Conflict {
+            code: "duplicate",
+            summary,
+            violations: dups,
+        });
+    }
+    let origin = req.url()?.origin().ascii_serialization();
+    let mut batch = Vec::new();
+    let mut ids: Vec<String> = Vec::new();
+    let mut answers = Vec::new();
+    for v in &verdicts {
+        match v {
+            Verdict::Ready(r) => {
+                let staged = intake::stage(
+                    &storage,
+                    ctx,
+                    &r.translation.request,
+                    &borrowed(&r.valid),
+                    &Source {
+                        channel: Channel::Orderconnect,
+                        external_id: Some(&r.checked.id),
+                        status_url: None,
+                        origin: &origin,
+                    },
+                )?;
+                ids.extend(staged.call_ids());
+                batch.extend(staged.statements);
+                batch.push(storage.insert_orderconnect_order(&OrderconnectWrite {
+                    id: &r.checked.id,
+                    order_id: &staged.order_id,
+                    restaurant_ref: &r.checked.restaurant_ref,
+                    service_type: r.checked.service_type.as_str(),
+                    utc_offset: &r.offset,
+                    body: &r.body,
+                    received_at: &millis(ctx.now),
+                })?);
+                answers.push(json!({
+                    "OrderId": r.checked.id,
+                    "status": "accepted",
+                    "order_id": staged.order_id,
+                    "number": r.translation.request.body.number,
+                }));
+            }
+            Verdict::Duplicate { id, order_id, .. } => answers.push(json!({
+                "OrderId": id, "status": "duplicate", "order_id": order_id,
+            })),
+            Verdict::Refused(_) => {}
+        }
+    }
+    if let Err(err) = storage.commit(batch).await {
+        // The same key accepted concurrently: answer as a repeat would.
+        for v in &verdicts {
+            if let Verdict::Ready(r) = v {
+                if let Some(row) = storage
+                    .order_by_external(Channel::Orderconnect.as_str(), &r.checked.id)
+                    .await?
+                {
+                    return Err(duplicate_error(r.checked.id_field, &r.checked.id, &row.id));
+                }
+            }
+        }
+        return Err(err);
+    }
+    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    outbox::kick(ctx.env, &id_refs).await;
+    if is_array {
+        return Ok(respond::json(201, &json!({ "orders": answers })));
+    }
+    let first = answers.first().cloned().unwrap_or_default();
     Ok(respond::json(
         201,
-        &json!({"order_id": staged.order_id, "number": translation.request.body.number}),
+        &json!({"order_id": first["order_id"], "number": first["number"]}),
     ))
 }
 
@@ -229,6 +431,10 @@ pub async fn on_status(
             row.id
         )));
     };
+    // A collection has no courier: Just Eat is told nothing about it.
+    if !delivery_state::reports(&receipt.service_type) {
+        return Ok(Effects::default());
+    }
     let calls = delivery_state::calls(&receipt.id, from, reported, ctx.now, &receipt.utc_offset);
     if calls.is_empty() {
         return Ok(Effects::default());
@@ -322,5 +528,110 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
     Ok(respond::json(
         202,
         &json!({"order_id": id, "delivery_id": out.delivery.id, "body": call.body}),
+    ))
+}
+
+/// `PUT /admin/orders/{order_id}/driver`: the operator names the courier of an
+/// Orderconnect delivery (Just Eat's own `driverassigned` body); relayed as
+/// `driverassigned` at that moment (core's `delivery_state` module doc).
+pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = ctx.param("order_id")?.to_owned();
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let driver: DriverAssignedRequest = serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::violations(
+            "invalid_request",
+            vec![Violation::new(
+                "invalid_json",
+                None,
+                format!("not a driver: {e}"),
+            )],
+        )
+    })?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage
+        .order(&id)
+        .await?
+        .ok_or_else(|| order_not_found(&id))?;
+    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
+        return Err(EdgeError::Conflict {
+            code: "not_orderconnect",
+            summary: format!(
+                "order {id} did not come from Orderconnect: Just Eat has no driver to hear of"
+            ),
+            violations: vec![],
+        });
+    }
+    let receipt = storage.orderconnect_order(&id).await?.ok_or_else(|| {
+        EdgeError::Internal(format!("Orderconnect order {id} has no receipt row"))
+    })?;
+    if !delivery_state::reports(&receipt.service_type) {
+        return Err(EdgeError::Conflict {
+            code: "not_delivery",
+            summary: format!(
+                "order {id} is a {}: it has no courier",
+                receipt.service_type
+            ),
+            violations: vec![],
+        });
+    }
+    let assignable = Status::from_code(row.status).is_some_and(delivery_state::driver_assignable);
+    if !assignable {
+        return Err(EdgeError::Conflict {
+            code: "not_assignable",
+            summary: format!(
+                "order {id} is at status {}; a driver is named before it is delivered or cancelled",
+                row.status
+            ),
+            violations: vec![],
+        });
+    }
+    let body = delivery_state::driver_assigned_body(&driver, ctx.now, &receipt.utc_offset)
+        .map_err(|v| EdgeError::violations("invalid_driver", v))?;
+    let call = StateCall {
+        state: DeliveryState::DriverAssigned,
+        path: delivery_state::path(&receipt.id, DeliveryState::DriverAssigned),
+        body,
+    };
+    let out = outgoing(&just_eat_base(ctx)?, &id, &call, ctx)?;
+    storage.commit(outbox::stage(&storage, &out)?).await?;
+    outbox::kick(ctx.env, &[&out.delivery.id]).await;
+    Ok(respond::json(
+        202,
+        &json!({"order_id": id, "delivery_id": out.delivery.id, "body": call.body}),
+    ))
+}
+
+/// `PUT /admin/restaurants/{id}/orderconnect-items`: replaces the restaurant's Orderconnect
+/// item mapping (`{"items": [{"kind", "just_eat_id", "item_id"}]}`; core's
+/// `orderconnect::mapping`) and answers it as stored.
+pub async fn put_item_mapping(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = ctx.param("id")?.to_owned();
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let doc: MappingDocument = serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::violations(
+            "invalid_request",
+            vec![Violation::new(
+                "invalid_json",
+                None,
+                format!("not an item mapping: {e}"),
+            )],
+        )
+    })?;
+    let mapping =
+        mapping::validate(&doc).map_err(|v| EdgeError::violations("invalid_mapping", v))?;
+    let storage = Storage::new(ctx.env)?;
+    if storage.restaurant(&id).await?.is_none() {
+        return Err(EdgeError::NotFound {
+            code: "restaurant_not_found",
+            summary: format!("restaurant {id:?} is not known"),
+        });
+    }
+    let batch = storage.replace_orderconnect_item_mapping(&id, &mapping, &millis(ctx.now))?;
+    storage.commit(batch).await?;
+    Ok(respond::json(
+        200,
+        &json!({"restaurant_id": id, "items": mapping.entries()}),
     ))
 }

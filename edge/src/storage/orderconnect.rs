@@ -1,7 +1,8 @@
-//! Orderconnect's SQL (`migrations/0006_orderconnect.sql`): the receipt row kept beside an
-//! accepted order, the restaurant an Orderconnect restaurant id names, and the driver
-//! position relay's last send.
+//! Orderconnect's SQL (`migrations/0006_orderconnect.sql`, `0011_orderconnect_items.sql`):
+//! the receipt row kept beside an accepted order, the restaurant an Orderconnect restaurant
+//! id names, the driver position relay's last send, and the operator's item mapping.
 
+use orderbridge_core::orderconnect::mapping::{IdKind, ItemMapping};
 use serde::Deserialize;
 
 use super::RestaurantRow;
@@ -13,8 +14,17 @@ use crate::error::EdgeError;
 pub struct OrderconnectRow {
     /// Just Eat's `Id`.
     pub id: String,
+    /// `Delivery` or `Collection`: only a delivery is reported to Just Eat.
+    pub service_type: String,
     pub utc_offset: String,
     pub location_sent_at: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+struct MappingRow {
+    kind: String,
+    just_eat_id: String,
+    item_id: String,
 }
 
 /// What an accepted order stores beside its `orders` row.
@@ -48,7 +58,7 @@ impl Storage {
         order_id: &str,
     ) -> Result<Option<OrderconnectRow>, EdgeError> {
         self.row(
-            "SELECT id, utc_offset, location_sent_at \
+            "SELECT id, service_type, utc_offset, location_sent_at \
              FROM orderconnect_orders WHERE order_id = ?1",
             &[Arg::Text(order_id)],
         )
@@ -85,5 +95,56 @@ impl Storage {
             "UPDATE orderconnect_orders SET location_sent_at = ?2 WHERE order_id = ?1",
             &[Arg::Text(order_id), Arg::Text(at)],
         )
+    }
+
+    /// A restaurant's Orderconnect item mapping (empty when none is stored).
+    pub async fn orderconnect_item_mapping(
+        &self,
+        restaurant_id: &str,
+    ) -> Result<ItemMapping, EdgeError> {
+        let rows: Vec<MappingRow> = self
+            .rows(
+                "SELECT kind, just_eat_id, item_id FROM orderconnect_item_map \
+                 WHERE restaurant_id = ?1",
+                &[Arg::Text(restaurant_id)],
+            )
+            .await?;
+        let mut mapping = ItemMapping::default();
+        for r in rows {
+            if let Some(kind) = IdKind::parse(&r.kind) {
+                mapping.insert(kind, &r.just_eat_id, &r.item_id);
+            }
+        }
+        Ok(mapping)
+    }
+
+    /// The statements that replace a restaurant's whole item mapping, for one batch.
+    pub fn replace_orderconnect_item_mapping(
+        &self,
+        restaurant_id: &str,
+        mapping: &ItemMapping,
+        at: &str,
+    ) -> Result<Vec<worker::D1PreparedStatement>, EdgeError> {
+        let mut batch = vec![self.statement(
+            "DELETE FROM orderconnect_item_map WHERE restaurant_id = ?1",
+            &[Arg::Text(restaurant_id)],
+        )?];
+        for e in mapping.entries() {
+            let (Some(kind), Some(je), Some(item)) = (e.kind, e.just_eat_id, e.item_id) else {
+                continue;
+            };
+            batch.push(self.statement(
+                "INSERT INTO orderconnect_item_map (restaurant_id, kind, just_eat_id, item_id, \
+                 updated_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                &[
+                    Arg::Text(restaurant_id),
+                    Arg::Text(&kind),
+                    Arg::Text(&je),
+                    Arg::Text(&item),
+                    Arg::Text(at),
+                ],
+            )?);
+        }
+        Ok(batch)
     }
 }

@@ -12,7 +12,9 @@
 
 use std::time::Duration;
 
-use orderbridge_e2e::{demo_zone, expect, repo_root, request, App, AppOptions, Reply, Sink};
+use orderbridge_e2e::{
+    demo_zone, expect, repo_root, request, App, AppOptions, FakeJupiter, Reply, Sink,
+};
 use serde_json::{json, Value};
 
 use crate::{AppTest, PlainTest};
@@ -49,10 +51,16 @@ pub const TESTS: &[(&str, AppTest)] = &[
 ];
 
 /// Tests that start a Worker of their own (Just Eat's base URL is their sink).
-pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
-    "orderconnect_status_changes_reach_just_eat_in_order_once_each_and_retried",
-    status_changes_reach_just_eat_in_order_once_each_and_retried,
-)];
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
+    (
+        "orderconnect_status_changes_reach_just_eat_in_order_once_each_and_retried",
+        status_changes_reach_just_eat_in_order_once_each_and_retried,
+    ),
+    (
+        "orderconnect_the_jupiter_order_carries_what_the_customer_pays",
+        the_jupiter_order_carries_what_the_customer_pays,
+    ),
+];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 const ORDERCONNECT: (&str, &str) = ("Authorization", "JE-API-KEY dev-orderconnect-key");
@@ -669,4 +677,78 @@ fn just_eats_published_array_example_is_accepted(app: &App) {
     // Sent again: processed before, named by its OrderId.
     let again = put_order(app, &body);
     expect(&again, 409, "the published example again");
+}
+
+/// The Jupiter order as the kitchen receives it (forwarded to a fake Jupiter):
+/// `cart.total` and `payment.sum` are what the customer pays, the lines, the charge lines
+/// and the delivery add up to it, and a cash order says what the courier collects.
+fn the_jupiter_order_carries_what_the_customer_pays() {
+    let key = "oc-upstream-key";
+    let fake = FakeJupiter::start(key);
+    fake.serve("/site-api/order", &json!({"order_id": "S1"}));
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), fake.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), key.to_owned()),
+        ],
+    });
+    let r = "e2e-oc-money";
+    setup(&app, r, Kind::Open);
+    // Card: 2100 of items - 210 discount + 125 delivery + 100 tip + 0.50 card fee.
+    let card = fixture("delivery-order.json", "e2e-oc-money-card", r);
+    // Cash: the same basket, Just Eat covering 15, the courier collecting the rest.
+    let mut cash = fixture("delivery-order.json", "e2e-oc-money-cash", r);
+    cash["PaymentInfo"]["CashOnDelivery"] = json!(true);
+    cash["PaymentInfo"]["TotalComplementary"] = json!(15.00);
+    cash["PaymentInfo"]["PaymentLines"] = json!([{"Type": "Cash", "CardFee": 0, "Value": 2100.00}]);
+    cash["PaymentInfo"]["Total"] = json!(2100.00);
+    let cases = [
+        (&card, "2115.5", "paid 2115.50 online"),
+        (&cash, "2100", "collect 2100 in cash"),
+    ];
+    for (order, _, _) in &cases {
+        accepted(&app, order);
+    }
+    let posted = {
+        let mut found = Vec::new();
+        for _ in 0..150 {
+            found = fake.posted();
+            if found.len() >= 2 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        found
+    };
+    assert_eq!(posted.len(), 2, "{posted:?}");
+    for (order, due, collect) in cases {
+        let number = format!("oc-{}", order["Id"].as_str().unwrap_or_default());
+        let body = posted
+            .iter()
+            .filter_map(|(_, b)| serde_json::from_str::<Value>(b).ok())
+            .find(|b| b["body"]["number"] == number.as_str())
+            .unwrap_or_else(|| panic!("{number} not forwarded: {posted:?}"));
+        let cart = &body["body"]["cart"];
+        assert_eq!(cart["total"].to_string(), due, "{body}");
+        assert_eq!(body["body"]["payment"]["sum"].to_string(), due, "{body}");
+        // Lines (count × (cost + modifiers)), charge lines and delivery, in pence.
+        let pence = |v: &Value| (v.as_f64().unwrap_or(0.0) * 100.0).round() as i64;
+        let mut sum = pence(&cart["delivery"]);
+        for line in cart["items"].as_array().cloned().unwrap_or_default() {
+            let mods: i64 = line["modifiers"]
+                .as_array()
+                .map(|m| {
+                    m.iter()
+                        .map(|x| pence(&x["cost"]) * x["count"].as_i64().unwrap_or(0))
+                        .sum()
+                })
+                .unwrap_or(0);
+            sum += line["count"].as_i64().unwrap_or(0) * (pence(&line["cost"]) + mods);
+        }
+        assert_eq!(sum, pence(&cart["total"]), "{body}");
+        let comment = body["body"]["comment"].as_str().unwrap_or_default();
+        assert!(comment.contains(collect), "{comment}");
+        assert!(comment.contains("Just Eat discounts 210"), "{comment}");
+    }
 }

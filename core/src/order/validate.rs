@@ -74,7 +74,8 @@ pub struct OrderContext<'a> {
 /// minimum, modifier
 /// group limits, pickup availability and preorder lead times are taken as sent; a phone is
 /// any non-blank text (marketplaces send masked numbers such as `*****`), kept as digits
-/// when it has 10–15 of them and as given otherwise.
+/// when it has 10–15 of them and as given otherwise. Lines whose id starts with
+/// [`CHARGE_LINE_PREFIX`] are the marketplace's charges and discounts, not menu items.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rules {
     #[default]

@@ -1111,3 +1111,78 @@ fn the_item_mapping_document_is_checked_whole() {
     );
     assert!(check_mapping(&MappingDocument::default()).is_err());
 }
+
+/// `validate.rs`'s marketplace charge lines: each rule with a passing and a failing case.
+#[test]
+fn charge_lines_are_taken_under_the_marketplace_rules_only_as_one_signed_amount() {
+    use crate::order::wire::CartModifier;
+    let r = vec![demo()];
+    let base = translated(
+        &parse_one(DELIVERY.as_bytes()).unwrap_or_else(|e| panic!("{e:?}")),
+        &r[0],
+    )
+    .request;
+    let at = "2026-11-25T10:16:00Z";
+    // The translation as is: the discount line (index 2) is negative, and accepted.
+    validate(&base, &ctx(&r, at, Rules::Marketplace)).unwrap_or_else(|v| panic!("{v:?}"));
+    type Edit = fn(&mut crate::order::wire::NewOrderRequest);
+    let cases: Vec<(&str, Edit, Found)> = vec![
+        (
+            "a charge line counted twice",
+            |q| {
+                if let Some(c) = q.body.cart.as_mut() {
+                    c.items[3].count = Some(2.into());
+                }
+            },
+            vec![("bad_count".into(), Some("cart.items[3].count".into()))],
+        ),
+        (
+            "a charge line with modifiers",
+            |q| {
+                if let Some(c) = q.body.cart.as_mut() {
+                    c.items[3].modifiers = Some(vec![CartModifier::default()]);
+                }
+            },
+            vec![(
+                "invalid_value".into(),
+                Some("cart.items[3].modifiers".into()),
+            )],
+        ),
+        (
+            "a charge line amount that is not pounds and pence",
+            |q| {
+                if let Some(c) = q.body.cart.as_mut() {
+                    c.items[2].cost =
+                        Some(serde_json::Number::from_f64(-2.105).unwrap_or(0.into()));
+                }
+            },
+            vec![("invalid_amount".into(), Some("cart.items[2].cost".into()))],
+        ),
+        (
+            "charges that take the cart below zero",
+            |q| {
+                if let Some(c) = q.body.cart.as_mut() {
+                    c.items[2].cost = Some((-5000).into());
+                }
+            },
+            vec![("total_mismatch".into(), Some("cart.items".into()))],
+        ),
+        (
+            "a total the charge lines do not make",
+            |q| {
+                if let Some(c) = q.body.cart.as_mut() {
+                    c.items[3].cost = Some(99.into());
+                }
+            },
+            vec![("total_mismatch".into(), Some("cart.total".into()))],
+        ),
+    ];
+    for (name, edit, want) in cases {
+        let mut q = base.clone();
+        edit(&mut q);
+        let got = validate(&q, &ctx(&r, at, Rules::Marketplace))
+            .err()
+            .unwrap_or_else(|| panic!("{name}: accepted"));
+        assert_eq!(codes(&got), want, "{name}");
+    }
+}

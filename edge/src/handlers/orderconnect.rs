@@ -2,16 +2,22 @@
 //! (`orderbridge_core::orderconnect`); this module reads, stores and answers.
 //!
 //! * `PUT /webhooks/orderconnect/orders` (`Authorization: JE-API-KEY <ORDERCONNECT_API_KEY>`):
-//!   a `ConnectOrder`. An `Id` accepted before is `409 duplicate` whatever the body says
-//!   now. Otherwise core's checks, the restaurant whose `orderconnect_restaurant_id` is
-//!   `RestaurantInfo.Id`, core's translation to a Jupiter order, and the shared intake
-//!   under the marketplace rules; every problem found is answered at once with its reason
-//!   code (`400`). An accepted order is stored (the `orders` row through the intake, the
-//!   receipt row here, in one batch) before the `201`.
-//! * Status changes of an Orderconnect order ([`on_status`], called by `channels` in the
-//!   status's batch) stage Just Eat's delivery-state calls (`ReceiverKind::JetDeliveryState`,
+//!   a `ConnectOrder`, or the array of them Just Eat's current shape sends. Each order is
+//!   judged before anything is stored: its key (`OrderId`, else `Id`) accepted before is a
+//!   duplicate whatever the body says now; otherwise core's checks, the restaurant whose
+//!   `orderconnect_restaurant_id` is `RestaurantInfo.Id`, its item mapping, core's
+//!   translation, and the shared intake under the marketplace rules. Any refusal refuses the
+//!   whole body (`400`, every problem with its reason code); all duplicates are `409`; else
+//!   the new orders (the `orders` rows through the intake, the receipt rows here, each with
+//!   the order as Just Eat sent it) are stored in one batch before the `201`.
+//! * Status changes of an Orderconnect delivery ([`on_status`], called by `channels` in the
+//!   status's batch; a collection owes nothing) stage Just Eat's delivery-state calls (`ReceiverKind::JetDeliveryState`,
 //!   signed with `JE-API-KEY` at send time) to `JUST_EAT_API_URL`; the outbox's per-order key
 //!   sends them in order.
+//! * `PUT /admin/orders/{order_id}/driver` (operator): the courier of a delivery, relayed
+//!   as `driverassigned` (the hub never invents one).
+//! * `PUT /admin/restaurants/{id}/orderconnect-items` (operator): replaces the restaurant's
+//!   item mapping.
 //! * `PUT /admin/orders/{order_id}/driver-location` (operator): a driver position relayed to
 //!   Just Eat's `driverlocation` while the order is out for delivery (status 20), at most one
 //!   per 10 s per order (`429` with `Retry-After` otherwise). Two positions racing within
@@ -103,6 +109,7 @@ async fn judge(
     storage: &Storage,
     ctx: &Ctx<'_>,
     order: &wire::ConnectOrder,
+    raw: String,
     seen: &BTreeSet<String>,
 ) -> Result<Verdict, EdgeError> {
     // The same key again: the same answer, however often and whatever it carries now.
@@ -161,14 +168,12 @@ async fn judge(
         Err(found) => return Ok(Verdict::Refused(reasons(&found, &translation))),
     };
     let offset = order_offset(&checked, state.utc_offset);
-    let body = serde_json::to_string(order)
-        .map_err(|e| EdgeError::Internal(format!("ConnectOrder {}: {e}", checked.id)))?;
     Ok(Verdict::Ready(Box::new(Ready {
         checked,
         translation,
         valid,
         offset,
-        body,
+        body: raw,
     })))
 }
 
@@ -225,9 +230,16 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     let storage = Storage::new(ctx.env)?;
     let is_array = matches!(parsed, wire::Body::Many(_));
     let mut verdicts = Vec::new();
+    // Each order is stored as Just Eat sent it (unknown fields included): the body, or
+    // the array's element.
+    let mut raw: Vec<String> = match serde_json::from_slice::<serde_json::Value>(&bytes) {
+        Ok(serde_json::Value::Array(items)) => items.iter().map(|v| v.to_string()).collect(),
+        _ => vec![String::from_utf8_lossy(&bytes).into_owned()],
+    };
+    raw.reverse();
     let mut seen = BTreeSet::new();
     for order in parsed.orders() {
-        let verdict = judge(&storage, ctx, order, &seen).await?;
+        let verdict = judge(&storage, ctx, order, raw.pop().unwrap_or_default(), &seen).await?;
         if let Some((_, id)) = key(order) {
             seen.insert(id.to_owned());
         }

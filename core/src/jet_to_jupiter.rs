@@ -5,13 +5,14 @@
 //!
 //! | Jupiter (`/menu`)                      | from JET Connect (`POST /menus`) |
 //! |----------------------------------------|----------------------------------|
-//! | `concept_id`                           | the menu's `reference`; `""` → [`DEFAULT_CONCEPT`]. Jupiter has one menu per concept: when a request carries several menus for one concept, the last `DELIVERY` one is served, else the last one ([`menus_by_concept`]) |
+//! | `concept_id`                           | the menu's `reference`; `""` → [`DEFAULT_CONCEPT`] |
+//! | which menu of a concept                | a concept keeps one menu per `type`: a `DELIVERY` and a `COLLECTION` menu of one reference are both stored ([`menus_by_concept`]; a request with two of one reference and type is refused). `GET /site-api/menu` serves the `DELIVERY` menu, and the `COLLECTION` one with `&delivery_method=pickup` ([`service_for_delivery_method`]; either falls back to the other when it is the concept's only menu, [`pick_service`]). An order is checked against the menu of its service type ([`menu_for_order`]) |
 //! | `menu.lastChange`                      | the ingestion time (`now`, RFC 3339 with the restaurant's offset) |
 //! | `categories[].id`                      | `jet-` + FNV-1a 64 of the category `name` in hex (16 digits); the n-th repeat of a name in one menu gets `-n` (n ≥ 2). Stable across re-ingestions while the name stays |
 //! | `categories[].name`                    | `name` (default language; translations are not carried, Jupiter has none) |
 //! | `categories[].sortOrder`               | position of the category in the menu |
 //! | `categories[].images`                  | `gallery[]` → `{url, updatedAt: now}` |
-//! | `items[].id`                           | the item's `plu` |
+//! | `items[].id`                           | the item's `plu`. A PLU listed in several categories (a "Most popular" category) with the same price and modifiers is **one** item, in the first category listing it (Jupiter item ids are unique and an item has one `categoryId`); listings that differ are refused by validation |
 //! | `items[].categoryId`                   | the id of the category the item is nested in |
 //! | `items[].name`, `description`          | `name`, `description` |
 //! | `items[].price`                        | `price` in minor units → roubles (minor units are kopecks; [`Money`] keeps them exact); absent → 0 |
@@ -26,7 +27,7 @@
 //! | `minSelectedModifiers`/`maxSelectedModifiers` | `pick.exactly` N → N/N; `pick.range` → `from`/`to`; no limit → 0 / number of options (or [`UNLIMITED_PICKS`] when the same option may be picked again) |
 //! | `modifiers[].modifiers[]` (options)    | `options[]`: id = option `plu`, `name`, `price`, `vat`, `sortOrder` = position |
 //! | `minAmount`/`maxAmount`                | 0 / 1, or 0 / the group's max when `pick_same_option` is true |
-//! | nested groups (an option's `modifiers`) | flattened onto the item after its parent group, named `Option: Group`, with `minSelectedModifiers` 0 (Jupiter cannot make a group depend on an option, so a nested group can never be required) |
+//! | nested groups (an option's `modifiers`) | flattened onto the item after its parent group, named `Option: Group`, **keeping their own min/max** (an "exactly 1" drink size in a meal deal is 1/1), with two extension fields Jupiter clients ignore: `parentGroupId` (the parent group's id) and `parentModifierId` (the option's PLU). The group applies only when that option is chosen: the hub's own order validation counts it then only. (Before issue 16 a nested group was served with min 0, i.e. optional.) |
 //! | groups with no options                 | left out (nothing to choose) |
 //! | `out_of_stock`                         | not a menu field in Jupiter: [`out_of_stock_plus`] lists the PLUs so the edge puts them on the stop list |
 //! | not carried                            | `translations`, `default_language`, `availability` (menu hours), `reference`s, `includes`, `ingredients`, `allergens`, `additives`, `is_alcoholic`, `tax_category`, nutrition (Jupiter's `nutrients` are per 100 g, JET's per item), servings, caffeine, alcohol, deposit, manufacturer, storage, `gtin` |

@@ -492,7 +492,10 @@ fn every_jet_menu_example_is_ingested_called_back_and_served(app: &App) {
                 .collect();
             assert_eq!(got_items, want, "{file} at {id}");
             let category = &menu["menu"]["categories"][0];
-            assert_eq!(category["name"], "Burgers", "{file}");
+            assert_eq!(
+                category["name"], body["menus"][0]["categories"][0]["name"],
+                "{file}"
+            );
             assert_eq!(items[0]["categoryId"], category["id"], "{file}");
         }
     }
@@ -1311,7 +1314,7 @@ fn bad_inputs_get_their_4xx_and_nothing_stored_changes(app: &App) {
         &sink.url("/cb"),
         json!({"name": "M", "reference": "", "type": "DELIVERY", "categories": [
             {"name": "Main", "description": "", "items": [
-                {"name": "Soup", "price": 450}, {"name": "Bread"}, {"name": "", "plu": "X"}
+                {"name": "Soup", "price": 450}, {"name": "Bread"}, {"plu": "X"}
             ]}
         ]}),
     );

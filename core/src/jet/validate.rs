@@ -1,18 +1,25 @@
 //! Validation of JET Connect catalog bodies: every broken rule is reported, with its path.
 //!
+//! Each field's rule is the rule of Just Eat's schema (`just-eat/openapi.yaml`,
+//! `JetConnectMenusUtfConnector*`), not what seems sensible: every published `POST /menus`
+//! example is accepted as published (`fixtures/jet-connect/menus-request-*.json`). The few
+//! rules the schema does not state guard what cannot be honoured in the Jupiter menu; they
+//! are marked *(hub)*.
+//!
 //! Rules (each has a passing and a failing case in the tests below):
 //!
 //! | where | rule |
 //! |-------|------|
 //! | request | `restaurants` present, non-empty, each a valid id, no duplicates; `menus` present and non-empty; `callback_url` present and an absolute `http`/`https` URL with a host |
-//! | menu | `name` non-empty; `reference` present (may be `""`); `type` is `COLLECTION` or `DELIVERY`; `categories` present; translations carry `name` |
-//! | availability | keys are `monday` … `sunday` (a missing day is closed); windows `"hh:mm - hh:mm"` with real times; the end differs from the start, except `"00:00 - 00:00"` which means closed; an end before the start crosses midnight |
-//! | category | `name` non-empty; `description` present; `items` present; translations carry `name` and `description`; `gallery` has at most one image |
-//! | item | `name` non-empty; `plu` a valid PLU (it may be `""` only when `swap` supplies the PLUs); prices are integers from 0 to 2³¹−1 minor units; enums (`tax_category`, `spiciness`, `dietary_restrictions`, `allergens`) take documented values; images have absolute http(s) URLs; ranges have `min ≤ max`; required members of `caffeine`, `volume`, `weight`, `deposit`, `manufacturer`, `storage` are present |
-//! | PLUs | item, portion and swap-option PLUs are unique within a menu (they become Jupiter item ids); a modifier option may reuse an item's PLU, but options of one group are unique |
-//! | modifier | `name` non-empty; `description` and `pick` present; `pick.pick_same_option` present; not both `exactly` and `range`; `exactly ≥ 1`; `0 ≤ from ≤ to`, `to ≥ 1`; when the same option cannot be picked twice, `exactly` and `to` are at most the number of options; options are items with a non-empty PLU |
+//! | menus | *(hub)* one menu per `reference` and `type` in a request (a concept keeps one menu per type; of two, one would be lost while the callback said success) |
+//! | menu | `name` present (the schema sets no minimum length, so `""` is accepted, as for every name below); `reference` present (may be `""`); `type` is `COLLECTION` or `DELIVERY`; `categories` present; translations carry `name`. `default_language` and translation tags are free strings |
+//! | availability | each window matches the schema's `^[0-2][0-9]:[0-5][0-9] - [0-2][0-9]:[0-5][0-9]$` (so `"08:00 - 24:00"` and `"10:00 - 10:00"` pass); day keys are not checked. Menu hours are not carried into the Jupiter menu |
+//! | category | `name`, `description` and `items` present; translations carry `name` and `description`; images as for items (the schema's `maxLength: 1` on the gallery array is no JSON Schema rule for arrays) |
+//! | item | `name` present; `plu` a valid PLU *(hub: it becomes the Jupiter item id)*, blank only when `swap` has options to supply the PLUs; prices are int32 and *(hub)* not negative (Jupiter prices are not); enums (`tax_category`, `spiciness`, `dietary_restrictions`, `allergens`) take documented values; images have absolute http(s) URLs; `Range`s have `min` and `max`, any int32 (the published nutrition example sends `min: -1`); `nutritional_info`, `servings` any int32; required members of `caffeine`, `volume`, `weight`, `deposit` (amount any int32), `manufacturer`, `storage` are present |
+//! | PLUs | *(hub)* an item, portion or swap-option PLU listed more than once in a menu must mean the same product: the same price and modifier groups (a "Most popular" category repeating best sellers is accepted); listings that differ are refused naming both paths. A modifier option may reuse an item's PLU, but options of one group are unique |
+//! | modifier | `name`, `description` and `pick` present; `pick.pick_same_option` present; `pick` is the allOf of `exactly` and `range`, so both may be given when `exactly` lies in the range; *(hub)* `exactly` and `from` not negative, `from ≤ to`, and when the same option cannot be picked twice, `exactly` and `from` at most the number of options (otherwise no order could satisfy it); `to` above the number of options is a cap; options are items with a non-empty PLU |
 //! | nesting | modifier groups nest at most [`MAX_MODIFIER_DEPTH`] deep (an item's groups are depth 1, an option's groups depth 2, …) |
-//! | portions, includes, swaps, ingredients | the fields FACTS §2.7 marks required are present; portion and swap prices as for items |
+//! | portions, includes, swaps, ingredients | the fields FACTS §2.7 marks required are present; portion and swap prices as for items; an include's PLU is only required (includes are not carried) |
 //! | item availability | `event` is `AVAILABLE`/`UNAVAILABLE`; `itemReferences` non-empty PLUs; `restaurant` an id; `happenedAt` and `nextAvailableAt` RFC 3339; `nextAvailableAt` not before `happenedAt` |
 //! | offline | `onlineAt`, when given, is a local date-time without offset |
 //! | service times | `timezone` non-empty; `serviceTimes` non-empty, `serviceType` `Delivery`/`Collection` without repeats; `openingTimes` names at least one valid day; each window has `hh:mm` times whose closing time differs from the opening time (closing before opening crosses midnight) |

@@ -11,7 +11,7 @@
 //! |---|---|
 //! | `number` | `jet-` + `id` (the same on every delivery of the order: a replay finds it) |
 //! | `restaurant_id` | the hub restaurant whose `jet_location_id` is `posLocationId` (none → `INCORRECT_SETUP`) |
-//! | `concept_id` | `menu_reference` (blank → the default concept), as menus are stored by their `reference` |
+//! | `concept_id` | the concept of the menu the order is checked against, chosen by the edge with `jet_to_jupiter::menu_for_order`: the one `menu_reference` names, else (blank or unknown) the restaurant's only concept or the only one with a menu for the order's service type (`delivery-by-*` → DELIVERY, `collection-by-customer` → COLLECTION). `translate` alone gives `menu_reference` (blank → default) |
 //! | `date` | `created_at` in the restaurant's `utc_offset` |
 //! | `date_preorder` | `deliver_at` (merchant delivery) or `collect_at`, when more than [`translate::SCHEDULED_AFTER_MINUTES`] after `created_at`; sooner, the order is cooked now and the time is in `comment` |
 //! | `delivery_method` | `courier` for `delivery-by-merchant`; `pickup` for `delivery-by-delivery-partner` (Just Eat's courier collects) and `collection-by-customer` |
@@ -32,7 +32,7 @@
 //!
 //! | JET `errorCode` | when |
 //! |---|---|
-//! | `INCORRECT_SETUP` | no restaurant has the `posLocationId`; `unknown_restaurant`, `unknown_concept` (`menu_reference`) |
+//! | `INCORRECT_SETUP` | no restaurant has the `posLocationId`; `unknown_restaurant`, `unknown_concept` (`menu_reference`: the restaurant has no menu, or several concepts could serve the order) |
 //! | `INACTIVE` | `restaurant_offline` |
 //! | `STORE_CLOSED` | `restaurant_closed`, `preorder_closed` |
 //! | `MENU_ERROR` | `unknown_item`, `unknown_modifier`, `item_stopped`, a line without a PLU |

@@ -3,9 +3,11 @@
 //!
 //! Jupiter's `payment.sum` is the order total after every discount and the delivery
 //! (seed `004`), so `cart.total` and `payment.sum` are Just Eat's `payment.final.inc_tax`.
-//! Jupiter amounts are never negative and a line needs a menu item, so not everything on
-//! Just Eat's bill can be a line: what cannot is a [`Part`] of the breakdown, and always
-//! `Σ lines + cart.delivery + Σ parts = payment.final.inc_tax`, to the minor unit.
+//! What no menu item carries is a [`Part`] of the breakdown, and each part becomes a
+//! marketplace charge line (`marketplace:<kind>`, a discount negative;
+//! [`crate::order::wire::charge_line`]), so always
+//! `Σ lines (charge lines included) + cart.delivery = payment.final.inc_tax`, to the minor
+//! unit, and the comment spells the same bill out for the kitchen.
 //!
 //! * Promotion items (`promotions[].items`, never in the top-level `items`) are lines whose
 //!   prices carry the promotion's `discountValue`, taken off item by item (the item, then
@@ -28,6 +30,8 @@ use super::validate::{AdjustmentKind, JetOrder, Line};
 /// discount is negative).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Part {
+    /// The charge line's kind (`marketplace:<kind>`, [`crate::order::wire::charge_line`]).
+    pub kind: &'static str,
     pub name: String,
     pub amount: i64,
 }
@@ -97,6 +101,19 @@ pub fn label(kind: AdjustmentKind) -> &'static str {
         AdjustmentKind::Discount => "discount",
         AdjustmentKind::ItemDepositGroup => "deposit",
         AdjustmentKind::Other => "other charge",
+    }
+}
+
+/// The charge-line kind of an adjustment that no menu item carries.
+pub fn slug(kind: AdjustmentKind) -> &'static str {
+    match kind {
+        AdjustmentKind::DeliveryFee => "delivery",
+        AdjustmentKind::ServiceCharge => "service-charge",
+        AdjustmentKind::BagFee => "bag-fee",
+        AdjustmentKind::DriverTip => "tip",
+        AdjustmentKind::Discount => "discount",
+        AdjustmentKind::ItemDepositGroup => "deposit",
+        AdjustmentKind::Other => "other",
     }
 }
 
@@ -175,6 +192,7 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
                 ""
             };
             parts.push(Part {
+                kind: "promotion",
                 name: format!("{name}{also}"),
                 amount: -left,
             });
@@ -184,6 +202,7 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
         let owed = line_total(&l.line);
         if owed > 0 {
             parts.push(Part {
+                kind: "promotion-item",
                 name: format!("{} (no PLU)", l.line.name),
                 amount: owed,
             });
@@ -191,6 +210,7 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
     }
     for a in discounts.into_iter().flatten() {
         parts.push(Part {
+            kind: slug(AdjustmentKind::Discount),
             name: label(AdjustmentKind::Discount).to_owned(),
             amount: -a,
         });
@@ -208,6 +228,7 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
                 amount: *amount,
             }),
             (kind, None) => parts.push(Part {
+                kind: slug(*kind),
                 name: label(*kind).to_owned(),
                 amount: *amount,
             }),
@@ -223,6 +244,7 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
     let rest = order.final_total.saturating_sub(on_cart);
     if rest != 0 {
         parts.push(Part {
+            kind: "tax",
             name: "in items_in_cart beyond the line prices (tax, rounding)".to_owned(),
             amount: rest,
         });

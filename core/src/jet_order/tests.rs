@@ -54,9 +54,14 @@ fn target() -> Target<'static> {
     }
 }
 
+/// A signed amount (charge lines carry discounts as negative costs) in minor units.
 fn minor(n: &Option<serde_json::Number>) -> i64 {
     let text = n.as_ref().map(ToString::to_string).unwrap_or_default();
-    Money::parse_decimal(&text, "t")
+    let (sign, digits) = match text.strip_prefix('-') {
+        Some(rest) => (-1, rest.to_owned()),
+        None => (1, text),
+    };
+    sign * Money::parse_decimal(&digits, "t")
         .unwrap_or_else(|v| panic!("{v:?}"))
         .minor()
 }
@@ -98,7 +103,8 @@ fn lines_total(order: &NewOrderRequest) -> i64 {
 }
 
 /// The money rule of every translation: `cart.total` and `payment.sum` are what the
-/// customer paid, and the lines, delivery and recorded parts add up to it.
+/// customer paid, and the cart's lines (charge lines included) and delivery add up to it;
+/// every recorded part of the bill is one of those charge lines.
 fn assert_reconciled(t: &super::translate::Translation, order: &JetOrder, name: &str) {
     let body = &t.order.body;
     let cart = body.cart.clone().unwrap_or_default();
@@ -109,13 +115,22 @@ fn assert_reconciled(t: &super::translate::Translation, order: &JetOrder, name: 
         paid,
         "{name}: payment.sum"
     );
-    let recorded: i64 = t.recorded.iter().map(|r| r.amount).sum();
     assert_eq!(
-        lines_total(&t.order) + cents(&cart.delivery) + recorded,
+        lines_total(&t.order) + cents(&cart.delivery),
         paid,
-        "{name}: lines + delivery + recorded = payment.final ({:?})",
+        "{name}: lines + delivery = payment.final ({:?})",
         t.recorded
     );
+    for r in &t.recorded {
+        let line = cart
+            .items
+            .iter()
+            .find(|i| i.id.as_deref() == Some(&format!("marketplace:{}", r.kind)));
+        assert!(
+            line.is_some_and(|l| cents(&l.cost) == r.amount || r.amount == 0),
+            "{name}: part {r:?} is a charge line"
+        );
+    }
     let comment = body.comment.clone().unwrap_or_default();
     let shown = super::translate::show(paid);
     assert!(
@@ -227,7 +242,13 @@ fn the_partner_example_maps_field_by_field() {
         "collect_at 14 minutes after creation is not scheduled"
     );
     let cart = body.cart.clone().unwrap_or_default();
-    assert_eq!(cart.items.len(), 1, "the promotion item has no PLU");
+    let ids: Vec<&str> = cart.items.iter().filter_map(|i| i.id.as_deref()).collect();
+    assert_eq!(
+        ids,
+        vec!["M2", "marketplace:tax"],
+        "the promotion item has no PLU; the tax outside the prices is a charge line"
+    );
+    assert_eq!(minor(&cart.items[1].cost), 360);
     let line = &cart.items[0];
     assert_eq!(line.id.as_deref(), Some("M2"));
     assert_eq!(minor(&line.cost), 1700);
@@ -669,7 +690,17 @@ fn adjustments_map_to_charge_items_or_are_recorded_and_totals_reconcile() {
     let t = translate(&order, target(), &charges);
     let cart = t.order.body.cart.clone().unwrap_or_default();
     let ids: Vec<&str> = cart.items.iter().filter_map(|i| i.id.as_deref()).collect();
-    assert_eq!(ids, vec!["MMcc0", "SRV", "BAG"]);
+    assert_eq!(
+        ids,
+        vec![
+            "MMcc0",
+            "SRV",
+            "BAG",
+            "marketplace:discount",
+            "marketplace:tip",
+            "marketplace:tax"
+        ]
+    );
     assert_eq!(minor(&cart.delivery), 240);
     assert_eq!(cart_total(&t.order), 849, "what the customer paid");
     let recorded: Vec<(&str, i64)> = t
@@ -1095,8 +1126,15 @@ fn every_promotion_type_and_adjustment_reconciles_to_what_the_customer_paid() {
         let order = check(&d).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         let t = translate(&order, target(), &ChargeItems::default());
         let cart = t.order.body.cart.clone().unwrap_or_default();
-        let got: Vec<i64> = cart.items.iter().map(|i| minor(&i.cost)).collect();
+        let (charged, menu): (Vec<_>, Vec<_>) = cart.items.iter().partition(|i| {
+            i.id.as_deref()
+                .is_some_and(|id| id.starts_with("marketplace:"))
+        });
+        let got: Vec<i64> = menu.iter().map(|i| minor(&i.cost)).collect();
         assert_eq!(got, costs, "{name}: line costs");
+        let charged: Vec<i64> = charged.iter().map(|i| minor(&i.cost)).collect();
+        let want: Vec<i64> = parts.iter().map(|(_, a)| *a).filter(|a| *a != 0).collect();
+        assert_eq!(charged, want, "{name}: the parts as charge lines");
         let recorded: Vec<(&str, i64)> = t
             .recorded
             .iter()

@@ -1,9 +1,10 @@
 //! A JET Connect order as a Jupiter `new_order` (see the mapping table in the module doc
 //! of [`crate::jet_order`]). Pure: the restaurant, its offset and the charge mapping are
 //! arguments. The money is [`super::bill`]'s: `cart.total` and `payment.sum` are what the
-//! customer paid (`payment.final.inc_tax`), and what the cart lines cannot carry is in the
-//! returned [`Recorded`] parts and in the comment's bill, so that
-//! `Σ lines + cart.delivery + Σ recorded = cart.total = payment.final`, always.
+//! customer paid (`payment.final.inc_tax`); what no menu item carries is a returned
+//! [`Recorded`] part, written as a marketplace charge line and in the comment's bill, so
+//! that `Σ lines (charge lines included) + cart.delivery = cart.total = payment.final`,
+//! always.
 
 use std::collections::BTreeMap;
 
@@ -14,8 +15,8 @@ use super::bill::{bill, label, line_total, BillLine};
 use super::validate::{AdjustmentKind, Choice, Fulfilment, JetOrder};
 use crate::domain::{Money, UtcOffset};
 use crate::order::wire::{
-    money_number, Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest, OrderBody,
-    Payment, Person,
+    charge_line, money_number, Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest,
+    OrderBody, Payment, Person,
 };
 use crate::problem::Violation;
 
@@ -26,8 +27,9 @@ pub const SCHEDULED_AFTER_MINUTES: i64 = 60;
 
 /// Which Jupiter menu item carries each kind of adjustment, as HubRise maps charges to
 /// "ref codes" (`JET_CHARGE_ITEMS`, e.g. `serviceCharge=SRV,bagfee=BAG,driverTip=TIP`).
-/// `deliveryFee` is always `cart.delivery` and a `discount` can never be a line (Jupiter
-/// amounts are not negative), so neither can be mapped.
+/// `deliveryFee` is always `cart.delivery` and a `discount` is always a negative charge
+/// line (`marketplace:discount`), so neither can be mapped; an unmapped charge is a charge
+/// line of its own kind (`marketplace:service-charge`, …).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ChargeItems(BTreeMap<AdjustmentKind, String>);
 
@@ -213,6 +215,11 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
             cost: Some(money(c.amount)),
             modifiers: None,
         });
+    }
+    // What no menu line carries is a charge line of its own (a discount negative), so the
+    // cart's lines and delivery add up to what the customer paid.
+    for p in &money_of.parts {
+        items.push(charge_line(p.kind, &p.name, p.amount));
     }
     let recorded = money_of.parts.clone();
     let delivery = money_of.delivery;

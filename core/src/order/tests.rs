@@ -1526,26 +1526,34 @@ fn marketplace_rules_take_prices_and_fees_as_sent_but_not_what_the_kitchen_canno
 
 #[test]
 fn a_marketplace_total_is_what_the_customer_paid_and_only_a_payment_that_is_not_it_is_refused() {
-    // Passing: a total below the lines (a discount) and above them (charges, tax), each
-    // with the payment equal to it, taken as sent.
-    for (name, total) in [("discounted", 1000), ("charged", 1400)] {
-        let got = run_marketplace(
-            &apply(&[
-                ("body.cart.total", json!(total)),
-                ("body.payment.sum", json!(total)),
-            ]),
-            &demo(),
-        )
-        .unwrap_or_else(|e| panic!("{name}: {e:?}"));
+    // Passing: a total below the menu lines (a discount) and above them (charges, tax),
+    // carried by a charge line so the cart still adds up, with the payment equal to it.
+    for (name, charge, total) in [("discounted", -250, 1000), ("charged", 150, 1400)] {
+        let mut doc = apply(&[
+            ("body.cart.total", json!(total)),
+            ("body.payment.sum", json!(total)),
+        ]);
+        if let Some(items) = doc["body"]["cart"]["items"].as_array_mut() {
+            items.push(
+                json!({"id": "marketplace:adjust", "name": name, "count": 1, "cost": charge}),
+            );
+        }
+        let got = run_marketplace(&doc, &demo()).unwrap_or_else(|e| panic!("{name}: {e:?}"));
         assert_eq!(got.total, rub(total), "{name}");
         assert_eq!(
             got.subtotal,
-            rub(1250),
-            "{name}: the lines are still the lines"
+            rub(total),
+            "{name}: the lines after the charge line"
+        );
+        // The site rules know no charge lines: an unknown item.
+        let site = run(&doc, &demo()).err().unwrap_or_default();
+        assert!(
+            site.iter().any(|(c, _)| c == "unknown_item"),
+            "{name}: {site:?}"
         );
     }
-    // The site rules still refuse the same total.
-    let site = run(
+    // Failing: a total that the lines and delivery do not make, even for a marketplace.
+    let got = run_marketplace(
         &apply(&[
             ("body.cart.total", json!(1000)),
             ("body.payment.sum", json!(1000)),
@@ -1554,17 +1562,14 @@ fn a_marketplace_total_is_what_the_customer_paid_and_only_a_payment_that_is_not_
     )
     .err()
     .unwrap_or_default();
-    assert!(site.iter().any(|(c, _)| c == "total_mismatch"), "{site:?}");
+    assert_eq!(
+        got,
+        vec![("total_mismatch".to_owned(), "cart.total".to_owned())]
+    );
     // Failing: a payment that is not the total, named.
-    let got = run_marketplace(
-        &apply(&[
-            ("body.cart.total", json!(1000)),
-            ("body.payment.sum", json!(999)),
-        ]),
-        &demo(),
-    )
-    .err()
-    .unwrap_or_default();
+    let got = run_marketplace(&apply(&[("body.payment.sum", json!(1249))]), &demo())
+        .err()
+        .unwrap_or_default();
     assert_eq!(
         got,
         vec![("payment_mismatch".to_owned(), "payment.sum".to_owned())]

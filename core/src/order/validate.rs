@@ -1293,9 +1293,10 @@ pub fn validate_borrowing<'r>(
                 format!("expected {delivery}"),
             ));
         }
-        // A marketplace's total is what its customer paid (discounts, charges, tips and tax
-        // the lines cannot carry): taken as sent, with `payment.sum` held to it below.
-        let expected = subtotal.checked_add(delivery).filter(|_| site);
+        // A marketplace's total is what its customer paid: its translation carries every
+        // discount, charge, tip and tax as a charge line, so the lines and the delivery
+        // still add up to it, on every channel.
+        let expected = subtotal.checked_add(delivery);
         if let (Some(expected), Some(total)) = (expected, total) {
             if total != expected {
                 out.push(v(

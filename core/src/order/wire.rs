@@ -157,3 +157,27 @@ pub fn parse(bytes: &[u8]) -> Result<NewOrderRequest, Violation> {
 pub fn money_number(money: crate::domain::Money) -> Number {
     serde_json::from_str(&money.to_decimal_string()).unwrap_or_else(|_| Number::from(0))
 }
+
+/// A marketplace **charge line** (see
+/// [`CHARGE_LINE_PREFIX`](crate::order::validate::CHARGE_LINE_PREFIX)): `marketplace:<kind>`,
+/// count 1, the signed amount in minor units (a discount is negative), so that the cart's
+/// lines and delivery add up to what the customer paid. Both marketplace translations
+/// (JET Connect, Orderconnect) write their charges and discounts with it.
+pub fn charge_line(kind: &str, name: &str, minor: i64) -> CartItem {
+    let sign = if minor < 0 { "-" } else { "" };
+    let abs = minor.unsigned_abs();
+    let text = match abs % 100 {
+        0 => format!("{sign}{}", abs / 100),
+        m => format!("{sign}{}.{m:02}", abs / 100),
+    };
+    CartItem {
+        id: Some(format!(
+            "{}{kind}",
+            crate::order::validate::CHARGE_LINE_PREFIX
+        )),
+        name: Some(name.to_owned()),
+        count: Some(Number::from(1)),
+        cost: Some(serde_json::from_str(&text).unwrap_or_else(|_| Number::from(0))),
+        modifiers: None,
+    }
+}

@@ -11,9 +11,10 @@ use crate::catalog::served_concept;
 use crate::domain::{Money, UtcOffset};
 use crate::geo::{stored_zone_contains, Point};
 use crate::jupiter::{Menu, Zone};
-use crate::order::validate::{ConceptState, RestaurantState, CHARGE_LINE_PREFIX};
+use crate::order::validate::{ConceptState, RestaurantState};
 use crate::order::wire::{
-    Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest, OrderBody, Payment, Person,
+    charge_line, Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest, OrderBody,
+    Payment, Person,
 };
 use crate::problem::Violation;
 
@@ -161,11 +162,6 @@ fn mapped(mapping: &ItemMapping, kind: IdKind, id: &str) -> String {
     mapping
         .get(kind, id)
         .map_or_else(|| id.to_owned(), str::to_owned)
-}
-
-/// A charge line's id (see [`CHARGE_LINE_PREFIX`]): `marketplace:<kind>`.
-fn charge_id(kind: &str) -> String {
-    format!("{CHARGE_LINE_PREFIX}{kind}")
 }
 
 /// Minor units as a signed decimal amount (`-4.78`).
@@ -410,19 +406,7 @@ pub fn translate(
             }
             .to_owned(),
         ));
-        items.push(CartItem {
-            id: Some(charge_id(kind)),
-            name: Some(name.to_owned()),
-            count: Some(Number::from(1)),
-            cost: Some(Number::from_str(&signed(amount)).map_err(|e| {
-                vec![Violation::new(
-                    Reason::Other.as_str(),
-                    None,
-                    format!("amount {amount}: {e}"),
-                )]
-            })?),
-            modifiers: None,
-        });
+        items.push(charge_line(kind, name, amount));
     }
     let address = match order.service_type {
         ServiceType::Collection => None,

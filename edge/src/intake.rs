@@ -14,7 +14,6 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
-use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::jet::parse_service_times;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
 use orderbridge_core::jupiter::{Menu, Place, Zone};
@@ -308,8 +307,7 @@ pub fn restaurant_state(
     place: Place,
     concepts: BTreeMap<String, ConceptState>,
 ) -> Result<RestaurantState, EdgeError> {
-    let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
-        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+    let time_zone = crate::zone::local_zone(row.timezone.as_deref(), &row.utc_offset)?;
     let offline_until = row
         .offline_until
         .as_deref()
@@ -317,7 +315,7 @@ pub fn restaurant_state(
         .transpose()?;
     Ok(RestaurantState {
         place,
-        utc_offset,
+        time_zone,
         online: row.online != 0,
         offline_until,
         concepts,

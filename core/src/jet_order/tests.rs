@@ -11,6 +11,7 @@ use super::wire::{parse_cancel, parse_order};
 use crate::domain::{Money, UtcOffset};
 use crate::order::wire::NewOrderRequest;
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -43,14 +44,15 @@ fn valid(value: &Value) -> JetOrder {
     check(value).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn offset() -> UtcOffset {
-    UtcOffset::parse("+03:00", "o").unwrap_or_else(|v| panic!("{v:?}"))
-}
-
 fn target() -> Target<'static> {
+    static ZONE: std::sync::OnceLock<LocalZone> = std::sync::OnceLock::new();
     Target {
         restaurant_id: "r1",
-        utc_offset: offset(),
+        zone: ZONE.get_or_init(|| {
+            UtcOffset::parse("+03:00", "o")
+                .map(LocalZone::from)
+                .unwrap_or_else(|v| panic!("{v:?}"))
+        }),
     }
 }
 

@@ -58,7 +58,7 @@ fn demo() -> Vec<RestaurantState> {
     );
     let demo = RestaurantState {
         place: admin.place.clone(),
-        utc_offset: offset,
+        time_zone: offset.into(),
         online: true,
         offline_until: None,
         concepts,

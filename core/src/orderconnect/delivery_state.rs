@@ -21,12 +21,13 @@
 //! relays at most one per [`DRIVER_LOCATION_INTERVAL_SECS`] per order and answers a faster
 //! one `429` with the seconds to wait.
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Number, Value};
 
 use crate::order::lifecycle::Status;
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 /// The driver name sent with `driverassigned`: Jupiter does not say who the courier is.
 pub const RESTAURANT_COURIER: &str = "Restaurant courier";
@@ -89,25 +90,24 @@ pub fn path(order_id: &str, state: DeliveryState) -> String {
 }
 
 /// A timestamp as Just Eat wants it: local time with its offset and milliseconds
-/// (`2026-11-25T14:52:35.544+01:00`). An offset that does not parse falls back to UTC
-/// (`+00:00`), as FACTS §2 allows when local time is not known.
-pub fn timestamp(at: DateTime<Utc>, offset: &str) -> String {
-    let fixed = offset.parse::<FixedOffset>().unwrap_or(Utc.fix());
-    at.with_timezone(&fixed)
+/// (`2026-11-25T14:52:35.544+01:00`), in the offset the restaurant's zone has at that
+/// instant (summer time included).
+pub fn timestamp(at: DateTime<Utc>, zone: &LocalZone) -> String {
+    zone.to_offset(at)
         .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
         .to_string()
 }
 
-/// The calls a status change owes Just Eat, in the order they must arrive. `offset` is
-/// the order's (see `translate::order_offset`), `at` the moment of the change.
+/// The calls a status change owes Just Eat, in the order they must arrive. `zone` is
+/// the order's (see `translate::order_zone`), `at` the moment of the change.
 pub fn calls(
     order_id: &str,
     from: Status,
     to: Status,
     at: DateTime<Utc>,
-    offset: &str,
+    zone: &LocalZone,
 ) -> Vec<StateCall> {
-    let stamp = timestamp(at, offset);
+    let stamp = timestamp(at, zone);
     let call = |state: DeliveryState, body: Value| StateCall {
         state,
         path: path(order_id, state),
@@ -231,12 +231,12 @@ fn ranged(
 fn rfc3339(
     raw: &Option<String>,
     field: &str,
-    offset: &str,
+    zone: &LocalZone,
     out: &mut Vec<Violation>,
 ) -> Option<String> {
     let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     match DateTime::parse_from_rfc3339(raw) {
-        Ok(t) => Some(timestamp(t.with_timezone(&Utc), offset)),
+        Ok(t) => Some(timestamp(t.with_timezone(&Utc), zone)),
         Err(_) => {
             out.push(Violation::new(
                 "bad_date",
@@ -249,11 +249,11 @@ fn rfc3339(
 }
 
 /// The `driverlocation` body for a posted position, or every violation (field names as
-/// the partner wrote them). Times are rewritten in the order's offset.
+/// the partner wrote them). Times are rewritten in the order's zone.
 pub fn driver_location_body(
     req: &DriverLocationRequest,
     now: DateTime<Utc>,
-    offset: &str,
+    zone: &LocalZone,
 ) -> Result<Value, Vec<Violation>> {
     let mut out = Vec::new();
     let location = req.location.clone().unwrap_or_default();
@@ -287,13 +287,13 @@ pub fn driver_location_body(
     }
     let mut body = Map::new();
     body.insert("Location".to_owned(), Value::Object(loc));
-    if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", offset, &mut out) {
+    if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", zone, &mut out) {
         body.insert("EtaAtRestaurant".to_owned(), Value::String(t));
     }
     if let Some(t) = rfc3339(
         &req.eta_at_delivery_address,
         "EtaAtDeliveryAddress",
-        offset,
+        zone,
         &mut out,
     ) {
         body.insert("EtaAtDeliveryAddress".to_owned(), Value::String(t));
@@ -301,10 +301,10 @@ pub fn driver_location_body(
     let stamp = rfc3339(
         &req.time_stamp_with_utc_offset,
         "TimeStampWithUtcOffset",
-        offset,
+        zone,
         &mut out,
     )
-    .unwrap_or_else(|| timestamp(now, offset));
+    .unwrap_or_else(|| timestamp(now, zone));
     body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
     if out.is_empty() {
         Ok(Value::Object(body))

@@ -66,7 +66,9 @@ fn demo() -> RestaurantState {
     );
     RestaurantState {
         place: admin.place,
-        utc_offset: UtcOffset::parse("+03:00", "o").unwrap_or_else(|v| panic!("{v:?}")),
+        time_zone: UtcOffset::parse("+03:00", "o")
+            .unwrap_or_else(|v| panic!("{v:?}"))
+            .into(),
         online: true,
         offline_until: None,
         concepts,
@@ -91,6 +93,12 @@ fn codes(vs: &[Violation]) -> Found {
 
 fn one(code: &str, field: &str) -> Found {
     vec![(code.to_owned(), Some(field.to_owned()))]
+}
+
+fn fixed(text: &str) -> crate::tz::LocalZone {
+    UtcOffset::parse(text, "o")
+        .map(crate::tz::LocalZone::from)
+        .unwrap_or_else(|v| panic!("{v:?}"))
 }
 
 #[test]
@@ -719,7 +727,7 @@ fn duplicates_are_409_and_everything_else_400() {
 fn status_changes_owe_just_eat_these_calls_in_order() {
     let at = utc("2026-11-25T11:00:05.250Z");
     let states = |from, to| -> Vec<DeliveryState> {
-        delivery_state::calls("JE1", from, to, at, "+01:00")
+        delivery_state::calls("JE1", from, to, at, &fixed("+01:00"))
             .iter()
             .map(|c| c.state)
             .collect()
@@ -742,7 +750,7 @@ fn status_changes_owe_just_eat_these_calls_in_order() {
     for (from, to, want) in cases {
         assert_eq!(states(from, to), want, "{from:?} -> {to:?}");
     }
-    let calls = delivery_state::calls("JE 1/x", Cooking, Delivering, at, "+01:00");
+    let calls = delivery_state::calls("JE 1/x", Cooking, Delivering, at, &fixed("+01:00"));
     assert_eq!(
         calls[0].path,
         "/orders/JE%201%2Fx/deliverystate/driverassigned"
@@ -752,16 +760,26 @@ fn status_changes_owe_just_eat_these_calls_in_order() {
         json!({"DriverName": "Restaurant courier", "TimeStampWithUtcOffset": "2026-11-25T12:00:05.250+01:00"})
     );
     assert_eq!(calls[1].path, "/orders/JE%201%2Fx/deliverystate/onitsway");
-    let cancel = delivery_state::calls("JE1", Cooking, Cancelled, at, "+03:00");
+    let cancel = delivery_state::calls("JE1", Cooking, Cancelled, at, &fixed("+03:00"));
     assert_eq!(cancel[0].body["Reason"], "order_cancelled");
     assert_eq!(
         cancel[0].body["TimeStampWithUtcOffset"],
         "2026-11-25T14:00:05.250+03:00"
     );
-    // An offset that does not parse falls back to UTC.
+    // A restaurant with an IANA zone: each stamp in the offset in force at its instant.
+    let london = crate::tz::ZoneRules::new(
+        "Europe/London",
+        vec![(0, 0), (utc("2027-03-28T01:00:00Z").timestamp(), 3600)],
+    )
+    .map(crate::tz::LocalZone::from)
+    .unwrap_or_else(|| panic!("rules"));
     assert_eq!(
-        delivery_state::timestamp(at, "junk"),
-        "2026-11-25T11:00:05.250+00:00"
+        delivery_state::timestamp(utc("2027-03-28T00:59:59Z"), &london),
+        "2027-03-28T00:59:59.000+00:00"
+    );
+    assert_eq!(
+        delivery_state::timestamp(utc("2027-03-28T01:00:00Z"), &london),
+        "2027-03-28T02:00:00.000+01:00"
     );
 }
 
@@ -810,7 +828,7 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
         "EtaAtDeliveryAddress": "2026-11-25T11:20:00Z"}),
     );
     assert_eq!(
-        delivery_state::driver_location_body(&ok, now, "+01:00")
+        delivery_state::driver_location_body(&ok, now, &fixed("+01:00"))
             .unwrap_or_else(|v| panic!("{v:?}")),
         json!({"Location": {"Latitude": 51.51641, "Longitude": -0.103198, "Speed": 8.68, "Heading": 357.1},
                "EtaAtDeliveryAddress": "2026-11-25T12:20:00.000+01:00",
@@ -818,7 +836,7 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
     );
     let bad =
         parse(json!({"Location": {"Latitude": 91, "Heading": 400}, "EtaAtRestaurant": "soon"}));
-    let got = delivery_state::driver_location_body(&bad, now, "+01:00")
+    let got = delivery_state::driver_location_body(&bad, now, &fixed("+01:00"))
         .err()
         .unwrap_or_else(|| panic!("accepted"));
     let fields: Vec<_> = got.iter().filter_map(|v| v.field.clone()).collect();
@@ -831,7 +849,7 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
             "EtaAtRestaurant"
         ]
     );
-    let missing = delivery_state::driver_location_body(&parse(json!({})), now, "+01:00")
+    let missing = delivery_state::driver_location_body(&parse(json!({})), now, &fixed("+01:00"))
         .err()
         .unwrap_or_else(|| panic!());
     assert_eq!(

@@ -22,7 +22,7 @@
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Duration, Utc};
-use orderbridge_core::domain::{Money, UtcOffset};
+use orderbridge_core::domain::Money;
 use orderbridge_core::jet_order::outcome::{
     self, delivery_id, failed_body, failure_of, success_body, unknown_location, Failure,
     SuccessRule,
@@ -128,7 +128,7 @@ fn outcome_body(at: DateTime<Utc>, result: &Result<(), Failure>) -> String {
 async fn translated(
     storage: &Storage,
     order: &JetOrder,
-    config: &Config,
+    ctx: &Ctx<'_>,
 ) -> Result<Result<(String, Translation), Failure>, EdgeError> {
     let Some(restaurant) = storage
         .restaurant_by_jet_location(&order.pos_location_id)
@@ -136,15 +136,27 @@ async fn translated(
     else {
         return Ok(Err(unknown_location(&order.pos_location_id)));
     };
-    let utc_offset = UtcOffset::parse(&restaurant.utc_offset, "utc_offset")
-        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+    // A restaurant without a zone takes the one Just Eat's order names for its location
+    // (kept from now on); a name the runtime does not know is ignored, not refused: the
+    // order was paid for.
+    let mut timezone = restaurant.timezone.clone();
+    if timezone.is_none() {
+        if let Ok(name) = crate::zone::check_name(&order.timezone, "location.timezone") {
+            storage.adopt_timezone(&restaurant.id, &name).await?;
+            crate::cache::ReadCache::new(ctx.env)
+                .invalidate(&[&restaurant.id], ctx.now)
+                .await;
+            timezone = Some(name);
+        }
+    }
+    let zone = crate::zone::local_zone(timezone.as_deref(), &restaurant.utc_offset)?;
     let target = Target {
         restaurant_id: &restaurant.id,
-        utc_offset,
+        zone: &zone,
     };
     Ok(Ok((
         restaurant.id.clone(),
-        translate(order, target, &charges(config)),
+        translate(order, target, &charges(&ctx.config)),
     )))
 }
 
@@ -164,7 +176,7 @@ async fn accept(
     let mut calls = Vec::new();
     let mut restaurant_id = None;
     let mut placed_id = None;
-    let result: Result<(), Failure> = match translated(&storage, order, &ctx.config).await? {
+    let result: Result<(), Failure> = match translated(&storage, order, ctx).await? {
         Err(failure) => Err(failure),
         Ok((restaurant, translation)) => {
             restaurant_id = Some(restaurant);
@@ -424,10 +436,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         let origin = req.url()?.origin().ascii_serialization();
         return accept(&order, &bytes, &origin, ctx).await;
     };
-    let replaced = match (
-        &jet.order_id,
-        translated(&storage, &order, &ctx.config).await?,
-    ) {
+    let replaced = match (&jet.order_id, translated(&storage, &order, ctx).await?) {
         (Some(order_id), Ok((_, translation))) => {
             let request = serde_json::to_string(&translation.order)
                 .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;

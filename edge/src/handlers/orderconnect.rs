@@ -26,7 +26,7 @@ use orderbridge_core::order::{ConceptState, RestaurantState, Status};
 use orderbridge_core::orderconnect::delivery_state::{
     self, DeliveryState, DriverLocationRequest, LocationDecision, StateCall,
 };
-use orderbridge_core::orderconnect::translate::order_offset;
+use orderbridge_core::orderconnect::translate::order_zone;
 use orderbridge_core::orderconnect::{check, duplicate, not_configured, reasons, translate, wire};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::check_outbound_url;
@@ -121,7 +121,7 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
         },
     )?;
     let body = String::from_utf8_lossy(&bytes);
-    let offset = order_offset(&checked, state.utc_offset);
+    let offset = order_zone(&checked, &state.time_zone);
     let ids = staged.call_ids();
     let mut batch = staged.statements;
     batch.push(storage.insert_orderconnect_order(&OrderconnectWrite {
@@ -229,7 +229,13 @@ pub async fn on_status(
             row.id
         )));
     };
-    let calls = delivery_state::calls(&receipt.id, from, reported, ctx.now, &receipt.utc_offset);
+    let calls = delivery_state::calls(
+        &receipt.id,
+        from,
+        reported,
+        ctx.now,
+        &crate::zone::stored(&receipt.utc_offset),
+    );
     if calls.is_empty() {
         return Ok(Effects::default());
     }
@@ -307,8 +313,12 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
             retry_after_secs,
         });
     }
-    let body = delivery_state::driver_location_body(&position, ctx.now, &receipt.utc_offset)
-        .map_err(|v| EdgeError::violations("invalid_location", v))?;
+    let body = delivery_state::driver_location_body(
+        &position,
+        ctx.now,
+        &crate::zone::stored(&receipt.utc_offset),
+    )
+    .map_err(|v| EdgeError::violations("invalid_location", v))?;
     let call = StateCall {
         state: DeliveryState::DriverLocation,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverLocation),

@@ -4,8 +4,8 @@
 //! | rule | decision |
 //! |------|----------|
 //! | concepts | The default concept (Jupiter's `default`, a JET menu with `reference: ""`) is stored as the concept key `""` (see `migrations/0001_catalog.sql`) and served as `"default"`. A site or admin request for a restaurant that lists `concepts` must name one (`400` otherwise); one without concepts may leave it out. |
-//! | `lastChange` | Stored in UTC; served as RFC 3339 with milliseconds in the restaurant's offset (`2024-05-21T16:19:13.000+03:00`), as the seed does. |
-//! | online | A restaurant is taking orders unless `/offline` was called; an `onlineAt` (local restaurant time) ends the offline spell by itself. `/online` ends it at once. |
+//! | `lastChange` | Stored in UTC; served as RFC 3339 with milliseconds in the offset the restaurant's zone has at that instant (`2024-05-21T16:19:13.000+03:00`), as the seed does. |
+//! | online | A restaurant is taking orders unless `/offline` was called; an `onlineAt` (local restaurant time, in its zone) ends the offline spell by itself. `/online` ends it at once. |
 
 use chrono::{DateTime, NaiveDateTime, Utc};
 

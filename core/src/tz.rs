@@ -232,4 +232,4 @@ pub fn unknown_zone(field: &str, raw: &str) -> Violation {
 }
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

@@ -12,7 +12,7 @@
 //! | `number` | `jet-` + `id` (the same on every delivery of the order: a replay finds it) |
 //! | `restaurant_id` | the hub restaurant whose `jet_location_id` is `posLocationId` (none → `INCORRECT_SETUP`) |
 //! | `concept_id` | `menu_reference` (blank → the default concept), as menus are stored by their `reference` |
-//! | `date` | `created_at` in the restaurant's `utc_offset` |
+//! | `date` | `created_at` in the restaurant's time zone (its IANA zone, summer time included; set from `location.timezone` when it had none; else its `utc_offset`); `date_preorder` and the `comment`'s time likewise, each in the offset in force at its own instant |
 //! | `date_preorder` | `deliver_at` (merchant delivery) or `collect_at`, when more than [`translate::SCHEDULED_AFTER_MINUTES`] after `created_at`; sooner, the order is cooked now and the time is in `comment` |
 //! | `delivery_method` | `courier` for `delivery-by-merchant`; `pickup` for `delivery-by-delivery-partner` (Just Eat's courier collects) and `collection-by-customer` |
 //! | `cart.items[]` | `items[]` and the promotion items that have a PLU; identical lines (PLU, price, options) grouped into `count` (JET repeats a line instead of counting) |
@@ -48,3 +48,5 @@ pub mod wire;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tz_tests;

@@ -15,7 +15,7 @@ use crate::tz::LocalZone;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const PARTNER: &str =
+pub(super) const PARTNER: &str =
     include_str!("../../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json");
 const FINAL_MERCHANT: &str = include_str!(
     "../../../fixtures/jet-connect/final-picked-order-request-delivery-by-merchant.json"
@@ -26,7 +26,7 @@ const FINAL_PARTNER: &str = include_str!(
 const CANCEL: &str =
     include_str!("../../../fixtures/jet-connect/cancel-order-notification-request.json");
 
-fn doc(text: &str) -> Value {
+pub(super) fn doc(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -40,7 +40,7 @@ fn check(value: &Value) -> Result<JetOrder, Vec<(String, String)>> {
     })
 }
 
-fn valid(value: &Value) -> JetOrder {
+pub(super) fn valid(value: &Value) -> JetOrder {
     check(value).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
@@ -106,7 +106,7 @@ fn set(doc: &mut Value, path: &str, value: Value) {
     }
 }
 
-fn edited(base: Value, edits: &[(&str, Value)]) -> Value {
+pub(super) fn edited(base: Value, edits: &[(&str, Value)]) -> Value {
     let mut d = base;
     for (path, value) in edits {
         set(&mut d, path, value.clone());

@@ -11,8 +11,9 @@
 //! | 0 → 10 | none (Just Eat learns nothing from the kitchen starting) |
 //!
 //! Every body carries `TimeStampWithUtcOffset`: the moment of the change in the order's
-//! offset (FACTS §2: local time with its offset, milliseconds). **Gaps**, decided here:
-//! Jupiter's statuses carry no driver identity, so `driverassigned` names the restaurant's
+//! zone (`translate::order_zone`: the restaurant's IANA zone, with the offset in force at
+//! that moment, else a fixed offset; FACTS §2: local time with its offset, milliseconds).
+//! **Gaps**, decided here: Jupiter's statuses carry no driver identity, so `driverassigned` names the restaurant's
 //! own courier (`DriverName` is one of the two fields Just Eat requires); and FACTS lists no
 //! partner → Just Eat cancellation call among the delivery states, so a cancellation is told
 //! with `driverunassigned` (the only one carrying a reason and a comment).

@@ -43,8 +43,8 @@
 //! | `number` | `"oc-"` + `Id` (unique across channels; the hub's `orders.number` is UNIQUE) |
 //! | `restaurant_id` | the hub restaurant whose `orderconnect_restaurant_id` is `RestaurantInfo.Id` |
 //! | `concept_id` | the concept whose id is `BasketInfo.MenuId`, else the restaurant's only concept with a menu (default concept → left out) |
-//! | `date` | `Order.PlacedDate` (UTC) in the restaurant's `utc_offset`, `YYYY-MM-DD HH:MM:SS` |
-//! | `date_preorder` | `Order.DueDateWithUtcOffset` in the restaurant's offset when `PromptAsap` is false; absent when ASAP (`PromptAsap` absent = ASAP unless a due date is given) |
+//! | `date` | `Order.PlacedDate` (UTC) in the restaurant's time zone (IANA, summer time included; else its `utc_offset`), `YYYY-MM-DD HH:MM:SS` |
+//! | `date_preorder` | `Order.DueDateWithUtcOffset` in the restaurant's time zone when `PromptAsap` is false; absent when ASAP (`PromptAsap` absent = ASAP unless a due date is given) |
 //! | `delivery_method` | `ServiceType` `Delivery` → `courier`, `Collection` → `pickup` |
 //! | `cart.items[].id` | an explicit mapping of `ProductId` or `MenuCardNumber` if given; else the menu item whose id is `ProductId` written as a string; else the one whose id is `MenuCardNumber` (the `BasketItem`'s, else the group's) |
 //! | `cart.items[].count` | `Quantity` |
@@ -156,3 +156,5 @@ use crate::problem;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tz_tests;

@@ -19,7 +19,8 @@ use crate::problem::{render, Protocol, Violation};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const DELIVERY: &str = include_str!("../../../fixtures/orderconnect/delivery-order.json");
-const COLLECTION: &str = include_str!("../../../fixtures/orderconnect/collection-order.json");
+pub(super) const COLLECTION: &str =
+    include_str!("../../../fixtures/orderconnect/collection-order.json");
 
 fn utc(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -32,19 +33,19 @@ fn doc(text: &str) -> Value {
 }
 
 /// A fixture with `edit` applied to its JSON.
-fn edited(text: &str, edit: impl FnOnce(&mut Value)) -> wire::ConnectOrder {
+pub(super) fn edited(text: &str, edit: impl FnOnce(&mut Value)) -> wire::ConnectOrder {
     let mut v = doc(text);
     edit(&mut v);
     wire::parse(v.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn set(v: &mut Value, pointer: &str, value: Value) {
+pub(super) fn set(v: &mut Value, pointer: &str, value: Value) {
     *v.pointer_mut(pointer)
         .unwrap_or_else(|| panic!("no {pointer}")) = value;
 }
 
 /// The demo restaurant 000127 with its concept 7 menu and zone 028270.
-fn demo() -> RestaurantState {
+pub(super) fn demo() -> RestaurantState {
     let admin: AdminRestaurant = serde_json::from_str(include_str!(
         "../../../fixtures/demo/restaurant-000127.json"
     ))
@@ -77,7 +78,7 @@ fn demo() -> RestaurantState {
     }
 }
 
-fn translated(order: &wire::ConnectOrder, r: &RestaurantState) -> Translation {
+pub(super) fn translated(order: &wire::ConnectOrder, r: &RestaurantState) -> Translation {
     let checked = check(order).unwrap_or_else(|v| panic!("{v:?}"));
     translate(&checked, r, &BTreeMap::new()).unwrap_or_else(|v| panic!("{v:?}"))
 }

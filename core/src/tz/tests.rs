@@ -30,7 +30,7 @@ fn tzdb_offset(tz: Tz, at: i64) -> Option<i32> {
 }
 
 /// The zone for 2027 (from 2 days before new year to 400 days later), as the edge builds it.
-fn zone(name: &str) -> LocalZone {
+pub(crate) fn zone(name: &str) -> LocalZone {
     let tz: Tz = name.parse().unwrap_or_else(|e| panic!("{name}: {e}"));
     let start = utc("2026-12-30T00:00:00Z").timestamp();
     let rules = ZoneRules::discover(name, start, start + 400 * DAY, DAY, |t| tzdb_offset(tz, t))

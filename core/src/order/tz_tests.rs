@@ -17,6 +17,9 @@ use wasm_bindgen_test::wasm_bindgen_test as test;
 /// What the validator decided: the pre-order instant (`None` for ASAP) or the codes.
 type Decision = Result<Option<DateTime<Utc>>, String>;
 
+/// (why, zone, now, date_preorder, open all day, the instant it means or the refusal)
+type Case<'a> = (&'a str, &'a str, &'a str, Option<&'a str>, bool, Decision);
+
 /// Runs the demo pickup order against restaurant 000127 in `zone`.
 fn decide(
     zone: &str,
@@ -52,9 +55,8 @@ fn decide(
 
 #[test]
 fn pre_orders_and_opening_hours_are_read_in_the_restaurants_zone_across_each_transition() {
-    // (why, zone, now, date_preorder, open all day, the instant it means or the refusal)
     let ok = |t: &str| Ok(Some(utc(t)));
-    let cases: Vec<(&str, &str, &str, Option<&str>, bool, Decision)> = vec![
+    let cases: Vec<Case> = vec![
         ("London: placed in GMT for a time after the spring change is read in BST",
          "Europe/London", "2027-03-27T20:00:00Z", Some("2027-03-28 10:00"), false, ok("2027-03-28T09:00:00Z")),
         ("London: 08:30 UTC after the spring change is 09:30 BST, open",

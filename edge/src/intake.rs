@@ -20,7 +20,6 @@ use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::upstream;
-use orderbridge_core::order::validate::DEFAULT_MAX_PREORDER_DAYS;
 use orderbridge_core::order::{
     routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
     RestaurantState, Rules, ValidOrder,
@@ -122,7 +121,7 @@ fn context<'a>(
     OrderContext {
         restaurants,
         now: ctx.now,
-        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+        max_preorder_ahead: Duration::days(ctx.config.max_preorder_days),
         rules,
     }
 }

@@ -3,11 +3,13 @@
 //!
 //! The Worker carries no tz database: `Intl.DateTimeFormat` with a `timeZone` answers the
 //! wall time of an instant in any zone with the runtime's own (current) tzdata. A zone's
-//! rules are built for a window from 2 days before now to 400 days after (sampled daily,
-//! changes bisected to the minute by `ZoneRules::discover`), once per isolate per zone, and
-//! rebuilt after 30 days, so the window always reaches a year ahead (pre-orders are at
-//! most days ahead; `onlineAt` and stored times are near now). Names are checked by
-//! `Intl` too: an unknown zone throws `RangeError`.
+//! rules are built for a window from 3 years before now (stored `lastChange` values are
+//! shown in the offset they had) to 400 days after (pre-orders, `onlineAt`), sampled
+//! weekly with each change bisected to the minute by `ZoneRules::discover` (about 330
+//! `formatToParts` calls), once per isolate per zone, and rebuilt after 30 days, so the
+//! window always reaches a year ahead. Weekly sampling finds every change of today's
+//! zones (no zone changes twice within a week; core's tests check this against tzdb).
+//! Names are checked by `Intl` too: an unknown zone throws `RangeError`.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -26,9 +28,11 @@ use crate::error::EdgeError;
 
 const DAY_SECS: i64 = 86_400;
 /// The window's reach before and after the moment it is built.
-const BEFORE_SECS: i64 = 2 * DAY_SECS;
+const BEFORE_SECS: i64 = 3 * 365 * DAY_SECS;
 const AFTER_SECS: i64 = 400 * DAY_SECS;
-/// A window older than this is rebuilt.
+/// The sampling step (changes are then bisected to the minute).
+const SAMPLE_SECS: i64 = 7 * DAY_SECS;
+/// A window built longer ago than this is rebuilt.
 const REBUILD_AFTER_SECS: i64 = 30 * DAY_SECS;
 /// Zones remembered per isolate (a deployment serves a handful).
 const MAX_ZONES: usize = 64;
@@ -128,7 +132,7 @@ fn rules(name: &str) -> Option<Arc<ZoneRules>> {
     let cached = RULES.with(|m| {
         m.borrow()
             .get(name)
-            .filter(|r| now - r.starts() < REBUILD_AFTER_SECS)
+            .filter(|r| now - (r.starts() + BEFORE_SECS) < REBUILD_AFTER_SECS)
             .cloned()
     });
     if cached.is_some() {
@@ -139,8 +143,8 @@ fn rules(name: &str) -> Option<Arc<ZoneRules>> {
     let built = Arc::new(ZoneRules::discover(
         name,
         start,
-        start + AFTER_SECS,
-        DAY_SECS,
+        now + AFTER_SECS,
+        SAMPLE_SECS,
         |at| offset_at(&dtf, at),
     )?);
     RULES.with(|m| {

@@ -75,6 +75,36 @@ fn discovered_changes_are_the_tz_database_transitions_to_the_second() {
 }
 
 #[test]
+fn weekly_sampling_over_three_years_back_and_a_year_ahead_finds_every_change() {
+    // The edge's window: sampled every 7 days from 3 years before "now" to 400 days after.
+    let now = utc("2026-12-04T20:00:00Z").timestamp();
+    let (start, end) = (now - 3 * 365 * DAY, now + 400 * DAY);
+    for name in [
+        "Europe/London",
+        "Europe/Moscow",
+        "Australia/Sydney",
+        "America/Denver",
+        "Africa/Casablanca",
+        "America/Santiago",
+        "Pacific/Auckland",
+        "Asia/Tehran",
+    ] {
+        let tz: Tz = name.parse().unwrap_or_else(|e| panic!("{e}"));
+        let rules = ZoneRules::discover(name, start, end, 7 * DAY, |t| tzdb_offset(tz, t))
+            .unwrap_or_else(|| panic!("{name}"));
+        let mut t = start;
+        while t < end {
+            assert_eq!(
+                Some(rules.offset_at(t)),
+                tzdb_offset(tz, t),
+                "{name} at {t}"
+            );
+            t += 1800;
+        }
+    }
+}
+
+#[test]
 fn offsets_agree_with_the_tz_database_every_quarter_hour_of_the_window() {
     for name in [
         "Europe/London",

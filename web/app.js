@@ -223,7 +223,7 @@ function renderZoneInfo() {
       el("strong", {}, z.name),
       el("div", { id: "zone-minimum" }, `Минимальный заказ: ${rub(kop(z.sum_min))}`),
       el("div", { id: "zone-delivery" }, `Доставка: ${rub(kop(z.delivery_price))}`),
-      el("div", { id: "zone-free" }, z.sum_for_free !== undefined ? `Бесплатно от ${rub(kop(z.sum_for_free))}` : "Бесплатной доставки нет"),
+      el("div", { id: "zone-free" }, z.sum_for_free ? `Бесплатно от ${rub(kop(z.sum_for_free))}` : "Бесплатной доставки нет"),
       el("div", { id: "zone-time" }, `Время доставки: ${time}`),
     );
   }
@@ -322,7 +322,8 @@ function addToCart(item, modifiers) {
 
 // The hub's arithmetic (core/src/order/mod.rs, "Money"): a line is
 // count × (cost + Σ modifier count × modifier cost); courier delivery is 0 at or above the
-// zone's sum_for_free, else its delivery_price; pickup is 0; total = subtotal + delivery.
+// zone's sum_for_free (0 or absent: no free tier), else its delivery_price; pickup is 0;
+// total = subtotal + delivery.
 function unitKop(line) {
   return kop(line.item.price) + line.modifiers.reduce((s, m) => s + m.count * kop(m.mod.price), 0);
 }
@@ -331,7 +332,8 @@ function totals() {
   const subtotal = state.cart.reduce((s, l) => s + l.count * unitKop(l), 0);
   let delivery = 0;
   if (state.method === "courier" && state.zone) {
-    const free = state.zone.sum_for_free !== undefined && subtotal >= kop(state.zone.sum_for_free);
+    const threshold = state.zone.sum_for_free === undefined ? 0 : kop(state.zone.sum_for_free);
+    const free = threshold > 0 && subtotal >= threshold;
     delivery = free ? 0 : kop(state.zone.delivery_price);
   }
   return { subtotal, delivery, total: subtotal + delivery };

@@ -4,7 +4,7 @@
 // It places a delivery order with a modifier and sees it accepted, moves its status through
 // the operator endpoint and sees the page follow, and sees an order below the zone's
 // minimum refused with the error next to the cart. The restaurant is its own, open round
-// the clock (the demo one keeps 09:00–23:00 Moscow time), with the demo zone, menu and
+// the clock (so no other test's writes reach it), with the demo zone, menu and
 // stop list, so the test does not depend on the time of day.
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

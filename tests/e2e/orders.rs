@@ -40,6 +40,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "orders_service_times_are_the_opening_hours",
         service_times_are_the_opening_hours,
     ),
+    (
+        "orders_a_zone_without_a_free_tier_charges_its_price_on_every_order",
+        a_zone_without_a_free_tier_charges_its_price_on_every_order,
+    ),
 ];
 
 /// Run against the Worker with the short retry policy (`outbound::fast_options`).
@@ -690,4 +694,42 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     .unwrap_or_else(|e| panic!("{e}"));
     expect(&reply, 200, "client from Jupiter");
     assert_eq!(reply.json(), client);
+}
+
+/// Seed `004`: `sum_for_free: 0` is "no free-delivery threshold" (zones named "Стоимость
+/// доставки 249 руб."), so a 1,250-rouble order pays the zone's 249 and is accepted, and
+/// one that claims free delivery is refused naming `cart.delivery`.
+fn a_zone_without_a_free_tier_charges_its_price_on_every_order(app: &App) {
+    let (id, concept) = ("e2e-ord-nofree", "e2e-ord-c-nofree");
+    setup(app, id, concept);
+    let mut zone = demo_zone(&format!("{id}-z"));
+    zone["name"] = json!("Стоимость доставки 249 руб.");
+    zone["delivery_price"] = json!(249);
+    zone["sum_for_free"] = json!(0);
+    let zones = json!({
+        "restaurant_id": id, "concept_id": concept,
+        "lastChange": "2024-05-22T16:19:13.000+03:00", "zones": [zone]
+    });
+    let path = format!("/admin/delivery_zones?restaurant_id={id}&concept_id={concept}");
+    expect(&operator(app, "PUT", &path, &zones), 200, "zones");
+
+    let free = order(id, concept, "e2e-nofree-1", None);
+    let reply = place(app, &free);
+    expect(
+        &reply,
+        400,
+        "free delivery claimed in a zone without a free tier",
+    );
+    let named = reply.json()["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .any(|e| e["field"] == "cart.delivery");
+    assert!(named, "wanted an error at cart.delivery: {}", reply.body);
+
+    let mut paying = order(id, concept, "e2e-nofree-2", None);
+    paying["body"]["cart"]["delivery"] = json!(249);
+    paying["body"]["cart"]["total"] = json!(1499);
+    paying["body"]["payment"]["sum"] = json!(1499);
+    placed(app, &paying);
 }

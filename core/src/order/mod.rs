@@ -25,8 +25,8 @@
 //! Exact, in integer kopecks ([`Money`](crate::domain::Money)): more than 2 decimals,
 //! negatives and exponents are refused. A line is count × (cost + Σ modifier count ×
 //! modifier cost) — modifiers count per unit, as the seed's arithmetic shows. Courier
-//! delivery is 0 at or above the zone's `sum_for_free`, else `delivery_price`; pickup
-//! delivery is 0. `cart.total` = subtotal + delivery; `payment.sum` = total.
+//! delivery is 0 at or above the zone's `sum_for_free` (0: no free tier), else
+//! `delivery_price`; pickup delivery is 0. `cart.total` = subtotal + delivery; `payment.sum` = total.
 //!
 //! ## Time
 //!

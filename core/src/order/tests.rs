@@ -56,8 +56,13 @@ pub(super) fn demo() -> Vec<RestaurantState> {
             menu: Some(menu.menu.clone()),
         },
     );
+    // The demo fixture is open round the clock (so `make dev` works at any hour); these
+    // tests keep the seed's own hours, 09:00–23:00, to test the hours rules.
+    let mut place = admin.place.clone();
+    place.start_time = Some(9 * 3600);
+    place.end_time = Some(23 * 3600);
     let demo = RestaurantState {
-        place: admin.place.clone(),
+        place,
         time_zone: offset.into(),
         online: true,
         offline_until: None,
@@ -1281,7 +1286,8 @@ fn property_money_arithmetic_is_exact() {
         zone.sum_for_free = Some(m);
         let sub = Money::from_minor(g.below(1_000_000_000), "s").unwrap_or_default();
         let price = delivery_price(&zone, sub);
-        assert_eq!(price, if sub >= m { Money::ZERO } else { cost });
+        let free = m > Money::ZERO && sub >= m;
+        assert_eq!(price, if free { Money::ZERO } else { cost });
     }
     // A third decimal that is not zero is refused; trailing zeros are not.
     for (text, ok) in [
@@ -1553,6 +1559,37 @@ fn marketplace_rules_take_prices_and_fees_as_sent_but_not_what_the_kitchen_canno
         assert!(
             got.contains(&(code.to_owned(), field.to_owned())),
             "{name}: expected {code} at {field}, got {got:?}"
+        );
+    }
+}
+
+/// Seed `004`: `sum_for_free` is the order sum from which delivery is free; Jupiter writes 0
+/// for zones that have no free tier ("Стоимость доставки 249 руб."), which charge their
+/// price on every order.
+#[test]
+fn a_zero_free_delivery_threshold_means_the_zone_always_charges() {
+    let zone = |price: i64, free: Option<i64>| -> Zone {
+        let mut z: Zone =
+            serde_json::from_value(json!({"id": "z", "name": "z", "coordinates": []}))
+                .unwrap_or_else(|e| panic!("{e}"));
+        z.delivery_price = Some(rub(price));
+        z.sum_for_free = free.map(rub);
+        z
+    };
+    // (zone price, sum_for_free, subtotal) → delivery charged
+    let cases = [
+        (249, Some(0), 100, 249),
+        (249, Some(0), 5000, 249),
+        (249, None, 5000, 249),
+        (125, Some(1200), 1199, 125),
+        (125, Some(1200), 1200, 0),
+        (0, Some(0), 100, 0),
+    ];
+    for (price, free, sub, want) in cases {
+        assert_eq!(
+            delivery_price(&zone(price, free), rub(sub)),
+            rub(want),
+            "price {price}, sum_for_free {free:?}, subtotal {sub}"
         );
     }
 }

@@ -835,10 +835,12 @@ pub fn line_total<S>(count: i64, cost: Money, modifiers: &[(S, i64, Money)]) -> 
 }
 
 /// The delivery price of a courier order in a zone: free at or above `sum_for_free`, else
-/// `delivery_price` (absent = 0).
+/// `delivery_price` (absent = 0). A `sum_for_free` of 0 (or absent) means the zone has no
+/// free-delivery threshold, not "free from 0": Jupiter writes 0 for zones named "Стоимость
+/// доставки 249 руб." that charge their price on every order.
 pub fn delivery_price(zone: &Zone, subtotal: Money) -> Money {
     match zone.sum_for_free {
-        Some(free) if subtotal >= free => Money::ZERO,
+        Some(free) if free > Money::ZERO && subtotal >= free => Money::ZERO,
         _ => zone.delivery_price.unwrap_or(Money::ZERO),
     }
 }

@@ -52,7 +52,7 @@ struct RestaurantView {
     restaurant: AdminRestaurant,
     /// Whether it takes orders now (`/offline`, `/online`, an `onlineAt` that has come).
     online: bool,
-    /// When an offline spell ends by itself, in the restaurant's offset.
+    /// When an offline spell ends by itself, in the restaurant's zone.
     offline_until: Option<String>,
     /// The last `/servicetimes` request, as received.
     service_times: Option<serde_json::Value>,

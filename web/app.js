@@ -35,6 +35,7 @@ const state = {
   orderId: null,
   number: null,
   pollTimer: null,
+  offsetMinutes: 0, // the restaurant's, from its documents' lastChange (see localNow)
 };
 
 const $ = (id) => document.getElementById(id);
@@ -85,6 +86,7 @@ async function load() {
   ]);
   state.zones = zones.zones || [];
   state.menu = menu.menu;
+  state.offsetMinutes = offsetOf(menu.lastChange || zones.lastChange);
   state.stopped = new Set((stop.stop_lists || []).flatMap((s) => s.items.map((i) => i.id)));
   renderHeader();
   renderZones();
@@ -368,11 +370,33 @@ function setMethod(method) {
 
 // ---------------------------------------------------------------- ordering
 
+// `date` is restaurant-local (the hub does not compare it with its clock): the wall time
+// in the restaurant's IANA zone (`timezone`, the hub's extension to /restaurants; summer
+// time included), else in the offset the restaurant's documents carry in `lastChange`.
 function localNow() {
-  // `date` is restaurant-local; the hub does not compare it with its clock.
-  const offset = 3 * 60; // Moscow; the demo's utc_offset. A real site reads its own.
-  const d = new Date(Date.now() + offset * 60000);
+  const now = new Date();
+  const zone = state.restaurant && state.restaurant.timezone;
+  if (zone) {
+    try {
+      const parts = {};
+      new Intl.DateTimeFormat("en-US", {
+        timeZone: zone, hourCycle: "h23", year: "numeric", month: "2-digit", day: "2-digit",
+        hour: "2-digit", minute: "2-digit", second: "2-digit",
+      }).formatToParts(now).forEach((p) => { parts[p.type] = p.value; });
+      const hour = String(Number(parts.hour) % 24).padStart(2, "0");
+      return `${parts.year}-${parts.month}-${parts.day} ${hour}:${parts.minute}:${parts.second}`;
+    } catch (_) {
+      // A zone this browser does not know: the offset below.
+    }
+  }
+  const d = new Date(now.getTime() + state.offsetMinutes * 60000);
   return d.toISOString().slice(0, 19).replace("T", " ");
+}
+
+// The offset of a `lastChange` (`2024-05-21T16:19:13.000+03:00`) in minutes; 0 without one.
+function offsetOf(lastChange) {
+  const m = /([+-])(\d\d):(\d\d)$/.exec(lastChange || "");
+  return m ? (m[1] === "-" ? -1 : 1) * (Number(m[2]) * 60 + Number(m[3])) : 0;
 }
 
 function buildOrder() {

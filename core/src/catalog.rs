@@ -4,13 +4,13 @@
 //! | rule | decision |
 //! |------|----------|
 //! | concepts | The default concept (Jupiter's `default`, a JET menu with `reference: ""`) is stored as the concept key `""` (see `migrations/0001_catalog.sql`) and served as `"default"`. A site or admin request for a restaurant that lists `concepts` must name one (`400` otherwise); one without concepts may leave it out. |
-//! | `lastChange` | Stored in UTC; served as RFC 3339 with milliseconds in the restaurant's offset (`2024-05-21T16:19:13.000+03:00`), as the seed does. |
-//! | online | A restaurant is taking orders unless `/offline` was called; an `onlineAt` (local restaurant time) ends the offline spell by itself. `/online` ends it at once. |
+//! | `lastChange` | Stored in UTC; served as RFC 3339 with milliseconds in the offset the restaurant's zone has at that instant (`2024-05-21T16:19:13.000+03:00`), as the seed does. |
+//! | online | A restaurant is taking orders unless `/offline` was called; an `onlineAt` (local restaurant time, in its zone) ends the offline spell by itself. `/online` ends it at once. |
 
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
+use chrono::{DateTime, NaiveDateTime, Utc};
 
-use crate::domain::UtcOffset;
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 /// The concept id Jupiter uses for "no concept" (one definition, shared with the JET
 /// conversion).
@@ -52,25 +52,18 @@ pub fn requested_concept(
     Ok(concept_key(given).to_owned())
 }
 
-/// A `lastChange` as front-ends see it: RFC 3339 with milliseconds, in the restaurant's
-/// offset.
-pub fn format_last_change(at: DateTime<Utc>, offset: UtcOffset) -> String {
-    match offset.to_fixed_offset() {
-        Some(fixed) => at
-            .with_timezone(&fixed)
-            .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
-            .to_string(),
-        None => at.format("%Y-%m-%dT%H:%M:%S%.3f+00:00").to_string(),
-    }
+/// A `lastChange` as front-ends see it: RFC 3339 with milliseconds, in the offset the
+/// restaurant's zone has at that instant.
+pub fn format_last_change(at: DateTime<Utc>, zone: &LocalZone) -> String {
+    zone.to_offset(at)
+        .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
+        .to_string()
 }
 
-/// A local restaurant time (JET Connect's `onlineAt`, no offset) as a UTC instant.
-pub fn local_to_utc(local: NaiveDateTime, offset: UtcOffset) -> Option<DateTime<Utc>> {
-    let fixed = offset.to_fixed_offset()?;
-    fixed
-        .from_local_datetime(&local)
-        .single()
-        .map(|t| t.with_timezone(&Utc))
+/// A local restaurant time (JET Connect's `onlineAt`, a `date_preorder`; no offset) as a
+/// UTC instant, in the restaurant's zone (skipped and repeated hours as `crate::tz` says).
+pub fn local_to_utc(local: NaiveDateTime, zone: &LocalZone) -> Option<DateTime<Utc>> {
+    zone.to_utc(local)
 }
 
 /// Whether a restaurant takes orders at `now`: it is online, or it went offline with an
@@ -91,8 +84,10 @@ mod tests {
             .unwrap_or_else(|e| panic!("{text}: {e}"))
     }
 
-    fn offset(text: &str) -> UtcOffset {
-        UtcOffset::parse(text, "o").unwrap_or_else(|v| panic!("{v:?}"))
+    fn offset(text: &str) -> LocalZone {
+        crate::domain::UtcOffset::parse(text, "o")
+            .map(LocalZone::from)
+            .unwrap_or_else(|v| panic!("{v:?}"))
     }
 
     #[test]
@@ -155,7 +150,11 @@ mod tests {
             ),
         ];
         for (at, off, want) in cases {
-            assert_eq!(format_last_change(utc(at), offset(off)), want, "{at} {off}");
+            assert_eq!(
+                format_last_change(utc(at), &offset(off)),
+                want,
+                "{at} {off}"
+            );
         }
     }
 
@@ -163,7 +162,7 @@ mod tests {
     fn online_at_is_local_time_and_ends_the_offline_spell_by_itself() {
         let local = NaiveDateTime::parse_from_str("2021-10-13T12:03:00", "%Y-%m-%dT%H:%M:%S")
             .unwrap_or_else(|e| panic!("{e}"));
-        let until = local_to_utc(local, offset("+01:00"));
+        let until = local_to_utc(local, &offset("+01:00"));
         assert_eq!(until, Some(utc("2021-10-13T11:03:00Z")));
         let cases = [
             (true, None, "2021-10-13T11:00:00Z", true),

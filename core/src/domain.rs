@@ -249,6 +249,15 @@ impl UtcOffset {
         self.seconds
     }
 
+    /// UTC itself.
+    pub const UTC: UtcOffset = UtcOffset { seconds: 0 };
+
+    /// An offset of whole seconds east of UTC, within `±23:59:59` (what a time zone's
+    /// rules hand over).
+    pub fn from_seconds(seconds: i32) -> Option<UtcOffset> {
+        (seconds.abs() < 24 * 3600).then_some(UtcOffset { seconds })
+    }
+
     /// The same offset as chrono sees it, for formatting `lastChange` values.
     pub fn to_fixed_offset(self) -> Option<chrono::FixedOffset> {
         chrono::FixedOffset::east_opt(self.seconds)

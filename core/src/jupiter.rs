@@ -47,6 +47,14 @@ pub struct Place {
     pub ul: Option<LegalEntity>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub concepts: Option<Vec<Concept>>,
+    /// The hub's extension (Jupiter clients ignore unknown fields): the restaurant's IANA
+    /// time zone, e.g. `Europe/London`, in which its local times (`start_time`, `lastChange`,
+    /// `date_preorder`) are meant. Served from the `restaurants.timezone` column, never
+    /// from the stored place. In `PUT /admin/restaurants/{id}`: absent keeps the stored
+    /// zone, `""` clears it (the fixed `utc_offset` then applies); checked by the edge
+    /// against the runtime's tz database.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub timezone: Option<String>,
 }
 
 /// The restaurant's legal entity (`ul`: юридическое лицо).

@@ -23,6 +23,7 @@ pub mod outbound;
 pub mod problem;
 pub mod routes;
 pub mod stop_list;
+pub mod tz;
 pub mod upstream;
 
 /// The hub's version, as reported by `GET /health`.

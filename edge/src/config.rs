@@ -35,6 +35,10 @@ pub struct Config {
     pub jet_relay: bool,
     /// JET Connect's partner API (`JET_CONNECT_API_URL`; Just Eat's unless set).
     pub jet_connect_api_url: String,
+    /// How many days ahead a site order's `date_preorder` may be (`MAX_PREORDER_DAYS`, 1 to
+    /// 800; core's 7 unless set). The e2e suite raises it to test times in 2027 around
+    /// daylight-saving changes, since it cannot move the Worker's clock.
+    pub max_preorder_days: i64,
 }
 
 /// How the hub answers JET Connect orders.
@@ -101,6 +105,7 @@ impl Config {
                 .map(|u| u.trim().to_owned())
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| JET_CONNECT_API_URL.to_owned()),
+            max_preorder_days: max_preorder_days(&var("MAX_PREORDER_DAYS")),
         }
     }
 
@@ -111,6 +116,26 @@ impl Config {
             UrlPolicy::DEVELOPMENT
         } else {
             UrlPolicy::PRODUCTION
+        }
+    }
+}
+
+/// `MAX_PREORDER_DAYS`: a whole number from 1 to 800; anything else is logged and core's
+/// default is used.
+fn max_preorder_days(text: &str) -> i64 {
+    let default = orderbridge_core::order::validate::DEFAULT_MAX_PREORDER_DAYS;
+    if text.trim().is_empty() {
+        return default;
+    }
+    match text.trim().parse::<i64>() {
+        Ok(days) if (1..=800).contains(&days) => days,
+        _ => {
+            log_bad_var(
+                "MAX_PREORDER_DAYS",
+                text,
+                u32::try_from(default).unwrap_or(7),
+            );
+            default
         }
     }
 }

@@ -16,14 +16,13 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
-use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::jet::parse_service_times;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
 use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::upstream;
-use orderbridge_core::order::validate::{marketplace_routed, DEFAULT_MAX_PREORDER_DAYS};
+use orderbridge_core::order::validate::marketplace_routed;
 use orderbridge_core::order::{
     routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
     RestaurantState, Rules, ValidOrder,
@@ -143,7 +142,7 @@ fn context<'a>(
     OrderContext {
         restaurants,
         now: ctx.now,
-        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+        max_preorder_ahead: Duration::days(ctx.config.max_preorder_days),
         rules,
     }
 }
@@ -341,8 +340,7 @@ pub fn restaurant_state(
     place: Place,
     concepts: BTreeMap<String, ConceptState>,
 ) -> Result<RestaurantState, EdgeError> {
-    let utc_offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
-        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+    let time_zone = crate::zone::local_zone(row.timezone.as_deref(), &row.utc_offset)?;
     let offline_until = row
         .offline_until
         .as_deref()
@@ -350,7 +348,7 @@ pub fn restaurant_state(
         .transpose()?;
     Ok(RestaurantState {
         place,
-        utc_offset,
+        time_zone,
         online: row.online != 0,
         offline_until,
         concepts,

@@ -28,6 +28,7 @@ mod respond;
 mod router;
 mod storage;
 mod sync;
+mod zone;
 
 use worker::{
     event, Context, Env, MessageBatch, Request, Response, Result, ScheduleContext, ScheduledEvent,

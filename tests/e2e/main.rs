@@ -12,6 +12,7 @@ mod orderconnect;
 mod orders;
 mod outbound;
 mod sink;
+mod tz;
 
 use std::sync::{Arc, RwLock};
 use std::thread;
@@ -53,6 +54,7 @@ fn main() {
         catalog::FAST_TESTS,
         orders::FAST_TESTS,
         jet_orders::FAST_TESTS,
+        tz::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [

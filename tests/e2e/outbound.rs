@@ -97,6 +97,8 @@ pub fn fast_options() -> AppOptions {
             ("RETRY_MAX_DELAY_SECS", "8"),
             ("RETRY_MAX_ATTEMPTS", "4"),
             ("ATTEMPT_TIMEOUT_SECS", "2"),
+            // Site pre-orders in 2027, around daylight-saving changes (tests/e2e/tz.rs).
+            ("MAX_PREORDER_DAYS", "800"),
             ("JET_CONNECT_API_KEY", JET_CONNECT_KEY),
             (
                 "JET_STATUS_BASE_URL",

@@ -629,7 +629,7 @@ pub fn order_world(catalog_bytes: &[u8], meta_bytes: &[u8]) -> OrderWorld {
             }
             RestaurantState {
                 place: place.clone(),
-                utc_offset: offset,
+                time_zone: offset.into(),
                 online: true,
                 offline_until: None,
                 concepts,
@@ -750,9 +750,12 @@ pub fn jet_order_translate(bytes: &[u8]) -> usize {
     use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target};
     let order = orderbridge_core::jet_order::validate::validate_order(&jet_order_parse(bytes))
         .expect("the JET order is valid");
+    let zone = orderbridge_core::tz::LocalZone::from(
+        orderbridge_core::domain::UtcOffset::parse("+03:00", "o").expect("offset"),
+    );
     let target = Target {
         restaurant_id: "000127",
-        utc_offset: orderbridge_core::domain::UtcOffset::parse("+03:00", "o").expect("offset"),
+        zone: &zone,
     };
     translate(&order, target, &ChargeItems::default())
         .order
@@ -789,7 +792,9 @@ pub fn demo_restaurant() -> RestaurantState {
     );
     RestaurantState {
         place: place.place,
-        utc_offset: orderbridge_core::domain::UtcOffset::parse("+03:00", "o").expect("offset"),
+        time_zone: orderbridge_core::domain::UtcOffset::parse("+03:00", "o")
+            .expect("offset")
+            .into(),
         online: true,
         offline_until: None,
         concepts,

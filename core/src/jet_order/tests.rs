@@ -11,10 +11,11 @@ use super::wire::{parse_cancel, parse_order};
 use crate::domain::{Money, UtcOffset};
 use crate::order::wire::NewOrderRequest;
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-const PARTNER: &str =
+pub(super) const PARTNER: &str =
     include_str!("../../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json");
 const FINAL_MERCHANT: &str = include_str!(
     "../../../fixtures/jet-connect/final-picked-order-request-delivery-by-merchant.json"
@@ -25,7 +26,7 @@ const FINAL_PARTNER: &str = include_str!(
 const CANCEL: &str =
     include_str!("../../../fixtures/jet-connect/cancel-order-notification-request.json");
 
-fn doc(text: &str) -> Value {
+pub(super) fn doc(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))
 }
 
@@ -39,18 +40,19 @@ fn check(value: &Value) -> Result<JetOrder, Vec<(String, String)>> {
     })
 }
 
-fn valid(value: &Value) -> JetOrder {
+pub(super) fn valid(value: &Value) -> JetOrder {
     check(value).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn offset() -> UtcOffset {
-    UtcOffset::parse("+03:00", "o").unwrap_or_else(|v| panic!("{v:?}"))
-}
-
 fn target() -> Target<'static> {
+    static ZONE: std::sync::OnceLock<LocalZone> = std::sync::OnceLock::new();
     Target {
         restaurant_id: "r1",
-        utc_offset: offset(),
+        zone: ZONE.get_or_init(|| {
+            UtcOffset::parse("+03:00", "o")
+                .map(LocalZone::from)
+                .unwrap_or_else(|v| panic!("{v:?}"))
+        }),
     }
 }
 
@@ -178,7 +180,7 @@ fn set(doc: &mut Value, path: &str, value: Value) {
     }
 }
 
-fn edited(base: Value, edits: &[(&str, Value)]) -> Value {
+pub(super) fn edited(base: Value, edits: &[(&str, Value)]) -> Value {
     let mut d = base;
     for (path, value) in edits {
         set(&mut d, path, value.clone());

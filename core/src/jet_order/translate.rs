@@ -8,17 +8,18 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::Number;
 
 use super::bill::{bill, label, line_total, BillLine};
 use super::validate::{AdjustmentKind, Choice, Fulfilment, JetOrder};
-use crate::domain::{Money, UtcOffset};
+use crate::domain::Money;
 use crate::order::wire::{
     charge_line, money_number, Address, Cart, CartItem, CartModifier, Coords, NewOrderRequest,
     OrderBody, Payment, Person,
 };
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 /// A due time further than this after `created_at` makes the order a scheduled one
 /// (`date_preorder`); sooner, it is cooked now (JET sends a collection time with every
@@ -89,7 +90,7 @@ pub type Recorded = super::bill::Part;
 #[derive(Debug, Clone, Copy)]
 pub struct Target<'a> {
     pub restaurant_id: &'a str,
-    pub utc_offset: UtcOffset,
+    pub zone: &'a LocalZone,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -110,10 +111,10 @@ fn money(minor: i64) -> Number {
         .unwrap_or_else(|_| Number::from(0))
 }
 
-fn local(at: i64, offset: UtcOffset) -> String {
-    let t = DateTime::<Utc>::from_timestamp(at, 0).unwrap_or_default()
-        + Duration::seconds(i64::from(offset.seconds()));
-    t.naive_utc().format("%Y-%m-%d %H:%M:%S").to_string()
+/// A Unix time as the restaurant's wall clock, in its zone at that instant.
+fn local(at: i64, zone: &LocalZone) -> String {
+    let t = DateTime::<Utc>::from_timestamp(at, 0).unwrap_or_default();
+    zone.to_local(t).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// Lines grouped into counts: identical lines (PLU, price, options, note) become one with
@@ -244,7 +245,7 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
     )];
     if let Some(due) = order.due_at {
         let what = if courier { "deliver at" } else { "collect at" };
-        comment.push(format!("{what} {}", local(due, target.utc_offset)));
+        comment.push(format!("{what} {}", local(due, target.zone)));
     }
     for n in [
         &order.kitchen_notes,
@@ -279,11 +280,11 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
         number: Some(number_of(&order.id)),
         restaurant_id: Some(target.restaurant_id.to_owned()),
         concept_id: Some(order.menu_reference.trim().to_owned()).filter(|c| !c.is_empty()),
-        date: Some(local(order.created_at, target.utc_offset)),
+        date: Some(local(order.created_at, target.zone)),
         delivery_method: Some(if courier { "courier" } else { "pickup" }.to_owned()),
         persons: None,
         comment: Some(comment.join(". ")),
-        date_preorder: scheduled.map(|due| local(due, target.utc_offset)),
+        date_preorder: scheduled.map(|due| local(due, target.zone)),
         status_url: None,
         cart: Some(Cart {
             items,

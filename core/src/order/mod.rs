@@ -30,7 +30,11 @@
 //!
 //! ## Time
 //!
-//! `date` and `date_preorder` are restaurant-local (the restaurant's `utc_offset`).
+//! `date` and `date_preorder` are restaurant-local: in the restaurant's IANA time zone,
+//! summer time included, else its fixed `utc_offset` (`RestaurantState::time_zone`, see
+//! [`crate::tz`]). A `date_preorder` in a skipped hour is read as the same length of time
+//! after the gap's start (02:30 on London's spring-forward night is 03:30 BST); one in a
+//! repeated hour is its first occurrence.
 //! Opening hours, for "open now" (`restaurant_closed`) and for `date_preorder`
 //! (`preorder_closed`) alike, come from one source, in this order of precedence:
 //!
@@ -43,9 +47,8 @@
 //!    whose closing time is before its opening time runs past midnight into the next day,
 //!    the rule [`validate_service_times`](crate::jet::validate::validate_service_times)
 //!    accepts (it refuses equal times), and a closing `23:59` runs to midnight, since that
-//!    validator advises `00:00`–`23:59` for a whole day. The times' IANA `timezone` is
-//!    **not** applied (core carries no time-zone database): the local time is still the
-//!    restaurant's `utc_offset`.
+//!    validator advises `00:00`–`23:59` for a whole day. The request's IANA `timezone`
+//!    becomes the restaurant's zone, in which the windows are read.
 //! 2. Otherwise Jupiter's `start_time`/`end_time` (seconds after local midnight; none →
 //!    always open; an end at or before the start closes after midnight; start inside, end
 //!    not).
@@ -112,3 +115,5 @@ pub use wire::NewOrderRequest;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tz_tests;

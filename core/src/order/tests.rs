@@ -22,7 +22,7 @@ use crate::outbound::url_guard::{check_outbound_url, UrlPolicy};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
-fn utc(text: &str) -> DateTime<Utc> {
+pub(super) fn utc(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|e| panic!("{text}: {e}"))
@@ -35,7 +35,7 @@ fn rub(n: i64) -> Money {
 /// The demo catalog (restaurant 000127, concept 7, zone 028270, D100 stopped), plus a
 /// second restaurant "000200" whose zone "Z2" overlaps the demo zone's west part and is
 /// cheaper, and which has no pickup.
-fn demo() -> Vec<RestaurantState> {
+pub(super) fn demo() -> Vec<RestaurantState> {
     let admin: AdminRestaurant = serde_json::from_str(include_str!(
         "../../../fixtures/demo/restaurant-000127.json"
     ))
@@ -63,7 +63,7 @@ fn demo() -> Vec<RestaurantState> {
     place.end_time = Some(23 * 3600);
     let demo = RestaurantState {
         place,
-        utc_offset: offset,
+        time_zone: offset.into(),
         online: true,
         offline_until: None,
         concepts,
@@ -105,7 +105,7 @@ fn ctx(restaurants: &[RestaurantState]) -> OrderContext<'_> {
 
 /// A correct courier order against the demo catalog: 500 + (700 + 50) = 1250 ≥ 1200, so
 /// delivery is free.
-fn good() -> Value {
+pub(super) fn good() -> Value {
     json!({
         "action": "new_order",
         "body": {
@@ -131,7 +131,7 @@ fn good() -> Value {
     })
 }
 
-fn set(doc: &mut Value, path: &str, value: Value) {
+pub(super) fn set(doc: &mut Value, path: &str, value: Value) {
     let mut cur = doc;
     let parts: Vec<&str> = path.split('.').collect();
     for (i, p) in parts.iter().enumerate() {
@@ -807,7 +807,7 @@ fn times(doc: Value) -> ValidServiceTimes {
 }
 
 /// Delivery service times with the given days (`{"monday": [["10:00", "18:00"]]}`).
-fn delivery(days: Value) -> ValidServiceTimes {
+pub(super) fn delivery(days: Value) -> ValidServiceTimes {
     times(service_doc(&[("Delivery", days)]))
 }
 

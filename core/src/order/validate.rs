@@ -6,11 +6,12 @@ use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use serde_json::{Number, Value};
 
 use crate::catalog::{concept_key, is_online, local_to_utc};
-use crate::domain::{Money, UtcOffset, Weekday};
+use crate::domain::{Money, Weekday};
 use crate::geo::{self, Point};
 use crate::jet::validate::{OpeningHours, ServiceType, ValidServiceTimes};
 use crate::jupiter::{Item, Menu, ModifierGroup, Place, Zone};
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 use super::lookup::OrderIds;
 use super::wire::{CartItem, NewOrderRequest, OrderBody};
@@ -19,7 +20,8 @@ use super::wire::{CartItem, NewOrderRequest, OrderBody};
 #[derive(Debug, Clone)]
 pub struct RestaurantState {
     pub place: Place,
-    pub utc_offset: UtcOffset,
+    /// The restaurant's time zone (its IANA zone, else its fixed `utc_offset`).
+    pub time_zone: LocalZone,
     pub online: bool,
     pub offline_until: Option<DateTime<Utc>>,
     /// Storage concept key (`""` for the default concept) → what that concept holds here.
@@ -1384,8 +1386,8 @@ fn check_time(
     ctx: &OrderContext<'_>,
     out: &mut Vec<Violation>,
 ) -> Option<Option<DateTime<Utc>>> {
-    let offset = r.utc_offset;
-    let local = |t: DateTime<Utc>| t.naive_utc() + Duration::seconds(i64::from(offset.seconds()));
+    let tz = &r.time_zone;
+    let local = |t: DateTime<Utc>| tz.to_local(t);
     let Some(raw) = text(&body.date_preorder) else {
         if !is_online(r.online, r.offline_until, ctx.now) {
             out.push(v(
@@ -1410,7 +1412,7 @@ fn check_time(
         }
         return Some(None);
     };
-    let Some(at) = parse_local(raw).and_then(|l| local_to_utc(l, offset)) else {
+    let Some(at) = parse_local(raw).and_then(|l| local_to_utc(l, tz)) else {
         out.push(v(
             "bad_date",
             "date_preorder",

@@ -27,18 +27,20 @@
 //! Just Eat through another channel (Just Eat's restaurant tools or its partner support).
 //!
 //! Every body carries `TimeStampWithUtcOffset`: the moment of the change in the order's
-//! offset (FACTS §2: local time with its offset, milliseconds).
+//! zone (`translate::order_zone`: the restaurant's IANA zone, with the offset in force at
+//! that moment, else a fixed offset; FACTS §2: local time with its offset, milliseconds).
 //!
 //! Driver positions: Just Eat asks for one about every 10 seconds (FACTS §4.8); the hub
 //! relays at most one per [`DRIVER_LOCATION_INTERVAL_SECS`] per order and answers a faster
 //! one `429` with the seconds to wait.
 
-use chrono::{DateTime, FixedOffset, Offset, Utc};
+use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Number, Value};
 
 use crate::order::lifecycle::Status;
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 /// The documented cadence of driver positions (FACTS §4.8: "roughly every 10 seconds").
 pub const DRIVER_LOCATION_INTERVAL_SECS: i64 = 10;
@@ -98,25 +100,24 @@ pub fn path(order_id: &str, state: DeliveryState) -> String {
 }
 
 /// A timestamp as Just Eat wants it: local time with its offset and milliseconds
-/// (`2026-11-25T14:52:35.544+01:00`). An offset that does not parse falls back to UTC
-/// (`+00:00`), as FACTS §2 allows when local time is not known.
-pub fn timestamp(at: DateTime<Utc>, offset: &str) -> String {
-    let fixed = offset.parse::<FixedOffset>().unwrap_or(Utc.fix());
-    at.with_timezone(&fixed)
+/// (`2026-11-25T14:52:35.544+01:00`), in the offset the restaurant's zone has at that
+/// instant (summer time included).
+pub fn timestamp(at: DateTime<Utc>, zone: &LocalZone) -> String {
+    zone.to_offset(at)
         .format("%Y-%m-%dT%H:%M:%S%.3f%:z")
         .to_string()
 }
 
-/// The calls a status change owes Just Eat, in the order they must arrive. `offset` is
-/// the order's (see `translate::order_offset`), `at` the moment of the change.
+/// The calls a status change owes Just Eat, in the order they must arrive. `zone` is
+/// the order's (see `translate::order_zone`), `at` the moment of the change.
 pub fn calls(
     order_id: &str,
     from: Status,
     to: Status,
     at: DateTime<Utc>,
-    offset: &str,
+    zone: &LocalZone,
 ) -> Vec<StateCall> {
-    let stamp = timestamp(at, offset);
+    let stamp = timestamp(at, zone);
     let call = |state: DeliveryState, body: Value| StateCall {
         state,
         path: path(order_id, state),
@@ -188,7 +189,7 @@ fn nonblank(s: &Option<String>) -> Option<&str> {
 pub fn driver_assigned_body(
     req: &DriverAssignedRequest,
     now: DateTime<Utc>,
-    offset: &str,
+    zone: &LocalZone,
 ) -> Result<Value, Vec<Violation>> {
     let mut out = Vec::new();
     let mut body = Map::new();
@@ -232,7 +233,7 @@ pub fn driver_assigned_body(
                 ..Default::default()
             },
             now,
-            offset,
+            zone,
         );
         match located {
             Ok(Value::Object(mut m)) => {
@@ -248,17 +249,17 @@ pub fn driver_assigned_body(
         ("EtaAtRestaurant", &req.eta_at_restaurant),
         ("EtaAtDeliveryAddress", &req.eta_at_delivery_address),
     ] {
-        if let Some(t) = rfc3339(raw, key, offset, &mut out) {
+        if let Some(t) = rfc3339(raw, key, zone, &mut out) {
             body.insert(key.to_owned(), Value::String(t));
         }
     }
     let stamp = rfc3339(
         &req.time_stamp_with_utc_offset,
         "TimeStampWithUtcOffset",
-        offset,
+        zone,
         &mut out,
     )
-    .unwrap_or_else(|| timestamp(now, offset));
+    .unwrap_or_else(|| timestamp(now, zone));
     body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
     if out.is_empty() {
         Ok(Value::Object(body))
@@ -357,12 +358,12 @@ fn ranged(
 fn rfc3339(
     raw: &Option<String>,
     field: &str,
-    offset: &str,
+    zone: &LocalZone,
     out: &mut Vec<Violation>,
 ) -> Option<String> {
     let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     match DateTime::parse_from_rfc3339(raw) {
-        Ok(t) => Some(timestamp(t.with_timezone(&Utc), offset)),
+        Ok(t) => Some(timestamp(t.with_timezone(&Utc), zone)),
         Err(_) => {
             out.push(Violation::new(
                 "bad_date",
@@ -375,11 +376,11 @@ fn rfc3339(
 }
 
 /// The `driverlocation` body for a posted position, or every violation (field names as
-/// the partner wrote them). Times are rewritten in the order's offset.
+/// the partner wrote them). Times are rewritten in the order's zone.
 pub fn driver_location_body(
     req: &DriverLocationRequest,
     now: DateTime<Utc>,
-    offset: &str,
+    zone: &LocalZone,
 ) -> Result<Value, Vec<Violation>> {
     let mut out = Vec::new();
     let location = req.location.clone().unwrap_or_default();
@@ -413,13 +414,13 @@ pub fn driver_location_body(
     }
     let mut body = Map::new();
     body.insert("Location".to_owned(), Value::Object(loc));
-    if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", offset, &mut out) {
+    if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", zone, &mut out) {
         body.insert("EtaAtRestaurant".to_owned(), Value::String(t));
     }
     if let Some(t) = rfc3339(
         &req.eta_at_delivery_address,
         "EtaAtDeliveryAddress",
-        offset,
+        zone,
         &mut out,
     ) {
         body.insert("EtaAtDeliveryAddress".to_owned(), Value::String(t));
@@ -427,10 +428,10 @@ pub fn driver_location_body(
     let stamp = rfc3339(
         &req.time_stamp_with_utc_offset,
         "TimeStampWithUtcOffset",
-        offset,
+        zone,
         &mut out,
     )
-    .unwrap_or_else(|| timestamp(now, offset));
+    .unwrap_or_else(|| timestamp(now, zone));
     body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
     if out.is_empty() {
         Ok(Value::Object(body))

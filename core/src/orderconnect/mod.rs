@@ -99,8 +99,8 @@
 //! | `number` | `"oc-"` + `OrderId`, else `Id` (unique across channels; the hub's `orders.number` is UNIQUE) |
 //! | `restaurant_id` | the hub restaurant whose `orderconnect_restaurant_id` is `RestaurantInfo.Id` |
 //! | `concept_id` | the concept whose id is `BasketInfo.MenuId`, else the restaurant's only concept with a menu (default concept → left out) |
-//! | `date` | `Order.PlacedDate` (UTC) in the restaurant's local time, `YYYY-MM-DD HH:MM:SS`; without `PlacedDate` (the published array example has none) the moment the hub received the order |
-//! | `date_preorder` | `Order.DueDateWithUtcOffset` in the restaurant's local time when `PromptAsap` is false; absent when ASAP (`PromptAsap` absent = ASAP unless a due date after `PlacedDate` is given) |
+//! | `date` | `Order.PlacedDate` (UTC) in the restaurant's time zone (IANA, summer time included; else its `utc_offset`), `YYYY-MM-DD HH:MM:SS`; without `PlacedDate` (the published array example has none) the moment the hub received the order |
+//! | `date_preorder` | `Order.DueDateWithUtcOffset` in the restaurant's time zone when `PromptAsap` is false; absent when ASAP (`PromptAsap` absent = ASAP unless a due date after `PlacedDate` is given) |
 //! | `delivery_method` | `ServiceType` `Delivery` → `courier`, `Collection` → `pickup` |
 //! | `cart.items[].id` | the operator's mapping ([`mapping`]) of `ProductId`, then of `MenuCardNumber`; else the menu item whose id is `ProductId` written as a string; else the one whose id is `MenuCardNumber` (the `BasketItem`'s, else the group's) |
 //! | `cart.items[].count` | `Quantity`; a `CombinedPrice` that is not `Quantity` × one price in pence becomes two lines (`Quantity` − 1 at the lower unit price, 1 carrying the remainder) |
@@ -213,3 +213,5 @@ use crate::problem;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tz_tests;

@@ -20,7 +20,8 @@ use crate::problem::{render, Protocol, Violation};
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 const DELIVERY: &str = include_str!("../../../fixtures/orderconnect/delivery-order.json");
-const COLLECTION: &str = include_str!("../../../fixtures/orderconnect/collection-order.json");
+pub(super) const COLLECTION: &str =
+    include_str!("../../../fixtures/orderconnect/collection-order.json");
 
 fn utc(text: &str) -> DateTime<Utc> {
     DateTime::parse_from_rfc3339(text)
@@ -33,7 +34,7 @@ fn doc(text: &str) -> Value {
 }
 
 /// A fixture with `edit` applied to its JSON.
-fn edited(text: &str, edit: impl FnOnce(&mut Value)) -> wire::ConnectOrder {
+pub(super) fn edited(text: &str, edit: impl FnOnce(&mut Value)) -> wire::ConnectOrder {
     let mut v = doc(text);
     edit(&mut v);
     parse_one(v.to_string().as_bytes()).unwrap_or_else(|e| panic!("{e:?}"))
@@ -51,13 +52,13 @@ fn parse_one(bytes: &[u8]) -> Result<wire::ConnectOrder, Vec<Violation>> {
     }
 }
 
-fn set(v: &mut Value, pointer: &str, value: Value) {
+pub(super) fn set(v: &mut Value, pointer: &str, value: Value) {
     *v.pointer_mut(pointer)
         .unwrap_or_else(|| panic!("no {pointer}")) = value;
 }
 
 /// The demo restaurant 000127 with its concept 7 menu and zone 028270.
-fn demo() -> RestaurantState {
+pub(super) fn demo() -> RestaurantState {
     let admin: AdminRestaurant = serde_json::from_str(include_str!(
         "../../../fixtures/demo/restaurant-000127.json"
     ))
@@ -83,7 +84,9 @@ fn demo() -> RestaurantState {
     place.end_time = Some(23 * 3600);
     RestaurantState {
         place,
-        utc_offset: UtcOffset::parse("+03:00", "o").unwrap_or_else(|v| panic!("{v:?}")),
+        time_zone: UtcOffset::parse("+03:00", "o")
+            .unwrap_or_else(|v| panic!("{v:?}"))
+            .into(),
         online: true,
         offline_until: None,
         concepts,
@@ -92,7 +95,7 @@ fn demo() -> RestaurantState {
     }
 }
 
-fn translated(order: &wire::ConnectOrder, r: &RestaurantState) -> Translation {
+pub(super) fn translated(order: &wire::ConnectOrder, r: &RestaurantState) -> Translation {
     let checked = check(order).unwrap_or_else(|v| panic!("{v:?}"));
     translate(&checked, r, &ItemMapping::default()).unwrap_or_else(|v| panic!("{v:?}"))
 }
@@ -108,6 +111,12 @@ fn codes(vs: &[Violation]) -> Found {
 
 fn one(code: &str, field: &str) -> Found {
     vec![(code.to_owned(), Some(field.to_owned()))]
+}
+
+fn fixed(text: &str) -> crate::tz::LocalZone {
+    UtcOffset::parse(text, "o")
+        .map(crate::tz::LocalZone::from)
+        .unwrap_or_else(|v| panic!("{v:?}"))
 }
 
 #[test]
@@ -762,7 +771,7 @@ fn duplicates_are_409_and_everything_else_400() {
 fn status_changes_owe_just_eat_these_calls_in_order() {
     let at = utc("2026-11-25T11:00:05.250Z");
     let states = |from, to| -> Vec<DeliveryState> {
-        delivery_state::calls("JE1", from, to, at, "+01:00")
+        delivery_state::calls("JE1", from, to, at, &fixed("+01:00"))
             .iter()
             .map(|c| c.state)
             .collect()
@@ -784,7 +793,7 @@ fn status_changes_owe_just_eat_these_calls_in_order() {
     for (from, to, want) in cases {
         assert_eq!(states(from, to), want, "{from:?} -> {to:?}");
     }
-    let calls = delivery_state::calls("JE 1/x", Cooking, Delivering, at, "+01:00");
+    let calls = delivery_state::calls("JE 1/x", Cooking, Delivering, at, &fixed("+01:00"));
     assert_eq!(calls[0].path, "/orders/JE%201%2Fx/deliverystate/onitsway");
     assert_eq!(
         calls[0].body,
@@ -793,10 +802,20 @@ fn status_changes_owe_just_eat_these_calls_in_order() {
     // Only delivery orders are reported at all.
     assert!(delivery_state::reports("Delivery"));
     assert!(!delivery_state::reports("Collection"));
-    // An offset that does not parse falls back to UTC.
+    // A restaurant with an IANA zone: each stamp in the offset in force at its instant.
+    let london = crate::tz::ZoneRules::new(
+        "Europe/London",
+        vec![(0, 0), (utc("2027-03-28T01:00:00Z").timestamp(), 3600)],
+    )
+    .map(crate::tz::LocalZone::from)
+    .unwrap_or_else(|| panic!("rules"));
     assert_eq!(
-        delivery_state::timestamp(at, "junk"),
-        "2026-11-25T11:00:05.250+00:00"
+        delivery_state::timestamp(utc("2027-03-28T00:59:59Z"), &london),
+        "2027-03-28T00:59:59.000+00:00"
+    );
+    assert_eq!(
+        delivery_state::timestamp(utc("2027-03-28T01:00:00Z"), &london),
+        "2027-03-28T02:00:00.000+01:00"
     );
 }
 
@@ -845,7 +864,7 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
         "EtaAtDeliveryAddress": "2026-11-25T11:20:00Z"}),
     );
     assert_eq!(
-        delivery_state::driver_location_body(&ok, now, "+01:00")
+        delivery_state::driver_location_body(&ok, now, &fixed("+01:00"))
             .unwrap_or_else(|v| panic!("{v:?}")),
         json!({"Location": {"Latitude": 51.51641, "Longitude": -0.103198, "Speed": 8.68, "Heading": 357.1},
                "EtaAtDeliveryAddress": "2026-11-25T12:20:00.000+01:00",
@@ -853,7 +872,7 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
     );
     let bad =
         parse(json!({"Location": {"Latitude": 91, "Heading": 400}, "EtaAtRestaurant": "soon"}));
-    let got = delivery_state::driver_location_body(&bad, now, "+01:00")
+    let got = delivery_state::driver_location_body(&bad, now, &fixed("+01:00"))
         .err()
         .unwrap_or_else(|| panic!("accepted"));
     let fields: Vec<_> = got.iter().filter_map(|v| v.field.clone()).collect();
@@ -866,7 +885,7 @@ fn a_driver_position_becomes_the_driverlocation_body_or_every_violation() {
             "EtaAtRestaurant"
         ]
     );
-    let missing = delivery_state::driver_location_body(&parse(json!({})), now, "+01:00")
+    let missing = delivery_state::driver_location_body(&parse(json!({})), now, &fixed("+01:00"))
         .err()
         .unwrap_or_else(|| panic!());
     assert_eq!(
@@ -1056,7 +1075,7 @@ fn cart_total_and_payment_sum_are_what_the_customer_pays() {
 fn a_driver_is_relayed_only_when_named() {
     let at = utc("2026-11-25T11:00:05.25Z");
     let none = delivery_state::DriverAssignedRequest::default();
-    let got = delivery_state::driver_assigned_body(&none, at, "+03:00")
+    let got = delivery_state::driver_assigned_body(&none, at, &fixed("+03:00"))
         .err()
         .unwrap_or_else(|| panic!("accepted"));
     assert_eq!(got[0].field.as_deref(), Some("DriverName"));
@@ -1064,7 +1083,7 @@ fn a_driver_is_relayed_only_when_named() {
         json!({"DriverName": "David", "DriverContactNumber": "+447123456789"}),
     )
     .unwrap_or_else(|e| panic!("{e}"));
-    let body = delivery_state::driver_assigned_body(&named, at, "+03:00")
+    let body = delivery_state::driver_assigned_body(&named, at, &fixed("+03:00"))
         .unwrap_or_else(|v| panic!("{v:?}"));
     assert_eq!(
         body,
@@ -1074,7 +1093,7 @@ fn a_driver_is_relayed_only_when_named() {
     let vehicle: delivery_state::DriverAssignedRequest =
         serde_json::from_value(json!({"VehicleDetails": {"Vehicle": "Motorbike"}}))
             .unwrap_or_else(|e| panic!("{e}"));
-    assert!(delivery_state::driver_assigned_body(&vehicle, at, "+03:00").is_ok());
+    assert!(delivery_state::driver_assigned_body(&vehicle, at, &fixed("+03:00")).is_ok());
     assert!(delivery_state::driver_assignable(Status::Delivering));
     assert!(!delivery_state::driver_assignable(Status::Delivered));
     assert!(!delivery_state::driver_assignable(Status::Cancelled));

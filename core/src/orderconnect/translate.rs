@@ -4,11 +4,11 @@
 
 use std::str::FromStr;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use serde_json::{Number, Value};
 
 use crate::catalog::served_concept;
-use crate::domain::{Money, UtcOffset};
+use crate::domain::Money;
 use crate::geo::{stored_zone_contains, Point};
 use crate::jupiter::{Menu, Zone};
 use crate::order::validate::{ConceptState, RestaurantState};
@@ -17,6 +17,7 @@ use crate::order::wire::{
     Payment, Person,
 };
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 use super::check::{parse_offset_date, violation, CheckedOrder, ServiceType};
 use super::mapping::{IdKind, ItemMapping};
@@ -65,10 +66,8 @@ fn number(m: Money) -> Result<Number, Violation> {
 }
 
 /// A restaurant-local `YYYY-MM-DD HH:MM:SS`.
-fn local(t: DateTime<Utc>, offset: UtcOffset) -> String {
-    (t.naive_utc() + Duration::seconds(i64::from(offset.seconds())))
-        .format("%Y-%m-%d %H:%M:%S")
-        .to_string()
+fn local(t: DateTime<Utc>, zone: &LocalZone) -> String {
+    zone.to_local(t).format("%Y-%m-%d %H:%M:%S").to_string()
 }
 
 /// The restaurant's concept an order is for: the concept whose id is `BasketInfo.MenuId`,
@@ -432,11 +431,11 @@ pub fn translate(
     // What the customer pays: the item lines, the charge lines and the delivery add up
     // to it (the money table in `super`).
     let gross = number(order.due_total).map_err(|v| vec![v])?;
-    let offset = restaurant.utc_offset;
+    let zone = &restaurant.time_zone;
     let preorder = if order.asap {
         None
     } else {
-        order.due.map(|d| local(d.with_timezone(&Utc), offset))
+        order.due.map(|d| local(d.with_timezone(&Utc), zone))
     };
     paths.sort_by_key(|(j, _)| std::cmp::Reverse(j.len()));
     for (j, o) in FIXED_PATHS {
@@ -448,7 +447,7 @@ pub fn translate(
             number: Some(format!("{NUMBER_PREFIX}{}", order.id)),
             restaurant_id: Some(restaurant.place.id.clone()),
             concept_id: (!concept_key.is_empty()).then(|| concept_key.to_owned()),
-            date: Some(local(order.placed_at, offset)),
+            date: Some(local(order.placed_at, zone)),
             delivery_method: Some(
                 match order.service_type {
                     ServiceType::Delivery => "courier",
@@ -558,12 +557,15 @@ pub fn reasons(violations: &[Violation], translation: &Translation) -> Vec<Viola
         .collect()
 }
 
-/// The offset Just Eat's timestamps for this order carry: the one of its
-/// `DueDateWithUtcOffset` (the restaurant's local time as Just Eat knows it, summer time
-/// included), else the hub restaurant's.
-pub fn order_offset(order: &CheckedOrder, restaurant_offset: UtcOffset) -> String {
-    match order.due {
-        Some(d) => d.offset().to_string(),
-        None => restaurant_offset.to_string(),
+/// The zone Just Eat's timestamps for this order are written in, as stored with the order
+/// (`edge` reads it back with `LocalZone` rules): the restaurant's IANA zone when it has
+/// one (summer time included, also for an order whose life crosses a change); else the
+/// offset of its `DueDateWithUtcOffset` (the restaurant's local time as Just Eat knows
+/// it); else the hub restaurant's fixed offset.
+pub fn order_zone(order: &CheckedOrder, restaurant: &LocalZone) -> String {
+    match (restaurant, order.due) {
+        (LocalZone::Iana(rules), _) => rules.name().to_owned(),
+        (LocalZone::Fixed(_), Some(d)) => d.offset().to_string(),
+        (LocalZone::Fixed(offset), None) => offset.to_string(),
     }
 }

@@ -1,8 +1,9 @@
 //! Operator writes in Jupiter shapes (`X-Flyt-Api-Key`), for what JET Connect has no
 //! message for, and for loading Jupiter documents as they are:
 //!
-//! * `PUT /admin/restaurants/{id}`: a `places` entry plus `utc_offset`, `jet_location_id`,
-//!   `orderconnect_restaurant_id`; `GET` shows it with the state JET Connect set (`online`,
+//! * `PUT /admin/restaurants/{id}`: a `places` entry plus `utc_offset`, `timezone` (IANA,
+//!   checked with the runtime's `Intl`; absent keeps the stored zone, `""` clears it),
+//!   `jet_location_id`, `orderconnect_restaurant_id`; `GET` shows it with the state JET Connect set (`online`,
 //!   `offline_until`, `service_times`);
 //! * `PUT /admin/delivery_zones?restaurant_id=&concept_id=`: a zones document; live zones
 //!   it leaves out move to `deleted_zones`;
@@ -51,7 +52,7 @@ struct RestaurantView {
     restaurant: AdminRestaurant,
     /// Whether it takes orders now (`/offline`, `/online`, an `onlineAt` that has come).
     online: bool,
-    /// When an offline spell ends by itself, in the restaurant's offset.
+    /// When an offline spell ends by itself, in the restaurant's zone.
     offline_until: Option<String>,
     /// The last `/servicetimes` request, as received.
     service_times: Option<serde_json::Value>,
@@ -78,7 +79,7 @@ async fn view(
         offline_until: offline_until.map(|t| restaurant.show_instant(t)),
         service_times,
         restaurant: AdminRestaurant {
-            utc_offset: Some(restaurant.offset.to_string()),
+            utc_offset: Some(row.utc_offset.clone()),
             jet_location_id: row.jet_location_id.clone(),
             orderconnect_restaurant_id: row.orderconnect_restaurant_id.clone(),
             place: restaurant.place,
@@ -104,8 +105,25 @@ pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
     let mut doc: AdminRestaurant = parse_body(&bytes).map_err(unreadable)?;
-    let offset = validate_admin_restaurant(&doc)
-        .map_err(|v| EdgeError::violations("invalid_restaurant", v))?;
+    // Every violation at once: core's checks, then the zone name against the runtime's
+    // tz database.
+    let mut violations = Vec::new();
+    let offset = validate_admin_restaurant(&doc).unwrap_or_else(|v| {
+        violations.extend(v);
+        None
+    });
+    // The zone lives in its own column (servicetimes and orders set it too), not in the
+    // stored place.
+    let mut timezone = doc.place.timezone.take().map(|t| t.trim().to_owned());
+    if let Some(raw) = timezone.as_deref().filter(|t| !t.is_empty()) {
+        match crate::zone::check_name(raw, "timezone") {
+            Ok(name) => timezone = Some(name),
+            Err(v) => violations.push(v),
+        }
+    }
+    if !violations.is_empty() {
+        return Err(EdgeError::violations("invalid_restaurant", violations));
+    }
     if doc.place.id.trim() != id.as_str() {
         return Err(mismatch("id", "the restaurant id in the path"));
     }
@@ -163,6 +181,7 @@ pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
             id: id.as_str(),
             place: &place,
             utc_offset: doc.utc_offset.as_deref().unwrap_or("+00:00"),
+            timezone: timezone.as_deref(),
             jet_location_id: doc.jet_location_id.as_deref(),
             orderconnect_restaurant_id: doc.orderconnect_restaurant_id.as_deref(),
             updated_at: &millis(ctx.now),

@@ -3,10 +3,10 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::format_last_change;
-use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::jupiter::{DeliveryZonesResponse, MenuResponse, Place, StopList};
 use orderbridge_core::problem::Violation;
 use orderbridge_core::stop_list::{AvailabilityEntries, AvailabilityRecord};
+use orderbridge_core::tz::LocalZone;
 use serde::de::DeserializeOwned;
 
 use crate::error::EdgeError;
@@ -54,19 +54,20 @@ pub fn to_stored<T: serde::Serialize>(doc: &T, field: &str) -> Result<String, Ed
     Ok(text)
 }
 
-/// A restaurant row with its place and offset read.
+/// A restaurant row with its place and time zone read.
 pub struct Restaurant {
     pub row: RestaurantRow,
     pub place: Place,
-    pub offset: UtcOffset,
+    /// The restaurant's IANA zone, else its fixed `utc_offset`.
+    pub zone: LocalZone,
 }
 
 impl Restaurant {
     pub fn read(row: RestaurantRow) -> Result<Restaurant, EdgeError> {
-        let place: Place = stored(&row.place, "place")?;
-        let offset = UtcOffset::parse(&row.utc_offset, "utc_offset")
-            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
-        Ok(Restaurant { row, place, offset })
+        let mut place: Place = stored(&row.place, "place")?;
+        place.timezone = row.timezone.clone();
+        let zone = crate::zone::local_zone(row.timezone.as_deref(), &row.utc_offset)?;
+        Ok(Restaurant { row, place, zone })
     }
 
     /// Whether the restaurant works with concepts (requests must then name one).
@@ -76,11 +77,11 @@ impl Restaurant {
 
     /// A stored UTC instant as this restaurant's front-ends see it.
     pub fn show(&self, stored_at: &str) -> Result<String, EdgeError> {
-        Ok(format_last_change(parse_instant(stored_at)?, self.offset))
+        Ok(format_last_change(parse_instant(stored_at)?, &self.zone))
     }
 
     pub fn show_instant(&self, at: DateTime<Utc>) -> String {
-        format_last_change(at, self.offset)
+        format_last_change(at, &self.zone)
     }
 }
 

@@ -309,11 +309,11 @@ pub async fn put_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
     let storage = Storage::new(ctx.env)?;
     let restaurant = path_restaurant(ctx, &storage).await?;
     let until = match online_at {
-        Some(local) => Some(local_to_utc(local, restaurant.offset).ok_or_else(|| {
+        Some(local) => Some(local_to_utc(local, &restaurant.zone).ok_or_else(|| {
             EdgeError::invalid(
                 "invalid_datetime",
                 "onlineAt",
-                "is not a time in the restaurant's offset",
+                "is not a time in the restaurant's time zone",
             )
         })?),
         None => None,
@@ -365,13 +365,17 @@ pub async fn put_online(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
     Ok(accepted())
 }
 
-/// `PUT /jet-connect/restaurants/{restaurant}/servicetimes`: replaces the opening hours.
+/// `PUT /jet-connect/restaurants/{restaurant}/servicetimes`: replaces the opening hours,
+/// and the restaurant's time zone becomes the request's `timezone` (checked with the
+/// runtime's `Intl`; an unknown zone refuses the request).
 pub async fn put_service_times(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(&req, ctx.env)?;
     let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
     let request = parse_service_times(&bytes).map_err(unreadable)?;
-    let valid = validate_service_times(&request)
+    let mut valid = validate_service_times(&request)
         .map_err(|v| EdgeError::violations("invalid_service_times", v))?;
+    valid.timezone = crate::zone::check_name(&valid.timezone, "timezone")
+        .map_err(|v| EdgeError::violations("invalid_service_times", vec![v]))?;
     let storage = Storage::new(ctx.env)?;
     let restaurant = path_restaurant(ctx, &storage).await?;
     let body = String::from_utf8_lossy(&bytes);
@@ -389,9 +393,15 @@ pub async fn put_service_times(mut req: Request, ctx: &Ctx<'_>) -> Result<Respon
             &valid.timezone,
             &body,
             &millis(ctx.now),
-            staged(&storage, &relayed)?,
+            [
+                vec![storage.set_timezone(id, &valid.timezone, false)?],
+                staged(&storage, &relayed)?,
+            ]
+            .concat(),
         )
         .await?;
+    // The zone shows in `/restaurants` and in every `lastChange`.
+    ReadCache::new(ctx.env).invalidate(&[id], ctx.now).await;
     kick(ctx, &relayed).await;
     Ok(accepted())
 }

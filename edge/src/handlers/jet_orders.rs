@@ -26,7 +26,7 @@
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Duration, Utc};
-use orderbridge_core::domain::{Money, UtcOffset};
+use orderbridge_core::domain::Money;
 use orderbridge_core::jet_order::outcome::{
     self, delivery_id, failed_body, failure_of, success_body, unknown_location, Failure,
     SuccessRule,
@@ -179,7 +179,7 @@ fn outcome_body(at: DateTime<Utc>, result: &Result<(), Failure>) -> String {
 async fn translated(
     storage: &Storage,
     order: &JetOrder,
-    config: &Config,
+    ctx: &Ctx<'_>,
 ) -> Result<Result<(String, Translation, &'static str), Failure>, EdgeError> {
     let Some(restaurant) = storage
         .restaurant_by_jet_location(&order.pos_location_id)
@@ -187,11 +187,23 @@ async fn translated(
     else {
         return Ok(Err(unknown_location(&order.pos_location_id)));
     };
-    let utc_offset = UtcOffset::parse(&restaurant.utc_offset, "utc_offset")
-        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+    // A restaurant without a zone takes the one Just Eat's order names for its location
+    // (kept from now on); a name the runtime does not know is ignored, not refused: the
+    // order was paid for.
+    let mut timezone = restaurant.timezone.clone();
+    if timezone.is_none() {
+        if let Ok(name) = crate::zone::check_name(&order.timezone, "location.timezone") {
+            storage.adopt_timezone(&restaurant.id, &name).await?;
+            crate::cache::ReadCache::new(ctx.env)
+                .invalidate(&[&restaurant.id], ctx.now)
+                .await;
+            timezone = Some(name);
+        }
+    }
+    let zone = crate::zone::local_zone(timezone.as_deref(), &restaurant.utc_offset)?;
     let target = Target {
         restaurant_id: &restaurant.id,
-        utc_offset,
+        zone: &zone,
     };
     let keys = storage.menu_keys(&restaurant.id).await?;
     let stored: Vec<(&str, _)> = keys
@@ -211,7 +223,7 @@ async fn translated(
             })))
         }
     };
-    let mut translation = translate(order, target, &charges(config));
+    let mut translation = translate(order, target, &charges(&ctx.config));
     translation.order.body.concept_id = Some(concept.to_owned()).filter(|c| !c.is_empty());
     Ok(Ok((
         restaurant.id.clone(),
@@ -236,7 +248,7 @@ async fn accept(
     let mut calls = Vec::new();
     let mut restaurant_id = None;
     let mut placed_id = None;
-    let result: Result<(), Failure> = match translated(&storage, order, &ctx.config).await? {
+    let result: Result<(), Failure> = match translated(&storage, order, ctx).await? {
         Err(failure) => Err(failure),
         Ok((restaurant, translation, service)) => {
             restaurant_id = Some(restaurant);
@@ -507,10 +519,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         let origin = req.url()?.origin().ascii_serialization();
         return accept(&order, &bytes, &origin, ctx).await;
     };
-    let replaced = match (
-        &jet.order_id,
-        translated(&storage, &order, &ctx.config).await?,
-    ) {
+    let replaced = match (&jet.order_id, translated(&storage, &order, ctx).await?) {
         (Some(order_id), Ok((_, translation, _))) => {
             let request = serde_json::to_string(&translation.order)
                 .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;

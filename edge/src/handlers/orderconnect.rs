@@ -34,7 +34,7 @@ use orderbridge_core::orderconnect::delivery_state::{
     self, DeliveryState, DriverAssignedRequest, DriverLocationRequest, LocationDecision, StateCall,
 };
 use orderbridge_core::orderconnect::mapping::{self, MappingDocument};
-use orderbridge_core::orderconnect::translate::order_offset;
+use orderbridge_core::orderconnect::translate::order_zone;
 use orderbridge_core::orderconnect::{
     check_received, duplicate, not_configured, reasons, translate, wire,
 };
@@ -167,7 +167,7 @@ async fn judge(
         Ok(valid) => valid.into_owned(),
         Err(found) => return Ok(Verdict::Refused(reasons(&found, &translation))),
     };
-    let offset = order_offset(&checked, state.utc_offset);
+    let offset = order_zone(&checked, &state.time_zone);
     Ok(Verdict::Ready(Box::new(Ready {
         checked,
         translation,
@@ -447,7 +447,13 @@ pub async fn on_status(
     if !delivery_state::reports(&receipt.service_type) {
         return Ok(Effects::default());
     }
-    let calls = delivery_state::calls(&receipt.id, from, reported, ctx.now, &receipt.utc_offset);
+    let calls = delivery_state::calls(
+        &receipt.id,
+        from,
+        reported,
+        ctx.now,
+        &crate::zone::stored(&receipt.utc_offset),
+    );
     if calls.is_empty() {
         return Ok(Effects::default());
     }
@@ -525,8 +531,12 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
             retry_after_secs,
         });
     }
-    let body = delivery_state::driver_location_body(&position, ctx.now, &receipt.utc_offset)
-        .map_err(|v| EdgeError::violations("invalid_location", v))?;
+    let body = delivery_state::driver_location_body(
+        &position,
+        ctx.now,
+        &crate::zone::stored(&receipt.utc_offset),
+    )
+    .map_err(|v| EdgeError::violations("invalid_location", v))?;
     let call = StateCall {
         state: DeliveryState::DriverLocation,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverLocation),
@@ -598,8 +608,12 @@ pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             violations: vec![],
         });
     }
-    let body = delivery_state::driver_assigned_body(&driver, ctx.now, &receipt.utc_offset)
-        .map_err(|v| EdgeError::violations("invalid_driver", v))?;
+    let body = delivery_state::driver_assigned_body(
+        &driver,
+        ctx.now,
+        &crate::zone::stored(&receipt.utc_offset),
+    )
+    .map_err(|v| EdgeError::violations("invalid_driver", v))?;
     let call = StateCall {
         state: DeliveryState::DriverAssigned,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverAssigned),

@@ -210,7 +210,12 @@ pub async fn restaurants_doc(
             .restaurants()
             .await?
             .into_iter()
-            .map(|row| stored::<Place>(&row.place, "place"))
+            .map(|row| {
+                stored::<Place>(&row.place, "place").map(|place| Place {
+                    timezone: row.timezone,
+                    ..place
+                })
+            })
             .collect::<Result<_, _>>()?,
     };
     Ok(RestaurantsResponse { places })
@@ -315,8 +320,7 @@ pub async fn stop_lists_doc(
     let mut stop_lists = Vec::new();
     let mut fresh_until: Option<DateTime<Utc>> = None;
     for list in &lists {
-        let offset = orderbridge_core::domain::UtcOffset::parse(&list.utc_offset, "utc_offset")
-            .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
+        let zone = crate::zone::local_zone(list.timezone.as_deref(), &list.utc_offset)?;
         let rows = by_restaurant
             .get(list.restaurant_id.as_str())
             .map(Vec::as_slice)
@@ -324,7 +328,7 @@ pub async fn stop_lists_doc(
         let entries = entries(rows)?;
         let stored_last = parse_instant(&list.last_change)?.fixed_offset();
         let last = effective_last_change(stored_last, &entries, now);
-        let shown = orderbridge_core::catalog::format_last_change(last.with_timezone(&Utc), offset);
+        let shown = orderbridge_core::catalog::format_last_change(last.with_timezone(&Utc), &zone);
         stop_lists.push(jupiter_stop_list(
             &list.restaurant_id,
             &shown,

@@ -19,6 +19,9 @@ pub struct RestaurantRow {
     /// The Jupiter `places` entry, JSON.
     pub place: String,
     pub utc_offset: String,
+    /// The IANA time zone (`migrations/0008_timezone.sql`); `None`: `utc_offset` applies.
+    #[serde(default)]
+    pub timezone: Option<String>,
     pub jet_location_id: Option<String>,
     pub orderconnect_restaurant_id: Option<String>,
     pub online: i64,
@@ -31,6 +34,8 @@ pub struct RestaurantWrite<'a> {
     pub id: &'a str,
     pub place: &'a str,
     pub utc_offset: &'a str,
+    /// `None` keeps the stored zone, `Some("")` clears it.
+    pub timezone: Option<&'a str>,
     pub jet_location_id: Option<&'a str>,
     pub orderconnect_restaurant_id: Option<&'a str>,
     pub updated_at: &'a str,
@@ -96,12 +101,14 @@ pub struct MenuKeyRow {
     pub service: String,
 }
 
-/// A `stop_lists` row with the restaurant's offset.
+/// A `stop_lists` row with the restaurant's offset and zone.
 #[derive(Debug, Clone, Deserialize)]
 pub struct StopListRow {
     pub restaurant_id: String,
     pub last_change: String,
     pub utc_offset: String,
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 /// A `stop_list_items` row: the last availability event applied to one PLU.
@@ -143,7 +150,7 @@ pub struct IngestionWrite {
     pub relay_token: Option<String>,
 }
 
-const RESTAURANT_COLUMNS: &str = "id, place, utc_offset, jet_location_id, \
+const RESTAURANT_COLUMNS: &str = "id, place, utc_offset, timezone, jet_location_id, \
      orderconnect_restaurant_id, online, offline_until, updated_at";
 
 impl Storage {
@@ -202,12 +209,13 @@ impl Storage {
     pub async fn put_restaurant(&self, w: &RestaurantWrite<'_>) -> Result<(), EdgeError> {
         let statement = self.statement(
             "INSERT INTO restaurants (id, place, utc_offset, jet_location_id, \
-                 orderconnect_restaurant_id, online, updated_at) \
-             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6) \
+                 orderconnect_restaurant_id, online, updated_at, timezone) \
+             VALUES (?1, ?2, ?3, ?4, ?5, 1, ?6, NULLIF(?7, '')) \
              ON CONFLICT(id) DO UPDATE SET place = excluded.place, \
                  utc_offset = excluded.utc_offset, jet_location_id = excluded.jet_location_id, \
                  orderconnect_restaurant_id = excluded.orderconnect_restaurant_id, \
-                 updated_at = excluded.updated_at",
+                 updated_at = excluded.updated_at, \
+                 timezone = CASE WHEN ?7 IS NULL THEN timezone ELSE NULLIF(?7, '') END",
             &[
                 Arg::Text(w.id),
                 Arg::Text(w.place),
@@ -215,9 +223,34 @@ impl Storage {
                 Arg::OptText(w.jet_location_id),
                 Arg::OptText(w.orderconnect_restaurant_id),
                 Arg::Text(w.updated_at),
+                Arg::OptText(w.timezone),
             ],
         )?;
         self.batch(vec![statement]).await.map(drop)
+    }
+
+    /// Sets a restaurant's IANA zone: always (`only_if_unset` false: JET Connect
+    /// `/servicetimes`), or only while it has none (an order's `location.timezone`).
+    pub fn set_timezone(
+        &self,
+        id: &str,
+        timezone: &str,
+        only_if_unset: bool,
+    ) -> Result<D1PreparedStatement, EdgeError> {
+        let sql = if only_if_unset {
+            "UPDATE restaurants SET timezone = ?2 WHERE id = ?1 AND timezone IS NULL"
+        } else {
+            "UPDATE restaurants SET timezone = ?2 WHERE id = ?1"
+        };
+        self.statement(sql, &[Arg::Text(id), Arg::Text(timezone)])
+    }
+
+    /// Gives a restaurant that has no zone this one (a JET Connect order's
+    /// `location.timezone`).
+    pub async fn adopt_timezone(&self, id: &str, timezone: &str) -> Result<(), EdgeError> {
+        self.batch(vec![self.set_timezone(id, timezone, true)?])
+            .await
+            .map(drop)
     }
 
     /// A place pulled from the upstream Jupiter: created with `utc_offset_if_new`, or its
@@ -548,7 +581,7 @@ impl Storage {
     ) -> Result<(Vec<StopListRow>, Vec<AvailabilityRow>), EdgeError> {
         let items_sql = "SELECT restaurant_id, item_id, until, happened_at, unavailable \
                          FROM stop_list_items WHERE unavailable = 1";
-        let lists_sql = "SELECT s.restaurant_id, s.last_change, r.utc_offset \
+        let lists_sql = "SELECT s.restaurant_id, s.last_change, r.utc_offset, r.timezone \
                          FROM stop_lists s JOIN restaurants r ON r.id = s.restaurant_id";
         match restaurant_id {
             Some(id) => {

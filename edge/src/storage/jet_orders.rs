@@ -59,6 +59,8 @@ pub struct JetOrderWrite<'a> {
 pub struct JetLocationRow {
     pub id: String,
     pub utc_offset: String,
+    #[serde(default)]
+    pub timezone: Option<String>,
 }
 
 /// An outcome decided once, before the deadline.
@@ -98,7 +100,7 @@ impl Storage {
         location: &str,
     ) -> Result<Option<JetLocationRow>, EdgeError> {
         self.row(
-            "SELECT id, utc_offset FROM restaurants WHERE jet_location_id = ?1",
+            "SELECT id, utc_offset, timezone FROM restaurants WHERE jet_location_id = ?1",
             &[Arg::Text(location)],
         )
         .await

@@ -16,6 +16,8 @@ pub struct OrderconnectRow {
     pub id: String,
     /// `Delivery` or `Collection`: only a delivery is reported to Just Eat.
     pub service_type: String,
+    /// The zone Just Eat's timestamps are written in: an offset (`+01:00`) or an IANA
+    /// name (`orderconnect::translate::order_zone`).
     pub utc_offset: String,
     pub location_sent_at: Option<String>,
 }
@@ -45,7 +47,7 @@ impl Storage {
         restaurant_ref: &str,
     ) -> Result<Option<RestaurantRow>, EdgeError> {
         self.row(
-            "SELECT id, place, utc_offset, jet_location_id, orderconnect_restaurant_id, online, \
+            "SELECT id, place, utc_offset, timezone, jet_location_id, orderconnect_restaurant_id, online, \
              offline_until, updated_at FROM restaurants WHERE orderconnect_restaurant_id = ?1",
             &[Arg::Text(restaurant_ref)],
         )

@@ -375,42 +375,55 @@ fn check_order(want: &Value, view: &Value, problems: &mut Vec<String>) {
         subset("order", fields, order, problems);
     }
     if let Some(lines) = want["lines"].as_array() {
-        check_lines(lines, &order["cart"]["items"], problems);
+        let exactly = want["lines_exactly"] == true;
+        check_lines(lines, &order["cart"]["items"], exactly, problems);
     }
 }
 
-/// Product lines by id: every wanted line once with its count, cost and modifiers (by id
-/// and count), and no other line.
-fn check_lines(want: &[Value], got: &Value, problems: &mut Vec<String>) {
+/// Product lines by id: each wanted line with its cost and modifiers (by id, count and
+/// cost where given), and its count summed over the lines that match (one line of 2 or two
+/// of 1 are the same order). With `lines_exactly`, no other line. Lines the hub adds for
+/// charges are not checked here: the totals are.
+fn check_lines(want: &[Value], got: &Value, exactly: bool, problems: &mut Vec<String>) {
     let got: Vec<Value> = got.as_array().cloned().unwrap_or_default();
-    let mut unused: Vec<&Value> = got.iter().collect();
+    let mut used = vec![false; got.len()];
     for w in want {
-        let id = w["id"].as_str().unwrap_or_default();
-        let Some(at) = unused.iter().position(|g| line_matches(w, g)) else {
+        let matching: Vec<usize> = (0..got.len())
+            .filter(|&i| !used[i] && line_matches(w, &got[i]))
+            .collect();
+        let count: f64 = matching
+            .iter()
+            .map(|&i| got[i]["count"].as_f64().unwrap_or(0.0))
+            .sum();
+        let want_count = w["count"].as_f64();
+        if matching.is_empty() || want_count.is_some_and(|c| (c - count).abs() > 1e-9) {
             problems.push(format!(
-                "lines: no line {} (got {})",
-                w,
+                "lines: want {w}, got {}",
                 Value::Array(got.iter().map(line_summary).collect())
             ));
             continue;
-        };
-        let _ = id;
-        unused.remove(at);
+        }
+        for i in matching {
+            used[i] = true;
+        }
     }
-    for g in unused {
-        problems.push(format!("lines: unexpected line {}", line_summary(g)));
+    if exactly {
+        for (i, g) in got.iter().enumerate() {
+            if !used[i] {
+                problems.push(format!("lines: unexpected line {}", line_summary(g)));
+            }
+        }
     }
 }
 
+/// Same id, cost and modifiers (count is summed by the caller).
 fn line_matches(want: &Value, got: &Value) -> bool {
     if want["id"] != got["id"] {
         return false;
     }
-    for key in ["count", "cost"] {
-        if let Some(w) = want.get(key) {
-            if !numbers_equal(w, &got[key]) {
-                return false;
-            }
+    if let Some(w) = want.get("cost") {
+        if !numbers_equal(w, &got["cost"]) {
+            return false;
         }
     }
     if let Some(mods) = want["modifiers"].as_array() {
@@ -418,9 +431,11 @@ fn line_matches(want: &Value, got: &Value) -> bool {
         if mods.len() != got_mods.len() {
             return false;
         }
-        return mods
-            .iter()
-            .all(|m| got_mods.iter().any(|g| line_matches(m, g)));
+        return mods.iter().all(|m| {
+            got_mods.iter().any(|g| {
+                line_matches(m, g) && m.get("count").is_none_or(|c| numbers_equal(c, &g["count"]))
+            })
+        });
     }
     true
 }

@@ -115,6 +115,10 @@ pub enum RouteId {
     SitePreflight,
     /// `GET /admin/jet/orders/{jet_id}`: a JET Connect order as received and what became of it.
     AdminJetOrder,
+    /// `GET /admin/orders?channel=&external_id=&limit=`: stored orders, newest first (operator).
+    AdminOrders,
+    /// `GET /admin/orders/{order_id}`: a stored order as the kitchen sees it (operator).
+    AdminOrder,
     /// `POST /webhooks/jet/menu-callback?token=`: JET Connect's verdict on a relayed menu.
     JetMenuCallback,
     /// `GET /admin/jet/menu-callbacks`: JET Connect's verdicts on relayed menus (operator).
@@ -185,6 +189,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/restaurants/{id}",
         id: RouteId::AdminGetRestaurant,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/orders",
+        id: RouteId::AdminOrders,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/orders/{order_id}",
+        id: RouteId::AdminOrder,
     },
     Route {
         method: Method::Put,

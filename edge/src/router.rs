@@ -71,6 +71,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
         RouteId::AdminSync => admin::post_sync(req, ctx).await,
         RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
+        RouteId::AdminOrders => orders::admin_list(&req, ctx).await,
+        RouteId::AdminOrder => orders::admin_get(&req, ctx).await,
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
         RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,

@@ -5,6 +5,7 @@
 
 mod catalog;
 mod conform;
+mod conformance;
 mod foundation;
 mod jet_orders;
 mod openapi;
@@ -75,7 +76,14 @@ fn main() {
             .iter()
             .any(|(name, _)| args.filter.as_deref().is_none_or(|f| name.contains(f)))
     };
-    let (needs_app, needs_fast) = (selected(&app_tests), selected(&fast_tests));
+    let corpus = conformance::cases();
+    let corpus_selected = corpus
+        .iter()
+        .any(|(name, _)| args.filter.as_deref().is_none_or(|f| name.contains(f)));
+    let (needs_app, needs_fast) = (
+        selected(&app_tests),
+        selected(&fast_tests) || corpus_selected,
+    );
     let (app, fast_app) = thread::scope(|scope| {
         let app = scope.spawn(|| needs_app.then(|| Arc::new(App::spawn(AppOptions::default()))));
         let fast =
@@ -112,6 +120,9 @@ fn main() {
             Ok(())
         }));
     }
+    // The conformance corpus, one trial per case, on the fast Worker (its JET Connect
+    // outcome calls reach `jet_orders::status_sink`).
+    trials.extend(conformance::trials(fast_app.clone()));
     for (name, test) in plain_tests {
         trials.push(Trial::test(name, move || {
             test();

@@ -41,7 +41,7 @@ use crate::intake::{self, status_call, Channel, Source};
 use crate::outbox;
 use crate::query::Query;
 use crate::router::Ctx;
-use crate::storage::{millis, OrderRow, Storage};
+use crate::storage::{millis, AdminOrderRow, OrderRow, StatusRow, Storage};
 use crate::sync::Upstream;
 use crate::{channels, respond};
 
@@ -124,6 +124,74 @@ fn not_found(id: &str) -> EdgeError {
         code: "order_not_found",
         summary: format!("order {id:?} is not known"),
     }
+}
+
+/// `GET /admin/orders/{order_id}` (operator): the stored Jupiter order as the kitchen sees
+/// it, with its channel, the marketplace's id, its status and history.
+pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(req, ctx.env)?;
+    let id = ctx.param("order_id")?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage
+        .admin_order(id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let history = storage.order_statuses(id).await?;
+    Ok(respond::json(200, &admin_view(&row, Some(&history))))
+}
+
+/// The most orders `GET /admin/orders` answers at once.
+const ADMIN_LIST_MAX: i64 = 100;
+
+/// `GET /admin/orders?channel=&external_id=&limit=` (operator): orders, newest first.
+pub async fn admin_list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(req, ctx.env)?;
+    let query = Query::of(req)?;
+    let limit = match query.get("limit") {
+        None => 20,
+        Some(text) => match text.trim().parse::<i64>() {
+            Ok(n) if (1..=ADMIN_LIST_MAX).contains(&n) => n,
+            _ => {
+                return Err(EdgeError::invalid(
+                    "invalid_parameter",
+                    "limit",
+                    format!("{text:?} is not a whole number from 1 to {ADMIN_LIST_MAX}"),
+                ))
+            }
+        },
+    };
+    let storage = Storage::new(ctx.env)?;
+    let rows = storage
+        .admin_orders(query.get("channel"), query.get("external_id"), limit)
+        .await?;
+    let orders: Vec<serde_json::Value> = rows.iter().map(|r| admin_view(r, None)).collect();
+    Ok(respond::json(200, &json!({ "orders": orders })))
+}
+
+fn admin_view(row: &AdminOrderRow, history: Option<&[StatusRow]>) -> serde_json::Value {
+    let o = row;
+    let mut view = json!({
+        "order_id": o.id,
+        "number": o.number,
+        "channel": o.channel,
+        "external_id": row.external_id,
+        "restaurant_id": o.restaurant_id,
+        "delivery_method": o.delivery_method,
+        "status": o.status,
+        "created_at": o.created_at,
+        "updated_at": o.updated_at,
+        "upstream_order_id": o.upstream_order_id,
+        "order": serde_json::from_str::<serde_json::Value>(&row.request)
+            .unwrap_or(serde_json::Value::Null),
+    });
+    if let (Some(history), Some(map)) = (history, view.as_object_mut()) {
+        let history: Vec<serde_json::Value> = history
+            .iter()
+            .map(|h| json!({"status": h.status, "at": h.at}))
+            .collect();
+        map.insert("history".to_owned(), json!(history));
+    }
+    view
 }
 
 /// `GET /site-api/orders/{order_id}`.

@@ -28,6 +28,25 @@ pub struct OrderRow {
     pub channel: String,
 }
 
+/// An `orders` row with what the operator's read adds: the marketplace id and the stored
+/// Jupiter order.
+#[derive(Debug, Clone, Deserialize)]
+/// (Fields spelled out, not `#[serde(flatten)]`: flattening buffers values and D1's
+/// numbers would not come back as integers.)
+pub struct AdminOrderRow {
+    pub id: String,
+    pub number: String,
+    pub restaurant_id: String,
+    pub delivery_method: String,
+    pub status: i64,
+    pub upstream_order_id: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+    pub channel: String,
+    pub external_id: Option<String>,
+    pub request: String,
+}
+
 /// An `order_statuses` row.
 #[derive(Debug, Clone, Deserialize)]
 pub struct StatusRow {
@@ -60,6 +79,9 @@ const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_me
      client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
      updated_at, channel";
 
+const ADMIN_COLUMNS: &str = "id, number, restaurant_id, delivery_method, status, \
+     upstream_order_id, created_at, updated_at, channel, external_id, request";
+
 impl Storage {
     pub async fn order(&self, id: &str) -> Result<Option<OrderRow>, EdgeError> {
         self.row(
@@ -86,6 +108,39 @@ impl Storage {
         self.row(
             &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE channel = ?1 AND external_id = ?2"),
             &[Arg::Text(channel), Arg::Text(external_id)],
+        )
+        .await
+    }
+
+    /// The operator's read of one order: its row with the marketplace id and the stored
+    /// Jupiter order (`GET /admin/orders/{order_id}`).
+    pub async fn admin_order(&self, id: &str) -> Result<Option<AdminOrderRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {ADMIN_COLUMNS} FROM orders WHERE id = ?1"),
+            &[Arg::Text(id)],
+        )
+        .await
+    }
+
+    /// Orders, newest first, filtered by channel and marketplace id when given
+    /// (`GET /admin/orders`).
+    pub async fn admin_orders(
+        &self,
+        channel: Option<&str>,
+        external_id: Option<&str>,
+        limit: i64,
+    ) -> Result<Vec<AdminOrderRow>, EdgeError> {
+        self.rows(
+            &format!(
+                "SELECT {ADMIN_COLUMNS} FROM orders \
+                 WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR external_id = ?2) \
+                 ORDER BY created_at DESC, rowid DESC LIMIT ?3"
+            ),
+            &[
+                Arg::OptText(channel),
+                Arg::OptText(external_id),
+                Arg::Int(limit),
+            ],
         )
         .await
     }

@@ -206,8 +206,16 @@ fn run_case(app: &App, path: &Path) -> Result<(), String> {
         Value::Array(steps) => steps.clone(),
         _ => vec![case["request"].clone()],
     };
-    for step in &steps {
+    for (n, step) in steps.iter().enumerate() {
         replies.push(send(app, step)?);
+        if let Some(call) = step.get("await_call") {
+            // e.g. the outcome of a first Receive Order before Just Eat retries it.
+            let mut waited = Vec::new();
+            check_calls(&json!({"each": [call]}), &mut waited);
+            if !waited.is_empty() {
+                problems.push(format!("request {n}: {}", waited.join("; ")));
+            }
+        }
     }
     let reply = replies.last().ok_or("a case needs a request")?;
 

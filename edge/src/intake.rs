@@ -173,6 +173,8 @@ pub fn stage(
         at: &at,
         channel: source.channel.as_str(),
         external_id: source.external_id,
+        discount: valid.discount.minor(),
+        warnings: warnings_json(&valid.warnings)?.as_deref(),
     })?;
     let call = match forward {
         Some((_, forward)) => Some(forward),
@@ -188,6 +190,20 @@ pub fn stage(
         statements,
         calls,
     })
+}
+
+/// A trusted site's warnings as stored (`[{code, field, message}]`), `None` when there are none.
+fn warnings_json(warnings: &[Violation]) -> Result<Option<String>, EdgeError> {
+    if warnings.is_empty() {
+        return Ok(None);
+    }
+    let docs: Vec<serde_json::Value> = warnings
+        .iter()
+        .map(|w| serde_json::json!({"code": w.code, "field": w.field, "message": w.message}))
+        .collect();
+    serde_json::to_string(&docs)
+        .map(Some)
+        .map_err(|err| EdgeError::Internal(format!("serialising warnings: {err}")))
 }
 
 /// The upstream Jupiter's base URL, when both it and its key are configured.
@@ -256,7 +272,7 @@ async fn catalog(
     let key = concept_key(order.body.concept_id.as_deref()).to_owned();
     let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
     // A marketplace order is routed by restaurant alone: no zones to read.
-    if rules == Rules::Site {
+    if rules.is_site() {
         for row in storage.live_zones_of_concept(&key).await? {
             zones
                 .entry(row.restaurant_id)

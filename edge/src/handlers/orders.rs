@@ -320,7 +320,7 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     // Jupiter does not retry and does not read the answer (seed `004`): a refusal would
     // lose the status, so a call that lost a race with another is decided again.
     let mut row = row;
-    for _ in 0..4 {
+    for attempt in 1..=4 {
         let heard = upstream::parse_heard(&row.upstream_heard);
         let from = current_status(&row)?;
         let decision = upstream::on_status(from, &heard, to);
@@ -349,7 +349,13 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
                 break;
             }
             Err(err) => match storage.order(&id).await? {
-                Some(now) if now.version != row.version => row = now,
+                Some(now) if now.version != row.version && attempt < 4 => row = now,
+                Some(now) if now.version != row.version => {
+                    // Four calls for one order landed at once; Jupiter will not resend.
+                    return Err(EdgeError::Internal(format!(
+                        "order {id}: status {code} lost four races in a row"
+                    )));
+                }
                 _ => return Err(err),
             },
         }

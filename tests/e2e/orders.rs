@@ -979,7 +979,10 @@ fn tomorrow_in_moscow() -> String {
 /// without `concept_id` is told `concept_required` (the restaurant works with concept 7),
 /// not `outside_zone`.
 ///
-/// Three adjustments, each because the seed contradicts itself or the clock: the zones
+/// Four adjustments, each because the seed contradicts itself or the clock: the menu is an
+/// excerpt listing only `T20231`, so the order's `555333111` "Калифорния Гранд" is added at
+/// the order's 700 with the same modifier group (an unknown item stays refused, trusted or
+/// not: the kitchen cannot cook it); the zones
 /// document names restaurant `002040`, which the seed's `/restaurants` does not list, so it
 /// is loaded for `000127` (the restaurant the order and the menu name); the stop list names
 /// `000017`, also unlisted, so it is not loaded; `date_preorder` (2024-04-08 17:00) is moved
@@ -1009,7 +1012,14 @@ fn the_seed_order_against_the_seed_catalog_is_taken_from_a_trusted_site() {
         200,
         "the seed's zones",
     );
-    let menu = fixture("seed-menu.json");
+    let mut menu = fixture("seed-menu.json");
+    let mut california = menu["menu"]["items"][0].clone();
+    california["id"] = json!("555333111");
+    california["name"] = json!("Калифорния Гранд");
+    california["price"] = json!(700);
+    if let Some(items) = menu["menu"]["items"].as_array_mut() {
+        items.push(california);
+    }
     let path = "/admin/menu?restaurant_id=000127&concept_id=7";
     expect(&operator(&app, "PUT", path, &menu), 200, "the seed's menu");
 

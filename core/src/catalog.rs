@@ -3,7 +3,7 @@
 //!
 //! | rule | decision |
 //! |------|----------|
-//! | concepts | The default concept (Jupiter's `default`, a JET menu with `reference: ""`) is stored as the concept key `""` (see `migrations/0001_catalog.sql`) and served as `"default"`. A site or admin request for a restaurant that lists `concepts` must name one (`400` otherwise); one without concepts may leave it out. |
+//! | concepts | The default concept (Jupiter's `default`, a JET menu with `reference: ""`) is stored as the concept key `""` (see `migrations/0001_catalog.sql`) and served as `"default"`. A site or admin request for a restaurant that lists `concepts` must name one (`400` otherwise) unless one of them is `default`, which is then meant ([`concept_needed`], seed `004`); one without concepts may leave it out. |
 //! | `lastChange` | Stored in UTC; served as RFC 3339 with milliseconds in the offset the restaurant's zone has at that instant (`2024-05-21T16:19:13.000+03:00`), as the seed does. |
 //! | online | A restaurant is taking orders unless `/offline` was called; an `onlineAt` (local restaurant time, in its zone) ends the offline spell by itself. `/online` ends it at once. |
 
@@ -32,6 +32,18 @@ pub fn served_concept(key: &str) -> &str {
     } else {
         key
     }
+}
+
+/// Whether a request without `concept_id` cannot be answered for a restaurant with these
+/// concept ids: it lists concepts and none is `default` (seed `004`: "if not given, ...
+/// for the concept default").
+pub fn concept_needed<'a>(mut concept_ids: impl Iterator<Item = &'a str>) -> bool {
+    let mut any = false;
+    let has_default = concept_ids.any(|id| {
+        any = true;
+        id.trim() == DEFAULT_CONCEPT
+    });
+    any && !has_default
 }
 
 /// The concept key a site or admin request means. A restaurant that works with concepts
@@ -105,6 +117,21 @@ mod tests {
         }
         assert_eq!(served_concept(""), "default");
         assert_eq!(served_concept("7"), "7");
+    }
+
+    #[test]
+    fn a_concept_is_needed_only_where_concepts_are_listed_and_none_is_default() {
+        let cases: &[(&[&str], bool)] = &[
+            (&[], false),
+            (&["7"], true),
+            (&["7", "8"], true),
+            (&["7", "default"], false),
+            (&["default"], false),
+            (&[" default "], false),
+        ];
+        for (ids, want) in cases {
+            assert_eq!(concept_needed(ids.iter().copied()), *want, "{ids:?}");
+        }
     }
 
     #[test]

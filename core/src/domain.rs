@@ -108,6 +108,10 @@ impl Money {
         self.0.checked_add(other.0).map(Money)
     }
 
+    pub fn checked_sub(self, other: Money) -> Option<Money> {
+        self.0.checked_sub(other.0).map(Money)
+    }
+
     pub fn checked_mul(self, count: i64) -> Option<Money> {
         if count < 0 {
             return None;

@@ -37,6 +37,17 @@ pub fn require_site_key(req: &Request, env: &Env) -> Result<(), EdgeError> {
     require(req, env, SITE_KEY_HEADER, secrets::SITE_API_KEY)
 }
 
+/// Whether a site-API request comes from a trusted server-to-server site: `true` with the
+/// right `X-Jup-Api-Key` (constant time), `false` without the header (a browser), and
+/// `401` with a wrong one — a caller that meant to be trusted hears that it is not.
+pub fn site_trusted(req: &Request, env: &Env) -> Result<bool, EdgeError> {
+    let presented = req.headers().get(SITE_KEY_HEADER).ok().flatten();
+    if presented.is_none() {
+        return Ok(false);
+    }
+    require_site_key(req, env).map(|()| true)
+}
+
 fn require(req: &Request, env: &Env, header: &str, secret_name: &str) -> Result<(), EdgeError> {
     let expected = secret(env, secret_name)?;
     let presented = req.headers().get(header).ok().flatten();

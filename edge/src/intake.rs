@@ -197,6 +197,8 @@ pub fn stage(
         at: &at,
         channel: source.channel.as_str(),
         external_id: source.external_id,
+        discount: valid.discount.minor(),
+        warnings: warnings_json(&valid.warnings)?.as_deref(),
     })?;
     let call = match forward {
         Some((_, forward)) => Some(forward),
@@ -212,6 +214,20 @@ pub fn stage(
         statements,
         calls,
     })
+}
+
+/// A trusted site's warnings as stored (`[{code, field, message}]`), `None` when there are none.
+fn warnings_json(warnings: &[Violation]) -> Result<Option<String>, EdgeError> {
+    if warnings.is_empty() {
+        return Ok(None);
+    }
+    let docs: Vec<serde_json::Value> = warnings
+        .iter()
+        .map(|w| serde_json::json!({"code": w.code, "field": w.field, "message": w.message}))
+        .collect();
+    serde_json::to_string(&docs)
+        .map(Some)
+        .map_err(|err| EdgeError::Internal(format!("serialising warnings: {err}")))
 }
 
 /// The upstream Jupiter's base URL, when both it and its key are configured.
@@ -288,7 +304,7 @@ async fn catalog(
             .address
             .as_ref()
             .is_some_and(|a| a.coords.is_some());
-    if rules == Rules::Site || by_point {
+    if rules.is_site() || by_point {
         for row in storage.live_zones_of_concept(&key).await? {
             zones
                 .entry(row.restaurant_id)

@@ -44,6 +44,14 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "orders_a_zone_without_a_free_tier_charges_its_price_on_every_order",
         a_zone_without_a_free_tier_charges_its_price_on_every_order,
     ),
+    (
+        "orders_a_trusted_site_gets_its_discount_and_price_warnings_a_browser_does_not",
+        a_trusted_site_gets_its_discount_and_price_warnings_a_browser_does_not,
+    ),
+    (
+        "orders_a_restaurant_with_a_default_concept_answers_reads_without_concept_id",
+        a_restaurant_with_a_default_concept_answers_reads_without_concept_id,
+    ),
 ];
 
 /// Run against the Worker with the short retry policy (`outbound::fast_options`).
@@ -53,10 +61,16 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[(
 )];
 
 /// Tests that start a Worker of their own (upstream mode).
-pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
-    "orders_upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on",
-    upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on,
-)];
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
+    (
+        "orders_upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on",
+        upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on,
+    ),
+    (
+        "orders_the_seed_order_against_the_seed_catalog_is_taken_from_a_trusted_site",
+        the_seed_order_against_the_seed_catalog_is_taken_from_a_trusted_site,
+    ),
+];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 const SITE_KEY: (&str, &str) = ("X-Jup-Api-Key", "dev-site-key");
@@ -666,7 +680,8 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     expect(&jupiter("0", callback_path), 200, "new");
     expect(&jupiter("10", callback_path), 200, "cooking");
     expect(&jupiter("10", callback_path), 200, "cooking again");
-    expect(&jupiter("0", callback_path), 409, "back to new");
+    // Issue 17: Jupiter never hears 409 (it does not retry); a late 0 changes nothing.
+    expect(&jupiter("0", callback_path), 200, "back to new");
     let forged = callback_path.replace("token=tok_", "token=tok_0");
     expect(&jupiter("20", &forged), 401, "wrong token");
     assert_eq!(statuses_of(&app, &order_id), (10, vec![0, 10]));
@@ -685,6 +700,9 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
         "phone": "89991112233", "email": "test@test.ru", "birthday": "1990-02-10",
         "gender": "Мужской", "discounts_active": true, "blacklist": false, "block_sms": false});
     fake.serve("/site-api/client?phone=89991112233", &client);
+    // Read after the sequences below, so /client's path is not the newest request.
+    let sequences = jupiter_sequences(&app, &fake, id, concept, &sink);
+    assert_eq!(sequences, 4);
     let reply = request(
         "GET",
         &app.url("/site-api/client?phone=8(999)111-22-33"),
@@ -694,6 +712,68 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     .unwrap_or_else(|e| panic!("{e}"));
     expect(&reply, 200, "client from Jupiter");
     assert_eq!(reply.json(), client);
+}
+
+/// Issue 17 point 1: Jupiter's status sequences as it sends them, each on its own order —
+/// every status recorded, passed on to the front-end in order and exactly once, none
+/// refused, a late one kept in the history without moving the order back. Returns how many
+/// sequences were played.
+fn jupiter_sequences(app: &App, fake: &FakeJupiter, id: &str, concept: &str, sink: &Sink) -> usize {
+    // (calls, history, current status, what the front-end receives)
+    type Case<'a> = (&'a [&'a str], &'a [i64], i64, &'a [&'a str]);
+    let cases: [Case<'_>; 4] = [
+        (
+            &["0", "20", "30", "30"],
+            &[0, 20, 30],
+            30,
+            &["0", "20", "30"],
+        ),
+        (&["0", "10", "30"], &[0, 10, 30], 30, &["0", "10", "30"]),
+        (&["0", "30", "5", "0"], &[0, 30, 5], 5, &["0", "30", "5"]),
+        (&["10", "0"], &[0, 10], 10, &["10"]),
+    ];
+    for (k, (calls, history, current, sent)) in cases.iter().enumerate() {
+        let number = format!("e2e-ord-up-seq-{k}");
+        let tag = format!("/seq?n={k}");
+        let doc = order(id, concept, &number, Some(&sink.url(&tag)));
+        let order_id = placed(app, &doc);
+        let body = eventually("the forwarded order", || {
+            fake.posted()
+                .into_iter()
+                .map(|(_, body)| body)
+                .find(|body| body.contains(&number))
+        });
+        let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+        let callback = forwarded["body"]["status_url"].as_str().unwrap_or_default();
+        let at = callback
+            .find("/callbacks/jupiter/")
+            .unwrap_or_else(|| panic!("hub callback expected, got {callback:?}"));
+        for status in calls.iter() {
+            let url = app.url(&format!("{}&status={status}", &callback[at..]));
+            let reply = request("GET", &url, &[], None).unwrap_or_else(|e| panic!("{e}"));
+            expect(&reply, 200, &format!("sequence {calls:?}: status {status}"));
+        }
+        assert_eq!(
+            statuses_of(app, &order_id),
+            (*current, history.to_vec()),
+            "sequence {calls:?}"
+        );
+        let mine = || -> Vec<String> {
+            sink.received()
+                .into_iter()
+                .filter(|c| c.url.starts_with(&tag))
+                .map(|c| c.url)
+                .collect()
+        };
+        let deadline = std::time::Instant::now() + Duration::from_secs(30);
+        while mine().len() < sent.len() && std::time::Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        std::thread::sleep(Duration::from_millis(700));
+        let want: Vec<String> = sent.iter().map(|s| format!("{tag}&status={s}")).collect();
+        assert_eq!(mine(), want, "sequence {calls:?}");
+    }
+    cases.len()
 }
 
 /// Seed `004`: `sum_for_free: 0` is "no free-delivery threshold" (zones named "Стоимость
@@ -732,4 +812,271 @@ fn a_zone_without_a_free_tier_charges_its_price_on_every_order(app: &App) {
     paying["body"]["cart"]["total"] = json!(1499);
     paying["body"]["payment"]["sum"] = json!(1499);
     placed(app, &paying);
+}
+
+fn errors_of(reply: &Reply) -> Vec<(String, String)> {
+    let mut found: Vec<(String, String)> = reply.json()["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap_or_default().to_owned(),
+                e["field"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+fn read_order(app: &App, order_id: &str) -> Value {
+    let reply = request(
+        "GET",
+        &app.url(&format!("/site-api/orders/{order_id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    crate::conform::check("GET", &format!("/site-api/orders/{order_id}"), &reply);
+    expect(&reply, 200, "the order read back");
+    reply.json()
+}
+
+fn warned_fields(doc: &Value) -> Vec<String> {
+    doc["warnings"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|w| w["field"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Issue 17 point 2: `payment.sum` below `cart.total` (seed `004`: "the total after all
+/// discounts") is refused from a browser, naming `payment.sum`, and taken as a discount
+/// from a site with `X-Jup-Api-Key`; a wrong key is 401; a trusted site's item cost other
+/// than the menu's is a warning on the order.
+fn a_trusted_site_gets_its_discount_and_price_warnings_a_browser_does_not(app: &App) {
+    let (id, concept) = ("e2e-ord-trust", "e2e-ord-c-trust");
+    setup(app, id, concept);
+    let mut discounted = order(id, concept, "e2e-trust-1", None);
+    discounted["body"]["payment"]["sum"] = json!(1000);
+    let reply = place(app, &discounted);
+    expect(&reply, 400, "a discount from a browser");
+    assert_eq!(
+        errors_of(&reply),
+        [("payment_mismatch".to_owned(), "payment.sum".to_owned())]
+    );
+    let wrong = call(
+        app,
+        "POST",
+        "/site-api/order",
+        &[("X-Jup-Api-Key", "not-the-key")],
+        &discounted,
+    );
+    expect(&wrong, 401, "a wrong site key");
+    assert!(wrong.json()["error"].is_string(), "{}", wrong.body);
+
+    let reply = call(app, "POST", "/site-api/order", &[SITE_KEY], &discounted);
+    expect(&reply, 200, "a discount from a trusted site");
+    let order_id = reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let doc = read_order(app, &order_id);
+    assert_eq!(doc["discount"], json!(250), "{doc}");
+    assert_eq!(warned_fields(&doc), Vec::<String>::new());
+
+    // An item cost other than the menu's: refused for a browser, a warning when trusted.
+    let mut cheaper = order(id, concept, "e2e-trust-2", None);
+    cheaper["body"]["cart"]["items"][0]["cost"] = json!(450);
+    cheaper["body"]["cart"]["total"] = json!(1200);
+    cheaper["body"]["payment"]["sum"] = json!(1200);
+    let reply = place(app, &cheaper);
+    expect(&reply, 400, "another price from a browser");
+    assert_eq!(
+        errors_of(&reply),
+        [("price_mismatch".to_owned(), "cart.items[0].cost".to_owned())]
+    );
+    let reply = call(app, "POST", "/site-api/order", &[SITE_KEY], &cheaper);
+    expect(&reply, 200, "another price from a trusted site");
+    let order_id = reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let doc = read_order(app, &order_id);
+    assert_eq!(doc["discount"], json!(0), "{doc}");
+    assert_eq!(warned_fields(&doc), ["cart.items[0].cost"]);
+}
+
+/// Issue 17 point 3: seed `004` says a request without `concept_id` means the concept
+/// `default`; a restaurant that lists one answers `/menu` and `/delivery_zones` without
+/// `concept_id` (400 before), and one without it still needs the parameter.
+fn a_restaurant_with_a_default_concept_answers_reads_without_concept_id(app: &App) {
+    let id = "e2e-ord-dflt";
+    setup(app, id, "default");
+    let place = json!({
+        "id": id, "name": "Restaurant with a default concept", "utc_offset": "+03:00",
+        "start_time": 0, "end_time": 86400, "self_delivery": true,
+        "concepts": [{"id": "7", "name": "Вкусные суши"}, {"id": "default", "name": "Всё"}]
+    });
+    expect(
+        &operator(app, "PUT", &format!("/admin/restaurants/{id}"), &place),
+        200,
+        "restaurant",
+    );
+    for doc in ["menu", "delivery_zones"] {
+        let path = format!("/site-api/{doc}?restaurant_id={id}");
+        let reply = request("GET", &app.url(&path), &[], None).unwrap_or_else(|e| panic!("{e}"));
+        crate::conform::check("GET", &path, &reply);
+        expect(&reply, 200, &format!("{doc} without concept_id"));
+        assert_eq!(reply.json()["restaurant_id"], id, "{}", reply.body);
+    }
+    let zones = request(
+        "GET",
+        &app.url(&format!("/site-api/delivery_zones?restaurant_id={id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(zones.json()["zones"][0]["id"], format!("{id}-z"));
+    // A restaurant with concepts and no default still needs concept_id.
+    setup(app, "e2e-ord-nodflt", "e2e-ord-c-nodflt");
+    let reply = request(
+        "GET",
+        &app.url("/site-api/menu?restaurant_id=e2e-ord-nodflt"),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 400, "menu without concept_id, no default concept");
+}
+
+/// `YYYY-MM-DD` of the day after today in Moscow (UTC+3), from the system clock.
+fn tomorrow_in_moscow() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or_default();
+    let days = ((secs + 3 * 3600) / 86400 + 1) as i64;
+    // Days since 1970-01-01 to a civil date (H. Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// Issue 17 point 3: the seed's catalog loaded through the admin API and the seed's own
+/// example order. A browser is refused with every difference named (the seed prices 6021 at
+/// 30 where its menu says 50, and charges delivery 100 where its zone is free from 1200); a
+/// trusted site's order is taken with both recorded as warnings. An order by coordinates
+/// without `concept_id` is told `concept_required` (the restaurant works with concept 7),
+/// not `outside_zone`.
+///
+/// Four adjustments, each because the seed contradicts itself or the clock: the menu is an
+/// excerpt listing only `T20231`, so the order's `555333111` "Калифорния Гранд" is added at
+/// the order's 700 with the same modifier group (an unknown item stays refused, trusted or
+/// not: the kitchen cannot cook it); the zones
+/// document names restaurant `002040`, which the seed's `/restaurants` does not list, so it
+/// is loaded for `000127` (the restaurant the order and the menu name); the stop list names
+/// `000017`, also unlisted, so it is not loaded; `date_preorder` (2024-04-08 17:00) is moved
+/// to 17:00 tomorrow, and `status_url` (`https://you-url?...`, a placeholder) is dropped.
+fn the_seed_order_against_the_seed_catalog_is_taken_from_a_trusted_site() {
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![],
+    });
+    let fixture = |name: &str| -> Value {
+        let path = format!("{}/../fixtures/jupiter/{name}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+        serde_json::from_str(&text).unwrap_or_else(|e| panic!("{path}: {e}"))
+    };
+    let mut place = fixture("seed-restaurants.json")["places"][0].clone();
+    place["utc_offset"] = json!("+03:00");
+    expect(
+        &operator(&app, "PUT", "/admin/restaurants/000127", &place),
+        200,
+        "the seed's restaurant",
+    );
+    let mut zones = fixture("seed-delivery_zones.json");
+    zones["restaurant_id"] = json!("000127");
+    let path = "/admin/delivery_zones?restaurant_id=000127&concept_id=7";
+    expect(
+        &operator(&app, "PUT", path, &zones),
+        200,
+        "the seed's zones",
+    );
+    let mut menu = fixture("seed-menu.json");
+    let mut california = menu["menu"]["items"][0].clone();
+    california["id"] = json!("555333111");
+    california["name"] = json!("Калифорния Гранд");
+    california["price"] = json!(700);
+    if let Some(items) = menu["menu"]["items"].as_array_mut() {
+        items.push(california);
+    }
+    let path = "/admin/menu?restaurant_id=000127&concept_id=7";
+    expect(&operator(&app, "PUT", path, &menu), 200, "the seed's menu");
+
+    let mut seed = fixture("seed-order.json");
+    seed["body"]["date_preorder"] = json!(format!("{} 17:00", tomorrow_in_moscow()));
+    if let Some(body) = seed["body"].as_object_mut() {
+        body.remove("status_url");
+    }
+    let reply = place_as(&app, &seed, &[]);
+    expect(&reply, 400, "the seed order from a browser");
+    let named = |pairs: &[(&str, &str)]| -> Vec<(String, String)> {
+        let mut v: Vec<(String, String)> = pairs
+            .iter()
+            .map(|(c, f)| ((*c).to_owned(), (*f).to_owned()))
+            .collect();
+        v.sort();
+        v
+    };
+    assert_eq!(
+        errors_of(&reply),
+        named(&[
+            ("delivery_mismatch", "cart.delivery"),
+            ("price_mismatch", "cart.items[1].modifiers[0].cost"),
+            ("total_mismatch", "cart.total"),
+        ])
+    );
+    let reply = place_as(&app, &seed, &[SITE_KEY]);
+    expect(&reply, 200, "the seed order from a trusted site");
+    let order_id = reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let doc = read_order(&app, &order_id);
+    let mut warned = warned_fields(&doc);
+    warned.sort();
+    assert_eq!(warned, ["cart.delivery", "cart.items[1].modifiers[0].cost"]);
+    assert_eq!(doc["discount"], json!(0));
+
+    // By coordinates without concept_id: the concept is what is missing.
+    let mut by_coords = fixture("seed-order.json");
+    by_coords["body"]["number"] = json!("9400002");
+    by_coords["body"]["date_preorder"] = seed["body"]["date_preorder"].clone();
+    if let Some(body) = by_coords["body"].as_object_mut() {
+        body.remove("status_url");
+        body.remove("concept_id");
+    }
+    if let Some(address) = by_coords["body"]["address"].as_object_mut() {
+        address.remove("zone_id");
+    }
+    let reply = place_as(&app, &by_coords, &[SITE_KEY]);
+    expect(&reply, 400, "by coordinates without concept_id");
+    assert_eq!(
+        errors_of(&reply),
+        named(&[("concept_required", "concept_id")])
+    );
+}
+
+fn place_as(app: &App, doc: &Value, headers: &[(&str, &str)]) -> Reply {
+    call(app, "POST", "/site-api/order", headers, doc)
 }

@@ -9,7 +9,10 @@
 //! | 10 | 30 | a pickup order is handed over (pickup skips 20) |
 //! | 0, 10, 20 | 5 | cancelled: allowed until 30 (a pickup order is never at 20) |
 //!
-//! Everything else, including a status to itself, is an illegal transition (`409`).
+//! Everything else, including a status to itself, is an illegal transition (`409`). These
+//! are the hub's rules as the system of record (the operator endpoint, standalone); an
+//! upstream Jupiter's status calls follow [`upstream::on_status`](super::upstream::on_status)
+//! instead, since Jupiter is then the system of record.
 
 use crate::outbound::url_guard::OutboundUrl;
 use crate::problem::Violation;

@@ -74,19 +74,19 @@
 //! | `outside_zone` | `address.coords` | the point is in none of the concept's live zones |
 //! | `zone_required` | `address` | a courier order routed by `restaurant_id` alone |
 //! | `unknown_restaurant` | `restaurant_id` | no such restaurant |
-//! | `concept_required` | `concept_id` | the restaurant works with concepts and none was named (also instead of `unknown_zone` when a `zone_id` is given without `concept_id` and the named `restaurant_id` works with concepts) |
+//! | `concept_required` | `concept_id` | the restaurant works with concepts, none of them `default`, and none was named (also instead of `unknown_zone` when a `zone_id` is given without `concept_id` and the named `restaurant_id` works with concepts, and instead of `outside_zone` when `coords` without `concept_id` are in no default-concept zone and the named restaurant, else any, works with concepts) |
 //! | `unknown_concept` | `concept_id` | the restaurant has no menu for the concept |
 //! | `pickup_unavailable` | `delivery_method` | pickup at a restaurant without `self_delivery` |
 //! | `unknown_item` | `cart.items[i].id` | not on the concept's menu |
 //! | `item_stopped` | `cart.items[i].id`, `….modifiers[j].id` | on the restaurant's stop list |
-//! | `price_mismatch` | `….cost` | not the menu price (the message names the expected one) |
+//! | `price_mismatch` | `….cost` | not the menu price (the message names the expected one); a trusted site's ([`Rules::TrustedSite`]) is a warning on the order instead |
 //! | `unknown_modifier` | `….modifiers[j].id` | in none of the item's modifier groups |
 //! | `modifier_amount` | `….modifiers[j].count` | outside the modifier's `minAmount`…`maxAmount` (per item unit) |
 //! | `modifier_group` | `cart.items[i].modifiers` | a group's selected modifiers outside `minSelectedModifiers`…`maxSelectedModifiers` (a group with a minimum is required even when absent, unless it hangs under a modifier, `parentModifierId`, that is not chosen) |
 //! | `below_minimum` | `cart.items` | subtotal below the zone's `sum_min` |
-//! | `delivery_mismatch` | `cart.delivery` | not the delivery price the zone gives |
+//! | `delivery_mismatch` | `cart.delivery` | not the delivery price the zone gives; a trusted site's is a warning, and its delivery is taken as sent |
 //! | `total_mismatch` | `cart.total` | not subtotal + delivery |
-//! | `payment_mismatch` | `payment.sum` | not `cart.total` |
+//! | `payment_mismatch` | `payment.sum` | not `cart.total`; for a trusted site only above it (below it is the order's `discount`) |
 //! | `change_too_small` | `payment.change` | cash change below the sum |
 //! | `restaurant_offline` | `restaurant_id` | the restaurant is offline now (or at the preorder time) |
 //! | `restaurant_closed` | `date` | outside opening hours (service times, else `start_time`/`end_time`) now, without `date_preorder` |

@@ -1734,3 +1734,198 @@ fn a_zero_free_delivery_threshold_means_the_zone_always_charges() {
         );
     }
 }
+
+fn run_trusted(
+    doc: &Value,
+    restaurants: &[RestaurantState],
+) -> Result<ValidOrder, Vec<(String, String)>> {
+    let req = wire::parse(doc.to_string().as_bytes()).map_err(|v| vec![(v.code, String::new())])?;
+    let ctx = OrderContext {
+        rules: Rules::TrustedSite,
+        ..ctx(restaurants)
+    };
+    validate(&req, &ctx).map_err(|vs| {
+        vs.into_iter()
+            .map(|v| (v.code, v.field.unwrap_or_default()))
+            .collect()
+    })
+}
+
+/// Issue 17 point 2: a trusted site's (X-Jup-Api-Key) sum below the total is a discount,
+/// its prices and delivery are warnings; a browser's are refusals. Each row: edits,
+/// what a browser gets, and the trusted outcome (discount in roubles and warning fields,
+/// or the refusals).
+#[test]
+fn a_trusted_site_gets_discounts_and_price_warnings_where_a_browser_is_refused() {
+    type Outcome = Result<(i64, Vec<&'static str>), Vec<(&'static str, &'static str)>>;
+    type Case = (
+        &'static str,
+        Vec<(&'static str, Value)>,
+        Vec<(&'static str, &'static str)>,
+        Outcome,
+    );
+    let cases: Vec<Case> = vec![
+        ("an exact order", vec![], vec![], Ok((0, vec![]))),
+        (
+            "a sum below the total is a discount",
+            vec![("body.payment.sum", json!(1000))],
+            vec![("payment_mismatch", "payment.sum")],
+            Ok((250, vec![])),
+        ),
+        (
+            "a sum of zero is a full discount",
+            vec![
+                ("body.payment.sum", json!(0)),
+                ("body.payment.change", Value::Null),
+            ],
+            vec![("payment_mismatch", "payment.sum")],
+            Ok((1250, vec![])),
+        ),
+        (
+            "a sum above the total is refused for both",
+            vec![("body.payment.sum", json!(1300))],
+            vec![("payment_mismatch", "payment.sum")],
+            Err(vec![("payment_mismatch", "payment.sum")]),
+        ),
+        (
+            "a negative sum is refused for both",
+            vec![("body.payment.sum", json!(-1))],
+            vec![("negative_amount", "payment.sum")],
+            Err(vec![("negative_amount", "payment.sum")]),
+        ),
+        (
+            "an item cost other than the menu's is a warning",
+            vec![
+                ("body.cart.items.0.cost", json!(450)),
+                ("body.cart.total", json!(1200)),
+                ("body.payment.sum", json!(1200)),
+            ],
+            vec![("price_mismatch", "cart.items[0].cost")],
+            Ok((0, vec!["cart.items[0].cost"])),
+        ),
+        (
+            "a modifier cost other than the menu's is a warning",
+            vec![
+                ("body.cart.items.1.modifiers.0.cost", json!(30)),
+                ("body.cart.total", json!(1230)),
+                ("body.payment.sum", json!(1230)),
+            ],
+            vec![("price_mismatch", "cart.items[1].modifiers[0].cost")],
+            Ok((0, vec!["cart.items[1].modifiers[0].cost"])),
+        ),
+        (
+            "a delivery other than the zone's is a warning, taken as sent",
+            vec![
+                ("body.cart.delivery", json!(100)),
+                ("body.cart.total", json!(1350)),
+                ("body.payment.sum", json!(1350)),
+            ],
+            vec![
+                ("delivery_mismatch", "cart.delivery"),
+                ("total_mismatch", "cart.total"),
+            ],
+            Ok((0, vec!["cart.delivery"])),
+        ),
+        (
+            "a total that does not add up is refused for both",
+            vec![
+                ("body.cart.total", json!(1300)),
+                ("body.payment.sum", json!(1300)),
+            ],
+            vec![("total_mismatch", "cart.total")],
+            Err(vec![("total_mismatch", "cart.total")]),
+        ),
+        (
+            "an unknown item is refused for both",
+            vec![("body.cart.items.0.id", json!("NOPE"))],
+            vec![("unknown_item", "cart.items[0].id")],
+            Err(vec![("unknown_item", "cart.items[0].id")]),
+        ),
+    ];
+    let owned = |v: Vec<(&str, &str)>| -> Vec<(String, String)> {
+        v.into_iter()
+            .map(|(a, b)| (a.to_owned(), b.to_owned()))
+            .collect()
+    };
+    for (name, edits, browser, trusted) in cases {
+        let doc = apply(&edits);
+        match run(&doc, &demo()) {
+            Ok(_) => assert!(browser.is_empty(), "{name}: a browser was accepted"),
+            Err(got) => assert_eq!(got, owned(browser), "{name}: browser"),
+        }
+        let got = run_trusted(&doc, &demo()).map(|o| {
+            let fields: Vec<String> = o.warnings.iter().filter_map(|w| w.field.clone()).collect();
+            (o.discount, fields)
+        });
+        let want = trusted
+            .map(|(d, f)| (rub(d), f.into_iter().map(str::to_owned).collect::<Vec<_>>()))
+            .map_err(owned);
+        assert_eq!(got, want, "{name}: trusted");
+    }
+}
+
+/// Issue 17 point 3: an order routed by coordinates without `concept_id` is told the
+/// concept is missing where that is why no zone matched, and `outside_zone` otherwise; a
+/// restaurant whose concepts include `default` takes an order without one.
+#[test]
+fn coords_without_a_concept_are_concept_required_where_concepts_matter() {
+    let by_coords = apply(&[
+        ("body.concept_id", Value::Null),
+        ("body.address.zone_id", Value::Null),
+        (
+            "body.address.coords",
+            json!({"latitude": "55.80", "longitude": "37.55"}),
+        ),
+    ]);
+    let err = |doc: &Value, r: &[RestaurantState]| run(doc, r).err().unwrap_or_default();
+    let one = |code: &str, field: &str| vec![(code.to_owned(), field.to_owned())];
+    // The demo restaurant works with concept 7 only.
+    assert_eq!(
+        err(&by_coords, &demo()),
+        one("concept_required", "concept_id")
+    );
+    let mut named = by_coords.clone();
+    set(&mut named, "body.restaurant_id", json!("000127"));
+    assert_eq!(err(&named, &demo()), one("concept_required", "concept_id"));
+    // Without concepts anywhere, a point in no zone is outside_zone.
+    let mut plain = demo();
+    for r in &mut plain {
+        r.place.concepts = None;
+    }
+    assert_eq!(
+        err(&by_coords, &plain),
+        one("outside_zone", "address.coords")
+    );
+    // With its concept named, a point far away is outside_zone too.
+    let mut far = by_coords.clone();
+    set(&mut far, "body.concept_id", json!("7"));
+    set(
+        &mut far,
+        "body.address.coords",
+        json!({"latitude": "10", "longitude": "10"}),
+    );
+    assert_eq!(err(&far, &demo()), one("outside_zone", "address.coords"));
+    // A restaurant that lists a `default` concept takes an order without concept_id there.
+    let mut with_default = demo();
+    if let Some(c) = with_default[0].concepts.remove("7") {
+        with_default[0].concepts.insert(String::new(), c);
+    }
+    for r in &mut with_default {
+        if let Some(concepts) = r.place.concepts.as_mut() {
+            concepts.push(crate::jupiter::Concept {
+                id: "default".to_owned(),
+                name: "Default".to_owned(),
+            });
+        }
+    }
+    let no_concept = apply(&[("body.concept_id", Value::Null)]);
+    assert!(
+        run(&no_concept, &with_default).is_ok(),
+        "{:?}",
+        run(&no_concept, &with_default)
+    );
+    assert_eq!(
+        err(&no_concept, &demo()),
+        one("concept_required", "concept_id")
+    );
+}

@@ -7,12 +7,26 @@
 //! | what is forwarded | the request as parsed, `status_url` replaced by the hub's callback URL |
 //! | the callback URL | `<hub origin>/callbacks/jupiter/orders/<order id>?token=<token>`; the token is 128 random bits per order, compared in constant time; Jupiter appends `&status=N` |
 //! | Jupiter's order id | `order_id` of Jupiter's `200` answer, kept with the order |
-//! | a status call | the same status again: `0` is passed on (Jupiter's `0` is its acceptance, the front-end hears of the order then), any other is ignored; a transition [`lifecycle`](super::lifecycle) allows is stored and passed on; anything else is refused (`409`) |
+//! | a status call | [`on_status`]: Jupiter is the system of record and never hears a refusal (it does not retry and does not read the answer, seed `004`), so every valid status is taken: see the table below |
+//!
+//! ### Jupiter's status calls
+//!
+//! Jupiter's statuses are ranked by how far they take the order: `0` < `10` < `20` < `30`
+//! < `5` (a cancellation ends the order even after `30`: Jupiter sends `30→5` when a closed
+//! order is deleted). The hub's own lifecycle ([`lifecycle::allowed`](super::lifecycle::allowed))
+//! does not apply: `0→20`, `0→30`, `10→30` for a courier order all happen upstream.
+//!
+//! | incoming | history | order's status | passed on (front-end, channel) |
+//! |----------|---------|----------------|--------------------------------|
+//! | heard from Jupiter before (a repeat) | unchanged | unchanged | no |
+//! | `0`, first time, order at `0` (Jupiter's acceptance) | unchanged (the placement's `0` stands for it) | unchanged | yes |
+//! | ranked above the current status | appended | moves to it | yes |
+//! | ranked below the current status (late) | appended | unchanged | no (never a regression) |
+//! | `0` late (after a later status) | unchanged (the placement's `0` is there) | unchanged | no |
 
 use serde::Deserialize;
 
-use super::lifecycle::{allowed, Status};
-use super::validate::DeliveryMethod;
+use super::lifecycle::Status;
 use super::wire::NewOrderRequest;
 
 /// The path Jupiter's status calls for an order come to.
@@ -51,31 +65,76 @@ pub fn accepted_order_id(answer: &str) -> Option<String> {
     }
 }
 
-/// What a status call from Jupiter does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum UpstreamStatus {
-    /// Store the new status and pass it on.
-    Record,
-    /// Pass it on without storing anything (Jupiter's `0` for an order at `0`).
-    PassOn,
-    /// Nothing to do (the same status again).
-    Ignore,
-    /// Not a transition the lifecycle allows.
-    Illegal,
+/// How far a status takes an order upstream: a later rank never gives way to an earlier one.
+pub fn rank(status: Status) -> u8 {
+    match status {
+        Status::New => 0,
+        Status::Cooking => 1,
+        Status::Delivering => 2,
+        Status::Delivered => 3,
+        Status::Cancelled => 4,
+    }
 }
 
-pub fn on_status(method: DeliveryMethod, current: Status, incoming: Status) -> UpstreamStatus {
-    if incoming == current {
-        if incoming == Status::New {
-            UpstreamStatus::PassOn
-        } else {
-            UpstreamStatus::Ignore
-        }
-    } else if allowed(method, current, incoming) {
-        UpstreamStatus::Record
-    } else {
-        UpstreamStatus::Illegal
+/// What a status call from Jupiter does: what to record and what to send.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UpstreamStatus {
+    /// Append the incoming status to the order's history.
+    pub append: bool,
+    /// Move the order's current status to the incoming one.
+    pub advance: bool,
+    /// Pass the status on (front-end `status_url`, the channel's hook).
+    pub pass_on: bool,
+    /// Remember the status as heard (false only for a repeat, which changes nothing).
+    pub heard: bool,
+}
+
+impl UpstreamStatus {
+    /// A repeat: nothing to record, nothing to send.
+    pub const NOTHING: UpstreamStatus = UpstreamStatus {
+        append: false,
+        advance: false,
+        pass_on: false,
+        heard: false,
+    };
+}
+
+/// Decides a status call: `current` is the order's status, `heard` what Jupiter reported
+/// before. Never a refusal (see the module's table).
+pub fn on_status(current: Status, heard: &[Status], incoming: Status) -> UpstreamStatus {
+    if heard.contains(&incoming) {
+        return UpstreamStatus::NOTHING;
     }
+    let later = rank(incoming) > rank(current);
+    UpstreamStatus {
+        // The placement recorded 0 already; any other status is written down.
+        append: incoming != Status::New,
+        advance: later,
+        // Jupiter's first 0 while the order is at 0 is its acceptance: passed on.
+        pass_on: later || incoming == current,
+        heard: true,
+    }
+}
+
+/// The statuses heard from Jupiter, from their stored form (`"0,10"`); unknown codes are
+/// skipped (they cannot have been stored).
+pub fn parse_heard(stored: &str) -> Vec<Status> {
+    stored
+        .split(',')
+        .filter_map(|c| c.trim().parse::<i64>().ok())
+        .filter_map(Status::from_code)
+        .collect()
+}
+
+/// The stored form of `heard` with `status` added.
+pub fn with_heard(heard: &[Status], status: Status) -> String {
+    heard
+        .iter()
+        .copied()
+        .chain(std::iter::once(status))
+        .map(|s| s.code().to_string())
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 #[cfg(test)]
@@ -114,24 +173,91 @@ mod tests {
         }
     }
 
-    #[test]
-    fn status_calls_follow_the_lifecycle_and_a_repeated_new_is_passed_on() {
-        use DeliveryMethod::*;
-        use Status::*;
-        let cases = [
-            (Courier, New, New, UpstreamStatus::PassOn),
-            (Courier, New, Cooking, UpstreamStatus::Record),
-            (Courier, Cooking, Cooking, UpstreamStatus::Ignore),
-            (Courier, Delivered, New, UpstreamStatus::Illegal),
-            (Pickup, Cooking, Delivering, UpstreamStatus::Illegal),
-            (Pickup, Cooking, Delivered, UpstreamStatus::Record),
-        ];
-        for (method, from, to, want) in cases {
-            assert_eq!(
-                on_status(method, from, to),
-                want,
-                "{method:?} {from:?} {to:?}"
-            );
+    /// Plays `calls` against an order placed at 0 and returns (history, current, sent).
+    fn play(calls: &[Status]) -> (Vec<Status>, Status, Vec<Status>) {
+        let (mut history, mut current, mut sent, mut heard) =
+            (vec![Status::New], Status::New, vec![], vec![]);
+        for &incoming in calls {
+            let d = on_status(current, &heard, incoming);
+            if d.append {
+                history.push(incoming);
+            }
+            if d.advance {
+                current = incoming;
+            }
+            if d.pass_on {
+                sent.push(incoming);
+            }
+            if d.heard {
+                heard = parse_heard(&with_heard(&heard, incoming));
+            }
         }
+        (history, current, sent)
+    }
+
+    #[test]
+    fn every_jupiter_sequence_is_recorded_and_passed_on_without_regressions_or_repeats() {
+        use Status::*;
+        // (calls, history, current, sent)
+        type Case<'a> = (&'a [Status], &'a [Status], Status, &'a [Status]);
+        let cases: [Case<'_>; 9] = [
+            (
+                &[New, Delivering, Delivered],
+                &[New, Delivering, Delivered],
+                Delivered,
+                &[New, Delivering, Delivered],
+            ),
+            (
+                &[New, Cooking, Delivered],
+                &[New, Cooking, Delivered],
+                Delivered,
+                &[New, Cooking, Delivered],
+            ),
+            (
+                &[New, Delivered, Cancelled],
+                &[New, Delivered, Cancelled],
+                Cancelled,
+                &[New, Delivered, Cancelled],
+            ),
+            // Late 0: the placement's 0 stands in the history; nothing goes back.
+            (&[Cooking, New], &[New, Cooking], Cooking, &[Cooking]),
+            // A repeat is recorded once and sent once.
+            (
+                &[New, New, Cooking, Cooking],
+                &[New, Cooking],
+                Cooking,
+                &[New, Cooking],
+            ),
+            // A late 20 after 30 is recorded without moving the order back.
+            (
+                &[New, Delivered, Delivering],
+                &[New, Delivered, Delivering],
+                Delivered,
+                &[New, Delivered],
+            ),
+            // A late 30 after 5 likewise, and a repeat of it changes nothing.
+            (
+                &[Cancelled, Delivered, Delivered],
+                &[New, Cancelled, Delivered],
+                Cancelled,
+                &[Cancelled],
+            ),
+            (&[], &[New], New, &[]),
+            (&[Cooking], &[New, Cooking], Cooking, &[Cooking]),
+        ];
+        for (calls, history, current, sent) in cases {
+            let got = play(calls);
+            assert_eq!(got, (history.to_vec(), current, sent.to_vec()), "{calls:?}");
+        }
+    }
+
+    #[test]
+    fn heard_statuses_round_trip_through_their_stored_form_and_junk_is_skipped() {
+        use Status::*;
+        assert_eq!(parse_heard(""), vec![]);
+        assert_eq!(parse_heard("0,10"), vec![New, Cooking]);
+        assert_eq!(parse_heard("0,x,7,30"), vec![New, Delivered]);
+        assert_eq!(with_heard(&[New, Cooking], Cancelled), "0,10,5");
+        assert_eq!(with_heard(&[], Delivering), "20");
     }
 }

@@ -78,11 +78,29 @@ pub struct OrderContext<'a> {
 /// any non-blank text (marketplaces send masked numbers such as `*****`), kept as digits
 /// when it has 10–15 of them and as given otherwise. Lines whose id starts with
 /// [`CHARGE_LINE_PREFIX`] are the marketplace's charges and discounts, not menu items.
+///
+/// A **trusted site** order (issue 17) is a site order sent server to server with a valid
+/// `X-Jup-Api-Key`: held to the site rules, except that it is trusted the way Jupiter
+/// trusts it (seed `004`: `payment.sum` is "the total after all discounts").
+/// `payment.sum` below `cart.total` is a discount ([`ValidOrder::discount`]; above the
+/// total is still `payment_mismatch`, and a negative sum is refused as any negative
+/// amount), and an item or modifier cost that differs from the menu is a `price_mismatch`
+/// **warning** on the order ([`ValidOrder::warnings`]) instead of a refusal; so is a
+/// `cart.delivery` other than the zone's (`delivery_mismatch`), which is then taken as
+/// sent: `cart.total` must still be the lines plus that delivery.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum Rules {
     #[default]
     Site,
     Marketplace,
+    TrustedSite,
+}
+
+impl Rules {
+    /// Site and trusted site: the front-end priced the order from the hub's catalog.
+    pub fn is_site(self) -> bool {
+        matches!(self, Rules::Site | Rules::TrustedSite)
+    }
 }
 
 /// The id prefix of a marketplace **charge line**: an amount of the marketplace's bill
@@ -197,6 +215,10 @@ pub struct ValidOrder<S = String> {
     pub phone: String,
     pub preorder_at: Option<DateTime<Utc>>,
     pub status_url: Option<S>,
+    /// `cart.total − payment.sum`: a trusted site's discount; zero otherwise.
+    pub discount: Money,
+    /// What a trusted site's order was accepted despite (`price_mismatch`); empty otherwise.
+    pub warnings: Vec<Violation>,
 }
 
 impl ValidLine<&str> {
@@ -234,6 +256,8 @@ impl ValidOrder<&str> {
             phone: self.phone,
             preorder_at: self.preorder_at,
             status_url: self.status_url.map(str::to_owned),
+            discount: self.discount,
+            warnings: self.warnings,
         }
     }
 }
@@ -576,8 +600,17 @@ fn coordinate(value: &Option<Value>, field: &str, out: &mut Vec<Violation>) -> O
 }
 
 /// Whether a restaurant works with concepts (its place lists at least one).
+/// Whether an order without `concept_id` cannot be placed at `r`: it works with concepts
+/// and has none called `default`, the one seed `004` says is meant when none is given.
 fn has_concepts(r: &RestaurantState) -> bool {
-    r.place.concepts.as_ref().is_some_and(|c| !c.is_empty())
+    crate::catalog::concept_needed(
+        r.place
+            .concepts
+            .as_deref()
+            .unwrap_or(&[])
+            .iter()
+            .map(|c| c.id.as_str()),
+    )
 }
 
 /// A zone an order can be routed to.
@@ -678,6 +711,24 @@ fn route<'a>(
                 .is_some_and(|z| geo::stored_zone_contains(&z.coordinates, point))
         });
         let Some(best) = cheapest(inside) else {
+            // Without a concept the point was tested against default-concept zones only;
+            // where the restaurant (named, else any) works with concepts, the concept is
+            // what is missing, not the zone.
+            let needs_concept = match text(&body.restaurant_id) {
+                Some(id) => ctx
+                    .restaurants
+                    .iter()
+                    .any(|r| r.place.id == id && has_concepts(r)),
+                None => ctx.restaurants.iter().any(has_concepts),
+            };
+            if text(&body.concept_id).is_none() && needs_concept {
+                out.push(v(
+                    "concept_required",
+                    "concept_id",
+                    "is required: no default-concept zone contains the point and the restaurant works with concepts",
+                ));
+                return None;
+            }
             out.push(v(
                 "outside_zone",
                 "address.coords",
@@ -703,7 +754,7 @@ fn route<'a>(
         ));
         return None;
     };
-    if method == Some(DeliveryMethod::Courier) && ctx.rules == Rules::Site {
+    if method == Some(DeliveryMethod::Courier) && ctx.rules.is_site() {
         out.push(v(
             "zone_required",
             "address",
@@ -871,8 +922,17 @@ fn check_item<'r, 'm>(
     rules: Rules,
     scratch: &mut Scratch<'r, 'm>,
     out: &mut Vec<Violation>,
+    warnings: &mut Vec<Violation>,
 ) -> Option<ValidLine<&'r str>> {
-    let site = rules == Rules::Site;
+    let site = rules.is_site();
+    // A trusted site's prices are its own: a difference is noted, not refused.
+    let mut mismatch = |found: Violation, out: &mut Vec<Violation>| {
+        if rules == Rules::TrustedSite {
+            warnings.push(found);
+        } else {
+            out.push(found);
+        }
+    };
     let before = out.len();
     let id = required_at(&item.id, At::Line(i, "id"), out);
     let n = count_at(&item.count, At::Line(i, "count"), out);
@@ -903,11 +963,14 @@ fn check_item<'r, 'm>(
     }
     if let (Some(entry), Some(cost)) = (entry, cost) {
         if site && entry.price != cost {
-            out.push(at(
-                "price_mismatch",
-                At::Line(i, "cost"),
-                format!("expected {}, got {cost}", entry.price),
-            ));
+            mismatch(
+                at(
+                    "price_mismatch",
+                    At::Line(i, "cost"),
+                    format!("expected {}, got {cost}", entry.price),
+                ),
+                out,
+            );
         }
     }
     let mut modifiers = Vec::new();
@@ -947,11 +1010,14 @@ fn check_item<'r, 'm>(
             continue;
         }
         if known.price != mcost {
-            out.push(at(
-                "price_mismatch",
-                At::Modifier(i, j, "cost"),
-                format!("expected {}, got {mcost}", known.price),
-            ));
+            mismatch(
+                at(
+                    "price_mismatch",
+                    At::Modifier(i, j, "cost"),
+                    format!("expected {}, got {mcost}", known.price),
+                ),
+                out,
+            );
         }
         let total = tally(&mut scratch.amounts, mid);
         if *total == 0 {
@@ -996,7 +1062,10 @@ fn check_item<'r, 'm>(
             }
         }
     }
-    if out.len() != before {
+    // A price other than the menu's still leaves a line with a total (at the prices sent),
+    // so the order's delivery and totals are checked too and every difference is named.
+    let priced_only = out[before..].iter().all(|v| v.code == "price_mismatch");
+    if !priced_only {
         return None;
     }
     let (id, n, cost) = (id?, n?, cost?);
@@ -1087,7 +1156,7 @@ pub fn validate_borrowing<'r>(
     let no_person = super::wire::Person::default();
     let client = body.client.as_ref().unwrap_or(&no_person);
     required(&client.name, "client.name", &mut out);
-    let site = ctx.rules == Rules::Site;
+    let site = ctx.rules.is_site();
     let phone = required(&client.phone, "client.phone", &mut out).and_then(|p| {
         let n = normalize_phone(p);
         if n.is_none() && !site {
@@ -1214,6 +1283,7 @@ pub fn validate_borrowing<'r>(
         stopped,
     );
     let mut lines = Vec::with_capacity(cart.items.len());
+    let mut warnings = Vec::new();
     let mut lines_ok = true;
     let mut scratch = Scratch::default();
     let mut charges: i64 = 0;
@@ -1234,6 +1304,7 @@ pub fn validate_borrowing<'r>(
             ctx.rules,
             &mut scratch,
             &mut out,
+            &mut warnings,
         ) {
             Some(line) => lines.push(line),
             None => lines_ok = false,
@@ -1289,11 +1360,19 @@ pub fn validate_borrowing<'r>(
             }
         }
         if sent_delivery.unwrap_or(Money::ZERO) != delivery {
-            out.push(v(
+            let found = v(
                 "delivery_mismatch",
                 "cart.delivery",
                 format!("expected {delivery}"),
-            ));
+            );
+            if ctx.rules == Rules::TrustedSite {
+                // Jupiter takes a trusted site's delivery price as sent (the seed's own
+                // order charges 100 in a zone free from 1200); the total must add up.
+                warnings.push(found);
+                delivery = sent_delivery.unwrap_or(Money::ZERO);
+            } else {
+                out.push(found);
+            }
         }
         // A marketplace's total is what its customer paid: its translation carries every
         // discount, charge, tip and tax as a charge line, so the lines and the delivery
@@ -1309,8 +1388,13 @@ pub fn validate_borrowing<'r>(
             }
         }
     }
+    let mut discount = Money::ZERO;
     if let (Some(total), Some(sum)) = (total, pay_sum) {
-        if sum != total {
+        // A trusted site's sum below the total is its discount (seed 004: "the total
+        // after all discounts"); a sum is never negative (parse_decimal refuses it).
+        if ctx.rules == Rules::TrustedSite && sum < total {
+            discount = total.checked_sub(sum).unwrap_or(Money::ZERO);
+        } else if sum != total {
             out.push(v(
                 "payment_mismatch",
                 "payment.sum",
@@ -1374,6 +1458,8 @@ pub fn validate_borrowing<'r>(
         phone,
         preorder_at: preorder_at.flatten(),
         status_url: text(&body.status_url),
+        discount,
+        warnings,
     })
 }
 
@@ -1400,7 +1486,7 @@ fn check_time(
         if !restaurant_open_at(r, method, local(ctx.now)) {
             // A site can ask its customer for a later time; a marketplace order has its own.
             let advice = match ctx.rules {
-                Rules::Site => "; give date_preorder",
+                Rules::Site | Rules::TrustedSite => "; give date_preorder",
                 Rules::Marketplace => "",
             };
             out.push(v(
@@ -1439,7 +1525,7 @@ fn check_time(
             ));
         }
     }
-    if ctx.rules == Rules::Site && at > ctx.now + ctx.max_preorder_ahead {
+    if ctx.rules.is_site() && at > ctx.now + ctx.max_preorder_ahead {
         out.push(v(
             "preorder_too_far",
             "date_preorder",

@@ -75,6 +75,14 @@ impl Restaurant {
         self.place.concepts.as_ref().is_some_and(|c| !c.is_empty())
     }
 
+    /// Whether a site read must name a concept: the restaurant works with concepts and none
+    /// is `default` (core's `catalog::concept_needed`; seed `004`).
+    pub fn needs_concept(&self) -> bool {
+        orderbridge_core::catalog::concept_needed(
+            self.place.concepts.iter().flatten().map(|c| c.id.as_str()),
+        )
+    }
+
     /// A stored UTC instant as this restaurant's front-ends see it.
     pub fn show(&self, stored_at: &str) -> Result<String, EdgeError> {
         Ok(format_last_change(parse_instant(stored_at)?, &self.zone))

@@ -208,6 +208,8 @@ fn borrowed(v: &ValidOrder) -> ValidOrder<&str> {
         phone: v.phone.clone(),
         preorder_at: v.preorder_at,
         status_url: v.status_url.as_deref(),
+        discount: v.discount,
+        warnings: v.warnings.clone(),
     }
 }
 

@@ -17,14 +17,16 @@
 //! `jupiter_injection`, staged in the same batch), with the hub's callback URL and a
 //! per-order token as `status_url` (core's `order::upstream`). Jupiter's order id is kept
 //! when its answer arrives (`outbound_queue`). Jupiter's status calls
-//! (`GET /callbacks/jupiter/orders/{order_id}?token=&status=`) move the order and are passed
-//! on to the front-end's `status_url`; the hub sends no status 0 of its own then, since
-//! Jupiter's 0 is its acceptance.
+//! (`GET /callbacks/jupiter/orders/{order_id}?token=&status=`) are never refused (Jupiter
+//! does not retry nor read the answer): core's `upstream::on_status` says what to record
+//! (history, current status, the statuses heard) and what to pass on to the front-end's
+//! `status_url` and the order's channel — a repeat nothing, a late status only its history
+//! row. The hub sends no status 0 of its own then, since Jupiter's 0 is its acceptance.
 
 use orderbridge_core::order::client::client;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::{compare, fingerprint};
-use orderbridge_core::order::upstream::{self, UpstreamStatus};
+use orderbridge_core::order::upstream;
 use orderbridge_core::order::validate::normalize_phone;
 use orderbridge_core::order::{wire, DeliveryMethod, Rules};
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
@@ -34,7 +36,7 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::catalog::unreadable;
-use crate::auth::{require_operator, require_site_key};
+use crate::auth::{require_operator, require_site_key, site_trusted};
 use crate::body;
 use crate::error::EdgeError;
 use crate::intake::{self, status_call, Channel, Source};
@@ -54,6 +56,13 @@ fn trimmed(value: &Option<String>) -> Option<&str> {
 
 /// `POST /site-api/order`.
 pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    // A server-to-server site with the site key is trusted as Jupiter trusts it (core's
+    // `Rules::TrustedSite`); a browser is held to the catalog's prices.
+    let rules = if site_trusted(&req, ctx.env)? {
+        Rules::TrustedSite
+    } else {
+        Rules::Site
+    };
     let bytes = body::read(&mut req, ORDER_LIMIT).await?;
     let order = wire::parse(&bytes).map_err(|v| EdgeError::violations("invalid_order", vec![v]))?;
     let storage = Storage::new(ctx.env)?;
@@ -79,7 +88,7 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         },
         None => None,
     };
-    let valid = match intake::check(&storage, ctx, &order, Rules::Site).await? {
+    let valid = match intake::check(&storage, ctx, &order, rules).await? {
         Ok(valid) if violations.is_empty() => valid,
         Ok(_) => return Err(EdgeError::violations("invalid_order", violations)),
         Err(mut found) => {
@@ -199,6 +208,12 @@ pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError>
     let id = ctx.param("order_id")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage.order(id).await?.ok_or_else(|| not_found(id))?;
+    // What a trusted site's order was accepted despite (stored by the hub itself).
+    let warnings: serde_json::Value = row
+        .warnings
+        .as_deref()
+        .and_then(|w| serde_json::from_str(w).ok())
+        .unwrap_or_else(|| json!([]));
     let history: Vec<serde_json::Value> = storage
         .order_statuses(id)
         .await?
@@ -213,11 +228,21 @@ pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError>
             "restaurant_id": row.restaurant_id,
             "status": row.status,
             "upstream_order_id": row.upstream_order_id,
+            "discount": amount(row.discount),
+            "warnings": warnings,
             "history": history,
             "created_at": row.created_at,
             "updated_at": row.updated_at,
         }),
     ))
+}
+
+/// A stored amount in kopecks as a JSON number in roubles, as Jupiter writes amounts.
+fn amount(minor: i64) -> serde_json::Value {
+    orderbridge_core::domain::Money::from_minor(minor, "amount")
+        .ok()
+        .and_then(|m| serde_json::from_str(&m.to_decimal_string()).ok())
+        .unwrap_or_else(|| json!(0))
 }
 
 #[derive(Deserialize)]
@@ -262,22 +287,12 @@ pub(crate) async fn record(
     notify: Notify,
     ctx: &Ctx<'_>,
 ) -> Result<(), EdgeError> {
-    let reported = notify.status;
     let mut batch = match to {
         Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
         None => Vec::new(),
     };
-    let mut calls: Vec<outbox::Outgoing> = status_call(&row.id, notify, ctx)?.into_iter().collect();
-    for call in &calls {
-        batch.extend(outbox::stage(storage, call)?);
-    }
-    let from = current_status(row)?;
-    let effects = channels::on_status(storage, row, from, reported, ctx).await?;
-    batch.extend(effects.statements);
-    for call in effects.calls {
-        batch.extend(outbox::stage(storage, &call)?);
-        calls.push(call);
-    }
+    let (statements, calls, kick) = pass_on(storage, row, notify, ctx).await?;
+    batch.extend(statements);
     if let Err(err) = storage.commit(batch).await {
         // Another change from the same status won the race.
         return match storage.order(&row.id).await? {
@@ -289,10 +304,46 @@ pub(crate) async fn record(
             _ => Err(err),
         };
     }
-    let mut ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
-    ids.extend(effects.kick.iter().map(String::as_str));
-    outbox::kick(ctx.env, &ids).await;
+    kick_all(&calls, &kick, ctx).await;
     Ok(())
+}
+
+/// The statements that pass a status on: the front-end's status call and what the order's
+/// channel owes (`channels::on_status`, from the order's current status); with the calls
+/// to kick and the staged deliveries to kick after the commit.
+async fn pass_on(
+    storage: &Storage,
+    row: &OrderRow,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<
+    (
+        Vec<worker::D1PreparedStatement>,
+        Vec<outbox::Outgoing>,
+        Vec<String>,
+    ),
+    EdgeError,
+> {
+    let reported = notify.status;
+    let mut batch = Vec::new();
+    let mut calls: Vec<outbox::Outgoing> = status_call(&row.id, notify, ctx)?.into_iter().collect();
+    for call in &calls {
+        batch.extend(outbox::stage(storage, call)?);
+    }
+    let from = current_status(row)?;
+    let effects = channels::on_status(storage, row, from, reported, ctx).await?;
+    batch.extend(effects.statements);
+    for call in effects.calls {
+        batch.extend(outbox::stage(storage, &call)?);
+        calls.push(call);
+    }
+    Ok((batch, calls, effects.kick))
+}
+
+async fn kick_all(calls: &[outbox::Outgoing], kick: &[String], ctx: &Ctx<'_>) {
+    let mut ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
+    ids.extend(kick.iter().map(String::as_str));
+    outbox::kick(ctx.env, &ids).await;
 }
 
 pub(crate) fn method_of(row: &OrderRow) -> DeliveryMethod {
@@ -334,18 +385,47 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         })?;
     let to = Status::parse(code, "status")
         .map_err(|v| EdgeError::violations("invalid_status", vec![v]))?;
-    let from = current_status(&row)?;
-    let notify = lifecycle::notify(to, front_end_url(&row, ctx).as_ref());
-    match upstream::on_status(method_of(&row), from, to) {
-        UpstreamStatus::Record => record(&storage, &row, Some(to), notify, ctx).await?,
-        UpstreamStatus::PassOn => record(&storage, &row, None, notify, ctx).await?,
-        UpstreamStatus::Ignore => {}
-        UpstreamStatus::Illegal => {
-            return Err(EdgeError::Conflict {
-                code: "illegal_transition",
-                summary: format!("order {id} cannot go from {} to {code}", row.status),
-                violations: vec![],
-            })
+    // Jupiter does not retry and does not read the answer (seed `004`): a refusal would
+    // lose the status, so a call that lost a race with another is decided again.
+    let mut row = row;
+    for attempt in 1..=4 {
+        let heard = upstream::parse_heard(&row.upstream_heard);
+        let from = current_status(&row)?;
+        let decision = upstream::on_status(from, &heard, to);
+        if !decision.heard {
+            break;
+        }
+        let mut batch = storage.upstream_status(
+            &row.id,
+            row.version,
+            to.code(),
+            &decision,
+            &upstream::with_heard(&heard, to),
+            &millis(ctx.now),
+        )?;
+        let (calls, kick) = if decision.pass_on {
+            let notify = lifecycle::notify(to, front_end_url(&row, ctx).as_ref());
+            let (statements, calls, kick) = pass_on(&storage, &row, notify, ctx).await?;
+            batch.extend(statements);
+            (calls, kick)
+        } else {
+            (Vec::new(), Vec::new())
+        };
+        match storage.commit(batch).await {
+            Ok(()) => {
+                kick_all(&calls, &kick, ctx).await;
+                break;
+            }
+            Err(err) => match storage.order(&id).await? {
+                Some(now) if now.version != row.version && attempt < 4 => row = now,
+                Some(now) if now.version != row.version => {
+                    // Four calls for one order landed at once; Jupiter will not resend.
+                    return Err(EdgeError::Internal(format!(
+                        "order {id}: status {code} lost four races in a row"
+                    )));
+                }
+                _ => return Err(err),
+            },
         }
     }
     Ok(respond::bare(200))

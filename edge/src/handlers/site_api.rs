@@ -231,7 +231,7 @@ pub async fn zones_doc(
 ) -> Result<DeliveryZonesResponse, EdgeError> {
     let storage = Storage::new(ctx.env)?;
     let restaurant = restaurant(&storage, id).await?;
-    let key = requested_concept(concept, restaurant.has_concepts())
+    let key = requested_concept(concept, restaurant.needs_concept())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let (rows, set_last_change) = storage.zones(id, &key).await?;
     let mut zones = Vec::new();
@@ -276,7 +276,7 @@ pub async fn menu_doc(
 ) -> Result<MenuResponse, EdgeError> {
     let storage = Storage::new(ctx.env)?;
     let restaurant = restaurant(&storage, id).await?;
-    let key = requested_concept(concept, restaurant.has_concepts())
+    let key = requested_concept(concept, restaurant.needs_concept())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let row = storage
         .menu_for(id, &key, service)

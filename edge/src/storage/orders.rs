@@ -26,6 +26,12 @@ pub struct OrderRow {
     pub updated_at: String,
     /// `site`, `jet` or `orderconnect` (`intake::Channel`).
     pub channel: String,
+    /// Upstream mode: the status codes Jupiter reported (`"0,10"`, migration `0013`).
+    pub upstream_heard: String,
+    /// Kopecks a trusted site took off `cart.total` (migration `0013`).
+    pub discount: i64,
+    /// A trusted site's order: the warnings it was accepted with, a JSON array.
+    pub warnings: Option<String>,
 }
 
 /// An `orders` row with what the operator's read adds: the marketplace id and the stored
@@ -73,11 +79,15 @@ pub struct OrderWrite<'a> {
     pub at: &'a str,
     pub channel: &'a str,
     pub external_id: Option<&'a str>,
+    /// Kopecks a trusted site took off the total.
+    pub discount: i64,
+    /// A trusted site's warnings, a JSON array.
+    pub warnings: Option<&'a str>,
 }
 
 const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_method, \
      client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
-     updated_at, channel";
+     updated_at, channel, upstream_heard, discount, warnings";
 
 const ADMIN_COLUMNS: &str = "id, number, restaurant_id, delivery_method, status, \
      upstream_order_id, created_at, updated_at, channel, external_id, request";
@@ -184,9 +194,10 @@ impl Storage {
         let order = self.statement(
             "INSERT INTO orders (id, number, fingerprint, restaurant_id, concept_id, zone_id, \
                  delivery_method, phone, client_name, total, status, version, status_url, \
-                 request, upstream_token, created_at, updated_at, channel, external_id) \
+                 request, upstream_token, created_at, updated_at, channel, external_id, discount, \
+                 warnings) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?15, ?14, ?14, \
-                 ?16, ?17)",
+                 ?16, ?17, ?18, ?19)",
             &[
                 Arg::Text(w.id),
                 Arg::Text(w.number),
@@ -205,6 +216,8 @@ impl Storage {
                 Arg::OptText(w.upstream_token),
                 Arg::Text(w.channel),
                 Arg::OptText(w.external_id),
+                Arg::Int(w.discount),
+                Arg::OptText(w.warnings),
             ],
         )?;
         let history = self.statement(
@@ -248,6 +261,50 @@ impl Storage {
 }
 
 impl Storage {
+    /// The statements that take a status call from Jupiter for an order read at `version`
+    /// (core's `order::upstream::on_status`): remember it as heard, append it to the
+    /// history (`append`), move the order to it (`advance`). The version moves on every
+    /// call, so two calls decided on the same read cannot both commit.
+    pub fn upstream_status(
+        &self,
+        id: &str,
+        version: i64,
+        status: i64,
+        decision: &orderbridge_core::order::upstream::UpstreamStatus,
+        heard: &str,
+        at: &str,
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        let mut out = Vec::new();
+        if decision.append {
+            out.push(self.statement(
+                "INSERT INTO order_statuses (order_id, seq, status, at) VALUES (?1, ?2, ?3, ?4)",
+                &[
+                    Arg::Text(id),
+                    Arg::Int(version + 1),
+                    Arg::Int(status),
+                    Arg::Text(at),
+                ],
+            )?);
+        }
+        let sql = if decision.advance {
+            "UPDATE orders SET status = ?3, version = ?2 + 1, updated_at = ?4, upstream_heard = ?5 \
+             WHERE id = ?1 AND version = ?2"
+        } else {
+            "UPDATE orders SET version = ?2 + 1, upstream_heard = ?5 WHERE id = ?1 AND version = ?2"
+        };
+        out.push(self.statement(
+            sql,
+            &[
+                Arg::Text(id),
+                Arg::Int(version),
+                Arg::Int(status),
+                Arg::Text(at),
+                Arg::Text(heard),
+            ],
+        )?);
+        Ok(out)
+    }
+
     /// Jupiter's order id for a forwarded order (its answer to `POST /order`).
     pub async fn set_upstream_order_id(
         &self,

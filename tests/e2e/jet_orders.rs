@@ -290,7 +290,7 @@ fn outcomes(sink: &Sink, jet_id: &str) -> Vec<(String, Value)> {
 
 /// Waits for the first outcome call of `jet_id`, then a little longer to see that no second
 /// one follows; returns them all.
-fn settled_outcomes(sink: &Sink, jet_id: &str) -> Vec<(String, Value)> {
+pub(crate) fn settled_outcomes(sink: &Sink, jet_id: &str) -> Vec<(String, Value)> {
     eventually(&format!("the outcome of {jet_id}"), || {
         let found = outcomes(sink, jet_id);
         (!found.is_empty()).then_some(())

@@ -301,6 +301,16 @@ fn a_jet_order_gives_its_zone_and_its_dates_are_in_the_offset_of_their_instant(a
     assert_eq!(body["date"], "2027-04-04 01:00:00", "{body}");
     assert_eq!(body["date_preorder"], "2027-04-04 03:30:00", "{body}");
     assert_eq!(admin(app, id)["timezone"], "Australia/Sydney");
+    // Just Eat is told the outcome in the restaurant's zone too: Sydney is +11:00 in its
+    // summer, +10:00 in its winter (the call is made now, whenever the suite runs).
+    let calls =
+        crate::jet_orders::settled_outcomes(crate::jet_orders::status_sink(), "e2e-tz-jet-1");
+    assert_eq!(calls.len(), 1, "{calls:?}");
+    let happened = calls[0].1["happenedAt"].as_str().unwrap_or_default();
+    assert!(
+        happened.ends_with("+11:00") || happened.ends_with("+10:00"),
+        "happenedAt in Sydney's offset: {happened}"
+    );
     let (one, _) = served_places(app, id);
     assert_eq!(one["timezone"], "Australia/Sydney", "{one}");
 

@@ -5,6 +5,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
 use crate::problem::Violation;
+use crate::tz::LocalZone;
 
 /// JET Connect's `errorCode` values (FACTS §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -157,24 +158,27 @@ impl SuccessRule {
     }
 }
 
-fn happened(at: DateTime<Utc>) -> String {
-    at.to_rfc3339_opts(SecondsFormat::Secs, false)
+/// `happenedAt`: the instant, written in the offset the restaurant's zone has at it (an
+/// ISO 8601 date-time with its offset, FACTS §6), as every time the hub tells Just Eat.
+fn happened(at: DateTime<Utc>, zone: &LocalZone) -> String {
+    zone.to_offset(at)
+        .to_rfc3339_opts(SecondsFormat::Secs, false)
 }
 
 /// The body of `POST /order/{id}/sent-to-pos-success`.
-pub fn success_body(at: DateTime<Utc>) -> Value {
-    json!({ "happenedAt": happened(at) })
+pub fn success_body(at: DateTime<Utc>, zone: &LocalZone) -> Value {
+    json!({ "happenedAt": happened(at, zone) })
 }
 
 /// The body of `POST /order/{id}/sent-to-pos-failed` (a message is never empty).
-pub fn failed_body(at: DateTime<Utc>, failure: &Failure) -> Value {
+pub fn failed_body(at: DateTime<Utc>, zone: &LocalZone, failure: &Failure) -> Value {
     let message = if failure.message.trim().is_empty() {
         "the order could not be sent to the POS".to_owned()
     } else {
         failure.message.clone()
     };
     json!({
-        "happenedAt": happened(at),
+        "happenedAt": happened(at, zone),
         "errorCode": failure.code.as_str(),
         "errorMessage": message,
     })

@@ -871,23 +871,53 @@ fn order_violations_map_to_jet_error_codes() {
     }
 }
 
+fn utc_at(text: &str) -> i64 {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.timestamp())
+        .unwrap_or_else(|e| panic!("{e}"))
+}
+
 #[test]
 fn outcome_bodies_and_paths_have_jets_shapes() {
     let at: DateTime<Utc> = DateTime::parse_from_rfc3339("2026-11-25T10:00:00.250Z")
         .map(|t| t.with_timezone(&Utc))
         .unwrap_or_else(|e| panic!("{e}"));
+    let utc = crate::tz::LocalZone::Fixed(
+        UtcOffset::parse("+00:00", "o").unwrap_or_else(|v| panic!("{v:?}")),
+    );
     assert_eq!(
-        outcome::success_body(at),
+        outcome::success_body(at, &utc),
         json!({"happenedAt": "2026-11-25T10:00:00+00:00"})
     );
+    // In the restaurant's zone: Moscow's +03:00, and Sydney's summer +11:00 in November.
+    assert_eq!(
+        outcome::success_body(
+            at,
+            &crate::tz::LocalZone::Fixed(
+                UtcOffset::parse("+03:00", "o").unwrap_or_else(|v| panic!("{v:?}"))
+            )
+        ),
+        json!({"happenedAt": "2026-11-25T13:00:00+03:00"})
+    );
+    let sydney = crate::tz::ZoneRules::new(
+        "Australia/Sydney",
+        vec![(0, 36_000), (utc_at("2026-10-03T16:00:00Z"), 39_600)],
+    )
+    .map(crate::tz::LocalZone::from)
+    .unwrap_or_else(|| panic!("rules"));
+    assert_eq!(
+        outcome::success_body(at, &sydney),
+        json!({"happenedAt": "2026-11-25T21:00:00+11:00"})
+    );
     let timeout = outcome::timeout(150);
-    let failed = outcome::failed_body(at, &timeout);
+    let failed = outcome::failed_body(at, &utc, &timeout);
     assert_eq!(failed["errorCode"], json!("TIMEOUT"));
     assert!(failed["errorMessage"]
         .as_str()
         .is_some_and(|m| m.contains("150 s")));
     let blank = outcome::failed_body(
         at,
+        &utc,
         &outcome::Failure {
             code: ErrorCode::Unknown,
             message: " ".into(),

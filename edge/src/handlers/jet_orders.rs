@@ -26,7 +26,7 @@
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Duration, Utc};
-use orderbridge_core::domain::Money;
+use orderbridge_core::domain::{Money, UtcOffset};
 use orderbridge_core::jet_order::outcome::{
     self, delivery_id, failed_body, failure_of, success_body, unknown_location, Failure,
     SuccessRule,
@@ -39,6 +39,7 @@ use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
 use orderbridge_core::routes::Method;
+use orderbridge_core::tz::LocalZone;
 use orderbridge_core::upstream::document_url;
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
@@ -164,10 +165,10 @@ fn outcome_url(
     .map_err(|refusal| EdgeError::Unavailable(format!("JET_STATUS_BASE_URL is refused: {refusal}")))
 }
 
-fn outcome_body(at: DateTime<Utc>, result: &Result<(), Failure>) -> String {
+fn outcome_body(at: DateTime<Utc>, zone: &LocalZone, result: &Result<(), Failure>) -> String {
     match result {
-        Ok(()) => success_body(at),
-        Err(failure) => failed_body(at, failure),
+        Ok(()) => success_body(at, zone),
+        Err(failure) => failed_body(at, zone, failure),
     }
     .to_string()
 }
@@ -180,7 +181,7 @@ async fn translated(
     storage: &Storage,
     order: &JetOrder,
     ctx: &Ctx<'_>,
-) -> Result<Result<(String, Translation, &'static str), Failure>, EdgeError> {
+) -> Result<Result<(String, Translation, &'static str, LocalZone), Failure>, EdgeError> {
     let Some(restaurant) = storage
         .restaurant_by_jet_location(&order.pos_location_id)
         .await?
@@ -229,6 +230,7 @@ async fn translated(
         restaurant.id.clone(),
         translation,
         service_key(service),
+        zone,
     )))
 }
 
@@ -248,10 +250,13 @@ async fn accept(
     let mut calls = Vec::new();
     let mut restaurant_id = None;
     let mut placed_id = None;
+    // Just Eat is told the times in the restaurant's zone; no restaurant, UTC.
+    let mut zone = LocalZone::Fixed(UtcOffset::UTC);
     let result: Result<(), Failure> = match translated(&storage, order, ctx).await? {
         Err(failure) => Err(failure),
-        Ok((restaurant, translation, service)) => {
+        Ok((restaurant, translation, service, its_zone)) => {
             restaurant_id = Some(restaurant);
+            zone = its_zone;
             let rules = Channel::Jet.rules();
             match intake::check_against(&storage, ctx, &translation.order, rules, Some(service))
                 .await?
@@ -287,9 +292,9 @@ async fn accept(
     let (success, body, due_at) = if waits {
         let timeout = Err(outcome::timeout(ctx.config.jet.deadline_secs));
         let at = ctx.now + Duration::seconds(ctx.config.jet.deadline_secs);
-        (false, outcome_body(at, &timeout), deadline_at)
+        (false, outcome_body(at, &zone, &timeout), deadline_at)
     } else {
-        (result.is_ok(), outcome_body(ctx.now, &result), now)
+        (result.is_ok(), outcome_body(ctx.now, &zone, &result), now)
     };
     let call = Outgoing::new(
         ReceiverKind::JetSentToPos,
@@ -359,7 +364,14 @@ pub async fn decide(
     if row.outcome.is_some() {
         return Ok(());
     }
-    let body = outcome_body(now, &result);
+    let zone = match &row.restaurant_id {
+        Some(id) => match storage.restaurant(id).await? {
+            Some(r) => crate::zone::local_zone(r.timezone.as_deref(), &r.utc_offset)?,
+            None => LocalZone::Fixed(UtcOffset::UTC),
+        },
+        None => LocalZone::Fixed(UtcOffset::UTC),
+    };
+    let body = outcome_body(now, &zone, &result);
     let url = outcome_url(config, &row.id, result.is_ok())?;
     let (name, code, message) = match &result {
         Ok(()) => ("success", None, None),
@@ -520,7 +532,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         return accept(&order, &bytes, &origin, ctx).await;
     };
     let replaced = match (&jet.order_id, translated(&storage, &order, ctx).await?) {
-        (Some(order_id), Ok((_, translation, _))) => {
+        (Some(order_id), Ok((_, translation, _, _))) => {
             let request = serde_json::to_string(&translation.order)
                 .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
             let total = translation

@@ -26,7 +26,9 @@
 //! negatives and exponents are refused. A line is count × (cost + Σ modifier count ×
 //! modifier cost) — modifiers count per unit, as the seed's arithmetic shows. Courier
 //! delivery is 0 at or above the zone's `sum_for_free` (0: no free tier), else
-//! `delivery_price`; pickup delivery is 0. `cart.total` = subtotal + delivery; `payment.sum` = total.
+//! `delivery_price`; pickup delivery is 0. `cart.total` = subtotal + delivery; `payment.sum` = total. A line whose
+//! cost differs from the menu (`price_mismatch`) is still totalled at the prices sent, so the
+//! delivery and totals are checked as well and every difference is named at once.
 //!
 //! ## Time
 //!

@@ -476,33 +476,9 @@ fn order_not_found(id: &str) -> EdgeError {
 
 /// `PUT /admin/orders/{order_id}/driver-location`.
 pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
-    let id = ctx.param("order_id")?.to_owned();
-    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let position: DriverLocationRequest = serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::violations(
-            "invalid_request",
-            vec![Violation::new(
-                "invalid_json",
-                None,
-                format!("not a driver location: {e}"),
-            )],
-        )
-    })?;
     let storage = Storage::new(ctx.env)?;
-    let row = storage
-        .order(&id)
-        .await?
-        .ok_or_else(|| order_not_found(&id))?;
-    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
-        return Err(EdgeError::Conflict {
-            code: "not_orderconnect",
-            summary: format!(
-                "order {id} did not come from Orderconnect: Just Eat has no driver to follow"
-            ),
-            violations: vec![],
-        });
-    }
+    let (id, position, row): (_, DriverLocationRequest, _) =
+        operator_about_orderconnect(&mut req, ctx, &storage, "a driver location").await?;
     if row.status != Status::Delivering.code() {
         return Err(EdgeError::Conflict {
             code: "not_delivering",
@@ -559,33 +535,9 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
 /// Orderconnect delivery (Just Eat's own `driverassigned` body); relayed as
 /// `driverassigned` at that moment (core's `delivery_state` module doc).
 pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
-    let id = ctx.param("order_id")?.to_owned();
-    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let driver: DriverAssignedRequest = serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::violations(
-            "invalid_request",
-            vec![Violation::new(
-                "invalid_json",
-                None,
-                format!("not a driver: {e}"),
-            )],
-        )
-    })?;
     let storage = Storage::new(ctx.env)?;
-    let row = storage
-        .order(&id)
-        .await?
-        .ok_or_else(|| order_not_found(&id))?;
-    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
-        return Err(EdgeError::Conflict {
-            code: "not_orderconnect",
-            summary: format!(
-                "order {id} did not come from Orderconnect: Just Eat has no driver to hear of"
-            ),
-            violations: vec![],
-        });
-    }
+    let (id, driver, row): (_, DriverAssignedRequest, _) =
+        operator_about_orderconnect(&mut req, ctx, &storage, "a driver").await?;
     let receipt = storage.orderconnect_order(&id).await?.ok_or_else(|| {
         EdgeError::Internal(format!("Orderconnect order {id} has no receipt row"))
     })?;
@@ -662,4 +614,42 @@ pub async fn put_item_mapping(mut req: Request, ctx: &Ctx<'_>) -> Result<Respons
         200,
         &json!({"restaurant_id": id, "items": mapping.entries()}),
     ))
+}
+
+/// What both driver endpoints start with: the operator's key, the body read as `T` (`what`
+/// names it in the 400), and the order, which must exist (404) and have come from
+/// Orderconnect (409: Just Eat has no driver to hear of otherwise).
+async fn operator_about_orderconnect<T: serde::de::DeserializeOwned>(
+    req: &mut Request,
+    ctx: &Ctx<'_>,
+    storage: &Storage,
+    what: &str,
+) -> Result<(String, T, OrderRow), EdgeError> {
+    require_operator(req, ctx.env)?;
+    let id = ctx.param("order_id")?.to_owned();
+    let bytes = body::read(req, body::DEFAULT_LIMIT).await?;
+    let parsed: T = serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::violations(
+            "invalid_request",
+            vec![Violation::new(
+                "invalid_json",
+                None,
+                format!("not {what}: {e}"),
+            )],
+        )
+    })?;
+    let row = storage
+        .order(&id)
+        .await?
+        .ok_or_else(|| order_not_found(&id))?;
+    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
+        return Err(EdgeError::Conflict {
+            code: "not_orderconnect",
+            summary: format!(
+                "order {id} did not come from Orderconnect: Just Eat has no driver to hear of"
+            ),
+            violations: vec![],
+        });
+    }
+    Ok((id, parsed, row))
 }

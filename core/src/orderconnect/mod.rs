@@ -48,8 +48,8 @@
 //! | `outside_hours` | the restaurant is closed now (ASAP) or at `DueDateWithUtcOffset` (opening hours as for site orders: JET Connect service times, else `start_time`/`end_time`) |
 //! | `too_busy` | the restaurant is offline (paused through JET Connect `/offline`) |
 //! | `bad_address` | a `Delivery` without `CustomerInfo.Address`; coordinates that are not a position on Earth |
-//! | `too_far` | a `Delivery` whose coordinates are outside every delivery zone of the restaurant |
-//! | `not_supported` | a `Delivery` to a restaurant (concept) without delivery zones |
+//! | `too_far` | a pre-order due sooner than the restaurant can make it (core's `preorder_too_soon`); never for the address: Just Eat accepted it already |
+//! | `not_supported` | pickup at a restaurant that has none; never for the address |
 //! | `duplicate` | an order with the same `Id` was accepted before (whatever it contains now; answered the same however often it is repeated) |
 //! | `other` | an item on the stop list (sold out); anything not covered above |
 //!
@@ -114,7 +114,7 @@
 //! | `comment` | in order: `ALCOHOL: check the customer's ID on hand-over` (`Restrictions` `Alcohol`; another type as written); the notes labelled `kitchen:`, `courier:`, `order:` (`Order.Notes`) and `note:` (`NoteToRestaurant`), each text once; `Just Eat order <FriendlyOrderReference> (<key>)`; `call <DisplayPhoneNumber> with masking code <PhoneMaskingCode>`; `courier pickup at HH:MM (+hh:mm)` (`RdsPickupTimeWithUtcOffset`, in the offset Just Eat wrote); `pickup notice hh:mm:ss` (`PickupNoticePeriod`); `pickup notes: …` (`RestaurantInfo.PickupNotes`); the money sum; `collect … in cash` / `paid … online`; the payment lines when they differ from `due` |
 //! | `address.name` | `CustomerInfo.Address`, `City`, `Postcode` joined with `, ` (delivery only) |
 //! | `address.coords` | `CustomerInfo.Latitude`/`Longitude` when not 0/0 |
-//! | `address.zone_id` | the restaurant's zone containing the coordinates (lowest id first); without coordinates its zone with the lowest id (Just Eat has accepted the address already) |
+//! | `address.zone_id` | the restaurant's zone containing the coordinates (lowest id first); without coordinates its zone with the lowest id. Outside every zone of the restaurant, or at one without zones, none: the order is not refused (Just Eat has accepted the address already) but routed as every marketplace order is (`order::validate::marketplace_routed`: another zone that contains the point, else the named restaurant, the kitchen told which) |
 //! | `payment.method` | `CashOnDelivery` → `cash`, else `online` |
 //! | not carried | `CustomerOrderId`, `OrderReference`, `RestaurantInfo` besides `Id` and `PickupNotes`, `CustomerInfo.Email`/`TimeZone`/`Id` and `PhoneNumber` when masked, `InitialDueDate*`, `PaidDate`, `Discounts[]` details, item `Discounts`/`MultiBuyDiscounts`, `ProductTypeId`, `Synonym`, `IsAMiniFistPumpOrder` (all kept in the stored `ConnectOrder`) |
 //!

@@ -522,22 +522,39 @@ fn a_line_is_priced_as_just_eat_charged_it() {
     }
 }
 
+/// Just Eat accepted the address: inside a zone the order carries it; outside every zone of
+/// the restaurant, or at a restaurant without zones, it is not refused (issue 16): it keeps
+/// its coordinates and no zone, and the shared marketplace routing decides.
 #[test]
 fn the_delivery_zone_follows_the_coordinates() {
     let r = demo();
+    let inside = edited(DELIVERY, |v| {
+        set(v, "/CustomerInfo/Latitude", json!(55.80));
+        set(v, "/CustomerInfo/Longitude", json!(37.70));
+    });
+    let address = translated(&inside, &r)
+        .request
+        .body
+        .address
+        .unwrap_or_default();
+    assert_eq!(address.zone_id.as_deref(), Some("028270"));
+
     let far = edited(DELIVERY, |v| {
         set(v, "/CustomerInfo/Latitude", json!(51.5));
         set(v, "/CustomerInfo/Longitude", json!(-0.12));
     });
-    let checked = check(&far).unwrap_or_else(|v| panic!("{v:?}"));
-    let got = translate(&checked, &r, &ItemMapping::default())
-        .err()
-        .unwrap_or_else(|| panic!("accepted"));
-    assert_eq!(codes(&got), one("too_far", "CustomerInfo.Latitude"));
+    let address = translated(&far, &r)
+        .request
+        .body
+        .address
+        .unwrap_or_default();
+    assert_eq!(
+        address.zone_id, None,
+        "outside every zone: no zone, not refused"
+    );
     assert!(
-        got[0].message.contains("(51.5, -0.12)"),
-        "{}",
-        got[0].message
+        address.coords.is_some(),
+        "the point is kept for the routing"
     );
 
     let unknown = edited(DELIVERY, |v| {
@@ -553,11 +570,15 @@ fn the_delivery_zone_follows_the_coordinates() {
     if let Some(c) = no_zones.concepts.get_mut("7") {
         c.zones.clear();
     }
-    let checked = check(&unknown).unwrap_or_else(|v| panic!("{v:?}"));
-    let got = translate(&checked, &no_zones, &ItemMapping::default())
-        .err()
-        .unwrap_or_else(|| panic!("accepted"));
-    assert_eq!(codes(&got), one("not_supported", "CustomerInfo.Address"));
+    let address = translated(&unknown, &no_zones)
+        .request
+        .body
+        .address
+        .unwrap_or_default();
+    assert_eq!(
+        address.zone_id, None,
+        "a restaurant without zones: not refused"
+    );
 }
 
 #[test]

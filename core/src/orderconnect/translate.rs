@@ -117,43 +117,20 @@ fn concept<'a>(
 /// The zone a delivery goes to: with coordinates, the concept's zone that contains them
 /// (the lowest id when several do); without, the concept's zone with the lowest id (Just
 /// Eat has already accepted the address, the hub only needs a zone for its records and the
-/// kitchen's delivery time).
-fn zone<'a>(
-    order: &CheckedOrder,
-    restaurant: &RestaurantState,
-    zones: &'a [Zone],
-) -> Result<&'a Zone, Violation> {
+/// kitchen's delivery time). `None`: no zone of the restaurant has the point (or it has
+/// none), and the shared marketplace routing decides.
+fn zone<'a>(order: &CheckedOrder, zones: &'a [Zone]) -> Option<&'a Zone> {
     let mut sorted: Vec<&Zone> = zones.iter().collect();
     sorted.sort_by(|a, b| a.id.cmp(&b.id));
-    let Some(first) = sorted.first() else {
-        return Err(violation(
-            Reason::NotSupported,
-            "CustomerInfo.Address",
-            format!(
-                "restaurant {:?} has no delivery zone: it does not deliver",
-                restaurant.place.id
-            ),
-        ));
-    };
     let Some((lat, lon)) = order.coords else {
-        return Ok(first);
+        return sorted.first().copied();
     };
     let point = Point { lon, lat };
+    // Stored zones were validated when written: test the point without rebuilding and
+    // re-validating every polygon per order (geo::stored_zone_contains).
     sorted
         .into_iter()
-        // Stored zones were validated when written: test the point without rebuilding
-        // and re-validating every polygon per order (geo::stored_zone_contains).
         .find(|z| stored_zone_contains(&z.coordinates, point))
-        .ok_or_else(|| {
-            violation(
-                Reason::TooFar,
-                "CustomerInfo.Latitude",
-                format!(
-                    "the customer at ({lat}, {lon}) is outside every delivery zone of restaurant {:?}",
-                    restaurant.place.id
-                ),
-            )
-        })
 }
 
 /// A part's Jupiter id: the operator's mapping, else the Just Eat id as written.
@@ -409,21 +386,19 @@ pub fn translate(
     }
     let address = match order.service_type {
         ServiceType::Collection => None,
-        ServiceType::Delivery => match zone(order, restaurant, &concept_state.zones) {
-            Ok(z) => Some(Address {
-                name: order.address.clone(),
-                comment: None,
-                coords: order.coords.map(|(lat, lon)| Coords {
-                    latitude: Some(Value::String(lat.to_string())),
-                    longitude: Some(Value::String(lon.to_string())),
-                }),
-                zone_id: Some(z.id.clone()),
+        // Just Eat accepted the address already: outside every zone of the restaurant (or
+        // with none), the order is not refused but left to the shared marketplace routing
+        // (`order::validate::marketplace_routed`): another restaurant's zone that contains
+        // the point, else the restaurant Just Eat named, the kitchen told which.
+        ServiceType::Delivery => Some(Address {
+            name: order.address.clone(),
+            comment: None,
+            coords: order.coords.map(|(lat, lon)| Coords {
+                latitude: Some(Value::String(lat.to_string())),
+                longitude: Some(Value::String(lon.to_string())),
             }),
-            Err(v) => {
-                out.push(v);
-                None
-            }
-        },
+            zone_id: zone(order, &concept_state.zones).map(|z| z.id.clone()),
+        }),
     };
     if !out.is_empty() {
         return Err(out);

@@ -482,6 +482,25 @@ fn parse_local_plain(raw: &str) -> Option<NaiveDateTime> {
     date.and_hms_opt(num(11, 13)?, num(14, 16)?, seconds)
 }
 
+/// The restaurant `restaurant_id` names, or `unknown_restaurant` recorded: the one lookup
+/// of both routings (a site order without zone or coordinates, a marketplace order outside
+/// every zone).
+fn named_restaurant<'c>(
+    ctx: &OrderContext<'c>,
+    id: &str,
+    out: &mut Vec<Violation>,
+) -> Option<&'c RestaurantState> {
+    let found = ctx.restaurants.iter().find(|r| r.place.id == id);
+    if found.is_none() {
+        out.push(v(
+            "unknown_restaurant",
+            "restaurant_id",
+            format!("no restaurant {id:?}"),
+        ));
+    }
+    found
+}
+
 /// Whether a restaurant is open at a local second of the day, from Jupiter's `start_time`
 /// and `end_time` (seconds since local midnight). No hours given → always open. An end at
 /// or before the start means the restaurant closes after midnight (`end == start` is open
@@ -746,14 +765,7 @@ fn route<'a>(
         ));
         return None;
     };
-    let Some(restaurant) = ctx.restaurants.iter().find(|r| r.place.id == id) else {
-        out.push(v(
-            "unknown_restaurant",
-            "restaurant_id",
-            format!("no restaurant {id:?}"),
-        ));
-        return None;
-    };
+    let restaurant = named_restaurant(ctx, id, out)?;
     if method == Some(DeliveryMethod::Courier) && ctx.rules.is_site() {
         out.push(v(
             "zone_required",
@@ -819,14 +831,7 @@ fn marketplace_route<'a>(
         ));
         return None;
     };
-    let Some(restaurant) = ctx.restaurants.iter().find(|r| r.place.id == id) else {
-        out.push(v(
-            "unknown_restaurant",
-            "restaurant_id",
-            format!("no restaurant {id:?}"),
-        ));
-        return None;
-    };
+    let restaurant = named_restaurant(ctx, id, out)?;
     Some(Route {
         restaurant,
         zone: None,

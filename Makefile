@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst
 
 setup:
 	@bash scripts/setup.sh
@@ -84,6 +84,11 @@ bench-load: setup
 
 bench-size: setup
 	bash scripts/bench-size.sh
+
+# A dinner rush (issue 22): 2,000 site orders and 500 JET orders at 16 connections, then how
+# long until every status callback and JET outcome arrived (build/bench/burst.md).
+bench-burst: setup
+	bash scripts/bench-burst.sh
 
 clean:
 	cargo clean

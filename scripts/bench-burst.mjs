@@ -23,7 +23,19 @@ const run = `${Date.now().toString(36)}`;
 
 const agent = new http.Agent({ keepAlive: true, maxSockets: CONNECTIONS });
 
-function call(method, url, body, headers = {}) {
+// A socket the server closed while idle is reset on reuse: sent again, as a client would
+// (orders are idempotent by number and JET id, so a repeat is answered, not doubled).
+async function call(method, url, body, headers = {}) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await once(method, url, body, headers);
+    } catch (e) {
+      if (attempt >= 3 || e.code !== "ECONNRESET") throw e;
+    }
+  }
+}
+
+function once(method, url, body, headers) {
   return new Promise((resolve, reject) => {
     const data = body === undefined ? undefined : Buffer.from(body);
     const req = http.request(url, {

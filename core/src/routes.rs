@@ -52,6 +52,10 @@ pub enum RouteId {
     OpenApi,
     /// `GET /admin/deliveries`: the delivery log (operator).
     AdminDeliveries,
+    /// `GET /admin/clients/{phone}`: what the hub keeps of a client (operator).
+    AdminClient,
+    /// `PUT /admin/clients/{phone}`: the operator's edit of a client.
+    AdminPutClient,
     /// `POST /admin/deliveries/{id}/replay`: send a delivery again (operator).
     AdminDeliveryReplay,
     /// `POST /sim/outbound`: stage a delivery by hand (development simulator only).
@@ -138,6 +142,25 @@ pub enum RouteId {
     SimJetReceive,
 }
 
+impl RouteId {
+    /// Whether the route is a site-API call that takes `X-Jup-Api-Key` when one is sent:
+    /// every site-API route but the CORS preflight (a browser's preflight never carries
+    /// it). Without the header a call is public; with the right key it is trusted; with a
+    /// wrong one it is refused (`401`) before anything is read or cached.
+    pub fn takes_site_key(self) -> bool {
+        matches!(
+            self,
+            RouteId::SiteRestaurants
+                | RouteId::SiteDeliveryZones
+                | RouteId::SiteMenu
+                | RouteId::SiteStopList
+                | RouteId::SiteClient
+                | RouteId::SiteOrder
+                | RouteId::SiteOrderStatus
+        )
+    }
+}
+
 /// One entry of the route table. A pattern segment written `{name}` captures that segment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Route {
@@ -150,6 +173,16 @@ pub struct Route {
 /// The site API paths are public and answer `OPTIONS` (CORS preflight); `/admin` and
 /// `/jet-connect` take the operator key.
 pub const ROUTES: &[Route] = &[
+    Route {
+        method: Method::Get,
+        pattern: "/admin/clients/{phone}",
+        id: RouteId::AdminClient,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/clients/{phone}",
+        id: RouteId::AdminPutClient,
+    },
     Route {
         method: Method::Get,
         pattern: "/admin/deliveries",
@@ -489,6 +522,22 @@ mod tests {
     use super::*;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    #[test]
+    fn every_site_api_route_but_the_preflight_takes_the_site_key_and_no_other_does() {
+        for route in ROUTES {
+            let site = route.pattern.starts_with("/site-api/");
+            let expected = site && route.method != Method::Options;
+            assert_eq!(
+                route.id.takes_site_key(),
+                expected,
+                "{} {}",
+                route.method.as_str(),
+                route.pattern
+            );
+        }
+        assert!(ROUTES.iter().any(|r| r.id.takes_site_key()));
+    }
 
     const TABLE: &[(Method, &str)] = &[
         (Method::Get, "/things"),

@@ -106,7 +106,15 @@ impl EdgeError {
                 summary,
                 violations,
             } => (400, code, summary, violations),
-            EdgeError::Unauthorized(summary) => (401, "unauthorized", summary, vec![]),
+            EdgeError::Unauthorized(summary) => {
+                // A refusal of credentials is about this request alone: no cache keeps it.
+                let body = problem::render(protocol, "unauthorized", &summary, &[]);
+                let mut response = respond::json(401, &body);
+                if let Err(err) = response.headers_mut().set("Cache-Control", "no-store") {
+                    worker::console_error!("could not set Cache-Control header: {err}");
+                }
+                return response;
+            }
             EdgeError::Forbidden { code, summary } => (403, code, summary, vec![]),
             EdgeError::PayloadTooLarge { limit } => (
                 413,

@@ -5,7 +5,8 @@
 //!
 //! 1. [`check`]: the catalog the order needs is read from D1 and core validates the order
 //!    under the channel's [`Rules`] at `now` (a `ValidOrder`, or every violation).
-//! 2. [`stage`]: the statements that store the order and its first status, and the calls it
+//! 2. [`stage`]: the statements that store the order and its first status, the client it
+//!    names (core's `order::client::client_of`: never a Just Eat proxy number), and the calls it
 //!    causes (the front-end's status 0, or upstream the forwarding to Jupiter's
 //!    `POST /order`). A marketplace courier order is stored and forwarded with its route
 //!    written in (`address.zone_id`, or outside every zone no coordinates, and a comment
@@ -19,6 +20,7 @@ use orderbridge_core::catalog::concept_key;
 use orderbridge_core::jet::parse_service_times;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
 use orderbridge_core::jupiter::{Menu, Place, Zone};
+use orderbridge_core::order::client::{client_of, Contact};
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::upstream;
@@ -85,6 +87,9 @@ pub struct Source<'a> {
     pub status_url: Option<&'a OutboundUrl>,
     /// The hub's origin (`https://host`), for the callback URL an upstream Jupiter calls.
     pub origin: &'a str,
+    /// Who placed the order, as the channel gives it: the client record it updates, if
+    /// it names a client (core's `order::client::client_of`).
+    pub contact: Contact<'a>,
 }
 
 /// What [`stage`] prepared: commit `statements` (with the caller's own) in one batch, then
@@ -200,6 +205,10 @@ pub fn stage(
         discount: valid.discount.minor(),
         warnings: warnings_json(&valid.warnings)?.as_deref(),
     })?;
+    // The client the order names, recorded with it (a marketplace proxy number is none).
+    if let Ok(seen) = client_of(&source.contact) {
+        statements.push(storage.record_client_order(&seen, &random::guid()?, &at)?);
+    }
     let call = match forward {
         Some((_, forward)) => Some(forward),
         None => status_call(&id, lifecycle::notify(Status::New, source.status_url), ctx)?,

@@ -14,6 +14,14 @@ pub fn id(prefix: &str) -> Result<String, EdgeError> {
     Ok(id)
 }
 
+/// A client id: 128 random bits in Jupiter's GUID shape (core's `order::client::guid`).
+pub fn guid() -> Result<String, EdgeError> {
+    let mut bytes = [0u8; 16];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|err| EdgeError::Internal(format!("no randomness for a client id: {err}")))?;
+    Ok(orderbridge_core::order::client::guid(bytes))
+}
+
 /// A number in `[0, 1)`, as core's backoff takes for its jitter. Without randomness (never
 /// seen on Workers) it is 0.5: the middle of the jitter range, still a valid schedule.
 pub fn unit() -> f64 {

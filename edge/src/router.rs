@@ -4,6 +4,7 @@ use chrono::{DateTime, Utc};
 use orderbridge_core::routes::{self, Resolution, RouteId};
 use worker::{Env, Request, Response};
 
+use crate::auth::site_trusted;
 use crate::config::Config;
 use crate::error::EdgeError;
 use crate::{clock, cors, handlers};
@@ -55,9 +56,15 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, deliveries, health, jet_catalog, jet_orders, openapi, orderconnect, orders, sim,
-        site_api,
+        admin, clients, deliveries, health, jet_catalog, jet_orders, openapi, orderconnect, orders,
+        sim, site_api,
     };
+    // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
+    // wrong one it is refused here, before any handler reads a cache or D1 (so a 401 is
+    // never cached nor answered from a cache). Handlers that trust the key ask again.
+    if id.takes_site_key() {
+        site_trusted(&req, ctx.env)?;
+    }
     match id {
         RouteId::Health => health::get(ctx).await,
         RouteId::OpenApi => openapi::get(ctx).await,
@@ -89,7 +96,9 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::SiteStopList => site_api::stop_list(req, ctx).await,
         RouteId::SiteOrder => orders::place(req, ctx).await,
         RouteId::SiteOrderStatus => orders::status(req, ctx).await,
-        RouteId::SiteClient => orders::client_by_phone(req, ctx).await,
+        RouteId::SiteClient => clients::site_get(req, ctx).await,
+        RouteId::AdminClient => clients::admin_get(&req, ctx).await,
+        RouteId::AdminPutClient => clients::admin_put(req, ctx).await,
         RouteId::SitePreflight => Ok(cors::preflight()),
         RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
         RouteId::AdminJetOrder => jet_orders::admin_get(req, ctx).await,

@@ -73,6 +73,20 @@ impl Upstream {
         document: &str,
         params: &[(&str, &str)],
     ) -> Result<T, String> {
+        let (status, bytes) = self.get_raw(document, params).await?;
+        if status != 200 {
+            return Err(format!("{document} answered {status}"));
+        }
+        serde_json::from_slice(&bytes).map_err(|e| format!("{document}: {e}"))
+    }
+
+    /// GETs one document: Jupiter's status and body, whatever they are (`Err` only when
+    /// no answer came).
+    pub(crate) async fn get_raw(
+        &self,
+        document: &str,
+        params: &[(&str, &str)],
+    ) -> Result<(u16, Vec<u8>), String> {
         let url = self.url(document, params)?;
         let headers = Headers::new();
         let prepared = headers
@@ -88,11 +102,8 @@ impl Upstream {
             .await
             .map_err(|e| format!("{url}: {e}"))?;
         let status = response.status_code();
-        if status != 200 {
-            return Err(format!("{url} answered {status}"));
-        }
         let bytes = response.bytes().await.map_err(|e| format!("{url}: {e}"))?;
-        serde_json::from_slice(&bytes).map_err(|e| format!("{url}: {e}"))
+        Ok((status, bytes))
     }
 }
 

@@ -4,6 +4,7 @@
 //! `make test` (or `make test-e2e`).
 
 mod catalog;
+mod clients;
 mod conform;
 mod conformance;
 mod foundation;
@@ -45,6 +46,7 @@ fn main() {
         catalog::TESTS,
         outbound::TESTS,
         orders::TESTS,
+        clients::TESTS,
         orderconnect::TESTS,
         jet_orders::TESTS,
         openapi::TESTS,

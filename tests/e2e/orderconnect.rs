@@ -92,7 +92,7 @@ fn put_order(app: &App, order: &Value) -> Reply {
 
 /// How a test restaurant differs from one that takes every order.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
+pub(crate) enum Kind {
     Open,
     /// Open only for one hour twelve hours from now.
     Closed,
@@ -103,7 +103,7 @@ enum Kind {
 }
 
 /// Restaurant `id` with Orderconnect id `id` too, concept `<id>-c`, the demo zone and menu.
-fn setup(app: &App, id: &str, kind: Kind) {
+pub(crate) fn setup(app: &App, id: &str, kind: Kind) {
     let (start, end) = if kind == Kind::Closed {
         // Moscow seconds of the day now, and a one-hour window twelve hours away.
         let now = std::time::SystemTime::now()
@@ -169,7 +169,7 @@ fn setup(app: &App, id: &str, kind: Kind) {
 }
 
 /// A fixture for restaurant `restaurant` with Just Eat id `id`.
-fn fixture(name: &str, id: &str, restaurant: &str) -> Value {
+pub(crate) fn fixture(name: &str, id: &str, restaurant: &str) -> Value {
     let text = std::fs::read_to_string(repo_root().join("fixtures/orderconnect").join(name))
         .unwrap_or_else(|e| panic!("{name}: {e}"));
     let mut doc: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{name}: {e}"));
@@ -178,7 +178,7 @@ fn fixture(name: &str, id: &str, restaurant: &str) -> Value {
     doc
 }
 
-fn accepted(app: &App, order: &Value) -> String {
+pub(crate) fn accepted(app: &App, order: &Value) -> String {
     let reply = put_order(app, order);
     expect(&reply, 201, "order");
     reply.json()["order_id"]

@@ -483,7 +483,8 @@ fn the_client_is_answered_from_its_orders_with_the_site_key(app: &App) {
     let client = reply.json();
     assert_eq!(client["name"], "Клиент Е2Е", "{client}");
     assert_eq!(client["phone"], "79005550123", "{client}");
-    assert_eq!(client["blacklist"], false, "{client}");
+    // Issue 17: what the hub does not know is null, not a constant (was `false`).
+    assert_eq!(client["blacklist"], Value::Null, "{client}");
     let unknown = request(
         "GET",
         &app.url("/site-api/client?phone=79005550000"),
@@ -712,6 +713,16 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     .unwrap_or_else(|e| panic!("{e}"));
     expect(&reply, 200, "client from Jupiter");
     assert_eq!(reply.json(), client);
+    // Jupiter has no client for the phone of the order placed above: its 404 is the answer,
+    // though the hub keeps a client record of that order.
+    let reply = request(
+        "GET",
+        &app.url("/site-api/client?phone=79229883322"),
+        &[SITE_KEY],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 404, "no client at Jupiter");
 }
 
 /// Issue 17 point 1: Jupiter's status sequences as it sends them, each on its own order —

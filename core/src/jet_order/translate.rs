@@ -302,6 +302,7 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
             } else {
                 customer.phone.clone()
             }),
+            email: None,
         }),
         recipient_name: None,
         address: courier.then(|| Address {

@@ -4,7 +4,7 @@
 //!
 //! | decision | rule |
 //! |----------|------|
-//! | what is forwarded | the request as parsed, `status_url` replaced by the hub's callback URL |
+//! | what is forwarded | the request as parsed, `status_url` replaced by the hub's callback URL, without the hub's own extension `client.email` / `recipient_name.email` (Jupiter's shape, seed `004`) |
 //! | the callback URL | `<hub origin>/callbacks/jupiter/orders/<order id>?token=<token>`; the token is 128 random bits per order, compared in constant time; Jupiter appends `&status=N` |
 //! | Jupiter's order id | `order_id` of Jupiter's `200` answer, kept with the order |
 //! | a status call | [`on_status`]: Jupiter is the system of record and never hears a refusal (it does not retry and does not read the answer, seed `004`), so every valid status is taken: see the table below |
@@ -44,10 +44,17 @@ pub fn callback_url(origin: &str, order_id: &str, token: &str) -> String {
     )
 }
 
-/// The request Jupiter receives: the front-end's, with the hub's status URL.
+/// The request Jupiter receives: the front-end's, with the hub's status URL, in Jupiter's
+/// shape (the e-mail the hub keeps on its client record stays with the hub).
 pub fn forwarded(req: &NewOrderRequest, callback: &str) -> NewOrderRequest {
     let mut out = req.clone();
     out.body.status_url = Some(callback.to_owned());
+    for person in [&mut out.body.client, &mut out.body.recipient_name]
+        .into_iter()
+        .flatten()
+    {
+        person.email = None;
+    }
     out
 }
 
@@ -157,6 +164,25 @@ mod tests {
         let mut back = out.clone();
         back.body.status_url = req.body.status_url.clone();
         assert_eq!(back, req);
+    }
+
+    #[test]
+    fn the_hubs_client_email_is_not_forwarded() {
+        let text = include_str!("../../../fixtures/demo/order.json");
+        let mut req =
+            super::super::wire::parse(text.as_bytes()).unwrap_or_else(|v| panic!("{v:?}"));
+        let mut sent = req.clone();
+        if let Some(client) = req.body.client.as_mut() {
+            client.email = Some("petr@example.ru".to_owned());
+        }
+        let out = forwarded(&req, "https://hub.example/cb");
+        assert_eq!(
+            out.body.client.as_ref().and_then(|c| c.email.as_ref()),
+            None
+        );
+        sent.body.status_url = Some("https://hub.example/cb".to_owned());
+        assert_eq!(out, sent);
+        assert!(req.body.client.is_some_and(|c| c.email.is_some()));
     }
 
     #[test]

@@ -96,6 +96,10 @@ pub struct Person {
     pub name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub phone: Option<String>,
+    /// The hub's extension to Jupiter's `client` (seed `004` has name and phone only): an
+    /// e-mail the hub keeps on the client record (`order::client`), ignored elsewhere.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]

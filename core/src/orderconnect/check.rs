@@ -7,6 +7,7 @@ use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde_json::Number;
 
 use crate::domain::Money;
+use crate::order::client::Contact;
 use crate::problem::Violation;
 
 use super::mapping::IdKind;
@@ -94,6 +95,10 @@ pub struct CheckedOrder {
     pub customer_phone: String,
     /// `PhoneMaskingCode`: the code to key in when calling the masked number.
     pub masking_code: Option<String>,
+    /// `PhoneNumber` as written: the customer's own number unless masked.
+    pub customer_phone_number: Option<String>,
+    /// `CustomerInfo.Email` as written.
+    pub customer_email: Option<String>,
     /// `Restrictions` as written (`Alcohol`: the customer's ID is checked on hand-over).
     pub restrictions: Vec<String>,
     /// `RdsPickupTimeWithUtcOffset`, as Just Eat wrote it: when the courier collects.
@@ -130,6 +135,19 @@ pub struct CheckedOrder {
     /// `TotalComplementary` (see the money table in [`super`]).
     pub due_total: Money,
     pub cash_on_delivery: bool,
+}
+
+impl CheckedOrder {
+    /// Who placed the order, for the client record (`order::client::client_of`): the
+    /// customer's own number only when Just Eat does not mask it.
+    pub fn contact(&self) -> Contact<'_> {
+        Contact::Orderconnect {
+            name: Some(self.customer_name.as_str()),
+            phone_number: self.customer_phone_number.as_deref(),
+            masking_code: self.masking_code.as_deref(),
+            email: self.customer_email.as_deref(),
+        }
+    }
 }
 
 pub(super) fn violation(reason: Reason, field: &str, message: impl Into<String>) -> Violation {
@@ -723,6 +741,8 @@ pub fn check_received(
         customer_name: customer_name.to_owned(),
         customer_phone: customer_phone.to_owned(),
         masking_code: text(&customer.phone_masking_code).map(str::to_owned),
+        customer_phone_number: text(&customer.phone_number).map(str::to_owned),
+        customer_email: text(&customer.email).map(str::to_owned),
         restrictions,
         rds_pickup: text(&info.rds_pickup_time_with_utc_offset).map(str::to_owned),
         pickup_notice: text(&info.pickup_notice_period).map(str::to_owned),

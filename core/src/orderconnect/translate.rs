@@ -442,6 +442,7 @@ pub fn translate(
             client: Some(Person {
                 name: Some(order.customer_name.clone()),
                 phone: Some(order.customer_phone.clone()),
+                email: None,
             }),
             recipient_name: None,
             address,

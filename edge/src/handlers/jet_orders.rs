@@ -35,6 +35,7 @@ use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target, Tra
 use orderbridge_core::jet_order::validate::{validate_cancel, validate_order, JetOrder};
 use orderbridge_core::jet_order::wire::{parse_cancel, parse_order};
 use orderbridge_core::jet_to_jupiter::{menu_for_order, menu_type_of, service_key, service_of};
+use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
@@ -271,6 +272,7 @@ async fn accept(
                         external_id: Some(&order.id),
                         status_url: None,
                         origin,
+                        contact: Contact::JetConnect,
                     };
                     let staged = intake::stage(&storage, ctx, &translation.order, &valid, &source)?;
                     placed_id = Some(staged.order_id.clone());

@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub(crate) mod catalog;
+pub mod clients;
 pub mod deliveries;
 pub mod health;
 pub mod jet_catalog;

@@ -314,6 +314,7 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
                         external_id: Some(&r.checked.id),
                         status_url: None,
                         origin: &origin,
+                        contact: r.checked.contact(),
                     },
                 )?;
                 ids.extend(staged.call_ids());

@@ -8,9 +8,8 @@
 //!   front-ends without a `status_url`. Order ids are 128 random bits.
 //! * `POST /admin/orders/{order_id}/status {"status": N}` (operator): a transition core
 //!   allows (`409` otherwise), stored with its status call in one batch.
-//! * `GET /site-api/client?phone=` (`X-Jup-Api-Key`): the Jupiter client shape from the
-//!   latest order of that phone; upstream, Jupiter's own answer (the hub's if Jupiter
-//!   cannot answer).
+//! * Every order names its client to `intake::stage` (`Contact::site`); the client record
+//!   and `GET /site-api/client` are `handlers::clients`.
 //!
 //! Upstream mode (`JUPITER_API_URL` and `JUPITER_API_KEY` set): the order is validated and
 //! stored as above, then forwarded to Jupiter's `POST /order` through the outbox (receiver
@@ -23,11 +22,10 @@
 //! `status_url` and the order's channel — a repeat nothing, a late status only its history
 //! row. The hub sends no status 0 of its own then, since Jupiter's 0 is its acceptance.
 
-use orderbridge_core::order::client::client;
+use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::replay::{compare, fingerprint};
 use orderbridge_core::order::upstream;
-use orderbridge_core::order::validate::normalize_phone;
 use orderbridge_core::order::{wire, DeliveryMethod, Rules};
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
 use orderbridge_core::problem::Violation;
@@ -36,7 +34,7 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::catalog::unreadable;
-use crate::auth::{require_operator, require_site_key, site_trusted};
+use crate::auth::{require_operator, site_trusted};
 use crate::body;
 use crate::error::EdgeError;
 use crate::intake::{self, status_call, Channel, Source};
@@ -44,7 +42,6 @@ use crate::outbox;
 use crate::query::Query;
 use crate::router::Ctx;
 use crate::storage::{millis, AdminOrderRow, OrderRow, StatusRow, Storage};
-use crate::sync::Upstream;
 use crate::{channels, respond};
 
 /// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
@@ -102,6 +99,7 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         external_id: None,
         status_url: status_url.as_ref(),
         origin: &origin,
+        contact: Contact::site(&order),
     };
     let staged = intake::stage(&storage, ctx, &order, &valid, &source)?;
     let kick = staged.call_ids();
@@ -429,32 +427,4 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         }
     }
     Ok(respond::bare(200))
-}
-
-/// `GET /site-api/client?phone=`.
-pub async fn client_by_phone(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_site_key(&req, ctx.env)?;
-    let query = Query::of(&req)?;
-    let raw = query.required("phone")?;
-    let phone = normalize_phone(raw)
-        .ok_or_else(|| EdgeError::invalid("bad_phone", "phone", "must have 10 to 15 digits"))?;
-    // Upstream, Jupiter knows the client; if it cannot answer, the hub says what it knows.
-    if let Some(upstream) = Upstream::configured(ctx.env, &ctx.config) {
-        match upstream
-            .get::<serde_json::Map<String, serde_json::Value>>("client", &[("phone", &phone)])
-            .await
-        {
-            Ok(doc) => return Ok(respond::json(200, &doc)),
-            Err(why) => worker::console_warn!("upstream /client failed, answering locally: {why}"),
-        }
-    }
-    let storage = Storage::new(ctx.env)?;
-    let row = storage
-        .latest_order_of_phone(&phone)
-        .await?
-        .ok_or_else(|| EdgeError::NotFound {
-            code: "client_not_found",
-            summary: "no order was placed with this phone".to_owned(),
-        })?;
-    Ok(respond::json(200, &client(&phone, &row.client_name)))
 }

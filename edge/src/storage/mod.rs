@@ -1,9 +1,10 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
-//! text appears anywhere else. One submodule per area (`catalog`; `orders`: site orders and
+//! text appears anywhere else. One submodule per area (`catalog`; `clients`; `orders`: site orders and
 //! their statuses; `orderconnect`: the receipts of Orderconnect orders; [`outbox`]: deliveries and their attempts); this file holds the
 //! connection, the statement helpers and the time formats of stored values.
 
 mod catalog;
+mod clients;
 mod jet_orders;
 mod orderconnect;
 mod orders;
@@ -11,6 +12,7 @@ pub mod outbox;
 mod sim;
 
 pub use catalog::*;
+pub use clients::*;
 pub use jet_orders::*;
 pub use orderconnect::*;
 pub use orders::*;

@@ -16,7 +16,6 @@ pub struct OrderRow {
     pub fingerprint: String,
     pub restaurant_id: String,
     pub delivery_method: String,
-    pub client_name: String,
     pub status: i64,
     pub version: i64,
     pub status_url: Option<String>,
@@ -86,7 +85,7 @@ pub struct OrderWrite<'a> {
 }
 
 const ORDER_COLUMNS: &str = "id, number, fingerprint, restaurant_id, delivery_method, \
-     client_name, status, version, status_url, upstream_token, upstream_order_id, created_at, \
+     status, version, status_url, upstream_token, upstream_order_id, created_at, \
      updated_at, channel, upstream_heard, discount, warnings";
 
 const ADMIN_COLUMNS: &str = "id, number, restaurant_id, delivery_method, status, \
@@ -165,18 +164,6 @@ impl Storage {
             .row("SELECT request FROM orders WHERE id = ?1", &[Arg::Text(id)])
             .await?;
         Ok(row.map(|r| r.request))
-    }
-
-    /// The latest order placed with a phone (digits only).
-    pub async fn latest_order_of_phone(&self, phone: &str) -> Result<Option<OrderRow>, EdgeError> {
-        self.row(
-            &format!(
-                "SELECT {ORDER_COLUMNS} FROM orders WHERE phone = ?1 \
-                 ORDER BY created_at DESC, rowid DESC LIMIT 1"
-            ),
-            &[Arg::Text(phone)],
-        )
-        .await
     }
 
     /// An order's statuses, oldest first.

@@ -12,6 +12,7 @@ mod openapi;
 mod orderconnect;
 mod orders;
 mod outbound;
+mod readback;
 mod sink;
 mod tz;
 
@@ -47,6 +48,7 @@ fn main() {
         orders::TESTS,
         orderconnect::TESTS,
         jet_orders::TESTS,
+        readback::TESTS,
         openapi::TESTS,
     ]
     .concat();
@@ -65,6 +67,7 @@ fn main() {
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
+        readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
     ]
     .concat();

@@ -5,8 +5,8 @@
 //! upstream mode an amended order carries the note that Jupiter holds the original
 //! contents, also in `GET /admin/orders/{order_id}`.
 //!
-//! Restaurants are in zones without summer time (Asia/Yekaterinburg, UTC+5; Asia/Kolkata,
-//! UTC+5:30), other than their `utc_offset`, so the expected offsets do not depend on the
+//! Restaurants are in zones without summer time (Asia/Yekaterinburg, UTC+5; Asia/Dubai,
+//! UTC+4), other than their `utc_offset`, so the expected offsets do not depend on the
 //! date the suite runs and show that the zone, not the offset, is used.
 
 use std::time::Duration;
@@ -277,7 +277,7 @@ fn the_site_key_or_the_operator_key_sees_the_personal_data(app: &App) {
     }
 }
 
-/// A JET restaurant as `jet_orders::setup` writes it, in Asia/Kolkata (UTC+5:30).
+/// A JET restaurant as `jet_orders::setup` writes it, in Asia/Dubai (UTC+4).
 fn jet_restaurant(app: &App, id: &str, location: &str) {
     crate::jet_orders::setup(app, id, location);
     let place = json!({
@@ -285,7 +285,7 @@ fn jet_restaurant(app: &App, id: &str, location: &str) {
         "start_time": 0, "end_time": 86400, "self_delivery": false,
         "jet_location_id": location,
     });
-    put_zone(app, id, place, "Asia/Kolkata");
+    put_zone(app, id, place, "Asia/Dubai");
 }
 
 /// Sends Just Eat's order `jet_id`, then its final picked version with two cheeseburgers
@@ -311,7 +311,7 @@ fn jet_order_picked_again(app: &App, jet_id: &str, location: &str) -> (String, V
 }
 
 /// The one amendment of a read-back order: the final picked change, at `final_at` in
-/// `offset`, one cheeseburger become two, 21.60 become 43.20.
+/// `offset`, one cheeseburger become two (and the tax line with it), 21.60 become 43.20.
 fn assert_final_picked(doc: &Value, final_at: &Value, offset: &str) {
     let amendments = doc["amendments"]
         .as_array()
@@ -326,13 +326,15 @@ fn assert_final_picked(doc: &Value, final_at: &Value, offset: &str) {
     let lines = change["changes"]
         .as_array()
         .unwrap_or_else(|| panic!("no changes: {change}"));
-    assert_eq!(lines.len(), 1, "{change}");
+    // The cheeseburger's count, and the charge line carrying the tax the totals include.
+    assert_eq!(lines.len(), 2, "{change}");
+    assert_eq!(lines[0]["before"]["id"], "M2", "{change}");
+    assert_eq!(lines[0]["after"]["id"], "M2", "{change}");
     assert_eq!(lines[0]["before"]["count"], 1, "{change}");
     assert_eq!(lines[0]["after"]["count"], 2, "{change}");
-    assert_eq!(
-        lines[0]["before"]["id"], lines[0]["after"]["id"],
-        "{change}"
-    );
+    assert_eq!(lines[1]["before"]["id"], "marketplace:tax", "{change}");
+    assert_eq!(lines[1]["before"]["total"], json!(3.6), "{change}");
+    assert_eq!(lines[1]["after"]["total"], json!(7.2), "{change}");
     // The contents are the final picked ones.
     assert_eq!(doc["lines"][0]["count"], 2, "{doc}");
     assert_eq!(doc["totals"]["total"], json!(43.2), "{doc}");
@@ -343,9 +345,9 @@ fn a_jet_final_picked_change_shows_with_its_arrival_time(app: &App) {
     jet_restaurant(app, id, location);
     let (order_id, final_at) = jet_order_picked_again(app, "e2e-rb-jet-1", location);
     let doc = read_ok(app, &order_id, &[]);
-    assert_final_picked(&doc, &final_at, "+05:30");
-    assert_eq!(doc["times"]["timezone"], "Asia/Kolkata");
-    same_instant_in(&doc["times"]["created"], &doc["created_at"], "+05:30");
+    assert_final_picked(&doc, &final_at, "+04:00");
+    assert_eq!(doc["times"]["timezone"], "Asia/Dubai");
+    same_instant_in(&doc["times"]["created"], &doc["created_at"], "+04:00");
     // Standalone, the hub's order is the kitchen's: no note.
     assert_eq!(doc["notes"], json!([]), "{doc}");
     let admin = operator_call(app, "GET", &format!("/admin/orders/{order_id}"), None);
@@ -392,7 +394,7 @@ fn upstream_an_amended_order_says_jupiter_holds_the_original() {
         );
     };
     let public = read_ok(&app, &order_id, &[]);
-    assert_final_picked(&public, &final_at, "+05:30");
+    assert_final_picked(&public, &final_at, "+04:00");
     note(&public);
     let admin = operator_call(&app, "GET", &format!("/admin/orders/{order_id}"), None);
     expect(&admin, 200, "the operator's read");

@@ -13,6 +13,7 @@ mod openapi;
 mod orderconnect;
 mod orders;
 mod outbound;
+mod readback;
 mod sink;
 mod tz;
 
@@ -49,6 +50,7 @@ fn main() {
         clients::TESTS,
         orderconnect::TESTS,
         jet_orders::TESTS,
+        readback::TESTS,
         openapi::TESTS,
     ]
     .concat();
@@ -67,6 +69,7 @@ fn main() {
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
+        readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
     ]
     .concat();

@@ -10,6 +10,7 @@
 //! * [`client`] — the `/client` answer from what the hub knows.
 //! * [`replay`] — the content fingerprint behind idempotent retries and `duplicate`.
 //! * [`upstream`] — forwarding to an upstream Jupiter and its status calls.
+//! * [`view`] — an order read back: contents, totals, local times, amendments, redaction.
 //!
 //! ## Routing
 //!
@@ -106,6 +107,7 @@ mod lookup;
 pub mod replay;
 pub mod upstream;
 pub mod validate;
+pub mod view;
 pub mod wire;
 
 pub use lifecycle::{Notify, Status};

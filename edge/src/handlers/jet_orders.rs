@@ -21,8 +21,9 @@
 //!   to Jupiter not yet made) and the hub order goes to status 5 (the front-end's
 //!   `status_url` is told, as for any status); answered with the payload echoed.
 //! * `POST /webhooks/jet/orders/final`: the final picked version replaces the order's lines
-//!   and totals; an order the hub never received (a "final picked only" subscription) is
-//!   received as a new one.
+//!   and totals, recorded as the order's amendment with the time it arrived (what it found
+//!   and what it left, shown by `GET /site-api/orders/{id}`); an order the hub never
+//!   received (a "final picked only" subscription) is received as a new one.
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Duration, Utc};
@@ -534,7 +535,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         return accept(&order, &bytes, &origin, ctx).await;
     };
     let replaced = match (&jet.order_id, translated(&storage, &order, ctx).await?) {
-        (Some(order_id), Ok((_, translation, _, _))) => {
+        (Some(_), Ok((_, translation, _, _))) => {
             let request = serde_json::to_string(&translation.order)
                 .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
             let total = translation
@@ -546,7 +547,15 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
                 .and_then(|t| Money::parse_decimal(&t.to_string(), "cart.total").ok())
                 .map(Money::minor)
                 .unwrap_or(0);
-            Some((order_id.clone(), request, total))
+            Some((request, total))
+        }
+        (Some(order_id), Err(failure)) => {
+            worker::console_warn!(
+                "JET order {}: final picked version not applied to {order_id}: {}",
+                jet.id,
+                failure.message
+            );
+            None
         }
         _ => None,
     };
@@ -555,9 +564,10 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         .finalize_jet_order(
             &jet.id,
             &text,
+            jet.order_id.as_deref(),
             replaced
                 .as_ref()
-                .map(|(id, request, total)| (id.as_str(), request.as_str(), *total)),
+                .map(|(request, total)| (request.as_str(), *total)),
             &millis(ctx.now),
         )
         .await?;

@@ -8,6 +8,7 @@ pub mod health;
 pub mod jet_catalog;
 pub mod jet_orders;
 pub mod openapi;
+pub mod order_view;
 pub mod orderconnect;
 pub mod orders;
 pub mod sim;

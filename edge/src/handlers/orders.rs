@@ -5,7 +5,9 @@
 //!   status call to its `status_url` staged in the same batch, before `200 {"order_id"}`.
 //!   The same `number` with the same content answers the same id; with other content `409`.
 //! * `GET /site-api/orders/{order_id}` (public): the status and its history, for
-//!   front-ends without a `status_url`. Order ids are 128 random bits.
+//!   front-ends without a `status_url`, and the order read back (`order_view`): lines,
+//!   totals, local times and amendments; personal data only with the site or operator
+//!   key. Order ids are 128 random bits.
 //! * `POST /admin/orders/{order_id}/status {"status": N}` (operator): a transition core
 //!   allows (`409` otherwise), stored with its status call in one batch.
 //! * Every order names its client to `intake::stage` (`Contact::site`); the client record
@@ -34,6 +36,7 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use super::catalog::unreadable;
+use super::order_view;
 use crate::auth::{require_operator, site_trusted};
 use crate::body;
 use crate::error::EdgeError;
@@ -144,7 +147,10 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         .await?
         .ok_or_else(|| not_found(id))?;
     let history = storage.order_statuses(id).await?;
-    Ok(respond::json(200, &admin_view(&row, Some(&history))))
+    let mut doc = admin_view(&row, Some(&history));
+    // The operator sees the amendments and the notes on them (an upstream order's).
+    order_view::add_for_operator(&storage, id, &mut doc).await?;
+    Ok(respond::json(200, &doc))
 }
 
 /// The most orders `GET /admin/orders` answers at once.
@@ -202,10 +208,13 @@ fn admin_view(row: &AdminOrderRow, history: Option<&[StatusRow]>) -> serde_json:
 }
 
 /// `GET /site-api/orders/{order_id}`.
-pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+pub async fn status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let audience = order_view::audience(&req, ctx.env)?;
     let id = ctx.param("order_id")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage.order(id).await?.ok_or_else(|| not_found(id))?;
+    // The contents, totals and local times beside the status (personal data by audience).
+    let view = order_view::load(&storage, &row, audience).await?;
     // What a trusted site's order was accepted despite (stored by the hub itself).
     let warnings: serde_json::Value = row
         .warnings
@@ -218,21 +227,20 @@ pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError>
         .into_iter()
         .map(|s| json!({"status": s.status, "at": s.at}))
         .collect();
-    Ok(respond::json(
-        200,
-        &json!({
-            "order_id": row.id,
-            "number": row.number,
-            "restaurant_id": row.restaurant_id,
-            "status": row.status,
-            "upstream_order_id": row.upstream_order_id,
-            "discount": amount(row.discount),
-            "warnings": warnings,
-            "history": history,
-            "created_at": row.created_at,
-            "updated_at": row.updated_at,
-        }),
-    ))
+    let mut doc = json!({
+        "order_id": row.id,
+        "number": row.number,
+        "restaurant_id": row.restaurant_id,
+        "status": row.status,
+        "upstream_order_id": row.upstream_order_id,
+        "discount": amount(row.discount),
+        "warnings": warnings,
+        "history": history,
+        "created_at": row.created_at,
+        "updated_at": row.updated_at,
+    });
+    order_view::merge(&mut doc, &view)?;
+    Ok(respond::json(200, &doc))
 }
 
 /// A stored amount in kopecks as a JSON number in roubles, as Jupiter writes amounts.

@@ -255,20 +255,33 @@ impl Storage {
         Ok(statements)
     }
 
-    /// Keeps the final picked version of an order and replaces the hub order's lines and
-    /// total with it, in one batch.
+    /// Keeps the final picked version of an order and, for a placed order (`order_id`),
+    /// records it as the order's amendment (with the contents it found) and replaces the
+    /// order's lines and total with `replacement` (request, total) when it could be
+    /// translated; in one batch.
     pub async fn finalize_jet_order(
         &self,
         jet_id: &str,
         body: &str,
-        order: Option<(&str, &str, i64)>,
+        order_id: Option<&str>,
+        replacement: Option<(&str, i64)>,
         at: &str,
     ) -> Result<(), EdgeError> {
         let mut statements = vec![self.statement(
             "UPDATE jet_orders SET final_body = ?2, final_at = ?3 WHERE id = ?1",
             &[Arg::Text(jet_id), Arg::Text(body), Arg::Text(at)],
         )?];
-        if let Some((order_id, request, total)) = order {
+        let Some(order_id) = order_id else {
+            return self.batch(statements).await.map(drop);
+        };
+        // The amendment reads the contents it found before the update replaces them.
+        statements.push(self.amendment(
+            order_id,
+            super::JET_FINAL_PICKED,
+            replacement.map(|(request, _)| request),
+            at,
+        )?);
+        if let Some((request, total)) = replacement {
             statements.push(self.statement(
                 "UPDATE orders SET request = ?2, total = ?3, updated_at = ?4 WHERE id = ?1",
                 &[

@@ -1,8 +1,10 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
 //! text appears anywhere else. One submodule per area (`catalog`; `clients`; `orders`: site orders and
-//! their statuses; `orderconnect`: the receipts of Orderconnect orders; [`outbox`]: deliveries and their attempts); this file holds the
+//! their statuses; `orderconnect`: the receipts of Orderconnect orders; `amendments`: an order's
+//! contents read back and the changes that reached it; [`outbox`]: deliveries and their attempts); this file holds the
 //! connection, the statement helpers and the time formats of stored values.
 
+mod amendments;
 mod catalog;
 mod clients;
 mod jet_orders;
@@ -11,6 +13,7 @@ mod orders;
 pub mod outbox;
 mod sim;
 
+pub use amendments::*;
 pub use catalog::*;
 pub use clients::*;
 pub use jet_orders::*;

@@ -22,6 +22,7 @@ use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes}
 use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::client::{client_of, Contact};
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
+use orderbridge_core::order::namespace::{upstream_number, Namespace};
 use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::upstream;
 use orderbridge_core::order::validate::marketplace_routed;
@@ -67,6 +68,17 @@ impl Channel {
         [Channel::Site, Channel::Jet, Channel::Orderconnect]
             .into_iter()
             .find(|c| c.as_str() == name)
+    }
+
+    /// The namespace its orders are numbered in when nothing else says: a marketplace's
+    /// own, and for a site order whose caller is not known, the public one (the site API
+    /// decides a site order's namespace itself: [`stage_in`]).
+    pub fn namespace(self) -> Namespace {
+        match self {
+            Channel::Site => Namespace::Public,
+            Channel::Jet => Namespace::Jet,
+            Channel::Orderconnect => Namespace::Orderconnect,
+        }
     }
 
     /// The rules its orders are held to: a marketplace already priced and charged them.
@@ -154,13 +166,34 @@ fn context<'a>(
 
 /// The statements that store a validated order with its first status, and the calls that
 /// go with it: upstream, the forwarding to Jupiter (whose status 0 is its acceptance, passed
-/// on to the front-end then); otherwise the front-end's status 0.
+/// on to the front-end then); otherwise the front-end's status 0. The order is numbered in
+/// its channel's namespace ([`Channel::namespace`]).
 pub fn stage(
     storage: &Storage,
     ctx: &Ctx<'_>,
     order: &NewOrderRequest,
     valid: &ValidOrder<&str>,
     source: &Source<'_>,
+) -> Result<Staged, EdgeError> {
+    stage_in(
+        storage,
+        ctx,
+        order,
+        valid,
+        source,
+        &source.channel.namespace(),
+    )
+}
+
+/// [`stage`], numbering the order in `namespace` (a site order: the site's, core's
+/// `order::namespace::site_namespace`).
+pub fn stage_in(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    order: &NewOrderRequest,
+    valid: &ValidOrder<&str>,
+    source: &Source<'_>,
+    namespace: &Namespace,
 ) -> Result<Staged, EdgeError> {
     // A marketplace order carries its route for the kitchen (zone, or the named
     // restaurant outside every zone).
@@ -170,9 +203,13 @@ pub fn stage(
     let id = random::id("ord_")?;
     let at = millis(ctx.now);
     let forward = match upstream_base(ctx) {
-        Some(base) => Some(forward_call(ctx, source.origin, &base, order, &id)?),
+        Some(base) => {
+            let number = upstream_number(namespace, valid.number, &id);
+            Some(forward_call(ctx, source.origin, &base, order, number, &id)?)
+        }
         None => None,
     };
+    let namespace = namespace.to_string();
     let token = forward.as_ref().map(|(token, _)| token.clone());
     let request = serde_json::to_string(order)
         .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
@@ -186,6 +223,7 @@ pub fn stage(
         .to_owned();
     let mut statements = storage.place_order(&OrderWrite {
         id: &id,
+        namespace: &namespace,
         number: valid.number,
         fingerprint: &fingerprint(order),
         restaurant_id: &valid.restaurant_id,
@@ -245,12 +283,14 @@ pub fn upstream_base(ctx: &Ctx<'_>) -> Option<String> {
     secret(ctx.env, secrets::JUPITER_API_KEY).ok().map(|_| base)
 }
 
-/// The token for Jupiter's status calls and the forwarding call to stage.
+/// The token for Jupiter's status calls and the forwarding call to stage, the order sent as
+/// `number` (unique across namespaces: core's `upstream_number`).
 fn forward_call(
     ctx: &Ctx<'_>,
     origin: &str,
     base: &str,
     order: &NewOrderRequest,
+    number: &str,
     id: &str,
 ) -> Result<(String, Outgoing), EdgeError> {
     let token = random::id("tok_")?;
@@ -258,7 +298,7 @@ fn forward_call(
     let url = document_url(base, "order", &[], &ctx.config.url_policy()).map_err(|refusal| {
         EdgeError::Unavailable(format!("JUPITER_API_URL is refused: {refusal}"))
     })?;
-    let body = serde_json::to_string(&upstream::forwarded(order, &callback))
+    let body = serde_json::to_string(&upstream::forwarded(order, number, &callback))
         .map_err(|err| EdgeError::Internal(format!("serialising a forwarded order: {err}")))?;
     let call = Outgoing::new(
         ReceiverKind::JupiterInjection,

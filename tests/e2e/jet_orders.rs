@@ -68,6 +68,10 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         "jet_each_order_type_is_checked_against_the_menu_of_its_service",
         each_order_type_is_checked_against_the_menu_of_its_service,
     ),
+    (
+        "jet_namespace_a_site_order_numbered_like_it_does_not_block_the_jet_order",
+        a_site_order_numbered_like_it_does_not_block_the_jet_order,
+    ),
 ];
 
 /// Tests that start a Worker of their own (upstream Jupiter, a short deadline).
@@ -1320,4 +1324,72 @@ fn relay_passes_accepted_catalog_writes_on_in_order_and_takes_menu_callbacks() {
         "{list}"
     );
     assert_eq!(list["callbacks"][0]["callback"], verdict);
+}
+
+/// Issue 22 point 2: a site order numbered `jet-<id>` (placed publicly, and from a browser)
+/// claims nothing in JET Connect's namespace: the JET order with that id is placed,
+/// answered `202` and succeeds, once; a retry answers its id.
+fn a_site_order_numbered_like_it_does_not_block_the_jet_order(app: &App) {
+    let (id, location, jet_id) = ("e2e-jet-ns", "e2e-jet-loc-ns", "e2e-jet-ns-1");
+    setup(app, id, location);
+    let (site, concept) = ("e2e-jet-ns-site", "e2e-jet-c-ns-site");
+    crate::orders::setup(app, site, concept);
+    let squat = crate::orders::order(site, concept, &format!("jet-{jet_id}"), None);
+    let mut site_ids = Vec::new();
+    for origin in [None, Some("https://squat.e2e-ns.example")] {
+        let headers: Vec<(&str, &str)> = std::iter::once(("Content-Type", "application/json"))
+            .chain(origin.map(|o| ("Origin", o)))
+            .collect();
+        let text = squat.to_string();
+        let reply = request(
+            "POST",
+            &app.url("/site-api/order"),
+            &headers,
+            Some(text.as_bytes()),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        crate::conform::check("POST", "/site-api/order", &reply);
+        expect(&reply, 200, "a site order numbered like the JET order");
+        site_ids.push(
+            reply.json()["order_id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_owned(),
+        );
+    }
+
+    let order = partner_order(jet_id, location);
+    let first = post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&first, 202, "the JET order");
+    let order_id = order_id_of(&first);
+    assert!(!site_ids.contains(&order_id), "{order_id} vs {site_ids:?}");
+    let calls = settled_outcomes(status_sink(), jet_id);
+    assert_eq!(calls.len(), 1, "exactly one outcome: {calls:?}");
+    assert_eq!(calls[0].0, "sent-to-pos-success", "{calls:?}");
+    let again = post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&again, 200, "the JET order again");
+    assert_eq!(order_id_of(&again), order_id);
+
+    let view = jet_view(app, jet_id);
+    expect(&view, 200, "the JET order");
+    let view = view.json();
+    assert_eq!(view["outcome"], "success", "{view}");
+    assert_eq!(view["order"]["order_id"], json!(order_id), "{view}");
+    assert_eq!(
+        view["order"]["request"]["body"]["number"],
+        format!("jet-{jet_id}")
+    );
+    // The site orders are untouched, each its own order with the number it chose.
+    for site_id in &site_ids {
+        let reply = request(
+            "GET",
+            &app.url(&format!("/site-api/orders/{site_id}")),
+            &[],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        expect(&reply, 200, "the site order");
+        assert_eq!(reply.json()["number"], format!("jet-{jet_id}"));
+        assert_eq!(reply.json()["restaurant_id"], site);
+    }
 }

@@ -48,6 +48,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "orderconnect_items_map_through_the_operator_mapping_and_unmapped_ids_are_named",
         items_map_through_the_operator_mapping_and_unmapped_ids_are_named,
     ),
+    (
+        "orderconnect_namespace_a_site_order_numbered_like_it_does_not_block_it",
+        a_site_order_numbered_like_it_does_not_block_it,
+    ),
 ];
 
 /// Tests that start a Worker of their own (Just Eat's base URL is their sink).
@@ -750,4 +754,58 @@ fn the_jupiter_order_carries_what_the_customer_pays() {
         assert!(comment.contains(collect), "{comment}");
         assert!(comment.contains("Just Eat discounts 210"), "{comment}");
     }
+}
+
+/// Issue 22 point 2: a site order numbered `oc-<Id>` claims nothing in Orderconnect's
+/// namespace: the Orderconnect order with that `Id` is accepted (`201`) as its own order.
+fn a_site_order_numbered_like_it_does_not_block_it(app: &App) {
+    let (r, oc_id) = ("e2e-oc-ns", "e2e-oc-ns-1");
+    setup(app, r, Kind::Open);
+    let (site, concept) = ("e2e-oc-ns-site", "e2e-oc-c-ns-site");
+    crate::orders::setup(app, site, concept);
+    let number = format!("oc-{oc_id}");
+    let squat = crate::orders::order(site, concept, &number, None);
+    let reply = call(
+        app,
+        "POST",
+        "/site-api/order",
+        &[],
+        squat.to_string().as_bytes(),
+    );
+    expect(
+        &reply,
+        200,
+        "a site order numbered like the Orderconnect order",
+    );
+    let site_id = reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    let reply = put_order(app, &fixture("delivery-order.json", oc_id, r));
+    expect(&reply, 201, "the Orderconnect order");
+    assert_eq!(reply.json()["number"], number.as_str(), "{}", reply.body);
+    let order_id = reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        order_id.starts_with("ord_") && order_id != site_id,
+        "{order_id}"
+    );
+    for (id, restaurant) in [(&order_id, r), (&site_id, site)] {
+        let read = request(
+            "GET",
+            &app.url(&format!("/site-api/orders/{id}")),
+            &[],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        expect(&read, 200, "stored order");
+        assert_eq!(read.json()["number"], number.as_str(), "{}", read.body);
+        assert_eq!(read.json()["restaurant_id"], restaurant, "{}", read.body);
+    }
+    // Orderconnect's own rule stands: its repeated Id is a duplicate.
+    let again = put_order(app, &fixture("delivery-order.json", oc_id, r));
+    expect(&again, 409, "the same Id again");
 }

@@ -52,6 +52,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "orders_a_restaurant_with_a_default_concept_answers_reads_without_concept_id",
         a_restaurant_with_a_default_concept_answers_reads_without_concept_id,
     ),
+    (
+        "orders_namespace_a_number_belongs_to_the_site_that_placed_it",
+        a_number_belongs_to_the_site_that_placed_it,
+    ),
 ];
 
 /// Run against the Worker with the short retry policy (`outbound::fast_options`).
@@ -640,7 +644,8 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     assert_eq!(presented, [Some(key.to_owned())]);
     let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}: {body}"));
     assert_eq!(forwarded["action"], "new_order");
-    assert_eq!(forwarded["body"]["number"], "e2e-ord-up-1");
+    // Issue 22 point 2: under the hub's id, unique whichever site numbered it so.
+    assert_eq!(forwarded["body"]["number"], json!(order_id));
     assert_eq!(forwarded["body"]["cart"], doc["body"]["cart"]);
     let callback = forwarded["body"]["status_url"]
         .as_str()
@@ -723,6 +728,30 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     )
     .unwrap_or_else(|e| panic!("{e}"));
     expect(&reply, 404, "no client at Jupiter");
+
+    // Another site's order with the same number is its own order, and reaches Jupiter under
+    // its own hub id: the two never collide upstream.
+    let mut other = order(id, concept, "e2e-ord-up-1", None);
+    other["body"]["client"]["name"] = json!("Иван");
+    let reply = place_as(&app, &other, &[("Origin", "https://other.e2e-ns.example")]);
+    expect(&reply, 200, "the same number from another site");
+    let other_id = reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        other_id.starts_with("ord_") && other_id != order_id,
+        "{other_id}"
+    );
+    let body = eventually("the other site's forwarded order", || {
+        fake.posted()
+            .into_iter()
+            .map(|(_, body)| body)
+            .find(|body| body.contains(&other_id))
+    });
+    let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(forwarded["body"]["number"], json!(other_id));
+    assert_eq!(forwarded["body"]["client"]["name"], "Иван");
 }
 
 /// Issue 17 point 1: Jupiter's status sequences as it sends them, each on its own order —
@@ -752,7 +781,7 @@ fn jupiter_sequences(app: &App, fake: &FakeJupiter, id: &str, concept: &str, sin
             fake.posted()
                 .into_iter()
                 .map(|(_, body)| body)
-                .find(|body| body.contains(&number))
+                .find(|body| body.contains(&order_id))
         });
         let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
         let callback = forwarded["body"]["status_url"].as_str().unwrap_or_default();
@@ -1090,4 +1119,107 @@ fn the_seed_order_against_the_seed_catalog_is_taken_from_a_trusted_site() {
 
 fn place_as(app: &App, doc: &Value, headers: &[(&str, &str)]) -> Reply {
     call(app, "POST", "/site-api/order", headers, doc)
+}
+
+fn order_id(reply: &Reply, what: &str) -> String {
+    expect(reply, 200, what);
+    reply.json()["order_id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{what}: no order_id: {}", reply.body))
+        .to_owned()
+}
+
+/// Issue 22 point 2: a number is unique in its site's namespace (the site key's, a
+/// browser's `Origin`, or the public one for neither), so no site can claim another's:
+/// the same number with other content from another site is a new order, not `409`; a
+/// retry from the same site answers the same id (the same origin however it is written),
+/// other content from the same site is still `409 duplicate`; an `Origin` that is not one is
+/// `400 bad_origin`.
+fn a_number_belongs_to_the_site_that_placed_it(app: &App) {
+    let (id, concept) = ("e2e-ord-ns", "e2e-ord-c-ns");
+    setup(app, id, concept);
+    let number = "e2e-ord-ns-1";
+    let doc = order(id, concept, number, None);
+    let named = |name: &str| {
+        let mut d = doc.clone();
+        d["body"]["client"]["name"] = json!(name);
+        d
+    };
+    let site_a = ("Origin", "https://a.e2e-ns.example");
+    let site_b = ("Origin", "https://b.e2e-ns.example");
+    let a = order_id(&place_as(app, &doc, &[site_a]), "site A");
+    // Site B (or a public caller) takes the same number for its own, different order.
+    let b = order_id(&place_as(app, &named("Иван"), &[site_b]), "site B");
+    let public = order_id(&place_as(app, &named("Анна"), &[]), "no Origin");
+    let keyed = order_id(&place_as(app, &named("Ольга"), &[SITE_KEY]), "site key");
+    let key_and_a = order_id(
+        &place_as(app, &named("Ольга"), &[SITE_KEY, site_a]),
+        "site key with A's Origin",
+    );
+    let ids = [&a, &b, &public, &keyed];
+    for (i, x) in ids.iter().enumerate() {
+        for y in &ids[i + 1..] {
+            assert_ne!(x, y, "one order per namespace: {ids:?}");
+        }
+    }
+    // The key decides the namespace, whatever the Origin says.
+    assert_eq!(key_and_a, keyed, "the site key's namespace");
+
+    // Retries from the same site: the same id, however the origin is written.
+    assert_eq!(order_id(&place_as(app, &doc, &[site_a]), "A again"), a);
+    let a_spelt = ("Origin", "HTTPS://A.E2E-NS.EXAMPLE:443");
+    assert_eq!(order_id(&place_as(app, &doc, &[a_spelt]), "A spelt"), a);
+    assert_eq!(
+        order_id(&place_as(app, &named("Иван"), &[site_b]), "B again"),
+        b
+    );
+    assert_eq!(
+        order_id(&place_as(app, &named("Анна"), &[]), "public again"),
+        public
+    );
+    assert_eq!(
+        order_id(
+            &place_as(app, &named("Анна"), &[("Origin", "null")]),
+            "null"
+        ),
+        public,
+        "an opaque origin is the public namespace"
+    );
+
+    // Within a namespace a number still has one content.
+    let reply = place_as(app, &named("Иван"), &[site_a]);
+    expect(&reply, 409, "other content from A");
+    assert_eq!(
+        errors_of(&reply),
+        [("duplicate".to_owned(), "number".to_owned())]
+    );
+
+    // Each order keeps its number and its own content.
+    for (order_id, name) in [(&a, "Пётр"), (&b, "Иван"), (&public, "Анна")] {
+        let read = read_order(app, order_id);
+        assert_eq!(read["number"], number, "{read}");
+        let path = format!("/admin/orders/{order_id}");
+        let stored =
+            request("GET", &app.url(&path), &[OPERATOR], None).unwrap_or_else(|e| panic!("{e}"));
+        crate::conform::check("GET", &path, &stored);
+        expect(&stored, 200, "admin read");
+        assert_eq!(
+            stored.json()["order"]["body"]["client"]["name"],
+            name,
+            "{}",
+            stored.body
+        );
+    }
+
+    // An Origin no browser sends makes no namespace of its own.
+    let bad = place_as(
+        app,
+        &order(id, concept, "e2e-ord-ns-2", None),
+        &[("Origin", "https://a.e2e-ns.example/shop")],
+    );
+    expect(&bad, 400, "a path in the Origin");
+    assert_eq!(
+        errors_of(&bad),
+        [("bad_origin".to_owned(), "Origin".to_owned())]
+    );
 }

@@ -9,6 +9,7 @@
 //! * [`lifecycle`] — statuses 0/10/20/30/5, allowed transitions, what to notify.
 //! * [`client`] — the `/client` answer from what the hub knows.
 //! * [`replay`] — the content fingerprint behind idempotent retries and `duplicate`.
+//! * [`namespace`] — whose `number` it is: the namespace a number is unique in.
 //! * [`upstream`] — forwarding to an upstream Jupiter and its status calls.
 //! * [`view`] — an order read back: contents, totals, local times, amendments, redaction.
 //!
@@ -97,13 +98,15 @@
 //! | `preorder_too_soon` | `date_preorder` | a courier preorder earlier than now + the zone's `time_min` |
 //! | `preorder_too_far` | `date_preorder` | more than the configured days ahead (7 by default) |
 //! | `preorder_closed` | `date_preorder` | outside opening hours (service times, else `start_time`/`end_time`) |
-//! | `duplicate` | `number` | the same `number` was placed with different content (`409`) |
+//! | `duplicate` | `number` | the same `number` was placed in the same namespace ([`namespace`]) with different content (`409`) |
+//! | `bad_origin` | `Origin` | the `Origin` header is not `scheme://host[:port]` ([`namespace`]) |
 //! | `bad_status` | `status` | not 0, 10, 20, 30 or 5 |
 //! | `illegal_transition` | `status` | not allowed by [`lifecycle`] (`409`) |
 
 pub mod client;
 pub mod lifecycle;
 mod lookup;
+pub mod namespace;
 pub mod replay;
 pub mod upstream;
 pub mod validate;

@@ -4,7 +4,7 @@
 //!
 //! | decision | rule |
 //! |----------|------|
-//! | what is forwarded | the request as parsed, `status_url` replaced by the hub's callback URL, without the hub's own extension `client.email` / `recipient_name.email` (Jupiter's shape, seed `004`) |
+//! | what is forwarded | the request as parsed, `status_url` replaced by the hub's callback URL and `number` by one unique across namespaces ([`upstream_number`](super::namespace::upstream_number): a site order's hub order id, a marketplace order's own number), without the hub's own extension `client.email` / `recipient_name.email` (Jupiter's shape, seed `004`) |
 //! | the callback URL | `<hub origin>/callbacks/jupiter/orders/<order id>?token=<token>`; the token is 128 random bits per order, compared in constant time; Jupiter appends `&status=N` |
 //! | Jupiter's order id | `order_id` of Jupiter's `200` answer, kept with the order |
 //! | a status call | [`on_status`]: Jupiter is the system of record and never hears a refusal (it does not retry and does not read the answer, seed `004`), so every valid status is taken: see the table below |
@@ -44,10 +44,12 @@ pub fn callback_url(origin: &str, order_id: &str, token: &str) -> String {
     )
 }
 
-/// The request Jupiter receives: the front-end's, with the hub's status URL, in Jupiter's
-/// shape (the e-mail the hub keeps on its client record stays with the hub).
-pub fn forwarded(req: &NewOrderRequest, callback: &str) -> NewOrderRequest {
+/// The request Jupiter receives: the front-end's, numbered `number` (see
+/// [`upstream_number`](super::namespace::upstream_number)), with the hub's status URL, in
+/// Jupiter's shape (the e-mail the hub keeps on its client record stays with the hub).
+pub fn forwarded(req: &NewOrderRequest, number: &str, callback: &str) -> NewOrderRequest {
     let mut out = req.clone();
+    out.body.number = Some(number.to_owned());
     out.body.status_url = Some(callback.to_owned());
     for person in [&mut out.body.client, &mut out.body.recipient_name]
         .into_iter()
@@ -151,7 +153,7 @@ mod tests {
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
-    fn the_forwarded_order_carries_the_hub_callback_and_nothing_else_changes() {
+    fn the_forwarded_order_carries_the_hub_callback_and_number_and_nothing_else_changes() {
         let text = include_str!("../../../fixtures/demo/order.json");
         let req = super::super::wire::parse(text.as_bytes()).unwrap_or_else(|v| panic!("{v:?}"));
         let url = callback_url("https://hub.example/", "ord_ab", "tok_cd");
@@ -159,10 +161,13 @@ mod tests {
             url,
             "https://hub.example/callbacks/jupiter/orders/ord_ab?token=tok_cd"
         );
-        let out = forwarded(&req, &url);
+        let out = forwarded(&req, "ord_ab", &url);
         assert_eq!(out.body.status_url.as_deref(), Some(url.as_str()));
+        assert_eq!(out.body.number.as_deref(), Some("ord_ab"));
+        assert_ne!(req.body.number.as_deref(), Some("ord_ab"));
         let mut back = out.clone();
         back.body.status_url = req.body.status_url.clone();
+        back.body.number = req.body.number.clone();
         assert_eq!(back, req);
     }
 
@@ -175,11 +180,12 @@ mod tests {
         if let Some(client) = req.body.client.as_mut() {
             client.email = Some("petr@example.ru".to_owned());
         }
-        let out = forwarded(&req, "https://hub.example/cb");
+        let out = forwarded(&req, "ord_ab", "https://hub.example/cb");
         assert_eq!(
             out.body.client.as_ref().and_then(|c| c.email.as_ref()),
             None
         );
+        sent.body.number = Some("ord_ab".to_owned());
         sent.body.status_url = Some("https://hub.example/cb".to_owned());
         assert_eq!(out, sent);
         assert!(req.body.client.is_some_and(|c| c.email.is_some()));

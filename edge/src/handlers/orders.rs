@@ -4,6 +4,8 @@
 //!   the catalog at `now`; the order and its first status (0, new) are stored, with the
 //!   status call to its `status_url` staged in the same batch, before `200 {"order_id"}`.
 //!   The same `number` with the same content answers the same id; with other content `409`.
+//!   Numbers are unique per namespace (core's `order::namespace`): the site key's, the
+//!   browser's `Origin`, or the public one; a malformed `Origin` is `400 bad_origin`.
 //! * `GET /site-api/orders/{order_id}` (public): the status and its history, for
 //!   front-ends without a `status_url`, and the order read back (`order_view`): lines,
 //!   totals, local times and amendments; personal data only with the site or operator
@@ -26,6 +28,7 @@
 
 use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
+use orderbridge_core::order::namespace::{site_namespace, Namespace};
 use orderbridge_core::order::replay::{compare, fingerprint};
 use orderbridge_core::order::upstream;
 use orderbridge_core::order::{wire, DeliveryMethod, Rules};
@@ -58,22 +61,35 @@ fn trimmed(value: &Option<String>) -> Option<&str> {
 pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     // A server-to-server site with the site key is trusted as Jupiter trusts it (core's
     // `Rules::TrustedSite`); a browser is held to the catalog's prices.
-    let rules = if site_trusted(&req, ctx.env)? {
+    let trusted = site_trusted(&req, ctx.env)?;
+    let rules = if trusted {
         Rules::TrustedSite
     } else {
         Rules::Site
     };
+    // Whose number it is (core's `order::namespace`): the site key, else the browser's
+    // origin, else the public namespace.
+    let site = req.headers().get("Origin").ok().flatten();
+    let namespace = site_namespace(trusted, site.as_deref());
     let bytes = body::read(&mut req, ORDER_LIMIT).await?;
     let order = wire::parse(&bytes).map_err(|v| EdgeError::violations("invalid_order", vec![v]))?;
     let storage = Storage::new(ctx.env)?;
     let print = fingerprint(&order);
+    let mut violations = Vec::new();
+    let namespace = match namespace {
+        Ok(namespace) => namespace,
+        Err(v) => {
+            violations.push(v);
+            Namespace::Public
+        }
+    };
+    let stored_as = namespace.to_string();
     // A retry of a placed order gets its id even if the catalog has changed since.
-    if let Some(number) = trimmed(&order.body.number) {
-        if let Some(row) = storage.order_by_number(number).await? {
+    if let (Some(number), true) = (trimmed(&order.body.number), violations.is_empty()) {
+        if let Some(row) = storage.order_by_number(&stored_as, number).await? {
             return replayed(&row, &print, number);
         }
     }
-    let mut violations = Vec::new();
     let status_url = match trimmed(&order.body.status_url) {
         Some(url) => match check_outbound_url(url, &ctx.config.url_policy()) {
             Ok(url) => Some(url),
@@ -104,11 +120,11 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         origin: &origin,
         contact: Contact::site(&order),
     };
-    let staged = intake::stage(&storage, ctx, &order, &valid, &source)?;
+    let staged = intake::stage_in(&storage, ctx, &order, &valid, &source, &namespace)?;
     let kick = staged.call_ids();
     if let Err(err) = storage.commit(staged.statements).await {
         // The same number placed concurrently: answer as a replay would.
-        return match storage.order_by_number(valid.number).await? {
+        return match storage.order_by_number(&stored_as, valid.number).await? {
             Some(row) => replayed(&row, &print, valid.number),
             None => Err(err),
         };

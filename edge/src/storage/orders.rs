@@ -62,6 +62,8 @@ pub struct StatusRow {
 /// A validated order to store.
 pub struct OrderWrite<'a> {
     pub id: &'a str,
+    /// Whose `number` it is (migration `0018`): unique together with it.
+    pub namespace: &'a str,
     pub number: &'a str,
     pub fingerprint: &'a str,
     pub restaurant_id: &'a str,
@@ -100,10 +102,15 @@ impl Storage {
         .await
     }
 
-    pub async fn order_by_number(&self, number: &str) -> Result<Option<OrderRow>, EdgeError> {
+    /// The order numbered `number` in `namespace` (core's `order::namespace`, stored form).
+    pub async fn order_by_number(
+        &self,
+        namespace: &str,
+        number: &str,
+    ) -> Result<Option<OrderRow>, EdgeError> {
         self.row(
-            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE number = ?1"),
-            &[Arg::Text(number)],
+            &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE namespace = ?1 AND number = ?2"),
+            &[Arg::Text(namespace), Arg::Text(number)],
         )
         .await
     }
@@ -176,15 +183,16 @@ impl Storage {
     }
 
     /// The statements that place an order with its first status. A second order with the
-    /// same `number` fails the batch (UNIQUE), so concurrent placements cannot both commit.
+    /// same `number` in the same namespace fails the batch (UNIQUE), so concurrent
+    /// placements cannot both commit.
     pub fn place_order(&self, w: &OrderWrite<'_>) -> Result<Vec<D1PreparedStatement>, EdgeError> {
         let order = self.statement(
             "INSERT INTO orders (id, number, fingerprint, restaurant_id, concept_id, zone_id, \
                  delivery_method, phone, client_name, total, status, version, status_url, \
                  request, upstream_token, created_at, updated_at, channel, external_id, discount, \
-                 warnings) \
+                 warnings, namespace) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, 1, ?12, ?13, ?15, ?14, ?14, \
-                 ?16, ?17, ?18, ?19)",
+                 ?16, ?17, ?18, ?19, ?20)",
             &[
                 Arg::Text(w.id),
                 Arg::Text(w.number),
@@ -205,6 +213,7 @@ impl Storage {
                 Arg::OptText(w.external_id),
                 Arg::Int(w.discount),
                 Arg::OptText(w.warnings),
+                Arg::Text(w.namespace),
             ],
         )?;
         let history = self.statement(

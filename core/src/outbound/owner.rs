@@ -187,7 +187,7 @@ fn query_status(url: &str) -> Option<i64> {
         .split('&')
         .filter_map(|pair| pair.strip_prefix("status="))
         .filter_map(|v| v.parse::<i64>().ok())
-        .last()
+        .next_back()
 }
 
 /// The last path segment of a URL (`sent-to-pos-success`, `onitsway`).

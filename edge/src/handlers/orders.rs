@@ -146,7 +146,15 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         .await?
         .ok_or_else(|| not_found(id))?;
     let history = storage.order_statuses(id).await?;
-    Ok(respond::json(200, &admin_view(&row, Some(&history))))
+    let mut view = admin_view(&row, Some(&history));
+    if let Some(map) = view.as_object_mut() {
+        // Issue 17: what failed for this order (its dead deliveries), operator's view.
+        map.insert(
+            "failures".to_owned(),
+            crate::owners::failures(&storage, id, true).await?,
+        );
+    }
+    Ok(respond::json(200, &view))
 }
 
 /// The most orders `GET /admin/orders` answers at once.
@@ -194,10 +202,7 @@ fn admin_view(row: &AdminOrderRow, history: Option<&[StatusRow]>) -> serde_json:
             .unwrap_or(serde_json::Value::Null),
     });
     if let (Some(history), Some(map)) = (history, view.as_object_mut()) {
-        let history: Vec<serde_json::Value> = history
-            .iter()
-            .map(|h| json!({"status": h.status, "at": h.at}))
-            .collect();
+        let history = crate::owners::history(history);
         map.insert("history".to_owned(), json!(history));
     }
     view
@@ -214,12 +219,8 @@ pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError>
         .as_deref()
         .and_then(|w| serde_json::from_str(w).ok())
         .unwrap_or_else(|| json!([]));
-    let history: Vec<serde_json::Value> = storage
-        .order_statuses(id)
-        .await?
-        .into_iter()
-        .map(|s| json!({"status": s.status, "at": s.at}))
-        .collect();
+    let history = crate::owners::history(&storage.order_statuses(id).await?);
+    let failures = crate::owners::failures(&storage, id, false).await?;
     Ok(respond::json(
         200,
         &json!({
@@ -231,6 +232,7 @@ pub async fn status(_req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError>
             "discount": amount(row.discount),
             "warnings": warnings,
             "history": history,
+            "failures": failures,
             "created_at": row.created_at,
             "updated_at": row.updated_at,
         }),

@@ -12,6 +12,7 @@ mod openapi;
 mod orderconnect;
 mod orders;
 mod outbound;
+mod owners;
 mod sink;
 mod tz;
 
@@ -56,6 +57,7 @@ fn main() {
         orders::FAST_TESTS,
         jet_orders::FAST_TESTS,
         tz::FAST_TESTS,
+        owners::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [
@@ -66,6 +68,7 @@ fn main() {
         orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
+        owners::PLAIN_TESTS,
     ]
     .concat();
 

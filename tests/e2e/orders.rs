@@ -737,8 +737,8 @@ fn callback_of(fake: &FakeJupiter, marker: &str) -> String {
 /// last segment of each call's path (`sent-to-pos-success`), in order.
 fn just_eat_heard(app: &App, jet_id: &str) -> Vec<String> {
     let prefix = format!("/sim/jet/order/{jet_id}/");
-    let reply = request("GET", &app.url("/sim/jet/calls"), &[], None)
-        .unwrap_or_else(|e| panic!("{e}"));
+    let reply =
+        request("GET", &app.url("/sim/jet/calls"), &[], None).unwrap_or_else(|e| panic!("{e}"));
     reply.json()["calls"]
         .as_array()
         .into_iter()

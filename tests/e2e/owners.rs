@@ -34,8 +34,8 @@ pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 
 fn get(app: &App, path: &str, headers: &[(&str, &str)]) -> Value {
-    let reply = request("GET", &app.url(path), headers, None)
-        .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+    let reply =
+        request("GET", &app.url(path), headers, None).unwrap_or_else(|e| panic!("GET {path}: {e}"));
     crate::conform::check("GET", path, &reply);
     expect(&reply, 200, path);
     reply.json()
@@ -91,9 +91,17 @@ fn a_dead_status_call_is_shown_with_the_order_and_in_the_delivery_log(app: &App)
         "the front-end's status_url did not take status 0"
     );
     assert!(shown[0]["at"].is_string(), "{shown:?}");
-    assert_eq!(shown[0].get("last_error"), None, "the site sees no internals");
+    assert_eq!(
+        shown[0].get("last_error"),
+        None,
+        "the site sees no internals"
+    );
     assert_eq!(sink.received().len(), 4, "four attempts, then dead");
-    assert_eq!(get(app, &public, &[])["status"], 0, "the order itself stands");
+    assert_eq!(
+        get(app, &public, &[])["status"],
+        0,
+        "the order itself stands"
+    );
 
     let admin = get(app, &format!("/admin/orders/{order_id}"), &[OPERATOR]);
     let seen = failures(&admin);
@@ -149,7 +157,10 @@ fn a_dead_sent_to_pos_call_is_shown_to_the_operator_with_the_order(app: &App) {
     assert_eq!(seen.len(), 1, "{seen:?}");
     assert_eq!(seen[0]["kind"], "just_eat");
     assert_eq!(seen[0]["receiver"], "jet_sent_to_pos");
-    assert_eq!(seen[0]["reason"], "Just Eat did not take sent-to-pos-success");
+    assert_eq!(
+        seen[0]["reason"],
+        "Just Eat did not take sent-to-pos-success"
+    );
     assert!(
         seen[0]["last_error"]
             .as_str()
@@ -202,7 +213,12 @@ fn a_dead_forwarding_cancels_the_order_and_tells_the_site_and_just_eat() {
     let (id, concept) = ("e2e-own-up", "e2e-own-c-up");
     crate::orders::setup(&app, id, concept);
     let front_end = Sink::start();
-    let doc = crate::orders::order(id, concept, "e2e-own-up-1", Some(&front_end.url("/st?n=up")));
+    let doc = crate::orders::order(
+        id,
+        concept,
+        "e2e-own-up-1",
+        Some(&front_end.url("/st?n=up")),
+    );
     let order_id = crate::orders::placed(&app, &doc);
     let public = format!("/site-api/orders/{order_id}");
     let placed = get(&app, &public, &[]);

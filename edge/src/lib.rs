@@ -21,6 +21,7 @@ mod outbound_cron;
 mod outbound_queue;
 mod outbound_send;
 mod outbox;
+mod owners;
 mod query;
 mod random;
 mod relay;

@@ -21,8 +21,11 @@
 use std::time::Duration;
 
 use futures_util::future::join_all;
-use orderbridge_core::outbound::backoff::{next_attempt, parse_retry_after, NextAttempt};
+use orderbridge_core::outbound::backoff::{
+    next_attempt, parse_retry_after, GiveUpReason, NextAttempt,
+};
 use orderbridge_core::outbound::classify::{classify, Verdict};
+use orderbridge_core::outbound::owner::DeadCause;
 use orderbridge_core::outbound::plan::{turn, Action, Delivery, ReceiverKind, Turn};
 use worker::{Env, MessageBatch, MessageExt, QueueRetryOptionsBuilder};
 
@@ -31,7 +34,7 @@ use crate::error::EdgeError;
 use crate::outbox::{self, Poke};
 use crate::storage::outbox::{AfterAttempt, AttemptRow, DeliveryRow};
 use crate::storage::Storage;
-use crate::{clock, outbound_send, random};
+use crate::{clock, outbound_send, owners, random};
 
 /// How long an attempt holds its delivery beyond the attempt timeout: time to write the
 /// result after the answer (or the timeout) came.
@@ -96,7 +99,7 @@ pub async fn process(env: &Env, config: &Config, id: &str) -> Result<(), EdgeErr
     }
     let entry = match outbox::entry(&head, &config.url_policy()) {
         Ok(entry) => entry,
-        Err(refusal) => return refuse(env, &storage, &head, &refusal, now).await,
+        Err(refusal) => return refuse(env, config, &storage, &head, &refusal, now).await,
     };
     match turn(std::slice::from_ref(&entry), now) {
         Turn::Idle => Ok(()),
@@ -121,6 +124,17 @@ pub async fn process(env: &Env, config: &Config, id: &str) -> Result<(), EdgeErr
                 .await?
             {
                 worker::console_warn!("delivery {} is dead: {error}", head.id);
+                let receiver = delivery.receiver;
+                owners::on_dead(
+                    env,
+                    config,
+                    &storage,
+                    &head,
+                    receiver,
+                    DeadCause::Expired,
+                    &error,
+                )
+                .await;
                 poke_next(env, &storage, head.order_key.as_deref(), now).await?;
             }
             Ok(())
@@ -163,9 +177,13 @@ async fn attempt(
         .retry_after
         .as_deref()
         .and_then(|value| parse_retry_after(value, now));
-    let (after, last_error) = match verdict {
-        Verdict::Delivered => (AfterAttempt::Delivered, None),
-        Verdict::PermanentFailure => (AfterAttempt::Dead, sent.error.clone()),
+    let (after, last_error, cause) = match verdict {
+        Verdict::Delivered => (AfterAttempt::Delivered, None, None),
+        Verdict::PermanentFailure => (
+            AfterAttempt::Dead,
+            sent.error.clone(),
+            Some(DeadCause::Refused),
+        ),
         Verdict::Retry => match next_attempt(
             &policy,
             in_round,
@@ -174,7 +192,7 @@ async fn attempt(
             delivery.deadline,
             now,
         ) {
-            NextAttempt::RetryAt(at) => (AfterAttempt::RetryAt(at), sent.error.clone()),
+            NextAttempt::RetryAt(at) => (AfterAttempt::RetryAt(at), sent.error.clone(), None),
             NextAttempt::GiveUp(reason) => (
                 AfterAttempt::Dead,
                 Some(format!(
@@ -182,6 +200,10 @@ async fn attempt(
                     sent.error.as_deref().unwrap_or("failed"),
                     reason.message()
                 )),
+                Some(match reason {
+                    GiveUpReason::AttemptsExhausted { .. } => DeadCause::GaveUp,
+                    GiveUpReason::DeadlineWouldPass { .. } => DeadCause::Expired,
+                }),
             ),
         },
     };
@@ -220,7 +242,7 @@ async fn attempt(
         }
         AfterAttempt::Delivered => {
             keep_answer(storage, head, delivery, sent.answer.as_deref()).await;
-            injected(env, config, storage, head, delivery, true, "").await;
+            injected(env, config, storage, head, delivery).await;
             poke_next(env, storage, head.order_key.as_deref(), now).await?;
         }
         AfterAttempt::Dead => {
@@ -230,7 +252,8 @@ async fn attempt(
                 last_error.as_deref().unwrap_or_default()
             );
             let why = last_error.as_deref().unwrap_or("no answer");
-            injected(env, config, storage, head, delivery, false, why).await;
+            let cause = cause.unwrap_or(DeadCause::GaveUp);
+            owners::on_dead(env, config, storage, head, delivery.receiver, cause, why).await;
             poke_next(env, storage, head.order_key.as_deref(), now).await?;
         }
     }
@@ -241,6 +264,7 @@ async fn attempt(
 /// the delivery is dead without a request, and the log says why.
 async fn refuse(
     env: &Env,
+    config: &Config,
     storage: &Storage,
     head: &DeliveryRow,
     refusal: &str,
@@ -265,22 +289,33 @@ async fn refuse(
         .await?
     {
         worker::console_warn!("delivery {} is dead: {refusal}", head.id);
+        if let Some(receiver) = ReceiverKind::parse(&head.receiver) {
+            owners::on_dead(
+                env,
+                config,
+                storage,
+                head,
+                receiver,
+                DeadCause::Refused,
+                refusal,
+            )
+            .await;
+        }
         poke_next(env, storage, head.order_key.as_deref(), now).await?;
     }
     Ok(())
 }
 
-/// What a forwarded order's fate means for the channel it came from: a JET Connect order
-/// waits for it to tell Just Eat (`jet_orders::on_injection`). Best effort: a failure is
-/// logged, and the deadline's `TIMEOUT` still goes out.
+/// What a forwarded order's acceptance means for the channel it came from: a JET Connect
+/// order waits for it to tell Just Eat (`jet_orders::on_injection`). Best effort: a failure
+/// is logged, and the deadline's `TIMEOUT` still goes out. A forwarding that dies is
+/// `owners::on_dead`'s.
 async fn injected(
     env: &Env,
     config: &Config,
     storage: &Storage,
     head: &DeliveryRow,
     delivery: &Delivery,
-    delivered: bool,
-    detail: &str,
 ) {
     if delivery.receiver != ReceiverKind::JupiterInjection {
         return;
@@ -293,8 +328,8 @@ async fn injected(
         config,
         storage,
         order_id,
-        delivered,
-        detail,
+        true,
+        "",
         clock::now(),
     )
     .await;

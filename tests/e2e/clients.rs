@@ -323,7 +323,11 @@ fn a_wrong_site_key_is_401_on_every_site_route_and_never_cached(app: &App) {
             // The order read back: the key adds the personal data (issue 17 point 5).
             assert_eq!(public_again.json()["audience"], "public", "{path}");
             assert_eq!(right.json()["audience"], "trusted", "{path}");
-            assert_eq!(right.json()["lines"], public_again.json()["lines"], "{path}");
+            assert_eq!(
+                right.json()["lines"],
+                public_again.json()["lines"],
+                "{path}"
+            );
         } else {
             assert_eq!(right.body, public_again.body, "{path}");
         }

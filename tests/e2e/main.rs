@@ -13,6 +13,7 @@ mod openapi;
 mod orderconnect;
 mod orders;
 mod outbound;
+mod owners;
 mod readback;
 mod sink;
 mod tz;
@@ -60,6 +61,7 @@ fn main() {
         orders::FAST_TESTS,
         jet_orders::FAST_TESTS,
         tz::FAST_TESTS,
+        owners::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [
@@ -71,6 +73,7 @@ fn main() {
         jet_orders::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
+        owners::PLAIN_TESTS,
     ]
     .concat();
 

@@ -180,7 +180,7 @@ fn place(app: &App, doc: &Value) -> Reply {
     call(app, "POST", "/site-api/order", &[], doc)
 }
 
-fn placed(app: &App, doc: &Value) -> String {
+pub(crate) fn placed(app: &App, doc: &Value) -> String {
     let reply = place(app, doc);
     expect(&reply, 200, "order");
     reply.json()["order_id"]
@@ -623,6 +623,8 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
         vars: vec![
             ("JUPITER_API_URL".to_owned(), fake.url("/site-api")),
             ("JUPITER_API_KEY".to_owned(), key.to_owned()),
+            // Just Eat hears from Jupiter's statuses, not from the forwarding's answer.
+            ("JET_SUCCESS_ON".to_owned(), "status0".to_owned()),
         ],
     });
     let (id, concept) = ("e2e-ord-up", "e2e-ord-c-up");
@@ -754,11 +756,49 @@ fn upstream_mode_forwards_the_order_and_passes_jupiter_statuses_on() {
     assert_eq!(forwarded["body"]["client"]["name"], "Иван");
 }
 
-/// Issue 17 point 1: Jupiter's status sequences as it sends them, each on its own order —
-/// every status recorded, passed on to the front-end in order and exactly once, none
-/// refused, a late one kept in the history without moving the order back. Returns how many
-/// sequences were played.
+/// The callback path (from `/callbacks/jupiter/`) of the forwarded order whose body holds
+/// `marker`.
+fn callback_of(fake: &FakeJupiter, marker: &str) -> String {
+    let body = eventually("the forwarded order", || {
+        fake.posted()
+            .into_iter()
+            .map(|(_, body)| body)
+            .find(|body| body.contains(marker))
+    });
+    let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
+    let callback = forwarded["body"]["status_url"].as_str().unwrap_or_default();
+    let at = callback
+        .find("/callbacks/jupiter/")
+        .unwrap_or_else(|| panic!("hub callback expected, got {callback:?}"));
+    callback[at..].to_owned()
+}
+
+/// What the development simulator of JET Connect received for JET order `jet_id`: the
+/// last segment of each call's path (`sent-to-pos-success`), in order.
+fn just_eat_heard(app: &App, jet_id: &str) -> Vec<String> {
+    let prefix = format!("/sim/jet/order/{jet_id}/");
+    let reply =
+        request("GET", &app.url("/sim/jet/calls"), &[], None).unwrap_or_else(|e| panic!("{e}"));
+    reply.json()["calls"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|c| c["path"].as_str())
+        .filter_map(|p| p.strip_prefix(&prefix))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Issue 17 point 1: Jupiter's status sequences as it sends them, each on a site order and
+/// on a JET Connect order of its own — every status recorded, passed on to the front-end
+/// in order and exactly once, none refused, a late one kept in the history without moving
+/// the order back; Just Eat (under `JET_SUCCESS_ON=status0`) hears `sent-to-pos-success`
+/// once, from the first status saying the kitchen has the order (a late `0` after `10`
+/// included), and nothing before it or for any later status. Returns how many sequences
+/// were played.
 fn jupiter_sequences(app: &App, fake: &FakeJupiter, id: &str, concept: &str, sink: &Sink) -> usize {
+    let (jet_restaurant, location) = ("e2e-ord-up-jet", "e2e-ord-up-jet-loc");
+    crate::jet_orders::setup(app, jet_restaurant, location);
     // (calls, history, current status, what the front-end receives)
     type Case<'a> = (&'a [&'a str], &'a [i64], i64, &'a [&'a str]);
     let cases: [Case<'_>; 4] = [
@@ -777,26 +817,66 @@ fn jupiter_sequences(app: &App, fake: &FakeJupiter, id: &str, concept: &str, sin
         let tag = format!("/seq?n={k}");
         let doc = order(id, concept, &number, Some(&sink.url(&tag)));
         let order_id = placed(app, &doc);
-        let body = eventually("the forwarded order", || {
-            fake.posted()
-                .into_iter()
-                .map(|(_, body)| body)
-                .find(|body| body.contains(&order_id))
-        });
-        let forwarded: Value = serde_json::from_str(&body).unwrap_or_else(|e| panic!("{e}"));
-        let callback = forwarded["body"]["status_url"].as_str().unwrap_or_default();
-        let at = callback
-            .find("/callbacks/jupiter/")
-            .unwrap_or_else(|| panic!("hub callback expected, got {callback:?}"));
+        let callback = callback_of(fake, &order_id);
+        let jet_id = format!("e2e-ord-up-seq-jet-{k}");
+        let reply = crate::jet_orders::post_signed(
+            app,
+            "/webhooks/jet/orders",
+            &crate::jet_orders::partner_order(&jet_id, location),
+        );
+        expect(&reply, 202, "a JET order upstream");
+        let jet_order = reply.json()["OrderId"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        let jet_callback = callback_of(fake, &format!("\"jet-{jet_id}\""));
+        std::thread::sleep(Duration::from_millis(700));
+        assert_eq!(
+            just_eat_heard(app, &jet_id),
+            Vec::<String>::new(),
+            "status0: nothing before Jupiter's first status"
+        );
         for status in calls.iter() {
-            let url = app.url(&format!("{}&status={status}", &callback[at..]));
-            let reply = request("GET", &url, &[], None).unwrap_or_else(|e| panic!("{e}"));
-            expect(&reply, 200, &format!("sequence {calls:?}: status {status}"));
+            for path in [&callback, &jet_callback] {
+                let url = app.url(&format!("{path}&status={status}"));
+                let reply = request("GET", &url, &[], None).unwrap_or_else(|e| panic!("{e}"));
+                expect(&reply, 200, &format!("sequence {calls:?}: status {status}"));
+            }
         }
         assert_eq!(
             statuses_of(app, &order_id),
             (*current, history.to_vec()),
             "sequence {calls:?}"
+        );
+        let jet_admin = request(
+            "GET",
+            &app.url(&format!("/admin/orders/{jet_order}")),
+            &[OPERATOR],
+            None,
+        )
+        .unwrap_or_else(|e| panic!("{e}"))
+        .json();
+        let jet_history: Vec<i64> = jet_admin["history"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|h| h["status"].as_i64())
+            .collect();
+        assert_eq!(
+            (jet_admin["status"].as_i64(), jet_history),
+            (Some(*current), history.to_vec()),
+            "JET order, sequence {calls:?}"
+        );
+        let heard = eventually("Just Eat's call", || {
+            let heard = just_eat_heard(app, &jet_id);
+            (!heard.is_empty()).then_some(heard)
+        });
+        std::thread::sleep(Duration::from_millis(1000));
+        assert_eq!(heard, ["sent-to-pos-success"], "sequence {calls:?}");
+        assert_eq!(
+            just_eat_heard(app, &jet_id),
+            ["sent-to-pos-success"],
+            "exactly once, sequence {calls:?}"
         );
         let mine = || -> Vec<String> {
             sink.received()

@@ -35,6 +35,9 @@ struct Behaviour {
     delay: Duration,
     /// Sent as `Retry-After` with every answer that is not 2xx.
     retry_after: Option<String>,
+    /// (path prefix, status): requests whose path and query start with the prefix are
+    /// answered with the status, before any other rule (one test's calls on a shared sink).
+    by_prefix: Vec<(String, u16)>,
 }
 
 #[derive(Debug)]
@@ -62,6 +65,7 @@ impl Sink {
                 fail_status: 503,
                 delay: Duration::ZERO,
                 retry_after: None,
+                by_prefix: Vec::new(),
             },
         }));
         let server = {
@@ -94,6 +98,15 @@ impl Sink {
         let mut shared = self.lock();
         shared.behaviour.fail_first = n;
         shared.behaviour.fail_status = status;
+    }
+
+    /// Answer every request whose path and query start with `prefix` with `status`, whatever
+    /// the other rules say (a shared sink failing one test's calls only).
+    pub fn respond_to(&self, prefix: &str, status: u16) {
+        self.lock()
+            .behaviour
+            .by_prefix
+            .push((prefix.to_owned(), status));
     }
 
     /// Wait this long before answering each request.
@@ -136,7 +149,15 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
     let (status, delay, retry_after) = {
         let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
         let behaviour = &mut shared.behaviour;
-        let status = if behaviour.fail_first > 0 {
+        let url = request.url().to_owned();
+        let by_prefix = behaviour
+            .by_prefix
+            .iter()
+            .find(|(prefix, _)| url.starts_with(prefix.as_str()))
+            .map(|(_, status)| *status);
+        let status = if let Some(status) = by_prefix {
+            status
+        } else if behaviour.fail_first > 0 {
             behaviour.fail_first -= 1;
             behaviour.fail_status
         } else {

@@ -4,6 +4,7 @@
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
+use crate::order::lifecycle::Status;
 use crate::problem::Violation;
 use crate::tz::LocalZone;
 
@@ -154,6 +155,26 @@ impl SuccessRule {
                 Some("JET_SUCCESS_ON"),
                 format!("must be accepted or status0, got {other:?}"),
             )),
+        }
+    }
+}
+
+impl SuccessRule {
+    /// What a status the POS reports decides for a JET order still waiting for its outcome.
+    /// Under `Accepted` nothing (the acceptance decided it). Under `Status0` any status that
+    /// says the kitchen has the order is the success: `0`, or a later `10`/`20`/`30` when the
+    /// `0` was lost or comes late (Jupiter does not retry, and a late `0` is not passed on);
+    /// a `5` before any of them is the failure.
+    pub fn on_status(self, reported: Status) -> Option<Result<(), Failure>> {
+        match self {
+            SuccessRule::Accepted => None,
+            SuccessRule::Status0 => Some(match reported {
+                Status::New | Status::Cooking | Status::Delivering | Status::Delivered => Ok(()),
+                Status::Cancelled => Err(Failure {
+                    code: ErrorCode::Unknown,
+                    message: "the POS cancelled the order before accepting it".to_owned(),
+                }),
+            }),
         }
     }
 }

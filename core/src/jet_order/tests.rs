@@ -944,6 +944,27 @@ fn outcome_bodies_and_paths_have_jets_shapes() {
 }
 
 #[test]
+fn under_status0_any_status_saying_the_kitchen_has_the_order_is_the_success() {
+    use crate::order::lifecycle::Status::*;
+    // (rule, reported, the outcome it decides: None nothing, Some(true) success, Some(false) failure)
+    let cases = [
+        (SuccessRule::Status0, New, Some(true)),
+        // 0 lost or late: 10, 20 or 30 first still say the kitchen has it.
+        (SuccessRule::Status0, Cooking, Some(true)),
+        (SuccessRule::Status0, Delivering, Some(true)),
+        (SuccessRule::Status0, Delivered, Some(true)),
+        (SuccessRule::Status0, Cancelled, Some(false)),
+        // Under `accepted` the POS's acceptance decided; statuses decide nothing.
+        (SuccessRule::Accepted, New, None),
+        (SuccessRule::Accepted, Cancelled, None),
+    ];
+    for (rule, reported, want) in cases {
+        let got = rule.on_status(reported).map(|r| r.is_ok());
+        assert_eq!(got, want, "{rule:?} {reported:?}");
+    }
+}
+
+#[test]
 fn a_cancellation_is_refused_only_without_an_order_or_a_time_and_any_reason_cancels() {
     let ok = parse_cancel(CANCEL.as_bytes())
         .map_err(|v| vec![v])

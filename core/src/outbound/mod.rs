@@ -10,11 +10,13 @@
 //! * [`plan`]: which delivery of an ordering key may be attempted now.
 //! * [`classify`]: did an attempt deliver, fail for good, or should it be retried?
 //! * [`backoff`]: when is the next attempt, or do we give up?
+//! * [`owner`]: what a dead delivery causes (issue 17), and how its order shows it.
 //! * [`signature`]: the `X-Orderbridge-Signature` we put on our calls, and the
 //!   `X-JET-Connect-Hash` check on Just Eat's calls to us.
 
 pub mod backoff;
 pub mod classify;
+pub mod owner;
 pub mod plan;
 pub mod signature;
 pub mod url_guard;

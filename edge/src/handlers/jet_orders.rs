@@ -439,8 +439,9 @@ pub async fn on_injection(
     decide(env, config, storage, &row, result, now).await
 }
 
-/// A status of a JET order's hub order: with `JET_SUCCESS_ON=status0`, Jupiter's 0 is the
-/// success and a 5 before it the failure.
+/// A status of a JET order's hub order: with `JET_SUCCESS_ON=status0`, Jupiter's 0 (or a
+/// later status when the 0 was lost or is late) is the success and a 5 before it the
+/// failure (core's `SuccessRule::on_status`).
 pub async fn on_status(
     storage: &Storage,
     row: &OrderRow,
@@ -448,16 +449,12 @@ pub async fn on_status(
     reported: Status,
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
-    if success_rule(&ctx.config) != SuccessRule::Status0 || row.upstream_token.is_none() {
+    if row.upstream_token.is_none() {
         return Ok(Effects::default());
     }
-    let result = match reported {
-        Status::New => Ok(()),
-        Status::Cancelled => Err(Failure {
-            code: outcome::ErrorCode::Unknown,
-            message: "the POS cancelled the order before accepting it".to_owned(),
-        }),
-        _ => return Ok(Effects::default()),
+    // Core's rule: under `status0`, any status saying the kitchen has it (a lost or late 0).
+    let Some(result) = success_rule(&ctx.config).on_status(reported) else {
+        return Ok(Effects::default());
     };
     if let Some(jet) = storage.jet_order_of(&row.id).await? {
         decide(ctx.env, &ctx.config, storage, &jet, result, ctx.now).await?;
@@ -617,6 +614,7 @@ pub async fn admin_get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
             "received": serde_json::from_str::<Value>(&row.body).unwrap_or(Value::Null),
             "final": row.final_body.as_deref().and_then(|b| serde_json::from_str::<Value>(b).ok()),
             "sent_to_pos_delivery": row.delivery_id,
+            "failures": crate::owners::failures(&storage, &row.answer_id, true).await?,
             "order": order,
         }),
     ))

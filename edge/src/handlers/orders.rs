@@ -164,6 +164,13 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         .ok_or_else(|| not_found(id))?;
     let history = storage.order_statuses(id).await?;
     let mut doc = admin_view(&row, Some(&history));
+    if let Some(map) = doc.as_object_mut() {
+        // Issue 17: what failed for this order (its dead deliveries), operator's view.
+        map.insert(
+            "failures".to_owned(),
+            crate::owners::failures(&storage, id, true).await?,
+        );
+    }
     // The operator sees the amendments and the notes on them (an upstream order's).
     order_view::add_for_operator(&storage, id, &mut doc).await?;
     Ok(respond::json(200, &doc))
@@ -214,10 +221,7 @@ fn admin_view(row: &AdminOrderRow, history: Option<&[StatusRow]>) -> serde_json:
             .unwrap_or(serde_json::Value::Null),
     });
     if let (Some(history), Some(map)) = (history, view.as_object_mut()) {
-        let history: Vec<serde_json::Value> = history
-            .iter()
-            .map(|h| json!({"status": h.status, "at": h.at}))
-            .collect();
+        let history = crate::owners::history(history);
         map.insert("history".to_owned(), json!(history));
     }
     view
@@ -237,12 +241,8 @@ pub async fn status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> 
         .as_deref()
         .and_then(|w| serde_json::from_str(w).ok())
         .unwrap_or_else(|| json!([]));
-    let history: Vec<serde_json::Value> = storage
-        .order_statuses(id)
-        .await?
-        .into_iter()
-        .map(|s| json!({"status": s.status, "at": s.at}))
-        .collect();
+    let history = crate::owners::history(&storage.order_statuses(id).await?);
+    let failures = crate::owners::failures(&storage, id, false).await?;
     let mut doc = json!({
         "order_id": row.id,
         "number": row.number,
@@ -252,6 +252,7 @@ pub async fn status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> 
         "discount": amount(row.discount),
         "warnings": warnings,
         "history": history,
+        "failures": failures,
         "created_at": row.created_at,
         "updated_at": row.updated_at,
     });

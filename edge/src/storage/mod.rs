@@ -11,6 +11,7 @@ mod jet_orders;
 mod orderconnect;
 mod orders;
 pub mod outbox;
+mod owners;
 mod sim;
 
 pub use amendments::*;

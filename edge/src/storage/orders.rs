@@ -57,6 +57,10 @@ pub struct AdminOrderRow {
 pub struct StatusRow {
     pub status: i64,
     pub at: String,
+    /// Why the hub set the status itself (migration `0016`), e.g. an order that did not
+    /// reach the kitchen; `None` otherwise.
+    #[serde(default)]
+    pub reason: Option<String>,
 }
 
 /// A validated order to store.
@@ -176,7 +180,7 @@ impl Storage {
     /// An order's statuses, oldest first.
     pub async fn order_statuses(&self, id: &str) -> Result<Vec<StatusRow>, EdgeError> {
         self.rows(
-            "SELECT status, at FROM order_statuses WHERE order_id = ?1 ORDER BY seq",
+            "SELECT status, at, reason FROM order_statuses WHERE order_id = ?1 ORDER BY seq",
             &[Arg::Text(id)],
         )
         .await

@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -84,6 +84,14 @@ bench-load: setup
 
 bench-size: setup
 	bash scripts/bench-size.sh
+
+# Fuzzing (issue 22; not part of `make test`; README "Fuzzing"): every cargo-fuzz target
+# in fuzz/ for FUZZ_SECS seconds, or TARGET=<name> alone. Installs nightly and cargo-fuzz
+# the first time. Crashes go to fuzz/artifacts/, logs and a summary to build/fuzz/.
+FUZZ_SECS ?= 600
+TARGET ?=
+fuzz:
+	FUZZ_SECS=$(FUZZ_SECS) bash scripts/fuzz.sh $(TARGET)
 
 clean:
 	cargo clean

@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst
+.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -89,6 +89,13 @@ bench-size: setup
 # long until every status callback and JET outcome arrived (build/bench/burst.md).
 bench-burst: setup
 	bash scripts/bench-burst.sh
+# Fuzzing (issue 22; not part of `make test`; README "Fuzzing"): every cargo-fuzz target
+# in fuzz/ for FUZZ_SECS seconds, or TARGET=<name> alone. Installs nightly and cargo-fuzz
+# the first time. Crashes go to fuzz/artifacts/, logs and a summary to build/fuzz/.
+FUZZ_SECS ?= 600
+TARGET ?=
+fuzz:
+	FUZZ_SECS=$(FUZZ_SECS) bash scripts/fuzz.sh $(TARGET)
 
 clean:
 	cargo clean

@@ -43,7 +43,8 @@
 //!   we would otherwise have to replicate.
 //! * **No whitespace, control characters or backslashes anywhere**: parsers disagree on
 //!   them (WHATWG strips tabs and reads `\` as `/`), and disagreement is how guards are
-//!   bypassed. The URL is limited to [`MAX_URL_LEN`] bytes.
+//!   bypassed. The URL is limited to [`MAX_URL_LEN`] bytes, as given and once normalised
+//!   (percent-encoding can triple it).
 //!
 //! What this cannot check: a public name that *resolves* to a private address (DNS
 //! rebinding, `127.0.0.1.nip.io`). Core does no DNS; on Cloudflare the Worker's `fetch`
@@ -408,13 +409,16 @@ pub fn check_outbound_url(url: &str, policy: &UrlPolicy) -> Result<OutboundUrl, 
     } else {
         encode_unsafe(path)
     };
-    Ok(OutboundUrl::new(
-        scheme,
-        host.serialize(),
-        port,
-        path,
-        query,
-    ))
+    let normalised = OutboundUrl::new(scheme, host.serialize(), port, path, query);
+    // Percent-encoding can triple a URL's length: the limit holds for what is stored and
+    // checked again before each send, or that check would refuse what this one accepted.
+    if normalised.as_str().len() > MAX_URL_LEN {
+        return refuse(
+            C::TooLong,
+            format!("the URL is longer than {MAX_URL_LEN} bytes once percent-encoded"),
+        );
+    }
+    Ok(normalised)
 }
 
 /// RFC 3986: `ALPHA *( ALPHA / DIGIT / "+" / "-" / "." )`.
@@ -1630,6 +1634,68 @@ mod tests {
         assert_eq!(refusal, Some(C::TooLong));
         let fits = format!("https://site.example.com/{}", "a".repeat(1000));
         assert!(check_outbound_url(&fits, &PROD).is_ok());
+    }
+
+    /// Found by `make fuzz` (target `url_guard`, the input in `fixtures/fuzz/`): a URL
+    /// within the limit whose normalised form is not (each `` ` `` becomes `%60`) was
+    /// accepted, then refused as too long when its stored form was checked again before a
+    /// send. The limit now holds for both.
+    #[test]
+    fn the_length_limit_holds_for_the_normalised_url() {
+        enum Want {
+            Accepted,
+            TooLong,
+            /// Refused, or accepted within the limit and stable (the fuzzer's input also
+            /// has an `xn--` host that is not punycode, which a stricter guard refuses).
+            NotOverTheLimit,
+        }
+        let head = "https://site.example.com/";
+        let fuzzed = include_str!("../../../fixtures/fuzz/url_guard-normalised-too-long.txt");
+        let cases: Vec<(String, Want, &str)> = vec![
+            // 25 + 3 × 674 = 2047 bytes once encoded: fits.
+            (
+                format!("{head}{}", "`".repeat(674)),
+                Want::Accepted,
+                "2047 bytes normalised",
+            ),
+            // 25 + 3 × 675 = 2050 bytes once encoded: over, though the input is 700.
+            (
+                format!("{head}{}", "`".repeat(675)),
+                Want::TooLong,
+                "2050 bytes normalised",
+            ),
+            (
+                format!("{head}?{}", "\"".repeat(700)),
+                Want::TooLong,
+                "the query too",
+            ),
+            (
+                fuzzed.trim_end().to_owned(),
+                Want::NotOverTheLimit,
+                "the fuzzer's input",
+            ),
+        ];
+        for (url, want, why) in &cases {
+            assert!(url.len() <= MAX_URL_LEN, "{why}: the input itself fits");
+            for policy in [PROD, DEV] {
+                let got = check_outbound_url(url, &policy);
+                if let Ok(ok) = &got {
+                    assert!(
+                        ok.as_str().len() <= MAX_URL_LEN,
+                        "{why}: {} bytes",
+                        ok.as_str().len()
+                    );
+                    let again = check_outbound_url(ok.as_str(), &policy);
+                    assert_eq!(again.as_ref(), Ok(ok), "{why}: not stable");
+                }
+                match (want, got.as_ref().map_err(|r| r.code())) {
+                    (Want::Accepted, Ok(_))
+                    | (Want::TooLong, Err(C::TooLong))
+                    | (Want::NotOverTheLimit, _) => {}
+                    (_, other) => panic!("{why}: got {other:?}"),
+                }
+            }
+        }
     }
 
     #[test]

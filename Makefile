@@ -89,6 +89,7 @@ bench-size: setup
 # long until every status callback and JET outcome arrived (build/bench/burst.md).
 bench-burst: setup
 	bash scripts/bench-burst.sh
+
 # Fuzzing (issue 22; not part of `make test`; README "Fuzzing"): every cargo-fuzz target
 # in fuzz/ for FUZZ_SECS seconds, or TARGET=<name> alone. Installs nightly and cargo-fuzz
 # the first time. Crashes go to fuzz/artifacts/, logs and a summary to build/fuzz/.

@@ -10,6 +10,7 @@ pub mod catalog;
 pub mod domain;
 pub mod geo;
 pub mod hex;
+pub mod input;
 pub mod http_cache;
 pub mod isolate_cache;
 pub mod jet;

@@ -402,6 +402,18 @@ pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
             format!("the body is not a ConnectOrder: {e}"),
         )
     };
+    // The field of a wrong type, found by reading `text` (one ConnectOrder) again with
+    // its position; `prefix` is its place in an array body.
+    let field = |text: &[u8], prefix: &str| {
+        let path = serde_json::from_slice::<ConnectOrder>(text)
+            .err()
+            .and_then(|e| crate::input::locate_error(text, &e));
+        match path {
+            Some(p) if p.starts_with('[') || prefix.is_empty() => Some(format!("{prefix}{p}")),
+            Some(p) => Some(format!("{prefix}.{p}")),
+            None => (!prefix.is_empty()).then(|| prefix.to_owned()),
+        }
+    };
     let value: serde_json::Value =
         serde_json::from_slice(bytes).map_err(|e| vec![not(None, &e)])?;
     match value {
@@ -415,10 +427,20 @@ pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
             }
             let mut orders = Vec::with_capacity(items.len());
             let mut out = Vec::new();
+            let mut spans: Option<Vec<(usize, usize)>> = None;
             for (i, item) in items.into_iter().enumerate() {
                 match serde_json::from_value::<ConnectOrder>(item) {
                     Ok(o) => orders.push(o),
-                    Err(e) => out.push(not(Some(format!("[{i}]")), &e)),
+                    Err(e) => {
+                        let spans =
+                            spans.get_or_insert_with(|| crate::input::array_elements(bytes));
+                        let prefix = format!("[{i}]");
+                        let at = match spans.get(i).and_then(|&(s, e)| bytes.get(s..e)) {
+                            Some(text) => field(text, &prefix),
+                            None => Some(prefix),
+                        };
+                        out.push(not(at, &e));
+                    }
                 }
             }
             if out.is_empty() {
@@ -429,6 +451,6 @@ pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
         }
         other => serde_json::from_value::<ConnectOrder>(other)
             .map(|o| Body::One(Box::new(o)))
-            .map_err(|e| vec![not(None, &e)]),
+            .map_err(|e| vec![not(field(bytes, ""), &e)]),
     }
 }

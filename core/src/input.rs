@@ -415,7 +415,8 @@ impl<'a> Walk<'a> {
         if self.found.len() < MAX_FOUND {
             let field = self.path_text();
             let field = (!field.is_empty()).then_some(field);
-            self.found.push(Violation::new(code, field.as_deref(), message));
+            self.found
+                .push(Violation::new(code, field.as_deref(), message));
         }
     }
 
@@ -447,7 +448,9 @@ mod tests {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    fn fields(body: &[u8]) -> Vec<(String, Option<String>)> {
+    type Found = Vec<(String, Option<String>)>;
+
+    fn fields(body: &[u8]) -> Found {
         match check(body) {
             Ok(()) => vec![],
             Err(found) => found.into_iter().map(|v| (v.code, v.field)).collect(),
@@ -457,10 +460,16 @@ mod tests {
     #[test]
     fn every_string_and_number_is_checked_wherever_it_is() {
         let s = |c: &str, f: Option<&str>| (c.to_owned(), f.map(str::to_owned));
-        let cases: Vec<(&[u8], Vec<(String, Option<String>)>)> = vec![
+        let cases: Vec<(&[u8], Found)> = vec![
             // Passing: what a real body holds, however unusual.
-            (br#"{"a": "b", "n": [1, -2.5, 1e300, 0.1e-400, 12345678901234567890123]}"#, vec![]),
-            ("{\"name\": \"пример ✓ 😀\", \"k\": \"\\ud83d\\ude00\"}".as_bytes(), vec![]),
+            (
+                br#"{"a": "b", "n": [1, -2.5, 1e300, 0.1e-400, 12345678901234567890123]}"#,
+                vec![],
+            ),
+            (
+                "{\"name\": \"пример ✓ 😀\", \"k\": \"\\ud83d\\ude00\"}".as_bytes(),
+                vec![],
+            ),
             (br#"[{"id": 1}, {"id": "x"}]"#, vec![]),
             (b"", vec![]),
             // Not JSON: left to the parser.
@@ -468,17 +477,41 @@ mod tests {
             (b"nonsense", vec![]),
             // Failing: anywhere in the body.
             (b"{\"zz\": \"\xff\"}", vec![s("invalid_utf8", Some("zz"))]),
-            (b"{\"a\": {\"b\": [1, \"ok\", \"x\xc3\"]}}", vec![s("invalid_utf8", Some("a.b[2]"))]),
-            (b"{\"k\xff\": 1}", vec![s("invalid_utf8", Some("k\u{fffd}"))]),
-            (br#"{"zz": 1e400}"#, vec![s("non_finite_number", Some("zz"))]),
-            (br#"{"zz": -1E+309}"#, vec![s("non_finite_number", Some("zz"))]),
-            (br#"[{"ok": 1}, {"cost": 2e999}]"#, vec![s("non_finite_number", Some("[1].cost"))]),
+            (
+                b"{\"a\": {\"b\": [1, \"ok\", \"x\xc3\"]}}",
+                vec![s("invalid_utf8", Some("a.b[2]"))],
+            ),
+            (
+                b"{\"k\xff\": 1}",
+                vec![s("invalid_utf8", Some("k\u{fffd}"))],
+            ),
+            (
+                br#"{"zz": 1e400}"#,
+                vec![s("non_finite_number", Some("zz"))],
+            ),
+            (
+                br#"{"zz": -1E+309}"#,
+                vec![s("non_finite_number", Some("zz"))],
+            ),
+            (
+                br#"[{"ok": 1}, {"cost": 2e999}]"#,
+                vec![s("non_finite_number", Some("[1].cost"))],
+            ),
             (br#"{"s": "\ud800"}"#, vec![s("invalid_utf8", Some("s"))]),
-            (br#"{"s": "\udc00\u0041"}"#, vec![s("invalid_utf8", Some("s"))]),
-            (br#"{"s": "\ud800\u0041"}"#, vec![s("invalid_utf8", Some("s"))]),
+            (
+                br#"{"s": "\udc00\u0041"}"#,
+                vec![s("invalid_utf8", Some("s"))],
+            ),
+            (
+                br#"{"s": "\ud800\u0041"}"#,
+                vec![s("invalid_utf8", Some("s"))],
+            ),
             (
                 b"{\"a\": \"\xfe\", \"b\": 1e999}",
-                vec![s("invalid_utf8", Some("a")), s("non_finite_number", Some("b"))],
+                vec![
+                    s("invalid_utf8", Some("a")),
+                    s("non_finite_number", Some("b")),
+                ],
             ),
             (b"\"\xff\"", vec![s("invalid_utf8", None)]),
         ];
@@ -555,14 +588,15 @@ mod tests {
         ];
         for (body, want) in cases {
             let err = serde_json::from_str::<Doc>(body).err();
-            let got = err
-                .as_ref()
-                .and_then(|e| locate_error(body.as_bytes(), e));
+            let got = err.as_ref().and_then(|e| locate_error(body.as_bytes(), e));
             assert_eq!(got.as_deref(), want, "{body}: {err:?}");
         }
         // A syntax error is not a field's.
         let err = serde_json::from_str::<Doc>(r#"{"name": "x",}"#).err();
-        assert_eq!(err.and_then(|e| locate_error(br#"{"name": "x",}"#, &e)), None);
+        assert_eq!(
+            err.and_then(|e| locate_error(br#"{"name": "x",}"#, &e)),
+            None
+        );
     }
 
     #[test]

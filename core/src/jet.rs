@@ -994,13 +994,21 @@ mod tests {
         let cases: [(&[u8], Option<&str>); 4] = [
             (br#"{"callback_url": 5}"#, Some("callback_url")),
             (br#"{"restaurants": ["1", 2]}"#, Some("restaurants[1]")),
-            (br#"{"menus": [{"name": "m", "categories": "x"}]}"#, Some("menus[0].categories")),
+            (
+                br#"{"menus": [{"name": "m", "categories": "x"}]}"#,
+                Some("menus[0].categories"),
+            ),
             (br#"{"menus": "#, None),
         ];
         for (body, want) in cases {
             let got = parse_menus(body).err().unwrap_or_default();
             assert_eq!(got.len(), 1, "{got:?}");
-            assert_eq!(got[0].field.as_deref(), want, "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                got[0].field.as_deref(),
+                want,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 

@@ -1207,7 +1207,12 @@ fn a_value_of_the_wrong_type_names_its_field() {
     ];
     for (body, want) in cases {
         let got = wire::parse(body).err().map(|v| v.field);
-        assert_eq!(got, Some(want.map(str::to_owned)), "{}", String::from_utf8_lossy(body));
+        assert_eq!(
+            got,
+            Some(want.map(str::to_owned)),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
     }
     // A body of the right shape parses (the passing case).
     assert!(wire::parse(good().to_string().as_bytes()).is_ok());

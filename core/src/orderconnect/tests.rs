@@ -172,7 +172,10 @@ fn a_value_of_the_wrong_type_names_its_field() {
         (one.to_string(), vec![Some("BasketInfo.SubTotal")]),
         (
             format!("[{}, {}, {}]", doc(DELIVERY), one, one),
-            vec![Some("[1].BasketInfo.SubTotal"), Some("[2].BasketInfo.SubTotal")],
+            vec![
+                Some("[1].BasketInfo.SubTotal"),
+                Some("[2].BasketInfo.SubTotal"),
+            ],
         ),
         ("{\"Id\": 5}".to_owned(), vec![Some("Id")]),
         ("not json".to_owned(), vec![None]),

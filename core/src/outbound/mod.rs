@@ -16,5 +16,6 @@
 pub mod backoff;
 pub mod classify;
 pub mod plan;
+pub mod punycode;
 pub mod signature;
 pub mod url_guard;

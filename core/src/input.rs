@@ -344,7 +344,7 @@ impl<'a> Walk<'a> {
 
     /// Checks a string's text (`s..e`) is UTF-8; `key` when it is an object's key.
     fn text(&mut self, s: usize, e: usize, key: bool) {
-        let raw = &self.b[s..e];
+        let raw = self.b.get(s..e).unwrap_or_default();
         if raw.is_ascii() {
             return;
         }
@@ -353,7 +353,7 @@ impl<'a> Walk<'a> {
             let what = if key { "key" } else { "string" };
             let message = format!(
                 "the {what} is not valid UTF-8 (byte 0x{:02X} at byte {at} of the body)",
-                self.b[at]
+                self.b.get(at).copied().unwrap_or_default()
             );
             self.violation("invalid_utf8", message);
         }
@@ -391,7 +391,11 @@ impl<'a> Walk<'a> {
             self.digits();
         }
         if exponent || int_digits > FINITE_DIGITS {
-            let text = std::str::from_utf8(&self.b[start..self.i]).unwrap_or("0");
+            let text = self
+                .b
+                .get(start..self.i)
+                .and_then(|t| std::str::from_utf8(t).ok())
+                .unwrap_or("0");
             let finite = text.parse::<f64>().map(f64::is_finite).unwrap_or(false);
             if !finite {
                 let shown: String = text.chars().take(24).collect();
@@ -429,7 +433,9 @@ impl<'a> Walk<'a> {
                     if !out.is_empty() {
                         out.push('.');
                     }
-                    out.push_str(&String::from_utf8_lossy(&self.b[s..e]));
+                    out.push_str(&String::from_utf8_lossy(
+                        self.b.get(s..e).unwrap_or_default(),
+                    ));
                 }
                 Seg::Index(i) => {
                     out.push('[');

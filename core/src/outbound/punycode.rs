@@ -62,7 +62,7 @@ pub fn decode(input: &str) -> Option<Vec<char>> {
         return None;
     }
     let (basic, extended) = match input.rfind('-') {
-        Some(at) => (&input[..at], &input[at + 1..]),
+        Some(at) => (input.get(..at)?, input.get(at + 1..)?),
         None => ("", input),
     };
     let mut out: Vec<char> = basic.chars().collect();

@@ -793,7 +793,7 @@ impl MenuCallback {
 /// body that is not UTF-8 is read as bytes, so its error is serde_json's usual one.
 pub fn parse_menus(bytes: &[u8]) -> Result<MenusRequest<'_>, Vec<Violation>> {
     match std::str::from_utf8(bytes) {
-        Ok(text) => serde_json::from_str(text).map_err(parse_violation),
+        Ok(text) => serde_json::from_str(text).map_err(|e| parse_violation(bytes, e)),
         Err(_) => parse_borrowed(bytes),
     }
 }
@@ -823,15 +823,17 @@ pub fn parse_body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, Vec<Violation>
 
 /// [`parse_body`] for types that borrow from the bytes.
 pub fn parse_borrowed<'a, T: Deserialize<'a>>(bytes: &'a [u8]) -> Result<T, Vec<Violation>> {
-    serde_json::from_slice(bytes).map_err(parse_violation)
+    serde_json::from_slice(bytes).map_err(|e| parse_violation(bytes, e))
 }
 
-fn parse_violation(e: serde_json::Error) -> Vec<Violation> {
+/// A serde_json error as a violation; a wrong type names its field's path in `bytes`.
+fn parse_violation(bytes: &[u8], e: serde_json::Error) -> Vec<Violation> {
     let code = match e.classify() {
         serde_json::error::Category::Data => "invalid_type",
         _ => "malformed_json",
     };
-    vec![Violation::new(code, None, e.to_string())]
+    let field = crate::input::locate_error(bytes, &e);
+    vec![Violation::new(code, field.as_deref(), e.to_string())]
 }
 
 /// Every `POST /menus` request example of Just Eat's published OpenAPI document, named as
@@ -980,10 +982,33 @@ mod tests {
             let got = parse_menus(body).err().unwrap_or_default();
             let want = serde_json::from_slice::<MenusRequest<'_>>(body)
                 .err()
-                .map(parse_violation)
+                .map(|e| parse_violation(body, e))
                 .unwrap_or_default();
             assert_eq!(got, want);
             assert_eq!(got.len(), 1);
+        }
+    }
+
+    #[test]
+    fn a_value_of_the_wrong_type_names_its_field() {
+        let cases: [(&[u8], Option<&str>); 4] = [
+            (br#"{"callback_url": 5}"#, Some("callback_url")),
+            (br#"{"restaurants": ["1", 2]}"#, Some("restaurants[1]")),
+            (
+                br#"{"menus": [{"name": "m", "categories": "x"}]}"#,
+                Some("menus[0].categories"),
+            ),
+            (br#"{"menus": "#, None),
+        ];
+        for (body, want) in cases {
+            let got = parse_menus(body).err().unwrap_or_default();
+            assert_eq!(got.len(), 1, "{got:?}");
+            assert_eq!(
+                got[0].field.as_deref(),
+                want,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 

@@ -11,6 +11,7 @@ pub mod domain;
 pub mod geo;
 pub mod hex;
 pub mod http_cache;
+pub mod input;
 pub mod isolate_cache;
 pub mod jet;
 pub mod jet_order;

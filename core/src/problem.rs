@@ -123,10 +123,16 @@ pub const ORDERCONNECT_CODES: [&str; 9] = [
 fn orderconnect_code(code: &str) -> &str {
     if ORDERCONNECT_CODES.contains(&code) {
         code
+    } else if INPUT_CODES.contains(&code) {
+        "bad_request"
     } else {
         "other"
     }
 }
+
+/// The codes of the check at the door ([`crate::input`]): a request Orderconnect sent
+/// wrong, so `bad_request` in its terms.
+const INPUT_CODES: [&str; 2] = ["invalid_utf8", "non_finite_number"];
 
 fn located(v: &Violation) -> String {
     match &v.field {
@@ -230,6 +236,16 @@ mod tests {
         assert_eq!(
             plain,
             json!({"errors": [{"code": "other", "message": "no such path"}]})
+        );
+        let door = render(
+            Protocol::Orderconnect,
+            "invalid_input",
+            "x",
+            &[Violation::new("invalid_utf8", Some("zz"), "not UTF-8")],
+        );
+        assert_eq!(
+            door,
+            json!({"errors": [{"code": "bad_request", "message": "zz: not UTF-8"}]})
         );
         let dup = render(Protocol::Orderconnect, "duplicate", "seen", &[]);
         assert_eq!(dup["errors"][0]["code"], "duplicate");

@@ -41,6 +41,10 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         a_bad_or_missing_signature_is_401_and_changes_nothing,
     ),
     (
+        "jet_a_body_that_is_not_what_it_claims_is_400_naming_the_field",
+        a_body_that_is_not_what_it_claims_is_400_naming_the_field,
+    ),
+    (
         "jet_a_structurally_invalid_order_is_400_naming_every_problem",
         a_structurally_invalid_order_is_400_naming_every_problem,
     ),
@@ -462,6 +466,48 @@ fn a_bad_or_missing_signature_is_401_and_changes_nothing(app: &App) {
     expect(&jet_view(app, "e2e-jet-sig-1"), 404, "nothing recorded");
     std::thread::sleep(Duration::from_millis(500));
     assert!(outcomes(status_sink(), "e2e-jet-sig-1").is_empty());
+}
+
+/// Issue 22 point 4: a genuinely signed order whose unknown field holds a byte that is not
+/// UTF-8, or a number beyond any finite one, is refused naming the field, and nothing is
+/// recorded (the hub stores only bodies it can keep byte for byte as signed).
+fn a_body_that_is_not_what_it_claims_is_400_naming_the_field(app: &App) {
+    for (n, raw, reason) in [(1, &b"\"\xff\""[..], "UTF-8"), (2, b"1e400", "finite")] {
+        let jet_id = format!("e2e-jet-door-{n}");
+        let text = partner_order(&jet_id, "e2e-jet-loc-door").to_string();
+        let mut body = b"{\"zz\": ".to_vec();
+        body.extend_from_slice(raw);
+        body.extend_from_slice(b", ");
+        body.extend_from_slice(&text.as_bytes()[1..]);
+        let mut mac = Hmac::<Sha256>::new_from_slice(HMAC_SECRET.as_bytes()).expect("any key");
+        mac.update(&body);
+        let hash = format!(
+            "HMAC-SHA256 t=1673428038618,signature={}",
+            base64(&mac.finalize().into_bytes())
+        );
+        let path = "/webhooks/jet/orders";
+        let reply = request(
+            "POST",
+            &app.url(path),
+            &[
+                ("Content-Type", "application/json"),
+                ("X-JET-Connect-Hash", &hash),
+            ],
+            Some(&body),
+        )
+        .unwrap_or_else(|e| panic!("{e}"));
+        crate::conform::check("POST", path, &reply);
+        expect(&reply, 400, reason);
+        let message = reply.json()["errorMessage"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(
+            message.contains("zz: ") && message.contains(reason),
+            "{message}"
+        );
+        expect(&jet_view(app, &jet_id), 404, "nothing recorded");
+    }
 }
 
 fn a_structurally_invalid_order_is_400_naming_every_problem(app: &App) {

@@ -326,9 +326,10 @@ fn admin_answers_conform(app: &App) {
         200,
     );
 
-    // The upstream Jupiter's callback: this order was not forwarded, so it has no token.
+    // The upstream Jupiter's callback: this order was not forwarded, so it has no token,
+    // and no token is right (an order's existence is not told without one).
     let callback = format!("/callbacks/jupiter/orders/{order_id}?token=x&status=20");
-    exchange(app, "GET", &callback, &[], None, 404);
+    exchange(app, "GET", &callback, &[], None, 401);
 }
 
 fn jet_connect_answers_conform(app: &App) {

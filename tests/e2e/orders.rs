@@ -56,6 +56,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "orders_namespace_a_number_belongs_to_the_site_that_placed_it",
         a_number_belongs_to_the_site_that_placed_it,
     ),
+    (
+        "orders_input_is_what_it_claims_to_be",
+        input_is_what_it_claims_to_be,
+    ),
 ];
 
 /// Run against the Worker with the short retry policy (`outbound::fast_options`).
@@ -1302,4 +1306,117 @@ fn a_number_belongs_to_the_site_that_placed_it(app: &App) {
         errors_of(&bad),
         [("bad_origin".to_owned(), "Origin".to_owned())]
     );
+}
+
+/// The raw `body` posted as an order, the reply checked against the OpenAPI document.
+fn place_raw(app: &App, body: &[u8]) -> Reply {
+    let path = "/site-api/order";
+    let reply = request(
+        "POST",
+        &app.url(path),
+        &[("Content-Type", "application/json")],
+        Some(body),
+    )
+    .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    crate::conform::check("POST", path, &reply);
+    reply
+}
+
+/// Issue 22 point 4: every string and number of a body is checked, read by the hub or not;
+/// a type error names its field; international status URLs are taken as `fetch` reads
+/// them; the Jupiter callback says nothing about an order without its token.
+fn input_is_what_it_claims_to_be(app: &App) {
+    let (id, concept) = ("e2e-ord-in", "e2e-ord-c-in");
+    setup(app, id, concept);
+    // `{"zz": <raw>, ...the order}`: the unknown field first, as raw bytes.
+    let with = |number: &str, raw: &[u8]| {
+        let text = order(id, concept, number, None).to_string();
+        let mut body = b"{\"zz\": ".to_vec();
+        body.extend_from_slice(raw);
+        body.extend_from_slice(b", ");
+        body.extend_from_slice(&text.as_bytes()[1..]);
+        body
+    };
+    // The same body with a plain value is an order (the passing case).
+    expect(
+        &place_raw(app, &with("e2e-ord-in-0", b"\"ok\"")),
+        200,
+        "plain zz",
+    );
+    let cases: [(&str, &[u8], &str); 4] = [
+        ("e2e-ord-in-1", b"\"\xff\"", "invalid_utf8"),
+        ("e2e-ord-in-2", b"\"caf\xc3\"", "invalid_utf8"),
+        ("e2e-ord-in-3", b"1e400", "non_finite_number"),
+        (
+            "e2e-ord-in-4",
+            b"{\"deep\": [1, -1E+309]}",
+            "non_finite_number",
+        ),
+    ];
+    for (number, raw, code) in cases {
+        let reply = place_raw(app, &with(number, raw));
+        expect(&reply, 400, code);
+        let found = errors_of(&reply);
+        assert!(
+            found.iter().any(|(c, f)| c == code && f.starts_with("zz")),
+            "{number}: {found:?} {}",
+            reply.body
+        );
+        let message = reply.json()["errors"][0]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        assert!(!message.is_empty(), "{number}: no reason");
+    }
+
+    // A value of the wrong type names its field.
+    let mut nan = order(id, concept, "e2e-ord-in-5", None);
+    nan["body"]["cart"]["items"][0]["cost"] = json!("NaN");
+    let reply = place(app, &nan);
+    expect(&reply, 400, "cost NaN");
+    assert_eq!(
+        errors_of(&reply),
+        [(
+            "invalid_json".to_owned(),
+            "body.cart.items[0].cost".to_owned()
+        )],
+        "{}",
+        reply.body
+    );
+
+    // A Unicode status_url host is taken in its ASCII form; invalid punycode is refused.
+    let unicode = order(
+        id,
+        concept,
+        "e2e-ord-in-6",
+        Some("https://пример.рф/status?n=1"),
+    );
+    let order_id = placed(app, &unicode);
+    for bad in [
+        "https://xn--zz.example/status",
+        "https://xn--.example/status",
+        "https://ПРИМЕР.рф/status",
+    ] {
+        let reply = place(app, &order(id, concept, "e2e-ord-in-7", Some(bad)));
+        expect(&reply, 400, bad);
+        assert!(
+            errors_of(&reply).contains(&("bad_status_url".to_owned(), "status_url".to_owned())),
+            "{bad}: {}",
+            reply.body
+        );
+    }
+
+    // The Jupiter callback: without the token, a known order and an unknown one are
+    // answered alike.
+    let ask = |order_id: &str| {
+        let path = format!("/callbacks/jupiter/orders/{order_id}?token=tok_guess&status=20");
+        let reply = request("GET", &app.url(&path), &[], None).unwrap_or_else(|e| panic!("{e}"));
+        crate::conform::check("GET", &path, &reply);
+        reply
+    };
+    let known = ask(&order_id);
+    let unknown = ask("ord_00000000000000000000000000000000");
+    expect(&known, 401, "known order, wrong token");
+    expect(&unknown, 401, "unknown order, wrong token");
+    assert_eq!(known.body, unknown.body);
 }

@@ -1194,6 +1194,31 @@ fn invalid_json_is_one_violation() {
 }
 
 #[test]
+fn a_value_of_the_wrong_type_names_its_field() {
+    let cases: [(&[u8], Option<&str>); 4] = [
+        (
+            br#"{"action": "new_order", "body": {"cart": {"items": [{"id": "1", "count": 1, "cost": "NaN"}]}}}"#,
+            Some("body.cart.items[0].cost"),
+        ),
+        (br#"{"body": {"cart": "x"}}"#, Some("body.cart")),
+        (br#"{"body": {"number": 7}}"#, Some("body.number")),
+        // Not JSON: no field to name.
+        (br#"{"body": "#, None),
+    ];
+    for (body, want) in cases {
+        let got = wire::parse(body).err().map(|v| v.field);
+        assert_eq!(
+            got,
+            Some(want.map(str::to_owned)),
+            "{}",
+            String::from_utf8_lossy(body)
+        );
+    }
+    // A body of the right shape parses (the passing case).
+    assert!(wire::parse(good().to_string().as_bytes()).is_ok());
+}
+
+#[test]
 fn replay_is_the_same_content_regardless_of_key_order() {
     let a = wire::parse(good().to_string().as_bytes()).unwrap_or_else(|v| panic!("{v:?}"));
     let text = r#"{"body": {"number": "W-1"}, "action": "new_order"}"#;

@@ -135,7 +135,8 @@ pub struct Payment {
 
 /// Parses a request body. Only JSON that is not an object of the right general shape (a
 /// string where an object or number belongs, say) is refused here, as one `invalid_json`
-/// violation carrying serde's position; everything else is left to validation.
+/// violation carrying serde's position and, for a value of the wrong type, the field's
+/// path (`cart.items[0].cost`); everything else is left to validation.
 ///
 /// A body that is UTF-8 (every valid one) is checked once as a whole and parsed as `&str`:
 /// serde_json then skips re-checking each string it copies, which was a tenth of parsing
@@ -148,7 +149,7 @@ pub fn parse(bytes: &[u8]) -> Result<NewOrderRequest, Violation> {
     parsed.map_err(|e| {
         Violation::new(
             "invalid_json",
-            None,
+            crate::input::locate_error(bytes, &e).as_deref(),
             format!("not a new_order document: {e}"),
         )
     })

@@ -164,6 +164,36 @@ fn a_body_that_is_not_a_connect_order_is_one_bad_request() {
     }
 }
 
+#[test]
+fn a_value_of_the_wrong_type_names_its_field() {
+    let mut one = doc(DELIVERY);
+    set(&mut one, "/BasketInfo/SubTotal", json!("NaN"));
+    let cases: Vec<(String, Vec<Option<&str>>)> = vec![
+        (one.to_string(), vec![Some("BasketInfo.SubTotal")]),
+        (
+            format!("[{}, {}, {}]", doc(DELIVERY), one, one),
+            vec![
+                Some("[1].BasketInfo.SubTotal"),
+                Some("[2].BasketInfo.SubTotal"),
+            ],
+        ),
+        ("{\"Id\": 5}".to_owned(), vec![Some("Id")]),
+        ("not json".to_owned(), vec![None]),
+    ];
+    for (body, want) in cases {
+        let got: Vec<Option<String>> = wire::parse(body.as_bytes())
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.field)
+            .collect();
+        let want: Vec<Option<String>> = want.into_iter().map(|w| w.map(str::to_owned)).collect();
+        assert_eq!(got, want, "{body}");
+    }
+    // The fixture itself parses (the passing case).
+    assert!(wire::parse(DELIVERY.as_bytes()).is_ok());
+}
+
 /// Each rule: a change that breaks it, the violation expected.
 #[test]
 fn each_orderconnect_rule_refuses_its_case_with_the_field_and_reason() {

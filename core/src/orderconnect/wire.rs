@@ -402,33 +402,47 @@ pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
             format!("the body is not a ConnectOrder: {e}"),
         )
     };
-    let value: serde_json::Value =
-        serde_json::from_slice(bytes).map_err(|e| vec![not(None, &e)])?;
-    match value {
-        serde_json::Value::Array(items) => {
-            if items.is_empty() {
-                return Err(vec![Violation::new(
-                    "bad_request",
-                    None,
-                    "the body is an empty array: no ConnectOrder to handle",
-                )]);
-            }
-            let mut orders = Vec::with_capacity(items.len());
-            let mut out = Vec::new();
-            for (i, item) in items.into_iter().enumerate() {
-                match serde_json::from_value::<ConnectOrder>(item) {
-                    Ok(o) => orders.push(o),
-                    Err(e) => out.push(not(Some(format!("[{i}]")), &e)),
-                }
-            }
-            if out.is_empty() {
-                Ok(Body::Many(orders))
-            } else {
-                Err(out)
-            }
-        }
-        other => serde_json::from_value::<ConnectOrder>(other)
+    // One ConnectOrder read from its own bytes, so that a value of the wrong type names
+    // its field (`[1].BasketInfo.SubTotal`); `prefix` is its place in an array body. Each
+    // order is read from the body's bytes (never through a `serde_json::Value`): one
+    // deserializer for ConnectOrder in the Worker, not two.
+    let one = |text: &[u8], prefix: &str| {
+        serde_json::from_slice::<ConnectOrder>(text).map_err(|e| {
+            let at = match crate::input::locate_error(text, &e) {
+                Some(p) if p.starts_with('[') || prefix.is_empty() => format!("{prefix}{p}"),
+                Some(p) => format!("{prefix}.{p}"),
+                None => prefix.to_owned(),
+            };
+            not((!at.is_empty()).then_some(at), &e)
+        })
+    };
+    // The body is JSON at all (serde's message says where it is not).
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| vec![not(None, &e)])?;
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'[') {
+        return one(bytes, "")
             .map(|o| Body::One(Box::new(o)))
-            .map_err(|e| vec![not(None, &e)]),
+            .map_err(|v| vec![v]);
+    }
+    let spans = crate::input::array_elements(bytes);
+    if spans.is_empty() {
+        return Err(vec![Violation::new(
+            "bad_request",
+            None,
+            "the body is an empty array: no ConnectOrder to handle",
+        )]);
+    }
+    let mut orders = Vec::with_capacity(spans.len());
+    let mut out = Vec::new();
+    for (i, (s, e)) in spans.into_iter().enumerate() {
+        match one(bytes.get(s..e).unwrap_or_default(), &format!("[{i}]")) {
+            Ok(o) => orders.push(o),
+            Err(v) => out.push(v),
+        }
+    }
+    if out.is_empty() {
+        Ok(Body::Many(orders))
+    } else {
+        Err(out)
     }
 }

@@ -18,5 +18,6 @@ pub mod backoff;
 pub mod classify;
 pub mod owner;
 pub mod plan;
+pub mod punycode;
 pub mod signature;
 pub mod url_guard;

@@ -38,9 +38,12 @@
 //! * **Default ports only** (443, or 80 for loopback `http`) unless the policy allows others:
 //!   a port is how SSRF reaches admin services on public hosts.
 //! * **Percent-encoded hosts are decoded, then checked** (`%31%32%37.0.0.1` is
-//!   `127.0.0.1`). Hosts must be ASCII after decoding: international names must be written
-//!   in punycode (`xn--`), since IDNA mapping (full-width digits become digits) is a bypass
-//!   we would otherwise have to replicate.
+//!   `127.0.0.1`). **International names** are taken as `fetch` (WHATWG URL, UTS 46)
+//!   reads them, or refused: a punycode label (`xn--`) must be valid, canonical punycode of
+//!   a non-ASCII label (`xn--`, `xn--zz` are refused); a Unicode label is taken only when
+//!   UTS 46 leaves every character as it is (`пример.рф` becomes `xn--e1afmkfd.xn--p1ai`,
+//!   then checked as any name), since IDNA mapping (full-width digits become digits) is a
+//!   bypass we would otherwise have to replicate ([`super::punycode`]).
 //! * **No whitespace, control characters or backslashes anywhere**: parsers disagree on
 //!   them (WHATWG strips tabs and reads `\` as `/`), and disagreement is how guards are
 //!   bypassed. The URL is limited to [`MAX_URL_LEN`] bytes, as given and once normalised
@@ -58,6 +61,8 @@
 
 use std::fmt;
 use std::net::{Ipv4Addr, Ipv6Addr};
+
+use super::punycode::ascii_label;
 
 use crate::problem::Violation;
 
@@ -530,13 +535,12 @@ fn parse_host(text: HostText<'_>) -> Result<Host, UrlRefusal> {
     } else {
         text.to_owned()
     };
-    if !decoded.is_ascii() {
-        return Err(UrlRefusal::new(
-            C::InternationalHost,
-            "international host names must be written in punycode (xn--...)",
-        ));
-    }
-    let lower = decoded.to_ascii_lowercase();
+    // Each label as `fetch` sends it: lowercase ASCII, an international label in punycode
+    // (checked), a Unicode label of plain letters written in punycode (`super::punycode`).
+    let labels: Result<Vec<String>, String> = decoded.split('.').map(ascii_label).collect();
+    let lower = labels
+        .map_err(|why| UrlRefusal::new(C::InternationalHost, why))?
+        .join(".");
     if !lower
         .bytes()
         .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
@@ -983,6 +987,24 @@ mod tests {
                 PROD,
                 "https://xn--caf-dma.example/",
                 "an international name in punycode",
+            ),
+            (
+                "https://caf\u{e9}.example/",
+                PROD,
+                "https://xn--caf-dma.example/",
+                "a Unicode name in its ASCII form",
+            ),
+            (
+                "https://\u{43F}\u{440}\u{438}\u{43C}\u{435}\u{440}.\u{440}\u{444}/status?n=1",
+                PROD,
+                "https://xn--e1afmkfd.xn--p1ai/status?n=1",
+                "a Cyrillic name (пример.рф) in its ASCII form",
+            ),
+            (
+                "https://%D0%BF%D1%80%D0%B8%D0%BC%D0%B5%D1%80.xn--p1ai/",
+                PROD,
+                "https://xn--e1afmkfd.xn--p1ai/",
+                "a percent-encoded Unicode name",
             ),
             (
                 "https://%73ite.example.com/",
@@ -1570,10 +1592,40 @@ mod tests {
                 "encoded full-width digits",
             ),
             (
-                "https://caf\u{e9}.example/",
+                "https://xn--zz.example/",
                 PROD,
                 C::InternationalHost,
-                "not punycode",
+                "invalid punycode",
+            ),
+            (
+                "https://xn--.example/",
+                PROD,
+                C::InternationalHost,
+                "empty punycode",
+            ),
+            (
+                "https://xn--abc-.example/",
+                PROD,
+                C::InternationalHost,
+                "punycode of plain ASCII",
+            ),
+            (
+                "https://\u{41F}\u{420}\u{418}\u{41C}\u{415}\u{420}.example/",
+                PROD,
+                C::InternationalHost,
+                "uppercase Cyrillic, which UTS 46 maps",
+            ),
+            (
+                "https://stra\u{df}e.example/",
+                PROD,
+                C::InternationalHost,
+                "a deviation character (sharp s)",
+            ),
+            (
+                "https://xn--e1afmkfd.xn--zz/",
+                PROD,
+                C::InternationalHost,
+                "one invalid label of several",
             ),
             (
                 "https://%ff.example.com/",

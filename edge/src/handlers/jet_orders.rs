@@ -82,6 +82,14 @@ fn verify(req: &Request, bytes: &[u8], env: &Env) -> Result<(), EdgeError> {
     }
 }
 
+/// The verified body as stored: the signed bytes exactly, as text (the door refused any
+/// body that is not UTF-8, so nothing is replaced; a lossy copy would no longer match its
+/// signature).
+fn signed_text(bytes: &[u8]) -> Result<&str, EdgeError> {
+    std::str::from_utf8(bytes)
+        .map_err(|err| EdgeError::Internal(format!("a verified JET body is not UTF-8: {err}")))
+}
+
 /// The order's structure: every problem at once, as one `400 {"errorMessage"}`.
 fn checked(bytes: &[u8]) -> Result<JetOrder, EdgeError> {
     let wire = parse_order(bytes).map_err(|v| EdgeError::violations("invalid_order", vec![v]))?;
@@ -309,7 +317,7 @@ async fn accept(
         Some(now + JET_HARD_LIMIT_SECS),
     )?
     .with_id(delivery_id(&order.id), due_at);
-    let text = String::from_utf8_lossy(bytes);
+    let text = signed_text(bytes)?;
     let received_at = millis(ctx.now);
     let decided = match (&result, waits) {
         (_, true) => None,
@@ -319,7 +327,7 @@ async fn accept(
     batch.push(storage.record_jet_order(&JetOrderWrite {
         id: &order.id,
         answer_id: &answer_id,
-        body: &text,
+        body: text,
         restaurant_id: restaurant_id.as_deref(),
         order_id: placed_id.as_deref(),
         delivery_id: &call.delivery.id,
@@ -556,11 +564,11 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         }
         _ => None,
     };
-    let text = String::from_utf8_lossy(&bytes);
+    let text = signed_text(&bytes)?;
     storage
         .finalize_jet_order(
             &jet.id,
-            &text,
+            text,
             jet.order_id.as_deref(),
             replaced
                 .as_ref()

@@ -395,13 +395,18 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let id = ctx.param("order_id")?.to_owned();
     let query = Query::of(&req)?;
     let storage = Storage::new(ctx.env)?;
-    let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
-    let expected = row.upstream_token.clone().ok_or_else(|| not_found(&id))?;
-    if !orderbridge_core::auth::api_key_matches(query.get("token"), &expected) {
-        return Err(EdgeError::Unauthorized(
-            "missing or invalid token".to_owned(),
-        ));
-    }
+    // The token is checked before anything is said about the order: an unknown order, one
+    // never forwarded and a wrong token get the same 401, so the route tells nobody without
+    // the token whether an order exists.
+    let unauthorized = || EdgeError::Unauthorized("missing or invalid token".to_owned());
+    let row = storage.order(&id).await?;
+    let allowed = row
+        .as_ref()
+        .and_then(|r| r.upstream_token.as_deref())
+        .is_some_and(|t| orderbridge_core::auth::api_key_matches(query.get("token"), t));
+    let Some(row) = row.filter(|_| allowed) else {
+        return Err(unauthorized());
+    };
     let code: i64 =
         query.required("status")?.trim().parse().map_err(|_| {
             EdgeError::invalid("bad_status", "status", "must be 0, 10, 20, 30 or 5")

@@ -73,17 +73,9 @@ fn local_name(name: &str) -> bool {
         || !name.contains('.')
 }
 
-/// A known disagreement, issue 22 point 4 (fixed on its own branch): the guard accepts a
-/// host with an `xn--` label that is not valid punycode, which the WHATWG parser refuses.
-/// Remove this exception once that fix is merged.
-fn known_idna_gap(url: &OutboundUrl, err: url::ParseError) -> bool {
-    err == url::ParseError::IdnaError && url.host().split('.').any(|l| l.starts_with("xn--"))
-}
-
 fn same_as_whatwg(what: &str, text: &str, url: &OutboundUrl) {
     let parsed = match Url::parse(text) {
         Ok(parsed) => parsed,
-        Err(err) if known_idna_gap(url, err) => return,
         Err(err) => panic!("{what} {text:?}: accepted as {url}, but WHATWG refuses it: {err}"),
     };
     let scheme = match url.scheme() {

@@ -213,6 +213,9 @@ pub mod secrets {
     pub const JET_HMAC_SECRET: &str = "JET_HMAC_SECRET";
     pub const ORDERCONNECT_API_KEY: &str = "ORDERCONNECT_API_KEY";
     pub const WEBHOOK_SIGNING_SECRET: &str = "WEBHOOK_SIGNING_SECRET";
+    /// Optional, during a rotation: the secret receivers may still hold. While it is set,
+    /// outbound calls carry a second `v1` under it (core `outbound::signature`).
+    pub const WEBHOOK_SIGNING_SECRET_PREVIOUS: &str = "WEBHOOK_SIGNING_SECRET_PREVIOUS";
     /// Our key for calls to JET Connect (`X-Flyt-Api-Key`: sent-to-pos, catalog relays).
     pub const JET_CONNECT_API_KEY: &str = "JET_CONNECT_API_KEY";
     /// Our key for calls to the Just Eat partner API (`Authorization: JE-API-KEY <key>`).

@@ -5,7 +5,7 @@
 //!
 //! | receiver | header | secret |
 //! |---|---|---|
-//! | `site_status`, `menu_callback` | `X-Orderbridge-Signature: t=…,v1=…` | `WEBHOOK_SIGNING_SECRET` |
+//! | `site_status`, `menu_callback` | `X-Orderbridge-Signature: t=…,v1=…[,v1=…]` over method, URL, delivery id, time and body | `WEBHOOK_SIGNING_SECRET` (+ `WEBHOOK_SIGNING_SECRET_PREVIOUS` while rotating) |
 //! | `jet_sent_to_pos`, `jet_relay` | `X-Flyt-Api-Key: <key>` | `JET_CONNECT_API_KEY` |
 //! | `jet_delivery_state` | `Authorization: JE-API-KEY <key>` | `JUST_EAT_API_KEY` |
 //! | `jupiter_injection` | `X-Jup-Api-Key: <key>` | `JUPITER_API_KEY` |
@@ -22,7 +22,7 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use orderbridge_core::outbound::classify::AttemptOutcome;
 use orderbridge_core::outbound::plan::{Delivery, ReceiverKind};
-use orderbridge_core::outbound::signature::{sign, SIGNATURE_HEADER};
+use orderbridge_core::outbound::signature::{sign, SignedCall, SIGNATURE_HEADER};
 use wasm_bindgen::JsValue;
 use worker::{
     AbortController, Delay, Env, Fetch, Headers, Request, RequestInit, RequestRedirect, Response,
@@ -154,17 +154,25 @@ fn build_request(env: &Env, delivery: &Delivery, now_secs: i64) -> Result<Reques
     };
     match delivery.receiver {
         ReceiverKind::SiteStatus | ReceiverKind::MenuCallback => {
-            let secret = key(secrets::WEBHOOK_SIGNING_SECRET)?;
-            if secret.is_empty() {
+            let current = key(secrets::WEBHOOK_SIGNING_SECRET)?;
+            if current.is_empty() {
                 return Err(NotSent(format!(
                     "secret {} is empty; the request was not sent",
                     secrets::WEBHOOK_SIGNING_SECRET
                 )));
             }
-            headers.set(
-                SIGNATURE_HEADER,
-                &sign(secret.as_bytes(), now_secs, delivery.body.as_bytes()),
-            )?;
+            // Optional: set only while receivers move to a new secret.
+            let previous =
+                secret(env, secrets::WEBHOOK_SIGNING_SECRET_PREVIOUS).unwrap_or_default();
+            let call = SignedCall {
+                method: delivery.method.as_str(),
+                url: delivery.url.as_str(),
+                delivery_id: &delivery.id,
+                body: delivery.body.as_bytes(),
+            };
+            let value = sign(&[current.as_bytes(), previous.as_bytes()], now_secs, &call)
+                .map_err(|err| NotSent(format!("the call could not be signed: {err:?}")))?;
+            headers.set(SIGNATURE_HEADER, &value)?;
         }
         ReceiverKind::JetSentToPos | ReceiverKind::JetRelay => {
             headers.set("X-Flyt-Api-Key", &key(secrets::JET_CONNECT_API_KEY)?)?;

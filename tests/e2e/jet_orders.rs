@@ -57,6 +57,10 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         cancel_and_final_picked_update_the_stored_order,
     ),
     (
+        "jet_old_final_picked_versions_cannot_undo_new_ones_nor_change_a_cancelled_order",
+        old_final_picked_versions_cannot_undo_new_ones_nor_change_a_cancelled_order,
+    ),
+    (
         "jet_money_every_variant_charges_what_the_customer_paid",
         every_variant_charges_what_the_customer_paid,
     ),
@@ -775,6 +779,118 @@ fn cancel_and_final_picked_update_the_stored_order(app: &App) {
     assert!(reply.json()["message"]
         .as_str()
         .is_some_and(|m| m.contains("orderID")));
+}
+
+/// The order with `burgers` cheeseburgers (21.60 each) instead of one: a final picked
+/// version.
+fn with_burgers(order: &Value, burgers: usize) -> Value {
+    let mut picked = order.clone();
+    let burger = picked["items"][0].clone();
+    picked["items"] = Value::Array(vec![burger; burgers]);
+    let paid = 2160 * burgers as i64;
+    picked["payment"]["items_in_cart"]["inc_tax"] = json!(paid);
+    picked["payment"]["final"]["inc_tax"] = json!(paid);
+    picked
+}
+
+/// The stored hub order's cart: (count of the first line, total).
+fn stored_cart(app: &App, jet_id: &str) -> (Value, Value) {
+    let view = jet_view(app, jet_id).json();
+    let cart = &view["order"]["request"]["body"]["cart"];
+    (cart["items"][0]["count"].clone(), cart["total"].clone())
+}
+
+/// The recorded final version of a JET order view: (lines, `payment.final.inc_tax`).
+/// (Compared by content, not as a whole: the stored body's floats may print differently.)
+fn final_version(view: &Value) -> (usize, Value) {
+    let items = view["final"]["items"].as_array().map_or(0, Vec::len);
+    (items, view["final"]["payment"]["final"]["inc_tax"].clone())
+}
+
+/// Issue 22, point 3: a genuinely signed final picked version sent again (the same bytes,
+/// the same `X-JET-Connect-Hash`) changes nothing, whether it is the version in force or
+/// an older one that would revert a newer; the original order posted to the final endpoint
+/// does not undo an amendment; and after a cancellation no version changes the order.
+fn old_final_picked_versions_cannot_undo_new_ones_nor_change_a_cancelled_order(app: &App) {
+    let (id, location) = ("e2e-jet-rp", "e2e-jet-loc-rp");
+    setup(app, id, location);
+    let jet_id = "e2e-jet-rp-1";
+    let order = partner_order(jet_id, location);
+    let order_id = order_id_of(&post_signed(app, "/webhooks/jet/orders", &order));
+    let final_path = "/webhooks/jet/orders/final";
+
+    let two = with_burgers(&order, 2);
+    let three = with_burgers(&order, 3);
+    let reply = post_signed(app, final_path, &two);
+    expect(&reply, 200, "first final version");
+    assert_eq!(stored_cart(app, jet_id), (json!(2), json!(43.2)));
+    let reply = post_signed(app, final_path, &three);
+    expect(&reply, 200, "second final version");
+    assert_eq!(stored_cart(app, jet_id), (json!(3), json!(64.8)));
+    let final_at = jet_view(app, jet_id).json()["final_at"].clone();
+    assert!(final_at.is_string(), "{final_at}");
+
+    // Replays: the older version, the original order, the version in force. Each is
+    // answered as before (200, the same OrderId) and changes nothing.
+    for (body, why) in [
+        (&two, "the older final version after the newer one"),
+        (&order, "the original order at the final endpoint"),
+        (&three, "the version in force again"),
+    ] {
+        let reply = post_signed(app, final_path, body);
+        expect(&reply, 200, why);
+        assert_eq!(order_id_of(&reply), order_id, "{why}");
+        assert_eq!(
+            stored_cart(app, jet_id),
+            (json!(3), json!(64.8)),
+            "{why}: the contents stay the newest version's"
+        );
+        let view = jet_view(app, jet_id).json();
+        assert_eq!(view["final_at"], final_at, "{why}: no new version recorded");
+        assert_eq!(final_version(&view), (3, json!(6480)), "{why}");
+    }
+
+    // Cancelled by Just Eat: a final version after it is refused, in JET's error shape
+    // naming the cancellation, and the contents stay.
+    let mut cancel = doc(CANCEL);
+    cancel["orderID"] = json!(jet_id);
+    expect(
+        &post_signed(app, "/webhooks/jet/orders/cancel", &cancel),
+        200,
+        "cancel",
+    );
+    for (body, why) in [
+        (
+            with_burgers(&order, 4),
+            "a new version after the cancellation",
+        ),
+        (three.clone(), "the version in force after the cancellation"),
+    ] {
+        let reply = post_signed(app, final_path, &body);
+        expect(&reply, 400, why);
+        let message = reply.json()["errorMessage"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{why}: no errorMessage: {}", reply.body))
+            .to_owned();
+        assert!(
+            message.contains(jet_id) && message.contains("cancelled"),
+            "{why}: {message}"
+        );
+        assert_eq!(stored_cart(app, jet_id), (json!(3), json!(64.8)), "{why}");
+        assert_eq!(
+            final_version(&jet_view(app, jet_id).json()),
+            (3, json!(6480)),
+            "{why}"
+        );
+    }
+    let status = request(
+        "GET",
+        &app.url(&format!("/site-api/orders/{order_id}")),
+        &[],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(status.json()["status"], 5, "still cancelled");
 }
 
 /// The cart total as minor units.

@@ -183,59 +183,128 @@ fn a_refused_url_is_rejected_when_staged_naming_the_field(app: &App) {
 
 fn calls_to_callers_carry_a_signature_that_verifies_with_the_dev_secret(app: &App) {
     let sink = Sink::start();
-    let id = staged_id(
-        app,
-        &json!({"receiver": "site_status", "url": sink.url("/status?order_id=sig-1"),
-                "method": "POST", "body": {"order_id": "sig-1", "status": 10},
-                "order_id": "sig-1"}),
-    );
-    let got = sink.wait_for(1, SETTLE);
-    assert_eq!(got.len(), 1, "the call arrived");
-    let call = &got[0];
-    assert_eq!(call.url, "/status?order_id=sig-1");
-    assert_eq!(call.body, r#"{"order_id":"sig-1","status":10}"#);
-    assert_eq!(call.header("x-orderbridge-delivery"), Some(id.as_str()));
-    assert_eq!(call.header("content-type"), Some("application/json"));
-    let header = call
-        .header("x-orderbridge-signature")
-        .unwrap_or_else(|| panic!("no signature header: {:?}", call.headers));
+    let mut calls = Vec::new();
+    for order in ["sig-1", "sig-2"] {
+        let id = staged_id(
+            app,
+            &json!({"receiver": "site_status", "url": sink.url(&format!("/status?order_id={order}")),
+                    "method": "POST", "body": {"order_id": order, "status": 10},
+                    "order_id": order}),
+        );
+        let got = sink.wait_for(calls.len() + 1, SETTLE);
+        let call = got
+            .into_iter()
+            .find(|c| c.header("x-orderbridge-delivery") == Some(id.as_str()))
+            .unwrap_or_else(|| panic!("the call of {order} arrived"));
+        assert_eq!(call.url, format!("/status?order_id={order}"));
+        assert_eq!(
+            call.body,
+            format!(r#"{{"order_id":"{order}","status":10}}"#)
+        );
+        assert_eq!(call.header("content-type"), Some("application/json"));
+        calls.push((id, call));
+    }
 
-    // What a receiver does (README): split, recompute, compare, check the time.
-    let parts: Vec<(&str, &str)> = header
-        .split(',')
-        .filter_map(|p| p.split_once('='))
-        .collect();
-    let field = |name: &str| {
-        parts
+    // What a receiver does (README): split, rebuild the signed payload from the request it
+    // received (method, its own URL with the query, the delivery header, the raw body),
+    // recompute, compare, check the time.
+    let verifies = |header: &str, method: &str, url: &str, delivery: &str, body: &str| {
+        let parts: Vec<(&str, &str)> = header
+            .split(',')
+            .filter_map(|p| p.split_once('='))
+            .collect();
+        let t = parts
             .iter()
-            .find(|(k, _)| *k == name)
+            .find(|(k, _)| *k == "t")
             .map(|(_, v)| *v)
-            .unwrap_or_else(|| panic!("no {name} in {header}"))
+            .unwrap_or_else(|| panic!("no t in {header}"));
+        let mut mac = Hmac::<Sha256>::new_from_slice(SIGNING_SECRET.as_bytes()).expect("any key");
+        mac.update(format!("{t}\n{method}\n{url}\n{delivery}\n").as_bytes());
+        mac.update(body.as_bytes());
+        let expected: String = mac
+            .finalize()
+            .into_bytes()
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect();
+        let t: i64 = t.parse().expect("t is unix seconds");
+        assert!((unix_now() - t).abs() < 60, "t is the time of sending: {t}");
+        parts.iter().any(|(k, v)| *k == "v1" && *v == expected)
     };
-    let t = field("t");
-    let mut mac = Hmac::<Sha256>::new_from_slice(SIGNING_SECRET.as_bytes()).expect("any key");
-    mac.update(format!("{t}.").as_bytes());
-    mac.update(call.body.as_bytes());
-    let expected: String = mac
-        .finalize()
-        .into_bytes()
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
-    assert_eq!(field("v1"), expected, "the signature verifies: {header}");
-    let t: i64 = t.parse().expect("t is unix seconds");
-    assert!((unix_now() - t).abs() < 60, "t is the time of sending: {t}");
+    let header_of = |call: &orderbridge_e2e::Received| {
+        call.header("x-orderbridge-signature")
+            .unwrap_or_else(|| panic!("no signature header: {:?}", call.headers))
+            .to_owned()
+    };
+    for (id, call) in &calls {
+        let header = header_of(call);
+        assert_eq!(
+            header.matches("v1=").count(),
+            1,
+            "one secret, one v1 (no rotation configured): {header}"
+        );
+        assert!(
+            verifies(&header, "POST", &sink.url(&call.url), id, &call.body),
+            "the signature verifies over the received request: {header}"
+        );
+        assert!(
+            !verifies(&header, "GET", &sink.url(&call.url), id, &call.body),
+            "the method is signed: {header}"
+        );
+    }
+
+    // A genuine signature lifted from one call fails on the other call: its URL (the
+    // order in the query), its delivery id, its body, each on its own.
+    let ((id1, one), (id2, two)) = (&calls[0], &calls[1]);
+    let lifted = header_of(one);
+    let (url1, url2) = (sink.url(&one.url), sink.url(&two.url));
+    let cases = [
+        (
+            url2.as_str(),
+            id1.as_str(),
+            one.body.as_str(),
+            "another call's URL",
+        ),
+        (
+            url1.as_str(),
+            id2.as_str(),
+            one.body.as_str(),
+            "another delivery id",
+        ),
+        (
+            url1.as_str(),
+            id1.as_str(),
+            two.body.as_str(),
+            "another body",
+        ),
+        (
+            url2.as_str(),
+            id2.as_str(),
+            two.body.as_str(),
+            "the other call as it was",
+        ),
+    ];
+    for (url, delivery, body, why) in cases {
+        assert!(
+            !verifies(&lifted, "POST", url, delivery, body),
+            "{why}: a signature from one call must fail on another"
+        );
+    }
 
     // A different secret does not verify: the header is bound to the secret.
+    let t = lifted
+        .split(',')
+        .find_map(|p| p.strip_prefix("t="))
+        .expect("t");
     let mut wrong = Hmac::<Sha256>::new_from_slice(b"another-secret").expect("any key");
-    wrong.update(format!("{t}.{}", call.body).as_bytes());
+    wrong.update(format!("{t}\nPOST\n{url1}\n{id1}\n{}", one.body).as_bytes());
     let wrong: String = wrong
         .finalize()
         .into_bytes()
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect();
-    assert_ne!(field("v1"), wrong);
+    assert!(!lifted.contains(&wrong));
 
     let log = settled(app, "sig-1", 1);
     assert_eq!(log[0]["status"], "delivered", "{log:?}");

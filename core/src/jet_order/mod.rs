@@ -3,7 +3,9 @@
 //! when they fail), the translation into a Jupiter `new_order` ([`translate`]) that core's
 //! order validation then checks against the catalog under the marketplace rules, and the
 //! outcome owed to Just Eat ([`outcome`]: `sent-to-pos-success|failed`, the error codes,
-//! the deadline's `TIMEOUT`).
+//! the deadline's `TIMEOUT`), and what a Final Picked Order may still change ([`replay`]:
+//! versions by arrival, a body seen before changes nothing, a cancelled order keeps its
+//! contents).
 //!
 //! ## Mapping (JET Connect → Jupiter `new_order`)
 //!
@@ -46,6 +48,7 @@
 
 pub mod bill;
 pub mod outcome;
+pub mod replay;
 pub mod translate;
 pub mod validate;
 pub mod wire;

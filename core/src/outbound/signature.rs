@@ -1,21 +1,42 @@
 //! Signatures: ours on outbound calls, and Just Eat's on JET Connect calls to us.
 //!
-//! **Outbound, `X-Orderbridge-Signature: t=<unix seconds>,v1=<hex>`.** A front-end's
-//! `status_url` and a menu `callback_url` are public endpoints: anyone can post to them. The
-//! signature lets a receiver trust that a call came from the hub and was not altered.
-//! `v1` is the lowercase hex HMAC-SHA256, under the deployment's secret, of
-//! `"<t>.<body>"`. Signing the timestamp together with the body (as Stripe does) lets a
-//! receiver refuse replays of an old, genuine call: it checks that `t` is recent. Unknown
-//! keys are ignored and several `v1` values may appear, so that a secret can be rotated by
-//! signing with the old and the new one for a while. A receiver verifies in five lines
-//! (Python):
+//! **Outbound, `X-Orderbridge-Signature: t=<unix seconds>,v1=<hex>[,v1=<hex>]`.** A
+//! front-end's `status_url` and a menu `callback_url` are public endpoints: anyone can call
+//! them. The signature lets a receiver trust that a call came from the hub, was not altered,
+//! and is *this* call, not a genuine one moved elsewhere. In the style of Stripe's webhook
+//! signatures, `v1` is the lowercase hex HMAC-SHA256, under the deployment's secret, of the
+//! *signed payload*:
 //!
 //! ```text
-//! parts = dict(p.split("=", 1) for p in header.split(","))
-//! mac = hmac.new(secret, f"{parts['t']}.".encode() + raw_body, hashlib.sha256).hexdigest()
-//! if not hmac.compare_digest(mac, parts["v1"]): reject()
-//! if abs(time.time() - int(parts["t"])) > 300: reject()   # replayed or badly delayed
-//! accept()
+//! <t> "\n" <METHOD> "\n" <url> "\n" <delivery id> "\n" <raw body>
+//! ```
+//!
+//! `t` is the header's timestamp (decimal unix seconds), `METHOD` the request method in
+//! upper case, `url` the full URL requested, query included (as the hub stored it: the
+//! receiver's URL with the hub's parameters appended), `delivery id` the value of
+//! `X-Orderbridge-Delivery`, and the body the raw bytes (empty for a `GET`). Every field
+//! but the body is one line (the method is a token, the URL guard refuses control
+//! characters, delivery ids are the hub's own), so the payload reads one way only.
+//! Signing the whole request matters because status calls are `GET`s with an empty body:
+//! a MAC over the timestamp and body alone would be the same for every call made in a
+//! second, so anyone who placed an order could lift a genuine signature onto a forged
+//! "cancelled" for another site's order. Signing `t` lets a receiver refuse an old genuine
+//! call (it checks that `t` is recent); signing the delivery id lets it drop a second copy.
+//!
+//! **Rotation: one `v1` per valid secret.** Receivers are third parties that switch
+//! secrets at their own pace, so the hub signs with the current secret and, while a
+//! previous one is configured, adds a second `v1` under it (as Stripe does while an old
+//! endpoint secret expires). A receiver holding either secret finds a `v1` that verifies;
+//! nobody has to switch at the same moment. Unknown keys are ignored. A receiver verifies
+//! in a few lines (Python):
+//!
+//! ```text
+//! t = next(v for k, v in (p.split("=", 1) for p in header.split(",")) if k == "t")
+//! sigs = [v for k, v in (p.split("=", 1) for p in header.split(",")) if k == "v1"]
+//! payload = f"{t}\n{method}\n{url}\n{delivery_id}\n".encode() + raw_body
+//! mac = hmac.new(secret, payload, hashlib.sha256).hexdigest()
+//! if not any(hmac.compare_digest(mac, s) for s in sigs): reject()
+//! if abs(time.time() - int(t)) > 300: reject()   # replayed or badly delayed
 //! ```
 //!
 //! **Inbound, `X-JET-Connect-Hash`.** Just Eat signs JET Connect order injections with
@@ -55,9 +76,10 @@ pub const DEFAULT_TOLERANCE_SECS: i64 = 300;
 pub enum SignatureError {
     /// No secret is configured: nothing can be verified.
     EmptySecret,
-    /// The header is not `t=<digits>,v1=<64 hex digits>[,...]`.
+    /// The header is not `t=<digits>,v1=<64 hex digits>[,...]`, or a one-line field of the
+    /// call is empty or holds a line break.
     Malformed,
-    /// No `v1` matches the body under the secret.
+    /// No `v1` matches the call under any of the secrets.
     Mismatch,
     /// The signature is genuine but `timestamp` is more than the tolerance away from now.
     Stale { timestamp: i64, now: i64 },
@@ -88,37 +110,85 @@ fn keyed(key: &[u8]) -> HmacSha256 {
     <HmacSha256 as KeyInit>::new(&block)
 }
 
-/// The MAC our header carries: HMAC-SHA256 of `"<timestamp>.<body>"`.
-fn outbound_mac(secret: &[u8], timestamp: i64, body: &[u8]) -> [u8; 32] {
-    let mut mac = keyed(secret);
-    mac.update(timestamp.to_string().as_bytes());
-    mac.update(b".");
-    mac.update(body);
-    mac.finalize().into_bytes().into()
+/// One outbound call, as far as its signature is concerned: everything in it that a
+/// receiver acts on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SignedCall<'a> {
+    /// The request method, upper case (`GET`, `POST`).
+    pub method: &'a str,
+    /// The full URL requested, query included.
+    pub url: &'a str,
+    /// The value of `X-Orderbridge-Delivery`, the same on every attempt.
+    pub delivery_id: &'a str,
+    /// The raw body (empty for a `GET`).
+    pub body: &'a [u8],
 }
 
-/// The value of [`SIGNATURE_HEADER`] for `body` sent at `timestamp` (unix seconds):
-/// `t=<timestamp>,v1=<lowercase hex>`. The edge must not configure an empty secret
-/// ([`verify`] refuses one).
-pub fn sign(secret: &[u8], timestamp: i64, body: &[u8]) -> String {
-    format!(
-        "t={timestamp},v1={}",
-        crate::hex::encode(&outbound_mac(secret, timestamp, body))
-    )
+impl SignedCall<'_> {
+    /// Whether every one-line field is one non-empty line, so the payload is unambiguous.
+    fn well_formed(&self) -> bool {
+        [self.method, self.url, self.delivery_id]
+            .iter()
+            .all(|f| !f.is_empty() && !f.contains(['\n', '\r']))
+    }
 }
 
-/// Verifies a [`SIGNATURE_HEADER`] value against the raw `body`: some `v1` must match
-/// (compared in constant time), and then `t` must be within `tolerance_secs` of `now`, in
-/// either direction. A genuine but old signature is `Stale`; a negative tolerance counts
-/// as zero.
+/// The signed payload of `call` at `timestamp`:
+/// `"<t>\n<METHOD>\n<url>\n<delivery id>\n<body>"` (see the module documentation).
+pub fn signed_payload(timestamp: i64, call: &SignedCall<'_>) -> Vec<u8> {
+    let head = format!(
+        "{timestamp}\n{}\n{}\n{}\n",
+        call.method, call.url, call.delivery_id
+    );
+    let mut payload = Vec::with_capacity(head.len() + call.body.len());
+    payload.extend_from_slice(head.as_bytes());
+    payload.extend_from_slice(call.body);
+    payload
+}
+
+/// The value of [`SIGNATURE_HEADER`] for `call` sent at `timestamp` (unix seconds):
+/// `t=<timestamp>,v1=<hex>` with one `v1` per non-empty secret, in the order given (the
+/// current secret first, then the previous one during a rotation). Refused when no secret
+/// is usable (`EmptySecret`: anyone can compute a MAC under the empty key) or a one-line
+/// field of the call is empty or holds a line break (`Malformed`).
+pub fn sign(
+    secrets: &[&[u8]],
+    timestamp: i64,
+    call: &SignedCall<'_>,
+) -> Result<String, SignatureError> {
+    if !call.well_formed() {
+        return Err(SignatureError::Malformed);
+    }
+    let payload = signed_payload(timestamp, call);
+    let mut header = format!("t={timestamp}");
+    let mut signed = false;
+    for secret in secrets.iter().filter(|s| !s.is_empty()) {
+        header.push_str(",v1=");
+        header.push_str(&crate::hex::encode(&hmac_sha256(secret, &payload)));
+        signed = true;
+    }
+    if signed {
+        Ok(header)
+    } else {
+        Err(SignatureError::EmptySecret)
+    }
+}
+
+/// Verifies a [`SIGNATURE_HEADER`] value against the `call` received, as a receiver does:
+/// some `v1` must match the MAC of the signed payload under some non-empty secret
+/// (compared in constant time; several secrets during a rotation), and then `t` must be
+/// within `tolerance_secs` of `now`, in either direction. A genuine but old signature is
+/// `Stale`; a negative tolerance counts as zero. A signature taken from another call (other
+/// method, URL or query, delivery id or body) is a `Mismatch`.
 pub fn verify(
-    secret: &[u8],
+    secrets: &[&[u8]],
     header_value: &str,
-    body: &[u8],
+    call: &SignedCall<'_>,
     now: i64,
     tolerance_secs: i64,
 ) -> Result<(), SignatureError> {
-    if secret.is_empty() {
+    let usable: Vec<&[u8]> = secrets.iter().copied().filter(|s| !s.is_empty()).collect();
+    if usable.is_empty() {
         return Err(SignatureError::EmptySecret);
     }
     let mut timestamp: Option<i64> = None;
@@ -143,14 +213,17 @@ pub fn verify(
         }
     }
     let timestamp = timestamp.ok_or(SignatureError::Malformed)?;
-    if candidates.is_empty() {
+    if candidates.is_empty() || !call.well_formed() {
         return Err(SignatureError::Malformed);
     }
-    let expected = outbound_mac(secret, timestamp, body);
-    // Compare against every candidate, without stopping early.
-    let matched = candidates
-        .iter()
-        .fold(subtle::Choice::from(0), |any, c| any | c.ct_eq(&expected));
+    let payload = signed_payload(timestamp, call);
+    // Compare every expected MAC with every candidate, without stopping early.
+    let matched = usable.iter().fold(subtle::Choice::from(0), |any, secret| {
+        let expected = hmac_sha256(secret, &payload);
+        candidates
+            .iter()
+            .fold(any, |any, c| any | c.ct_eq(&expected))
+    });
     if !bool::from(matched) {
         return Err(SignatureError::Mismatch);
     }
@@ -317,39 +390,150 @@ mod tests {
         );
     }
 
+    const OLD: &[u8] = b"whsec_old_secret";
+    const STATUS_URL: &str = "https://site.example/status?order_id=1&status=10";
+    /// A status call: a `GET` with an empty body, the case a MAC over the body alone
+    /// could not tell apart from any other.
+    const CALL: SignedCall<'static> = SignedCall {
+        method: "GET",
+        url: STATUS_URL,
+        delivery_id: "dl_1",
+        body: b"",
+    };
+
     #[test]
     fn sign_produces_the_documented_header_value() {
         // Cross-checked with:
-        // printf '%s' '1700000000.{"order_id":"1","status":10}' \
-        //   | openssl dgst -sha256 -hmac whsec_test_secret
+        // printf '1700000000\nGET\nhttps://site.example/status?order_id=1&status=10\ndl_1\n' \
+        //   | openssl dgst -sha256 -hmac whsec_test_secret   (and -hmac whsec_old_secret)
         assert_eq!(
-            sign(SECRET, T, BODY),
-            "t=1700000000,v1=35a17baa70734981f8929a46c614e1e14b01383e45fa3983d2f39b7634782c42"
+            sign(&[SECRET], T, &CALL),
+            Ok(
+                "t=1700000000,v1=4e8a0a5881bb47a9b6297c6a8ffd0d315089798cfc8e8ddefb9ebd8e3d1048b1"
+                    .to_owned()
+            )
         );
+        // printf '1700000000\nPOST\nhttps://site.example/menu-cb\ndl_2\n{"order_id":"1","status":10}' \
+        //   | openssl dgst -sha256 -hmac whsec_test_secret
+        let post = SignedCall {
+            method: "POST",
+            url: "https://site.example/menu-cb",
+            delivery_id: "dl_2",
+            body: BODY,
+        };
         assert_eq!(
-            sign(SECRET, T, b""),
-            "t=1700000000,v1=316b9ab98c15bfa039d243f3196acee619cf29749a91a634e6a8154e2f7b6727"
+            sign(&[SECRET], T, &post),
+            Ok(
+                "t=1700000000,v1=7e6d1a0910757d1a0b1cca78800fc32e6f15c2345d33564c3303f734f5a744d8"
+                    .to_owned()
+            )
+        );
+        // During a rotation: one v1 per secret, the current one first; an empty one is
+        // skipped, never signed with.
+        let rotating =
+            "t=1700000000,v1=4e8a0a5881bb47a9b6297c6a8ffd0d315089798cfc8e8ddefb9ebd8e3d1048b1,\
+             v1=a7e29d038794b216d3e27eb114069f04b2b4124a2d12bc5276e56e405771b70d";
+        assert_eq!(sign(&[SECRET, OLD], T, &CALL), Ok(rotating.to_owned()));
+        assert_eq!(sign(&[SECRET, b"", OLD], T, &CALL), Ok(rotating.to_owned()));
+        assert_eq!(
+            signed_payload(T, &post),
+            b"1700000000\nPOST\nhttps://site.example/menu-cb\ndl_2\n{\"order_id\":\"1\",\"status\":10}"
+                .to_vec()
         );
     }
 
     #[test]
-    fn a_fresh_genuine_signature_verifies() {
-        let header = sign(SECRET, T, BODY);
-        let cases: &[(String, i64, &str)] = &[
-            (header.clone(), T, "at the same second"),
-            (header.clone(), T + 300, "at the edge of the tolerance"),
-            (header.clone(), T - 300, "with the receiver's clock behind"),
+    fn nothing_is_signed_without_a_secret_or_with_an_ambiguous_field() {
+        let cases: &[(&[&[u8]], SignedCall<'static>, SignatureError, &str)] = &[
+            (&[], CALL, SignatureError::EmptySecret, "no secret"),
             (
+                &[b""],
+                CALL,
+                SignatureError::EmptySecret,
+                "only an empty secret",
+            ),
+            (
+                &[SECRET],
+                SignedCall {
+                    url: "https://a.example/\nx",
+                    ..CALL
+                },
+                SignatureError::Malformed,
+                "a line break in the URL",
+            ),
+            (
+                &[SECRET],
+                SignedCall {
+                    delivery_id: "dl_1\r",
+                    ..CALL
+                },
+                SignatureError::Malformed,
+                "a carriage return in the delivery id",
+            ),
+            (
+                &[SECRET],
+                SignedCall { method: "", ..CALL },
+                SignatureError::Malformed,
+                "no method",
+            ),
+        ];
+        for (secrets, call, want, why) in cases {
+            assert_eq!(sign(secrets, T, call), Err(*want), "{why}");
+        }
+    }
+
+    #[test]
+    fn a_fresh_genuine_signature_verifies() {
+        let header = sign(&[SECRET], T, &CALL).unwrap();
+        let rotating = sign(&[SECRET, OLD], T, &CALL).unwrap();
+        let v1 = &header[16..];
+        type Case<'a> = (&'a [&'a [u8]], String, i64, &'a str);
+        let cases: &[Case] = &[
+            (&[SECRET], header.clone(), T, "at the same second"),
+            (
+                &[SECRET],
+                header.clone(),
+                T + 300,
+                "at the edge of the tolerance",
+            ),
+            (
+                &[SECRET],
+                header.clone(),
+                T - 300,
+                "with the receiver's clock behind",
+            ),
+            (
+                &[SECRET],
                 format!("{header},v0=whatever"),
                 T,
                 "unknown keys are ignored",
             ),
             (
-                format!("t={T},v1={},v1={}", "0".repeat(64), &header[16..]),
+                &[SECRET],
+                format!("t={T},v1={},v1={v1}", "0".repeat(64)),
                 T,
-                "any of several v1 values may match (secret rotation)",
+                "any of several v1 values may match",
             ),
             (
+                &[SECRET],
+                rotating.clone(),
+                T,
+                "rotation: a receiver with the new secret",
+            ),
+            (
+                &[OLD],
+                rotating.clone(),
+                T,
+                "rotation: a receiver still on the old secret",
+            ),
+            (
+                &[b"whsec_next", SECRET],
+                header.clone(),
+                T,
+                "a receiver accepting two secrets while it rotates",
+            ),
+            (
+                &[SECRET],
                 header
                     .to_uppercase()
                     .replace("T=", "t=")
@@ -357,11 +541,16 @@ mod tests {
                 T,
                 "hex in upper case",
             ),
-            (header.replace(',', " , "), T, "spaces around items"),
+            (
+                &[SECRET],
+                header.replace(',', " , "),
+                T,
+                "spaces around items",
+            ),
         ];
-        for (value, now, why) in cases {
+        for (secrets, value, now, why) in cases {
             assert_eq!(
-                verify(SECRET, value, BODY, *now, DEFAULT_TOLERANCE_SECS),
+                verify(secrets, value, &CALL, *now, DEFAULT_TOLERANCE_SECS),
                 Ok(()),
                 "{why}: {value}"
             );
@@ -369,54 +558,120 @@ mod tests {
     }
 
     #[test]
-    fn a_tampered_or_foreign_or_stale_or_malformed_signature_fails() {
-        let header = sign(SECRET, T, BODY);
-        let v1 = &header[16..];
-        type Case = (
-            &'static [u8],
-            String,
-            &'static [u8],
-            i64,
-            SignatureError,
-            &'static str,
+    fn a_signature_taken_from_one_call_fails_on_another() {
+        // The attack of issue 22: a genuine signature from one's own order's status call,
+        // attached to a forged call for another order, another status, another site.
+        let header = sign(&[SECRET], T, &CALL).unwrap();
+        let cases: &[(SignedCall<'static>, &str)] = &[
+            (
+                SignedCall {
+                    url: "https://site.example/status?order_id=2&status=10",
+                    ..CALL
+                },
+                "another order in the query",
+            ),
+            (
+                SignedCall {
+                    url: "https://site.example/status?order_id=1&status=40",
+                    ..CALL
+                },
+                "another status in the query",
+            ),
+            (
+                SignedCall {
+                    url: "https://site.example/status",
+                    ..CALL
+                },
+                "the query dropped",
+            ),
+            (
+                SignedCall {
+                    url: "https://other-site.example/status?order_id=1&status=10",
+                    ..CALL
+                },
+                "another site",
+            ),
+            (
+                SignedCall {
+                    method: "POST",
+                    ..CALL
+                },
+                "another method",
+            ),
+            (
+                SignedCall {
+                    delivery_id: "dl_2",
+                    ..CALL
+                },
+                "another delivery",
+            ),
+            (SignedCall { body: BODY, ..CALL }, "a body added"),
+        ];
+        for (call, why) in cases {
+            assert_eq!(
+                verify(&[SECRET], &header, call, T, DEFAULT_TOLERANCE_SECS),
+                Err(SignatureError::Mismatch),
+                "{why}"
+            );
+        }
+        // And the body is bound too.
+        let post = SignedCall {
+            method: "POST",
+            body: BODY,
+            ..CALL
+        };
+        let signed = sign(&[SECRET], T, &post).unwrap();
+        let tampered = SignedCall {
+            body: br#"{"order_id":"1","status":20}"#,
+            ..post
+        };
+        assert_eq!(
+            verify(&[SECRET], &signed, &tampered, T, DEFAULT_TOLERANCE_SECS),
+            Err(SignatureError::Mismatch),
+            "tampered body"
         );
+        // An old genuine call, replayed as it was, is stale.
+        assert_eq!(
+            verify(&[SECRET], &header, &CALL, T + 301, DEFAULT_TOLERANCE_SECS),
+            Err(SignatureError::Stale {
+                timestamp: T,
+                now: T + 301
+            }),
+            "replayed after the tolerance"
+        );
+    }
+
+    #[test]
+    fn a_tampered_or_foreign_or_stale_or_malformed_signature_fails() {
+        let header = sign(&[SECRET], T, &CALL).unwrap();
+        let v1 = &header[16..];
+        let rotating = sign(&[SECRET, OLD], T, &CALL).unwrap();
+        type Case<'a> = (&'a [&'a [u8]], String, i64, SignatureError, &'a str);
         let cases: &[Case] = &[
             (
-                SECRET,
+                &[b"another secret"],
                 header.clone(),
-                br#"{"order_id":"1","status":20}"#,
-                T,
-                SignatureError::Mismatch,
-                "tampered body",
-            ),
-            (
-                SECRET,
-                header.clone(),
-                b"",
-                T,
-                SignatureError::Mismatch,
-                "empty body",
-            ),
-            (
-                b"another secret",
-                header.clone(),
-                BODY,
                 T,
                 SignatureError::Mismatch,
                 "wrong secret",
             ),
             (
-                SECRET,
+                &[b"whsec_third"],
+                rotating.clone(),
+                T,
+                SignatureError::Mismatch,
+                "neither secret of a rotation",
+            ),
+            (
+                &[SECRET],
                 format!("t={},v1={v1}", T + 1),
-                BODY,
                 T,
                 SignatureError::Mismatch,
                 "timestamp changed",
             ),
             (
-                SECRET,
+                &[SECRET],
                 header.clone(),
-                BODY,
                 T + 301,
                 SignatureError::Stale {
                     timestamp: T,
@@ -425,9 +680,8 @@ mod tests {
                 "stale",
             ),
             (
-                SECRET,
+                &[SECRET],
                 header.clone(),
-                BODY,
                 T - 301,
                 SignatureError::Stale {
                     timestamp: T,
@@ -436,111 +690,106 @@ mod tests {
                 "from the future",
             ),
             (
-                b"",
+                &[b""],
                 header.clone(),
-                BODY,
                 T,
                 SignatureError::EmptySecret,
                 "no secret configured",
             ),
             (
-                SECRET,
+                &[],
+                header.clone(),
+                T,
+                SignatureError::EmptySecret,
+                "no secret at all",
+            ),
+            (
+                &[SECRET],
                 String::new(),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "empty header",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("v1={v1}"),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "no timestamp",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={T}"),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "no v1",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={T},t={T},v1={v1}"),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "two timestamps",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t=-{T},v1={v1}"),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "negative timestamp",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t=1e9,v1={v1}"),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "not digits",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={},v1={v1}", "9".repeat(40)),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "huge timestamp",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={T},v1={}", &v1[..63]),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "short v1",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={T},v1={}g", &v1[..63]),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "non-hex v1",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={T};v1={v1}"),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "wrong separator",
             ),
             (
-                SECRET,
+                &[SECRET],
                 format!("t={T},v1=\u{e9}{}", &v1[..62]),
-                BODY,
                 T,
                 SignatureError::Malformed,
                 "non-ASCII v1",
             ),
         ];
-        for (secret, value, body, now, want, why) in cases {
+        for (secrets, value, now, want, why) in cases {
             assert_eq!(
-                verify(secret, value, body, *now, DEFAULT_TOLERANCE_SECS),
+                verify(secrets, value, &CALL, *now, DEFAULT_TOLERANCE_SECS),
                 Err(*want),
                 "{why}: {value}"
             );
         }
         assert_eq!(
-            verify(SECRET, &header, BODY, T + 1, -5),
+            verify(&[SECRET], &header, &CALL, T + 1, -5),
             Err(SignatureError::Stale {
                 timestamp: T,
                 now: T + 1

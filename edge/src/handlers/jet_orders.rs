@@ -23,7 +23,13 @@
 //! * `POST /webhooks/jet/orders/final`: the final picked version replaces the order's lines
 //!   and totals, recorded as the order's amendment with the time it arrived (what it found
 //!   and what it left, shown by `GET /site-api/orders/{id}`); an order the hub never
-//!   received (a "final picked only" subscription) is received as a new one.
+//!   received (a "final picked only" subscription) is received as a new one. Old messages
+//!   cannot undo new ones (core `jet_order::replay`): versions apply in the order they
+//!   arrive, a body applied before (a retry, or an older version replayed after a newer
+//!   one) changes nothing and is answered `200` as before, and a cancelled order keeps its
+//!   contents (`400 {"errorMessage"}` naming the cancellation). The `t` of
+//!   `X-JET-Connect-Hash` is not checked against a window: it is not part of the MAC, so it
+//!   proves nothing about when the body was signed.
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Duration, Utc};
@@ -32,6 +38,7 @@ use orderbridge_core::jet_order::outcome::{
     self, delivery_id, failed_body, failure_of, success_body, unknown_location, Failure,
     SuccessRule,
 };
+use orderbridge_core::jet_order::replay::{decide_final, FinalDecision, FinalState};
 use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target, Translation};
 use orderbridge_core::jet_order::validate::{validate_cancel, validate_order, JetOrder};
 use orderbridge_core::jet_order::wire::{parse_cancel, parse_order};
@@ -539,6 +546,21 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         let origin = req.url()?.origin().ascii_serialization();
         return accept(&order, &bytes, &origin, ctx).await;
     };
+    let digest = match final_decision(&storage, &jet, &bytes).await? {
+        FinalDecision::Apply { digest } => digest,
+        FinalDecision::Seen { latest } => {
+            if !latest {
+                worker::console_warn!(
+                    "JET order {}: an older final picked version arrived again, not applied",
+                    jet.id
+                );
+            }
+            return Ok(respond::json(200, &json!({ "OrderId": jet.answer_id })));
+        }
+        FinalDecision::Cancelled { message } => {
+            return Ok(respond::json(400, &json!({ "errorMessage": message })));
+        }
+    };
     let replaced = match (&jet.order_id, translated(&storage, &order, ctx).await?) {
         (Some(_), Ok((_, translation, _, _))) => {
             let request = serde_json::to_string(&translation.order)
@@ -569,6 +591,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         .finalize_jet_order(
             &jet.id,
             text,
+            &digest,
             jet.order_id.as_deref(),
             replaced
                 .as_ref()
@@ -577,6 +600,28 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         )
         .await?;
     Ok(respond::json(200, &json!({ "OrderId": jet.answer_id })))
+}
+
+/// Core's decision on a final picked `body` for `jet`, given what is stored of it.
+async fn final_decision(
+    storage: &Storage,
+    jet: &JetOrderRow,
+    body: &[u8],
+) -> Result<FinalDecision, EdgeError> {
+    let order_cancelled = match &jet.order_id {
+        Some(order_id) => match storage.order(order_id).await? {
+            Some(row) => current_status(&row)? == Status::Cancelled,
+            None => false,
+        },
+        None => false,
+    };
+    let state = FinalState {
+        initial_body: jet.body.as_bytes(),
+        applied: &jet.final_digests,
+        cancelled_at: jet.cancelled_at.as_deref(),
+        order_cancelled,
+    };
+    Ok(decide_final(&jet.id, body, &state))
 }
 
 /// `GET /admin/jet/orders/{jet_id}`.

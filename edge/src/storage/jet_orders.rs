@@ -34,11 +34,14 @@ pub struct JetOrderRow {
     pub cancel_reason: Option<String>,
     pub final_body: Option<String>,
     pub final_at: Option<String>,
+    /// The digests of the final versions applied, space-separated, oldest first (0017).
+    #[serde(default)]
+    pub final_digests: String,
 }
 
 const COLUMNS: &str = "id, answer_id, body, restaurant_id, order_id, delivery_id, received_at, \
      deadline_at, outcome, error_code, error_message, decided_at, late_outcome, cancelled_at, \
-     cancel_reason, final_body, final_at";
+     cancel_reason, final_body, final_at, final_digests";
 
 /// A received order to record.
 pub struct JetOrderWrite<'a> {
@@ -263,13 +266,25 @@ impl Storage {
         &self,
         jet_id: &str,
         body: &str,
+        digest: &str,
         order_id: Option<&str>,
         replacement: Option<(&str, i64)>,
         at: &str,
     ) -> Result<(), EdgeError> {
+        // Guarded as core's rule decided (`jet_order::replay`), so a cancellation or the
+        // same version committed between the read and this batch still wins: the version
+        // is recorded only if it is new and the order not cancelled, and the hub order's
+        // contents change only if that record was made and the order is not at 5.
         let mut statements = vec![self.statement(
-            "UPDATE jet_orders SET final_body = ?2, final_at = ?3 WHERE id = ?1",
-            &[Arg::Text(jet_id), Arg::Text(body), Arg::Text(at)],
+            "UPDATE jet_orders SET final_body = ?2, final_at = ?3, \
+             final_digests = trim(final_digests || ' ' || ?4) \
+             WHERE id = ?1 AND cancelled_at IS NULL AND instr(final_digests, ?4) = 0",
+            &[
+                Arg::Text(jet_id),
+                Arg::Text(body),
+                Arg::Text(at),
+                Arg::Text(digest),
+            ],
         )?];
         let Some(order_id) = order_id else {
             return self.batch(statements).await.map(drop);
@@ -283,12 +298,16 @@ impl Storage {
         )?);
         if let Some((request, total)) = replacement {
             statements.push(self.statement(
-                "UPDATE orders SET request = ?2, total = ?3, updated_at = ?4 WHERE id = ?1",
+                "UPDATE orders SET request = ?2, total = ?3, updated_at = ?4 \
+                 WHERE id = ?1 AND status <> 5 AND EXISTS (SELECT 1 FROM jet_orders \
+                   WHERE id = ?5 AND final_at = ?4 AND substr(final_digests, -64) = ?6)",
                 &[
                     Arg::Text(order_id),
                     Arg::Text(request),
                     Arg::Int(total),
                     Arg::Text(at),
+                    Arg::Text(jet_id),
+                    Arg::Text(digest),
                 ],
             )?);
         }

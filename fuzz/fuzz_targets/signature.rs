@@ -8,7 +8,7 @@
 //! documented forms, computed with RustCrypto's HMAC and an independent Base64 encoder)
 //! verifies and nothing verifies for another body or another secret; a fuzzed JET header
 //! that verifies carries the genuine value; the hub's own signature verifies within the
-//! tolerance, is stale outside it, fails for another body, and a fuzzed header that
+//! tolerance, is stale outside it, fails for another body or another URL, and a fuzzed header that
 //! verifies carries the genuine MAC; an empty secret verifies nothing; a key read from
 //! `JE-API-KEY` is trimmed and matches itself exactly when it is not empty.
 #![no_main]
@@ -18,7 +18,7 @@ use hmac::{Hmac, Mac};
 use libfuzzer_sys::fuzz_target;
 use orderbridge_core::auth::{api_key_matches, je_api_key};
 use orderbridge_core::outbound::signature::{
-    hmac_sha256, jet_hash_header, sign, verify, verify_jet_hash, SignatureError,
+    hmac_sha256, jet_hash_header, sign, verify, verify_jet_hash, SignatureError, SignedCall,
 };
 use sha2::Sha256;
 
@@ -89,20 +89,27 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 
-    // The hub's own signature, as a receiver checks it.
-    let fuzzed = verify(secret, &header, body, NOW, 300);
+    // The hub's own signature, as a receiver checks it: the fuzzed body in a fixed call.
+    let call = SignedCall {
+        method: "POST",
+        url: "https://site.example/cb?order_id=1&status=10",
+        delivery_id: "dl_fuzz",
+        body,
+    };
+    let fuzzed = verify(&[secret], &header, &call, NOW, 300);
     if secret.is_empty() {
         assert_eq!(fuzzed, Err(SignatureError::EmptySecret));
         return;
     }
-    let genuine = sign(secret, NOW - 60, body);
+    let genuine = sign(&[secret], NOW - 60, &call)
+        .unwrap_or_else(|e| panic!("a well-formed call is signed: {e:?}"));
     assert_eq!(
-        verify(secret, &genuine, body, NOW, 300),
+        verify(&[secret], &genuine, &call, NOW, 300),
         Ok(()),
         "{genuine}"
     );
     assert_eq!(
-        verify(secret, &genuine, body, NOW + 3600, 300),
+        verify(&[secret], &genuine, &call, NOW + 3600, 300),
         Err(SignatureError::Stale {
             timestamp: NOW - 60,
             now: NOW + 3600
@@ -110,8 +117,20 @@ fuzz_target!(|data: &[u8]| {
     );
     let mut other = body.to_vec();
     other.push(b'x');
+    let other_body = SignedCall {
+        body: &other,
+        ..call
+    };
     assert_eq!(
-        verify(secret, &genuine, &other, NOW, 300),
+        verify(&[secret], &genuine, &other_body, NOW, 300),
+        Err(SignatureError::Mismatch)
+    );
+    let other_url = SignedCall {
+        url: "https://site.example/cb?order_id=2&status=10",
+        ..call
+    };
+    assert_eq!(
+        verify(&[secret], &genuine, &other_url, NOW, 300),
         Err(SignatureError::Mismatch)
     );
     if fuzzed.is_ok() {
@@ -121,7 +140,8 @@ fuzz_target!(|data: &[u8]| {
             .next()
             .and_then(|t| t.parse::<i64>().ok())
             .unwrap_or_else(|| panic!("{header:?} verified without a t"));
-        let mac = sign(secret, t, body);
+        let mac = sign(&[secret], t, &call)
+            .unwrap_or_else(|e| panic!("a well-formed call is signed: {e:?}"));
         let hex = mac.rsplit("v1=").next().unwrap_or_default();
         assert!(
             header.to_ascii_lowercase().contains(hex),

@@ -40,8 +40,8 @@
 //! * **Percent-encoded hosts are decoded, then checked** (`%31%32%37.0.0.1` is
 //!   `127.0.0.1`). **International names** are taken as `fetch` (WHATWG URL, UTS 46)
 //!   reads them, or refused: a punycode label (`xn--`) must be valid, canonical punycode of
-//!   a non-ASCII label (`xn--`, `xn--zz` are refused); a Unicode label is taken only when
-//!   UTS 46 leaves every character as it is (`пример.рф` becomes `xn--e1afmkfd.xn--p1ai`,
+//!   a non-ASCII label (`xn--`, `xn--zz` are refused) of the same characters as a Unicode
+//!   label; a Unicode label is taken only when UTS 46 leaves every character as it is (`пример.рф` becomes `xn--e1afmkfd.xn--p1ai`,
 //!   then checked as any name), since IDNA mapping (full-width digits become digits) is a
 //!   bypass we would otherwise have to replicate ([`super::punycode`]).
 //! * **No whitespace, control characters or backslashes anywhere**: parsers disagree on
@@ -1626,6 +1626,14 @@ mod tests {
                 PROD,
                 C::InternationalHost,
                 "one invalid label of several",
+            ),
+            (
+                // Found by the url_guard fuzz target: two Tibetan combining marks before
+                // "caf", which WHATWG refuses (a label may not begin with a combining mark).
+                "https://xn--caf-dxme.example/",
+                PROD,
+                C::InternationalHost,
+                "punycode of a character the guard does not take",
             ),
             (
                 "https://%ff.example.com/",

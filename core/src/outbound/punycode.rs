@@ -164,6 +164,16 @@ pub fn ascii_label(label: &str) -> Result<String, LabelRefusal> {
         }
         return Ok(lower);
     }
+    // UTS 46 reads a label that begins `xn--` as punycode, which a non-ASCII one is not (the
+    // fuzzer found `xn----caf-dpp6-0іnteex`, with a Cyrillic `і`).
+    if label
+        .get(..4)
+        .is_some_and(|p| p.eq_ignore_ascii_case("xn--"))
+    {
+        return Err(format!(
+            "the label {label:?} begins with xn-- but is not ASCII punycode"
+        ));
+    }
     if let Some(c) = label.chars().find(|&c| !plain(c)) {
         return Err(format!(
             "the label {label:?} has the character {c:?} (U+{:04X}), which the guard does not \
@@ -257,6 +267,8 @@ mod tests {
             ("stra\u{DF}e", "punycode"),
             ("a\u{200B}b", "punycode"),
             ("e\u{301}", "punycode"),
+            ("xn--caf-d\u{456}x", "begins with xn--"),
+            ("XN--\u{43F}", "begins with xn--"),
         ];
         for (label, why) in refused {
             let got = ascii_label(label);

@@ -5,48 +5,22 @@
 # JET outcome call arrived at a local sink (scripts/bench-burst.mjs). Writes
 # build/bench/burst.md and the JSON report beside the state.
 #
-# wrangler dev is started as bench-load starts it (fresh state, demo catalog, the Worker
-# built once, --log-level warn so Miniflare's per-request log does not share the cores),
-# with JET_STATUS_BASE_URL pointed at the sink.
+# wrangler dev is started as the e2e harness starts it (scripts/wrangler-instance.sh), with
+# JET_STATUS_BASE_URL pointed at the sink, --log-level warn (BENCH_BURST_LOG_LEVEL) so
+# Miniflare's per-request log does not share the cores, and --test-scheduled so the
+# generator can fire the minute sweep.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 . ./.toolchain.env
-
-out=build/bench
-port="${BENCH_BURST_PORT:-8807}"
-sink_port="${BENCH_BURST_SINK_PORT:-8809}"
-mkdir -p "$out"
-
-bash scripts/build-worker.sh
-
-state="$out/burst-state"
-rm -rf "$state"
-mkdir -p "$state"
 export RUSTUP_TOOLCHAIN="$WASM_TOOLCHAIN"
-wrangler d1 migrations apply DB --local --env dev --persist-to "$state" > "$state/setup.log" 2>&1
-node scripts/demo-sql.mjs > "$state/demo-data.sql"
-wrangler d1 execute DB --local --env dev --persist-to "$state" --file "$state/demo-data.sql" >> "$state/setup.log" 2>&1
+. scripts/wrangler-instance.sh
 
-ORDERBRIDGE_PREBUILT=1 wrangler dev --env dev --ip 127.0.0.1 --port "$port" \
-  --inspector-port "$((port + 1))" --show-interactive-dev-session=false \
-  --log-level "${BENCH_BURST_LOG_LEVEL:-warn}" --test-scheduled \
-  --var "JET_STATUS_BASE_URL:http://127.0.0.1:$sink_port/jet" \
-  --persist-to "$state" > "$state/wrangler.log" 2>&1 &
-wrangler_pid=$!
-stop() {
-  kill -INT "$wrangler_pid" 2> /dev/null || true
-  wait "$wrangler_pid" 2> /dev/null || true
-}
-trap stop EXIT
-
-base="http://127.0.0.1:$port"
-for _ in $(seq 1 240); do
-  curl -sf "$base/health" > /dev/null 2>&1 && break
-  kill -0 "$wrangler_pid" 2> /dev/null || { cat "$state/wrangler.log"; exit 1; }
-  sleep 0.5
-done
-curl -sf "$base/health" > /dev/null
+mkdir -p build/bench
+state=build/bench/burst-state
+sink_port=$(free_port)
+JET_STATUS_BASE_URL="http://127.0.0.1:$sink_port/jet" start_wrangler "$state" \
+  --log-level "${BENCH_BURST_LOG_LEVEL:-warn}" --test-scheduled
 
 echo "== load before: $(uptime)"
-node scripts/bench-burst.mjs "$base" "$sink_port" "$state"
+node scripts/bench-burst.mjs "$BASE" "$sink_port" "$state"
 echo "== load after: $(uptime)"

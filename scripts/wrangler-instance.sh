@@ -4,7 +4,10 @@
 # loopback port, ORDERBRIDGE_PREBUILT=1. Call from the repository root after sourcing
 # .toolchain.env.
 #
-#   start_wrangler <state-dir>   sets BASE and WRANGLER_PID; waits for /health
+#   start_wrangler <state-dir> [wrangler dev options...]
+#                                sets BASE and WRANGLER_PID; waits for /health. JET Connect's
+#                                calls go to the Worker's own simulator unless
+#                                JET_STATUS_BASE_URL names another receiver.
 #   stop_wrangler                SIGINT to wrangler's own pid (as Ctrl-C), then SIGTERM
 #
 # Never a process-group kill: that would take the calling shell with it.
@@ -15,6 +18,7 @@ free_port() {
 
 start_wrangler() {
   local state=$1
+  shift
   rm -rf "$state"
   mkdir -p "$state"
   bash scripts/build-worker.sh
@@ -27,7 +31,7 @@ start_wrangler() {
     >> "$state/setup.log" 2>&1
   ORDERBRIDGE_PREBUILT=1 wrangler dev --env dev --ip 127.0.0.1 --port "$port" \
     --inspector-port "$(free_port)" --show-interactive-dev-session=false \
-    --persist-to "$state" --var "JET_STATUS_BASE_URL:$BASE/sim/jet" \
+    --persist-to "$state" --var "JET_STATUS_BASE_URL:${JET_STATUS_BASE_URL:-$BASE/sim/jet}" "$@" \
     < /dev/null > "$state/wrangler.log" 2>&1 &
   WRANGLER_PID=$!
   WRANGLER_LOG="$state/wrangler.log"

@@ -115,7 +115,7 @@ async fn cancel(
         &row.id,
         row.version,
         Status::Cancelled.code(),
-        reason,
+        Some(reason),
         &millis(ctx.now),
     )?;
     let notify = lifecycle::notify(Status::Cancelled, front_end_url(row, ctx).as_ref());

@@ -237,13 +237,28 @@ impl Storage {
         status: i64,
         at: &str,
     ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        self.set_order_status_because(id, version, status, None, at)
+    }
+
+    /// [`Storage::set_order_status`] with why the hub set the status itself (`reason`, shown
+    /// in the history; `None` for a status someone else reported).
+    pub fn set_order_status_because(
+        &self,
+        id: &str,
+        version: i64,
+        status: i64,
+        reason: Option<&str>,
+        at: &str,
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
         let history = self.statement(
-            "INSERT INTO order_statuses (order_id, seq, status, at) VALUES (?1, ?2, ?3, ?4)",
+            "INSERT INTO order_statuses (order_id, seq, status, at, reason) \
+             VALUES (?1, ?2, ?3, ?4, ?5)",
             &[
                 Arg::Text(id),
                 Arg::Int(version + 1),
                 Arg::Int(status),
                 Arg::Text(at),
+                Arg::OptText(reason),
             ],
         )?;
         let order = self.statement(

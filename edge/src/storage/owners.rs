@@ -3,7 +3,6 @@
 //! order did not reach the kitchen.
 
 use serde::Deserialize;
-use worker::D1PreparedStatement;
 
 use super::{Arg, Storage};
 use crate::error::EdgeError;
@@ -32,39 +31,5 @@ impl Storage {
             &[Arg::Text(order_id)],
         )
         .await
-    }
-
-    /// The statements that move an order read at `version` to `status` with `reason` in its
-    /// history (the optimistic lock of `set_order_status`).
-    pub fn set_order_status_because(
-        &self,
-        id: &str,
-        version: i64,
-        status: i64,
-        reason: &str,
-        at: &str,
-    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
-        let history = self.statement(
-            "INSERT INTO order_statuses (order_id, seq, status, at, reason) \
-             VALUES (?1, ?2, ?3, ?4, ?5)",
-            &[
-                Arg::Text(id),
-                Arg::Int(version + 1),
-                Arg::Int(status),
-                Arg::Text(at),
-                Arg::Text(reason),
-            ],
-        )?;
-        let order = self.statement(
-            "UPDATE orders SET status = ?3, version = ?2 + 1, updated_at = ?4 \
-             WHERE id = ?1 AND version = ?2",
-            &[
-                Arg::Text(id),
-                Arg::Int(version),
-                Arg::Int(status),
-                Arg::Text(at),
-            ],
-        )?;
-        Ok(vec![history, order])
     }
 }

@@ -6,7 +6,9 @@
 # Two paths to a wasm32 standard library:
 #   * where `rustup target add wasm32-unknown-unknown` works (a laptop with internet), use it;
 #   * otherwise build it from Debian's rustc-web + rust-web-src into Debian's sysroot and
-#     link that as the rustup toolchain `web` (see shared TOOLCHAIN notes in ARCHITECTURE.md).
+#     link that as the rustup toolchain `web`: std built once with
+#     `-Z build-std=std,panic_abort,test` and `-Cembed-bitcode=yes` (a stamp file records the
+#     compiler it was built for). WASM_STD=debian forces this path, WASM_STD=rustup forbids it.
 #
 # It writes `.toolchain.env` (git-ignored): the environment the Makefile hands to cargo,
 # worker-build and wrangler.

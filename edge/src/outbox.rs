@@ -19,6 +19,40 @@
 //! * [`kick`] only makes the delivery go *now*. If it fails (or the Worker dies before it
 //!   runs), the delivery is still pending in D1 and the sweep (`outbound_cron`) enqueues it.
 //!   So a caller never fails a request because of `kick`.
+//!
+//! What happens after the commit (`outbound_queue`, `outbound_send`, core's `outbound`):
+//!
+//! * **One attempt** takes a lease first (a conditional update: `attempts + 1`,
+//!   `next_attempt_at` and `lease_until` = now + the attempt timeout + 5 s), so a duplicated
+//!   queue message or a concurrent sweep cannot send twice; then the request, redirects not
+//!   followed, under `ATTEMPT_TIMEOUT_SECS`. Core's `classify` reads the outcome;
+//!   `backoff::next_attempt` (jitter drawn by the edge, the answer's `Retry-After` honoured)
+//!   says when to retry or to give up; the attempt row (time, status, latency, verdict,
+//!   error) and the delivery's new state are written in one batch, the latter only while
+//!   the lease holds. The retry policy comes from `RETRY_FIRST_DELAY_SECS` (10),
+//!   `RETRY_FACTOR` (2), `RETRY_MAX_DELAY_SECS` (3600), `RETRY_MAX_ATTEMPTS` (20); a bad value
+//!   is logged and replaced by its default.
+//! * **At least once.** If the Worker dies (or D1 fails) after a request went out but before
+//!   its result is written, the lease runs out and the delivery is attempted again (a gap in
+//!   the log's attempt numbers). Every call carries `X-Orderbridge-Delivery: <id>`, the same
+//!   on each attempt, so receivers drop duplicates.
+//! * **Per-key ordering**: only the oldest pending delivery of an order and receiver acts
+//!   (core's `plan::turn`); when it is delivered or dead, the consumer pokes the next one.
+//!   The consumer handles a batch's messages concurrently (`max_batch_size` 100).
+//! * **Dead letters**: after a permanent failure, the last attempt or a passed deadline the
+//!   delivery is `dead` with its last error; nothing is deleted. `GET /admin/deliveries`
+//!   shows every attempt; `POST /admin/deliveries/{id}/replay` makes a delivered or dead one
+//!   pending again (409 while pending or past its deadline). What a death causes (the order
+//!   moved to 5, a JET order told `sent-to-pos-failed`) is core's `outbound::owner`,
+//!   carried out by `owners`.
+//! * **Why a queue plus a cron sweep.** The queue gives prompt first attempts and retries at
+//!   their backoff time (`delay_seconds`); D1 is the truth, so the queue may lose a message
+//!   without losing a delivery: the minute sweep (`outbound_cron`) re-enqueues whatever is
+//!   due. Locally (wrangler 4.86) Queues honour `delay_seconds` but keep messages in memory
+//!   only (a restart forgets them; D1 survives), and `wrangler dev` never fires cron
+//!   triggers: `make dev` and the tests run with `--test-scheduled` and fire the sweep with
+//!   `GET /__scheduled`. A Durable Object alarm per key would resume by itself locally, but
+//!   it would be a second mechanism in production only to spare a development-time curl.
 
 use orderbridge_core::outbound::plan::{
     order_key, Delivery, DeliveryStatus, OutboxEntry, ReceiverKind,

@@ -1,5 +1,28 @@
 //! The end-to-end harness: a running `wrangler dev` ([`App`]), a callback [`Sink`], a fake
 //! upstream Jupiter ([`FakeJupiter`]), and small HTTP helpers. Tests talk HTTP only, like a real client.
+//!
+//! * [`App`] starts `wrangler dev --env dev` on a free port with a fresh `--persist-to` state
+//!   directory (under `target/e2e/`), applies the migrations, loads the demo catalog, waits for
+//!   `/health`, and stops wrangler when dropped. The Worker is built once per run
+//!   (`scripts/build-worker.sh`); instances then start with `ORDERBRIDGE_PREBUILT=1` so they
+//!   neither rebuild nor race. `App::stop`/`start` restart on the same state and port,
+//!   `App::set_var` changes a setting, `App::trigger_scheduled` fires the cron handler (which
+//!   `wrangler dev` never does by itself). `App::d1` runs `wrangler d1 execute`, a second
+//!   process on the Worker's SQLite file, which can make the Worker's own queries fail with
+//!   `SQLITE_BUSY` meanwhile: tests that use it on the shared Worker are listed in
+//!   `OUT_OF_PROCESS_D1` (`e2e/main.rs`) and run while no other test uses it.
+//! * [`Sink`] records every request and can be told to answer with a status, fail the first
+//!   N requests, or delay; [`FakeJupiter`] serves given documents by exact path and query to
+//!   callers with its `X-Jup-Api-Key` and records every request. Both stand on
+//!   `LocalServer` (`server.rs`): a loopback port served until dropped. These are the only
+//!   fakes, and they stand for parties outside the hub.
+//! * `e2e/main.rs` runs the suites with `libtest-mimic`, so one Worker serves the whole run
+//!   (tests write restaurants of their own, `e2e-…`, corpus cases `cc-…`); the outbound
+//!   retry tests share a second Worker with a short retry policy, and tests that need other
+//!   settings start their own. `e2e/conform.rs` checks every answer the request helpers get
+//!   against `web/openapi.json` (the `jsonschema` crate, a dependency of this crate only).
+//! * `e2e/conformance.rs` runs `fixtures/conformance/`: Just Eat's own examples and variants
+//!   written from the spec, one trial per case (the case format is that folder's README).
 
 mod app;
 mod fake_jupiter;

@@ -33,12 +33,17 @@ fuzz_target!(|data: &[u8]| {
             return;
         }
     };
-    // What the edge stores for each order: the array's elements, else the whole body.
-    let raw = match serde_json::from_slice::<Value>(data) {
-        Ok(Value::Array(items)) => items.len(),
-        _ => 1,
-    };
-    assert_eq!(raw, body.orders().len(), "raw elements and orders differ");
+    // What the edge stores for each order: the array's elements, else the whole body. The
+    // edge splits only bodies that passed the door (`input::check`: UTF-8, finite numbers);
+    // `parse` alone also reads a string that is not UTF-8, which `Value` refuses, so the
+    // split is compared only where the edge makes it (the first crash this target found).
+    if orderbridge_core::input::check(data).is_ok() {
+        let raw = match serde_json::from_slice::<Value>(data) {
+            Ok(Value::Array(items)) => items.len(),
+            _ => 1,
+        };
+        assert_eq!(raw, body.orders().len(), "raw elements and orders differ");
+    }
     if let Body::Many(list) = &body {
         assert!(!list.is_empty(), "an empty array accepted");
         for order in list {

@@ -1256,3 +1256,31 @@ fn charge_lines_are_taken_under_the_marketplace_rules_only_as_one_signed_amount(
         assert_eq!(codes(&got), want, "{name}");
     }
 }
+
+/// Found by `make fuzz` (target `orderconnect_array`, the input in `fixtures/fuzz/`): a
+/// two-order array with a byte that is not UTF-8 inside a string. `wire::parse` alone splits
+/// it into its two orders, but such a body never reaches it in the Worker: the door
+/// (`input::check`) refuses it first, naming the string, so the edge's split of the raw
+/// elements (which needs UTF-8) only ever sees bodies it can split.
+#[test]
+fn an_array_with_a_string_that_is_not_utf8_is_refused_at_the_door() {
+    let fuzzed: &[u8] = include_bytes!("../../../fixtures/fuzz/orderconnect-array-not-utf8.json");
+    let refused = crate::input::check(fuzzed).expect_err("the door refuses it");
+    assert!(
+        refused.iter().any(|v| v.message.contains("UTF-8")),
+        "{refused:?}"
+    );
+    let body = wire::parse(fuzzed).expect("parse alone reads the two orders");
+    assert_eq!(body.orders().len(), 2);
+    // The same body made UTF-8 passes the door and splits the same way.
+    let fixed = String::from_utf8_lossy(fuzzed).into_owned();
+    assert!(crate::input::check(fixed.as_bytes()).is_ok());
+    let items = match serde_json::from_str::<Value>(&fixed) {
+        Ok(Value::Array(items)) => items.len(),
+        other => panic!("not an array: {other:?}"),
+    };
+    assert_eq!(
+        Some(items),
+        wire::parse(fixed.as_bytes()).map(|b| b.orders().len()).ok()
+    );
+}

@@ -1258,10 +1258,9 @@ fn charge_lines_are_taken_under_the_marketplace_rules_only_as_one_signed_amount(
 }
 
 /// Found by `make fuzz` (target `orderconnect_array`, the input in `fixtures/fuzz/`): a
-/// two-order array with a byte that is not UTF-8 inside a string. `wire::parse` alone splits
-/// it into its two orders, but such a body never reaches it in the Worker: the door
-/// (`input::check`) refuses it first, naming the string, so the edge's split of the raw
-/// elements (which needs UTF-8) only ever sees bodies it can split.
+/// two-order array with a byte that is not UTF-8 inside a string. The door (`input::check`)
+/// refuses it first, naming the string; `wire::parse` alone still reads it, and splits it
+/// exactly as `wire::raw_elements` (what the edge stores) does.
 #[test]
 fn an_array_with_a_string_that_is_not_utf8_is_refused_at_the_door() {
     let fuzzed: &[u8] = include_bytes!("../../../fixtures/fuzz/orderconnect-array-not-utf8.json");
@@ -1272,15 +1271,35 @@ fn an_array_with_a_string_that_is_not_utf8_is_refused_at_the_door() {
     );
     let body = wire::parse(fuzzed).expect("parse alone reads the two orders");
     assert_eq!(body.orders().len(), 2);
-    // The same body made UTF-8 passes the door and splits the same way.
-    let fixed = String::from_utf8_lossy(fuzzed).into_owned();
-    assert!(crate::input::check(fixed.as_bytes()).is_ok());
-    let items = match serde_json::from_str::<Value>(&fixed) {
-        Ok(Value::Array(items)) => items.len(),
-        other => panic!("not an array: {other:?}"),
+    assert_eq!(wire::raw_elements(fuzzed).len(), 2);
+}
+
+/// Found by `make fuzz` (target `orderconnect_array`): `"MenuId": 7770…0890` (37
+/// digits). The edge stored each element of an array re-serialised through
+/// `serde_json::Value`, whose float reading is not round-trip exact, so the stored order
+/// said `7.769999999999999e36` and read back as another order. The stored element is now
+/// the sent bytes, and each reads back alone as the order it was.
+#[test]
+fn an_array_element_is_stored_as_sent_and_reads_back_as_its_order() {
+    let fuzzed: &[u8] = include_bytes!("../../../fixtures/fuzz/orderconnect-array-float-text.json");
+    let Ok(wire::Body::Many(orders)) = wire::parse(fuzzed) else {
+        panic!("an array of orders")
     };
-    assert_eq!(
-        Some(items),
-        wire::parse(fixed.as_bytes()).map(|b| b.orders().len()).ok()
+    let raw = wire::raw_elements(fuzzed);
+    assert_eq!(raw.len(), orders.len());
+    let digits = "7770000000000000000000000000000000890";
+    assert!(
+        raw.iter()
+            .any(|e| String::from_utf8_lossy(e).contains(digits)),
+        "the number keeps its text"
     );
+    for (order, element) in orders.iter().zip(&raw) {
+        match wire::parse(element) {
+            Ok(wire::Body::One(back)) => assert_eq!(&*back, order),
+            other => panic!("an element alone reads as {other:?}"),
+        }
+    }
+    // A body that is one object is stored whole.
+    let one = br#" {"OrderId": "x"} "#;
+    assert_eq!(wire::raw_elements(one), vec![&one[..]]);
 }

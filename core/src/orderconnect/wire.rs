@@ -390,6 +390,29 @@ impl Body {
     }
 }
 
+/// What is stored for each order of a body, byte for byte as Just Eat sent it: the
+/// array's elements (the same split [`parse`] reads its orders from, so the two always
+/// agree), else the whole body. Never re-serialised: a number keeps its text (a
+/// `serde_json::Value` round trip writes `7770…0890`, 37 digits, as `7.769999999999999e36`).
+pub fn raw_elements(bytes: &[u8]) -> Vec<&[u8]> {
+    array_elements(bytes).unwrap_or_else(|| vec![bytes])
+}
+
+/// The elements of an array body, `None` when the body is not an array.
+fn array_elements(bytes: &[u8]) -> Option<Vec<&[u8]>> {
+    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
+    if first != Some(&b'[') {
+        return None;
+    }
+    let spans = crate::input::array_elements(bytes);
+    Some(
+        spans
+            .into_iter()
+            .filter_map(|(start, end)| bytes.get(start..end))
+            .collect(),
+    )
+}
+
 /// Parses a request body (an object or an array of objects). Only JSON that is not of the
 /// `ConnectOrder` shape at all (a string where an object or number belongs) is refused
 /// here, every such element at once, each naming its place (`[1]`) and serde's position;
@@ -418,24 +441,22 @@ pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
     };
     // The body is JSON at all (serde's message says where it is not).
     serde_json::from_slice::<serde::de::IgnoredAny>(bytes).map_err(|e| vec![not(None, &e)])?;
-    let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
-    if first != Some(&b'[') {
+    let Some(elements) = array_elements(bytes) else {
         return one(bytes, "")
             .map(|o| Body::One(Box::new(o)))
             .map_err(|v| vec![v]);
-    }
-    let spans = crate::input::array_elements(bytes);
-    if spans.is_empty() {
+    };
+    if elements.is_empty() {
         return Err(vec![Violation::new(
             "bad_request",
             None,
             "the body is an empty array: no ConnectOrder to handle",
         )]);
     }
-    let mut orders = Vec::with_capacity(spans.len());
+    let mut orders = Vec::with_capacity(elements.len());
     let mut out = Vec::new();
-    for (i, (s, e)) in spans.into_iter().enumerate() {
-        match one(bytes.get(s..e).unwrap_or_default(), &format!("[{i}]")) {
+    for (i, element) in elements.into_iter().enumerate() {
+        match one(element, &format!("[{i}]")) {
             Ok(o) => orders.push(o),
             Err(v) => out.push(v),
         }

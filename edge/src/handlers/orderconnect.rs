@@ -232,12 +232,12 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     let storage = Storage::new(ctx.env)?;
     let is_array = matches!(parsed, wire::Body::Many(_));
     let mut verdicts = Vec::new();
-    // Each order is stored as Just Eat sent it (unknown fields included): the body, or
-    // the array's element.
-    let mut raw: Vec<String> = match serde_json::from_slice::<serde_json::Value>(&bytes) {
-        Ok(serde_json::Value::Array(items)) => items.iter().map(|v| v.to_string()).collect(),
-        _ => vec![String::from_utf8_lossy(&bytes).into_owned()],
-    };
+    // Each order is stored as Just Eat sent it, byte for byte (unknown fields included):
+    // the body, or the array's element, split as `parse` split it.
+    let mut raw: Vec<String> = wire::raw_elements(&bytes)
+        .into_iter()
+        .map(|element| String::from_utf8_lossy(element).into_owned())
+        .collect();
     raw.reverse();
     let mut seen = BTreeSet::new();
     for order in parsed.orders() {

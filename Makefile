@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst fuzz
+.PHONY: setup build dev demo-data test fmt-check structure clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -31,10 +31,16 @@ dev: demo-data
 	$(WRANGLER) dev --env dev --port $(PORT) --ip 127.0.0.1 --persist-to $(DEV_STATE) --test-scheduled
 
 # The one command that runs everything; CI runs exactly this.
-test: setup fmt-check clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront
+test: setup fmt-check structure clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront
 
 fmt-check:
 	cargo fmt --all --check
+
+# The structure rules (issue 20): no import circle among edge modules, only the router calls
+# handlers, no unwrap/expect/panic! outside tests; ARCHITECTURE.md's code map matches the tree.
+structure:
+	python3 scripts/check-structure.py
+	python3 scripts/check-codemap.py
 
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings

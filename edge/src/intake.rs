@@ -39,11 +39,11 @@ use orderbridge_core::upstream::document_url;
 use worker::D1PreparedStatement;
 
 use crate::config::{secret, secrets};
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::handlers::catalog::{entries, stored};
 use crate::outbox::{self, Outgoing};
 use crate::random;
-use crate::router::Ctx;
+use crate::site_docs::{entries, stored};
 use crate::storage::{millis, parse_instant, OrderWrite, RestaurantRow, Storage};
 
 /// Where an order came from; stored as `orders.channel`.

@@ -323,16 +323,9 @@ async fn injected(
     let Some(order_id) = head.order_id.as_deref() else {
         return;
     };
-    let result = crate::handlers::jet_orders::on_injection(
-        env,
-        config,
-        storage,
-        order_id,
-        true,
-        "",
-        clock::now(),
-    )
-    .await;
+    let result =
+        crate::channels::jet::on_injection(env, config, storage, order_id, true, "", clock::now())
+            .await;
     if let Err(err) = result {
         worker::console_error!("order {order_id}: the JET outcome after injection: {err:?}");
     }

@@ -16,12 +16,12 @@ use orderbridge_core::outbound::plan::ReceiverKind;
 use serde_json::{json, Value};
 use worker::Env;
 
+use crate::channels::site::{current_status, front_end_url};
 use crate::config::Config;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::handlers::orders::{current_status, front_end_url};
 use crate::intake::status_call;
 use crate::outbox::{self, Outgoing};
-use crate::router::Ctx;
 use crate::storage::outbox::DeliveryRow;
 use crate::storage::{millis, OrderRow, StatusRow, Storage};
 use crate::{channels, clock};
@@ -72,8 +72,7 @@ async fn carry_out(
     let decision = owner::on_dead(receiver, cause, last_error, Some(&state_of(&row)?));
     if let Some(failure) = decision.jet_outcome {
         if let Some(jet) = storage.jet_order_of(order_id).await? {
-            crate::handlers::jet_orders::decide(env, config, storage, &jet, Err(failure), now)
-                .await?;
+            crate::channels::jet::decide(env, config, storage, &jet, Err(failure), now).await?;
         }
     }
     let ctx = Ctx {

@@ -13,9 +13,9 @@ use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::routes::Method;
 use orderbridge_core::upstream::document_url;
 
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::Outgoing;
-use crate::router::Ctx;
 
 /// The ordering key of menu relays (they span restaurants).
 const MENUS_KEY: &str = "menus";

@@ -1,33 +1,13 @@
 //! Dispatch: match the request against core's route table and call one handler per route.
 
-use chrono::{DateTime, Utc};
 use orderbridge_core::routes::{self, Resolution, RouteId};
 use worker::{Env, Request, Response};
 
 use crate::auth::site_trusted;
 use crate::config::Config;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::{clock, cors, handlers};
-
-/// What every handler gets besides the request: the bindings, the configuration, the route's
-/// captures and the time the request arrived (core takes `now` as an argument).
-pub struct Ctx<'a> {
-    pub env: &'a Env,
-    pub config: Config,
-    pub params: Vec<(&'static str, String)>,
-    pub now: DateTime<Utc>,
-}
-
-impl Ctx<'_> {
-    /// A `{name}` capture of the matched route.
-    pub fn param(&self, name: &str) -> Result<&str, EdgeError> {
-        self.params
-            .iter()
-            .find(|(k, _)| *k == name)
-            .map(|(_, v)| v.as_str())
-            .ok_or_else(|| EdgeError::Internal(format!("route has no capture {name}")))
-    }
-}
 
 pub async fn dispatch(req: Request, env: &Env) -> Response {
     let path = req.path();

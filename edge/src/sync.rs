@@ -30,7 +30,7 @@ use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 use crate::cache::ReadCache;
 use crate::config::{secret, secrets, Config};
 use crate::error::EdgeError;
-use crate::handlers::catalog::{menu_write, stop_list_replace, to_stored, zone_writes};
+use crate::site_docs::{menu_write, stop_list_replace, to_stored, zone_writes};
 use crate::storage::{millis, Storage};
 
 /// What one pass did.

@@ -31,18 +31,18 @@ use worker::{Request, Response};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 
-use super::catalog::{
-    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, unreadable, zone_writes,
-    Restaurant,
-};
 use super::site_api::{menu_doc, stop_lists_doc, zones_doc};
 use crate::auth::require_operator;
 use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
 use crate::cache::ReadCache;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::query::Query;
 use crate::respond;
-use crate::router::Ctx;
+use crate::site_docs::{
+    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, unreadable, zone_writes,
+    Restaurant,
+};
 use crate::storage::{millis, parse_instant, RestaurantWrite, Storage};
 
 /// A restaurant as the operator sees it: the admin document and the JET Connect state.

@@ -21,9 +21,9 @@ use worker::{Request, Response};
 
 use crate::auth::{require_operator, require_site_key};
 use crate::body;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::query::Query;
-use crate::router::Ctx;
 use crate::storage::{millis, ClientRow, Storage};
 use crate::sync::Upstream;
 use crate::{random, respond};

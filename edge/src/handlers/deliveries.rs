@@ -5,8 +5,8 @@ use serde_json::{json, Value};
 use worker::{Request, Response};
 
 use crate::auth::require_operator;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::router::Ctx;
 use crate::storage::outbox::{AttemptRow, DeliveryRow, LoggedDelivery};
 use crate::storage::Storage;
 use crate::{clock, outbox, respond};

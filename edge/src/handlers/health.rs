@@ -3,8 +3,8 @@
 use serde_json::json;
 use worker::Response;
 
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::router::Ctx;
 use crate::{respond, storage};
 
 pub async fn get(ctx: &Ctx<'_>) -> Result<Response, EdgeError> {

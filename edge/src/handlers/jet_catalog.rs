@@ -33,15 +33,15 @@ use orderbridge_core::stop_list::apply_availability;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::catalog::{
-    changed_records, entries, to_stored, unknown_restaurant, unreadable, Restaurant,
-};
 use crate::auth::require_operator;
 use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
 use crate::cache::ReadCache;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
-use crate::router::Ctx;
+use crate::site_docs::{
+    changed_records, entries, to_stored, unknown_restaurant, unreadable, Restaurant,
+};
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{ids, random, relay, respond};
 use orderbridge_core::outbound::url_guard::encode_component as path_segment;

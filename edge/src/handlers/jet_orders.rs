@@ -35,8 +35,7 @@
 use chrono::{DateTime, Duration, Utc};
 use orderbridge_core::domain::{Money, UtcOffset};
 use orderbridge_core::jet_order::outcome::{
-    self, delivery_id, failed_body, failure_of, success_body, unknown_location, Failure,
-    SuccessRule,
+    self, delivery_id, failure_of, unknown_location, Failure,
 };
 use orderbridge_core::jet_order::replay::{decide_final, FinalDecision, FinalState};
 use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target, Translation};
@@ -49,19 +48,18 @@ use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
 use orderbridge_core::routes::Method;
 use orderbridge_core::tz::LocalZone;
-use orderbridge_core::upstream::document_url;
 use serde_json::{json, Value};
 use worker::{Env, Request, Response};
 
 use crate::auth::require_operator;
-use crate::channels::Effects;
+use crate::channels::jet::{outcome_body, outcome_url};
+use crate::channels::site::{current_status, front_end_url, method_of, record};
 use crate::config::{secret, secrets, Config, JET_HARD_LIMIT_SECS};
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::handlers::orders::{current_status, front_end_url, method_of, record};
 use crate::intake::{self, Channel, Source};
 use crate::outbox::{self, Outgoing};
-use crate::router::Ctx;
-use crate::storage::{millis, Decision, JetOrderRow, JetOrderWrite, OrderRow, Storage};
+use crate::storage::{millis, JetOrderRow, JetOrderWrite, OrderRow, Storage};
 use crate::{body, random, respond};
 
 /// `POST /webhooks/jet/orders`.
@@ -158,36 +156,6 @@ fn charges(config: &Config) -> ChargeItems {
         worker::console_error!("JET_CHARGE_ITEMS ignored: {}", why.join("; "));
         ChargeItems::default()
     })
-}
-
-fn success_rule(config: &Config) -> SuccessRule {
-    SuccessRule::parse(&config.jet.success_on).unwrap_or_else(|v| {
-        worker::console_error!("JET_SUCCESS_ON ignored: {}", v.message);
-        SuccessRule::default()
-    })
-}
-
-/// The outcome call's URL under `JET_STATUS_BASE_URL`.
-fn outcome_url(
-    config: &Config,
-    jet_id: &str,
-    success: bool,
-) -> Result<orderbridge_core::outbound::url_guard::OutboundUrl, EdgeError> {
-    document_url(
-        &config.jet.status_base_url,
-        &outcome::outcome_path(jet_id, success),
-        &[],
-        &config.url_policy(),
-    )
-    .map_err(|refusal| EdgeError::Unavailable(format!("JET_STATUS_BASE_URL is refused: {refusal}")))
-}
-
-fn outcome_body(at: DateTime<Utc>, zone: &LocalZone, result: &Result<(), Failure>) -> String {
-    match result {
-        Ok(()) => success_body(at, zone),
-        Err(failure) => failed_body(at, zone, failure),
-    }
-    .to_string()
 }
 
 /// Translates a valid order for the restaurant its `posLocationId` names, against the menu
@@ -367,114 +335,6 @@ async fn accept(
         );
     }
     Ok(answered(&answer_id))
-}
-
-/// Decides a waiting order's outcome: the staged `TIMEOUT` becomes `result`, if it is not
-/// due yet and nothing was decided; otherwise `result` is recorded as late and not sent.
-pub async fn decide(
-    env: &Env,
-    config: &Config,
-    storage: &Storage,
-    row: &JetOrderRow,
-    result: Result<(), Failure>,
-    now: DateTime<Utc>,
-) -> Result<(), EdgeError> {
-    if row.outcome.is_some() {
-        return Ok(());
-    }
-    let zone = match &row.restaurant_id {
-        Some(id) => match storage.restaurant(id).await? {
-            Some(r) => crate::zone::local_zone(r.timezone.as_deref(), &r.utc_offset)?,
-            None => LocalZone::Fixed(UtcOffset::UTC),
-        },
-        None => LocalZone::Fixed(UtcOffset::UTC),
-    };
-    let body = outcome_body(now, &zone, &result);
-    let url = outcome_url(config, &row.id, result.is_ok())?;
-    let (name, code, message) = match &result {
-        Ok(()) => ("success", None, None),
-        Err(f) => ("failed", Some(f.code.as_str()), Some(f.message.as_str())),
-    };
-    let decided = storage
-        .decide_jet_outcome(&Decision {
-            jet_id: &row.id,
-            delivery_id: &row.delivery_id,
-            outcome: name,
-            error_code: code,
-            error_message: message,
-            url: url.as_str(),
-            body: &body,
-            at: &millis(now),
-            now: now.timestamp(),
-        })
-        .await?;
-    if decided {
-        outbox::kick(env, &[&row.delivery_id]).await;
-        return Ok(());
-    }
-    let late = match &result {
-        Ok(()) => format!("success at {}", millis(now)),
-        Err(f) => format!("{} at {}: {}", f.code.as_str(), millis(now), f.message),
-    };
-    let deadline = DateTime::<Utc>::from_timestamp(row.deadline_at, 0).unwrap_or(now);
-    let timeout = outcome::timeout(config.jet.deadline_secs);
-    worker::console_warn!(
-        "JET order {}: late outcome recorded, not sent: {late}",
-        row.id
-    );
-    storage
-        .record_late_jet_outcome(&row.id, &late, &timeout.message, &millis(deadline))
-        .await
-}
-
-/// After the upstream Jupiter answered a forwarded order (`delivered`) or refused it for
-/// good: the outcome of a JET order waiting for it. Called by the outbound consumer.
-pub async fn on_injection(
-    env: &Env,
-    config: &Config,
-    storage: &Storage,
-    order_id: &str,
-    delivered: bool,
-    detail: &str,
-    now: DateTime<Utc>,
-) -> Result<(), EdgeError> {
-    let Some(row) = storage.jet_order_of(order_id).await? else {
-        return Ok(());
-    };
-    let result = if !delivered {
-        Err(Failure {
-            code: outcome::ErrorCode::Unknown,
-            message: format!("the POS refused the order: {detail}"),
-        })
-    } else if success_rule(config) == SuccessRule::Accepted {
-        Ok(())
-    } else {
-        return Ok(()); // status0: Jupiter's status 0 decides
-    };
-    decide(env, config, storage, &row, result, now).await
-}
-
-/// A status of a JET order's hub order: with `JET_SUCCESS_ON=status0`, Jupiter's 0 (or a
-/// later status when the 0 was lost or is late) is the success and a 5 before it the
-/// failure (core's `SuccessRule::on_status`).
-pub async fn on_status(
-    storage: &Storage,
-    row: &OrderRow,
-    _from: Status,
-    reported: Status,
-    ctx: &Ctx<'_>,
-) -> Result<Effects, EdgeError> {
-    if row.upstream_token.is_none() {
-        return Ok(Effects::default());
-    }
-    // Core's rule: under `status0`, any status saying the kitchen has it (a lost or late 0).
-    let Some(result) = success_rule(&ctx.config).on_status(reported) else {
-        return Ok(Effects::default());
-    };
-    if let Some(jet) = storage.jet_order_of(&row.id).await? {
-        decide(ctx.env, &ctx.config, storage, &jet, result, ctx.now).await?;
-    }
-    Ok(Effects::default())
 }
 
 /// `POST /webhooks/jet/orders/cancel`.

@@ -1,7 +1,6 @@
 //! One module per resource; each handler parses, calls core, stores and answers.
 
 pub mod admin;
-pub(crate) mod catalog;
 pub mod clients;
 pub mod deliveries;
 pub mod health;

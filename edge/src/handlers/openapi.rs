@@ -8,8 +8,8 @@
 
 use worker::Response;
 
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::router::Ctx;
 use crate::{bindings, respond};
 
 /// Any absolute URL reaches the assets binding; only the path names the file.

@@ -38,22 +38,19 @@ use orderbridge_core::orderconnect::translate::order_zone;
 use orderbridge_core::orderconnect::{
     check_received, duplicate, not_configured, reasons, translate, wire,
 };
-use orderbridge_core::outbound::plan::ReceiverKind;
-use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::problem::Violation;
-use orderbridge_core::routes::Method;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::catalog::stored;
 use crate::auth::{require_operator, require_orderconnect};
 use crate::body;
-use crate::channels::Effects;
+use crate::channels::orderconnect::{just_eat_base, outgoing};
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::intake::{self, Channel, Source};
-use crate::outbox::{self, Outgoing};
+use crate::outbox;
 use crate::respond;
-use crate::router::Ctx;
+use crate::site_docs::stored;
 use crate::storage::{millis, parse_instant, OrderRow, OrderconnectWrite, RestaurantRow, Storage};
 
 /// A `ConnectOrder` is a few kilobytes; 256 KiB leaves room for very large baskets.
@@ -395,77 +392,6 @@ async fn restaurant_state(
         }
     }
     intake::restaurant_state(row, place, concepts)
-}
-
-/// Just Eat's base URL; without it no delivery state can be staged, which is a deployment
-/// fault (503), not a reason to drop the calls.
-fn just_eat_base(ctx: &Ctx<'_>) -> Result<String, EdgeError> {
-    ctx.config
-        .just_eat_api_url
-        .clone()
-        .ok_or_else(|| EdgeError::Unavailable("JUST_EAT_API_URL is not set".to_owned()))
-}
-
-/// One delivery-state call, ready to stage.
-fn outgoing(
-    base: &str,
-    order_id: &str,
-    call: &StateCall,
-    ctx: &Ctx<'_>,
-) -> Result<Outgoing, EdgeError> {
-    let url = check_outbound_url(&format!("{base}{}", call.path), &ctx.config.url_policy())
-        .map_err(|refusal| {
-            EdgeError::Unavailable(format!("JUST_EAT_API_URL is refused: {refusal}"))
-        })?;
-    Outgoing::new(
-        ReceiverKind::JetDeliveryState,
-        Some(order_id),
-        Method::Put,
-        url,
-        call.body.to_string(),
-        ctx.now.timestamp(),
-        None,
-    )
-}
-
-/// What an Orderconnect order owes Just Eat for its status going from `from` to
-/// `reported` (`channels::on_status`). A status passed on without a change owes nothing.
-pub async fn on_status(
-    storage: &Storage,
-    row: &OrderRow,
-    from: Status,
-    reported: Status,
-    ctx: &Ctx<'_>,
-) -> Result<Effects, EdgeError> {
-    if from == reported {
-        return Ok(Effects::default());
-    }
-    let Some(receipt) = storage.orderconnect_order(&row.id).await? else {
-        return Err(EdgeError::Internal(format!(
-            "Orderconnect order {} has no receipt row",
-            row.id
-        )));
-    };
-    // A collection has no courier: Just Eat is told nothing about it.
-    if !delivery_state::reports(&receipt.service_type) {
-        return Ok(Effects::default());
-    }
-    let calls = delivery_state::calls(
-        &receipt.id,
-        from,
-        reported,
-        ctx.now,
-        &crate::zone::stored(&receipt.utc_offset),
-    );
-    if calls.is_empty() {
-        return Ok(Effects::default());
-    }
-    let base = just_eat_base(ctx)?;
-    let mut effects = Effects::default();
-    for call in &calls {
-        effects.calls.push(outgoing(&base, &row.id, call, ctx)?);
-    }
-    Ok(effects)
 }
 
 fn order_not_found(id: &str) -> EdgeError {

@@ -27,28 +27,29 @@
 //! row. The hub sends no status 0 of its own then, since Jupiter's 0 is its acceptance.
 
 use orderbridge_core::order::client::Contact;
-use orderbridge_core::order::lifecycle::{self, Notify, Status};
+use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::order::namespace::{site_namespace, Namespace};
 use orderbridge_core::order::replay::{compare, fingerprint};
 use orderbridge_core::order::upstream;
-use orderbridge_core::order::{wire, DeliveryMethod, Rules};
-use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
+use orderbridge_core::order::{wire, Rules};
+use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::problem::Violation;
 use serde::Deserialize;
 use serde_json::json;
 use worker::{Request, Response};
 
-use super::catalog::unreadable;
 use super::order_view;
 use crate::auth::{require_operator, site_trusted};
 use crate::body;
+use crate::channels::site::{current_status, front_end_url, kick_all, method_of, pass_on, record};
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::intake::{self, status_call, Channel, Source};
+use crate::intake::{self, Channel, Source};
 use crate::outbox;
 use crate::query::Query;
-use crate::router::Ctx;
+use crate::respond;
+use crate::site_docs::unreadable;
 use crate::storage::{millis, AdminOrderRow, OrderRow, StatusRow, Storage};
-use crate::{channels, respond};
 
 /// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
 pub const ORDER_LIMIT: usize = 64 * 1024;
@@ -298,95 +299,6 @@ pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         200,
         &json!({"order_id": id, "status": to.code()}),
     ))
-}
-
-/// Stores a new status (`Some`) with the call it causes, or only stages the call (`None`),
-/// in one batch, together with what the order's channel owes for the status
-/// (`channels::on_status`); then kicks the calls.
-pub(crate) async fn record(
-    storage: &Storage,
-    row: &OrderRow,
-    to: Option<Status>,
-    notify: Notify,
-    ctx: &Ctx<'_>,
-) -> Result<(), EdgeError> {
-    let mut batch = match to {
-        Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
-        None => Vec::new(),
-    };
-    let (statements, calls, kick) = pass_on(storage, row, notify, ctx).await?;
-    batch.extend(statements);
-    if let Err(err) = storage.commit(batch).await {
-        // Another change from the same status won the race.
-        return match storage.order(&row.id).await? {
-            Some(now) if now.version != row.version => Err(EdgeError::Conflict {
-                code: "illegal_transition",
-                summary: format!("the order moved to status {} meanwhile", now.status),
-                violations: vec![],
-            }),
-            _ => Err(err),
-        };
-    }
-    kick_all(&calls, &kick, ctx).await;
-    Ok(())
-}
-
-/// The statements that pass a status on: the front-end's status call and what the order's
-/// channel owes (`channels::on_status`, from the order's current status); with the calls
-/// to kick and the staged deliveries to kick after the commit.
-async fn pass_on(
-    storage: &Storage,
-    row: &OrderRow,
-    notify: Notify,
-    ctx: &Ctx<'_>,
-) -> Result<
-    (
-        Vec<worker::D1PreparedStatement>,
-        Vec<outbox::Outgoing>,
-        Vec<String>,
-    ),
-    EdgeError,
-> {
-    let reported = notify.status;
-    let mut batch = Vec::new();
-    let mut calls: Vec<outbox::Outgoing> = status_call(&row.id, notify, ctx)?.into_iter().collect();
-    for call in &calls {
-        batch.extend(outbox::stage(storage, call)?);
-    }
-    let from = current_status(row)?;
-    let effects = channels::on_status(storage, row, from, reported, ctx).await?;
-    batch.extend(effects.statements);
-    for call in effects.calls {
-        batch.extend(outbox::stage(storage, &call)?);
-        calls.push(call);
-    }
-    Ok((batch, calls, effects.kick))
-}
-
-async fn kick_all(calls: &[outbox::Outgoing], kick: &[String], ctx: &Ctx<'_>) {
-    let mut ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
-    ids.extend(kick.iter().map(String::as_str));
-    outbox::kick(ctx.env, &ids).await;
-}
-
-pub(crate) fn method_of(row: &OrderRow) -> DeliveryMethod {
-    match row.delivery_method.as_str() {
-        "pickup" => DeliveryMethod::Pickup,
-        _ => DeliveryMethod::Courier,
-    }
-}
-
-pub(crate) fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
-    Status::from_code(row.status)
-        .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))
-}
-
-/// The front-end's `status_url` of an order. It passed the guard when the order was
-/// placed; the sender checks it again.
-pub(crate) fn front_end_url(row: &OrderRow, ctx: &Ctx<'_>) -> Option<OutboundUrl> {
-    row.status_url
-        .as_deref()
-        .and_then(|u| check_outbound_url(u, &ctx.config.url_policy()).ok())
 }
 
 /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: a status call from the

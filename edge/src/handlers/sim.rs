@@ -21,9 +21,9 @@ use orderbridge_core::routes::Method;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
-use crate::router::Ctx;
 use crate::storage::Storage;
 use crate::{body, random, respond};
 

@@ -21,12 +21,12 @@ use orderbridge_core::stop_list::{
 };
 use worker::{Request, Response};
 
-use super::catalog::{entries, stored, unknown_restaurant, Restaurant};
 use crate::cache::{Entry, ReadCache, Scope};
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::query::Query;
 use crate::respond;
-use crate::router::Ctx;
+use crate::site_docs::{entries, stored, unknown_restaurant, Restaurant};
 use crate::storage::{parse_instant, Storage};
 
 /// `GET /site-api/restaurants[?restaurant_id=]`.

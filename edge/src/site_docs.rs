@@ -1,5 +1,7 @@
-//! Shared by the catalog handlers: reading stored rows back into core's types, and the
-//! errors every catalog route can answer with.
+//! The site-API documents as stored: rows read back into core's types (restaurants with
+//! their place and zone, availability records), the writes of menus, zones and stop lists,
+//! the D1 size guard, and the errors every catalog route can answer with. Shared by the
+//! catalog handlers (site API, admin, JET Connect), order intake and the upstream sync.
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::format_last_change;

@@ -5,18 +5,21 @@
 //!
 //! * `site`: nothing beyond the front-end's `status_url` call, which every channel gets.
 //! * `jet`: with the `status0` success rule, Jupiter's status 0 decides the JET order's
-//!   `sent-to-pos-success` (`handlers::jet_orders`).
-//! * `orderconnect`: Just Eat's delivery-state calls (`handlers::orderconnect::on_status`:
+//!   `sent-to-pos-success` ([`jet`]).
+//! * `orderconnect`: Just Eat's delivery-state calls ([`orderconnect::on_status`]:
 //!   driver assigned and on its way at 20, delivered at 30, the cancellation at 5).
+
+pub mod jet;
+pub mod orderconnect;
+pub mod site;
 
 use orderbridge_core::order::Status;
 use worker::D1PreparedStatement;
 
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::handlers::jet_orders;
 use crate::intake::Channel;
 use crate::outbox::Outgoing;
-use crate::router::Ctx;
 use crate::storage::{OrderRow, Storage};
 
 /// Statements for the status's batch, new calls to stage in it, and staged deliveries to
@@ -38,9 +41,9 @@ pub async fn on_status(
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
     match Channel::parse(&row.channel) {
-        Some(Channel::Jet) => jet_orders::on_status(storage, row, from, reported, ctx).await,
+        Some(Channel::Jet) => jet::on_status(storage, row, from, reported, ctx).await,
         Some(Channel::Orderconnect) => {
-            crate::handlers::orderconnect::on_status(storage, row, from, reported, ctx).await
+            orderconnect::on_status(storage, row, from, reported, ctx).await
         }
         Some(Channel::Site) | None => Ok(Effects::default()),
     }

@@ -1,0 +1,103 @@
+//! The site channel, and what every channel shares when an order's status changes: the
+//! status row, the front-end's `status_url` call and what the order's channel owes
+//! ([`super::on_status`]), in one batch ([`record`]); the stored row's status, delivery
+//! method and front-end URL read back.
+
+use orderbridge_core::order::lifecycle::{Notify, Status};
+use orderbridge_core::order::DeliveryMethod;
+use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
+
+use crate::ctx::Ctx;
+use crate::error::EdgeError;
+use crate::intake::status_call;
+use crate::outbox;
+use crate::storage::{millis, OrderRow, Storage};
+
+/// Stores a new status (`Some`) with the call it causes, or only stages the call (`None`),
+/// in one batch, together with what the order's channel owes for the status
+/// (`super::on_status`); then kicks the calls.
+pub(crate) async fn record(
+    storage: &Storage,
+    row: &OrderRow,
+    to: Option<Status>,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<(), EdgeError> {
+    let mut batch = match to {
+        Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
+        None => Vec::new(),
+    };
+    let (statements, calls, kick) = pass_on(storage, row, notify, ctx).await?;
+    batch.extend(statements);
+    if let Err(err) = storage.commit(batch).await {
+        // Another change from the same status won the race.
+        return match storage.order(&row.id).await? {
+            Some(now) if now.version != row.version => Err(EdgeError::Conflict {
+                code: "illegal_transition",
+                summary: format!("the order moved to status {} meanwhile", now.status),
+                violations: vec![],
+            }),
+            _ => Err(err),
+        };
+    }
+    kick_all(&calls, &kick, ctx).await;
+    Ok(())
+}
+
+/// The statements that pass a status on: the front-end's status call and what the order's
+/// channel owes (`super::on_status`, from the order's current status); with the calls
+/// to kick and the staged deliveries to kick after the commit.
+pub(crate) async fn pass_on(
+    storage: &Storage,
+    row: &OrderRow,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<
+    (
+        Vec<worker::D1PreparedStatement>,
+        Vec<outbox::Outgoing>,
+        Vec<String>,
+    ),
+    EdgeError,
+> {
+    let reported = notify.status;
+    let mut batch = Vec::new();
+    let mut calls: Vec<outbox::Outgoing> = status_call(&row.id, notify, ctx)?.into_iter().collect();
+    for call in &calls {
+        batch.extend(outbox::stage(storage, call)?);
+    }
+    let from = current_status(row)?;
+    let effects = super::on_status(storage, row, from, reported, ctx).await?;
+    batch.extend(effects.statements);
+    for call in effects.calls {
+        batch.extend(outbox::stage(storage, &call)?);
+        calls.push(call);
+    }
+    Ok((batch, calls, effects.kick))
+}
+
+pub(crate) async fn kick_all(calls: &[outbox::Outgoing], kick: &[String], ctx: &Ctx<'_>) {
+    let mut ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
+    ids.extend(kick.iter().map(String::as_str));
+    outbox::kick(ctx.env, &ids).await;
+}
+
+pub(crate) fn method_of(row: &OrderRow) -> DeliveryMethod {
+    match row.delivery_method.as_str() {
+        "pickup" => DeliveryMethod::Pickup,
+        _ => DeliveryMethod::Courier,
+    }
+}
+
+pub(crate) fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
+    Status::from_code(row.status)
+        .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))
+}
+
+/// The front-end's `status_url` of an order. It passed the guard when the order was
+/// placed; the sender checks it again.
+pub(crate) fn front_end_url(row: &OrderRow, ctx: &Ctx<'_>) -> Option<OutboundUrl> {
+    row.status_url
+        .as_deref()
+        .and_then(|u| check_outbound_url(u, &ctx.config.url_policy()).ok())
+}

@@ -1303,3 +1303,33 @@ fn an_array_element_is_stored_as_sent_and_reads_back_as_its_order() {
     let one = br#" {"OrderId": "x"} "#;
     assert_eq!(wire::raw_elements(one), vec![&one[..]]);
 }
+
+/// Found by `make fuzz` (target `orderconnect_array`): `[[]]` was read as one order with
+/// every field missing, because serde reads a struct from a sequence too. An element, like a
+/// body, must be an object; everything else is refused naming its place.
+#[test]
+fn an_element_or_body_that_is_not_an_object_is_refused_naming_its_place() {
+    let refused = |body: &str| match wire::parse(body.as_bytes()) {
+        Err(found) => found
+            .into_iter()
+            .map(|v| (v.field, v.message))
+            .collect::<Vec<_>>(),
+        Ok(b) => panic!("{body}: accepted {} orders", b.orders().len()),
+    };
+    let object = "the body is not a ConnectOrder: a ConnectOrder is a JSON object".to_owned();
+    assert_eq!(
+        refused("[[]]"),
+        vec![(Some("[0]".to_owned()), object.clone())]
+    );
+    assert_eq!(
+        refused(r#"[{"OrderId": "a"}, ["x"], 3]"#),
+        vec![
+            (Some("[1]".to_owned()), object.clone()),
+            (Some("[2]".to_owned()), object.clone())
+        ]
+    );
+    assert_eq!(refused("null"), vec![(None, object)]);
+    // Objects are read as before.
+    assert!(wire::parse(br#"[{"OrderId": "a"}, {"OrderId": "b"}]"#).is_ok());
+    assert!(wire::parse(br#" {"OrderId": "a"}"#).is_ok());
+}

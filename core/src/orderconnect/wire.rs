@@ -430,6 +430,12 @@ pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
     // order is read from the body's bytes (never through a `serde_json::Value`): one
     // deserializer for ConnectOrder in the Worker, not two.
     let one = |text: &[u8], prefix: &str| {
+        // serde reads a struct from a sequence too (`[[]]` would be an order with every
+        // field missing); a ConnectOrder is an object and nothing else.
+        if text.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+            let at = (!prefix.is_empty()).then(|| prefix.to_owned());
+            return Err(not(at, &"a ConnectOrder is a JSON object"));
+        }
         serde_json::from_slice::<ConnectOrder>(text).map_err(|e| {
             let at = match crate::input::locate_error(text, &e) {
                 Some(p) if p.starts_with('[') || prefix.is_empty() => format!("{prefix}{p}"),

@@ -31,7 +31,7 @@ use orderbridge_core::isolate_cache::{IsolateCache, Limits, Remembered};
 use serde::{Deserialize, Serialize};
 use worker::{Env, KvStore};
 
-use crate::{bindings, ids};
+use crate::{bindings, random};
 
 /// How long a cached body lives at most, in seconds (KV's minimum is 60).
 pub const BODY_TTL_SECS: u64 = 300;
@@ -186,7 +186,15 @@ impl ReadCache {
         let Some(kv) = &self.kv else {
             return;
         };
-        let token = ids::random_hex(now);
+        // No randomness, no new token: the write stands and the bodies expire by themselves
+        // (a predictable token from the clock could collide with another isolate's).
+        let token = match random::id("") {
+            Ok(token) => token,
+            Err(err) => {
+                worker::console_error!("read cache: not invalidated: {err:?}");
+                return;
+            }
+        };
         let scopes = restaurants
             .iter()
             .map(|id| Scope::Restaurant(id))

@@ -10,7 +10,7 @@ use crate::{clock, sync};
 
 pub async fn sync(env: &Env) {
     let config = Config::from_env(env);
-    if config.jupiter_api_url.is_none() {
+    if let Ok(None) = config.upstream(env) {
         return;
     }
     match sync::pull(env, &config, clock::now()).await {

@@ -69,6 +69,12 @@ pub const DEFAULT_JET_DEADLINE_SECS: i64 = 150;
 /// Just Eat's own limit: no outcome call is attempted later than this after the `202`.
 pub const JET_HARD_LIMIT_SECS: i64 = 178;
 
+/// A configured upstream Jupiter ([`Config::upstream`]).
+pub struct UpstreamConfig {
+    pub base: String,
+    pub key: String,
+}
+
 impl Config {
     /// Reads the variables; a missing one takes its production (closed) value.
     pub fn from_env(env: &Env) -> Config {
@@ -111,6 +117,18 @@ impl Config {
 
     /// The URL guard's policy: loopback and non-default ports only when
     /// `ALLOW_LOOPBACK_CALLBACKS=on` (development and tests).
+    /// The one answer to "is there an upstream Jupiter?": `Ok(None)` without
+    /// `JUPITER_API_URL` (the hub is the system of record), its base URL and key with both,
+    /// and an error for the URL without its secret `JUPITER_API_KEY` (a deployment fault:
+    /// callers that must not fail on it treat it as no upstream).
+    pub fn upstream(&self, env: &Env) -> Result<Option<UpstreamConfig>, EdgeError> {
+        let Some(base) = self.jupiter_api_url.clone() else {
+            return Ok(None);
+        };
+        let key = secret(env, secrets::JUPITER_API_KEY)?;
+        Ok(Some(UpstreamConfig { base, key }))
+    }
+
     pub fn url_policy(&self) -> UrlPolicy {
         if self.allow_loopback_callbacks {
             UrlPolicy::DEVELOPMENT

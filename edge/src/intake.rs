@@ -38,7 +38,6 @@ use orderbridge_core::stop_list::stop_list_at;
 use orderbridge_core::upstream::document_url;
 use worker::D1PreparedStatement;
 
-use crate::config::{secret, secrets};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
@@ -279,8 +278,7 @@ fn warnings_json(warnings: &[Violation]) -> Result<Option<String>, EdgeError> {
 
 /// The upstream Jupiter's base URL, when both it and its key are configured.
 pub fn upstream_base(ctx: &Ctx<'_>) -> Option<String> {
-    let base = ctx.config.jupiter_api_url.clone()?;
-    secret(ctx.env, secrets::JUPITER_API_KEY).ok().map(|_| base)
+    Some(ctx.config.upstream(ctx.env).ok()??.base)
 }
 
 /// The token for Jupiter's status calls and the forwarding call to stage, the order sent as

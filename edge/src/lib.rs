@@ -16,7 +16,6 @@ mod cors;
 mod ctx;
 mod error;
 mod handlers;
-mod ids;
 mod intake;
 mod outbound_cron;
 mod outbound_queue;

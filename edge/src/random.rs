@@ -1,4 +1,5 @@
-//! Randomness for the edge (core takes random values as arguments): ids and the jitter of
+//! The edge's one source of randomness (core takes random values as arguments): every id
+//! and token (never the clock: an id that cannot be drawn is an error), and the jitter of
 //! retry delays. The source is `crypto.getRandomValues` (getrandom's `js` feature).
 
 use crate::error::EdgeError;

@@ -28,7 +28,7 @@ use serde::Serialize;
 use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 
 use crate::cache::ReadCache;
-use crate::config::{secret, secrets, Config};
+use crate::config::{Config, UpstreamConfig};
 use crate::error::EdgeError;
 use crate::site_docs::{menu_write, stop_list_replace, to_stored, zone_writes};
 use crate::storage::{millis, Storage};
@@ -55,9 +55,10 @@ pub(crate) struct Upstream {
 impl Upstream {
     /// The configured upstream, if `JUPITER_API_URL` and `JUPITER_API_KEY` are both set.
     pub(crate) fn configured(env: &Env, config: &Config) -> Option<Upstream> {
+        let UpstreamConfig { base, key } = config.upstream(env).ok()??;
         Some(Upstream {
-            base: config.jupiter_api_url.clone()?,
-            key: secret(env, secrets::JUPITER_API_KEY).ok()?,
+            base,
+            key,
             policy: config.url_policy(),
         })
     }
@@ -110,7 +111,7 @@ impl Upstream {
 /// One pass over the upstream catalog. Fails only when upstream is not configured or its
 /// `/restaurants` cannot be read; anything else is skipped and reported.
 pub async fn pull(env: &Env, config: &Config, now: DateTime<Utc>) -> Result<Report, EdgeError> {
-    let Some(base) = config.jupiter_api_url.clone() else {
+    let Some(UpstreamConfig { base, key }) = config.upstream(env)? else {
         return Err(EdgeError::Conflict {
             code: "no_upstream",
             summary: "JUPITER_API_URL is not set: the hub is the system of record".to_owned(),
@@ -119,12 +120,8 @@ pub async fn pull(env: &Env, config: &Config, now: DateTime<Utc>) -> Result<Repo
     };
     let upstream = Upstream {
         base,
-        key: secret(env, secrets::JUPITER_API_KEY)?,
-        policy: if config.allow_loopback_callbacks {
-            UrlPolicy::DEVELOPMENT
-        } else {
-            UrlPolicy::PRODUCTION
-        },
+        key,
+        policy: config.url_policy(),
     };
     let storage = Storage::new(env)?;
     let mut report = Report::default();

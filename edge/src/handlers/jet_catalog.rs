@@ -43,7 +43,7 @@ use crate::site_docs::{
     changed_records, entries, to_stored, unknown_restaurant, unreadable, Restaurant,
 };
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
-use crate::{ids, random, relay, respond};
+use crate::{random, relay, respond};
 use orderbridge_core::outbound::url_guard::encode_component as path_segment;
 
 fn accepted() -> Response {
@@ -155,7 +155,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         None
     };
     let ingestion = IngestionWrite {
-        id: ids::random_hex(ctx.now),
+        id: random::id("")?,
         received_at: now.clone(),
         callback_url: callback_url.as_str().to_owned(),
         restaurants: serde_json::to_string(&ids).unwrap_or_default(),

@@ -7,7 +7,9 @@
 
 pub mod auth;
 pub mod catalog;
+pub mod catalog_callback;
 pub mod domain;
+pub mod external_ids;
 pub mod geo;
 pub mod hex;
 pub mod http_cache;

@@ -14,7 +14,7 @@ use serde::de::DeserializeOwned;
 use crate::error::EdgeError;
 use crate::storage::{
     micros, millis, parse_instant, AvailabilityRow, AvailabilityWrite, MenuWrite, RestaurantRow,
-    StopListReplace, ZoneWrite,
+    StopListReplace, Storage, ZoneWrite,
 };
 
 /// D1's limit on a stored value is 2,000,000 bytes; documents stay below it with room for
@@ -27,6 +27,15 @@ pub fn unknown_restaurant(id: &str) -> EdgeError {
         code: "restaurant_not_found",
         summary: format!("restaurant {id:?} is not known"),
     }
+}
+
+/// The stored row of restaurant `id`, or `404 restaurant_not_found`: the one "restaurant or
+/// 404" of every handler (see also [`Restaurant::known`]).
+pub async fn known_row(storage: &Storage, id: &str) -> Result<RestaurantRow, EdgeError> {
+    storage
+        .restaurant(id)
+        .await?
+        .ok_or_else(|| unknown_restaurant(id))
 }
 
 /// `400` for a body that is not the JSON the route takes (syntax or types).
@@ -65,6 +74,11 @@ pub struct Restaurant {
 }
 
 impl Restaurant {
+    /// Restaurant `id` read, or `404 restaurant_not_found` ([`known_row`]).
+    pub async fn known(storage: &Storage, id: &str) -> Result<Restaurant, EdgeError> {
+        Restaurant::read(known_row(storage, id).await?)
+    }
+
     pub fn read(row: RestaurantRow) -> Result<Restaurant, EdgeError> {
         let mut place: Place = stored(&row.place, "place")?;
         place.timezone = row.timezone.clone();

@@ -20,6 +20,7 @@
 
 use orderbridge_core::catalog::{concept_key, is_online, requested_concept, served_concept};
 use orderbridge_core::domain::{RestaurantId, ZoneId};
+use orderbridge_core::external_ids::{external_id_conflicts, ExternalIds, Holder};
 use orderbridge_core::jet::parse_body;
 use orderbridge_core::jupiter::{
     validate_admin_menu, validate_admin_restaurant, validate_delivery_zones, validate_stop_lists,
@@ -94,7 +95,7 @@ pub async fn get_restaurant(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let id = RestaurantId::parse(ctx.param("id")?, "id")
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let storage = Storage::new(ctx.env)?;
-    let restaurant = known(&storage, id.as_str()).await?;
+    let restaurant = Restaurant::known(&storage, id.as_str()).await?;
     view(&storage, restaurant, ctx).await
 }
 
@@ -142,39 +143,28 @@ pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
             doc.orderconnect_restaurant_id.as_deref(),
         )
         .await?;
-    let mut taken = Vec::new();
-    for holder in &holders {
-        for (field, mine, theirs) in [
-            (
-                "jet_location_id",
-                &doc.jet_location_id,
-                &holder.jet_location_id,
-            ),
-            (
-                "orderconnect_restaurant_id",
-                &doc.orderconnect_restaurant_id,
-                &holder.orderconnect_restaurant_id,
-            ),
-        ] {
-            if mine.is_some() && mine == theirs {
-                taken.push(Violation::new(
-                    "taken",
-                    Some(field),
-                    format!("is already the {field} of restaurant {:?}", holder.id),
-                ));
-            }
-        }
-    }
-    if !taken.is_empty() {
-        return Err(EdgeError::Conflict {
-            code: "taken",
-            summary: format!(
-                "{} external id(s) belong to another restaurant",
-                taken.len()
-            ),
-            violations: taken,
-        });
-    }
+    let holders: Vec<Holder> = holders
+        .iter()
+        .map(|h| Holder {
+            id: &h.id,
+            ids: ExternalIds {
+                jet_location_id: h.jet_location_id.as_deref(),
+                orderconnect_restaurant_id: h.orderconnect_restaurant_id.as_deref(),
+            },
+        })
+        .collect();
+    let wanted = ExternalIds {
+        jet_location_id: doc.jet_location_id.as_deref(),
+        orderconnect_restaurant_id: doc.orderconnect_restaurant_id.as_deref(),
+    };
+    external_id_conflicts(id.as_str(), &wanted, &holders).map_err(|taken| EdgeError::Conflict {
+        code: "taken",
+        summary: format!(
+            "{} external id(s) belong to another restaurant",
+            taken.len()
+        ),
+        violations: taken,
+    })?;
     let place = to_stored(&doc.place, "place")?;
     storage
         .put_restaurant(&RestaurantWrite {
@@ -190,7 +180,7 @@ pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
     ReadCache::new(ctx.env)
         .invalidate(&[id.as_str()], ctx.now)
         .await;
-    let restaurant = known(&storage, id.as_str()).await?;
+    let restaurant = Restaurant::known(&storage, id.as_str()).await?;
     view(&storage, restaurant, ctx).await
 }
 
@@ -222,7 +212,7 @@ pub async fn delete_delivery_zone(req: Request, ctx: &Ctx<'_>) -> Result<Respons
     let id = query.required_id("restaurant_id")?;
     let concept = query.concept();
     let storage = Storage::new(ctx.env)?;
-    let restaurant = known(&storage, &id).await?;
+    let restaurant = Restaurant::known(&storage, &id).await?;
     let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let found = storage
@@ -373,7 +363,7 @@ async fn concept_document<T: ConceptDocument>(
     let concept = one_concept(query.concept(), doc.concept_id())?;
 
     let storage = Storage::new(ctx.env)?;
-    let restaurant = known(&storage, &id).await?;
+    let restaurant = Restaurant::known(&storage, &id).await?;
     let key = requested_concept(concept.as_deref(), restaurant.has_concepts())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     Ok(ConceptWrite {
@@ -382,14 +372,6 @@ async fn concept_document<T: ConceptDocument>(
         doc,
         storage,
     })
-}
-
-async fn known(storage: &Storage, id: &str) -> Result<Restaurant, EdgeError> {
-    let row = storage
-        .restaurant(id)
-        .await?
-        .ok_or_else(|| unknown_restaurant(id))?;
-    Restaurant::read(row)
 }
 
 /// The concept a document is for: the `concept_id` parameter or the document's own, which

@@ -15,6 +15,7 @@
 //! for the restaurant routes (FACTS §2.8, §7).
 
 use orderbridge_core::catalog::{concept_key, local_to_utc};
+use orderbridge_core::catalog_callback::check_menu_callback;
 use orderbridge_core::domain::{Plu, RestaurantId};
 use orderbridge_core::jet::validate::{
     validate_item_availability, validate_menus, validate_offline, validate_service_times,
@@ -39,9 +40,7 @@ use crate::cache::ReadCache;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
-use crate::site_docs::{
-    changed_records, entries, to_stored, unknown_restaurant, unreadable, Restaurant,
-};
+use crate::site_docs::{changed_records, entries, to_stored, unreadable, Restaurant};
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{random, relay, respond};
 use orderbridge_core::outbound::url_guard::encode_component as path_segment;
@@ -291,11 +290,7 @@ pub async fn post_item_availability(
 async fn path_restaurant(ctx: &Ctx<'_>, storage: &Storage) -> Result<Restaurant, EdgeError> {
     let id = RestaurantId::parse(ctx.param("restaurant")?, "restaurantReference")
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
-    let row = storage
-        .restaurant(id.as_str())
-        .await?
-        .ok_or_else(|| unknown_restaurant(id.as_str()))?;
-    Restaurant::read(row)
+    Restaurant::known(storage, id.as_str()).await
 }
 
 /// `PUT /jet-connect/restaurants/{restaurant}/offline`: not taking orders, until
@@ -441,21 +436,8 @@ pub async fn menu_callback(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
     };
     let callback: orderbridge_core::jet::MenuCallback =
         orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)?;
-    if let Some(error) = &callback.error {
-        const CODES: [&str; 4] = [
-            "ERROR_UNKNOWN",
-            "CONNECTION_FAILED",
-            "INVALID_FORMAT",
-            "INVALID_CONFIGURATION",
-        ];
-        if !CODES.contains(&error.code.as_str()) {
-            return Err(EdgeError::invalid(
-                "invalid_callback",
-                "error.code",
-                format!("must be one of {}", CODES.join(", ")),
-            ));
-        }
-    }
+    check_menu_callback(&callback)
+        .map_err(|v| EdgeError::violations("invalid_callback", vec![v]))?;
     storage
         .record_menu_callback(
             &ingestion,

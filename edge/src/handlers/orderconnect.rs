@@ -529,12 +529,7 @@ pub async fn put_item_mapping(mut req: Request, ctx: &Ctx<'_>) -> Result<Respons
     let mapping =
         mapping::validate(&doc).map_err(|v| EdgeError::violations("invalid_mapping", v))?;
     let storage = Storage::new(ctx.env)?;
-    if storage.restaurant(&id).await?.is_none() {
-        return Err(EdgeError::NotFound {
-            code: "restaurant_not_found",
-            summary: format!("restaurant {id:?} is not known"),
-        });
-    }
+    crate::site_docs::known_row(&storage, &id).await?;
     let batch = storage.replace_orderconnect_item_mapping(&id, &mapping, &millis(ctx.now))?;
     storage.commit(batch).await?;
     Ok(respond::json(

@@ -26,7 +26,7 @@ use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::query::Query;
 use crate::respond;
-use crate::site_docs::{entries, stored, unknown_restaurant, Restaurant};
+use crate::site_docs::{entries, stored, Restaurant};
 use crate::storage::{parse_instant, Storage};
 
 /// `GET /site-api/restaurants[?restaurant_id=]`.
@@ -190,14 +190,6 @@ fn conditional(req: &Request, served: Served) -> Response {
     respond::json_text(200, served.entry.body, &headers)
 }
 
-async fn restaurant(storage: &Storage, id: &str) -> Result<Restaurant, EdgeError> {
-    let row = storage
-        .restaurant(id)
-        .await?
-        .ok_or_else(|| unknown_restaurant(id))?;
-    Restaurant::read(row)
-}
-
 /// The `/restaurants` document: one restaurant (404 if unknown) or all.
 pub async fn restaurants_doc(
     ctx: &Ctx<'_>,
@@ -205,7 +197,7 @@ pub async fn restaurants_doc(
 ) -> Result<RestaurantsResponse, EdgeError> {
     let storage = Storage::new(ctx.env)?;
     let places: Vec<Place> = match id {
-        Some(id) => vec![restaurant(&storage, id).await?.place],
+        Some(id) => vec![Restaurant::known(&storage, id).await?.place],
         None => storage
             .restaurants()
             .await?
@@ -230,7 +222,7 @@ pub async fn zones_doc(
     concept: Option<&str>,
 ) -> Result<DeliveryZonesResponse, EdgeError> {
     let storage = Storage::new(ctx.env)?;
-    let restaurant = restaurant(&storage, id).await?;
+    let restaurant = Restaurant::known(&storage, id).await?;
     let key = requested_concept(concept, restaurant.needs_concept())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let (rows, set_last_change) = storage.zones(id, &key).await?;
@@ -275,7 +267,7 @@ pub async fn menu_doc(
     service: &str,
 ) -> Result<MenuResponse, EdgeError> {
     let storage = Storage::new(ctx.env)?;
-    let restaurant = restaurant(&storage, id).await?;
+    let restaurant = Restaurant::known(&storage, id).await?;
     let key = requested_concept(concept, restaurant.needs_concept())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
     let row = storage
@@ -306,7 +298,7 @@ pub async fn stop_lists_doc(
 ) -> Result<(StopListResponse, Option<DateTime<Utc>>), EdgeError> {
     let storage = Storage::new(ctx.env)?;
     if let Some(id) = id {
-        restaurant(&storage, id).await?;
+        Restaurant::known(&storage, id).await?;
     }
     let (lists, items) = storage.stop_lists(id).await?;
     let mut by_restaurant: BTreeMap<&str, Vec<_>> = BTreeMap::new();

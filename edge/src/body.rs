@@ -3,7 +3,17 @@
 //! to be: every string UTF-8 and every number finite, in fields the hub reads or not
 //! (core's [`orderbridge_core::input::check`]), answered 400 in the caller's protocol
 //! naming each field.
+//!
+//! One parser per protocol, each answering in its protocol's shape:
+//! * site API, admin API and JET Connect: [`json`] (or [`read`] and a core parser mapped
+//!   through [`unreadable`] where the raw bytes are needed too): `400 invalid_request`
+//!   naming each field;
+//! * Orderconnect's operator bodies: [`orderconnect_json`]: `400 invalid_request` with one
+//!   `invalid_json` violation;
+//! * query strings (site API, admin, the Jupiter and menu callbacks): `crate::query`.
 
+use orderbridge_core::problem::Violation;
+use serde::de::DeserializeOwned;
 use worker::Request;
 
 use crate::error::EdgeError;
@@ -37,4 +47,37 @@ pub async fn read(req: &mut Request, limit: usize) -> Result<Vec<u8>, EdgeError>
     orderbridge_core::input::check(&bytes)
         .map_err(|found| EdgeError::violations("invalid_input", found))?;
     Ok(bytes)
+}
+
+/// `400 invalid_request` for a body that is not the JSON the route takes (syntax or
+/// types), naming each field: the site API's, the admin API's and JET Connect's shape.
+pub fn unreadable(violations: Vec<Violation>) -> EdgeError {
+    EdgeError::violations("invalid_request", violations)
+}
+
+/// A site API, admin API or JET Connect body as `T`: [`read`] within `limit`, parsed by
+/// core's [`orderbridge_core::jet::parse_body`], refused with [`unreadable`].
+pub async fn json<T: DeserializeOwned>(req: &mut Request, limit: usize) -> Result<T, EdgeError> {
+    let bytes = read(req, limit).await?;
+    orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)
+}
+
+/// An Orderconnect operator body as `T` (`what` names it in the message): [`read`] within
+/// `limit`, refused with `400 invalid_request` and one `invalid_json` violation.
+pub async fn orderconnect_json<T: DeserializeOwned>(
+    req: &mut Request,
+    limit: usize,
+    what: &str,
+) -> Result<T, EdgeError> {
+    let bytes = read(req, limit).await?;
+    serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::violations(
+            "invalid_request",
+            vec![Violation::new(
+                "invalid_json",
+                None,
+                format!("not {what}: {e}"),
+            )],
+        )
+    })
 }

@@ -6,7 +6,6 @@
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::format_last_change;
 use orderbridge_core::jupiter::{DeliveryZonesResponse, MenuResponse, Place, StopList};
-use orderbridge_core::problem::Violation;
 use orderbridge_core::stop_list::{AvailabilityEntries, AvailabilityRecord};
 use orderbridge_core::tz::LocalZone;
 use serde::de::DeserializeOwned;
@@ -36,11 +35,6 @@ pub async fn known_row(storage: &Storage, id: &str) -> Result<RestaurantRow, Edg
         .restaurant(id)
         .await?
         .ok_or_else(|| unknown_restaurant(id))
-}
-
-/// `400` for a body that is not the JSON the route takes (syntax or types).
-pub fn unreadable(violations: Vec<Violation>) -> EdgeError {
-    EdgeError::violations("invalid_request", violations)
 }
 
 /// A stored JSON document read back; a document that does not read is our defect.

@@ -21,7 +21,6 @@
 use orderbridge_core::catalog::{concept_key, is_online, requested_concept, served_concept};
 use orderbridge_core::domain::{RestaurantId, ZoneId};
 use orderbridge_core::external_ids::{external_id_conflicts, ExternalIds, Holder};
-use orderbridge_core::jet::parse_body;
 use orderbridge_core::jupiter::{
     validate_admin_menu, validate_admin_restaurant, validate_delivery_zones, validate_stop_lists,
     AdminRestaurant, DeliveryZonesResponse, MenuResponse, StopListResponse,
@@ -41,8 +40,7 @@ use crate::error::EdgeError;
 use crate::query::Query;
 use crate::respond;
 use crate::site_docs::{
-    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, unreadable, zone_writes,
-    Restaurant,
+    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, zone_writes, Restaurant,
 };
 use crate::storage::{millis, parse_instant, RestaurantWrite, Storage};
 
@@ -104,8 +102,7 @@ pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
     require_operator(&req, ctx.env)?;
     let id = RestaurantId::parse(ctx.param("id")?, "id")
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
-    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
-    let mut doc: AdminRestaurant = parse_body(&bytes).map_err(unreadable)?;
+    let mut doc: AdminRestaurant = body::json(&mut req, DEFAULT_LIMIT).await?;
     // Every violation at once: core's checks, then the zone name against the runtime's
     // tz database.
     let mut violations = Vec::new();
@@ -253,8 +250,7 @@ pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeE
 /// `PUT /admin/stop_list`.
 pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(&req, ctx.env)?;
-    let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
-    let doc: StopListResponse = parse_body(&bytes).map_err(unreadable)?;
+    let doc: StopListResponse = body::json(&mut req, DEFAULT_LIMIT).await?;
     validate_stop_lists(&doc).map_err(|v| EdgeError::violations("invalid_stop_list", v))?;
     let ids: Vec<&str> = doc
         .stop_lists
@@ -353,8 +349,7 @@ async fn concept_document<T: ConceptDocument>(
     require_operator(req, ctx.env)?;
     let query = Query::of(req)?;
     let id = query.required_id("restaurant_id")?;
-    let bytes = body::read(req, T::LIMIT).await?;
-    let doc: T = parse_body(&bytes).map_err(unreadable)?;
+    let doc: T = body::json(req, T::LIMIT).await?;
     doc.validate()
         .map_err(|v| EdgeError::violations(T::INVALID, v))?;
     if doc.restaurant_id().trim() != id {

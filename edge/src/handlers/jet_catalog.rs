@@ -35,12 +35,12 @@ use serde_json::json;
 use worker::{Request, Response};
 
 use crate::auth::require_operator;
-use crate::body::{self, DEFAULT_LIMIT, MENU_LIMIT};
+use crate::body::{self, unreadable, DEFAULT_LIMIT, MENU_LIMIT};
 use crate::cache::ReadCache;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
-use crate::site_docs::{changed_records, entries, to_stored, unreadable, Restaurant};
+use crate::site_docs::{changed_records, entries, to_stored, Restaurant};
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{random, relay, respond};
 use orderbridge_core::outbound::url_guard::encode_component as path_segment;

@@ -515,17 +515,8 @@ pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
 pub async fn put_item_mapping(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(&req, ctx.env)?;
     let id = ctx.param("id")?.to_owned();
-    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let doc: MappingDocument = serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::violations(
-            "invalid_request",
-            vec![Violation::new(
-                "invalid_json",
-                None,
-                format!("not an item mapping: {e}"),
-            )],
-        )
-    })?;
+    let doc: MappingDocument =
+        body::orderconnect_json(&mut req, body::DEFAULT_LIMIT, "an item mapping").await?;
     let mapping =
         mapping::validate(&doc).map_err(|v| EdgeError::violations("invalid_mapping", v))?;
     let storage = Storage::new(ctx.env)?;
@@ -549,17 +540,7 @@ async fn operator_about_orderconnect<T: serde::de::DeserializeOwned>(
 ) -> Result<(String, T, OrderRow), EdgeError> {
     require_operator(req, ctx.env)?;
     let id = ctx.param("order_id")?.to_owned();
-    let bytes = body::read(req, body::DEFAULT_LIMIT).await?;
-    let parsed: T = serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::violations(
-            "invalid_request",
-            vec![Violation::new(
-                "invalid_json",
-                None,
-                format!("not {what}: {e}"),
-            )],
-        )
-    })?;
+    let parsed: T = body::orderconnect_json(req, body::DEFAULT_LIMIT, what).await?;
     let row = storage
         .order(&id)
         .await?

@@ -48,7 +48,6 @@ use crate::intake::{self, Channel, Source};
 use crate::outbox;
 use crate::query::Query;
 use crate::respond;
-use crate::site_docs::unreadable;
 use crate::storage::{millis, AdminOrderRow, OrderRow, StatusRow, Storage};
 
 /// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
@@ -278,8 +277,7 @@ struct StatusBody {
 pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(&req, ctx.env)?;
     let id = ctx.param("order_id")?.to_owned();
-    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let wanted: StatusBody = orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)?;
+    let wanted: StatusBody = body::json(&mut req, body::DEFAULT_LIMIT).await?;
     let to = Status::parse(wanted.status, "status")
         .map_err(|v| EdgeError::violations("invalid_status", vec![v]))?;
     let storage = Storage::new(ctx.env)?;

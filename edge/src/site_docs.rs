@@ -59,6 +59,22 @@ pub fn to_stored<T: serde::Serialize>(doc: &T, field: &str) -> Result<String, Ed
     Ok(text)
 }
 
+/// The stored rows of the restaurants among `ids`, and the ids the hub does not know, in
+/// `ids`' order: what a write naming several restaurants checks before it stores anything
+/// (each caller answers the unknown ones in its protocol's way).
+pub async fn among<'a>(
+    storage: &Storage,
+    ids: &[&'a str],
+) -> Result<(Vec<RestaurantRow>, Vec<&'a str>), EdgeError> {
+    let rows = storage.restaurants_among(ids).await?;
+    let unknown = ids
+        .iter()
+        .copied()
+        .filter(|id| !rows.iter().any(|r| r.id == *id))
+        .collect();
+    Ok((rows, unknown))
+}
+
 /// A restaurant row with its place and time zone read.
 pub struct Restaurant {
     pub row: RestaurantRow,

@@ -30,7 +30,7 @@ use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
 use crate::cache::ReadCache;
 use crate::config::{Config, UpstreamConfig};
 use crate::error::EdgeError;
-use crate::site_docs::{menu_write, stop_list_replace, to_stored, zone_writes};
+use crate::site_docs::{among, menu_write, stop_list_replace, to_stored, zone_writes};
 use crate::storage::{millis, Storage};
 
 /// What one pass did.
@@ -224,16 +224,11 @@ pub async fn pull(env: &Env, config: &Config, now: DateTime<Utc>) -> Result<Repo
                     .iter()
                     .map(|l| l.restaurant_id.trim())
                     .collect();
-                let known: Vec<String> = storage
-                    .restaurants_among(&ids)
-                    .await?
-                    .into_iter()
-                    .map(|r| r.id)
-                    .collect();
+                let (_, unknown) = among(&storage, &ids).await?;
                 let mut lists = Vec::new();
                 for list in &doc.stop_lists {
                     let id = list.restaurant_id.trim();
-                    if known.iter().any(|k| k == id) {
+                    if !unknown.contains(&id) {
                         lists.push(stop_list_replace(list)?);
                     } else {
                         report

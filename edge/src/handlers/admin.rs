@@ -40,7 +40,8 @@ use crate::error::EdgeError;
 use crate::query::Query;
 use crate::respond;
 use crate::site_docs::{
-    menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, zone_writes, Restaurant,
+    among, menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, zone_writes,
+    Restaurant,
 };
 use crate::storage::{millis, parse_instant, RestaurantWrite, Storage};
 
@@ -258,13 +259,7 @@ pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
         .map(|l| l.restaurant_id.trim())
         .collect();
     let storage = Storage::new(ctx.env)?;
-    let known_ids: Vec<String> = storage
-        .restaurants_among(&ids)
-        .await?
-        .into_iter()
-        .map(|r| r.id)
-        .collect();
-    if let Some(unknown) = ids.iter().find(|id| !known_ids.iter().any(|k| k == *id)) {
+    if let Some(unknown) = among(&storage, &ids).await?.1.first() {
         return Err(unknown_restaurant(unknown));
     }
     let lists = doc

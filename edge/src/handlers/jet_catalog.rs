@@ -40,7 +40,7 @@ use crate::cache::ReadCache;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
-use crate::site_docs::{changed_records, entries, to_stored, Restaurant};
+use crate::site_docs::{among, changed_records, entries, to_stored, Restaurant};
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{random, relay, respond};
 use orderbridge_core::outbound::url_guard::encode_component as path_segment;
@@ -81,12 +81,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         .map(RestaurantId::as_str)
         .collect();
     let storage = Storage::new(ctx.env)?;
-    let rows = storage.restaurants_among(&ids).await?;
-    let unknown: Vec<&str> = ids
-        .iter()
-        .copied()
-        .filter(|id| !rows.iter().any(|r| r.id == *id))
-        .collect();
+    let (rows, unknown) = among(&storage, &ids).await?;
     if !unknown.is_empty() {
         return Err(not_registered(&unknown));
     }

@@ -1,4 +1,5 @@
-//! Query-string parameters, and the 400s for missing or malformed ones (Jupiter shape).
+//! Query-string parameters, and the 400s for missing or malformed ones (Jupiter shape):
+//! the one query parser of the site API, the admin API and the callbacks.
 
 use orderbridge_core::domain::RestaurantId;
 use worker::Request;
@@ -27,6 +28,17 @@ impl Query {
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
             .filter(|v| !v.trim().is_empty())
+    }
+
+    /// The last value of `name`, unless it is absent or empty (the delivery log's filters
+    /// read a repeated parameter this way).
+    pub fn last(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .rev()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .filter(|v| !v.is_empty())
     }
 
     /// A required parameter: `400 missing_parameter` when absent or blank.

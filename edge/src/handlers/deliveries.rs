@@ -7,6 +7,7 @@ use worker::{Request, Response};
 use crate::auth::require_operator;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
+use crate::query::Query;
 use crate::storage::outbox::{AttemptRow, DeliveryRow, LoggedDelivery};
 use crate::storage::Storage;
 use crate::{clock, outbox, respond};
@@ -18,18 +19,10 @@ const STATUSES: [&str; 3] = ["pending", "delivered", "dead"];
 /// `GET /admin/deliveries`: deliveries with every attempt, filtered by order and status.
 pub async fn list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(req, ctx.env)?;
-    let url = req.url()?;
-    let mut order_id = None;
-    let mut status = None;
-    for (name, value) in url.query_pairs() {
-        let value = Some(value.into_owned()).filter(|v| !v.is_empty());
-        match name.as_ref() {
-            "order_id" => order_id = value,
-            "status" => status = value,
-            _ => {}
-        }
-    }
-    if let Some(status) = status.as_deref() {
+    let query = Query::of(req)?;
+    let order_id = query.last("order_id");
+    let status = query.last("status");
+    if let Some(status) = status {
         if !STATUSES.contains(&status) {
             return Err(EdgeError::invalid(
                 "invalid_status",
@@ -39,7 +32,7 @@ pub async fn list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
         }
     }
     let rows = Storage::new(ctx.env)?
-        .delivery_log(order_id.as_deref(), status.as_deref(), LOG_LIMIT)
+        .delivery_log(order_id, status, LOG_LIMIT)
         .await?;
     let deliveries = rows.iter().map(render).collect::<Result<Vec<_>, _>>()?;
     Ok(respond::json(200, &json!({ "deliveries": deliveries })))

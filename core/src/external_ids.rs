@@ -84,59 +84,47 @@ mod tests {
         )
     }
 
+    /// What is wanted, the holders (id and ids), and the (field, holder) pairs taken.
     type Case = (
         &'static str,
         ExternalIds<'static>,
-        Vec<Holder<'static>>,
-        Result<(), Vec<Violation>>,
+        &'static [(&'static str, ExternalIds<'static>)],
+        &'static [(&'static str, &'static str)],
     );
+
+    const NONE: ExternalIds<'static> = ExternalIds {
+        jet_location_id: None,
+        orderconnect_restaurant_id: None,
+    };
 
     #[test]
     fn an_external_id_names_one_restaurant() {
-        let none = ExternalIds::default();
-        let cases: Vec<Case> = vec![
-            ("nobody holds them", BOTH, vec![], Ok(())),
+        const L: &str = "jet_location_id";
+        const O: &str = "orderconnect_restaurant_id";
+        let cases: [Case; 7] = [
+            ("nobody holds them", BOTH, &[], &[]),
+            ("no ids wanted", NONE, &[("b", BOTH)], &[]),
+            ("the holder has other ids", JET, &[("b", OC)], &[]),
+            ("its own ids", BOTH, &[("a", BOTH)], &[]),
+            ("another's JET location", JET, &[("b", BOTH)], &[(L, "b")]),
+            ("another's Orderconnect id", OC, &[("b", OC)], &[(O, "b")]),
             (
-                "no ids wanted",
-                none,
-                vec![Holder { id: "b", ids: BOTH }],
-                Ok(()),
-            ),
-            (
-                "the holder has other ids",
-                JET,
-                vec![Holder { id: "b", ids: OC }],
-                Ok(()),
-            ),
-            (
-                "its own ids",
+                "each taken id named",
                 BOTH,
-                vec![Holder { id: "a", ids: BOTH }],
-                Ok(()),
-            ),
-            (
-                "another holds the JET location",
-                JET,
-                vec![Holder { id: "b", ids: BOTH }],
-                Err(vec![taken("jet_location_id", "b")]),
-            ),
-            (
-                "another holds the Orderconnect id",
-                OC,
-                vec![Holder { id: "b", ids: OC }],
-                Err(vec![taken("orderconnect_restaurant_id", "b")]),
-            ),
-            (
-                "every taken id is named",
-                BOTH,
-                vec![Holder { id: "b", ids: JET }, Holder { id: "c", ids: OC }],
-                Err(vec![
-                    taken("jet_location_id", "b"),
-                    taken("orderconnect_restaurant_id", "c"),
-                ]),
+                &[("b", JET), ("c", OC)],
+                &[(L, "b"), (O, "c")],
             ),
         ];
-        for (name, wanted, holders, want) in cases {
+        for (name, wanted, holders, taken_ids) in cases {
+            let holders: Vec<Holder> = holders
+                .iter()
+                .map(|&(id, ids)| Holder { id, ids })
+                .collect();
+            let want = if taken_ids.is_empty() {
+                Ok(())
+            } else {
+                Err(taken_ids.iter().map(|(f, h)| taken(f, h)).collect())
+            };
             assert_eq!(
                 external_id_conflicts("a", &wanted, &holders),
                 want,

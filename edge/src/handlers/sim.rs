@@ -30,14 +30,19 @@ use crate::{body, random, respond};
 const MAX_DEADLINE_SECS: i64 = 7 * 24 * 3600;
 const MAX_ORDER_ID_LEN: usize = 200;
 
+/// The simulator's one body parser: any JSON value, else `400 invalid_json` on `body`.
+fn json_body(bytes: &[u8]) -> Result<Value, EdgeError> {
+    serde_json::from_slice(bytes)
+        .map_err(|err| EdgeError::invalid("invalid_json", "body", format!("not JSON: {err}")))
+}
+
 /// `POST /sim/outbound`.
 pub async fn outbound(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     if !ctx.config.simulator {
         return Err(EdgeError::NoRoute);
     }
     let bytes = body::read(req, body::DEFAULT_LIMIT).await?;
-    let input: Value = serde_json::from_slice(&bytes)
-        .map_err(|err| EdgeError::invalid("invalid_json", "body", format!("not JSON: {err}")))?;
+    let input = json_body(&bytes)?;
     if !input.is_object() {
         return Err(EdgeError::invalid(
             "invalid_json",
@@ -195,8 +200,7 @@ pub async fn jet_send_order(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response
     let overlay: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
         json!({})
     } else {
-        serde_json::from_slice(&bytes)
-            .map_err(|err| EdgeError::invalid("invalid_json", "body", format!("not JSON: {err}")))?
+        json_body(&bytes)?
     };
     let Value::Object(overlay) = overlay else {
         return Err(EdgeError::invalid(

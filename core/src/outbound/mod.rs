@@ -19,5 +19,6 @@ pub mod classify;
 pub mod owner;
 pub mod plan;
 pub mod punycode;
+pub mod redact;
 pub mod signature;
 pub mod url_guard;

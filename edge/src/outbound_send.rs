@@ -217,7 +217,7 @@ async fn body_start(response: &mut Response) -> String {
 
 /// `Some(output)` if `work` finishes within `limit`, `None` if the timer fires first (the
 /// caller then aborts the request).
-async fn within<F: Future>(limit: Duration, work: F) -> Option<F::Output> {
+pub(crate) async fn within<F: Future>(limit: Duration, work: F) -> Option<F::Output> {
     let mut work = pin!(work);
     let mut timer = pin!(Delay::from(limit));
     poll_fn(|cx| {

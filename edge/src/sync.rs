@@ -21,17 +21,21 @@ use orderbridge_core::jupiter::{
     validate_admin_menu, validate_delivery_zones, validate_stop_lists, DeliveryZonesResponse,
     MenuResponse, RestaurantsResponse, StopListResponse,
 };
+use orderbridge_core::outbound::redact::url_for_log;
 use orderbridge_core::outbound::url_guard::{OutboundUrl, UrlPolicy};
 use orderbridge_core::upstream::{concepts_to_pull, document_url, offset_of};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{Env, Fetch, Headers, Method, Request, RequestInit};
+use worker::{AbortController, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
 
 use crate::cache::ReadCache;
 use crate::config::{Config, UpstreamConfig};
 use crate::error::EdgeError;
 use crate::site_docs::{among, menu_write, stop_list_replace, to_stored, zone_writes};
 use crate::storage::{millis, Storage};
+
+/// How long one upstream document may take.
+const UPSTREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
 
 /// What one pass did.
 #[derive(Debug, Default, Serialize)]
@@ -89,21 +93,46 @@ impl Upstream {
         params: &[(&str, &str)],
     ) -> Result<(u16, Vec<u8>), String> {
         let url = self.url(document, params)?;
+        // Logs and reports name the URL with its query values masked (a phone, for /client).
+        let shown = url_for_log(url.as_str());
         let headers = Headers::new();
         let prepared = headers
             .set("X-Jup-Api-Key", &self.key)
             .and_then(|()| headers.set("Accept", "application/json"));
-        prepared.map_err(|err| format!("{url}: {err}"))?;
+        prepared.map_err(|err| format!("{shown}: {err}"))?;
         let mut init = RequestInit::new();
-        init.with_method(Method::Get).with_headers(headers);
+        // The key is for the guarded URL only: a redirect is not followed.
+        init.with_method(Method::Get)
+            .with_headers(headers)
+            .with_redirect(RequestRedirect::Manual);
         let request =
-            Request::new_with_init(url.as_str(), &init).map_err(|e| format!("{url}: {e}"))?;
-        let mut response = Fetch::Request(request)
-            .send()
-            .await
-            .map_err(|e| format!("{url}: {e}"))?;
-        let status = response.status_code();
-        let bytes = response.bytes().await.map_err(|e| format!("{url}: {e}"))?;
+            Request::new_with_init(url.as_str(), &init).map_err(|e| format!("{shown}: {e}"))?;
+        let controller = AbortController::default();
+        let signal = controller.signal();
+        let answered = crate::outbound_send::within(UPSTREAM_TIMEOUT, async {
+            let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
+            let status = response.status_code();
+            if (300..400).contains(&status) {
+                return Ok((status, Vec::new()));
+            }
+            let bytes = response.bytes().await?;
+            Ok::<_, worker::Error>((status, bytes))
+        })
+        .await;
+        let (status, bytes) = match answered {
+            None => {
+                controller.abort();
+                return Err(format!(
+                    "{shown}: no answer within {} s",
+                    UPSTREAM_TIMEOUT.as_secs()
+                ));
+            }
+            Some(Err(e)) => return Err(format!("{shown}: {e}")),
+            Some(Ok(answer)) => answer,
+        };
+        if (300..400).contains(&status) {
+            return Err(format!("{shown}: answered {status}, redirect not followed"));
+        }
         Ok((status, bytes))
     }
 }

@@ -134,6 +134,79 @@ pub fn timeout(deadline_secs: i64) -> Failure {
     }
 }
 
+/// What is owed to Just Eat the moment an order is answered `202`: the one outcome call as
+/// it is staged, and what the JET order records.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AtReceipt {
+    /// The outcome the staged call states: the real one, or the deadline's `TIMEOUT`.
+    pub stated: Result<(), Failure>,
+    /// The call's `happenedAt`: now, or the deadline.
+    pub happened_at: DateTime<Utc>,
+    /// When the call is due (Unix seconds): now, or the deadline.
+    pub due_at: i64,
+    /// After this instant (Unix seconds) a later outcome is recorded and not sent.
+    pub deadline_at: i64,
+    /// The outcome recorded now; `None` while the POS has the last word.
+    pub decided: Option<Result<(), Failure>>,
+    /// Seconds until the queue should look at the call again; `None`: send it now.
+    pub wait_secs: Option<u32>,
+}
+
+/// The outcome owed at receipt. Without an upstream POS (`pos_decides` false) the hub's
+/// store is the POS and `result` is final: the call states it and is due now. Upstream, an
+/// order the hub accepted waits for the POS: the call is staged as the deadline's `TIMEOUT`,
+/// due `deadline_secs` after `now`, and rewritten if the POS answers in time ([`decide`]).
+/// An order the hub refused is final either way.
+pub fn at_receipt(
+    result: Result<(), Failure>,
+    pos_decides: bool,
+    now: DateTime<Utc>,
+    deadline_secs: i64,
+) -> AtReceipt {
+    let deadline_at = now.timestamp().saturating_add(deadline_secs);
+    if pos_decides && result.is_ok() {
+        let happened_at = now
+            .checked_add_signed(chrono::TimeDelta::seconds(deadline_secs))
+            .unwrap_or(now);
+        return AtReceipt {
+            stated: Err(timeout(deadline_secs)),
+            happened_at,
+            due_at: deadline_at,
+            deadline_at,
+            decided: None,
+            wait_secs: Some(u32::try_from(deadline_secs.max(0)).unwrap_or(u32::MAX)),
+        };
+    }
+    AtReceipt {
+        stated: result.clone(),
+        happened_at: now,
+        due_at: now.timestamp(),
+        deadline_at,
+        decided: Some(result),
+        wait_secs: None,
+    }
+}
+
+/// What a JET order's row records of an outcome: `success` or `failed`, with JET's code and
+/// the message of a failure.
+pub fn recorded(
+    result: &Result<(), Failure>,
+) -> (&'static str, Option<&'static str>, Option<&str>) {
+    match result {
+        Ok(()) => ("success", None, None),
+        Err(f) => ("failed", Some(f.code.as_str()), Some(f.message.as_str())),
+    }
+}
+
+/// What an outcome that comes after the deadline (or after another outcome) leaves on the
+/// order: a note of it, never a second call. `at` is the instant as the store writes it.
+pub fn late_note(result: &Result<(), Failure>, at: &str) -> String {
+    match result {
+        Ok(()) => format!("success at {at}"),
+        Err(f) => format!("{} at {at}: {}", f.code.as_str(), f.message),
+    }
+}
+
 /// When an injected order counts as sent to the POS (`JET_SUCCESS_ON`), as HubRise lets
 /// a restaurant choose.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -160,6 +233,23 @@ impl SuccessRule {
 }
 
 impl SuccessRule {
+    /// What the upstream POS's answer to the forwarded order decides for a JET order still
+    /// waiting for its outcome: a refusal for good is the failure (`detail` says why);
+    /// an acceptance is the success under `Accepted`, and decides nothing under `Status0`
+    /// (the POS's status 0 will).
+    pub fn on_injection(self, delivered: bool, detail: &str) -> Option<Result<(), Failure>> {
+        if !delivered {
+            return Some(Err(Failure {
+                code: ErrorCode::Unknown,
+                message: format!("the POS refused the order: {detail}"),
+            }));
+        }
+        match self {
+            SuccessRule::Accepted => Some(Ok(())),
+            SuccessRule::Status0 => None,
+        }
+    }
+
     /// What a status the POS reports decides for a JET order still waiting for its outcome.
     /// Under `Accepted` nothing (the acceptance decided it). Under `Status0` any status that
     /// says the kitchen has the order is the success: `0`, or a later `10`/`20`/`30` when the

@@ -965,6 +965,124 @@ fn under_status0_any_status_saying_the_kitchen_has_the_order_is_the_success() {
 }
 
 #[test]
+fn the_pos_answer_to_a_forwarded_order_decides_under_the_success_rule() {
+    // (rule, delivered, the outcome it decides: None nothing, Some(true) success, Some(false) failure)
+    let cases = [
+        (SuccessRule::Accepted, true, Some(true)),
+        (SuccessRule::Accepted, false, Some(false)),
+        // Under `status0` the acceptance decides nothing (the 0 will); a refusal still fails.
+        (SuccessRule::Status0, true, None),
+        (SuccessRule::Status0, false, Some(false)),
+    ];
+    for (rule, delivered, want) in cases {
+        let got = rule.on_injection(delivered, "HTTP 422");
+        assert_eq!(
+            got.as_ref().map(|r| r.is_ok()),
+            want,
+            "{rule:?} {delivered}"
+        );
+        if let Some(Err(f)) = got {
+            assert_eq!(f.code, ErrorCode::Unknown);
+            assert_eq!(f.message, "the POS refused the order: HTTP 422");
+        }
+    }
+}
+
+#[test]
+fn the_outcome_at_receipt_is_final_without_a_pos_and_a_timeout_while_the_pos_decides() {
+    let now = DateTime::<Utc>::from_timestamp(1_700_000_000, 0).unwrap_or_default();
+    let deadline = DateTime::<Utc>::from_timestamp(1_700_000_150, 0).unwrap_or_default();
+    let refused = outcome::Failure {
+        code: ErrorCode::MenuError,
+        message: "no item 9".to_owned(),
+    };
+    // (case, result, the POS decides, want)
+    let cases = [
+        (
+            "the hub's store is the POS: accepted is final, due now",
+            Ok(()),
+            false,
+            outcome::AtReceipt {
+                stated: Ok(()),
+                happened_at: now,
+                due_at: 1_700_000_000,
+                deadline_at: 1_700_000_150,
+                decided: Some(Ok(())),
+                wait_secs: None,
+            },
+        ),
+        (
+            "refused without a POS: final, due now",
+            Err(refused.clone()),
+            false,
+            outcome::AtReceipt {
+                stated: Err(refused.clone()),
+                happened_at: now,
+                due_at: 1_700_000_000,
+                deadline_at: 1_700_000_150,
+                decided: Some(Err(refused.clone())),
+                wait_secs: None,
+            },
+        ),
+        (
+            "refused with a POS: the POS never sees it, final, due now",
+            Err(refused.clone()),
+            true,
+            outcome::AtReceipt {
+                stated: Err(refused.clone()),
+                happened_at: now,
+                due_at: 1_700_000_000,
+                deadline_at: 1_700_000_150,
+                decided: Some(Err(refused)),
+                wait_secs: None,
+            },
+        ),
+        (
+            "accepted with a POS: the deadline's TIMEOUT, due at the deadline, undecided",
+            Ok(()),
+            true,
+            outcome::AtReceipt {
+                stated: Err(outcome::timeout(150)),
+                happened_at: deadline,
+                due_at: 1_700_000_150,
+                deadline_at: 1_700_000_150,
+                decided: None,
+                wait_secs: Some(150),
+            },
+        ),
+    ];
+    for (name, result, pos_decides, want) in cases {
+        assert_eq!(
+            outcome::at_receipt(result, pos_decides, now, 150),
+            want,
+            "{name}"
+        );
+    }
+}
+
+#[test]
+fn an_outcome_is_recorded_by_name_code_and_message_and_a_late_one_as_a_note() {
+    let failure = outcome::Failure {
+        code: ErrorCode::Timeout,
+        message: "too slow".to_owned(),
+    };
+    assert_eq!(outcome::recorded(&Ok(())), ("success", None, None));
+    assert_eq!(
+        outcome::recorded(&Err(failure.clone())),
+        ("failed", Some("TIMEOUT"), Some("too slow"))
+    );
+    let at = "2026-12-05T07:00:00.000Z";
+    assert_eq!(
+        outcome::late_note(&Ok(()), at),
+        "success at 2026-12-05T07:00:00.000Z"
+    );
+    assert_eq!(
+        outcome::late_note(&Err(failure), at),
+        "TIMEOUT at 2026-12-05T07:00:00.000Z: too slow"
+    );
+}
+
+#[test]
 fn a_cancellation_is_refused_only_without_an_order_or_a_time_and_any_reason_cancels() {
     let ok = parse_cancel(CANCEL.as_bytes())
         .map_err(|v| vec![v])

@@ -103,10 +103,7 @@ pub async fn decide(
     };
     let body = outcome_body(now, &zone, &result);
     let url = outcome_url(config, &row.id, result.is_ok())?;
-    let (name, code, message) = match &result {
-        Ok(()) => ("success", None, None),
-        Err(f) => ("failed", Some(f.code.as_str()), Some(f.message.as_str())),
-    };
+    let (name, code, message) = outcome::recorded(&result);
     let decided = storage
         .decide_jet_outcome(&Decision {
             jet_id: &row.id,
@@ -124,10 +121,7 @@ pub async fn decide(
         outbox::kick(env, &[&row.delivery_id]).await;
         return Ok(());
     }
-    let late = match &result {
-        Ok(()) => format!("success at {}", millis(now)),
-        Err(f) => format!("{} at {}: {}", f.code.as_str(), millis(now), f.message),
-    };
+    let late = outcome::late_note(&result, &millis(now));
     let deadline = DateTime::<Utc>::from_timestamp(row.deadline_at, 0).unwrap_or(now);
     let timeout = outcome::timeout(config.jet.deadline_secs);
     worker::console_warn!(
@@ -153,15 +147,9 @@ pub async fn on_injection(
     let Some(row) = storage.jet_order_of(order_id).await? else {
         return Ok(());
     };
-    let result = if !delivered {
-        Err(Failure {
-            code: outcome::ErrorCode::Unknown,
-            message: format!("the POS refused the order: {detail}"),
-        })
-    } else if success_rule(config) == SuccessRule::Accepted {
-        Ok(())
-    } else {
-        return Ok(()); // status0: Jupiter's status 0 decides
+    // Core's rule: a refusal fails; an acceptance succeeds unless status 0 decides.
+    let Some(result) = success_rule(config).on_injection(delivered, detail) else {
+        return Ok(());
     };
     decide(env, config, storage, &row, result, now).await
 }

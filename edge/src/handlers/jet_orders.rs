@@ -32,7 +32,7 @@
 //!   proves nothing about when the body was signed.
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Utc};
 use orderbridge_core::domain::{Money, UtcOffset};
 use orderbridge_core::jet_order::outcome::{
     self, delivery_id, failure_of, unknown_location, Failure,
@@ -272,33 +272,25 @@ async fn accept(
         None => random::id("ord_")?,
     };
     // Upstream, the POS has the last word: the outcome waits for it, until the deadline.
-    let waits = result.is_ok() && intake::upstream_base(ctx).is_some();
+    let owed = outcome::at_receipt(
+        result.clone(),
+        intake::upstream_base(ctx).is_some(),
+        ctx.now,
+        ctx.config.jet.deadline_secs,
+    );
     let now = ctx.now.timestamp();
-    let deadline_at = now + ctx.config.jet.deadline_secs;
-    let (success, body, due_at) = if waits {
-        let timeout = Err(outcome::timeout(ctx.config.jet.deadline_secs));
-        let at = ctx.now + Duration::seconds(ctx.config.jet.deadline_secs);
-        (false, outcome_body(at, &zone, &timeout), deadline_at)
-    } else {
-        (result.is_ok(), outcome_body(ctx.now, &zone, &result), now)
-    };
     let call = Outgoing::new(
         ReceiverKind::JetSentToPos,
         Some(&answer_id),
         Method::Post,
-        outcome_url(&ctx.config, &order.id, success)?,
-        body,
+        outcome_url(&ctx.config, &order.id, owed.stated.is_ok())?,
+        outcome_body(owed.happened_at, &zone, &owed.stated),
         now,
         Some(now + JET_HARD_LIMIT_SECS),
     )?
-    .with_id(delivery_id(&order.id), due_at);
+    .with_id(delivery_id(&order.id), owed.due_at);
     let text = signed_text(bytes)?;
     let received_at = millis(ctx.now);
-    let decided = match (&result, waits) {
-        (_, true) => None,
-        (Ok(()), false) => Some(("success", None, None)),
-        (Err(f), false) => Some(("failed", Some(f.code.as_str()), Some(f.message.as_str()))),
-    };
     batch.push(storage.record_jet_order(&JetOrderWrite {
         id: &order.id,
         answer_id: &answer_id,
@@ -307,8 +299,8 @@ async fn accept(
         order_id: placed_id.as_deref(),
         delivery_id: &call.delivery.id,
         received_at: &received_at,
-        deadline_at,
-        outcome: decided,
+        deadline_at: owed.deadline_at,
+        outcome: owed.decided.as_ref().map(outcome::recorded),
     })?);
     batch.extend(outbox::stage(&storage, &call)?);
     if let Err(err) = storage.commit(batch).await {
@@ -319,11 +311,9 @@ async fn accept(
         };
     }
     let mut now_ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
-    if waits {
-        let delay = u32::try_from(ctx.config.jet.deadline_secs).unwrap_or(u32::MAX);
-        outbox::kick_later(ctx.env, &call.delivery.id, delay).await;
-    } else {
-        now_ids.push(&call.delivery.id);
+    match owed.wait_secs {
+        Some(delay) => outbox::kick_later(ctx.env, &call.delivery.id, delay).await,
+        None => now_ids.push(&call.delivery.id),
     }
     outbox::kick(ctx.env, &now_ids).await;
     if let Err(failure) = &result {

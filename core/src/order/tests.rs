@@ -1632,6 +1632,10 @@ fn a_marketplace_courier_order_goes_to_the_zone_of_its_point_or_else_to_the_name
         ..ctx(&restaurants)
     };
     let borrowed = validate_borrowing(&req, &ctx).unwrap_or_else(|e| panic!("{e:?}"));
+    // An owned order kept across other checks lends exactly what was validated.
+    let owned = borrowed.clone().into_owned();
+    assert_eq!(owned.borrowed(), borrowed);
+    assert_eq!(owned.borrowed().into_owned(), owned);
     let routed = marketplace_routed(&req, &borrowed);
     let address = routed.body.address.clone().unwrap_or_default();
     assert_eq!(address.zone_id.as_deref(), Some("028270"));

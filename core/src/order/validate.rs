@@ -262,6 +262,48 @@ impl ValidOrder<&str> {
     }
 }
 
+impl ValidLine {
+    /// The line lending its text, as [`validate_borrowing`] would have made it.
+    pub fn borrowed(&self) -> ValidLine<&str> {
+        ValidLine {
+            id: self.id.as_str(),
+            count: self.count,
+            cost: self.cost,
+            modifiers: self
+                .modifiers
+                .iter()
+                .map(|(id, n, cost)| (id.as_str(), *n, *cost))
+                .collect(),
+            total: self.total,
+        }
+    }
+}
+
+impl ValidOrder {
+    /// The order lending its text: an owned order kept across other checks (an
+    /// Orderconnect array's elements) staged as a borrowed one.
+    pub fn borrowed(&self) -> ValidOrder<&str> {
+        ValidOrder {
+            number: self.number.as_str(),
+            restaurant_id: self.restaurant_id.clone(),
+            concept_key: self.concept_key.clone(),
+            zone_id: self.zone_id.clone(),
+            delivery_method: self.delivery_method,
+            payment_method: self.payment_method,
+            lines: self.lines.iter().map(ValidLine::borrowed).collect(),
+            subtotal: self.subtotal,
+            delivery: self.delivery,
+            total: self.total,
+            change: self.change,
+            phone: self.phone.clone(),
+            preorder_at: self.preorder_at,
+            status_url: self.status_url.as_deref(),
+            discount: self.discount,
+            warnings: self.warnings.clone(),
+        }
+    }
+}
+
 fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
     Violation::new(code, Some(field), message)
 }

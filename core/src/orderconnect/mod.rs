@@ -125,6 +125,7 @@
 //! violation is told back as a reason ([`translate::reasons`]). The zone is decided here,
 //! since marketplace orders are routed by restaurant alone.
 
+pub mod answer;
 pub mod check;
 pub mod delivery_state;
 pub mod mapping;

@@ -28,8 +28,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use orderbridge_core::catalog::concept_key;
 use orderbridge_core::jupiter::{Menu, Place, Zone};
-use orderbridge_core::order::validate::{ValidLine, ValidOrder};
-use orderbridge_core::order::{ConceptState, RestaurantState, Status};
+use orderbridge_core::order::validate::ValidOrder;
+use orderbridge_core::order::{ConceptState, RestaurantState};
+use orderbridge_core::orderconnect::answer::{
+    self, BodyDecision, DriverCall, DriverTarget, Verdict,
+};
 use orderbridge_core::orderconnect::delivery_state::{
     self, DeliveryState, DriverAssignedRequest, DriverLocationRequest, LocationDecision, StateCall,
 };
@@ -51,7 +54,9 @@ use crate::intake::{self, Channel, Source};
 use crate::outbox;
 use crate::respond;
 use crate::site_docs::stored;
-use crate::storage::{millis, parse_instant, OrderRow, OrderconnectWrite, RestaurantRow, Storage};
+use crate::storage::{
+    millis, parse_instant, OrderRow, OrderconnectRow, OrderconnectWrite, RestaurantRow, Storage,
+};
 
 /// A `ConnectOrder` is a few kilobytes; 256 KiB leaves room for very large baskets.
 pub const ORDER_LIMIT: usize = 256 * 1024;
@@ -67,28 +72,6 @@ fn duplicate_error(id_field: &str, id: &str, order_id: &str) -> EdgeError {
 
 fn refused(violations: Vec<Violation>) -> EdgeError {
     EdgeError::violations("bad_request", violations)
-}
-
-/// An order's key as written: `OrderId`, else `Id` (core's `check` decides the same).
-fn key(order: &wire::ConnectOrder) -> Option<(&'static str, &str)> {
-    fn text(v: &Option<String>) -> Option<&str> {
-        v.as_deref().map(str::trim).filter(|s| !s.is_empty())
-    }
-    text(&order.order_id)
-        .map(|k| ("OrderId", k))
-        .or_else(|| text(&order.id).map(|k| ("Id", k)))
-}
-
-/// What became of one `ConnectOrder` of a body before anything is stored.
-enum Verdict {
-    /// Accepted before: the hub order it became.
-    Duplicate {
-        field: &'static str,
-        id: String,
-        order_id: String,
-    },
-    Refused(Vec<Violation>),
-    Ready(Box<Ready>),
 }
 
 /// An order every check accepted, ready to stage.
@@ -108,9 +91,9 @@ async fn judge(
     order: &wire::ConnectOrder,
     raw: String,
     seen: &BTreeSet<String>,
-) -> Result<Verdict, EdgeError> {
+) -> Result<Verdict<Box<Ready>>, EdgeError> {
     // The same key again: the same answer, however often and whatever it carries now.
-    if let Some((field, id)) = key(order) {
+    if let Some((field, id)) = answer::key(order) {
         if let Some(row) = storage
             .order_by_external(Channel::Orderconnect.as_str(), id)
             .await?
@@ -125,7 +108,7 @@ async fn judge(
             return Ok(Verdict::Duplicate {
                 field,
                 id: id.to_owned(),
-                order_id: "(earlier in this request)".to_owned(),
+                order_id: answer::EARLIER_IN_REQUEST.to_owned(),
             });
         }
     }
@@ -174,51 +157,6 @@ async fn judge(
     })))
 }
 
-/// A validated order kept across the other elements' checks, lent to `intake::stage`.
-fn borrowed(v: &ValidOrder) -> ValidOrder<&str> {
-    ValidOrder {
-        number: v.number.as_str(),
-        restaurant_id: v.restaurant_id.clone(),
-        concept_key: v.concept_key.clone(),
-        zone_id: v.zone_id.clone(),
-        delivery_method: v.delivery_method,
-        payment_method: v.payment_method,
-        lines: v
-            .lines
-            .iter()
-            .map(|l| ValidLine {
-                id: l.id.as_str(),
-                count: l.count,
-                cost: l.cost,
-                modifiers: l
-                    .modifiers
-                    .iter()
-                    .map(|(id, n, c)| (id.as_str(), *n, *c))
-                    .collect(),
-                total: l.total,
-            })
-            .collect(),
-        subtotal: v.subtotal,
-        delivery: v.delivery,
-        total: v.total,
-        change: v.change,
-        phone: v.phone.clone(),
-        preorder_at: v.preorder_at,
-        status_url: v.status_url.as_deref(),
-        discount: v.discount,
-        warnings: v.warnings.clone(),
-    }
-}
-
-/// Prefixes a violation's field with the element's place in an array body (`[1].…`).
-fn placed(i: usize, mut v: Violation) -> Violation {
-    v.field = Some(match v.field {
-        Some(f) => format!("[{i}].{f}"),
-        None => format!("[{i}]"),
-    });
-    v
-}
-
 /// `PUT /webhooks/orderconnect/orders`: seed `001`'s single `ConnectOrder`, or the JSON
 /// array the current `PUT /order-requires-delivery-acceptance` sends (the answer for an
 /// array is in core's `orderconnect` module doc).
@@ -239,60 +177,23 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     let mut seen = BTreeSet::new();
     for order in parsed.orders() {
         let verdict = judge(&storage, ctx, order, raw.pop().unwrap_or_default(), &seen).await?;
-        if let Some((_, id)) = key(order) {
+        if let Some((_, id)) = answer::key(order) {
             seen.insert(id.to_owned());
         }
         verdicts.push(verdict);
     }
-    // Refusals first: any element refused refuses the whole body, nothing is stored.
-    let mut refusals = Vec::new();
-    for (i, v) in verdicts.iter().enumerate() {
-        if let Verdict::Refused(found) = v {
-            for f in found {
-                refusals.push(if is_array {
-                    placed(i, f.clone())
-                } else {
-                    f.clone()
-                });
-            }
+    // Refusals first (nothing is stored), then a body accepted before (core's rule).
+    match answer::decide_body(&verdicts, is_array) {
+        BodyDecision::Refuse(found) => return Err(refused(found)),
+        BodyDecision::Duplicate(named) => {
+            let summary = named.first().map(|d| d.message.clone()).unwrap_or_default();
+            return Err(EdgeError::Conflict {
+                code: "duplicate",
+                summary,
+                violations: named,
+            });
         }
-    }
-    if !refusals.is_empty() {
-        return Err(refused(refusals));
-    }
-    // Every element accepted before: the request was processed before.
-    if verdicts
-        .iter()
-        .all(|v| matches!(v, Verdict::Duplicate { .. }))
-    {
-        let mut dups = Vec::new();
-        for (i, v) in verdicts.iter().enumerate() {
-            if let Verdict::Duplicate {
-                field,
-                id,
-                order_id,
-            } = v
-            {
-                let d = duplicate(field, id, order_id);
-                dups.push(if is_array { placed(i, d) } else { d });
-            }
-        }
-        if !is_array {
-            if let Some(Verdict::Duplicate {
-                field,
-                id,
-                order_id,
-            }) = verdicts.first()
-            {
-                return Err(duplicate_error(field, id, order_id));
-            }
-        }
-        let summary = dups.first().map(|d| d.message.clone()).unwrap_or_default();
-        return Err(EdgeError::Conflict {
-            code: "duplicate",
-            summary,
-            violations: dups,
-        });
+        BodyDecision::Stage => {}
     }
     let origin = req.url()?.origin().ascii_serialization();
     let mut batch = Vec::new();
@@ -305,7 +206,7 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
                     &storage,
                     ctx,
                     &r.translation.request,
-                    &borrowed(&r.valid),
+                    &r.valid.borrowed(),
                     &Source {
                         channel: Channel::Orderconnect,
                         external_id: Some(&r.checked.id),
@@ -406,19 +307,7 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
     let storage = Storage::new(ctx.env)?;
     let (id, position, row): (_, DriverLocationRequest, _) =
         operator_about_orderconnect(&mut req, ctx, &storage, "a driver location").await?;
-    if row.status != Status::Delivering.code() {
-        return Err(EdgeError::Conflict {
-            code: "not_delivering",
-            summary: format!(
-                "order {id} is at status {}; driver positions are relayed at status 20 (delivering)",
-                row.status
-            ),
-            violations: vec![],
-        });
-    }
-    let receipt = storage.orderconnect_order(&id).await?.ok_or_else(|| {
-        EdgeError::Internal(format!("Orderconnect order {id} has no receipt row"))
-    })?;
+    let receipt = allowed(DriverCall::Location, &id, &row, &storage).await?;
     let last = receipt
         .location_sent_at
         .as_deref()
@@ -465,30 +354,7 @@ pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let storage = Storage::new(ctx.env)?;
     let (id, driver, row): (_, DriverAssignedRequest, _) =
         operator_about_orderconnect(&mut req, ctx, &storage, "a driver").await?;
-    let receipt = storage.orderconnect_order(&id).await?.ok_or_else(|| {
-        EdgeError::Internal(format!("Orderconnect order {id} has no receipt row"))
-    })?;
-    if !delivery_state::reports(&receipt.service_type) {
-        return Err(EdgeError::Conflict {
-            code: "not_delivery",
-            summary: format!(
-                "order {id} is a {}: it has no courier",
-                receipt.service_type
-            ),
-            violations: vec![],
-        });
-    }
-    let assignable = Status::from_code(row.status).is_some_and(delivery_state::driver_assignable);
-    if !assignable {
-        return Err(EdgeError::Conflict {
-            code: "not_assignable",
-            summary: format!(
-                "order {id} is at status {}; a driver is named before it is delivered or cancelled",
-                row.status
-            ),
-            violations: vec![],
-        });
-    }
+    let receipt = allowed(DriverCall::Assigned, &id, &row, &storage).await?;
     let body = delivery_state::driver_assigned_body(
         &driver,
         ctx.now,
@@ -530,8 +396,7 @@ pub async fn put_item_mapping(mut req: Request, ctx: &Ctx<'_>) -> Result<Respons
 }
 
 /// What both driver endpoints start with: the operator's key, the body read as `T` (`what`
-/// names it in the 400), and the order, which must exist (404) and have come from
-/// Orderconnect (409: Just Eat has no driver to hear of otherwise).
+/// names it in the 400), and the order, which must exist (404).
 async fn operator_about_orderconnect<T: serde::de::DeserializeOwned>(
     req: &mut Request,
     ctx: &Ctx<'_>,
@@ -545,14 +410,33 @@ async fn operator_about_orderconnect<T: serde::de::DeserializeOwned>(
         .order(&id)
         .await?
         .ok_or_else(|| order_not_found(&id))?;
-    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
-        return Err(EdgeError::Conflict {
-            code: "not_orderconnect",
-            summary: format!(
-                "order {id} did not come from Orderconnect: Just Eat has no driver to hear of"
-            ),
-            violations: vec![],
-        });
-    }
     Ok((id, parsed, row))
+}
+
+/// Core's preconditions of a driver call (`409` naming why), then the order's Orderconnect
+/// receipt, which every order from Orderconnect has.
+async fn allowed(
+    call: DriverCall,
+    id: &str,
+    row: &OrderRow,
+    storage: &Storage,
+) -> Result<OrderconnectRow, EdgeError> {
+    let from_orderconnect = Channel::parse(&row.channel) == Some(Channel::Orderconnect);
+    let receipt = match from_orderconnect {
+        true => storage.orderconnect_order(id).await?,
+        false => None,
+    };
+    let target = DriverTarget {
+        id,
+        from_orderconnect,
+        status: row.status,
+        service_type: receipt.as_ref().map(|r| r.service_type.as_str()),
+    };
+    answer::driver_call_allowed(call, &target).map_err(|refusal| EdgeError::Conflict {
+        code: refusal.code,
+        summary: refusal.message,
+        violations: vec![],
+    })?;
+    receipt
+        .ok_or_else(|| EdgeError::Internal(format!("Orderconnect order {id} has no receipt row")))
 }

@@ -8,7 +8,10 @@
 3. no `.unwrap()`, `.expect(` or `panic!` outside tests in `core/src` and `edge/src` (clippy's
    deny attributes in both crates say the same; this also catches a `#[allow]` slipping in).
    Test code is a `tests.rs` / `*_tests.rs` file, a file under `tests/`, and everything after
-   a `#[cfg(test)]` line at column 0.
+   a `#[cfg(test)]` line at column 0;
+4. every core file with a `#[test]` also runs it on wasm32 (`use
+   wasm_bindgen_test::wasm_bindgen_test as test;` under `cfg(target_arch = "wasm32")`):
+   the wasm32 runner collects only those, and a plain `#[test]` there is silently skipped.
 
     python3 scripts/check-structure.py
 """
@@ -111,11 +114,15 @@ def main() -> int:
                 code = line.split("//", 1)[0]
                 if FORBIDDEN.search(code):
                     problems.append(f"{path.relative_to(ROOT)}:{n}: {code.strip()}")
+    for path in sorted((ROOT / "core/src").rglob("*.rs")):
+        text = path.read_text(encoding="utf-8")
+        if "#[test]" in text and "wasm_bindgen_test as test" not in text:
+            problems.append(f"{path.relative_to(ROOT)}: its tests do not run on wasm32 (no `wasm_bindgen_test as test`)")
     for problem in problems:
         print(f"check-structure: {problem}", file=sys.stderr)
     if problems:
         return 1
-    print(f"check-structure: {len(graph)} edge modules, no circle, handlers behind the router only, no unwrap/expect/panic outside tests")
+    print(f"check-structure: {len(graph)} edge modules, no circle, handlers behind the router only, no unwrap/expect/panic outside tests, every core test on wasm32 too")
     return 0
 
 

@@ -29,6 +29,8 @@ pub fn check_menu_callback(callback: &MenuCallback) -> Result<(), Violation> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn an_error_code_must_be_one_jet_connect_documents() {

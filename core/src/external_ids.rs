@@ -62,6 +62,8 @@ pub fn external_id_conflicts(
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const JET: ExternalIds<'static> = ExternalIds {
         jet_location_id: Some("L1"),

@@ -171,6 +171,8 @@ impl IsolateCache {
 #[cfg(test)]
 mod tests {
     use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     const SMALL: Limits = Limits {
         version_ms: 1_000,

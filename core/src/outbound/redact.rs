@@ -25,6 +25,8 @@ pub fn url_for_log(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::url_for_log;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
 
     #[test]
     fn masks_query_values_and_keeps_the_rest() {

@@ -4,6 +4,18 @@
 //! decision, stores through [`storage`], and answers. Routing, error shapes and all
 //! business rules live in core; this crate only carries decisions out.
 
+// Nothing panics in a request path (a panic aborts the whole Wasm instance): enforced here,
+// outside tests, as in core.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 mod auth;
 mod bindings;
 mod body;

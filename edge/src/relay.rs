@@ -66,7 +66,14 @@ pub fn menus(
     }
     let mut doc: serde_json::Value = serde_json::from_slice(request)
         .map_err(|err| EdgeError::Internal(format!("re-reading an accepted menu: {err}")))?;
-    doc["callback_url"] =
-        serde_json::Value::String(format!("{origin}/webhooks/jet/menu-callback?token={token}"));
+    let Some(fields) = doc.as_object_mut() else {
+        return Err(EdgeError::Internal(
+            "an accepted menu is not a JSON object".into(),
+        ));
+    };
+    fields.insert(
+        "callback_url".to_owned(),
+        serde_json::Value::String(format!("{origin}/webhooks/jet/menu-callback?token={token}")),
+    );
     call(ctx, Method::Post, "menus", MENUS_KEY, doc.to_string())
 }

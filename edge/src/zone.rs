@@ -112,7 +112,7 @@ fn offset_at(dtf: &Dtf, at: i64) -> Option<i32> {
         let value = Reflect::get(&part, &JsValue::from_str("value"))
             .ok()?
             .as_string()?;
-        field[slot] = value.trim().parse().ok()?;
+        *field.get_mut(slot)? = value.trim().parse().ok()?;
     }
     // Some engines write midnight as hour 24 of the same day.
     let hour = field[3] % 24;

@@ -105,19 +105,20 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         let restaurant = Restaurant::read(row)?;
         let id = restaurant.row.id.clone();
         let shown_now = restaurant.show_instant(ctx.now);
-        let texts = match stored.iter().position(|(at, _)| *at == shown_now) {
-            Some(k) => &stored[k].1,
-            None => {
-                let mut texts = Vec::with_capacity(chosen.len());
-                for (i, (_, _, menu)) in chosen.iter().enumerate() {
-                    texts.push(to_stored(
-                        &jupiter_menu(menu, &shown_now),
-                        &format!("menus[{i}]"),
-                    )?);
-                }
-                stored.push((shown_now, texts));
-                &stored[stored.len() - 1].1
+        if !stored.iter().any(|(at, _)| *at == shown_now) {
+            let mut texts = Vec::with_capacity(chosen.len());
+            for (i, (_, _, menu)) in chosen.iter().enumerate() {
+                texts.push(to_stored(
+                    &jupiter_menu(menu, &shown_now),
+                    &format!("menus[{i}]"),
+                )?);
             }
+            stored.push((shown_now.clone(), texts));
+        }
+        let Some((_, texts)) = stored.iter().find(|(at, _)| *at == shown_now) else {
+            return Err(EdgeError::Internal(
+                "a menu text just serialised is missing".into(),
+            ));
         };
         for ((concept, kind, _), text) in chosen.iter().zip(texts) {
             menus.push(MenuWrite {

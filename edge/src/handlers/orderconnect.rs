@@ -258,10 +258,11 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     if is_array {
         return Ok(respond::json(201, &json!({ "orders": answers })));
     }
-    let first = answers.first().cloned().unwrap_or_default();
+    let first = answers.first();
+    let field = |name: &str| first.and_then(|a| a.get(name)).cloned();
     Ok(respond::json(
         201,
-        &json!({"order_id": first["order_id"], "number": first["number"]}),
+        &json!({"order_id": field("order_id"), "number": field("number")}),
     ))
 }
 

@@ -53,7 +53,7 @@ pub async fn outbound(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, Edge
 
     let mut violations = Vec::new();
     let mut text = |field: &str| -> Option<String> {
-        match &input[field] {
+        match input.get(field).unwrap_or(&Value::Null) {
             Value::String(s) => Some(s.clone()),
             Value::Null => {
                 violations.push(Violation::new(
@@ -110,12 +110,12 @@ pub async fn outbound(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, Edge
         }
         parsed
     });
-    let body = match &input["body"] {
+    let body = match input.get("body").unwrap_or(&Value::Null) {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    let order_id = match &input["order_id"] {
+    let order_id = match input.get("order_id").unwrap_or(&Value::Null) {
         Value::Null => None,
         Value::String(s) if !s.is_empty() && s.len() <= MAX_ORDER_ID_LEN => Some(s.clone()),
         _ => {
@@ -127,7 +127,7 @@ pub async fn outbound(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, Edge
             None
         }
     };
-    let deadline_secs = match &input["deadline_secs"] {
+    let deadline_secs = match input.get("deadline_secs").unwrap_or(&Value::Null) {
         Value::Null => None,
         value => match value
             .as_i64()
@@ -227,9 +227,11 @@ pub async fn jet_send_order(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response
                     "final": {"inc_tax": 50000, "tax": 0}, "deposit": 0},
         "promotions": [],
     });
-    for source in [defaults.as_object(), Some(&overlay)].into_iter().flatten() {
-        for (key, value) in source {
-            order[key] = value.clone();
+    if let Some(fields) = order.as_object_mut() {
+        for source in [defaults.as_object(), Some(&overlay)].into_iter().flatten() {
+            for (key, value) in source {
+                fields.insert(key.clone(), value.clone());
+            }
         }
     }
     let text = order.to_string();

@@ -112,6 +112,7 @@ fn assert_reconciled(t: &super::translate::Translation, order: &JetOrder, name: 
     let cart = body.cart.clone().unwrap_or_default();
     let paid = order.final_total;
     assert_eq!(cents(&cart.total), paid, "{name}: cart.total");
+    assert_eq!(t.total, paid, "{name}: the translation's total");
     assert_eq!(
         cents(&body.payment.clone().unwrap_or_default().sum),
         paid,

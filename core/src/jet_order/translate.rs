@@ -97,6 +97,8 @@ pub struct Target<'a> {
 pub struct Translation {
     pub order: NewOrderRequest,
     pub recorded: Vec<Recorded>,
+    /// What the customer paid in minor units: the order's `cart.total` and `payment.sum`.
+    pub total: i64,
 }
 
 /// The Jupiter `number` of a JET order: unique across channels and the same on every
@@ -326,6 +328,7 @@ pub fn translate(order: &JetOrder, target: Target<'_>, charges: &ChargeItems) ->
             body,
         },
         recorded,
+        total,
     }
 }
 

@@ -33,7 +33,7 @@
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Utc};
-use orderbridge_core::domain::{Money, UtcOffset};
+use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::jet_order::outcome::{
     self, delivery_id, failure_of, unknown_location, Failure,
 };
@@ -415,16 +415,7 @@ pub async fn final_picked(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
         (Some(_), Ok((_, translation, _, _))) => {
             let request = serde_json::to_string(&translation.order)
                 .map_err(|err| EdgeError::Internal(format!("serialising an order: {err}")))?;
-            let total = translation
-                .order
-                .body
-                .cart
-                .as_ref()
-                .and_then(|c| c.total.as_ref())
-                .and_then(|t| Money::parse_decimal(&t.to_string(), "cart.total").ok())
-                .map(Money::minor)
-                .unwrap_or(0);
-            Some((request, total))
+            Some((request, translation.total))
         }
         (Some(order_id), Err(failure)) => {
             worker::console_warn!(

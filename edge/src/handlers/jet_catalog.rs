@@ -28,7 +28,7 @@ use orderbridge_core::jet_to_jupiter::{
     jupiter_menu, menus_by_concept, out_of_stock_plus, service_key,
 };
 use orderbridge_core::outbound::plan::ReceiverKind;
-use orderbridge_core::outbound::url_guard::{check_outbound_url, UrlPolicy};
+use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::routes::Method;
 use orderbridge_core::stop_list::apply_availability;
 use serde_json::json;
@@ -63,12 +63,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let bytes = body::read(&mut req, MENU_LIMIT).await?;
     let request = parse_menus(&bytes).map_err(unreadable)?;
     let valid = validate_menus(request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
-    let policy = if ctx.config.allow_loopback_callbacks {
-        UrlPolicy::DEVELOPMENT
-    } else {
-        UrlPolicy::PRODUCTION
-    };
-    let callback_url = check_outbound_url(valid.callback_url(), &policy).map_err(|refusal| {
+    let callback_url = check_outbound_url(valid.callback_url(), &ctx.config.url_policy()).map_err(|refusal| {
         EdgeError::violations(
             "invalid_callback_url",
             vec![refusal.to_violation("callback_url")],

@@ -87,6 +87,33 @@ impl Money {
         Ok(Money(minor))
     }
 
+    /// An exact amount from a JSON number of whole units (`500`, `893.5`, `22.05`), as
+    /// Jupiter and Orderconnect write money. A whole number is read without formatting it, a
+    /// fraction through [`cents_of`] (the amount its text reads, without formatting it),
+    /// anything else through its text ([`Money::parse_decimal`], which words the violation):
+    /// `15.5` and `15.50` are exact, `15.555` is refused. The one reading of money in JSON.
+    pub fn from_json(n: &serde_json::Number, field: &str) -> Result<Money, Violation> {
+        if let Some(whole) = n.as_u64() {
+            let minor = i64::try_from(whole).ok().and_then(|w| w.checked_mul(100));
+            if let Some(money) = minor.and_then(|m| Money::from_minor(m, field).ok()) {
+                return Ok(money);
+            }
+        } else if let Some(money) = n.as_f64().and_then(cents_of) {
+            return Ok(money);
+        }
+        Money::parse_decimal(&n.to_string(), field)
+    }
+
+    /// A signed amount in minor units (a marketplace discount line, `-4.78`): the sign, then
+    /// the magnitude as [`Money::from_json`] reads it.
+    pub fn signed_minor_from_json(n: &serde_json::Number, field: &str) -> Result<i64, Violation> {
+        let text = n.to_string();
+        match text.strip_prefix('-') {
+            Some(magnitude) => Money::parse_decimal(magnitude, field).map(|m| -m.minor()),
+            None => Money::from_json(n, field).map(Money::minor),
+        }
+    }
+
     pub fn minor(self) -> i64 {
         self.0
     }
@@ -367,6 +394,33 @@ impl Weekday {
     }
 }
 
+/// The amount a JSON number with a fraction (`893.5`, `30.0`) stands for, without
+/// formatting it: the `Money` that `Money::parse_decimal` reads from the number's text,
+/// or `None` when that text would not be an amount of at most 2 decimals (the caller then
+/// takes the text path, which also words the violation).
+///
+/// Why it is the same: serde_json writes an `f64` as its shortest decimal text that reads
+/// back as the same `f64`. If `f` is the `f64` nearest to `m / 100` for a whole `m` and an
+/// ulp of `f` is well below 0.01 (here `f < 2^40`, ulp ≤ 2^-13), that text is `m / 100`
+/// written with its trailing zeros trimmed: any other text at most as long has at most 2
+/// decimals too, so it is `k / 100` with `k ≠ m`, at least 0.01 from `m / 100`, and cannot
+/// read back as `f`. When no such `m` exists the text has more than 2 decimals (or an
+/// exponent), and the text path refuses it.
+fn cents_of(f: f64) -> Option<Money> {
+    // Positive sign only (`-0.0` is refused by the text path, as a negative amount).
+    if !(f.is_sign_positive() && f < (1u64 << 40) as f64) {
+        return None;
+    }
+    // Ties to even is one wasm instruction (`round` is a libm call there); a tie is never
+    // a whole number of cents anyway, so the check below refuses it either way.
+    let m = (f * 100.0).round_ties_even();
+    if m / 100.0 != f {
+        return None;
+    }
+    // m < 2^40 × 100 < 2^47: exact as an i64; from_minor applies the amount limit.
+    Money::from_minor(m as i64, "").ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -413,6 +467,52 @@ mod tests {
         for (text, code) in cases {
             let got = Money::parse_decimal(text, "menu.items[0].price");
             assert_eq!(got.map_err(|v| v.code), Err(code.to_owned()), "{text}");
+        }
+    }
+
+    #[test]
+    fn json_numbers_are_read_as_their_text_reads_signed_where_asked() {
+        let num = |t: &str| {
+            serde_json::from_str::<serde_json::Number>(t).unwrap_or_else(|e| panic!("{t}: {e}"))
+        };
+        // (number, unsigned reading, signed reading)
+        type Reading = Result<i64, &'static str>;
+        let cases: [(&str, Reading, Reading); 11] = [
+            ("500", Ok(50_000), Ok(50_000)),
+            ("893.5", Ok(89_350), Ok(89_350)),
+            ("22.05", Ok(2_205), Ok(2_205)),
+            ("30.0", Ok(3_000), Ok(3_000)),
+            ("0", Ok(0), Ok(0)),
+            ("-4.78", Err("negative_amount"), Ok(-478)),
+            ("-0.0", Err("negative_amount"), Ok(0)),
+            ("15.555", Err("invalid_amount"), Err("invalid_amount")),
+            // serde_json reads an exponent as an f64, written back as `1000.0`.
+            ("1e3", Ok(100_000), Ok(100_000)),
+            ("1e-7", Err("invalid_amount"), Err("invalid_amount")),
+            (
+                "10000000000000",
+                Err("amount_too_large"),
+                Err("amount_too_large"),
+            ),
+        ];
+        for (text, unsigned, signed) in cases {
+            let n = num(text);
+            let code = |v: Violation| {
+                assert_eq!(v.field.as_deref(), Some("cart.total"), "{text}");
+                v.code
+            };
+            assert_eq!(
+                Money::from_json(&n, "cart.total")
+                    .map(Money::minor)
+                    .map_err(code),
+                unsigned.map_err(str::to_owned),
+                "{text}"
+            );
+            assert_eq!(
+                Money::signed_minor_from_json(&n, "cart.total").map_err(code),
+                signed.map_err(str::to_owned),
+                "{text} signed"
+            );
         }
     }
 

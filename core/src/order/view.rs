@@ -470,16 +470,7 @@ fn overflow(field: &str) -> Violation {
 
 /// A stored amount in kopecks, sign allowed (a marketplace discount line is negative).
 pub fn minor_of(n: &Number, field: &str) -> Result<i64, Violation> {
-    if let Some(whole) = n.as_i64() {
-        return whole.checked_mul(100).ok_or_else(|| overflow(field));
-    }
-    let text = n.to_string();
-    let (negative, digits) = match text.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, text.as_str()),
-    };
-    let minor = Money::parse_decimal(digits, field)?.minor();
-    Ok(if negative { -minor } else { minor })
+    Money::signed_minor_from_json(n, field)
 }
 
 fn required_minor(n: &Option<Number>, field: &str) -> Result<i64, Violation> {

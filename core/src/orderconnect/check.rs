@@ -176,7 +176,7 @@ fn required<'a>(
 
 /// An amount in pounds read exactly from the JSON number's text (`22.05` → 2205 pence).
 fn money(n: &Number, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
-    match Money::parse_decimal(&n.to_string(), field) {
+    match Money::from_json(n, field) {
         Ok(m) => Some(m),
         Err(e) => {
             bad(out, field, e.message);

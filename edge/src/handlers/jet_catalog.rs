@@ -63,12 +63,13 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let bytes = body::read(&mut req, MENU_LIMIT).await?;
     let request = parse_menus(&bytes).map_err(unreadable)?;
     let valid = validate_menus(request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
-    let callback_url = check_outbound_url(valid.callback_url(), &ctx.config.url_policy()).map_err(|refusal| {
-        EdgeError::violations(
-            "invalid_callback_url",
-            vec![refusal.to_violation("callback_url")],
-        )
-    })?;
+    let callback_url =
+        check_outbound_url(valid.callback_url(), &ctx.config.url_policy()).map_err(|refusal| {
+            EdgeError::violations(
+                "invalid_callback_url",
+                vec![refusal.to_violation("callback_url")],
+            )
+        })?;
 
     let ids: Vec<&str> = valid
         .restaurants()

@@ -99,8 +99,60 @@ struct Bands {
     lo: f64,
     scale: f64,
     count: usize,
+    edges: Buckets,
+}
+
+/// Numbers (edge or zone positions) sorted into buckets, stored compactly: bucket `b`
+/// holds `items[start[b]..start[b + 1]]`. The one layout of [`Bands`] and [`ZoneIndex`].
+#[derive(Debug, Clone, PartialEq)]
+struct Buckets {
     start: Vec<u32>,
-    edges: Vec<u32>,
+    items: Vec<u32>,
+}
+
+impl Buckets {
+    /// `count` buckets holding items `0..n`, item `i` in each bucket `spans(i)` yields (in
+    /// ascending item order within a bucket). A bucket past `count` is ignored.
+    fn new<I: Iterator<Item = usize>>(
+        count: usize,
+        n: usize,
+        spans: impl Fn(usize) -> I,
+    ) -> Buckets {
+        let mut start = vec![0u32; count + 1];
+        for i in 0..n {
+            for b in spans(i) {
+                if let Some(next) = start.get_mut(b + 1) {
+                    *next += 1;
+                }
+            }
+        }
+        let mut total = 0;
+        for s in start.iter_mut() {
+            total += *s;
+            *s = total;
+        }
+        let mut fill = start.clone();
+        let mut items = vec![0u32; total as usize];
+        for i in 0..n {
+            for b in spans(i) {
+                if let Some(slot) = fill.get_mut(b) {
+                    if let Some(item) = items.get_mut(*slot as usize) {
+                        *item = i as u32;
+                    }
+                    *slot += 1;
+                }
+            }
+        }
+        Buckets { start, items }
+    }
+
+    /// The items of bucket `b` (none past the last).
+    fn bucket(&self, b: usize) -> &[u32] {
+        match (self.start.get(b), self.start.get(b + 1)) {
+            (Some(&from), Some(&to)) => self.items.get(from as usize..to as usize).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
 }
 
 impl Bands {
@@ -119,31 +171,16 @@ impl Bands {
             lo: bbox.min_lat,
             scale,
             count,
-            start: vec![0; count + 1],
-            edges: Vec::new(),
+            edges: Buckets::new(0, 0, |_| 0..0),
         };
-        let span = |b: &Bands, i: usize| {
-            let (a, c) = (ring[i].lat, ring[i + 1].lat);
-            (b.band_of(a.min(c)), b.band_of(a.max(c)))
+        let placed = &bands;
+        let span = |i: usize| match (ring.get(i), ring.get(i + 1)) {
+            (Some(a), Some(c)) => {
+                placed.band_of(a.lat.min(c.lat))..=placed.band_of(a.lat.max(c.lat))
+            }
+            _ => std::ops::RangeInclusive::new(1, 0), // no such edge: no band
         };
-        for i in 0..n {
-            let (from, to) = span(&bands, i);
-            for b in from..=to {
-                bands.start[b + 1] += 1;
-            }
-        }
-        for b in 0..count {
-            bands.start[b + 1] += bands.start[b];
-        }
-        let mut fill = bands.start.clone();
-        bands.edges = vec![0; bands.start[count] as usize];
-        for i in 0..n {
-            let (from, to) = span(&bands, i);
-            for slot in &mut fill[from..=to] {
-                bands.edges[*slot as usize] = i as u32;
-                *slot += 1;
-            }
-        }
+        bands.edges = Buckets::new(count, n, span);
         bands
     }
 
@@ -159,8 +196,7 @@ impl Bands {
     }
 
     fn edges_at(&self, lat: f64) -> &[u32] {
-        let b = self.band_of(lat);
-        &self.edges[self.start[b] as usize..self.start[b + 1] as usize]
+        self.edges.bucket(self.band_of(lat))
     }
 }
 
@@ -256,9 +292,9 @@ impl Polygon {
             return false;
         }
         let ring = &self.ring;
-        let edges = self.bands.edges_at(p.lat).iter().map(|&i| {
+        let edges = self.bands.edges_at(p.lat).iter().filter_map(|&i| {
             let i = i as usize;
-            (ring[i], ring[i + 1])
+            Some((*ring.get(i)?, *ring.get(i + 1)?))
         });
         if edges.clone().any(|(a, b)| on_segment(a, b, p)) {
             return true;
@@ -275,14 +311,18 @@ impl Polygon {
     /// The plain test over every edge: the reference [`Polygon::contains`] must agree with
     /// (the tests and `make bench` compare them).
     pub fn contains_by_scan(&self, p: Point) -> bool {
-        let edges = self.ring.windows(2);
-        if edges.clone().any(|e| on_segment(e[0], e[1], p)) {
+        let edges = self
+            .ring
+            .iter()
+            .copied()
+            .zip(self.ring.iter().copied().skip(1));
+        if edges.clone().any(|(a, b)| on_segment(a, b, p)) {
             return true;
         }
         // Crossing number: count edges that cross the horizontal ray to the right of p.
         let mut inside = false;
-        for e in edges {
-            if crosses_right(e[0], e[1], p) {
+        for (a, b) in edges {
+            if crosses_right(a, b, p) {
                 inside = !inside;
             }
         }
@@ -310,8 +350,7 @@ fn crosses_right(a: Point, b: Point, p: Point) -> bool {
 pub struct ZoneIndex {
     zones: Vec<Polygon>,
     grid: Grid,
-    start: Vec<u32>,
-    cells: Vec<u32>,
+    cells: Buckets,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -375,36 +414,13 @@ impl ZoneIndex {
                 grid.cell_y(b.min_lat)..=grid.cell_y(b.max_lat),
             )
         };
-        let mut start = vec![0u32; side * side + 1];
-        for z in &zones {
-            let (xs, ys) = span(&z.bbox);
-            for y in ys {
-                for x in xs.clone() {
-                    start[y * side + x + 1] += 1;
-                }
-            }
-        }
-        for c in 0..side * side {
-            start[c + 1] += start[c];
-        }
-        let mut fill = start.clone();
-        let mut cells = vec![0u32; start[side * side] as usize];
-        for (i, z) in zones.iter().enumerate() {
-            let (xs, ys) = span(&z.bbox);
-            for y in ys {
-                for x in xs.clone() {
-                    let slot = &mut fill[y * side + x];
-                    cells[*slot as usize] = i as u32;
-                    *slot += 1;
-                }
-            }
-        }
-        ZoneIndex {
-            zones,
-            grid,
-            start,
-            cells,
-        }
+        let cells_of = |i: usize| {
+            let none = || std::ops::RangeInclusive::new(1, 0);
+            let (xs, ys) = zones.get(i).map_or((none(), none()), |z| span(&z.bbox));
+            ys.flat_map(move |y| xs.clone().map(move |x| y * side + x))
+        };
+        let cells = Buckets::new(side * side, zones.len(), cells_of);
+        ZoneIndex { zones, grid, cells }
     }
 
     /// The indexed zones, in the order given.
@@ -415,10 +431,11 @@ impl ZoneIndex {
     /// The positions of every zone containing `p`, ascending.
     pub fn containing(&self, p: Point) -> impl Iterator<Item = usize> + '_ {
         let c = self.grid.cell_y(p.lat) * self.grid.side + self.grid.cell_x(p.lon);
-        self.cells[self.start[c] as usize..self.start[c + 1] as usize]
+        self.cells
+            .bucket(c)
             .iter()
             .map(|&i| i as usize)
-            .filter(move |&i| self.zones[i].contains(p))
+            .filter(move |&i| self.zones.get(i).is_some_and(|z| z.contains(p)))
     }
 
     /// The first zone (in the order given) containing `p`.
@@ -483,9 +500,9 @@ pub fn stored_zone_contains(coords: &[[String; 2]], p: Point) -> bool {
             first = Some(q);
         }
         prev = Some(q);
-        if let Some(free) = distinct.iter().position(Option::is_none) {
-            if !distinct.contains(&Some(q)) {
-                distinct[free] = Some(q);
+        if !distinct.contains(&Some(q)) {
+            if let Some(free) = distinct.iter_mut().find(|d| d.is_none()) {
+                *free = Some(q);
             }
         }
     }
@@ -519,8 +536,9 @@ fn plain_decimal(text: &str) -> Option<f64> {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text.as_bytes()),
     };
-    let (whole, fraction) = match body.iter().position(|&c| c == b'.') {
-        Some(dot) => (&body[..dot], Some(&body[dot + 1..])),
+    let dot = body.iter().position(|&c| c == b'.');
+    let (whole, fraction) = match dot.and_then(|dot| body.split_at_checked(dot)) {
+        Some((whole, dot_and_fraction)) => (whole, dot_and_fraction.get(1..)),
         None => (body, None),
     };
     let fraction = fraction.unwrap_or_default();
@@ -596,9 +614,9 @@ fn segments_touch(p1: Point, p2: Point, q1: Point, q2: Point) -> bool {
 /// wrapping) make it not simple.
 fn edges_conflict(ring: &[Point], i: usize, j: usize) -> bool {
     let n = ring.len();
-    let edge = |i: usize| (ring[i], ring[(i + 1) % n]);
-    let (a, b) = edge(i);
-    let (c, d) = edge(j);
+    let (Some((a, b)), Some((c, d))) = (open_edge(ring, i), open_edge(ring, j)) else {
+        return false;
+    };
     let adjacent = j == i + 1 || (i == 0 && j == n - 1);
     if adjacent {
         // They share one vertex; they are wrong only if they fold back onto each
@@ -610,6 +628,12 @@ fn edges_conflict(ring: &[Point], i: usize, j: usize) -> bool {
     } else {
         segments_touch(a, b, c, d)
     }
+}
+
+/// Edge `i` of an open ring: from vertex `i` to vertex `i + 1`, the last back to the first.
+fn open_edge(ring: &[Point], i: usize) -> Option<(Point, Point)> {
+    let next = if i + 1 == ring.len() { 0 } else { i + 1 };
+    Some((*ring.get(i)?, *ring.get(next)?))
 }
 
 /// The first pair of edges (by index, `(i, j)` with `i < j` in lexicographic order) that
@@ -624,26 +648,24 @@ fn first_self_intersection(ring: &[Point]) -> Option<(usize, usize)> {
     // Each edge's box, [west, east, south, north], computed once: the sweep reads them
     // many times, and recomputing them (with a modulo for the wrapping edge) was most of
     // its cost.
-    let boxes: Vec<[f64; 4]> = (0..n)
-        .map(|i| {
-            let (a, b) = (ring[i], ring[if i + 1 == n { 0 } else { i + 1 }]);
-            [
+    let mut order: Vec<(usize, [f64; 4])> = (0..n)
+        .filter_map(|i| {
+            let (a, b) = open_edge(ring, i)?;
+            let bounds = [
                 a.lon.min(b.lon),
                 a.lon.max(b.lon),
                 a.lat.min(b.lat),
                 a.lat.max(b.lat),
-            ]
+            ];
+            Some((i, bounds))
         })
         .collect();
-    let mut order: Vec<usize> = (0..n).collect();
-    order.sort_unstable_by(|&i, &j| boxes[i][0].total_cmp(&boxes[j][0]).then(i.cmp(&j)));
+    order.sort_unstable_by(|(i, bi), (j, bj)| bi[0].total_cmp(&bj[0]).then(i.cmp(j)));
     let mut best: Option<(usize, usize)> = None;
-    let mut open: Vec<usize> = Vec::new();
-    for &j in &order {
-        let bj = boxes[j];
-        open.retain(|&i| boxes[i][1] >= bj[0]);
-        for &i in &open {
-            let bi = boxes[i];
+    let mut open: Vec<(usize, [f64; 4])> = Vec::new();
+    for &(j, bj) in &order {
+        open.retain(|(_, bi)| bi[1] >= bj[0]);
+        for &(i, bi) in &open {
             // Latitude ranges must overlap too; a cheap reject before the exact test.
             if bi[3] < bj[2] || bj[3] < bi[2] {
                 continue;
@@ -656,7 +678,7 @@ fn first_self_intersection(ring: &[Point]) -> Option<(usize, usize)> {
                 best = Some(pair);
             }
         }
-        open.push(j);
+        open.push((j, bj));
     }
     best
 }

@@ -256,16 +256,15 @@ impl UtcOffset {
                 format!("must look like +03:00, got {raw:?}"),
             ))
         };
-        let b = raw.as_bytes();
-        if b.len() != 6 || b[3] != b':' {
+        let &[sign, h1, h2, b':', m1, m2] = raw.as_bytes() else {
             return bad();
-        }
-        let sign = match b[0] {
+        };
+        let sign = match sign {
             b'+' => 1,
             b'-' => -1,
             _ => return bad(),
         };
-        let (Some(h), Some(m)) = (two_digits(&b[1..3]), two_digits(&b[4..6])) else {
+        let (Some(h), Some(m)) = (two_digits(&[h1, h2]), two_digits(&[m1, m2])) else {
             return bad();
         };
         if h > 23 || m > 59 {
@@ -318,11 +317,9 @@ pub struct HhMm(u16);
 
 impl HhMm {
     pub fn parse(raw: &str, field: &str) -> Result<HhMm, Violation> {
-        let b = raw.as_bytes();
-        let parsed = if b.len() == 5 && b[2] == b':' {
-            two_digits(&b[0..2]).zip(two_digits(&b[3..5]))
-        } else {
-            None
+        let parsed = match *raw.as_bytes() {
+            [h1, h2, b':', m1, m2] => two_digits(&[h1, h2]).zip(two_digits(&[m1, m2])),
+            _ => None,
         };
         match parsed {
             Some((h, m)) if h <= 23 && m <= 59 => Ok(HhMm((h * 60 + m) as u16)),

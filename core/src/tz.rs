@@ -63,8 +63,9 @@ impl ZoneRules {
         mut probe: impl FnMut(i64) -> Option<i32>,
     ) -> Option<ZoneRules> {
         let step = step.max(60);
-        let mut changes = vec![(start, probe(start)?)];
-        let (mut t, mut offset) = (start, changes[0].1);
+        let first = probe(start)?;
+        let mut changes = vec![(start, first)];
+        let (mut t, mut offset) = (start, first);
         while t < end {
             let next = (t + step).min(end);
             let next_offset = probe(next)?;

@@ -388,15 +388,15 @@ pub fn diff(before: &[Line], after: &[Line]) -> Vec<LineChange> {
     for old in before {
         let found = after
             .iter()
-            .enumerate()
-            .position(|(j, new)| !taken[j] && new.id == old.id);
+            .zip(taken.iter_mut())
+            .find(|(new, taken)| !**taken && new.id == old.id);
         match found {
-            Some(j) => {
-                taken[j] = true;
-                if after[j] != *old {
+            Some((new, taken)) => {
+                *taken = true;
+                if new != old {
                     changes.push(LineChange {
                         before: Some(old.clone()),
-                        after: Some(after[j].clone()),
+                        after: Some(new.clone()),
                     });
                 }
             }

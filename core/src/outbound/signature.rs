@@ -297,7 +297,10 @@ fn to_base64(bytes: &[u8]) -> String {
         for i in 0..4 {
             if i <= chunk.len() {
                 let index = (n >> (18 - 6 * i)) & 0x3f;
-                out.push(char::from(ALPHABET[index as usize]));
+                // Six bits: always a letter of the alphabet.
+                if let Some(&letter) = ALPHABET.get(index as usize) {
+                    out.push(char::from(letter));
+                }
             } else {
                 out.push('=');
             }

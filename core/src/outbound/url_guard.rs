@@ -579,18 +579,18 @@ fn parse_host(text: HostText<'_>) -> Result<Host, UrlRefusal> {
 fn percent_decode(text: &str) -> Option<Vec<u8>> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hex = bytes.get(i + 1..i + 3)?;
-            let high = char::from(hex[0]).to_digit(16)?;
-            let low = char::from(hex[1]).to_digit(16)?;
-            out.push(u8::try_from(high * 16 + low).ok()?);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
+    let mut rest = bytes;
+    while let Some((&b, after)) = rest.split_first() {
+        rest = after;
+        if b != b'%' {
+            out.push(b);
+            continue;
         }
+        let (&[high, low], after) = rest.split_first_chunk::<2>()?;
+        rest = after;
+        let high = char::from(high).to_digit(16)?;
+        let low = char::from(low).to_digit(16)?;
+        out.push(u8::try_from(high * 16 + low).ok()?);
     }
     Some(out)
 }

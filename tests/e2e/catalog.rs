@@ -1679,11 +1679,8 @@ fn an_upstream_redirect_or_oversized_answer_is_refused_and_the_key_stays_home() 
         [("/site-api/restaurants".to_owned(), Some(key.to_owned()))],
         "one request, the redirect not followed"
     );
-    assert!(
-        app.log().contains("answered 302, redirect not followed"),
-        "{}",
-        app.log()
-    );
+    let log = log_once_it_has(&app, "answered 302, redirect not followed");
+    assert!(log.contains("answered 302, redirect not followed"), "{log}");
 
     // A redirected menu and an oversized stop list are skipped; the rest is taken.
     fake.serve("/site-api/restaurants", &places);
@@ -1749,12 +1746,23 @@ fn an_upstream_redirect_or_oversized_answer_is_refused_and_the_key_stays_home() 
         requests.iter().all(|(_, k)| k.as_deref() == Some(key)),
         "{requests:?}"
     );
-    let log = app.log();
-    assert!(
-        log.contains("/site-api/client?phone=***: answered 302, redirect not followed"),
-        "{log}"
-    );
+    let masked = "/site-api/client?phone=***: answered 302, redirect not followed";
+    let log = log_once_it_has(&app, masked);
+    assert!(log.contains(masked), "{log}");
     assert!(!log.contains("client?phone=79161234567: "), "{log}");
+}
+
+/// The Worker's log once it contains `needle` (wrangler writes it a moment after the
+/// answer), or after 10 s as it is.
+fn log_once_it_has(app: &App, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let log = app.log();
+        if log.contains(needle) || std::time::Instant::now() > deadline {
+            return log;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }
 
 /// The menu callback leaves through the one outbound path: a receiver that fails once gets

@@ -97,8 +97,8 @@ pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
         the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter,
     ),
     (
-        "catalog_an_upstream_redirect_or_oversized_answer_is_refused_and_the_key_stays_home",
-        an_upstream_redirect_or_oversized_answer_is_refused_and_the_key_stays_home,
+        "catalog_the_upstream_sync_and_client_lookup_follow_no_redirect_and_take_no_oversized_answer",
+        the_upstream_sync_and_client_lookup_follow_no_redirect_and_take_no_oversized_answer,
     ),
 ];
 
@@ -1644,7 +1644,7 @@ fn the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter() {
 /// followed (so `X-Jup-Api-Key` reaches no second URL, even one the same upstream serves),
 /// an answer over the 8 MiB limit is not taken, and the log names the URL with its query
 /// values masked.
-fn an_upstream_redirect_or_oversized_answer_is_refused_and_the_key_stays_home() {
+fn the_upstream_sync_and_client_lookup_follow_no_redirect_and_take_no_oversized_answer() {
     let key = "upstream-test-key";
     let fake = FakeJupiter::start(key);
     let places = fixture("jupiter/seed-restaurants.json");

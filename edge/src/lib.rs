@@ -28,6 +28,7 @@ mod cors;
 mod ctx;
 mod error;
 mod handlers;
+mod http_client;
 mod intake;
 mod outbound_cron;
 mod outbound_queue;

@@ -246,10 +246,17 @@ async fn attempt(
             poke_next(env, storage, head.order_key.as_deref(), now).await?;
         }
         AfterAttempt::Dead => {
+            // The log line says why without the receiver's words (`Sent::logged`), and
+            // keeps what the retry policy added to the stored error ("; …").
+            let stored = sent.error.as_deref().unwrap_or("failed");
+            let added = last_error
+                .as_deref()
+                .and_then(|e| e.strip_prefix(stored))
+                .unwrap_or_default();
             worker::console_warn!(
-                "delivery {} is dead after attempt {number}: {}",
+                "delivery {} is dead after attempt {number}: {}{added}",
                 head.id,
-                last_error.as_deref().unwrap_or_default()
+                sent.logged.as_deref().unwrap_or("failed")
             );
             let why = last_error.as_deref().unwrap_or("no answer");
             let cause = cause.unwrap_or(DeadCause::GaveUp);
@@ -364,7 +371,11 @@ async fn keep_answer(
         return;
     };
     let Some(upstream_id) = orderbridge_core::order::upstream::accepted_order_id(answer) else {
-        worker::console_warn!("order {order_id}: Jupiter's answer has no order_id: {answer}");
+        // Jupiter's answer is not logged (it may carry the client's data), its length is.
+        worker::console_warn!(
+            "order {order_id}: Jupiter's answer ({} bytes) has no order_id",
+            answer.len()
+        );
         return;
     };
     if let Err(err) = storage.set_upstream_order_id(order_id, &upstream_id).await {

@@ -12,24 +12,20 @@
 //!
 //! Every call also carries `X-Orderbridge-Delivery: <delivery id>` (the same on every
 //! attempt, so a receiver can drop a duplicate) and, with a body, `Content-Type:
-//! application/json`. Redirects are not followed (core's `classify` explains why).
+//! application/json`. The request goes through `http_client` (no redirect followed, a
+//! timeout, at most the first 800 bytes of the answer read); what a 3xx means is core's
+//! `classify`.
 
-use std::future::{poll_fn, Future};
-use std::pin::pin;
-use std::task::Poll;
 use std::time::Duration;
 
-use futures_util::StreamExt;
 use orderbridge_core::outbound::classify::AttemptOutcome;
 use orderbridge_core::outbound::plan::{Delivery, ReceiverKind};
 use orderbridge_core::outbound::signature::{sign, SignedCall, SIGNATURE_HEADER};
-use wasm_bindgen::JsValue;
-use worker::{
-    AbortController, Delay, Env, Fetch, Headers, Request, RequestInit, RequestRedirect, Response,
-};
+use worker::{Env, Headers, Method};
 
 use crate::clock;
 use crate::config::{secret, secrets};
+use crate::http_client::{self, Call, Failure, Read};
 
 /// The header naming the delivery, stable across attempts.
 pub const DELIVERY_HEADER: &str = "X-Orderbridge-Delivery";
@@ -48,79 +44,91 @@ pub struct Sent {
     pub outcome: Option<AttemptOutcome>,
     /// The answer's `Retry-After`, as sent.
     pub retry_after: Option<String>,
-    /// For the log: why the attempt did not deliver (`None` for a 2xx).
+    /// For the delivery log (D1, the operator's): why the attempt did not deliver, with the
+    /// start of the receiver's answer (`None` for a 2xx).
     pub error: Option<String>,
+    /// For a log line: `error` without the receiver's words (a status and a length).
+    pub logged: Option<String>,
     /// The start of a 2xx answer's body, for receivers whose answer carries something the
     /// hub keeps (`jupiter_injection`: Jupiter's order id); `None` otherwise.
     pub answer: Option<String>,
 }
 
-/// Sends `delivery` once, giving up after `timeout`.
+/// Sends `delivery` once through the one HTTP client, giving up after `timeout`.
 pub async fn send(env: &Env, delivery: &Delivery, timeout: Duration) -> Sent {
     let started_at_ms = clock::now_millis();
-    let finish = |outcome, retry_after, error, answer| Sent {
+    let finish = |outcome, retry_after, error, logged, answer| Sent {
         started_at_ms,
         latency_ms: clock::now_millis().saturating_sub(started_at_ms),
         outcome,
         retry_after,
         error,
+        logged,
         answer,
     };
     let keeps_answer = delivery.receiver == ReceiverKind::JupiterInjection;
-    let request = match build_request(env, delivery, started_at_ms / 1000) {
-        Ok(request) => request,
-        Err(NotSent(reason)) => return finish(None, None, Some(reason), None),
-    };
-
-    let controller = AbortController::default();
-    let signal = controller.signal();
-    let fetch = Fetch::Request(request);
-    let answered = within(timeout, async {
-        let mut response = fetch.send_with_signal(&signal).await?;
-        let status = response.status_code();
-        let retry_after = response.headers().get("Retry-After").ok().flatten();
-        // The body only matters for the log of a failure; its start is read within the
-        // timeout.
-        let (snippet, answer) = if !(200..300).contains(&status) {
-            (Some(body_start(&mut response).await), None)
-        } else if keeps_answer {
-            (None, Some(body_start(&mut response).await))
-        } else {
-            (None, None)
-        };
-        Ok::<_, worker::Error>((status, retry_after, snippet, answer))
-    })
-    .await;
-
-    match answered {
-        None => {
-            controller.abort();
-            finish(
-                Some(AttemptOutcome::Timeout),
-                None,
-                Some(format!("no answer within {} s", timeout.as_secs())),
-                None,
-            )
+    let headers = match headers(env, delivery, started_at_ms / 1000) {
+        Ok(headers) => headers,
+        Err(NotSent(reason)) => {
+            return finish(None, None, Some(reason.clone()), Some(reason), None)
         }
-        Some(Err(err)) => finish(
-            Some(AttemptOutcome::NetworkError),
-            None,
-            Some(format!("network error: {err}")),
-            None,
-        ),
-        Some(Ok((status, retry_after, snippet, answer))) => {
-            let error = snippet.map(|body| {
-                if body.trim().is_empty() {
+    };
+    let call = Call {
+        url: delivery.url.as_str(),
+        method: Method::from(delivery.method.as_str().to_owned()),
+        headers,
+        body: (!delivery.body.is_empty()).then_some(delivery.body.as_str()),
+    };
+    // The body only matters for the log of a failure, or for the id Jupiter's acceptance
+    // carries; its start is read within the timeout.
+    let read = |status: u16| {
+        if !(200..300).contains(&status) || keeps_answer {
+            Read::Start(ERROR_BODY_BYTES)
+        } else {
+            Read::Nothing
+        }
+    };
+    match http_client::fetch(call, timeout, read).await {
+        Err(failure @ Failure::NotBuilt(_)) => {
+            let why = failure.to_string();
+            finish(None, None, Some(why.clone()), Some(why), None)
+        }
+        Err(failure) => {
+            let outcome = match failure {
+                Failure::Timeout(_) => AttemptOutcome::Timeout,
+                _ => AttemptOutcome::NetworkError,
+            };
+            let why = failure.to_string();
+            finish(Some(outcome), None, Some(why.clone()), Some(why), None)
+        }
+        Ok(answer) => {
+            let status = answer.status;
+            let start = || -> String {
+                String::from_utf8_lossy(&answer.body)
+                    .chars()
+                    .take(ERROR_BODY_CHARS)
+                    .collect()
+            };
+            let (error, logged) = if (200..300).contains(&status) {
+                (None, None)
+            } else {
+                let body = start();
+                let error = if body.trim().is_empty() {
                     format!("HTTP {status}")
                 } else {
                     format!("HTTP {status}: {}", body.trim())
-                }
-            });
+                };
+                // The log line gets the status and the length, not the receiver's words.
+                let logged = format!("HTTP {status} ({} bytes of answer read)", answer.body.len());
+                (Some(error), Some(logged))
+            };
+            let kept = ((200..300).contains(&status) && keeps_answer).then(start);
             finish(
                 Some(AttemptOutcome::Status(status)),
-                retry_after,
+                answer.retry_after.clone(),
                 error,
-                answer,
+                logged,
+                kept,
             )
         }
     }
@@ -131,11 +139,12 @@ struct NotSent(String);
 
 impl From<worker::Error> for NotSent {
     fn from(err: worker::Error) -> Self {
-        NotSent(format!("the request could not be built: {err}"))
+        NotSent(Failure::NotBuilt(err.to_string()).to_string())
     }
 }
 
-fn build_request(env: &Env, delivery: &Delivery, now_secs: i64) -> Result<Request, NotSent> {
+/// The headers of `delivery`'s request: its id, and the receiver's credentials.
+fn headers(env: &Env, delivery: &Delivery, now_secs: i64) -> Result<Headers, NotSent> {
     let headers = Headers::new();
     headers.set(DELIVERY_HEADER, &delivery.id)?;
     headers.set(
@@ -186,48 +195,5 @@ fn build_request(env: &Env, delivery: &Delivery, now_secs: i64) -> Result<Reques
         }
     }
 
-    let mut init = RequestInit::new();
-    init.with_method(worker::Method::from(delivery.method.as_str().to_owned()))
-        .with_headers(headers)
-        .with_redirect(RequestRedirect::Manual);
-    if !delivery.body.is_empty() {
-        init.with_body(Some(JsValue::from_str(&delivery.body)));
-    }
-    Ok(Request::new_with_init(delivery.url.as_str(), &init)?)
-}
-
-/// The first characters of an answer's body (lossy UTF-8), reading no more than needed.
-async fn body_start(response: &mut Response) -> String {
-    let Ok(mut stream) = response.stream() else {
-        return String::new(); // no body
-    };
-    let mut bytes = Vec::new();
-    while bytes.len() < ERROR_BODY_BYTES {
-        match stream.next().await {
-            Some(Ok(chunk)) => bytes.extend_from_slice(&chunk),
-            _ => break,
-        }
-    }
-    bytes.truncate(ERROR_BODY_BYTES);
-    String::from_utf8_lossy(&bytes)
-        .chars()
-        .take(ERROR_BODY_CHARS)
-        .collect()
-}
-
-/// `Some(output)` if `work` finishes within `limit`, `None` if the timer fires first (the
-/// caller then aborts the request).
-pub(crate) async fn within<F: Future>(limit: Duration, work: F) -> Option<F::Output> {
-    let mut work = pin!(work);
-    let mut timer = pin!(Delay::from(limit));
-    poll_fn(|cx| {
-        if let Poll::Ready(output) = work.as_mut().poll(cx) {
-            return Poll::Ready(Some(output));
-        }
-        if timer.as_mut().poll(cx).is_ready() {
-            return Poll::Ready(None);
-        }
-        Poll::Pending
-    })
-    .await
+    Ok(headers)
 }

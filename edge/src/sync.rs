@@ -26,16 +26,22 @@ use orderbridge_core::outbound::url_guard::{OutboundUrl, UrlPolicy};
 use orderbridge_core::upstream::{concepts_to_pull, document_url, offset_of};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
-use worker::{AbortController, Env, Fetch, Headers, Method, Request, RequestInit, RequestRedirect};
+use worker::{Env, Headers, Method};
 
 use crate::cache::ReadCache;
 use crate::config::{Config, UpstreamConfig};
 use crate::error::EdgeError;
+use crate::http_client::{self, Call, Failure, Read};
 use crate::site_docs::{among, menu_write, stop_list_replace, to_stored, zone_writes};
 use crate::storage::{millis, Storage};
 
-/// How long one upstream document may take.
-const UPSTREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+/// How long one upstream document may take, its body included: a menu of a few MiB from
+/// a slow upstream, while the `*/15` pass and `/admin/sync` wait for it.
+pub(crate) const UPSTREAM_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(20);
+/// The most of one upstream answer that is read: the largest document the hub takes from
+/// its own admin API, a menu (`body::MENU_LIMIT`, 8 MiB). A larger one could not have been
+/// written through the admin API either, so it is refused unread.
+pub(crate) const UPSTREAM_LIMIT: usize = crate::body::MENU_LIMIT;
 
 /// What one pass did.
 #[derive(Debug, Default, Serialize)]
@@ -86,54 +92,48 @@ impl Upstream {
     }
 
     /// GETs one document: Jupiter's status and body, whatever they are (`Err` only when
-    /// no answer came).
+    /// no answer came, a redirect or a body over [`UPSTREAM_LIMIT`]). An `Err` names the URL
+    /// with its query values masked (a phone, for `/client`) and never Jupiter's words.
     pub(crate) async fn get_raw(
         &self,
         document: &str,
         params: &[(&str, &str)],
     ) -> Result<(u16, Vec<u8>), String> {
         let url = self.url(document, params)?;
-        // Logs and reports name the URL with its query values masked (a phone, for /client).
         let shown = url_for_log(url.as_str());
         let headers = Headers::new();
         let prepared = headers
             .set("X-Jup-Api-Key", &self.key)
             .and_then(|()| headers.set("Accept", "application/json"));
         prepared.map_err(|err| format!("{shown}: {err}"))?;
-        let mut init = RequestInit::new();
-        // The key is for the guarded URL only: a redirect is not followed.
-        init.with_method(Method::Get)
-            .with_headers(headers)
-            .with_redirect(RequestRedirect::Manual);
-        let request =
-            Request::new_with_init(url.as_str(), &init).map_err(|e| format!("{shown}: {e}"))?;
-        let controller = AbortController::default();
-        let signal = controller.signal();
-        let answered = crate::outbound_send::within(UPSTREAM_TIMEOUT, async {
-            let mut response = Fetch::Request(request).send_with_signal(&signal).await?;
-            let status = response.status_code();
-            if (300..400).contains(&status) {
-                return Ok((status, Vec::new()));
-            }
-            let bytes = response.bytes().await?;
-            Ok::<_, worker::Error>((status, bytes))
-        })
-        .await;
-        let (status, bytes) = match answered {
-            None => {
-                controller.abort();
-                return Err(format!(
-                    "{shown}: no answer within {} s",
-                    UPSTREAM_TIMEOUT.as_secs()
-                ));
-            }
-            Some(Err(e)) => return Err(format!("{shown}: {e}")),
-            Some(Ok(answer)) => answer,
+        let call = Call {
+            url: url.as_str(),
+            method: Method::Get,
+            headers,
+            body: None,
         };
-        if (300..400).contains(&status) {
-            return Err(format!("{shown}: answered {status}, redirect not followed"));
+        // The key is for the guarded URL only: a redirect is refused, its body not read.
+        let read = |status: u16| {
+            if (300..400).contains(&status) {
+                Read::Nothing
+            } else {
+                Read::Whole(UPSTREAM_LIMIT)
+            }
+        };
+        let answer = match http_client::fetch(call, UPSTREAM_TIMEOUT, read).await {
+            Ok(answer) => answer,
+            Err(Failure::Network(why) | Failure::NotBuilt(why)) => {
+                return Err(format!("{shown}: {why}"))
+            }
+            Err(failure) => return Err(format!("{shown}: {failure}")),
+        };
+        if answer.is_redirect() {
+            return Err(format!(
+                "{shown}: answered {}, redirect not followed",
+                answer.status
+            ));
         }
-        Ok((status, bytes))
+        Ok((answer.status, answer.body))
     }
 }
 

@@ -91,10 +91,16 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[(
     a_failed_menu_callback_is_retried_through_the_outbox,
 )];
 
-pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
-    "catalog_the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter",
-    the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter,
-)];
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
+    (
+        "catalog_the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter",
+        the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter,
+    ),
+    (
+        "catalog_the_upstream_sync_and_client_lookup_follow_no_redirect_and_take_no_oversized_answer",
+        the_upstream_sync_and_client_lookup_follow_no_redirect_and_take_no_oversized_answer,
+    ),
+];
 
 /// The operator key of `.dev.vars` (copied from `.dev.vars.example` by `make setup`).
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -1632,6 +1638,131 @@ fn the_upstream_sync_pulls_the_catalog_from_a_fake_jupiter() {
         get(&app, "/site-api/stop_list?restaurant_id=000127").json(),
         json!({"stop_lists": [stopped_again]})
     );
+}
+
+/// Every fetch goes through edge's `http_client`: a 302 from upstream is an answer, never
+/// followed (so `X-Jup-Api-Key` reaches no second URL, even one the same upstream serves),
+/// an answer over the 8 MiB limit is not taken, and the log names the URL with its query
+/// values masked.
+fn the_upstream_sync_and_client_lookup_follow_no_redirect_and_take_no_oversized_answer() {
+    let key = "upstream-test-key";
+    let fake = FakeJupiter::start(key);
+    let places = fixture("jupiter/seed-restaurants.json");
+    let mut zones = fixture("jupiter/seed-delivery_zones.json");
+    zones["restaurant_id"] = json!("000127");
+    let menu = fixture("jupiter/seed-menu.json");
+    // The redirect targets are served too: following one would succeed.
+    fake.serve("/moved/restaurants", &places);
+    fake.serve("/moved/menu", &menu);
+    fake.serve("/moved/client", &json!({"phone": "79161234567"}));
+    fake.redirect("/site-api/restaurants", &fake.url("/moved/restaurants"));
+    let moved = |requests: &[(String, Option<String>)]| {
+        requests
+            .iter()
+            .filter(|(path, _)| path.starts_with("/moved"))
+            .count()
+    };
+
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: vec![
+            ("JUPITER_API_URL".to_owned(), fake.url("/site-api")),
+            ("JUPITER_API_KEY".to_owned(), key.to_owned()),
+        ],
+    });
+
+    // /restaurants redirected: the pass cannot start.
+    let reply = request("POST", &app.url("/admin/sync"), &[OPERATOR], None).expect("answer");
+    expect(&reply, 503, "sync of a redirected /restaurants");
+    assert_eq!(
+        fake.requests(),
+        [("/site-api/restaurants".to_owned(), Some(key.to_owned()))],
+        "one request, the redirect not followed"
+    );
+    let log = log_once_it_has(&app, "answered 302, redirect not followed");
+    assert!(log.contains("answered 302, redirect not followed"), "{log}");
+
+    // A redirected menu and an oversized stop list are skipped; the rest is taken.
+    fake.serve("/site-api/restaurants", &places);
+    fake.serve(
+        "/site-api/delivery_zones?restaurant_id=000127&concept_id=7",
+        &zones,
+    );
+    fake.redirect(
+        "/site-api/menu?restaurant_id=000127&concept_id=7",
+        &fake.url("/moved/menu"),
+    );
+    let huge = "x".repeat(8 * 1024 * 1024);
+    fake.serve(
+        "/site-api/stop_list",
+        &json!({"stop_lists": [], "pad": huge}),
+    );
+    let reply = request("POST", &app.url("/admin/sync"), &[OPERATOR], None).expect("answer");
+    expect(&reply, 200, "sync");
+    let report = reply.json();
+    assert_eq!(report["restaurants"], 1, "{report}");
+    assert_eq!(report["zones"], 1, "{report}");
+    assert_eq!(report["menus"], 0, "{report}");
+    assert_eq!(report["stop_lists"], 0, "{report}");
+    let skipped = report["skipped"].to_string();
+    assert!(
+        skipped.contains("menu 000127/7")
+            && skipped.contains("answered 302, redirect not followed"),
+        "{report}"
+    );
+    assert!(
+        skipped.contains("restaurant_id=***&concept_id=***"),
+        "query values masked: {report}"
+    );
+    assert!(
+        skipped.contains("stop lists") && skipped.contains("larger than 8388608 bytes"),
+        "{report}"
+    );
+
+    // /client redirected: the hub answers from its own record (none here) and logs the
+    // failure with the phone masked.
+    fake.redirect(
+        "/site-api/client?phone=79161234567",
+        &fake.url("/moved/client"),
+    );
+    let reply = request(
+        "GET",
+        &app.url("/site-api/client?phone=79161234567"),
+        &[("X-Jup-Api-Key", "dev-site-key")],
+        None,
+    )
+    .expect("answer");
+    expect(&reply, 404, "answered locally");
+    assert_eq!(reply.json()["errors"][0]["code"], "client_not_found");
+    assert_eq!(
+        reply.json()["error"],
+        "no order and no operator named a client with this phone",
+        "the hub's own record, not the redirect target's"
+    );
+
+    let requests = fake.requests();
+    assert_eq!(moved(&requests), 0, "no redirect followed: {requests:?}");
+    assert!(
+        requests.iter().all(|(_, k)| k.as_deref() == Some(key)),
+        "{requests:?}"
+    );
+    let masked = "/site-api/client?phone=***: answered 302, redirect not followed";
+    let log = log_once_it_has(&app, masked);
+    assert!(log.contains(masked), "{log}");
+    assert!(!log.contains("client?phone=79161234567: "), "{log}");
+}
+
+/// The Worker's log once it contains `needle` (wrangler writes it a moment after the
+/// answer), or after 10 s as it is.
+fn log_once_it_has(app: &App, needle: &str) -> String {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let log = app.log();
+        if log.contains(needle) || std::time::Instant::now() > deadline {
+            return log;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    }
 }
 
 /// The menu callback leaves through the one outbound path: a receiver that fails once gets

@@ -1,8 +1,9 @@
 //! A fake upstream Jupiter site API: serves the documents it is given, by exact path and
 //! query (`/site-api/menu?restaurant_id=000127&concept_id=7`), to callers presenting its
 //! `X-Jup-Api-Key`, and records every request (and the body of each `POST`, e.g. a
-//! forwarded `/order`). Anything else is `404`; a wrong key `401` with Jupiter's error
-//! shape.
+//! forwarded `/order`). A path can instead answer `302` to another URL (`redirect`), to show
+//! that the hub does not follow it. Anything else is `404`; a wrong key `401` with
+//! Jupiter's error shape.
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -12,6 +13,8 @@ use crate::server::LocalServer;
 #[derive(Debug, Default)]
 struct Shared {
     documents: HashMap<String, String>,
+    /// path and query → the `Location` of a `302`
+    redirects: HashMap<String, String>,
     /// (path and query, the X-Jup-Api-Key presented)
     requests: Vec<(String, Option<String>)>,
     /// (path and query, body) of every `POST`
@@ -51,9 +54,18 @@ impl FakeJupiter {
 
     /// Serve `body` at `path_and_query` from now on.
     pub fn serve(&self, path_and_query: &str, body: &serde_json::Value) {
-        self.lock()
+        let mut shared = self.lock();
+        shared.redirects.remove(path_and_query);
+        shared
             .documents
             .insert(path_and_query.to_owned(), body.to_string());
+    }
+
+    /// Answer `302 Found` with `Location: location` at `path_and_query` from now on.
+    pub fn redirect(&self, path_and_query: &str, location: &str) {
+        self.lock()
+            .redirects
+            .insert(path_and_query.to_owned(), location.to_owned());
     }
 
     /// Every request so far: (path and query, the key presented).
@@ -81,25 +93,37 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>, key: &str) {
         .iter()
         .find(|h| h.field.equiv("X-Jup-Api-Key"))
         .map(|h| h.value.to_string());
-    let (status, body) = {
+    let (status, body, location) = {
         let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
         shared.requests.push((url.clone(), presented.clone()));
         if posted {
             shared.posted.push((url.clone(), body));
         }
         if presented.as_deref() != Some(key) {
-            (401, "{\"error\": \"Некорректный Api-Key\"}".to_owned())
+            (
+                401,
+                "{\"error\": \"Некорректный Api-Key\"}".to_owned(),
+                None,
+            )
+        } else if let Some(location) = shared.redirects.get(&url) {
+            (302, String::new(), Some(location.clone()))
         } else if let Some(body) = shared.documents.get(&url) {
-            (200, body.clone())
+            (200, body.clone(), None)
         } else {
-            (404, "{\"error\": \"not found\"}".to_owned())
+            (404, "{\"error\": \"not found\"}".to_owned(), None)
         }
     };
-    let response = tiny_http::Response::from_string(body)
+    let mut response = tiny_http::Response::from_string(body)
         .with_status_code(status)
         .with_header(
             tiny_http::Header::from_bytes("Content-Type", "application/json")
                 .expect("static header is valid"),
         );
+    if let Some(location) = location {
+        response.add_header(
+            tiny_http::Header::from_bytes("Location", location.as_bytes())
+                .expect("a Location header is valid"),
+        );
+    }
     let _ = request.respond(response);
 }

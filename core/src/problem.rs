@@ -14,6 +14,10 @@
 //!
 //! The single-message shapes join every violation into one message, so a caller still
 //! learns about all of them at once.
+//!
+//! Every validator reports into one collector, [`Violations`], naming each field with a
+//! [`Path`] that is written out only when a violation is recorded: a valid document costs
+//! no path string.
 
 use std::fmt;
 

@@ -11,9 +11,11 @@
 //! through (`vat`, `measure`, nutrients) stay [`serde_json::Number`], so they are never
 //! rounded.
 
+use std::fmt;
+
 use crate::domain::{ItemId, Money, RestaurantId, UtcOffset, ZoneId};
 use crate::geo::Polygon;
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 use serde::{Deserialize, Serialize};
 use serde_json::Number;
 
@@ -308,189 +310,161 @@ pub struct StopListItem {
 pub fn validate_delivery_zones(
     doc: &DeliveryZonesResponse,
 ) -> Result<Vec<Polygon>, Vec<Violation>> {
-    let mut violations = Vec::new();
-    let mut keep = |r: Result<(), Violation>| {
-        if let Err(v) = r {
-            violations.push(v);
-        }
-    };
-    keep(RestaurantId::parse(&doc.restaurant_id, "restaurant_id").map(drop));
-    keep(rfc3339(&doc.last_change, "lastChange"));
+    let mut out = Violations::new();
+    out.take(RestaurantId::parse(&doc.restaurant_id, "restaurant_id"));
+    rfc3339(&mut out, &doc.last_change, "lastChange");
     let mut seen: Vec<&str> = Vec::new();
     let mut polygons = Vec::new();
+    let zones = Path::root("zones");
     for (i, zone) in doc.zones.iter().enumerate() {
-        let path = format!("zones[{i}]");
-        keep(ZoneId::parse(&zone.id, &format!("{path}.id")).map(drop));
+        let path = zones.index(i);
+        out.take_at(ZoneId::parse(&zone.id, ""), path.field("id"));
         if seen.contains(&zone.id.trim()) {
-            keep(Err(Violation::new(
+            out.push(
                 "duplicate",
-                Some(&format!("{path}.id")),
+                path.field("id"),
                 format!("zone {} is listed twice", zone.id),
-            )));
+            );
         }
         seen.push(zone.id.trim());
         if let Some(last) = &zone.last_change {
-            keep(rfc3339(last, &format!("{path}.lastChange")));
+            rfc3339(&mut out, last, path.field("lastChange"));
         }
-        match Polygon::from_jupiter(&zone.coordinates, &format!("{path}.coordinates")) {
+        // Told no field, the polygon's violations are relative to its `coordinates`.
+        match Polygon::from_jupiter(&zone.coordinates, "") {
             Ok(p) => polygons.push(p),
-            Err(v) => v.into_iter().for_each(|v| keep(Err(v))),
+            Err(v) => out.extend_at(v, path.field("coordinates")),
         }
     }
+    let deleted = Path::root("deleted_zones");
     for (i, zone) in doc.deleted_zones.iter().flatten().enumerate() {
-        let path = format!("deleted_zones[{i}]");
-        keep(ZoneId::parse(&zone.id, &format!("{path}.id")).map(drop));
+        let path = deleted.index(i);
+        out.take_at(ZoneId::parse(&zone.id, ""), path.field("id"));
         if seen.contains(&zone.id.trim()) {
-            keep(Err(Violation::new(
+            out.push(
                 "duplicate",
-                Some(&format!("{path}.id")),
+                path.field("id"),
                 format!("zone {} is listed twice", zone.id),
-            )));
+            );
         }
         seen.push(zone.id.trim());
-        keep(rfc3339(&zone.last_change, &format!("{path}.lastChange")));
+        rfc3339(&mut out, &zone.last_change, path.field("lastChange"));
     }
-    if violations.is_empty() {
-        Ok(polygons)
-    } else {
-        Err(violations)
-    }
+    out.into_result(polygons)
 }
 
 /// Checks a menu document written through the admin API (`PUT /admin/menu`): the
 /// restaurant id, RFC 3339 dates, category and item ids present and unique, every item in
 /// a listed category, modifier ids present, and min ≤ max for selections and amounts.
 pub fn validate_admin_menu(doc: &MenuResponse) -> Result<(), Vec<Violation>> {
-    let mut violations = Vec::new();
-    let mut keep = |r: Result<(), Violation>| {
-        if let Err(v) = r {
-            violations.push(v);
-        }
-    };
-    keep(RestaurantId::parse(&doc.restaurant_id, "restaurant_id").map(drop));
+    let mut out = Violations::new();
+    out.take(RestaurantId::parse(&doc.restaurant_id, "restaurant_id"));
     let menu = &doc.menu;
-    keep(rfc3339(&menu.last_change, "menu.lastChange"));
+    rfc3339(&mut out, &menu.last_change, "menu.lastChange");
     let mut categories: Vec<&str> = Vec::new();
+    let category_paths = Path::root("menu.categories");
     for (i, category) in menu.categories.iter().enumerate() {
-        let path = format!("menu.categories[{i}]");
-        keep(ItemId::parse(&category.id, &format!("{path}.id")).map(drop));
+        let path = category_paths.index(i);
+        out.take_at(ItemId::parse(&category.id, ""), path.field("id"));
         if categories.contains(&category.id.as_str()) {
-            keep(Err(duplicate(
-                &format!("{path}.id"),
-                "category",
-                &category.id,
-            )));
+            duplicate(&mut out, path.field("id"), "category", &category.id);
         }
         categories.push(&category.id);
-        keep(images(category.images.as_deref(), &path));
+        images(&mut out, category.images.as_deref(), path);
     }
     let mut items: Vec<&str> = Vec::new();
+    let item_paths = Path::root("menu.items");
     for (i, item) in menu.items.iter().enumerate() {
-        let path = format!("menu.items[{i}]");
-        keep(ItemId::parse(&item.id, &format!("{path}.id")).map(drop));
+        let path = item_paths.index(i);
+        out.take_at(ItemId::parse(&item.id, ""), path.field("id"));
         if items.contains(&item.id.as_str()) {
-            keep(Err(duplicate(&format!("{path}.id"), "item", &item.id)));
+            duplicate(&mut out, path.field("id"), "item", &item.id);
         }
         items.push(&item.id);
         if !categories.contains(&item.category_id.as_str()) {
-            keep(Err(Violation::new(
+            out.push(
                 "unknown_category",
-                Some(&format!("{path}.categoryId")),
+                path.field("categoryId"),
                 format!("no category has the id {:?}", item.category_id),
-            )));
+            );
         }
-        keep(images(item.images.as_deref(), &path));
+        images(&mut out, item.images.as_deref(), path);
+        let groups = path.field("modifiers");
         for (g, group) in item.modifiers.iter().flatten().enumerate() {
-            let gpath = format!("{path}.modifiers[{g}]");
-            keep(ItemId::parse(&group.id, &format!("{gpath}.id")).map(drop));
-            keep(at_most(
+            let gpath = groups.index(g);
+            out.take_at(ItemId::parse(&group.id, ""), gpath.field("id"));
+            at_most(
+                &mut out,
                 group.min_selected_modifiers,
                 group.max_selected_modifiers,
-                &format!("{gpath}.minSelectedModifiers"),
+                gpath.field("minSelectedModifiers"),
                 "maxSelectedModifiers",
-            ));
+            );
+            let modifiers = gpath.field("modifiers");
             for (m, modifier) in group.modifiers.iter().enumerate() {
-                let mpath = format!("{gpath}.modifiers[{m}]");
-                keep(ItemId::parse(&modifier.id, &format!("{mpath}.id")).map(drop));
-                keep(at_most(
+                let mpath = modifiers.index(m);
+                out.take_at(ItemId::parse(&modifier.id, ""), mpath.field("id"));
+                at_most(
+                    &mut out,
                     modifier.min_amount,
                     modifier.max_amount,
-                    &format!("{mpath}.minAmount"),
+                    mpath.field("minAmount"),
                     "maxAmount",
-                ));
+                );
             }
         }
     }
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(violations)
-    }
+    out.into_result(())
 }
 
 /// Checks a stop-list document written through the admin API (`PUT /admin/stop_list`):
 /// restaurant ids present and not repeated, RFC 3339 `lastChange`, item ids present.
 pub fn validate_stop_lists(doc: &StopListResponse) -> Result<(), Vec<Violation>> {
-    let mut violations = Vec::new();
+    let mut out = Violations::new();
     let mut restaurants: Vec<&str> = Vec::new();
+    let lists = Path::root("stop_lists");
     for (i, list) in doc.stop_lists.iter().enumerate() {
-        let path = format!("stop_lists[{i}]");
-        let id = format!("{path}.restaurant_id");
-        if let Err(v) = RestaurantId::parse(&list.restaurant_id, &id) {
-            violations.push(v);
-        }
+        let path = lists.index(i);
+        let id = path.field("restaurant_id");
+        out.take_at(RestaurantId::parse(&list.restaurant_id, ""), id);
         if restaurants.contains(&list.restaurant_id.trim()) {
-            violations.push(duplicate(&id, "restaurant", &list.restaurant_id));
+            duplicate(&mut out, id, "restaurant", &list.restaurant_id);
         }
         restaurants.push(list.restaurant_id.trim());
-        if let Err(v) = rfc3339(&list.last_change, &format!("{path}.lastChange")) {
-            violations.push(v);
-        }
+        rfc3339(&mut out, &list.last_change, path.field("lastChange"));
+        let items = path.field("items");
         for (j, item) in list.items.iter().enumerate() {
-            if let Err(v) = ItemId::parse(&item.id, &format!("{path}.items[{j}].id")) {
-                violations.push(v);
-            }
+            out.take_at(ItemId::parse(&item.id, ""), items.index(j).field("id"));
         }
     }
-    if violations.is_empty() {
-        Ok(())
-    } else {
-        Err(violations)
-    }
+    out.into_result(())
 }
 
-fn duplicate(field: &str, what: &str, id: &str) -> Violation {
-    Violation::new(
-        "duplicate",
-        Some(field),
-        format!("{what} {id:?} is listed twice"),
-    )
+fn duplicate(out: &mut Violations, field: Path<'_>, what: &str, id: &str) {
+    out.push("duplicate", field, format!("{what} {id:?} is listed twice"));
 }
 
-fn at_most(min: u32, max: u32, field: &str, max_name: &str) -> Result<(), Violation> {
-    if min <= max {
-        Ok(())
-    } else {
-        Err(Violation::new(
+fn at_most(out: &mut Violations, min: u32, max: u32, field: Path<'_>, max_name: &str) {
+    if min > max {
+        out.push(
             "invalid_range",
-            Some(field),
+            field,
             format!("{min} is more than {max_name} {max}"),
-        ))
+        );
     }
 }
 
-fn images(images: Option<&[Image]>, path: &str) -> Result<(), Violation> {
-    match images
+fn images(out: &mut Violations, images: Option<&[Image]>, path: Path<'_>) {
+    if let Some(i) = images
         .into_iter()
         .flatten()
         .position(|image| image.url.trim().is_empty())
     {
-        Some(i) => Err(Violation::new(
+        out.push(
             "empty",
-            Some(&format!("{path}.images[{i}].url")),
+            path.field("images").index(i).field("url"),
             "must not be empty",
-        )),
-        None => Ok(()),
+        );
     }
 }
 
@@ -498,39 +472,23 @@ fn images(images: Option<&[Image]>, path: &str) -> Result<(), Violation> {
 pub fn validate_admin_restaurant(
     doc: &AdminRestaurant,
 ) -> Result<Option<UtcOffset>, Vec<Violation>> {
-    let mut violations = Vec::new();
-    if let Err(v) = RestaurantId::parse(&doc.place.id, "id") {
-        violations.push(v);
-    }
-    let offset = match doc
-        .utc_offset
-        .as_deref()
-        .map(|o| UtcOffset::parse(o, "utc_offset"))
-    {
+    let mut out = Violations::new();
+    out.take(RestaurantId::parse(&doc.place.id, "id"));
+    let offset = match doc.utc_offset.as_deref() {
         None => None,
-        Some(Ok(o)) => Some(o),
-        Some(Err(v)) => {
-            violations.push(v);
-            None
-        }
+        Some(o) => out.take(UtcOffset::parse(o, "utc_offset")),
     };
-    if violations.is_empty() {
-        Ok(offset)
-    } else {
-        Err(violations)
-    }
+    out.into_result(offset)
 }
 
-fn rfc3339(text: &str, field: &str) -> Result<(), Violation> {
-    chrono::DateTime::parse_from_rfc3339(text)
-        .map(drop)
-        .map_err(|_| {
-            Violation::new(
-                "invalid_datetime",
-                Some(field),
-                format!("must be an RFC 3339 date-time with offset, got {text:?}"),
-            )
-        })
+fn rfc3339(out: &mut Violations, text: &str, field: impl fmt::Display) {
+    if chrono::DateTime::parse_from_rfc3339(text).is_err() {
+        out.push(
+            "invalid_datetime",
+            field,
+            format!("must be an RFC 3339 date-time with offset, got {text:?}"),
+        );
+    }
 }
 
 /// Serde for a Jupiter rouble amount held as [`Money`].

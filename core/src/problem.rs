@@ -14,6 +14,12 @@
 //!
 //! The single-message shapes join every violation into one message, so a caller still
 //! learns about all of them at once.
+//!
+//! Every validator reports into one collector, [`Violations`], naming each field with a
+//! [`Path`] that is written out only when a violation is recorded: a valid document costs
+//! no path string.
+
+use std::fmt;
 
 use serde_json::{json, Value};
 
@@ -67,6 +73,144 @@ impl Violation {
             code: code.to_owned(),
             field: field.map(str::to_owned),
             message: message.into(),
+        }
+    }
+}
+
+/// Where in a document a violation is: a JSON path such as `cart.items[2].count`, kept as
+/// a chain of borrowed frames on the stack and written out only when a violation is
+/// recorded, so a valid document (a 5,000-item menu, an order with many lines) builds no
+/// path string at all.
+#[derive(Debug, Clone, Copy)]
+pub enum Path<'p> {
+    /// A top-level field, or a fixed dotted prefix (`payment.final`).
+    Root(&'p str),
+    /// `parent.name` (a field, or a key of a JSON object).
+    Field(&'p Path<'p>, &'p str),
+    /// `parent[i]`.
+    Index(&'p Path<'p>, usize),
+}
+
+impl<'p> Path<'p> {
+    pub const fn root(name: &'p str) -> Path<'p> {
+        Path::Root(name)
+    }
+
+    /// `self.name`.
+    pub fn field(&'p self, name: &'p str) -> Path<'p> {
+        Path::Field(self, name)
+    }
+
+    /// `self[i]`.
+    pub fn index(&'p self, i: usize) -> Path<'p> {
+        Path::Index(self, i)
+    }
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root(root) => f.write_str(root),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+/// Every violation of one document, collected as it is walked, in the order found. A path
+/// is anything printable (a [`Path`], a `&str`) and is written out only by [`push`] and
+/// the other recording calls, never for a value that passes.
+///
+/// [`push`]: Violations::push
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Violations(Vec<Violation>);
+
+impl Violations {
+    pub fn new() -> Violations {
+        Violations(Vec::new())
+    }
+
+    /// Records a violation `code` at `path`.
+    pub fn push(&mut self, code: &str, path: impl fmt::Display, message: impl Into<String>) {
+        self.0.push(Violation {
+            code: code.to_owned(),
+            field: Some(path.to_string()),
+            message: message.into(),
+        });
+    }
+
+    /// Records a violation made elsewhere (a `parse` that names its own field).
+    pub fn add(&mut self, violation: Violation) {
+        self.0.push(violation);
+    }
+
+    /// The value of `result`, or `None` after recording its violation.
+    pub fn take<T>(&mut self, result: Result<T, Violation>) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(v) => {
+                self.0.push(v);
+                None
+            }
+        }
+    }
+
+    /// [`take`](Violations::take) for a `parse` given a field relative to `path` (usually
+    /// `""`, so that a valid value costs no path): the violation's field is written after
+    /// `path` (`""` → `path`).
+    pub fn take_at<T>(
+        &mut self,
+        result: Result<T, Violation>,
+        path: impl fmt::Display,
+    ) -> Option<T> {
+        match result {
+            Ok(value) => Some(value),
+            Err(v) => {
+                self.extend_at([v], path);
+                None
+            }
+        }
+    }
+
+    /// Records violations whose fields are relative to `path`, each written after it
+    /// (`"[3][0]"` → `path[3][0]`, `""` or none → `path`).
+    pub fn extend_at(
+        &mut self,
+        violations: impl IntoIterator<Item = Violation>,
+        path: impl fmt::Display,
+    ) {
+        for mut v in violations {
+            v.field = Some(format!("{path}{}", v.field.unwrap_or_default()));
+            self.0.push(v);
+        }
+    }
+
+    pub fn extend(&mut self, violations: impl IntoIterator<Item = Violation>) {
+        self.0.extend(violations);
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn as_slice(&self) -> &[Violation] {
+        &self.0
+    }
+
+    pub fn into_vec(self) -> Vec<Violation> {
+        self.0
+    }
+
+    /// `value` when nothing was recorded, else every violation.
+    pub fn into_result<T>(self, value: T) -> Result<T, Vec<Violation>> {
+        if self.0.is_empty() {
+            Ok(value)
+        } else {
+            Err(self.0)
         }
     }
 }
@@ -174,6 +318,87 @@ mod tests {
         for (path, want) in cases {
             assert_eq!(Protocol::for_path(path), want, "{path}");
         }
+    }
+
+    #[test]
+    fn a_path_is_written_out_as_the_json_path_it_names() {
+        // Each frame borrows its parent, so a chain is built one binding at a time (or
+        // inside the one call that records a violation).
+        let cart = Path::root("cart.items");
+        let line = cart.index(2);
+        let modifiers = line.field("modifiers");
+        let modifier = modifiers.index(0);
+        let menus = Path::root("menus");
+        let menu = menus.index(0);
+        let availability = menu.field("availability");
+        let monday = availability.field("monday");
+        let cases: [(Path<'_>, &str); 6] = [
+            (Path::root("id"), "id"),
+            (Path::root("payment.final"), "payment.final"),
+            (line, "cart.items[2]"),
+            (line.field("count"), "cart.items[2].count"),
+            (modifier.field("id"), "cart.items[2].modifiers[0].id"),
+            (monday.index(1), "menus[0].availability.monday[1]"),
+        ];
+        for (path, want) in cases {
+            assert_eq!(path.to_string(), want);
+        }
+    }
+
+    #[test]
+    fn the_collector_keeps_every_violation_in_order_and_passes_a_clean_document() {
+        let clean = Violations::new();
+        assert!(clean.is_empty());
+        assert_eq!(clean.into_result(7), Ok(7));
+
+        let items = Path::root("items");
+        let mut out = Violations::new();
+        out.push("missing_field", items.index(1).field("plu"), "is required");
+        out.push("invalid_order", "payment", "is required");
+        assert_eq!(out.take(Ok::<_, Violation>(5)), Some(5));
+        assert_eq!(
+            out.take::<()>(Err(Violation::new("bad", None, "unplaced"))),
+            None
+        );
+        // A parse told no field ("") is placed at the path, one told a relative field
+        // below it.
+        let id = Path::root("zones");
+        let id = id.index(3);
+        assert_eq!(
+            out.take_at::<()>(
+                Err(Violation::new("missing", Some(""), "empty")),
+                id.field("id")
+            ),
+            None
+        );
+        out.extend_at(
+            [Violation::new(
+                "out_of_range",
+                Some("[4][1]"),
+                "too far north",
+            )],
+            id.field("coordinates"),
+        );
+        out.extend([Violation::new("x", Some("y"), "z")]);
+        out.add(Violation::new("a", Some("b"), "c"));
+        assert_eq!(out.len(), 7);
+        let want = [
+            ("missing_field", Some("items[1].plu"), "is required"),
+            ("invalid_order", Some("payment"), "is required"),
+            ("bad", None, "unplaced"),
+            ("missing", Some("zones[3].id"), "empty"),
+            (
+                "out_of_range",
+                Some("zones[3].coordinates[4][1]"),
+                "too far north",
+            ),
+            ("x", Some("y"), "z"),
+            ("a", Some("b"), "c"),
+        ]
+        .map(|(code, field, message)| Violation::new(code, field, message));
+        assert_eq!(out.as_slice(), want.as_slice());
+        assert_eq!(out.clone().into_result(()), Err(want.to_vec()));
+        assert_eq!(out.into_vec(), want.to_vec());
     }
 
     fn two() -> Vec<Violation> {

@@ -6,7 +6,7 @@
 use serde_json::Number;
 
 use super::wire::{self, CancelNotification, MoneyValue, OrderItem, ReceiveOrder};
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 
 /// How an order is fulfilled (`type`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -160,29 +160,32 @@ pub struct JetOrder {
     pub address: Option<Address>,
 }
 
+/// The one code of every violation here.
+const INVALID: &str = "invalid_order";
+
 fn v(field: &str, message: impl Into<String>) -> Violation {
-    Violation::new("invalid_order", Some(field), message)
+    Violation::new(INVALID, Some(field), message)
 }
 
-fn text<'a>(value: &'a Option<String>, field: &str, out: &mut Vec<Violation>) -> &'a str {
+fn text<'a>(value: &'a Option<String>, field: Path<'_>, out: &mut Violations) -> &'a str {
     match value {
         Some(s) => s.as_str(),
         None => {
-            out.push(v(field, "is required"));
+            out.push(INVALID, field, "is required");
             ""
         }
     }
 }
 
-fn non_blank<'a>(value: &'a Option<String>, field: &str, out: &mut Vec<Violation>) -> &'a str {
+fn non_blank<'a>(value: &'a Option<String>, field: Path<'_>, out: &mut Violations) -> &'a str {
     match value.as_deref().map(str::trim) {
         Some(s) if !s.is_empty() => s,
         Some(_) => {
-            out.push(v(field, "must not be blank"));
+            out.push(INVALID, field, "must not be blank");
             ""
         }
         None => {
-            out.push(v(field, "is required"));
+            out.push(INVALID, field, "is required");
             ""
         }
     }
@@ -191,6 +194,11 @@ fn non_blank<'a>(value: &'a Option<String>, field: &str, out: &mut Vec<Violation
 /// An amount in minor units: a whole number from 0 (`1950`; `1950.0` is accepted, `19.5`
 /// is not: JET Connect amounts are minor units).
 pub fn minor(n: &Number, field: &str) -> Result<i64, Violation> {
+    whole_minor(n).map_err(|message| v(field, message))
+}
+
+/// [`minor`], saying why not without naming the field.
+fn whole_minor(n: &Number) -> Result<i64, String> {
     let whole = n.as_i64().or_else(|| {
         n.as_f64()
             .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
@@ -198,89 +206,92 @@ pub fn minor(n: &Number, field: &str) -> Result<i64, Violation> {
     });
     match whole {
         Some(m) if m >= 0 => Ok(m),
-        Some(_) => Err(v(field, "must not be negative")),
-        None => Err(v(
-            field,
-            format!("must be a whole number of minor units, got {n}"),
-        )),
+        Some(_) => Err("must not be negative".to_owned()),
+        None => Err(format!("must be a whole number of minor units, got {n}")),
     }
 }
 
-fn amount(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> i64 {
+/// An optional amount in minor units, recorded at `field` when it is not one.
+fn deposit(n: &Option<Number>, field: Path<'_>, out: &mut Violations) {
+    if let Some(Err(message)) = n.as_ref().map(whole_minor) {
+        out.push(INVALID, field, message);
+    }
+}
+
+fn amount(n: &Option<Number>, field: Path<'_>, out: &mut Violations) -> i64 {
     match n {
-        Some(n) => minor(n, field).unwrap_or_else(|e| {
-            out.push(e);
+        Some(n) => whole_minor(n).unwrap_or_else(|message| {
+            out.push(INVALID, field, message);
             0
         }),
         None => {
-            out.push(v(field, "is required"));
+            out.push(INVALID, field, "is required");
             0
         }
     }
 }
 
-fn money_value(value: &Option<MoneyValue>, field: &str, out: &mut Vec<Violation>) -> i64 {
+fn money_value(value: &Option<MoneyValue>, field: Path<'_>, out: &mut Violations) -> i64 {
     match value {
         Some(m) => {
-            amount(&m.tax, &format!("{field}.tax"), out);
-            amount(&m.inc_tax, &format!("{field}.inc_tax"), out)
+            amount(&m.tax, field.field("tax"), out);
+            amount(&m.inc_tax, field.field("inc_tax"), out)
         }
         None => {
-            out.push(v(field, "is required"));
+            out.push(INVALID, field, "is required");
             0
         }
     }
 }
 
-fn unix_seconds(value: &str, field: &str, out: &mut Vec<Violation>) -> i64 {
+fn unix_seconds(value: &str, field: Path<'_>, out: &mut Violations) -> i64 {
     if value.is_empty() || !value.bytes().all(|b| b.is_ascii_digit()) {
-        out.push(v(field, "must be unix seconds as decimal digits"));
+        out.push(INVALID, field, "must be unix seconds as decimal digits");
         return 0;
     }
     value.parse().unwrap_or_else(|_| {
-        out.push(v(field, "is out of range"));
+        out.push(INVALID, field, "is out of range");
         0
     })
 }
 
-fn optional_time(value: &Option<String>, field: &str, out: &mut Vec<Violation>) -> Option<i64> {
+fn optional_time(value: &Option<String>, field: Path<'_>, out: &mut Violations) -> Option<i64> {
     value.as_deref().map(|t| unix_seconds(t, field, out))
 }
 
-fn line(item: &OrderItem, path: &str, out: &mut Vec<Violation>) -> Line {
-    text(&item.description, &format!("{path}.description"), out);
+fn line(item: &OrderItem, path: Path<'_>, out: &mut Violations) -> Line {
+    text(&item.description, path.field("description"), out);
+    let choices = path.field("children");
     let children = item
         .children
         .iter()
         .flatten()
         .enumerate()
         .map(|(j, c)| {
-            let cpath = format!("{path}.children[{j}]");
-            text(&c.description, &format!("{cpath}.description"), out);
-            if let Some(d) = &c.unit_deposit_amount {
-                if let Err(e) = minor(d, &format!("{cpath}.unitDepositAmount")) {
-                    out.push(e);
-                }
-            }
+            let cpath = choices.index(j);
+            text(&c.description, cpath.field("description"), out);
+            deposit(
+                &c.unit_deposit_amount,
+                cpath.field("unitDepositAmount"),
+                out,
+            );
             Choice {
-                plu: text(&c.plu, &format!("{cpath}.plu"), out).trim().to_owned(),
-                name: text(&c.name, &format!("{cpath}.name"), out).to_owned(),
-                price: amount(&c.price, &format!("{cpath}.price"), out),
+                plu: text(&c.plu, cpath.field("plu"), out).trim().to_owned(),
+                name: text(&c.name, cpath.field("name"), out).to_owned(),
+                price: amount(&c.price, cpath.field("price"), out),
             }
         })
         .collect();
-    if let Some(d) = &item.unit_deposit_amount {
-        if let Err(e) = minor(d, &format!("{path}.unitDepositAmount")) {
-            out.push(e);
-        }
-    }
+    deposit(
+        &item.unit_deposit_amount,
+        path.field("unitDepositAmount"),
+        out,
+    );
     Line {
-        plu: text(&item.plu, &format!("{path}.plu"), out)
-            .trim()
-            .to_owned(),
-        name: text(&item.name, &format!("{path}.name"), out).to_owned(),
-        price: amount(&item.price, &format!("{path}.price"), out),
-        notes: text(&item.notes, &format!("{path}.notes"), out).to_owned(),
+        plu: text(&item.plu, path.field("plu"), out).trim().to_owned(),
+        name: text(&item.name, path.field("name"), out).to_owned(),
+        price: amount(&item.price, path.field("price"), out),
+        notes: text(&item.notes, path.field("notes"), out).to_owned(),
         children,
     }
 }
@@ -299,11 +310,11 @@ fn contact(first: &Option<String>, last: &Option<String>, phone: &Option<String>
     }
 }
 
-fn person(p: &Option<wire::Person>, field: &str, out: &mut Vec<Violation>) -> Option<Contact> {
+fn person(p: &Option<wire::Person>, field: Path<'_>, out: &mut Violations) -> Option<Contact> {
     let p = p.as_ref()?;
-    text(&p.first_name, &format!("{field}.first_name"), out);
-    text(&p.last_name, &format!("{field}.last_name"), out);
-    text(&p.phone_number, &format!("{field}.phone_number"), out);
+    text(&p.first_name, field.field("first_name"), out);
+    text(&p.last_name, field.field("last_name"), out);
+    text(&p.phone_number, field.field("phone_number"), out);
     let mut c = contact(&p.first_name, &p.last_name, &p.phone_number);
     c.masking_code = p.phone_masking_code.clone().unwrap_or_default();
     Some(c)
@@ -348,11 +359,11 @@ pub fn address_parts<const N: usize>(candidates: [String; N]) -> Vec<String> {
 /// Checks a Receive Order (or Final Picked Order) body: the [`JetOrder`], or every
 /// violation, each naming its JSON path.
 pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> {
-    let mut out = Vec::new();
-    let id = non_blank(&order.id, "id", &mut out).to_owned();
+    let mut out = Violations::new();
+    let id = non_blank(&order.id, Path::root("id"), &mut out).to_owned();
     let reference = text(
         &order.third_party_order_reference,
-        "third_party_order_reference",
+        Path::root("third_party_order_reference"),
         &mut out,
     )
     .to_owned();
@@ -361,81 +372,100 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
         None => None,
     };
     if fulfilment.is_none() {
-        out.push(v(
+        out.push(
+            INVALID,
             "type",
             format!(
                 "must be delivery-by-delivery-partner, delivery-by-merchant or \
                  collection-by-customer, got {:?}",
                 order.kind.as_deref().unwrap_or_default()
             ),
-        ));
+        );
     }
-    let pos_location_id = non_blank(&order.pos_location_id, "posLocationId", &mut out).to_owned();
+    let pos_location_id = non_blank(
+        &order.pos_location_id,
+        Path::root("posLocationId"),
+        &mut out,
+    )
+    .to_owned();
     let timezone = match &order.location {
         Some(l) => {
             if l.id.is_none() {
-                out.push(v("location.id", "is required"));
+                out.push(INVALID, "location.id", "is required");
             }
-            text(&l.timezone, "location.timezone", &mut out).to_owned()
+            text(&l.timezone, Path::root("location.timezone"), &mut out).to_owned()
         }
         None => {
-            out.push(v("location", "is required"));
+            out.push(INVALID, "location", "is required");
             String::new()
         }
     };
-    let menu_reference = text(&order.menu_reference, "menu_reference", &mut out).to_owned();
+    let menu_reference = text(
+        &order.menu_reference,
+        Path::root("menu_reference"),
+        &mut out,
+    )
+    .to_owned();
+    let items_path = Path::root("items");
     let lines: Vec<Line> = match &order.items {
         Some(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| line(item, &format!("items[{i}]"), &mut out))
+            .map(|(i, item)| line(item, items_path.index(i), &mut out))
             .collect(),
         None => {
-            out.push(v("items", "is required"));
+            out.push(INVALID, "items", "is required");
             Vec::new()
         }
     };
     let created_at = unix_seconds(
-        text(&order.created_at, "created_at", &mut out),
-        "created_at",
+        text(&order.created_at, Path::root("created_at"), &mut out),
+        Path::root("created_at"),
         &mut out,
     );
     let channel_name = match &order.channel {
         Some(c) => {
             if c.id.is_none() {
-                out.push(v("channel.id", "is required"));
+                out.push(INVALID, "channel.id", "is required");
             }
-            text(&c.name, "channel.name", &mut out).to_owned()
+            text(&c.name, Path::root("channel.name"), &mut out).to_owned()
         }
         None => {
-            out.push(v("channel", "is required"));
+            out.push(INVALID, "channel", "is required");
             String::new()
         }
     };
-    let payment_method = text(&order.payment_method, "payment_method", &mut out).to_owned();
+    let payment_method = text(
+        &order.payment_method,
+        Path::root("payment_method"),
+        &mut out,
+    )
+    .to_owned();
+    let promotions_path = Path::root("promotions");
     let promotions: Vec<PromotionLines> = match &order.promotions {
         Some(list) => list
             .iter()
             .enumerate()
             .map(|(i, p)| {
-                let path = format!("promotions[{i}]");
+                let path = promotions_path.index(i);
+                let items_path = path.field("items");
                 PromotionLines {
-                    kind: text(&p.kind, &format!("{path}.type"), &mut out).to_owned(),
-                    promotion_id: text(&p.promotion_id, &format!("{path}.promotionId"), &mut out)
+                    kind: text(&p.kind, path.field("type"), &mut out).to_owned(),
+                    promotion_id: text(&p.promotion_id, path.field("promotionId"), &mut out)
                         .to_owned(),
                     discount_value: amount(
                         &p.discount_value,
-                        &format!("{path}.discountValue"),
+                        path.field("discountValue"),
                         &mut out,
                     ),
                     items: match &p.items {
                         Some(items) => items
                             .iter()
                             .enumerate()
-                            .map(|(j, item)| line(item, &format!("{path}.items[{j}]"), &mut out))
+                            .map(|(j, item)| line(item, items_path.index(j), &mut out))
                             .collect(),
                         None => {
-                            out.push(v(&format!("{path}.items"), "is required"));
+                            out.push(INVALID, items_path, "is required");
                             Vec::new()
                         }
                     },
@@ -443,12 +473,12 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
             })
             .collect(),
         None => {
-            out.push(v("promotions", "is required"));
+            out.push(INVALID, "promotions", "is required");
             Vec::new()
         }
     };
     if order.items.is_some() && lines.is_empty() && promotions.iter().all(|p| p.items.is_empty()) {
-        out.push(v("items", "the order has no items"));
+        out.push(INVALID, "items", "the order has no items");
     }
 
     let mut adjustments = Vec::new();
@@ -457,59 +487,66 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
         .as_ref()
         .and_then(|p| p.final_.as_ref())
         .and_then(|f| f.tax.as_ref())
-        .and_then(|t| minor(t, "payment.final.tax").ok())
+        .and_then(|t| whole_minor(t).ok())
         .unwrap_or(0);
     let (items_in_cart, final_total, deposit) = match &order.payment {
         Some(p) => {
-            let items_in_cart = money_value(&p.items_in_cart, "payment.items_in_cart", &mut out);
+            let items_in_cart = money_value(
+                &p.items_in_cart,
+                Path::root("payment.items_in_cart"),
+                &mut out,
+            );
             match &p.adjustments {
                 Some(list) => {
+                    let list_path = Path::root("payment.adjustments");
                     for (i, a) in list.iter().enumerate() {
-                        let path = format!("payment.adjustments[{i}]");
+                        let path = list_path.index(i);
                         let kind = match a.name.as_deref() {
                             Some(name) => {
                                 let kind = AdjustmentKind::parse(name);
                                 if kind.is_none() {
-                                    out.push(v(
-                                        &format!("{path}.name"),
+                                    out.push(
+                                        INVALID,
+                                        path.field("name"),
                                         format!(
                                             "must be one of deliveryFee, serviceCharge, bagfee, \
                                              driverTip, discount, itemDepositGroup, other; got \
                                              {name:?}"
                                         ),
-                                    ));
+                                    );
                                 }
                                 kind
                             }
                             None => {
-                                out.push(v(&format!("{path}.name"), "is required"));
+                                out.push(INVALID, path.field("name"), "is required");
                                 None
                             }
                         };
-                        let amount = money_value(&a.price, &format!("{path}.price"), &mut out);
+                        let amount = money_value(&a.price, path.field("price"), &mut out);
                         if let Some(kind) = kind {
                             adjustments.push((kind, amount));
                         }
                     }
                 }
-                None => out.push(v("payment.adjustments", "is required")),
+                None => out.push(INVALID, "payment.adjustments", "is required"),
             }
-            let final_total = money_value(&p.final_, "payment.final", &mut out);
-            let deposit = amount(&p.deposit, "payment.deposit", &mut out);
+            let final_total = money_value(&p.final_, Path::root("payment.final"), &mut out);
+            let deposit = amount(&p.deposit, Path::root("payment.deposit"), &mut out);
             (items_in_cart, final_total, deposit)
         }
         None => {
-            out.push(v("payment", "is required"));
+            out.push(INVALID, "payment", "is required");
             (0, 0, 0)
         }
     };
 
-    let collect_at = optional_time(&order.collect_at, "collect_at", &mut out);
-    let deliver_at = optional_time(&order.deliver_at, "deliver_at", &mut out);
-    let driver = person(&order.driver, "driver", &mut out);
-    let collector = person(&order.collector, "collector", &mut out);
+    let collect_at = optional_time(&order.collect_at, Path::root("collect_at"), &mut out);
+    let deliver_at = optional_time(&order.deliver_at, Path::root("deliver_at"), &mut out);
+    let driver = person(&order.driver, Path::root("driver"), &mut out);
+    let collector = person(&order.collector, Path::root("collector"), &mut out);
     let (delivery_contact, address) = match &order.delivery {
         Some(d) => {
+            let delivery = Path::root("delivery");
             for (value, name) in [
                 (&d.first_name, "first_name"),
                 (&d.last_name, "last_name"),
@@ -521,13 +558,17 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
                 (&d.postcode, "postcode"),
                 (&d.email, "email"),
             ] {
-                text(value, &format!("delivery.{name}"), &mut out);
+                text(value, delivery.field(name), &mut out);
             }
             if d.company_name
                 .as_deref()
                 .is_some_and(|c| c.chars().count() > 128)
             {
-                out.push(v("delivery.company_name", "must be at most 128 characters"));
+                out.push(
+                    INVALID,
+                    "delivery.company_name",
+                    "must be at most 128 characters",
+                );
             }
             let coordinates = match &d.coordinates {
                 Some(c) => {
@@ -538,30 +579,32 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
                         Some(l) if (-90.0..=90.0).contains(&l) => {}
                         _ => {
                             ok = false;
-                            out.push(v(
+                            out.push(
+                                INVALID,
                                 "delivery.coordinates.latitude",
                                 "must be a number from -90 to 90",
-                            ));
+                            );
                         }
                     }
                     match lon {
                         Some(l) if (-180.0..=180.0).contains(&l) => {}
                         _ => {
                             ok = false;
-                            out.push(v(
+                            out.push(
+                                INVALID,
                                 "delivery.coordinates.longitude",
                                 "must be a number from -180 to 180",
-                            ));
+                            );
                         }
                     }
                     text(
                         &c.latitude_as_string,
-                        "delivery.coordinates.latitude_as_string",
+                        Path::root("delivery.coordinates.latitude_as_string"),
                         &mut out,
                     );
                     text(
                         &c.longitude_as_string,
-                        "delivery.coordinates.longitude_as_string",
+                        Path::root("delivery.coordinates.longitude_as_string"),
                         &mut out,
                     );
                     match (ok, lat, lon) {
@@ -570,7 +613,7 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
                     }
                 }
                 None => {
-                    out.push(v("delivery.coordinates", "is required"));
+                    out.push(INVALID, "delivery.coordinates", "is required");
                     None
                 }
             };
@@ -607,13 +650,18 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
     };
     if fulfilment == Some(Fulfilment::DeliveryByMerchant) {
         if address.as_ref().is_none_or(|a| a.text.is_empty()) {
-            out.push(v(
+            out.push(
+                INVALID,
                 "delivery",
                 "a delivery-by-merchant order needs the customer's address",
-            ));
+            );
         }
         if deliver_at.is_none() {
-            out.push(v("deliver_at", "is required for delivery-by-merchant"));
+            out.push(
+                INVALID,
+                "deliver_at",
+                "is required for delivery-by-merchant",
+            );
         }
     }
 
@@ -624,20 +672,18 @@ pub fn validate_order(order: &ReceiveOrder) -> Result<JetOrder, Vec<Violation>> 
             sum.checked_add(kind.sign() * amount)
         });
     if out.is_empty() && adjusted != Some(final_total) {
-        out.push(v(
+        out.push(
+            INVALID,
             "payment.final",
             format!(
                 "inc_tax {final_total} is not items_in_cart {items_in_cart} plus the adjustments \
                  ({})",
                 adjusted.map_or("overflow".to_owned(), |a| a.to_string())
             ),
-        ));
-    }
-    if !out.is_empty() {
-        return Err(out);
+        );
     }
     let fulfilment = fulfilment.unwrap_or(Fulfilment::CollectionByCustomer);
-    Ok(JetOrder {
+    out.into_result(JetOrder {
         id,
         reference,
         fulfilment,
@@ -703,8 +749,8 @@ impl Cancellation {
 /// cancellation impossible to apply is refused (no order id, no time); the reason is
 /// stored as given, whatever it is, since the order is cancelled either way.
 pub fn validate_cancel(n: &CancelNotification) -> Result<Cancellation, Vec<Violation>> {
-    let mut out = Vec::new();
-    let order_id = non_blank(&n.order_id, "orderID", &mut out).to_owned();
+    let mut out = Violations::new();
+    let order_id = non_blank(&n.order_id, Path::root("orderID"), &mut out).to_owned();
     let reason = n
         .reason
         .as_ref()
@@ -716,21 +762,21 @@ pub fn validate_cancel(n: &CancelNotification) -> Result<Cancellation, Vec<Viola
         Some(t) => match chrono::DateTime::parse_from_rfc3339(t) {
             Ok(t) => Some(t.with_timezone(&chrono::Utc)),
             Err(_) => {
-                out.push(v("happenedAt", "must be an RFC 3339 date-time"));
+                out.push(INVALID, "happenedAt", "must be an RFC 3339 date-time");
                 None
             }
         },
         None => {
-            out.push(v("happenedAt", "is required"));
+            out.push(INVALID, "happenedAt", "is required");
             None
         }
     };
-    match (out.is_empty(), happened_at) {
-        (true, Some(happened_at)) => Ok(Cancellation {
+    match happened_at {
+        Some(happened_at) => out.into_result(Cancellation {
             order_id,
             reason,
             happened_at,
         }),
-        _ => Err(out),
+        None => Err(out.into_vec()),
     }
 }

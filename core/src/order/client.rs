@@ -20,7 +20,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 
 use super::wire::NewOrderRequest;
-use crate::problem::Violation;
+use crate::problem::{Violation, Violations};
 
 /// Jupiter's `/client` answer.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -318,14 +318,14 @@ impl ClientEdit {
                 "must be an object",
             )]);
         };
-        let mut out = Vec::new();
+        let mut out = Violations::new();
         for key in map.keys() {
             if !FIELDS.contains(&key.as_str()) {
-                out.push(Violation::new(
+                out.push(
                     "unknown_field",
-                    Some(key),
+                    key,
                     format!("is not a client field (one of {})", FIELDS.join(", ")),
-                ));
+                );
             }
         }
         let name = text(&map, "name", &mut out, |name| {
@@ -357,11 +357,7 @@ impl ClientEdit {
             blacklist: flag(&map, "blacklist", &mut out),
             block_sms: flag(&map, "block_sms", &mut out),
         };
-        if out.is_empty() {
-            Ok(edit)
-        } else {
-            Err(out)
-        }
+        out.into_result(edit)
     }
 
     /// The record after this edit. Setting the name or e-mail makes it the operator's;
@@ -403,53 +399,45 @@ type Refusal = (&'static str, String);
 fn text(
     map: &Map<String, Value>,
     field: &str,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
     check: impl Fn(&str) -> Result<String, Refusal>,
 ) -> Change<String> {
     match map.get(field) {
         None => Change::Keep,
         Some(Value::Null) => Change::Clear,
         Some(Value::String(s)) if s.trim().is_empty() => {
-            out.push(Violation::new(
+            out.push(
                 if field == "name" {
                     "bad_name"
                 } else {
                     "bad_type"
                 },
-                Some(field),
+                field,
                 "must not be blank (null clears it)",
-            ));
+            );
             Change::Keep
         }
         Some(Value::String(s)) => match check(s.trim()) {
             Ok(v) => Change::Set(v),
             Err((code, message)) => {
-                out.push(Violation::new(code, Some(field), message));
+                out.push(code, field, message);
                 Change::Keep
             }
         },
         Some(_) => {
-            out.push(Violation::new(
-                "bad_type",
-                Some(field),
-                "must be a string or null",
-            ));
+            out.push("bad_type", field, "must be a string or null");
             Change::Keep
         }
     }
 }
 
-fn flag(map: &Map<String, Value>, field: &str, out: &mut Vec<Violation>) -> Change<bool> {
+fn flag(map: &Map<String, Value>, field: &str, out: &mut Violations) -> Change<bool> {
     match map.get(field) {
         None => Change::Keep,
         Some(Value::Null) => Change::Clear,
         Some(Value::Bool(b)) => Change::Set(*b),
         Some(_) => {
-            out.push(Violation::new(
-                "bad_type",
-                Some(field),
-                "must be true, false or null",
-            ));
+            out.push("bad_type", field, "must be true, false or null");
             Change::Keep
         }
     }

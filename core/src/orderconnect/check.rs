@@ -3,12 +3,14 @@
 //! dates, the lines with their parts) or **every** violation, each already carrying its
 //! Orderconnect reason code and the field it concerns. The rule table is in [`super`].
 
+use std::fmt;
+
 use chrono::{DateTime, FixedOffset, NaiveDateTime, Utc};
 use serde_json::Number;
 
 use crate::domain::Money;
 use crate::order::client::Contact;
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 
 use super::mapping::IdKind;
 use super::wire::{ConnectOrder, OptionalAccessory, RequiredAccessory};
@@ -154,8 +156,9 @@ pub(super) fn violation(reason: Reason, field: &str, message: impl Into<String>)
     Violation::new(reason.as_str(), Some(field), message)
 }
 
-fn bad(out: &mut Vec<Violation>, field: &str, message: impl Into<String>) {
-    out.push(violation(Reason::BadRequest, field, message));
+/// Records a `bad_request` at `field` (a [`Path`] or a fixed name), written out only now.
+fn bad(out: &mut Violations, field: impl fmt::Display, message: impl Into<String>) {
+    out.push(Reason::BadRequest.as_str(), field, message);
 }
 
 fn text(value: &Option<String>) -> Option<&str> {
@@ -164,8 +167,8 @@ fn text(value: &Option<String>) -> Option<&str> {
 
 fn required<'a>(
     value: &'a Option<String>,
-    field: &str,
-    out: &mut Vec<Violation>,
+    field: impl fmt::Display,
+    out: &mut Violations,
 ) -> Option<&'a str> {
     let got = text(value);
     if got.is_none() {
@@ -175,8 +178,8 @@ fn required<'a>(
 }
 
 /// An amount in pounds read exactly from the JSON number's text (`22.05` → 2205 pence).
-fn money(n: &Number, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
-    match Money::from_json(n, field) {
+fn money(n: &Number, field: impl fmt::Display, out: &mut Violations) -> Option<Money> {
+    match Money::from_json(n, "") {
         Ok(m) => Some(m),
         Err(e) => {
             bad(out, field, e.message);
@@ -185,7 +188,11 @@ fn money(n: &Number, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
     }
 }
 
-fn required_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
+fn required_money(
+    n: &Option<Number>,
+    field: impl fmt::Display,
+    out: &mut Violations,
+) -> Option<Money> {
     match n {
         Some(n) => money(n, field, out),
         None => {
@@ -196,7 +203,11 @@ fn required_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> 
 }
 
 /// An optional amount: absent means 0.
-fn optional_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<Money> {
+fn optional_money(
+    n: &Option<Number>,
+    field: impl fmt::Display,
+    out: &mut Violations,
+) -> Option<Money> {
     match n {
         Some(n) => money(n, field, out),
         None => Some(Money::ZERO),
@@ -204,7 +215,7 @@ fn optional_money(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> 
 }
 
 /// A whole number from 1 to 10000 (the Jupiter count range).
-fn quantity(n: &Option<Number>, field: &str, out: &mut Vec<Violation>) -> Option<i64> {
+fn quantity(n: &Option<Number>, field: impl fmt::Display, out: &mut Violations) -> Option<i64> {
     let Some(n) = n else {
         bad(out, field, "is required");
         return None;
@@ -258,21 +269,22 @@ fn coordinate(n: &Option<Number>) -> Option<f64> {
 
 fn optional_parts(
     list: &Option<Vec<OptionalAccessory>>,
-    path: &str,
-    out: &mut Vec<Violation>,
+    path: Path<'_>,
+    out: &mut Violations,
     parts: &mut Vec<CheckedPart>,
 ) {
+    let list_path = path.field("OptionalAccessories");
     for (k, a) in list.iter().flatten().enumerate() {
-        let p = format!("{path}.OptionalAccessories[{k}]");
+        let p = list_path.index(k);
         let id = id_text(&a.optional_accessory_id);
         if id.is_none() {
-            bad(out, &format!("{p}.OptionalAccessoryId"), "is required");
+            bad(out, p.field("OptionalAccessoryId"), "is required");
         }
         let count = match &a.quantity {
             None => Some(1),
-            q => quantity(q, &format!("{p}.Quantity"), out),
+            q => quantity(q, p.field("Quantity"), out),
         };
-        let price = optional_money(&a.unit_price, &format!("{p}.UnitPrice"), out);
+        let price = optional_money(&a.unit_price, p.field("UnitPrice"), out);
         if let (Some(id), Some(count), Some(unit_price)) = (id, count, price) {
             parts.push(CheckedPart {
                 id,
@@ -280,7 +292,7 @@ fn optional_parts(
                 name: text(&a.name).map(str::to_owned),
                 count,
                 unit_price,
-                path: p,
+                path: p.to_string(),
             });
         }
     }
@@ -288,17 +300,18 @@ fn optional_parts(
 
 fn required_parts(
     list: &Option<Vec<RequiredAccessory>>,
-    path: &str,
-    out: &mut Vec<Violation>,
+    path: Path<'_>,
+    out: &mut Violations,
     parts: &mut Vec<CheckedPart>,
 ) {
+    let list_path = path.field("RequiredAccessories");
     for (k, a) in list.iter().flatten().enumerate() {
-        let p = format!("{path}.RequiredAccessories[{k}]");
+        let p = list_path.index(k);
         let id = id_text(&a.required_accessory_id);
         if id.is_none() {
-            bad(out, &format!("{p}.RequiredAccessoryId"), "is required");
+            bad(out, p.field("RequiredAccessoryId"), "is required");
         }
-        let price = optional_money(&a.unit_price, &format!("{p}.UnitPrice"), out);
+        let price = optional_money(&a.unit_price, p.field("UnitPrice"), out);
         if let (Some(id), Some(unit_price)) = (id, price) {
             parts.push(CheckedPart {
                 id,
@@ -306,7 +319,7 @@ fn required_parts(
                 name: text(&a.name).map(str::to_owned),
                 count: 1,
                 unit_price,
-                path: p,
+                path: p.to_string(),
             });
         }
     }
@@ -323,7 +336,7 @@ pub fn check_received(
     order: &ConnectOrder,
     received_at: Option<DateTime<Utc>>,
 ) -> Result<CheckedOrder, Vec<Violation>> {
-    let mut out = Vec::new();
+    let mut out = Violations::new();
     let (id, id_field) = match (text(&order.order_id), text(&order.id)) {
         (Some(id), _) => (Some(id), "OrderId"),
         (None, Some(id)) => (Some(id), "Id"),
@@ -428,24 +441,24 @@ pub fn check_received(
         (Some(lat), Some(lon)) if lat.abs() <= 90.0 && lon.abs() <= 180.0 => Some((lat, lon)),
         (None, None) => None,
         (lat, lon) => {
-            out.push(violation(
-                Reason::BadAddress,
+            out.push(
+                Reason::BadAddress.as_str(),
                 "CustomerInfo.Latitude",
                 format!(
                     "({}, {}) is not a position on Earth",
                     lat.map_or("none".to_owned(), |f| f.to_string()),
                     lon.map_or("none".to_owned(), |f| f.to_string())
                 ),
-            ));
+            );
             None
         }
     };
     if service_type == Some(ServiceType::Delivery) && street.is_none() {
-        out.push(violation(
-            Reason::BadAddress,
+        out.push(
+            Reason::BadAddress.as_str(),
             "CustomerInfo.Address",
             "a Delivery order needs the customer's street address",
-        ));
+        );
     }
 
     let basket = order.basket_info.clone().unwrap_or_default();
@@ -459,24 +472,18 @@ pub fn check_received(
     }
     let mut lines = Vec::new();
     let mut lines_ok = true;
+    let groups = Path::root("BasketInfo.GroupedBasketItems");
     for (i, group) in items.iter().enumerate() {
-        let path = format!("BasketInfo.GroupedBasketItems[{i}]");
+        let path = groups.index(i);
+        let item_path = path.field("BasketItem");
         let before = out.len();
         let item = group.basket_item.clone().unwrap_or_default();
         if group.basket_item.is_none() {
-            bad(&mut out, &format!("{path}.BasketItem"), "is required");
+            bad(&mut out, item_path, "is required");
         }
-        let q = quantity(&group.quantity, &format!("{path}.Quantity"), &mut out);
-        let combined = required_money(
-            &group.combined_price,
-            &format!("{path}.CombinedPrice"),
-            &mut out,
-        );
-        let unit = optional_money(
-            &item.unit_price,
-            &format!("{path}.BasketItem.UnitPrice"),
-            &mut out,
-        );
+        let q = quantity(&group.quantity, path.field("Quantity"), &mut out);
+        let combined = required_money(&group.combined_price, path.field("CombinedPrice"), &mut out);
+        let unit = optional_money(&item.unit_price, item_path.field("UnitPrice"), &mut out);
         let product_id = id_text(&item.product_id);
         let menu_card_number = text(&item.menu_card_number)
             .or(text(&group.menu_card_number))
@@ -484,14 +491,14 @@ pub fn check_received(
         if group.basket_item.is_some() && product_id.is_none() && menu_card_number.is_none() {
             bad(
                 &mut out,
-                &format!("{path}.BasketItem.ProductId"),
+                item_path.field("ProductId"),
                 "is required (or MenuCardNumber)",
             );
         }
-        let item_path = format!("{path}.BasketItem");
         let mut parts = Vec::new();
+        let meal_parts = item_path.field("MealParts");
         for (m, part) in item.meal_parts.iter().flatten().enumerate() {
-            let p = format!("{item_path}.MealParts[{m}]");
+            let p = meal_parts.index(m);
             match id_text(&part.meal_part_id) {
                 Some(id) => parts.push(CheckedPart {
                     id,
@@ -499,15 +506,15 @@ pub fn check_received(
                     name: text(&part.name).map(str::to_owned),
                     count: 1,
                     unit_price: Money::ZERO,
-                    path: p.clone(),
+                    path: p.to_string(),
                 }),
-                None => bad(&mut out, &format!("{p}.MealPartId"), "is required"),
+                None => bad(&mut out, p.field("MealPartId"), "is required"),
             }
-            optional_parts(&part.optional_accessories, &p, &mut out, &mut parts);
-            required_parts(&part.required_accessories, &p, &mut out, &mut parts);
+            optional_parts(&part.optional_accessories, p, &mut out, &mut parts);
+            required_parts(&part.required_accessories, p, &mut out, &mut parts);
         }
-        optional_parts(&item.optional_accessories, &item_path, &mut out, &mut parts);
-        required_parts(&item.required_accessories, &item_path, &mut out, &mut parts);
+        optional_parts(&item.optional_accessories, item_path, &mut out, &mut parts);
+        required_parts(&item.required_accessories, item_path, &mut out, &mut parts);
         if out.len() != before {
             lines_ok = false;
             continue;
@@ -617,10 +624,11 @@ pub fn check_received(
     }
     let mut values = Some(Money::ZERO);
     let mut fees = Some(Money::ZERO);
+    let lines_path = Path::root("PaymentInfo.PaymentLines");
     for (i, line) in payment_lines.iter().enumerate() {
-        let p = format!("PaymentInfo.PaymentLines[{i}]");
-        let value = required_money(&line.value, &format!("{p}.Value"), &mut out);
-        let fee = optional_money(&line.card_fee, &format!("{p}.CardFee"), &mut out);
+        let p = lines_path.index(i);
+        let value = required_money(&line.value, p.field("Value"), &mut out);
+        let fee = optional_money(&line.card_fee, p.field("CardFee"), &mut out);
         values = values.zip(value).and_then(|(a, b)| a.checked_add(b));
         fees = fees.zip(fee).and_then(|(a, b)| a.checked_add(b));
     }
@@ -641,20 +649,20 @@ pub fn check_received(
         let bill = total.checked_add(tip).and_then(|b| b.checked_add(fees));
         match bill.map(|b| b.minor() - k.minor()) {
             Some(due) if due >= 0 => due_total = Money::from_minor(due, "due").ok(),
-            Some(_) => out.push(violation(
-                Reason::BadRequest,
+            Some(_) => bad(
+                &mut out,
                 "PaymentInfo.TotalComplementary",
                 format!(
                     "is {k} but the whole bill is {} (BasketInfo.Total {total} + DriverTipValue {tip} + card fees {fees})",
                     bill.unwrap_or(Money::ZERO)
                 ),
-            )),
+            ),
             None => bad(&mut out, "BasketInfo.Total", "is too large"),
         }
     }
 
     if !out.is_empty() {
-        return Err(out);
+        return Err(out.into_vec());
     }
     let (
         Some(id),

@@ -39,7 +39,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Number, Value};
 
 use crate::order::lifecycle::Status;
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 use crate::tz::LocalZone;
 
 /// The documented cadence of driver positions (FACTS §4.8: "roughly every 10 seconds").
@@ -191,7 +191,7 @@ pub fn driver_assigned_body(
     now: DateTime<Utc>,
     zone: &LocalZone,
 ) -> Result<Value, Vec<Violation>> {
-    let mut out = Vec::new();
+    let mut out = Violations::new();
     let mut body = Map::new();
     let vehicle = req.vehicle_details.clone().unwrap_or_default();
     let mut v = Map::new();
@@ -206,11 +206,11 @@ pub fn driver_assigned_body(
     }
     let name = nonblank(&req.driver_name);
     if name.is_none() && v.is_empty() {
-        out.push(Violation::new(
+        out.push(
             "missing_field",
-            Some("DriverName"),
+            "DriverName",
             "is required (or VehicleDetails): Just Eat needs to know who the driver is",
-        ));
+        );
     }
     if let Some(n) = name {
         body.insert("DriverName".to_owned(), Value::String(n.to_owned()));
@@ -261,11 +261,7 @@ pub fn driver_assigned_body(
     )
     .unwrap_or_else(|| timestamp(now, zone));
     body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
-    if out.is_empty() {
-        Ok(Value::Object(body))
-    } else {
-        Err(out)
-    }
+    out.into_result(Value::Object(body))
 }
 
 /// Whether a driver position may be relayed now.
@@ -331,25 +327,25 @@ type LocationField<'a> = (&'a str, &'a Option<Number>, (f64, f64), bool);
 
 fn ranged(
     n: &Option<Number>,
-    field: &str,
+    field: Path<'_>,
     range: (f64, f64),
     required: bool,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) -> Option<Number> {
     let Some(n) = n else {
         if required {
-            out.push(Violation::new("missing_field", Some(field), "is required"));
+            out.push("missing_field", field, "is required");
         }
         return None;
     };
     match n.as_f64() {
         Some(f) if f.is_finite() && f >= range.0 && f <= range.1 => Some(n.clone()),
         _ => {
-            out.push(Violation::new(
+            out.push(
                 "invalid_value",
-                Some(field),
+                field,
                 format!("must be a number from {} to {}, got {n}", range.0, range.1),
-            ));
+            );
             None
         }
     }
@@ -359,17 +355,17 @@ fn rfc3339(
     raw: &Option<String>,
     field: &str,
     zone: &LocalZone,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) -> Option<String> {
     let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
     match DateTime::parse_from_rfc3339(raw) {
         Ok(t) => Some(timestamp(t.with_timezone(&Utc), zone)),
         Err(_) => {
-            out.push(Violation::new(
+            out.push(
                 "bad_date",
-                Some(field),
+                field,
                 format!("must be an RFC 3339 date-time with an offset, got {raw:?}"),
-            ));
+            );
             None
         }
     }
@@ -382,14 +378,10 @@ pub fn driver_location_body(
     now: DateTime<Utc>,
     zone: &LocalZone,
 ) -> Result<Value, Vec<Violation>> {
-    let mut out = Vec::new();
+    let mut out = Violations::new();
     let location = req.location.clone().unwrap_or_default();
     if req.location.is_none() {
-        out.push(Violation::new(
-            "missing_field",
-            Some("Location"),
-            "is required",
-        ));
+        out.push("missing_field", "Location", "is required");
     }
     let mut loc = Map::new();
     if req.location.is_some() {
@@ -400,14 +392,9 @@ pub fn driver_location_body(
             ("Heading", &location.heading, (0.0, 360.0), false),
             ("Accuracy", &location.accuracy, (0.0, 100_000.0), false),
         ];
+        let location_path = Path::root("Location");
         for (name, value, range, required) in fields {
-            if let Some(n) = ranged(
-                value,
-                &format!("Location.{name}"),
-                range,
-                required,
-                &mut out,
-            ) {
+            if let Some(n) = ranged(value, location_path.field(name), range, required, &mut out) {
                 loc.insert(name.to_owned(), Value::Number(n));
             }
         }
@@ -433,9 +420,5 @@ pub fn driver_location_body(
     )
     .unwrap_or_else(|| timestamp(now, zone));
     body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
-    if out.is_empty() {
-        Ok(Value::Object(body))
-    } else {
-        Err(out)
-    }
+    out.into_result(Value::Object(body))
 }

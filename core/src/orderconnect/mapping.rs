@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::domain::MAX_ID_CHARS;
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 
 /// Which Just Eat id space a mapped id is in: the same number may be a product in one and
 /// an accessory in another, so each is mapped on its own.
@@ -101,18 +101,18 @@ pub struct MappingDocument {
     pub items: Option<Vec<MappingEntry>>,
 }
 
-fn id_field(value: &Option<String>, field: &str, out: &mut Vec<Violation>) -> Option<String> {
+fn id_field(value: &Option<String>, field: Path<'_>, out: &mut Violations) -> Option<String> {
     match value.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
         None => {
-            out.push(Violation::new("missing_field", Some(field), "is required"));
+            out.push("missing_field", field, "is required");
             None
         }
         Some(s) if s.chars().count() > MAX_ID_CHARS => {
-            out.push(Violation::new(
+            out.push(
                 "invalid_value",
-                Some(field),
+                field,
                 format!("must be at most {MAX_ID_CHARS} characters"),
-            ));
+            );
             None
         }
         Some(s) => Some(s.to_owned()),
@@ -122,7 +122,7 @@ fn id_field(value: &Option<String>, field: &str, out: &mut Vec<Violation>) -> Op
 /// Checks an admin document: every entry complete, each (kind, Just Eat id) once. Every
 /// violation at once.
 pub fn validate(doc: &MappingDocument) -> Result<ItemMapping, Vec<Violation>> {
-    let mut out = Vec::new();
+    let mut out = Violations::new();
     let Some(items) = &doc.items else {
         return Err(vec![Violation::new(
             "missing_field",
@@ -131,45 +131,39 @@ pub fn validate(doc: &MappingDocument) -> Result<ItemMapping, Vec<Violation>> {
         )]);
     };
     let mut mapping = ItemMapping::default();
+    let entries = Path::root("items");
     for (i, e) in items.iter().enumerate() {
+        let path = entries.index(i);
         let kind = match e.kind.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
             None => {
-                out.push(Violation::new(
-                    "missing_field",
-                    Some(&format!("items[{i}].kind")),
-                    "is required",
-                ));
+                out.push("missing_field", path.field("kind"), "is required");
                 None
             }
             Some(raw) => {
                 let k = IdKind::parse(raw);
                 if k.is_none() {
-                    out.push(Violation::new(
+                    out.push(
                         "invalid_value",
-                        Some(&format!("items[{i}].kind")),
+                        path.field("kind"),
                         format!("must be product, menu_card, accessory or meal_part, got {raw:?}"),
-                    ));
+                    );
                 }
                 k
             }
         };
-        let je = id_field(&e.just_eat_id, &format!("items[{i}].just_eat_id"), &mut out);
-        let item = id_field(&e.item_id, &format!("items[{i}].item_id"), &mut out);
+        let je = id_field(&e.just_eat_id, path.field("just_eat_id"), &mut out);
+        let item = id_field(&e.item_id, path.field("item_id"), &mut out);
         if let (Some(kind), Some(je), Some(item)) = (kind, je, item) {
             if mapping.get(kind, &je).is_some() {
-                out.push(Violation::new(
+                out.push(
                     "invalid_value",
-                    Some(&format!("items[{i}].just_eat_id")),
+                    path.field("just_eat_id"),
                     format!("{} {je:?} is mapped twice", kind.as_str()),
-                ));
+                );
             } else {
                 mapping.insert(kind, &je, &item);
             }
         }
     }
-    if out.is_empty() {
-        Ok(mapping)
-    } else {
-        Err(out)
-    }
+    out.into_result(mapping)
 }

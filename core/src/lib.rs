@@ -16,8 +16,6 @@ pub mod http_cache;
 pub mod input;
 pub mod isolate_cache;
 pub mod jet;
-pub mod jet_order;
-pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod openapi;
 pub mod order;

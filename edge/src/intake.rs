@@ -17,8 +17,8 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
-use orderbridge_core::jet::parse_service_times;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
+use orderbridge_core::jet::wire::parse_service_times;
 use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::client::{client_of, Contact};
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
@@ -131,7 +131,7 @@ pub async fn check<'o>(
 }
 
 /// [`check`] against the concept's menu for `service` (`DELIVERY`/`COLLECTION`, as
-/// `core::jet_to_jupiter::service_key` names them): a JET Connect order's service type is
+/// `core::jet::to_jupiter::service_key` names them): a JET Connect order's service type is
 /// not its Jupiter `delivery_method` (Just Eat's courier collects, yet the order is served
 /// from the DELIVERY menu). Without one, `delivery_method` decides (`pickup` → COLLECTION).
 pub async fn check_against<'o>(

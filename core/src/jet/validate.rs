@@ -34,7 +34,7 @@
 //!   the item is available again at once. "Must lie in the future" depends on the clock and
 //!   is not checked here.
 
-use super::*;
+use super::wire::*;
 use crate::domain::{HhMm, Money, Plu, RestaurantId, Weekday, MAX_ID_CHARS};
 use crate::problem::Violation;
 use chrono::{DateTime, FixedOffset, NaiveDateTime};
@@ -358,12 +358,12 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
             // dropped while the callback reported success. Refused instead, naming both.
             for (i, (menu, (kind, _))) in list.iter().zip(&types).enumerate() {
                 let Some(kind) = kind else { continue };
-                let concept = crate::jet_to_jupiter::concept_for_reference(
+                let concept = crate::jet::to_jupiter::concept_for_reference(
                     menu.reference.as_deref().unwrap_or(""),
                 );
                 let earlier = list[..i].iter().zip(&types).position(|(m, (k, _))| {
                     *k == Some(*kind)
-                        && crate::jet_to_jupiter::concept_for_reference(
+                        && crate::jet::to_jupiter::concept_for_reference(
                             m.reference.as_deref().unwrap_or(""),
                         ) == concept
                 });

@@ -1,6 +1,6 @@
 use super::*;
-use crate::jet::parse_menus;
 use crate::jet::validate::validate_menus;
+use crate::jet::wire::parse_menus;
 use serde_json::{json, Value};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -60,15 +60,15 @@ fn every_menus_example_converts_with_its_plus_prices_and_groups() {
     type Want = Vec<(&'static str, i64, Vec<(u32, u32, Vec<&'static str>)>)>;
     let cases: Vec<(&str, Want)> = vec![
         (
-            include_str!("../../../fixtures/jet-connect/menus-request-basic.json"),
+            include_str!("../../../../fixtures/jet-connect/menus-request-basic.json"),
             vec![("ABC1F", 1550, vec![])],
         ),
         (
-            include_str!("../../../fixtures/jet-connect/menus-request-with-modifiers.json"),
+            include_str!("../../../../fixtures/jet-connect/menus-request-with-modifiers.json"),
             vec![("XYZ123", 0, vec![(1, 1, vec!["2B", "A2"])])],
         ),
         (
-            include_str!("../../../fixtures/jet-connect/menus-request-pick-options.json"),
+            include_str!("../../../../fixtures/jet-connect/menus-request-pick-options.json"),
             // All three groups of the example have no options, so none is emitted.
             vec![("f37b78df-16c4-4036-96c5-ed61d439ae26", 1000, vec![])],
         ),
@@ -101,7 +101,7 @@ fn every_menus_example_converts_with_its_plus_prices_and_groups() {
 
 #[test]
 fn the_converted_basic_example_serialises_in_jupiter_shape() {
-    let text = include_str!("../../../fixtures/jet-connect/menus-request-basic.json");
+    let text = include_str!("../../../../fixtures/jet-connect/menus-request-basic.json");
     let response = menu_response("11232", &valid(text), NOW);
     let got = serde_json::to_value(&response).unwrap_or_default();
     let category = category_id("Burgers");
@@ -343,13 +343,13 @@ fn the_borrowed_view_serialises_exactly_as_the_owned_menu() {
     ]);
     let menus = [
         valid(include_str!(
-            "../../../fixtures/jet-connect/menus-request-basic.json"
+            "../../../../fixtures/jet-connect/menus-request-basic.json"
         )),
         valid(include_str!(
-            "../../../fixtures/jet-connect/menus-request-with-modifiers.json"
+            "../../../../fixtures/jet-connect/menus-request-with-modifiers.json"
         )),
         valid(include_str!(
-            "../../../fixtures/jet-connect/menus-request-pick-options.json"
+            "../../../../fixtures/jet-connect/menus-request-pick-options.json"
         )),
         menu_with_items(odd),
         menu_with_items(json!([])),
@@ -564,7 +564,7 @@ fn each_order_type_reads_its_menu_type() {
 
 #[test]
 fn every_published_menu_example_becomes_a_valid_jupiter_menu() {
-    for (name, text) in crate::jet::PUBLISHED_MENU_EXAMPLES {
+    for (name, text) in crate::jet::wire::PUBLISHED_MENU_EXAMPLES {
         let menus = parse_menus(text.as_bytes())
             .and_then(|r| validate_menus(&r))
             .unwrap_or_else(|v| panic!("{name}: {v:?}"));

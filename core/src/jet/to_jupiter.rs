@@ -33,11 +33,11 @@
 //! | not carried                            | `translations`, `default_language`, `availability` (menu hours), `reference`s, `includes`, `ingredients`, `allergens`, `additives`, `is_alcoholic`, `tax_category`, nutrition (Jupiter's `nutrients` are per 100 g, JET's per item), servings, caffeine, alcohol, deposit, manufacturer, storage, `gtin` |
 
 use crate::domain::Money;
+use crate::jet::order::validate::Fulfilment;
 use crate::jet::validate::MenuType;
 /// The conversion's input: a validated menu (borrowing the request bytes, or owned).
 pub use crate::jet::validate::{ValidMenu, ValidatedMenu};
-use crate::jet::{Image, Item, Modifier, Text, Volume, Weight};
-use crate::jet_order::validate::Fulfilment;
+use crate::jet::wire::{Image, Item, Modifier, Text, Volume, Weight};
 use crate::jupiter;
 use serde::ser::{SerializeSeq, SerializeStruct};
 use serde::{Serialize, Serializer};

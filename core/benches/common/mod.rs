@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use orderbridge_core::catalog::concept_key;
+use orderbridge_core::catalog_pull::offset_of;
 use orderbridge_core::domain::Money;
 use orderbridge_core::geo::{Point, Polygon, ZoneIndex};
 use orderbridge_core::jet::to_jupiter::{jupiter_menu, menus_by_concept};
@@ -42,7 +43,6 @@ use orderbridge_core::order::validate::{
     DEFAULT_MAX_PREORDER_DAYS,
 };
 use orderbridge_core::order::wire::{self, NewOrderRequest};
-use orderbridge_core::upstream::offset_of;
 
 /// Sizes issue 8 names.
 pub const ORDER_LINES: [usize; 3] = [1, 20, 100];

@@ -33,13 +33,13 @@
 //! batch, and core's `jet::order::replay` makes a replayed final version change nothing.
 
 use chrono::{DateTime, Utc};
+use orderbridge_core::catalog_pull::document_url;
 use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::jet::order::outcome::{
     self, failed_body, success_body, Failure, SuccessRule,
 };
 use orderbridge_core::order::lifecycle::Status;
 use orderbridge_core::tz::LocalZone;
-use orderbridge_core::upstream::document_url;
 use worker::Env;
 
 use super::Effects;

@@ -66,7 +66,8 @@ URL_RE = re.compile(r'"(https?://[^"\s\\]{1,200})"')
 
 def url_seeds():
     urls = set()
-    for path in [ROOT / "core/src/outbound/url_guard.rs", *files("**/*.json")]:
+    for path in [ROOT / "core/src/outbound/url_guard.rs", ROOT / "core/src/outbound/url_guard/tests.rs",
+                 *files("**/*.json")]:
         urls.update(URL_RE.findall(path.read_text(encoding="utf-8")))
     urls.update(["https://пример.рф/status", "https://xn--e1afmkfd.xn--p1ai/cb?x=1",
                  "https://[2606:4700::1]/cb", "http://127.0.0.1:9000/status?order_id=1"])

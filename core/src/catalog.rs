@@ -14,7 +14,7 @@ use crate::tz::LocalZone;
 
 /// The concept id Jupiter uses for "no concept" (one definition, shared with the JET
 /// conversion).
-pub use crate::jet_to_jupiter::DEFAULT_CONCEPT;
+pub use crate::jet::to_jupiter::DEFAULT_CONCEPT;
 
 /// The storage key of a concept: `""` for the default concept (absent, blank or
 /// `"default"`), else the id trimmed.

@@ -1,8 +1,8 @@
 //! JET Connect's verdict on a menu the hub relayed (`POST /webhooks/jet/menu-callback`,
 //! FACTS §2.9): the rule its body must meet before the hub records it. The edge reads the
-//! body (core's [`crate::jet::parse_body`]) and stores what this module accepts.
+//! body (core's [`crate::jet::wire::parse_body`]) and stores what this module accepts.
 
-use crate::jet::MenuCallback;
+use crate::jet::wire::MenuCallback;
 use crate::problem::Violation;
 
 /// The error codes JET Connect documents for a refused menu.

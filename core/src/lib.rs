@@ -8,6 +8,7 @@
 pub mod auth;
 pub mod catalog;
 pub mod catalog_callback;
+pub mod catalog_pull;
 pub mod domain;
 pub mod external_ids;
 pub mod geo;
@@ -16,8 +17,6 @@ pub mod http_cache;
 pub mod input;
 pub mod isolate_cache;
 pub mod jet;
-pub mod jet_order;
-pub mod jet_to_jupiter;
 pub mod jupiter;
 pub mod openapi;
 pub mod order;
@@ -27,7 +26,6 @@ pub mod problem;
 pub mod routes;
 pub mod stop_list;
 pub mod tz;
-pub mod upstream;
 
 /// The hub's version, as reported by `GET /health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

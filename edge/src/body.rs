@@ -56,10 +56,10 @@ pub fn unreadable(violations: Vec<Violation>) -> EdgeError {
 }
 
 /// A site API, admin API or JET Connect body as `T`: [`read`] within `limit`, parsed by
-/// core's [`orderbridge_core::jet::parse_body`], refused with [`unreadable`].
+/// core's [`orderbridge_core::jet::wire::parse_body`], refused with [`unreadable`].
 pub async fn json<T: DeserializeOwned>(req: &mut Request, limit: usize) -> Result<T, EdgeError> {
     let bytes = read(req, limit).await?;
-    orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)
+    orderbridge_core::jet::wire::parse_body(&bytes).map_err(unreadable)
 }
 
 /// An Orderconnect operator body as `T` (`what` names it in the message): [`read`] within

@@ -17,14 +17,15 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
-use orderbridge_core::jet::parse_service_times;
+use orderbridge_core::catalog_pull::document_url;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
+use orderbridge_core::jet::wire::parse_service_times;
 use orderbridge_core::jupiter::{Menu, Place, Zone};
 use orderbridge_core::order::client::{client_of, Contact};
+use orderbridge_core::order::forward;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
 use orderbridge_core::order::namespace::{upstream_number, Namespace};
 use orderbridge_core::order::replay::fingerprint;
-use orderbridge_core::order::upstream;
 use orderbridge_core::order::validate::marketplace_routed;
 use orderbridge_core::order::{
     routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
@@ -35,7 +36,6 @@ use orderbridge_core::outbound::url_guard::OutboundUrl;
 use orderbridge_core::problem::Violation;
 use orderbridge_core::routes::Method;
 use orderbridge_core::stop_list::stop_list_at;
-use orderbridge_core::upstream::document_url;
 use worker::D1PreparedStatement;
 
 use crate::ctx::Ctx;
@@ -131,7 +131,7 @@ pub async fn check<'o>(
 }
 
 /// [`check`] against the concept's menu for `service` (`DELIVERY`/`COLLECTION`, as
-/// `core::jet_to_jupiter::service_key` names them): a JET Connect order's service type is
+/// `core::jet::to_jupiter::service_key` names them): a JET Connect order's service type is
 /// not its Jupiter `delivery_method` (Just Eat's courier collects, yet the order is served
 /// from the DELIVERY menu). Without one, `delivery_method` decides (`pickup` → COLLECTION).
 pub async fn check_against<'o>(
@@ -292,11 +292,11 @@ fn forward_call(
     id: &str,
 ) -> Result<(String, Outgoing), EdgeError> {
     let token = random::id("tok_")?;
-    let callback = upstream::callback_url(origin, id, &token);
+    let callback = forward::callback_url(origin, id, &token);
     let url = document_url(base, "order", &[], &ctx.config.url_policy()).map_err(|refusal| {
         EdgeError::Unavailable(format!("JUPITER_API_URL is refused: {refusal}"))
     })?;
-    let body = serde_json::to_string(&upstream::forwarded(order, number, &callback))
+    let body = serde_json::to_string(&forward::forwarded(order, number, &callback))
         .map_err(|err| EdgeError::Internal(format!("serialising a forwarded order: {err}")))?;
     let call = Outgoing::new(
         ReceiverKind::JupiterInjection,

@@ -370,7 +370,7 @@ async fn keep_answer(
     let (Some(order_id), Some(answer)) = (head.order_id.as_deref(), answer) else {
         return;
     };
-    let Some(upstream_id) = orderbridge_core::order::upstream::accepted_order_id(answer) else {
+    let Some(upstream_id) = orderbridge_core::order::forward::accepted_order_id(answer) else {
         // Jupiter's answer is not logged (it may carry the client's data), its length is.
         worker::console_warn!(
             "order {order_id}: Jupiter's answer ({} bytes) has no order_id",

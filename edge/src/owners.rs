@@ -9,8 +9,8 @@
 //! * [`failures`] and [`history`]: how the order views show an order's dead deliveries and
 //!   its statuses with their reasons.
 
+use orderbridge_core::order::forward::parse_heard;
 use orderbridge_core::order::lifecycle::{self, Status};
-use orderbridge_core::order::upstream::parse_heard;
 use orderbridge_core::outbound::owner::{self, DeadCause, OrderState};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use serde_json::{json, Value};

@@ -9,9 +9,9 @@
 //! Calls for one restaurant keep their order (the outbox's ordering key is the restaurant;
 //! all menu relays share one key), so an `offline` never overtakes the `online` before it.
 
+use orderbridge_core::catalog_pull::document_url;
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::routes::Method;
-use orderbridge_core::upstream::document_url;
 
 use crate::ctx::Ctx;
 use crate::error::EdgeError;

@@ -1,7 +1,7 @@
 //! The upstream sync: with `JUPITER_API_URL` and `JUPITER_API_KEY` set, pull restaurants,
 //! zones, menus and stop lists from the upstream Jupiter site API into the hub.
 //!
-//! [`pull`] does one complete pass (`core::upstream` decides what to ask for). Each
+//! [`pull`] does one complete pass (`core::catalog_pull` decides what to ask for). Each
 //! document is validated as an admin write would be and stored the same way (its
 //! `lastChange` kept); a document that fails to load or validate is skipped and named in
 //! the report, the rest of the pass goes on. A menu whose `lastChange` is already stored is
@@ -16,6 +16,7 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::concept_key;
+use orderbridge_core::catalog_pull::{concepts_to_pull, document_url, offset_of};
 use orderbridge_core::domain::RestaurantId;
 use orderbridge_core::jupiter::{
     validate_admin_menu, validate_delivery_zones, validate_stop_lists, DeliveryZonesResponse,
@@ -23,7 +24,6 @@ use orderbridge_core::jupiter::{
 };
 use orderbridge_core::outbound::redact::url_for_log;
 use orderbridge_core::outbound::url_guard::{OutboundUrl, UrlPolicy};
-use orderbridge_core::upstream::{concepts_to_pull, document_url, offset_of};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use worker::{Env, Headers, Method};

@@ -11,7 +11,7 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orderbridge_core::jet::parse_body;
+use orderbridge_core::jet::wire::parse_body;
 use orderbridge_core::jupiter::{
     validate_admin_menu, validate_admin_restaurant, validate_stop_lists, AdminRestaurant,
     MenuResponse, StopListResponse,

@@ -5,8 +5,8 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orderbridge_core::jet_order::validate::validate_cancel;
-use orderbridge_core::jet_order::wire::parse_cancel;
+use orderbridge_core::jet::order::validate::validate_cancel;
+use orderbridge_core::jet::order::wire::parse_cancel;
 use orderbridge_fuzz::refused;
 
 fuzz_target!(|data: &[u8]| {

@@ -14,7 +14,7 @@ use libfuzzer_sys::fuzz_target;
 use orderbridge_core::jet::validate::{
     validate_item_availability, validate_offline, validate_service_times,
 };
-use orderbridge_core::jet::{parse_item_availability, parse_offline, parse_service_times};
+use orderbridge_core::jet::wire::{parse_item_availability, parse_offline, parse_service_times};
 use orderbridge_core::order::validate::in_service_times;
 use orderbridge_fuzz::refused;
 

@@ -9,9 +9,9 @@
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use orderbridge_core::jet::parse_menus;
+use orderbridge_core::jet::wire::parse_menus;
 use orderbridge_core::jet::validate::{is_absolute_http_url, validate_menus};
-use orderbridge_core::jet_to_jupiter::{
+use orderbridge_core::jet::to_jupiter::{
     jupiter_menu, menu_response, menus_by_concept, out_of_stock_plus,
 };
 use orderbridge_core::jupiter::{validate_admin_menu, Menu};

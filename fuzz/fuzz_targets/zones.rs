@@ -11,7 +11,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use orderbridge_core::geo::{stored_zone_contains, Point, ZoneIndex};
-use orderbridge_core::jet::parse_body;
+use orderbridge_core::jet::wire::parse_body;
 use orderbridge_core::jupiter::{validate_delivery_zones, DeliveryZonesResponse};
 use orderbridge_fuzz::refused;
 

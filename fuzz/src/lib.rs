@@ -188,11 +188,11 @@ pub fn reconciled(what: &str, order: &NewOrderRequest) {
 /// JET's `payment.final`), whose failure (if the kitchen's rules refuse it) maps to an
 /// outcome, and whose total the edge reads back as it stores it.
 pub fn jet_order(data: &[u8]) {
-    use orderbridge_core::jet_order::outcome::failure_of;
-    use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target};
-    use orderbridge_core::jet_order::validate::validate_order;
-    use orderbridge_core::jet_order::wire::parse_order;
-    use orderbridge_core::jet_to_jupiter::{menu_for_order, menu_type_of};
+    use orderbridge_core::jet::order::outcome::failure_of;
+    use orderbridge_core::jet::order::translate::{translate, ChargeItems, Target};
+    use orderbridge_core::jet::order::validate::validate_order;
+    use orderbridge_core::jet::order::wire::parse_order;
+    use orderbridge_core::jet::to_jupiter::{menu_for_order, menu_type_of};
     use orderbridge_core::order::validate::{validate, OrderContext, Rules};
     use orderbridge_core::tz::LocalZone;
 

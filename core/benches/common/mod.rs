@@ -29,10 +29,11 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
 use orderbridge_core::catalog::concept_key;
+use orderbridge_core::catalog_pull::offset_of;
 use orderbridge_core::domain::Money;
 use orderbridge_core::geo::{Point, Polygon, ZoneIndex};
-use orderbridge_core::jet::{self, MenusRequest};
-use orderbridge_core::jet_to_jupiter::{jupiter_menu, menus_by_concept};
+use orderbridge_core::jet::to_jupiter::{jupiter_menu, menus_by_concept};
+use orderbridge_core::jet::{self, wire::MenusRequest};
 use orderbridge_core::jupiter::{
     self, Category, DeliveryZonesResponse, Item, MenuResponse, Modifier, ModifierGroup, Place,
     RestaurantsResponse, StopList, StopListItem, StopListResponse, Zone,
@@ -42,7 +43,6 @@ use orderbridge_core::order::validate::{
     DEFAULT_MAX_PREORDER_DAYS,
 };
 use orderbridge_core::order::wire::{self, NewOrderRequest};
-use orderbridge_core::upstream::offset_of;
 
 /// Sizes issue 8 names.
 pub const ORDER_LINES: [usize; 3] = [1, 20, 100];
@@ -198,7 +198,7 @@ fn jet_item(i: usize, rng: &mut Rng) -> Value {
 
 /// Serde straight into the typed wire structs: the floor every ingestion pays.
 pub fn menu_parse(bytes: &[u8]) -> MenusRequest<'_> {
-    jet::parse_menus(bytes).expect("the workload parses")
+    jet::wire::parse_menus(bytes).expect("the workload parses")
 }
 
 /// What `POST /jet-connect/menus` computes for one restaurant: parse, validate, choose one
@@ -740,15 +740,15 @@ pub fn jet_order(lines: usize) -> Vec<u8> {
 }
 
 /// Serde straight into the JET Connect order wire struct.
-pub fn jet_order_parse(bytes: &[u8]) -> orderbridge_core::jet_order::wire::ReceiveOrder {
-    orderbridge_core::jet_order::wire::parse_order(bytes).expect("the JET order parses")
+pub fn jet_order_parse(bytes: &[u8]) -> orderbridge_core::jet::order::wire::ReceiveOrder {
+    orderbridge_core::jet::order::wire::parse_order(bytes).expect("the JET order parses")
 }
 
 /// What `POST /webhooks/jet/orders` computes before the catalog check: parse, the
 /// structural checks, the translation. Returns the Jupiter cart's line count.
 pub fn jet_order_translate(bytes: &[u8]) -> usize {
-    use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target};
-    let order = orderbridge_core::jet_order::validate::validate_order(&jet_order_parse(bytes))
+    use orderbridge_core::jet::order::translate::{translate, ChargeItems, Target};
+    let order = orderbridge_core::jet::order::validate::validate_order(&jet_order_parse(bytes))
         .expect("the JET order is valid");
     let zone = orderbridge_core::tz::LocalZone::from(
         orderbridge_core::domain::UtcOffset::parse("+03:00", "o").expect("offset"),

@@ -11,7 +11,7 @@
 //!
 //! Everything else, including a status to itself, is an illegal transition (`409`). These
 //! are the hub's rules as the system of record (the operator endpoint, standalone); an
-//! upstream Jupiter's status calls follow [`upstream::on_status`](super::upstream::on_status)
+//! upstream Jupiter's status calls follow [`forward::on_status`](super::forward::on_status)
 //! instead, since Jupiter is then the system of record.
 
 use crate::outbound::url_guard::OutboundUrl;

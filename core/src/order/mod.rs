@@ -10,7 +10,7 @@
 //! * [`client`] — the `/client` answer from what the hub knows.
 //! * [`replay`] — the content fingerprint behind idempotent retries and `duplicate`.
 //! * [`namespace`] — whose `number` it is: the namespace a number is unique in.
-//! * [`upstream`] — forwarding to an upstream Jupiter and its status calls.
+//! * [`forward`] — forwarding to an upstream Jupiter and its status calls.
 //! * [`view`] — an order read back: contents, totals, local times, amendments, redaction.
 //!
 //! ## Routing
@@ -104,11 +104,11 @@
 //! | `illegal_transition` | `status` | not allowed by [`lifecycle`] (`409`) |
 
 pub mod client;
+pub mod forward;
 pub mod lifecycle;
 mod lookup;
 pub mod namespace;
 pub mod replay;
-pub mod upstream;
 pub mod validate;
 pub mod view;
 pub mod wire;

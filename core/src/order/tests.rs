@@ -801,7 +801,7 @@ fn opening_hours_cross_midnight_when_the_end_is_at_or_before_the_start() {
 
 /// Valid service times from a `/servicetimes` body, as the edge reads them back.
 fn times(doc: Value) -> ValidServiceTimes {
-    crate::jet::parse_service_times(doc.to_string().as_bytes())
+    crate::jet::wire::parse_service_times(doc.to_string().as_bytes())
         .and_then(|r| crate::jet::validate::validate_service_times(&r))
         .unwrap_or_else(|e| panic!("{doc}: {e:?}"))
 }

@@ -21,7 +21,7 @@
 //! with its reason and the operator sees it (`channels` owes nothing at 5 for them).
 
 use super::plan::ReceiverKind;
-use crate::jet_order::outcome::{ErrorCode, Failure};
+use crate::jet::order::outcome::{ErrorCode, Failure};
 use crate::order::lifecycle::Status;
 
 /// How a delivery died.

@@ -4,7 +4,7 @@
 //! POS, and the hub must say it exactly once. The outbound path alone keeps that promise:
 //!
 //! * **One row, decided once.** The outcome call is one outbox row whose id is derived from
-//!   the JET id (core `jet_order::outcome::delivery_id`), staged in the batch that records the
+//!   the JET id (core `jet::order::outcome::delivery_id`), staged in the batch that records the
 //!   order; a second staging fails its whole batch (two deliveries of one order at once: the
 //!   loser answers the winner's `OrderId`).
 //! * **Known outcomes go at once.** Without an upstream Jupiter the hub's store is the POS:
@@ -30,14 +30,16 @@
 //! beside the outbox row, which must exist anyway (retries, log). The queue's delayed
 //! message is the timer; the minute sweep is the fallback if a message is lost. Final
 //! picked orders and cancellations need no timer: they apply in arrival order, each in one
-//! batch, and core's `jet_order::replay` makes a replayed final version change nothing.
+//! batch, and core's `jet::order::replay` makes a replayed final version change nothing.
 
 use chrono::{DateTime, Utc};
+use orderbridge_core::catalog_pull::document_url;
 use orderbridge_core::domain::UtcOffset;
-use orderbridge_core::jet_order::outcome::{self, failed_body, success_body, Failure, SuccessRule};
+use orderbridge_core::jet::order::outcome::{
+    self, failed_body, success_body, Failure, SuccessRule,
+};
 use orderbridge_core::order::lifecycle::Status;
 use orderbridge_core::tz::LocalZone;
-use orderbridge_core::upstream::document_url;
 use worker::Env;
 
 use super::Effects;

@@ -17,15 +17,15 @@
 use orderbridge_core::catalog::{concept_key, local_to_utc};
 use orderbridge_core::catalog_callback::check_menu_callback;
 use orderbridge_core::domain::{Plu, RestaurantId};
+use orderbridge_core::jet::to_jupiter::{
+    jupiter_menu, menus_by_concept, out_of_stock_plus, service_key,
+};
 use orderbridge_core::jet::validate::{
     validate_item_availability, validate_menus, validate_offline, validate_service_times,
     AvailabilityEvent, ValidItemAvailability,
 };
-use orderbridge_core::jet::{
+use orderbridge_core::jet::wire::{
     parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
-};
-use orderbridge_core::jet_to_jupiter::{
-    jupiter_menu, menus_by_concept, out_of_stock_plus, service_key,
 };
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::check_outbound_url;
@@ -426,8 +426,8 @@ pub async fn menu_callback(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
             "missing or unknown token: not a menu the hub relayed".to_owned(),
         ));
     };
-    let callback: orderbridge_core::jet::MenuCallback =
-        orderbridge_core::jet::parse_body(&bytes).map_err(unreadable)?;
+    let callback: orderbridge_core::jet::wire::MenuCallback =
+        orderbridge_core::jet::wire::parse_body(&bytes).map_err(unreadable)?;
     check_menu_callback(&callback)
         .map_err(|v| EdgeError::violations("invalid_callback", vec![v]))?;
     storage

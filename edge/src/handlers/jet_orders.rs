@@ -24,7 +24,7 @@
 //!   and totals, recorded as the order's amendment with the time it arrived (what it found
 //!   and what it left, shown by `GET /site-api/orders/{id}`); an order the hub never
 //!   received (a "final picked only" subscription) is received as a new one. Old messages
-//!   cannot undo new ones (core `jet_order::replay`): versions apply in the order they
+//!   cannot undo new ones (core `jet::order::replay`): versions apply in the order they
 //!   arrive, a body applied before (a retry, or an older version replayed after a newer
 //!   one) changes nothing and is answered `200` as before, and a cancelled order keeps its
 //!   contents (`400 {"errorMessage"}` naming the cancellation). The `t` of
@@ -34,14 +34,14 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::domain::UtcOffset;
-use orderbridge_core::jet_order::outcome::{
+use orderbridge_core::jet::order::outcome::{
     self, delivery_id, failure_of, unknown_location, Failure,
 };
-use orderbridge_core::jet_order::replay::{decide_final, FinalDecision, FinalState};
-use orderbridge_core::jet_order::translate::{translate, ChargeItems, Target, Translation};
-use orderbridge_core::jet_order::validate::{validate_cancel, validate_order, JetOrder};
-use orderbridge_core::jet_order::wire::{parse_cancel, parse_order};
-use orderbridge_core::jet_to_jupiter::{menu_for_order, menu_type_of, service_key, service_of};
+use orderbridge_core::jet::order::replay::{decide_final, FinalDecision, FinalState};
+use orderbridge_core::jet::order::translate::{translate, ChargeItems, Target, Translation};
+use orderbridge_core::jet::order::validate::{validate_cancel, validate_order, JetOrder};
+use orderbridge_core::jet::order::wire::{parse_cancel, parse_order};
+use orderbridge_core::jet::to_jupiter::{menu_for_order, menu_type_of, service_key, service_of};
 use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::outbound::plan::ReceiverKind;

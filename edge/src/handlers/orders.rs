@@ -18,19 +18,19 @@
 //! Upstream mode (`JUPITER_API_URL` and `JUPITER_API_KEY` set): the order is validated and
 //! stored as above, then forwarded to Jupiter's `POST /order` through the outbox (receiver
 //! `jupiter_injection`, staged in the same batch), with the hub's callback URL and a
-//! per-order token as `status_url` (core's `order::upstream`). Jupiter's order id is kept
+//! per-order token as `status_url` (core's `order::forward`). Jupiter's order id is kept
 //! when its answer arrives (`outbound_queue`). Jupiter's status calls
 //! (`GET /callbacks/jupiter/orders/{order_id}?token=&status=`) are never refused (Jupiter
-//! does not retry nor read the answer): core's `upstream::on_status` says what to record
+//! does not retry nor read the answer): core's `forward::on_status` says what to record
 //! (history, current status, the statuses heard) and what to pass on to the front-end's
 //! `status_url` and the order's channel — a repeat nothing, a late status only its history
 //! row. The hub sends no status 0 of its own then, since Jupiter's 0 is its acceptance.
 
 use orderbridge_core::order::client::Contact;
+use orderbridge_core::order::forward;
 use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::order::namespace::{site_namespace, Namespace};
 use orderbridge_core::order::replay::{compare, fingerprint};
-use orderbridge_core::order::upstream;
 use orderbridge_core::order::{wire, Rules};
 use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::problem::Violation;
@@ -327,9 +327,9 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     // lose the status, so a call that lost a race with another is decided again.
     let mut row = row;
     for attempt in 1..=4 {
-        let heard = upstream::parse_heard(&row.upstream_heard);
+        let heard = forward::parse_heard(&row.upstream_heard);
         let from = current_status(&row)?;
-        let decision = upstream::on_status(from, &heard, to);
+        let decision = forward::on_status(from, &heard, to);
         if !decision.heard {
             break;
         }
@@ -338,7 +338,7 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             row.version,
             to.code(),
             &decision,
-            &upstream::with_heard(&heard, to),
+            &forward::with_heard(&heard, to),
             &millis(ctx.now),
         )?;
         let (calls, kick) = if decision.pass_on {

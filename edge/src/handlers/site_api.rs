@@ -11,7 +11,7 @@ use std::future::Future;
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::{requested_concept, served_concept};
 use orderbridge_core::http_cache::{etag, not_modified};
-use orderbridge_core::jet_to_jupiter::{service_for_delivery_method, service_key};
+use orderbridge_core::jet::to_jupiter::{service_for_delivery_method, service_key};
 use orderbridge_core::jupiter::{
     DeletedZone, DeliveryZonesResponse, Menu, MenuResponse, Place, RestaurantsResponse,
     StopListResponse, Zone,

@@ -88,7 +88,7 @@ pub struct MenuWrite {
     pub restaurant_id: String,
     pub concept_id: String,
     /// `DELIVERY` or `COLLECTION` for a JET Connect menu; `""` for a menu serving every
-    /// order (`core::jet_to_jupiter::service_key`). Writing one kind removes the other.
+    /// order (`core::jet::to_jupiter::service_key`). Writing one kind removes the other.
     pub service: &'static str,
     pub menu: String,
     pub last_change: String,
@@ -483,7 +483,7 @@ impl Storage {
 
     /// A concept's menu for one service (`DELIVERY` or `COLLECTION`): that service's menu,
     /// else the one for every service, else the concept's other menu
-    /// (`core::jet_to_jupiter::pick_service`, in SQL).
+    /// (`core::jet::to_jupiter::pick_service`, in SQL).
     pub async fn menu_for(
         &self,
         restaurant_id: &str,

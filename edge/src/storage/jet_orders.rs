@@ -271,7 +271,7 @@ impl Storage {
         replacement: Option<(&str, i64)>,
         at: &str,
     ) -> Result<(), EdgeError> {
-        // Guarded as core's rule decided (`jet_order::replay`), so a cancellation or the
+        // Guarded as core's rule decided (`jet::order::replay`), so a cancellation or the
         // same version committed between the read and this batch still wins: the version
         // is recorded only if it is new and the order not cancelled, and the hub order's
         // contents change only if that record was made and the order is not at 5.

@@ -277,7 +277,7 @@ impl Storage {
 
 impl Storage {
     /// The statements that take a status call from Jupiter for an order read at `version`
-    /// (core's `order::upstream::on_status`): remember it as heard, append it to the
+    /// (core's `order::forward::on_status`): remember it as heard, append it to the
     /// history (`append`), move the order to it (`advance`). The version moves on every
     /// call, so two calls decided on the same read cannot both commit.
     pub fn upstream_status(
@@ -285,7 +285,7 @@ impl Storage {
         id: &str,
         version: i64,
         status: i64,
-        decision: &orderbridge_core::order::upstream::UpstreamStatus,
+        decision: &orderbridge_core::order::forward::UpstreamStatus,
         heard: &str,
         at: &str,
     ) -> Result<Vec<D1PreparedStatement>, EdgeError> {

@@ -1,4 +1,5 @@
 use super::*;
+use crate::domain::{HhMm, Weekday};
 use serde_json::{json, Value};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
@@ -719,8 +720,8 @@ fn every_violation_is_reported_at_once_with_its_path() {
 
 #[test]
 fn every_menus_example_of_the_spec_is_valid() {
-    assert_eq!(crate::jet::PUBLISHED_MENU_EXAMPLES.len(), 7);
-    for (name, text) in crate::jet::PUBLISHED_MENU_EXAMPLES {
+    assert_eq!(crate::jet::wire::PUBLISHED_MENU_EXAMPLES.len(), 7);
+    for (name, text) in crate::jet::wire::PUBLISHED_MENU_EXAMPLES {
         let valid = parse_menus(text.as_bytes()).and_then(|req| validate_menus(&req));
         let valid = valid.unwrap_or_else(|v| panic!("{name}: {v:?}"));
         assert!(!valid.restaurants().is_empty(), "{name}");

@@ -8,18 +8,19 @@
 //!    is an `Option`, so only malformed JSON or a value of the wrong JSON type fails here
 //!    (one violation, with serde_json's line and column). Unknown fields are ignored, for
 //!    forward compatibility.
-//! 2. [`validate`] walks the tree and reports every rule that is broken, each with its JSON
-//!    path (`menus[0].categories[2].items[5].plu`).
+//! 2. [`validate`](super::validate) walks the tree and reports every rule that is broken,
+//!    each with its JSON path (`menus[0].categories[2].items[5].plu`).
 //!
 //! Typed structs rather than `serde_json::Value`: a 5,000-item menu parses about twice as
-//! fast this way, and the wire tree is what [`validate::ValidatedMenu`] wraps afterwards.
+//! fast this way, and the wire tree is what
+//! [`ValidatedMenu`](super::validate::ValidatedMenu) wraps afterwards.
 //!
 //! The menu types borrow their strings from the request bytes ([`Text`], `'a`), keep the
 //! optional product-fact blocks that most items lack behind a `Box`, and read translations
 //! into a list ([`Translations`]): with those, parsing issue 8's 5,000-item menu in wasm
 //! costs about as much as V8's `JSON.parse` of the same bytes. Validation then moves the
 //! menus into its result instead of copying them, and the conversion
-//! ([`crate::jet_to_jupiter::jupiter_menu`]) borrows from them in turn.
+//! ([`crate::jet::to_jupiter::jupiter_menu`]) borrows from them in turn.
 
 use crate::problem::Violation;
 use serde::de::{DeserializeOwned, Visitor};
@@ -29,8 +30,6 @@ use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::fmt;
 use std::ops::Deref;
-
-pub mod validate;
 
 /// A string of a menu body, borrowed from the request bytes unless JSON escapes forced a
 /// copy. serde's own `Cow<str>` only borrows for a bare field marked `#[serde(borrow)]`, not
@@ -842,31 +841,31 @@ fn parse_violation(bytes: &[u8], e: serde_json::Error) -> Vec<Violation> {
 pub(crate) const PUBLISHED_MENU_EXAMPLES: &[(&str, &str)] = &[
     (
         "Basic menu",
-        include_str!("../../fixtures/jet-connect/menus-request-basic.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-basic.json"),
     ),
     (
         "Menu with modifiers",
-        include_str!("../../fixtures/jet-connect/menus-request-with-modifiers.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-with-modifiers.json"),
     ),
     (
         "Menu with nutrition and servings",
-        include_str!("../../fixtures/jet-connect/menus-request-nutrition-and-servings.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-nutrition-and-servings.json"),
     ),
     (
         "Menu with pick options",
-        include_str!("../../fixtures/jet-connect/menus-request-pick-options.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-pick-options.json"),
     ),
     (
         "Menu with portions",
-        include_str!("../../fixtures/jet-connect/menus-request-portions.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-portions.json"),
     ),
     (
         "Menu with swaps",
-        include_str!("../../fixtures/jet-connect/menus-request-swaps.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-swaps.json"),
     ),
     (
         "Menu with grocery items",
-        include_str!("../../fixtures/jet-connect/menus-request-grocery-items.json"),
+        include_str!("../../../fixtures/jet-connect/menus-request-grocery-items.json"),
     ),
 ];
 
@@ -882,15 +881,18 @@ mod tests {
             assert!(parse_menus(text.as_bytes()).is_ok(), "{text}");
         }
         for text in [
-            include_str!("../../fixtures/jet-connect/item-availability-request-available.json"),
-            include_str!("../../fixtures/jet-connect/item-availability-request-unavailable.json"),
+            include_str!("../../../fixtures/jet-connect/item-availability-request-available.json"),
+            include_str!(
+                "../../../fixtures/jet-connect/item-availability-request-unavailable.json"
+            ),
         ] {
             assert!(parse_item_availability(text.as_bytes()).is_ok(), "{text}");
         }
-        let times = include_str!("../../fixtures/jet-connect/restaurant-servicetimes-request.json");
+        let times =
+            include_str!("../../../fixtures/jet-connect/restaurant-servicetimes-request.json");
         assert!(parse_service_times(times.as_bytes()).is_ok());
         let offline =
-            include_str!("../../fixtures/jet-connect/assembled-restaurant-offline-request.json");
+            include_str!("../../../fixtures/jet-connect/assembled-restaurant-offline-request.json");
         assert_eq!(
             parse_offline(offline.as_bytes()).map(|o| o.online_at),
             Ok(Some("2021-10-13T12:03:00".to_owned()))
@@ -1029,7 +1031,7 @@ mod tests {
 
     #[test]
     fn the_callback_example_reads_and_our_callbacks_write_the_documented_shape() {
-        let example = include_str!("../../fixtures/jet-connect/menus-callback-request.json");
+        let example = include_str!("../../../fixtures/jet-connect/menus-callback-request.json");
         let parsed: Result<MenuCallback, _> = serde_json::from_str(example);
         assert_eq!(parsed.map(|c| c.ingestion_succeeded).ok(), Some(true));
         assert_eq!(

@@ -16,15 +16,15 @@ use crate::tz::LocalZone;
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
 pub(super) const PARTNER: &str =
-    include_str!("../../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json");
+    include_str!("../../../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json");
 const FINAL_MERCHANT: &str = include_str!(
-    "../../../fixtures/jet-connect/final-picked-order-request-delivery-by-merchant.json"
+    "../../../../fixtures/jet-connect/final-picked-order-request-delivery-by-merchant.json"
 );
 const FINAL_PARTNER: &str = include_str!(
-    "../../../fixtures/jet-connect/final-picked-order-request-delivery-by-partner.json"
+    "../../../../fixtures/jet-connect/final-picked-order-request-delivery-by-partner.json"
 );
 const CANCEL: &str =
-    include_str!("../../../fixtures/jet-connect/cancel-order-notification-request.json");
+    include_str!("../../../../fixtures/jet-connect/cancel-order-notification-request.json");
 
 pub(super) fn doc(text: &str) -> Value {
     serde_json::from_str(text).unwrap_or_else(|e| panic!("{e}"))

@@ -1,46 +1,13 @@
-//! Validation of JET Connect catalog bodies: every broken rule is reported, with its path.
-//!
-//! Each field's rule is the rule of Just Eat's schema (`just-eat/openapi.yaml`,
-//! `JetConnectMenusUtfConnector*`), not what seems sensible: every published `POST /menus`
-//! example is accepted as published (`fixtures/jet-connect/menus-request-*.json`). The few
-//! rules the schema does not state guard what cannot be honoured in the Jupiter menu; they
-//! are marked *(hub)*.
-//!
-//! Rules (each has a passing and a failing case in the tests below):
-//!
-//! | where | rule |
-//! |-------|------|
-//! | request | `restaurants` present, non-empty, each a valid id, no duplicates; `menus` present and non-empty; `callback_url` present and an absolute `http`/`https` URL with a host |
-//! | menus | *(hub)* one menu per `reference` and `type` in a request (a concept keeps one menu per type; of two, one would be lost while the callback said success) |
-//! | menu | `name` present (the schema sets no minimum length, so `""` is accepted, as for every name below); `reference` present (may be `""`); `type` is `COLLECTION` or `DELIVERY`; `categories` present; translations carry `name`. `default_language` and translation tags are free strings |
-//! | availability | each window matches the schema's `^[0-2][0-9]:[0-5][0-9] - [0-2][0-9]:[0-5][0-9]$` (so `"08:00 - 24:00"` and `"10:00 - 10:00"` pass); day keys are not checked. Menu hours are not carried into the Jupiter menu |
-//! | category | `name`, `description` and `items` present; translations carry `name` and `description`; images as for items (the schema's `maxLength: 1` on the gallery array is no JSON Schema rule for arrays) |
-//! | item | `name` present; `plu` a valid PLU *(hub: it becomes the Jupiter item id)*, blank only when `swap` has options to supply the PLUs; prices are int32 and *(hub)* not negative (Jupiter prices are not); enums (`tax_category`, `spiciness`, `dietary_restrictions`, `allergens`) take documented values; images have absolute http(s) URLs; `Range`s have `min` and `max`, any int32 (the published nutrition example sends `min: -1`); `nutritional_info`, `servings` any int32; required members of `caffeine`, `volume`, `weight`, `deposit` (amount any int32), `manufacturer`, `storage` are present |
-//! | PLUs | *(hub)* an item, portion or swap-option PLU listed more than once in a menu must mean the same product: the same price and modifier groups (a "Most popular" category repeating best sellers is accepted); listings that differ are refused naming both paths. A modifier option may reuse an item's PLU, but options of one group are unique |
-//! | modifier | `name`, `description` and `pick` present; `pick.pick_same_option` present; `pick` is the allOf of `exactly` and `range`, so both may be given when `exactly` lies in the range; *(hub)* `exactly` and `from` not negative, `from ≤ to`, and when the same option cannot be picked twice, `exactly` and `from` at most the number of options (otherwise no order could satisfy it); `to` above the number of options is a cap; options are items with a non-empty PLU |
-//! | nesting | modifier groups nest at most [`MAX_MODIFIER_DEPTH`] deep (an item's groups are depth 1, an option's groups depth 2, …) |
-//! | portions, includes, swaps, ingredients | the fields FACTS §2.7 marks required are present; portion and swap prices as for items; an include's PLU is only required (includes are not carried) |
-//! | item availability | `event` is `AVAILABLE`/`UNAVAILABLE`; `itemReferences` non-empty PLUs; `restaurant` an id; `happenedAt` and `nextAvailableAt` RFC 3339; `nextAvailableAt` not before `happenedAt` |
-//! | offline | `onlineAt`, when given, is a local date-time without offset |
-//! | service times | `timezone` non-empty; `serviceTimes` non-empty, `serviceType` `Delivery`/`Collection` without repeats; `openingTimes` names at least one valid day; each window has `hh:mm` times whose closing time differs from the opening time (closing before opening crosses midnight) |
-//!
-//! Notes on choices where FACTS leaves room:
-//! * Category items are nested in the JSON, not referenced by id, so there are no
-//!   references to resolve.
-//! * A modifier group with no options (`null` or `[]`, as in the spec's "pick options"
-//!   example) is accepted whatever its pick rule: there is nothing to count against. The
-//!   conversion leaves such groups out of the Jupiter menu.
-//! * `nextAvailableAt` equal to `happenedAt` is accepted (the spec's own example does it):
-//!   the item is available again at once. "Must lie in the future" depends on the clock and
-//!   is not checked here.
+//! The menus body (`POST /menus`): every menu, category, item, modifier, portion and
+//! swap rule of the table in [`super`], and the validated menus the conversion reads.
 
-use super::*;
-use crate::domain::{HhMm, Money, Plu, RestaurantId, Weekday, MAX_ID_CHARS};
+use crate::domain::{HhMm, RestaurantId};
+use crate::jet::wire::*;
 use crate::problem::Violation;
-use chrono::{DateTime, FixedOffset, NaiveDateTime};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt;
-use std::ops::Deref;
+
+use super::*;
 
 /// The deepest nesting of modifier groups accepted: an item's groups are depth 1, the
 /// groups of one of their options depth 2, and so on. Real menus use 2 or 3.
@@ -74,10 +41,10 @@ pub const ALLERGENS: &[&str] = &[
     "LUPIN",
     "MOLLUSCS",
 ];
-const TAX_CATEGORIES: &[&str] = &["NO_TAX", "ALCOHOL", "SUGARED_DRINK"];
-const SPICINESS: &[&str] = &["UNKNOWN", "MILD", "MEDIUM", "HOT", "VERY_HOT"];
-const DIETS: &[&str] = &["NONE", "VEGETARIAN", "VEGAN"];
-const DEPOSIT_TYPES: &[&str] = &["single_use", "multiple_use", "not_specified"];
+pub(super) const TAX_CATEGORIES: &[&str] = &["NO_TAX", "ALCOHOL", "SUGARED_DRINK"];
+pub(super) const SPICINESS: &[&str] = &["UNKNOWN", "MILD", "MEDIUM", "HOT", "VERY_HOT"];
+pub(super) const DIETS: &[&str] = &["NONE", "VEGETARIAN", "VEGAN"];
+pub(super) const DEPOSIT_TYPES: &[&str] = &["single_use", "multiple_use", "not_specified"];
 
 /// Whether a menu is for delivery or collection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -90,9 +57,9 @@ pub enum MenuType {
 /// copied) and, like them, borrows the request bytes (`'a`).
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidMenus<'a> {
-    restaurants: Vec<RestaurantId>,
-    callback_url: Text<'a>,
-    menus: Vec<ValidatedMenu<'a>>,
+    pub(super) restaurants: Vec<RestaurantId>,
+    pub(super) callback_url: Text<'a>,
+    pub(super) menus: Vec<ValidatedMenu<'a>>,
 }
 
 impl<'a> ValidMenus<'a> {
@@ -113,10 +80,10 @@ impl<'a> ValidMenus<'a> {
 /// borrow from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ValidatedMenu<'a> {
-    menu_type: MenuType,
+    pub(super) menu_type: MenuType,
     /// Some PLU is listed more than once (each time with the same price and modifiers).
-    repeats: bool,
-    wire: Menu<'a>,
+    pub(super) repeats: bool,
+    pub(super) wire: Menu<'a>,
 }
 
 /// A valid menu that owns its strings: what [`validate_menus`] gives for a request passed
@@ -171,143 +138,6 @@ impl MenusInput<'static> for &MenusRequest<'_> {
     }
 }
 
-/// A JSON path (`menus[0].categories[2].items[5].plu`), kept as a chain of frames on the
-/// stack and written out only when a violation needs it: a valid 5,000-item menu builds no
-/// path string at all.
-#[derive(Clone, Copy)]
-enum Path<'p> {
-    Root(&'p str),
-    Field(&'p Path<'p>, &'static str),
-    Index(&'p Path<'p>, usize),
-    Key(&'p Path<'p>, &'p str),
-}
-
-impl<'p> Path<'p> {
-    fn field(&'p self, name: &'static str) -> Path<'p> {
-        Path::Field(self, name)
-    }
-    fn index(&'p self, i: usize) -> Path<'p> {
-        Path::Index(self, i)
-    }
-    fn key(&'p self, key: &'p str) -> Path<'p> {
-        Path::Key(self, key)
-    }
-}
-
-impl fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root(root) => f.write_str(root),
-            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
-        }
-    }
-}
-
-/// Collects violations as the tree is walked. Paths are anything printable (a `&str`, or a
-/// [`Path`] written out only when a violation is added).
-#[derive(Default)]
-struct Report(Vec<Violation>);
-
-impl Report {
-    fn add(&mut self, code: &str, path: impl fmt::Display, message: impl Into<String>) {
-        self.0
-            .push(Violation::new(code, Some(&path.to_string()), message));
-    }
-    fn take<T>(&mut self, r: Result<T, Violation>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(v) => {
-                self.0.push(v);
-                None
-            }
-        }
-    }
-    fn missing(&mut self, path: impl fmt::Display) {
-        self.add("missing", path, "missing");
-    }
-    /// A required string: present (it may be empty).
-    fn present<'v, T: Deref<Target = str>>(
-        &mut self,
-        value: &'v Option<T>,
-        path: impl fmt::Display,
-    ) -> Option<&'v str> {
-        if value.is_none() {
-            self.missing(path);
-        }
-        value.as_deref()
-    }
-    fn one_of(&mut self, value: &str, allowed: &[&str], path: impl fmt::Display) {
-        if !allowed.contains(&value) {
-            self.add(
-                "invalid_value",
-                path,
-                format!("{value:?} is not one of {}", allowed.join(", ")),
-            );
-        }
-    }
-    fn price(&mut self, price: i64, path: impl fmt::Display) {
-        if price > i64::from(i32::MAX) {
-            self.add("amount_too_large", path, "must fit in a 32-bit integer");
-        } else if Money::from_minor(price, "").is_err() {
-            // Only a refused amount pays for its path.
-            self.take(Money::from_minor(price, &path.to_string()));
-        }
-    }
-    /// A PLU that must be valid: its trimmed text, or `None` after reporting why not. A
-    /// valid PLU costs no allocation ([`Plu::parse`] runs only to word the violation).
-    fn plu<'v>(&mut self, raw: &'v str, path: impl fmt::Display) -> Option<&'v str> {
-        match plu_text(raw) {
-            Some(plu) => Some(plu),
-            None => self
-                .take(Plu::parse(raw, &path.to_string()))
-                .map(|_| raw.trim()),
-        }
-    }
-    fn finish<T>(self, value: T) -> Result<T, Vec<Violation>> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.0)
-        }
-    }
-}
-
-/// The trimmed PLU when [`Plu::parse`] would accept `raw` (the same rules, without the
-/// copy), else `None`.
-fn plu_text(raw: &str) -> Option<&str> {
-    let trimmed = raw.trim();
-    let ok = !trimmed.is_empty()
-        && (trimmed.len() <= MAX_ID_CHARS || trimmed.chars().count() <= MAX_ID_CHARS)
-        && !trimmed.chars().any(char::is_control);
-    ok.then_some(trimmed)
-}
-
-/// Whether `url` is an absolute `http` or `https` URL with a host and no blanks. (Which
-/// hosts may be called is decided by the edge before it sends anything.)
-pub fn is_absolute_http_url(url: &str) -> bool {
-    // The scheme, case-insensitively, without lower-casing a copy.
-    let has_prefix = |prefix: &str| {
-        url.as_bytes()
-            .get(..prefix.len())
-            .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
-    };
-    let rest = if has_prefix("https://") {
-        &url[8..]
-    } else if has_prefix("http://") {
-        &url[7..]
-    } else {
-        return false;
-    };
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..host_end];
-    let host = authority.rsplit('@').next().unwrap_or("");
-    !host.is_empty()
-        && !host.starts_with(':')
-        && !url.chars().any(|c| c.is_whitespace() || c.is_control())
-}
-
 /// Validates a `POST /menus` body, reporting every violation with its JSON path.
 ///
 /// Pass the request by value on a hot path: its menus move into the result. Passed by
@@ -358,12 +188,12 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
             // dropped while the callback reported success. Refused instead, naming both.
             for (i, (menu, (kind, _))) in list.iter().zip(&types).enumerate() {
                 let Some(kind) = kind else { continue };
-                let concept = crate::jet_to_jupiter::concept_for_reference(
+                let concept = crate::jet::to_jupiter::concept_for_reference(
                     menu.reference.as_deref().unwrap_or(""),
                 );
                 let earlier = list[..i].iter().zip(&types).position(|(m, (k, _))| {
                     *k == Some(*kind)
-                        && crate::jet_to_jupiter::concept_for_reference(
+                        && crate::jet::to_jupiter::concept_for_reference(
                             m.reference.as_deref().unwrap_or(""),
                         ) == concept
                 });
@@ -407,7 +237,7 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
 /// Where a PLU was claimed, relative to the item that claims it: the item's own `plu`, or
 /// that of one of its portions or swap options.
 #[derive(Clone, Copy)]
-enum Sub {
+pub(super) enum Sub {
     Own,
     Portion(usize),
     SwapOption(usize),
@@ -424,7 +254,7 @@ impl fmt::Display for Sub {
 }
 
 /// The path of a claimed PLU: `<item>.plu`, `<item>.portions[i].plu`, ….
-struct PluAt<'x, 'p>(&'x Path<'p>, Sub);
+pub(super) struct PluAt<'x, 'p>(&'x Path<'p>, Sub);
 
 impl fmt::Display for PluAt<'_, '_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -437,10 +267,10 @@ impl fmt::Display for PluAt<'_, '_> {
 /// of one PLU that agree on these are the same product listed twice (a "Most popular"
 /// category repeating best sellers); names and descriptions may differ.
 #[derive(Clone, Copy)]
-struct Definition<'w> {
-    price: i64,
-    groups: &'w [Modifier<'w>],
-    more_groups: &'w [Modifier<'w>],
+pub(super) struct Definition<'w> {
+    pub(super) price: i64,
+    pub(super) groups: &'w [Modifier<'w>],
+    pub(super) more_groups: &'w [Modifier<'w>],
 }
 
 impl Definition<'_> {
@@ -464,15 +294,15 @@ impl Definition<'_> {
 /// The PLUs of a menu that become Jupiter item ids, each with where it was first claimed
 /// (category, item, which PLU of the item) and what it stands for; the path is written only
 /// for a conflicting repeat.
-struct MenuPlus<'w, 'p> {
-    menu: &'p Path<'p>,
-    first: HashMap<&'w str, (usize, usize, Sub, Definition<'w>)>,
+pub(super) struct MenuPlus<'w, 'p> {
+    pub(super) menu: &'p Path<'p>,
+    pub(super) first: HashMap<&'w str, (usize, usize, Sub, Definition<'w>)>,
     /// Whether some PLU is listed more than once (with the same definition).
-    repeats: bool,
+    pub(super) repeats: bool,
 }
 
 /// The scope an item's own, portion and swap-option PLUs are claimed in.
-enum Scope<'s, 'w, 'p> {
+pub(super) enum Scope<'s, 'w, 'p> {
     /// A category's item (category and item index): unique within the menu, unless both
     /// claims define the same product.
     Menu(&'s mut MenuPlus<'w, 'p>, usize, usize),
@@ -527,7 +357,11 @@ impl<'w> Scope<'_, 'w, '_> {
 }
 
 /// The menu's type (when valid) and whether some PLU is listed more than once.
-fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> (Option<MenuType>, bool) {
+pub(super) fn menu_rules(
+    r: &mut Report,
+    menu: &Menu<'_>,
+    path: &Path<'_>,
+) -> (Option<MenuType>, bool) {
     r.present(&menu.name, path.field("name"));
     r.present(&menu.reference, path.field("reference"));
     let menu_type = match menu.menu_type.as_deref() {
@@ -579,7 +413,7 @@ fn menu_rules(r: &mut Report, menu: &Menu<'_>, path: &Path<'_>) -> (Option<MenuT
     (menu_type, plus.repeats)
 }
 
-fn translations(
+pub(super) fn translations(
     r: &mut Report,
     map: &Option<Translations<'_>>,
     path: &Path<'_>,
@@ -628,7 +462,7 @@ pub fn parse_window(text: &str, path: &str) -> Result<(HhMm, HhMm), Violation> {
 }
 
 /// Whether `text` matches the spec's `^[0-2][0-9]:[0-5][0-9] - [0-2][0-9]:[0-5][0-9]$`.
-fn is_working_hours(text: &str) -> bool {
+pub(super) fn is_working_hours(text: &str) -> bool {
     let b = text.as_bytes();
     let time = |t: &[u8]| {
         matches!(t, [h, d, b':', m, n]
@@ -641,7 +475,7 @@ fn is_working_hours(text: &str) -> bool {
 /// Menu hours: the spec's pattern, nothing more. They are not carried into the Jupiter
 /// menu, so a window such as `"08:00 - 24:00"` or a day key the hub does not use is
 /// accepted as published.
-fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_>>>, path: &str) {
+pub(super) fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_>>>, path: &str) {
     for (day, windows) in days {
         for (i, window) in windows.iter().enumerate() {
             if !is_working_hours(window) {
@@ -658,7 +492,7 @@ fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_>>>, path: 
     }
 }
 
-fn gallery(r: &mut Report, images: &Option<Vec<Image<'_>>>, path: &Path<'_>) {
+pub(super) fn gallery(r: &mut Report, images: &Option<Vec<Image<'_>>>, path: &Path<'_>) {
     for (i, image) in images.iter().flatten().enumerate() {
         let at = path.index(i);
         let p = at.field("url");
@@ -672,7 +506,7 @@ fn gallery(r: &mut Report, images: &Option<Vec<Image<'_>>>, path: &Path<'_>) {
     }
 }
 
-fn category_rules<'w>(
+pub(super) fn category_rules<'w>(
     r: &mut Report,
     category: &'w Category<'_>,
     path: &Path<'_>,
@@ -697,7 +531,7 @@ fn category_rules<'w>(
 /// An item at `depth` (0 for a category's items; an option of a depth-d group is at d).
 /// `scope` is where its PLUs must be unique: the menu for top-level items, the option
 /// itself for options.
-fn item_rules<'w>(
+pub(super) fn item_rules<'w>(
     r: &mut Report,
     item: &'w Item<'_>,
     path: &Path<'_>,
@@ -737,7 +571,7 @@ fn item_rules<'w>(
 }
 
 /// Everything about an item except its PLU, portions and swap.
-fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
+pub(super) fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
     if let Some(price) = item.price {
         r.price(price, path.field("price"));
     }
@@ -792,7 +626,7 @@ fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
 }
 
 /// The modifier groups of something at `depth`; `required` when the array itself is.
-fn groups(
+pub(super) fn groups(
     r: &mut Report,
     groups: &Option<Vec<Modifier<'_>>>,
     path: &Path<'_>,
@@ -818,9 +652,9 @@ fn groups(
 
 /// Groups up to this many options look for a repeated PLU by scanning the earlier
 /// options; larger ones use a hash map.
-const SCAN_OPTIONS: usize = 16;
+pub(super) const SCAN_OPTIONS: usize = 16;
 
-fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: usize) {
+pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: usize) {
     r.present(&group.name, path.field("name"));
     r.present(&group.description, path.field("description"));
     translations(r, &group.translations, &path.field("translations"), true);
@@ -935,7 +769,7 @@ fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: 
     }
 }
 
-fn portion_rules<'w>(
+pub(super) fn portion_rules<'w>(
     r: &mut Report,
     portion: &'w Portion<'_>,
     item_groups: &'w [Modifier<'_>],
@@ -981,7 +815,7 @@ fn portion_rules<'w>(
     );
 }
 
-fn swap_rules<'w>(
+pub(super) fn swap_rules<'w>(
     r: &mut Report,
     swap: &'w Swap<'_>,
     item_groups: &'w [Modifier<'_>],
@@ -1022,27 +856,27 @@ fn swap_rules<'w>(
 }
 
 /// The nutrition, servings and grocery fields that items and portions share.
-struct ProductFacts<'f, 'w> {
-    nutritional_info: Option<&'f NutritionalInfo>,
-    nutritional_info_range: Option<&'f NutritionalInfoRange>,
-    servings: Option<i64>,
-    servings_range: Option<&'f Range>,
-    caffeine: Option<&'f Caffeine<'w>>,
-    volume: Option<&'f Volume<'w>>,
-    weight: Option<&'f Weight<'w>>,
-    deposit: Option<&'f Deposit<'w>>,
-    manufacturer: Option<&'f Manufacturer<'w>>,
-    storage: Option<&'f Storage<'w>>,
+pub(super) struct ProductFacts<'f, 'w> {
+    pub(super) nutritional_info: Option<&'f NutritionalInfo>,
+    pub(super) nutritional_info_range: Option<&'f NutritionalInfoRange>,
+    pub(super) servings: Option<i64>,
+    pub(super) servings_range: Option<&'f Range>,
+    pub(super) caffeine: Option<&'f Caffeine<'w>>,
+    pub(super) volume: Option<&'f Volume<'w>>,
+    pub(super) weight: Option<&'f Weight<'w>>,
+    pub(super) deposit: Option<&'f Deposit<'w>>,
+    pub(super) manufacturer: Option<&'f Manufacturer<'w>>,
+    pub(super) storage: Option<&'f Storage<'w>>,
 }
 
 /// An `int32` field: in range (the spec sets no other bound).
-fn int32(r: &mut Report, v: Option<i64>, p: Path<'_>) {
+pub(super) fn int32(r: &mut Report, v: Option<i64>, p: Path<'_>) {
     if v.is_some_and(|v| i32::try_from(v).is_err()) {
         r.add("invalid_value", p, "must be a 32-bit integer");
     }
 }
 
-fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
+pub(super) fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
     if let Some(range) = range {
         if range.min.is_none() {
             r.missing(p.field("min"));
@@ -1057,7 +891,7 @@ fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
     }
 }
 
-fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
+pub(super) fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
     if let Some(n) = f.nutritional_info {
         int32(r, n.kcal, path.field("nutritional_info.kcal"));
         int32(r, n.kj, path.field("nutritional_info.kj"));
@@ -1122,244 +956,3 @@ fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
         r.present(&s.storage_type, path.field("storage.type"));
     }
 }
-/// `AVAILABLE` or `UNAVAILABLE`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AvailabilityEvent {
-    Available,
-    Unavailable,
-}
-
-/// An item-availability body that passed every rule.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidItemAvailability {
-    pub event: AvailabilityEvent,
-    pub plus: Vec<Plu>,
-    pub restaurant: RestaurantId,
-    /// When the change happened; the edge uses "now" when it is absent, as JET Connect does.
-    pub happened_at: Option<DateTime<FixedOffset>>,
-    /// With `UNAVAILABLE`: when the items come back by themselves. Ignored with `AVAILABLE`.
-    pub next_available_at: Option<DateTime<FixedOffset>>,
-}
-
-fn rfc3339(r: &mut Report, value: &Option<String>, path: &str) -> Option<DateTime<FixedOffset>> {
-    let text = value.as_deref()?;
-    match DateTime::parse_from_rfc3339(text) {
-        Ok(t) => Some(t),
-        Err(_) => {
-            r.add(
-                "invalid_datetime",
-                path,
-                format!("must be an RFC 3339 date-time with offset, got {text:?}"),
-            );
-            None
-        }
-    }
-}
-
-pub fn validate_item_availability(
-    req: &ItemAvailabilityRequest,
-) -> Result<ValidItemAvailability, Vec<Violation>> {
-    let mut r = Report::default();
-    let event = match req.event.as_deref() {
-        None => {
-            r.missing("event");
-            None
-        }
-        Some("AVAILABLE") => Some(AvailabilityEvent::Available),
-        Some("UNAVAILABLE") => Some(AvailabilityEvent::Unavailable),
-        Some(other) => {
-            r.one_of(other, &["AVAILABLE", "UNAVAILABLE"], "event");
-            None
-        }
-    };
-    let mut plus = Vec::new();
-    match &req.item_references {
-        None => r.missing("itemReferences"),
-        Some(list) if list.is_empty() => r.add("empty", "itemReferences", "must not be empty"),
-        Some(list) => {
-            for (i, raw) in list.iter().enumerate() {
-                if let Some(plu) = r.take(Plu::parse(raw, &format!("itemReferences[{i}]"))) {
-                    plus.push(plu);
-                }
-            }
-        }
-    }
-    let restaurant = match req.restaurant.as_deref() {
-        None => {
-            r.missing("restaurant");
-            None
-        }
-        Some(raw) => r.take(RestaurantId::parse(raw, "restaurant")),
-    };
-    let happened_at = rfc3339(&mut r, &req.happened_at, "happenedAt");
-    let next_available_at = rfc3339(&mut r, &req.next_available_at, "nextAvailableAt");
-    if let (Some(h), Some(n)) = (happened_at, next_available_at) {
-        if n < h {
-            r.add(
-                "invalid_datetime",
-                "nextAvailableAt",
-                "must not be before happenedAt",
-            );
-        }
-    }
-    match (event, restaurant) {
-        (Some(event), Some(restaurant)) if r.0.is_empty() => Ok(ValidItemAvailability {
-            event,
-            plus,
-            restaurant,
-            happened_at,
-            next_available_at,
-        }),
-        _ => Err(r.0),
-    }
-}
-
-/// Validates an offline body: the local time the restaurant comes back online, if given.
-pub fn validate_offline(req: &OfflineRequest) -> Result<Option<NaiveDateTime>, Vec<Violation>> {
-    let Some(text) = req.online_at.as_deref() else {
-        return Ok(None);
-    };
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .map(Some)
-        .map_err(|_| {
-            vec![Violation::new(
-                "invalid_datetime",
-                Some("onlineAt"),
-                format!("must be a local date-time without offset such as 2021-10-13T12:03:00, got {text:?}"),
-            )]
-        })
-}
-
-/// `Delivery` or `Collection`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-pub enum ServiceType {
-    Delivery,
-    Collection,
-}
-
-/// One opening window. `closes < opens` means it runs past midnight into the next day.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct OpeningHours {
-    pub opens: HhMm,
-    pub closes: HhMm,
-}
-
-impl OpeningHours {
-    pub fn crosses_midnight(self) -> bool {
-        self.closes < self.opens
-    }
-}
-
-/// Service times that passed every rule: per service type, per day, the windows.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ValidServiceTimes {
-    pub timezone: String,
-    pub service_times: BTreeMap<ServiceType, BTreeMap<Weekday, Vec<OpeningHours>>>,
-}
-
-/// Validates a servicetimes body. A window whose closing time is before its opening time
-/// crosses midnight (`20:00`–`02:00`); equal times are refused as ambiguous (write
-/// `00:00`–`23:59` for a whole day). The timezone is checked for shape only (non-empty, no
-/// blanks): core carries no time-zone database.
-pub fn validate_service_times(
-    req: &ServiceTimesRequest,
-) -> Result<ValidServiceTimes, Vec<Violation>> {
-    let mut r = Report::default();
-    match req.timezone.as_deref() {
-        None => r.missing("timezone"),
-        Some(tz) if tz.is_empty() || tz.chars().any(char::is_whitespace) => r.add(
-            "invalid_timezone",
-            "timezone",
-            "must be an IANA zone name such as Europe/London",
-        ),
-        Some(_) => {}
-    }
-    let mut out = BTreeMap::new();
-    match &req.service_times {
-        None => r.missing("serviceTimes"),
-        Some(list) if list.is_empty() => r.add("empty", "serviceTimes", "must not be empty"),
-        Some(list) => {
-            for (i, st) in list.iter().enumerate() {
-                let path = format!("serviceTimes[{i}]");
-                let kind = match st.service_type.as_deref() {
-                    None => {
-                        r.missing(format!("{path}.serviceType"));
-                        None
-                    }
-                    Some("Delivery") => Some(ServiceType::Delivery),
-                    Some("Collection") => Some(ServiceType::Collection),
-                    Some(other) => {
-                        r.one_of(
-                            other,
-                            &["Delivery", "Collection"],
-                            format!("{path}.serviceType"),
-                        );
-                        None
-                    }
-                };
-                let days =
-                    opening_times(&mut r, &st.opening_times, &format!("{path}.openingTimes"));
-                if let Some(kind) = kind {
-                    if out.insert(kind, days).is_some() {
-                        r.add(
-                            "duplicate",
-                            format!("{path}.serviceType"),
-                            "each service type may appear once",
-                        );
-                    }
-                }
-            }
-        }
-    }
-    r.finish(ValidServiceTimes {
-        timezone: req.timezone.clone().unwrap_or_default(),
-        service_times: out,
-    })
-}
-
-fn opening_times(
-    r: &mut Report,
-    days: &Option<BTreeMap<String, Vec<OpeningWindow>>>,
-    path: &str,
-) -> BTreeMap<Weekday, Vec<OpeningHours>> {
-    let mut out = BTreeMap::new();
-    let Some(days) = days else {
-        r.missing(path);
-        return out;
-    };
-    if days.is_empty() {
-        r.add("empty", path, "give at least one day");
-    }
-    for (day, windows) in days {
-        let p = format!("{path}.{day}");
-        let weekday = r.take(Weekday::parse(day, &p));
-        let mut hours = Vec::new();
-        for (i, w) in windows.iter().enumerate() {
-            let wp = format!("{p}[{i}]");
-            let opens = r
-                .present(&w.opening_time, format!("{wp}.openingTime"))
-                .and_then(|t| r.take(HhMm::parse(t, &format!("{wp}.openingTime"))));
-            let closes = r
-                .present(&w.closing_time, format!("{wp}.closingTime"))
-                .and_then(|t| r.take(HhMm::parse(t, &format!("{wp}.closingTime"))));
-            if let (Some(opens), Some(closes)) = (opens, closes) {
-                if opens == closes {
-                    r.add(
-                        "empty_window",
-                        &wp,
-                        "closingTime must differ from openingTime (use 00:00–23:59 for a whole day)",
-                    );
-                } else {
-                    hours.push(OpeningHours { opens, closes });
-                }
-            }
-        }
-        if let Some(weekday) = weekday {
-            out.insert(weekday, hours);
-        }
-    }
-    out
-}
-
-#[cfg(test)]
-mod tests;

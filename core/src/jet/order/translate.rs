@@ -1,5 +1,5 @@
 //! A JET Connect order as a Jupiter `new_order` (see the mapping table in the module doc
-//! of [`crate::jet_order`]). Pure: the restaurant, its offset and the charge mapping are
+//! of [`crate::jet::order`]). Pure: the restaurant, its offset and the charge mapping are
 //! arguments. The money is [`super::bill`]'s: `cart.total` and `payment.sum` are what the
 //! customer paid (`payment.final.inc_tax`); what no menu item carries is a returned
 //! [`Recorded`] part, written as a marketplace charge line and in the comment's bill, so

@@ -267,7 +267,7 @@ pub fn parse_cancel(bytes: &[u8]) -> Result<CancelNotification, Violation> {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Violation> {
-    crate::jet::parse_body(bytes).map_err(|mut found| {
+    crate::jet::wire::parse_body(bytes).map_err(|mut found| {
         found
             .pop()
             .unwrap_or_else(|| Violation::new("malformed_json", None, "the body is not JSON"))

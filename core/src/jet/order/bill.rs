@@ -1,5 +1,5 @@
 //! What the customer paid Just Eat, as the Jupiter cart and a breakdown the kitchen reads
-//! (FACTS §5.4, §5.5; the mapping table in [`crate::jet_order`]).
+//! (FACTS §5.4, §5.5; the mapping table in [`crate::jet::order`]).
 //!
 //! Jupiter's `payment.sum` is the order total after every discount and the delivery
 //! (seed `004`), so `cart.total` and `payment.sum` are Just Eat's `payment.final.inc_tax`.

@@ -13,7 +13,7 @@
 //! |---|---|
 //! | `number` | `jet-` + `id` (the same on every delivery of the order: a replay finds it) |
 //! | `restaurant_id` | the hub restaurant whose `jet_location_id` is `posLocationId` (none → `INCORRECT_SETUP`) |
-//! | `concept_id` | the concept of the menu the order is checked against, chosen by the edge with `jet_to_jupiter::menu_for_order`: the one `menu_reference` names, else (blank or unknown) the restaurant's only concept or the only one with a menu for the order's service type (`delivery-by-*` → DELIVERY, `collection-by-customer` → COLLECTION). `translate` alone gives `menu_reference` (blank → default) |
+//! | `concept_id` | the concept of the menu the order is checked against, chosen by the edge with `jet::to_jupiter::menu_for_order`: the one `menu_reference` names, else (blank or unknown) the restaurant's only concept or the only one with a menu for the order's service type (`delivery-by-*` → DELIVERY, `collection-by-customer` → COLLECTION). `translate` alone gives `menu_reference` (blank → default) |
 //! | `date` | `created_at` in the restaurant's time zone (its IANA zone, summer time included; set from `location.timezone` when it had none; else its `utc_offset`); `date_preorder` and the `comment`'s time likewise, each in the offset in force at its own instant |
 //! | `date_preorder` | `deliver_at` (merchant delivery) or `collect_at`, when more than [`translate::SCHEDULED_AFTER_MINUTES`] after `created_at`; sooner, the order is cooked now and the time is in `comment` |
 //! | `delivery_method` | `courier` for `delivery-by-merchant`; `pickup` for `delivery-by-delivery-partner` (Just Eat's courier collects) and `collection-by-customer` |

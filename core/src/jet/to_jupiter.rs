@@ -128,17 +128,15 @@ pub fn jupiter_menu<'v>(menu: &'v ValidatedMenu<'_>, now: &'v str) -> JupiterMen
             let from = items.len();
             emit_item(item, id, &mut items);
             if let Some(emitted) = emitted.as_mut() {
-                let mut k = from;
-                while k < items.len() {
-                    if emitted.insert(items[k].id) {
-                        k += 1;
-                    } else {
-                        items.remove(k);
-                    }
-                }
+                // Of the items just emitted, keep those whose id is new.
+                let mut k = 0;
+                items.retain(|item| {
+                    k += 1;
+                    k <= from || emitted.insert(item.id)
+                });
             }
         }
-        for (sort, item) in items[first..].iter_mut().enumerate() {
+        for (sort, item) in items.iter_mut().skip(first).enumerate() {
             item.sort_order = sort as i64;
         }
         categories.push(CategoryView {

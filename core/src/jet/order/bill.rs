@@ -140,13 +140,13 @@ pub fn bill(order: &JetOrder, charges: &ChargeItems) -> Bill {
         .map(|(_, a)| Some(*a))
         .collect();
     let mut matched = vec![false; order.promotions.len()];
-    for (i, p) in order.promotions.iter().enumerate() {
+    for (p, matched) in order.promotions.iter().zip(matched.iter_mut()) {
         if p.discount_value <= 0 {
             continue;
         }
         if let Some(slot) = discounts.iter_mut().find(|d| **d == Some(p.discount_value)) {
             *slot = None;
-            matched[i] = true;
+            *matched = true;
         }
     }
     let rest: i64 = order

@@ -336,12 +336,12 @@ pub fn address_parts<const N: usize>(candidates: [String; N]) -> Vec<String> {
         if part.is_empty() || parts.iter().any(|p| key(p).contains(&key(&part))) {
             continue;
         }
-        match parts.iter().position(|p| key(&part).contains(&key(p))) {
-            Some(i) => {
-                parts[i] = part;
+        match parts.iter_mut().find(|p| key(&part).contains(&key(p))) {
+            Some(slot) => {
+                let k = key(&part);
+                *slot = part;
                 parts.retain({
                     let mut seen = false;
-                    let k = key(&parts[i]);
                     move |p| {
                         let same = key(p) == k;
                         let keep = !same || !seen;

@@ -13,6 +13,8 @@ import pathlib
 import re
 import sys
 
+from check_report import report
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 CRATES = ("core/src", "edge/src")
 
@@ -64,12 +66,7 @@ def main() -> int:
             problems.append(f"{crate}/{name}: a module the code map does not list")
         for name in sorted(listed[crate] - tree):
             problems.append(f"{crate}/{name}: listed in the code map, but no such module")
-    for problem in problems:
-        print(f"check-codemap: {problem}", file=sys.stderr)
-    if problems:
-        return 1
-    print(f"check-codemap: {sum(len(v) for v in listed.values())} modules, map and tree agree")
-    return 0
+    return report("check-codemap", problems, f"{sum(len(v) for v in listed.values())} modules, map and tree agree")
 
 
 if __name__ == "__main__":

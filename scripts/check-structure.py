@@ -19,6 +19,8 @@ import pathlib
 import re
 import sys
 
+from check_report import report
+
 ROOT = pathlib.Path(__file__).resolve().parent.parent
 EDGE = ROOT / "edge" / "src"
 
@@ -118,12 +120,7 @@ def main() -> int:
         text = path.read_text(encoding="utf-8")
         if "#[test]" in text and "wasm_bindgen_test as test" not in text:
             problems.append(f"{path.relative_to(ROOT)}: its tests do not run on wasm32 (no `wasm_bindgen_test as test`)")
-    for problem in problems:
-        print(f"check-structure: {problem}", file=sys.stderr)
-    if problems:
-        return 1
-    print(f"check-structure: {len(graph)} edge modules, no circle, handlers behind the router only, no unwrap/expect/panic outside tests, every core test on wasm32 too")
-    return 0
+    return report("check-structure", problems, f"{len(graph)} edge modules, no circle, handlers behind the router only, no unwrap/expect/panic outside tests, every core test on wasm32 too")
 
 
 if __name__ == "__main__":

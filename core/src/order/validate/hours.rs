@@ -6,7 +6,7 @@ use crate::domain::Weekday;
 use crate::jet::validate::{OpeningHours, ServiceType};
 use crate::jupiter::Zone;
 use crate::order::wire::OrderBody;
-use crate::problem::Violation;
+use crate::problem::Violations;
 use chrono::{DateTime, Datelike, Duration, NaiveDateTime, Timelike, Utc};
 use std::collections::BTreeMap;
 
@@ -160,17 +160,17 @@ pub(super) fn check_time(
     zone: Option<&Zone>,
     method: Option<DeliveryMethod>,
     ctx: &OrderContext<'_>,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) -> Option<Option<DateTime<Utc>>> {
     let tz = &r.time_zone;
     let local = |t: DateTime<Utc>| tz.to_local(t);
     let Some(raw) = text(&body.date_preorder) else {
         if !is_online(r.online, r.offline_until, ctx.now) {
-            out.push(v(
+            out.push(
                 "restaurant_offline",
                 "restaurant_id",
                 "the restaurant is not taking orders now",
-            ));
+            );
             return None;
         }
         if !restaurant_open_at(r, method, local(ctx.now)) {
@@ -179,65 +179,61 @@ pub(super) fn check_time(
                 Rules::Site | Rules::TrustedSite => "; give date_preorder",
                 Rules::Marketplace => "",
             };
-            out.push(v(
+            out.push(
                 "restaurant_closed",
                 "date",
                 format!("the restaurant is closed now{advice}"),
-            ));
+            );
             return None;
         }
         return Some(None);
     };
     let Some(at) = parse_local(raw).and_then(|l| local_to_utc(l, tz)) else {
-        out.push(v(
+        out.push(
             "bad_date",
             "date_preorder",
             "must be restaurant-local \"YYYY-MM-DD HH:MM\"",
-        ));
+        );
         return None;
     };
     let before = out.len();
     if ctx.rules == Rules::Marketplace {
         // The marketplace promised the time; only whether the kitchen works then matters.
     } else if at <= ctx.now {
-        out.push(v(
-            "preorder_in_past",
-            "date_preorder",
-            "must be in the future",
-        ));
+        out.push("preorder_in_past", "date_preorder", "must be in the future");
     } else if method == Some(DeliveryMethod::Courier) {
         let lead = zone.and_then(|z| z.time_min).unwrap_or(0);
         if at < ctx.now + Duration::minutes(lead) {
-            out.push(v(
+            out.push(
                 "preorder_too_soon",
                 "date_preorder",
                 format!("must be at least {lead} minutes from now, the zone's delivery time"),
-            ));
+            );
         }
     }
     if ctx.rules.is_site() && at > ctx.now + ctx.max_preorder_ahead {
-        out.push(v(
+        out.push(
             "preorder_too_far",
             "date_preorder",
             format!(
                 "must be at most {} days ahead",
                 ctx.max_preorder_ahead.num_days()
             ),
-        ));
+        );
     }
     if !restaurant_open_at(r, method, local(at)) {
-        out.push(v(
+        out.push(
             "preorder_closed",
             "date_preorder",
             "the restaurant is closed at that time",
-        ));
+        );
     }
     if !is_online(r.online, r.offline_until, at) {
-        out.push(v(
+        out.push(
             "restaurant_offline",
             "restaurant_id",
             "the restaurant is not taking orders at that time",
-        ));
+        );
     }
     (out.len() == before).then_some(Some(at))
 }

@@ -1,11 +1,11 @@
 //! The cart rules: each line against the menu (the item, its modifiers and their
 //! limits, the stop list) and its price.
 
-use super::money::{count_at, line_total, required_money_at};
+use super::money::{count, line_total, required_money};
 use crate::jupiter::{Item, Menu, ModifierGroup};
 use crate::order::lookup::OrderIds;
 use crate::order::wire::CartItem;
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 use std::collections::BTreeSet;
 
 use super::*;
@@ -20,19 +20,24 @@ pub(super) struct Scratch<'r, 'm> {
     pub(super) amounts: Vec<(&'r str, i64)>,
 }
 
-/// The entry of `key` in a small table kept in first-seen order (a new one starts at 0).
-pub(super) fn tally<'t, 'k, T: Default>(
-    table: &'t mut Vec<(&'k str, T)>,
-    key: &'k str,
-) -> &'t mut T {
-    let i = match table.iter().position(|(k, _)| *k == key) {
-        Some(i) => i,
-        None => {
-            table.push((key, T::default()));
-            table.len() - 1
+/// Adds `n` to the entry of `key` in a small table kept in first-seen order (a new one
+/// starts at 0): the entry before and after.
+pub(super) fn tally<'k, T>(table: &mut Vec<(&'k str, T)>, key: &'k str, n: T) -> (T, T)
+where
+    T: Copy + Default + std::ops::Add<Output = T>,
+{
+    match table.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, entry)) => {
+            let before = *entry;
+            *entry = before + n;
+            (before, *entry)
         }
-    };
-    &mut table[i].1
+        None => {
+            let after = T::default() + n;
+            table.push((key, after));
+            (T::default(), after)
+        }
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -44,32 +49,34 @@ pub(super) fn check_item<'r, 'm>(
     stopped: &BTreeSet<String>,
     rules: Rules,
     scratch: &mut Scratch<'r, 'm>,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
     warnings: &mut Vec<Violation>,
 ) -> Option<ValidLine<&'r str>> {
     let site = rules.is_site();
     // A trusted site's prices are its own: a difference is noted, not refused.
-    let mut mismatch = |found: Violation, out: &mut Vec<Violation>| {
+    let mut mismatch = |found: Violation, out: &mut Violations| {
         if rules == Rules::TrustedSite {
             warnings.push(found);
         } else {
-            out.push(found);
+            out.add(found);
         }
     };
+    let items = Path::root("cart.items");
+    let line = items.index(i);
     let before = out.len();
-    let id = required_at(&item.id, At::Line(i, "id"), out);
-    let n = count_at(&item.count, At::Line(i, "count"), out);
-    let cost = required_money_at(&item.cost, At::Line(i, "cost"), out);
+    let id = required(&item.id, line.field("id"), out);
+    let n = count(&item.count, line.field("count"), out);
+    let cost = required_money(&item.cost, line.field("cost"), out);
     let slot = id.and_then(|id| ids.line(i, id));
     let entry: Option<&'m Item> = match (id, menu) {
         (Some(id), Some(_)) => {
             let found = slot.and_then(|s| s.item);
             if found.is_none() {
-                out.push(at(
+                out.push(
                     "unknown_item",
-                    At::Line(i, "id"),
+                    line.field("id"),
                     format!("{id:?} is not on the menu"),
-                ));
+                );
             }
             found
         }
@@ -77,19 +84,19 @@ pub(super) fn check_item<'r, 'm>(
     };
     if let Some(id) = id {
         if slot.map_or_else(|| stopped.contains(id), |s| s.stopped) {
-            out.push(at(
+            out.push(
                 "item_stopped",
-                At::Line(i, "id"),
+                line.field("id"),
                 format!("{id:?} is on the stop list"),
-            ));
+            );
         }
     }
     if let (Some(entry), Some(cost)) = (entry, cost) {
         if site && entry.price != cost {
             mismatch(
-                at(
+                Violation::new(
                     "price_mismatch",
-                    At::Line(i, "cost"),
+                    Some(&line.field("cost").to_string()),
                     format!("expected {}, got {cost}", entry.price),
                 ),
                 out,
@@ -100,19 +107,21 @@ pub(super) fn check_item<'r, 'm>(
     let groups: &'m [ModifierGroup] = entry.and_then(|e| e.modifiers.as_deref()).unwrap_or(&[]);
     scratch.selected.clear();
     scratch.amounts.clear();
+    let chosen = line.field("modifiers");
     for (j, m) in item.modifiers.iter().flatten().enumerate() {
-        let mid = required_at(&m.id, At::Modifier(i, j, "id"), out);
-        let mcount = count_at(&m.count, At::Modifier(i, j, "count"), out);
-        let mcost = required_money_at(&m.cost, At::Modifier(i, j, "cost"), out);
+        let at = chosen.index(j);
+        let mid = required(&m.id, at.field("id"), out);
+        let mcount = count(&m.count, at.field("count"), out);
+        let mcost = required_money(&m.cost, at.field("cost"), out);
         let (Some(mid), Some(mcount), Some(mcost)) = (mid, mcount, mcost) else {
             continue;
         };
         if ids.stopped(mid, stopped) {
-            out.push(at(
+            out.push(
                 "item_stopped",
-                At::Modifier(i, j, "id"),
+                at.field("id"),
                 format!("{mid:?} is on the stop list"),
-            ));
+            );
         }
         modifiers.push((mid, mcount, mcost));
         if entry.is_none() {
@@ -122,11 +131,11 @@ pub(super) fn check_item<'r, 'm>(
             .iter()
             .find_map(|g| g.modifiers.iter().find(|x| x.id == mid).map(|x| (g, x)));
         let Some((group, known)) = found else {
-            out.push(at(
+            out.push(
                 "unknown_modifier",
-                At::Modifier(i, j, "id"),
+                at.field("id"),
                 format!("{mid:?} is in none of the item's modifier groups"),
-            ));
+            );
             continue;
         };
         if !site {
@@ -134,29 +143,27 @@ pub(super) fn check_item<'r, 'm>(
         }
         if known.price != mcost {
             mismatch(
-                at(
+                Violation::new(
                     "price_mismatch",
-                    At::Modifier(i, j, "cost"),
+                    Some(&at.field("cost").to_string()),
                     format!("expected {}, got {mcost}", known.price),
                 ),
                 out,
             );
         }
-        let total = tally(&mut scratch.amounts, mid);
-        if *total == 0 {
-            *tally(&mut scratch.selected, group.id.as_str()) += 1;
+        let (taken, amount) = tally(&mut scratch.amounts, mid, mcount);
+        if taken == 0 {
+            tally(&mut scratch.selected, group.id.as_str(), 1);
         }
-        *total += mcount;
-        let amount = *total;
         if amount < i64::from(known.min_amount) || amount > i64::from(known.max_amount) {
-            out.push(at(
+            out.push(
                 "modifier_amount",
-                At::Modifier(i, j, "count"),
+                at.field("count"),
                 format!(
                     "{mid:?} may be taken {} to {} times per item, got {amount}",
                     known.min_amount, known.max_amount
                 ),
-            ));
+            );
         }
     }
     if entry.is_some() && site {
@@ -174,31 +181,31 @@ pub(super) fn check_item<'r, 'm>(
                 .find(|(k, _)| *k == g.id)
                 .map_or(0, |(_, n)| *n);
             if n < g.min_selected_modifiers || n > g.max_selected_modifiers {
-                out.push(at(
+                out.push(
                     "modifier_group",
-                    At::Line(i, "modifiers"),
+                    chosen,
                     format!(
                         "group {:?} needs {} to {} modifiers selected, got {n}",
                         g.id, g.min_selected_modifiers, g.max_selected_modifiers
                     ),
-                ));
+                );
             }
         }
     }
     // A price other than the menu's still leaves a line with a total (at the prices sent),
     // so the order's delivery and totals are checked too and every difference is named.
-    let priced_only = out[before..].iter().all(|v| v.code == "price_mismatch");
+    let priced_only = out
+        .as_slice()
+        .iter()
+        .skip(before)
+        .all(|v| v.code == "price_mismatch");
     if !priced_only {
         return None;
     }
     let (id, n, cost) = (id?, n?, cost?);
     let line_total = line_total(n, cost, &modifiers);
     let Some(total) = line_total else {
-        out.push(at(
-            "amount_too_large",
-            At::Line(i, ""),
-            "the line total is too large",
-        ));
+        out.push("amount_too_large", line, "the line total is too large");
         return None;
     };
     Some(ValidLine {

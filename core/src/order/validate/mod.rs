@@ -6,6 +6,7 @@
 //! against the menu) and `money` (exact amounts, charge lines, totals).
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
 
 use chrono::{DateTime, Duration, Utc};
 
@@ -13,7 +14,7 @@ use crate::catalog::concept_key;
 use crate::domain::Money;
 use crate::jet::validate::ValidServiceTimes;
 use crate::jupiter::{Menu, Place, Zone};
-use crate::problem::Violation;
+use crate::problem::{Path, Violation, Violations};
 use crate::tz::LocalZone;
 
 use super::lookup::OrderIds;
@@ -277,10 +278,6 @@ impl ValidOrder {
     }
 }
 
-fn v(code: &str, field: &str, message: impl Into<String>) -> Violation {
-    Violation::new(code, Some(field), message)
-}
-
 fn text(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(trim).filter(|s| !s.is_empty())
 }
@@ -294,50 +291,16 @@ fn trim(s: &str) -> &str {
     }
 }
 
+/// The text of a required field, or `missing_field` recorded at `path` (a field name, or
+/// a [`Path`] into the cart, written out only then: a valid order formats no path).
 fn required<'a>(
     value: &'a Option<String>,
-    field: &str,
-    out: &mut Vec<Violation>,
-) -> Option<&'a str> {
-    required_at(value, At::Field(field), out)
-}
-
-/// Where a value sits in the order. The path text is built only when a violation names
-/// it: a valid order (the common case) formats no paths at all (measured in BENCHMARKS.md:
-/// building them eagerly was a large share of validating a 20-line order).
-#[derive(Clone, Copy)]
-enum At<'a> {
-    Field(&'a str),
-    /// `cart.items[i]`, or a field of it.
-    Line(usize, &'a str),
-    /// `cart.items[i].modifiers[j]`, or a field of it.
-    Modifier(usize, usize, &'a str),
-}
-
-impl At<'_> {
-    fn path(self) -> String {
-        match self {
-            At::Field(f) => f.to_owned(),
-            At::Line(i, "") => format!("cart.items[{i}]"),
-            At::Line(i, leaf) => format!("cart.items[{i}].{leaf}"),
-            At::Modifier(i, j, "") => format!("cart.items[{i}].modifiers[{j}]"),
-            At::Modifier(i, j, leaf) => format!("cart.items[{i}].modifiers[{j}].{leaf}"),
-        }
-    }
-}
-
-fn at(code: &str, at: At<'_>, message: impl Into<String>) -> Violation {
-    Violation::new(code, Some(&at.path()), message)
-}
-
-fn required_at<'a>(
-    value: &'a Option<String>,
-    field: At<'_>,
-    out: &mut Vec<Violation>,
+    path: impl fmt::Display,
+    out: &mut Violations,
 ) -> Option<&'a str> {
     let got = text(value);
     if got.is_none() {
-        out.push(at("missing_field", field, "is required"));
+        out.push("missing_field", path, "is required");
     }
     got
 }
@@ -378,31 +341,31 @@ pub fn validate_borrowing<'r>(
     req: &'r NewOrderRequest,
     ctx: &OrderContext<'_>,
 ) -> Result<ValidOrder<&'r str>, Vec<Violation>> {
-    let mut out = Vec::new();
+    let mut out = Violations::new();
     let body = &req.body;
     if req.action.as_deref() != Some("new_order") {
-        out.push(v("bad_action", "action", "must be \"new_order\""));
+        out.push("bad_action", "action", "must be \"new_order\"");
     }
     let number = required(&body.number, "number", &mut out);
     let date = required(&body.date, "date", &mut out);
     if let Some(d) = date {
         if parse_local(d).is_none() {
-            out.push(v(
+            out.push(
                 "bad_date",
                 "date",
                 "must be restaurant-local \"YYYY-MM-DD HH:MM:SS\"",
-            ));
+            );
         }
     }
     let method = match required(&body.delivery_method, "delivery_method", &mut out) {
         Some("courier") => Some(DeliveryMethod::Courier),
         Some("pickup") => Some(DeliveryMethod::Pickup),
         Some(other) => {
-            out.push(v(
+            out.push(
                 "invalid_value",
                 "delivery_method",
                 format!("must be courier or pickup, got {other:?}"),
-            ));
+            );
             None
         }
         None => None,
@@ -417,17 +380,17 @@ pub fn validate_borrowing<'r>(
             return Some(p.to_owned());
         }
         if n.is_none() {
-            out.push(v("bad_phone", "client.phone", "must have 10 to 15 digits"));
+            out.push("bad_phone", "client.phone", "must have 10 to 15 digits");
         }
         n
     });
     if let Some(p) = body.recipient_name.as_ref().and_then(|r| text(&r.phone)) {
         if site && normalize_phone(p).is_none() {
-            out.push(v(
+            out.push(
                 "bad_phone",
                 "recipient_name.phone",
                 "must have 10 to 15 digits",
-            ));
+            );
         }
     }
     let no_payment = super::wire::Payment::default();
@@ -437,11 +400,11 @@ pub fn validate_borrowing<'r>(
         Some("card") => Some(PaymentMethod::Card),
         Some("online") => Some(PaymentMethod::Online),
         Some(other) => {
-            out.push(v(
+            out.push(
                 "invalid_value",
                 "payment.method",
                 format!("must be cash, card or online, got {other:?}"),
-            ));
+            );
             None
         }
         None => None,
@@ -458,11 +421,7 @@ pub fn validate_borrowing<'r>(
     };
     let cart = body.cart.as_ref().unwrap_or(&NO_CART);
     if cart.items.is_empty() {
-        out.push(v(
-            "missing_field",
-            "cart.items",
-            "must list at least one item",
-        ));
+        out.push("missing_field", "cart.items", "must list at least one item");
     }
     let total = required_money(&cart.total, "cart.total", &mut out);
     let sent_delivery = cart
@@ -472,11 +431,11 @@ pub fn validate_borrowing<'r>(
     if method == Some(DeliveryMethod::Courier)
         && body.address.as_ref().and_then(|a| text(&a.name)).is_none()
     {
-        out.push(v(
+        out.push(
             "missing_field",
             "address.name",
             "a courier order needs an address",
-        ));
+        );
     }
 
     let routed = route(body, ctx, method, &mut out);
@@ -491,11 +450,11 @@ pub fn validate_borrowing<'r>(
         let restaurant = r.restaurant;
         stopped = &restaurant.stopped;
         if text(&body.concept_id).is_none() && has_concepts(restaurant) {
-            out.push(v(
+            out.push(
                 "concept_required",
                 "concept_id",
                 "is required: the restaurant works with concepts",
-            ));
+            );
         }
         match restaurant
             .concepts
@@ -503,24 +462,24 @@ pub fn validate_borrowing<'r>(
             .and_then(|c| c.menu.as_ref())
         {
             Some(m) => menu = Some(m),
-            None => out.push(v(
+            None => out.push(
                 "unknown_concept",
                 "concept_id",
                 format!(
                     "restaurant {:?} has no menu for this concept",
                     restaurant.place.id
                 ),
-            )),
+            ),
         }
         if site
             && method == Some(DeliveryMethod::Pickup)
             && restaurant.place.self_delivery != Some(true)
         {
-            out.push(v(
+            out.push(
                 "pickup_unavailable",
                 "delivery_method",
                 "the restaurant does not offer pickup",
-            ));
+            );
         }
     }
 
@@ -541,9 +500,10 @@ pub fn validate_borrowing<'r>(
     let mut lines_ok = true;
     let mut scratch = Scratch::default();
     let mut charges: i64 = 0;
+    let items = Path::root("cart.items");
     for (i, item) in cart.items.iter().enumerate() {
         if !site && text(&item.id).is_some_and(|id| id.starts_with(CHARGE_LINE_PREFIX)) {
-            match check_charge_line(item, i, &mut out) {
+            match check_charge_line(item, items.index(i), &mut out) {
                 Some(amount) => charges = charges.saturating_add(amount),
                 None => lines_ok = false,
             }
@@ -570,21 +530,17 @@ pub fn validate_borrowing<'r>(
             sum = sum.and_then(|s| s.checked_add(l.total));
         }
         if sum.is_none() {
-            out.push(v(
-                "amount_too_large",
-                "cart",
-                "the order total is too large",
-            ));
+            out.push("amount_too_large", "cart", "the order total is too large");
         }
         // Marketplace charge lines (discounts negative): the cart after them must not be
         // below zero.
         match sum.map(|s| s.minor().saturating_add(charges)) {
             Some(net) if net < 0 => {
-                out.push(v(
+                out.push(
                     "total_mismatch",
                     "cart.items",
                     format!("the items and charge lines add up to a negative amount ({net} minor units)"),
-                ));
+                );
                 None
             }
             Some(net) => Money::from_minor(net, "cart").ok(),
@@ -604,19 +560,19 @@ pub fn validate_borrowing<'r>(
                 delivery = delivery_price(zone, subtotal);
                 if let Some(min) = zone.sum_min {
                     if subtotal < min {
-                        out.push(v(
+                        out.push(
                             "below_minimum",
                             "cart.items",
                             format!("the zone's minimum order is {min}, the items make {subtotal}"),
-                        ));
+                        );
                     }
                 }
             }
         }
         if sent_delivery.unwrap_or(Money::ZERO) != delivery {
-            let found = v(
+            let found = Violation::new(
                 "delivery_mismatch",
-                "cart.delivery",
+                Some("cart.delivery"),
                 format!("expected {delivery}"),
             );
             if ctx.rules == Rules::TrustedSite {
@@ -625,7 +581,7 @@ pub fn validate_borrowing<'r>(
                 warnings.push(found);
                 delivery = sent_delivery.unwrap_or(Money::ZERO);
             } else {
-                out.push(found);
+                out.add(found);
             }
         }
         // A marketplace's total is what its customer paid: its translation carries every
@@ -634,11 +590,11 @@ pub fn validate_borrowing<'r>(
         let expected = subtotal.checked_add(delivery);
         if let (Some(expected), Some(total)) = (expected, total) {
             if total != expected {
-                out.push(v(
+                out.push(
                     "total_mismatch",
                     "cart.total",
                     format!("expected {expected} ({subtotal} + {delivery} delivery)"),
-                ));
+                );
             }
         }
     }
@@ -649,20 +605,20 @@ pub fn validate_borrowing<'r>(
         if ctx.rules == Rules::TrustedSite && sum < total {
             discount = total.checked_sub(sum).unwrap_or(Money::ZERO);
         } else if sum != total {
-            out.push(v(
+            out.push(
                 "payment_mismatch",
                 "payment.sum",
                 format!("expected {total}, the cart total"),
-            ));
+            );
         }
     }
     if let (Some(change), Some(sum)) = (change, pay_sum) {
         if payment_method == Some(PaymentMethod::Cash) && change < sum {
-            out.push(v(
+            out.push(
                 "change_too_small",
                 "payment.change",
                 format!("must be at least the sum {sum}"),
-            ));
+            );
         }
     }
 
@@ -671,7 +627,7 @@ pub fn validate_borrowing<'r>(
         .and_then(|r| check_time(body, r.restaurant, zone, method, ctx, &mut out));
 
     if !out.is_empty() {
-        return Err(out);
+        return Err(out.into_vec());
     }
     let (
         Some(number),
@@ -724,12 +680,13 @@ mod fast_paths {
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
 
-    use super::money::money_at;
+    use super::money::money;
     use crate::order::tests::Gen;
     use chrono::NaiveDateTime;
     use serde_json::Number;
 
-    /// What `money_at` did for every number before the fast path: the text path.
+    /// What `money` (now [`Money::from_json`]) did for every number before the fast path:
+    /// the text path.
     fn by_text(n: &Number) -> Result<Money, String> {
         Money::parse_decimal(&n.to_string(), "").map_err(|e| e.message)
     }
@@ -779,13 +736,17 @@ mod fast_paths {
             let Ok(n) = serde_json::from_str::<Number>(t) else {
                 continue;
             };
-            let mut out = Vec::new();
-            let got = money_at(&n, At::Field("x"), &mut out);
+            let mut out = Violations::new();
+            let got = money(&n, "x", &mut out);
             match by_text(&n) {
                 Ok(m) => assert_eq!(got, Some(m), "{t}"),
                 Err(message) => {
                     assert_eq!(got, None, "{t}");
-                    assert_eq!(out.first().map(|v| v.message.clone()), Some(message), "{t}");
+                    assert_eq!(
+                        out.as_slice().first().map(|v| v.message.clone()),
+                        Some(message),
+                        "{t}"
+                    );
                 }
             }
         }

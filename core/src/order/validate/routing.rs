@@ -6,7 +6,7 @@ use crate::domain::Money;
 use crate::geo::{self, Point};
 use crate::jupiter::Zone;
 use crate::order::wire::{NewOrderRequest, OrderBody};
-use crate::problem::Violation;
+use crate::problem::Violations;
 use serde_json::Value;
 
 use super::*;
@@ -17,24 +17,20 @@ use super::*;
 pub(super) fn named_restaurant<'c>(
     ctx: &OrderContext<'c>,
     id: &str,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) -> Option<&'c RestaurantState> {
     let found = ctx.restaurants.iter().find(|r| r.place.id == id);
     if found.is_none() {
-        out.push(v(
+        out.push(
             "unknown_restaurant",
             "restaurant_id",
             format!("no restaurant {id:?}"),
-        ));
+        );
     }
     found
 }
 
-pub(super) fn coordinate(
-    value: &Option<Value>,
-    field: &str,
-    out: &mut Vec<Violation>,
-) -> Option<f64> {
+pub(super) fn coordinate(value: &Option<Value>, field: &str, out: &mut Violations) -> Option<f64> {
     let parsed = match value {
         Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
         Some(Value::Number(n)) => n.as_f64(),
@@ -43,7 +39,7 @@ pub(super) fn coordinate(
     match parsed.filter(|f| f.is_finite()) {
         Some(f) => Some(f),
         None => {
-            out.push(v("bad_coords", field, "must be a decimal number"));
+            out.push("bad_coords", field, "must be a decimal number");
             None
         }
     }
@@ -89,7 +85,7 @@ pub(super) fn route<'a>(
     body: &OrderBody,
     ctx: &OrderContext<'a>,
     method: Option<DeliveryMethod>,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) -> Option<Route<'a>> {
     let concept = concept_key(text(&body.concept_id));
     if ctx.rules == Rules::Marketplace {
@@ -130,21 +126,21 @@ pub(super) fn route<'a>(
             .find(|r| Some(r.place.id.as_str()) == wanted)
             .is_some_and(has_concepts);
         if text(&body.concept_id).is_none() && named_has_concepts {
-            out.push(v(
+            out.push(
                 "concept_required",
                 "concept_id",
                 "is required: the restaurant works with concepts",
-            ));
+            );
             return None;
         }
-        out.push(v(
+        out.push(
             "unknown_zone",
             "address.zone_id",
             format!(
                 "no live zone {zone_id:?} for concept {:?}",
                 crate::catalog::served_concept(concept)
             ),
-        ));
+        );
         return None;
     }
     if let Some(coords) = address.and_then(|a| a.coords.as_ref()) {
@@ -172,37 +168,37 @@ pub(super) fn route<'a>(
                 None => ctx.restaurants.iter().any(has_concepts),
             };
             if text(&body.concept_id).is_none() && needs_concept {
-                out.push(v(
+                out.push(
                     "concept_required",
                     "concept_id",
                     "is required: no default-concept zone contains the point and the restaurant works with concepts",
-                ));
+                );
                 return None;
             }
-            out.push(v(
+            out.push(
                 "outside_zone",
                 "address.coords",
                 format!("({lat}, {lon}) is outside every delivery zone of the concept"),
-            ));
+            );
             return None;
         };
         return Some(best);
     }
     let Some(id) = text(&body.restaurant_id) else {
-        out.push(v(
+        out.push(
             "missing_field",
             "restaurant_id",
             "is required when the address has neither zone_id nor coords",
-        ));
+        );
         return None;
     };
     let restaurant = named_restaurant(ctx, id, out)?;
     if method == Some(DeliveryMethod::Courier) && ctx.rules.is_site() {
-        out.push(v(
+        out.push(
             "zone_required",
             "address",
             "a courier order needs address.zone_id or address.coords",
-        ));
+        );
     }
     Some(Route {
         restaurant,
@@ -219,7 +215,7 @@ pub(super) fn marketplace_route<'a>(
     ctx: &OrderContext<'a>,
     concept: &str,
     method: Option<DeliveryMethod>,
-    out: &mut Vec<Violation>,
+    out: &mut Violations,
 ) -> Option<Route<'a>> {
     let named = text(&body.restaurant_id);
     let point = body
@@ -228,7 +224,7 @@ pub(super) fn marketplace_route<'a>(
         .and_then(|a| a.coords.as_ref())
         .filter(|_| method == Some(DeliveryMethod::Courier))
         .and_then(|c| {
-            let mut ignored = Vec::new();
+            let mut ignored = Violations::new();
             let lat = coordinate(&c.latitude, "address.coords.latitude", &mut ignored)?;
             let lon = coordinate(&c.longitude, "address.coords.longitude", &mut ignored)?;
             Some(Point { lon, lat })
@@ -255,11 +251,11 @@ pub(super) fn marketplace_route<'a>(
         }
     }
     let Some(id) = named else {
-        out.push(v(
+        out.push(
             "missing_field",
             "restaurant_id",
             "is required for a marketplace order",
-        ));
+        );
         return None;
     };
     let restaurant = named_restaurant(ctx, id, out)?;
@@ -335,6 +331,6 @@ pub fn routed_restaurant(req: &NewOrderRequest, ctx: &OrderContext<'_>) -> Optio
         Some("pickup") => Some(DeliveryMethod::Pickup),
         _ => None,
     };
-    let mut ignored = Vec::new();
+    let mut ignored = Violations::new();
     route(&req.body, ctx, method, &mut ignored).map(|r| r.restaurant.place.id.clone())
 }

@@ -92,7 +92,7 @@ impl Restaurant {
     pub fn read(row: RestaurantRow) -> Result<Restaurant, EdgeError> {
         let mut place: Place = stored(&row.place, "place")?;
         place.timezone = row.timezone.clone();
-        let zone = crate::zone::local_zone(row.timezone.as_deref(), &row.utc_offset)?;
+        let zone = crate::zone::local_zone(row.timezone.as_deref(), row.utc_offset);
         Ok(Restaurant { row, place, zone })
     }
 

@@ -44,10 +44,11 @@ use worker::{Request, Response};
 
 use crate::auth::{require_operator, require_orderconnect};
 use crate::body;
+use crate::channel::Channel;
 use crate::channels::orderconnect::{just_eat_base, outgoing};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::intake::{self, Channel, Source};
+use crate::intake::{self, Source};
 use crate::outbox;
 use crate::respond;
 use crate::site_docs::stored;
@@ -545,7 +546,7 @@ async fn operator_about_orderconnect<T: serde::de::DeserializeOwned>(
         .order(&id)
         .await?
         .ok_or_else(|| order_not_found(&id))?;
-    if Channel::parse(&row.channel) != Some(Channel::Orderconnect) {
+    if row.channel != Channel::Orderconnect {
         return Err(EdgeError::Conflict {
             code: "not_orderconnect",
             summary: format!(

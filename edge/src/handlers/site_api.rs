@@ -312,7 +312,7 @@ pub async fn stop_lists_doc(
     let mut stop_lists = Vec::new();
     let mut fresh_until: Option<DateTime<Utc>> = None;
     for list in &lists {
-        let zone = crate::zone::local_zone(list.timezone.as_deref(), &list.utc_offset)?;
+        let zone = crate::zone::local_zone(list.timezone.as_deref(), list.utc_offset);
         let rows = by_restaurant
             .get(list.restaurant_id.as_str())
             .map(Vec::as_slice)

@@ -5,7 +5,7 @@
 use orderbridge_core::orderconnect::mapping::{IdKind, ItemMapping};
 use serde::Deserialize;
 
-use super::RestaurantRow;
+use super::catalog::RestaurantRow;
 use super::{Arg, Storage};
 use crate::error::EdgeError;
 
@@ -46,7 +46,7 @@ impl Storage {
         &self,
         restaurant_ref: &str,
     ) -> Result<Option<RestaurantRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             "SELECT id, place, utc_offset, timezone, jet_location_id, orderconnect_restaurant_id, online, \
              offline_until, updated_at FROM restaurants WHERE orderconnect_restaurant_id = ?1",
             &[Arg::Text(restaurant_ref)],

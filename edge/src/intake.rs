@@ -338,7 +338,7 @@ async fn catalog(
         None => None,
     };
     let (_, items) = storage.stop_lists(Some(&routed)).await?;
-    let stopped: BTreeSet<String> = stop_list_at(&entries(&items)?, ctx.now.fixed_offset())
+    let stopped: BTreeSet<String> = stop_list_at(&entries(&items), ctx.now.fixed_offset())
         .into_iter()
         .collect();
     let service_times = stored_service_times(storage, &routed).await?;

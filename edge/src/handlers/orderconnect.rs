@@ -385,7 +385,7 @@ async fn restaurant_state(
         };
         let (rows, _) = storage.zones(&row.id, &key).await?;
         let mut zones: Vec<Zone> = Vec::new();
-        for z in rows.iter().filter(|z| z.deleted == 0) {
+        for z in rows.iter().filter(|z| !z.deleted) {
             zones.push(stored(&z.zone, "zone")?);
         }
         if menu.is_some() || !zones.is_empty() {
@@ -437,12 +437,8 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
             retry_after_secs,
         });
     }
-    let body = delivery_state::driver_location_body(
-        &position,
-        ctx.now,
-        &crate::zone::stored(&receipt.utc_offset),
-    )
-    .map_err(|v| EdgeError::violations("invalid_location", v))?;
+    let body = delivery_state::driver_location_body(&position, ctx.now, &receipt.zone)
+        .map_err(|v| EdgeError::violations("invalid_location", v))?;
     let call = StateCall {
         state: DeliveryState::DriverLocation,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverLocation),
@@ -490,12 +486,8 @@ pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
             violations: vec![],
         });
     }
-    let body = delivery_state::driver_assigned_body(
-        &driver,
-        ctx.now,
-        &crate::zone::stored(&receipt.utc_offset),
-    )
-    .map_err(|v| EdgeError::violations("invalid_driver", v))?;
+    let body = delivery_state::driver_assigned_body(&driver, ctx.now, &receipt.zone)
+        .map_err(|v| EdgeError::violations("invalid_driver", v))?;
     let call = StateCall {
         state: DeliveryState::DriverAssigned,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverAssigned),

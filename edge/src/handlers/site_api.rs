@@ -233,7 +233,7 @@ pub async fn zones_doc(
         let at = parse_instant(&row.last_change)?;
         latest = latest.max(Some(at));
         let shown = restaurant.show_instant(at);
-        if row.deleted == 0 {
+        if !row.deleted {
             let mut zone: Zone = stored(&row.zone, "zone")?;
             zone.last_change = Some(shown);
             zones.push(zone);
@@ -317,7 +317,7 @@ pub async fn stop_lists_doc(
             .get(list.restaurant_id.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let entries = entries(rows)?;
+        let entries = entries(rows);
         let stored_last = parse_instant(&list.last_change)?.fixed_offset();
         let last = effective_last_change(stored_last, &entries, now);
         let shown = orderbridge_core::catalog::format_last_change(last.with_timezone(&Utc), &zone);

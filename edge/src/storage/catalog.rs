@@ -93,14 +93,39 @@ pub struct ServiceTimesRow {
 }
 
 /// A `delivery_zones` row.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ZoneRow {
     pub zone_id: String,
     pub name: String,
     /// The Jupiter zone, JSON.
     pub zone: String,
-    pub deleted: i64,
+    /// Served under `deleted_zones`.
+    pub deleted: bool,
     pub last_change: String,
+}
+
+/// A [`ZoneRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawZoneRow {
+    zone_id: String,
+    name: String,
+    zone: String,
+    deleted: i64,
+    last_change: String,
+}
+
+impl Typed for ZoneRow {
+    type Raw = RawZoneRow;
+
+    fn typed(raw: RawZoneRow) -> Result<ZoneRow, EdgeError> {
+        Ok(ZoneRow {
+            deleted: typed::flag(raw.deleted, "deleted", &raw.zone_id)?,
+            zone_id: raw.zone_id,
+            name: raw.name,
+            zone: raw.zone,
+            last_change: raw.last_change,
+        })
+    }
 }
 
 /// One zone of an admin zones document, ready to store.
@@ -170,13 +195,39 @@ impl Typed for StopListRow {
 }
 
 /// A `stop_list_items` row: the last availability event applied to one PLU.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AvailabilityRow {
     pub restaurant_id: String,
     pub item_id: String,
-    pub until: Option<String>,
-    pub happened_at: String,
-    pub unavailable: i64,
+    pub until: Option<DateTime<Utc>>,
+    pub happened_at: DateTime<Utc>,
+    pub unavailable: bool,
+}
+
+/// An [`AvailabilityRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawAvailabilityRow {
+    restaurant_id: String,
+    item_id: String,
+    until: Option<String>,
+    happened_at: String,
+    unavailable: i64,
+}
+
+impl Typed for AvailabilityRow {
+    type Raw = RawAvailabilityRow;
+
+    fn typed(raw: RawAvailabilityRow) -> Result<AvailabilityRow, EdgeError> {
+        let row = format!("{}/{}", raw.restaurant_id, raw.item_id);
+        Ok(AvailabilityRow {
+            until: typed::instant(raw.until.as_deref(), "until", &row)?,
+            happened_at: typed::instant(Some(&raw.happened_at), "happened_at", &row)?
+                .ok_or_else(|| EdgeError::Internal(format!("happened_at of {row}")))?,
+            unavailable: typed::flag(raw.unavailable, "unavailable", &row)?,
+            restaurant_id: raw.restaurant_id,
+            item_id: raw.item_id,
+        })
+    }
 }
 
 /// A changed availability record to store.
@@ -403,7 +454,7 @@ impl Storage {
     ) -> Result<(Vec<ZoneRow>, Option<String>), EdgeError> {
         let args = [Arg::Text(restaurant_id), Arg::Text(concept_id)];
         let zones = self
-            .rows(
+            .typed_rows(
                 "SELECT zone_id, name, zone, deleted, last_change FROM delivery_zones \
                  WHERE restaurant_id = ?1 AND concept_id = ?2 ORDER BY rowid",
                 &args,
@@ -648,7 +699,7 @@ impl Storage {
                     .typed_rows(&format!("{lists_sql} WHERE s.restaurant_id = ?1"), &args)
                     .await?;
                 let items = self
-                    .rows(
+                    .typed_rows(
                         &format!("{items_sql} AND restaurant_id = ?1 ORDER BY item_id"),
                         &args,
                     )
@@ -660,7 +711,7 @@ impl Storage {
                     .typed_rows(&format!("{lists_sql} ORDER BY s.restaurant_id"), &[])
                     .await?;
                 let items = self
-                    .rows(&format!("{items_sql} ORDER BY restaurant_id, item_id"), &[])
+                    .typed_rows(&format!("{items_sql} ORDER BY restaurant_id, item_id"), &[])
                     .await?;
                 Ok((lists, items))
             }
@@ -675,7 +726,7 @@ impl Storage {
     ) -> Result<Vec<AvailabilityRow>, EdgeError> {
         let list = serde_json::to_string(plus)
             .map_err(|err| EdgeError::Internal(format!("PLU list: {err}")))?;
-        self.rows(
+        self.typed_rows(
             "SELECT restaurant_id, item_id, until, happened_at, unavailable FROM stop_list_items \
              WHERE restaurant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))",
             &[Arg::Text(restaurant_id), Arg::Text(&list)],

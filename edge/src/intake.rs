@@ -38,56 +38,13 @@ use orderbridge_core::routes::Method;
 use orderbridge_core::stop_list::stop_list_at;
 use worker::D1PreparedStatement;
 
+use crate::channel::Channel;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
 use crate::random;
 use crate::site_docs::{entries, stored};
-use crate::storage::{millis, parse_instant, OrderWrite, RestaurantRow, Storage};
-
-/// Where an order came from; stored as `orders.channel`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Channel {
-    Site,
-    Jet,
-    Orderconnect,
-}
-
-impl Channel {
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Channel::Site => "site",
-            Channel::Jet => "jet",
-            Channel::Orderconnect => "orderconnect",
-        }
-    }
-
-    /// The inverse of [`Channel::as_str`]: the channel of a stored order.
-    pub fn parse(name: &str) -> Option<Channel> {
-        [Channel::Site, Channel::Jet, Channel::Orderconnect]
-            .into_iter()
-            .find(|c| c.as_str() == name)
-    }
-
-    /// The namespace its orders are numbered in when nothing else says: a marketplace's
-    /// own, and for a site order whose caller is not known, the public one (the site API
-    /// decides a site order's namespace itself: [`stage_in`]).
-    pub fn namespace(self) -> Namespace {
-        match self {
-            Channel::Site => Namespace::Public,
-            Channel::Jet => Namespace::Jet,
-            Channel::Orderconnect => Namespace::Orderconnect,
-        }
-    }
-
-    /// The rules its orders are held to: a marketplace already priced and charged them.
-    pub fn rules(self) -> Rules {
-        match self {
-            Channel::Site => Rules::Site,
-            Channel::Jet | Channel::Orderconnect => Rules::Marketplace,
-        }
-    }
-}
+use crate::storage::{millis, OrderWrite, RestaurantRow, Storage};
 
 /// Who placed an order, beyond what the order itself says.
 pub struct Source<'a> {
@@ -381,7 +338,7 @@ async fn catalog(
         None => None,
     };
     let (_, items) = storage.stop_lists(Some(&routed)).await?;
-    let stopped: BTreeSet<String> = stop_list_at(&entries(&items)?, ctx.now.fixed_offset())
+    let stopped: BTreeSet<String> = stop_list_at(&entries(&items), ctx.now.fixed_offset())
         .into_iter()
         .collect();
     let service_times = stored_service_times(storage, &routed).await?;
@@ -403,17 +360,12 @@ pub fn restaurant_state(
     place: Place,
     concepts: BTreeMap<String, ConceptState>,
 ) -> Result<RestaurantState, EdgeError> {
-    let time_zone = crate::zone::local_zone(row.timezone.as_deref(), &row.utc_offset)?;
-    let offline_until = row
-        .offline_until
-        .as_deref()
-        .map(parse_instant)
-        .transpose()?;
+    let time_zone = crate::zone::local_zone(row.timezone.as_deref(), row.utc_offset);
     Ok(RestaurantState {
         place,
         time_zone,
-        online: row.online != 0,
-        offline_until,
+        online: row.online,
+        offline_until: row.offline_until,
         concepts,
         stopped: BTreeSet::new(),
         service_times: None,

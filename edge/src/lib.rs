@@ -21,6 +21,7 @@ mod bindings;
 mod body;
 mod cache;
 mod catalog_cron;
+mod channel;
 mod channels;
 mod clock;
 mod config;

@@ -92,7 +92,7 @@ impl Restaurant {
     pub fn read(row: RestaurantRow) -> Result<Restaurant, EdgeError> {
         let mut place: Place = stored(&row.place, "place")?;
         place.timezone = row.timezone.clone();
-        let zone = crate::zone::local_zone(row.timezone.as_deref(), &row.utc_offset)?;
+        let zone = crate::zone::local_zone(row.timezone.as_deref(), row.utc_offset);
         Ok(Restaurant { row, place, zone })
     }
 
@@ -180,25 +180,17 @@ pub fn stop_list_replace(list: &StopList) -> Result<StopListReplace, EdgeError> 
 }
 
 /// Stored availability rows as core's records, by PLU.
-pub fn entries(rows: &[AvailabilityRow]) -> Result<AvailabilityEntries, EdgeError> {
-    let mut out = AvailabilityEntries::new();
-    for row in rows {
-        let until = row
-            .until
-            .as_deref()
-            .map(parse_instant)
-            .transpose()?
-            .map(|t| t.fixed_offset());
-        out.insert(
-            row.item_id.clone(),
-            AvailabilityRecord {
-                unavailable: row.unavailable != 0,
-                until,
-                happened_at: parse_instant(&row.happened_at)?.fixed_offset(),
-            },
-        );
-    }
-    Ok(out)
+pub fn entries(rows: &[AvailabilityRow]) -> AvailabilityEntries {
+    rows.iter()
+        .map(|row| {
+            let record = AvailabilityRecord {
+                unavailable: row.unavailable,
+                until: row.until.map(|t| t.fixed_offset()),
+                happened_at: row.happened_at.fixed_offset(),
+            };
+            (row.item_id.clone(), record)
+        })
+        .collect()
 }
 
 /// The records `after` holds that differ from `before`, ready to store.

@@ -36,7 +36,6 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::clock;
-use crate::error::EdgeError;
 
 const DAY_SECS: i64 = 86_400;
 /// The window's reach before and after the moment it is built.
@@ -169,13 +168,11 @@ fn rules(name: &str) -> Option<Arc<ZoneRules>> {
     Some(built)
 }
 
-/// A restaurant's zone from its stored columns: its IANA zone when it has one, else its
-/// fixed offset. A stored zone the runtime cannot resolve (it was checked when stored)
-/// falls back to the offset, logged.
-pub fn local_zone(timezone: Option<&str>, utc_offset: &str) -> Result<LocalZone, EdgeError> {
-    let offset = UtcOffset::parse(utc_offset, "utc_offset")
-        .map_err(|v| EdgeError::Internal(format!("stored utc_offset: {}", v.message)))?;
-    Ok(match timezone.map(str::trim).filter(|t| !t.is_empty()) {
+/// A restaurant's zone from its stored columns (the offset read by storage): its IANA zone
+/// when it has one, else its fixed offset. A stored zone the runtime cannot resolve (it
+/// was checked when stored) falls back to the offset, logged.
+pub fn local_zone(timezone: Option<&str>, offset: UtcOffset) -> LocalZone {
+    match timezone.map(str::trim).filter(|t| !t.is_empty()) {
         Some(name) => match rules(name) {
             Some(r) => LocalZone::Iana(r),
             None => {
@@ -184,7 +181,7 @@ pub fn local_zone(timezone: Option<&str>, utc_offset: &str) -> Result<LocalZone,
             }
         },
         None => LocalZone::Fixed(offset),
-    })
+    }
 }
 
 /// A zone stored with an order (`orderconnect::translate::order_zone`): an offset such as

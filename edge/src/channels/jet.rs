@@ -98,7 +98,7 @@ pub async fn decide(
     }
     let zone = match &row.restaurant_id {
         Some(id) => match storage.restaurant(id).await? {
-            Some(r) => crate::zone::local_zone(r.timezone.as_deref(), &r.utc_offset)?,
+            Some(r) => crate::zone::local_zone(r.timezone.as_deref(), r.utc_offset),
             None => LocalZone::Fixed(UtcOffset::UTC),
         },
         None => LocalZone::Fixed(UtcOffset::UTC),

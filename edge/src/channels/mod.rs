@@ -16,9 +16,9 @@ pub mod site;
 use orderbridge_core::order::Status;
 use worker::D1PreparedStatement;
 
+use crate::channel::Channel;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::intake::Channel;
 use crate::outbox::Outgoing;
 use crate::storage::{OrderRow, Storage};
 
@@ -40,11 +40,9 @@ pub async fn on_status(
     reported: Status,
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
-    match Channel::parse(&row.channel) {
-        Some(Channel::Jet) => jet::on_status(storage, row, from, reported, ctx).await,
-        Some(Channel::Orderconnect) => {
-            orderconnect::on_status(storage, row, from, reported, ctx).await
-        }
-        Some(Channel::Site) | None => Ok(Effects::default()),
+    match row.channel {
+        Channel::Jet => jet::on_status(storage, row, from, reported, ctx).await,
+        Channel::Orderconnect => orderconnect::on_status(storage, row, from, reported, ctx).await,
+        Channel::Site => Ok(Effects::default()),
     }
 }

@@ -67,13 +67,7 @@ pub async fn on_status(
     if !delivery_state::reports(&receipt.service_type) {
         return Ok(Effects::default());
     }
-    let calls = delivery_state::calls(
-        &receipt.id,
-        from,
-        reported,
-        ctx.now,
-        &crate::zone::stored(&receipt.utc_offset),
-    );
+    let calls = delivery_state::calls(&receipt.id, from, reported, ctx.now, &receipt.zone);
     if calls.is_empty() {
         return Ok(Effects::default());
     }

@@ -4,7 +4,6 @@
 //! method and front-end URL read back.
 
 use orderbridge_core::order::lifecycle::{Notify, Status};
-use orderbridge_core::order::DeliveryMethod;
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
 
 use crate::ctx::Ctx;
@@ -80,13 +79,6 @@ pub(crate) async fn kick_all(calls: &[outbox::Outgoing], kick: &[String], ctx: &
     let mut ids: Vec<&str> = calls.iter().map(|c| c.delivery.id.as_str()).collect();
     ids.extend(kick.iter().map(String::as_str));
     outbox::kick(ctx.env, &ids).await;
-}
-
-pub(crate) fn method_of(row: &OrderRow) -> DeliveryMethod {
-    match row.delivery_method.as_str() {
-        "pickup" => DeliveryMethod::Pickup,
-        _ => DeliveryMethod::Courier,
-    }
 }
 
 pub(crate) fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {

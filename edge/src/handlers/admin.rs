@@ -43,7 +43,7 @@ use crate::site_docs::{
     among, menu_write, stop_list_replace, stored, to_stored, unknown_restaurant, zone_writes,
     Restaurant,
 };
-use crate::storage::{millis, parse_instant, RestaurantWrite, Storage};
+use crate::storage::{millis, RestaurantWrite, Storage};
 
 /// A restaurant as the operator sees it: the admin document and the JET Connect state.
 #[derive(Serialize)]
@@ -67,19 +67,14 @@ async fn view(
         Some(row) => Some(stored::<serde_json::Value>(&row.body, "service times")?),
         None => None,
     };
-    let offline_until = restaurant
-        .row
-        .offline_until
-        .as_deref()
-        .map(parse_instant)
-        .transpose()?;
     let row = &restaurant.row;
+    let offline_until = row.offline_until;
     let view = RestaurantView {
-        online: is_online(row.online != 0, offline_until, ctx.now),
+        online: is_online(row.online, offline_until, ctx.now),
         offline_until: offline_until.map(|t| restaurant.show_instant(t)),
         service_times,
         restaurant: AdminRestaurant {
-            utc_offset: Some(row.utc_offset.clone()),
+            utc_offset: Some(row.utc_offset.to_string()),
             jet_location_id: row.jet_location_id.clone(),
             orderconnect_restaurant_id: row.orderconnect_restaurant_id.clone(),
             place: restaurant.place,

@@ -227,7 +227,7 @@ async fn apply(
 ) -> Result<(Vec<AvailabilityWrite>, bool), EdgeError> {
     let restaurant_id = event.restaurant.as_str();
     let plus: Vec<&str> = event.plus.iter().map(Plu::as_str).collect();
-    let before = entries(&storage.availability_of(restaurant_id, &plus).await?)?;
+    let before = entries(&storage.availability_of(restaurant_id, &plus).await?);
     let applied = apply_availability(&before, event, ctx.now.fixed_offset());
     if !applied.ignored.is_empty() {
         worker::console_log!(

@@ -52,12 +52,13 @@ use serde_json::{json, Value};
 use worker::{Env, Request, Response};
 
 use crate::auth::require_operator;
+use crate::channel::Channel;
 use crate::channels::jet::{outcome_body, outcome_url};
-use crate::channels::site::{current_status, front_end_url, method_of, record};
+use crate::channels::site::{current_status, front_end_url, record};
 use crate::config::{secret, secrets, Config, JET_HARD_LIMIT_SECS};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::intake::{self, Channel, Source};
+use crate::intake::{self, Source};
 use crate::outbox::{self, Outgoing};
 use crate::storage::{millis, JetOrderRow, JetOrderWrite, OrderRow, Storage};
 use crate::{body, random, respond};
@@ -186,7 +187,7 @@ async fn translated(
             timezone = Some(name);
         }
     }
-    let zone = crate::zone::local_zone(timezone.as_deref(), &restaurant.utc_offset)?;
+    let zone = crate::zone::local_zone(timezone.as_deref(), restaurant.utc_offset);
     let target = Target {
         restaurant_id: &restaurant.id,
         zone: &zone,
@@ -372,7 +373,7 @@ pub async fn cancel(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
 async fn cancel_order(storage: &Storage, row: &OrderRow, ctx: &Ctx<'_>) -> Result<(), EdgeError> {
     let from = current_status(row)?;
     match lifecycle::transition(
-        method_of(row),
+        row.delivery_method,
         from,
         Status::Cancelled,
         front_end_url(row, ctx).as_ref(),

@@ -83,7 +83,7 @@ pub async fn load(
         .collect();
     // A restaurant removed since shows the order's times in UTC.
     let zone = match storage.restaurant(&row.restaurant_id).await? {
-        Some(r) => crate::zone::local_zone(r.timezone.as_deref(), &r.utc_offset)?,
+        Some(r) => crate::zone::local_zone(r.timezone.as_deref(), r.utc_offset),
         None => LocalZone::Fixed(UtcOffset::UTC),
     };
     let order = Stored {

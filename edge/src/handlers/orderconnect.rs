@@ -47,10 +47,11 @@ use worker::{Request, Response};
 
 use crate::auth::{require_operator, require_orderconnect};
 use crate::body;
+use crate::channel::Channel;
 use crate::channels::orderconnect::{just_eat_base, outgoing};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::intake::{self, Channel, Source};
+use crate::intake::{self, Source};
 use crate::outbox;
 use crate::respond;
 use crate::site_docs::stored;
@@ -286,7 +287,7 @@ async fn restaurant_state(
         };
         let (rows, _) = storage.zones(&row.id, &key).await?;
         let mut zones: Vec<Zone> = Vec::new();
-        for z in rows.iter().filter(|z| z.deleted == 0) {
+        for z in rows.iter().filter(|z| !z.deleted) {
             zones.push(stored(&z.zone, "zone")?);
         }
         if menu.is_some() || !zones.is_empty() {
@@ -326,12 +327,8 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
             retry_after_secs,
         });
     }
-    let body = delivery_state::driver_location_body(
-        &position,
-        ctx.now,
-        &crate::zone::stored(&receipt.utc_offset),
-    )
-    .map_err(|v| EdgeError::violations("invalid_location", v))?;
+    let body = delivery_state::driver_location_body(&position, ctx.now, &receipt.zone)
+        .map_err(|v| EdgeError::violations("invalid_location", v))?;
     let call = StateCall {
         state: DeliveryState::DriverLocation,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverLocation),
@@ -356,12 +353,8 @@ pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let (id, driver, row): (_, DriverAssignedRequest, _) =
         operator_about_orderconnect(&mut req, ctx, &storage, "a driver").await?;
     let receipt = allowed(DriverCall::Assigned, &id, &row, &storage).await?;
-    let body = delivery_state::driver_assigned_body(
-        &driver,
-        ctx.now,
-        &crate::zone::stored(&receipt.utc_offset),
-    )
-    .map_err(|v| EdgeError::violations("invalid_driver", v))?;
+    let body = delivery_state::driver_assigned_body(&driver, ctx.now, &receipt.zone)
+        .map_err(|v| EdgeError::violations("invalid_driver", v))?;
     let call = StateCall {
         state: DeliveryState::DriverAssigned,
         path: delivery_state::path(&receipt.id, DeliveryState::DriverAssigned),
@@ -422,7 +415,7 @@ async fn allowed(
     row: &OrderRow,
     storage: &Storage,
 ) -> Result<OrderconnectRow, EdgeError> {
-    let from_orderconnect = Channel::parse(&row.channel) == Some(Channel::Orderconnect);
+    let from_orderconnect = row.channel == Channel::Orderconnect;
     let receipt = match from_orderconnect {
         true => storage.orderconnect_order(id).await?,
         false => None,

@@ -41,10 +41,11 @@ use worker::{Request, Response};
 use super::order_view;
 use crate::auth::{require_operator, site_trusted};
 use crate::body;
-use crate::channels::site::{current_status, front_end_url, kick_all, method_of, pass_on, record};
+use crate::channel::Channel;
+use crate::channels::site::{current_status, front_end_url, kick_all, pass_on, record};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::intake::{self, Channel, Source};
+use crate::intake::{self, Source};
 use crate::outbox;
 use crate::query::Query;
 use crate::respond;
@@ -209,10 +210,10 @@ fn admin_view(row: &AdminOrderRow, history: Option<&[StatusRow]>) -> serde_json:
     let mut view = json!({
         "order_id": o.id,
         "number": o.number,
-        "channel": o.channel,
+        "channel": o.channel.as_str(),
         "external_id": row.external_id,
         "restaurant_id": o.restaurant_id,
-        "delivery_method": o.delivery_method,
+        "delivery_method": o.delivery_method.as_str(),
         "status": o.status,
         "created_at": o.created_at,
         "updated_at": o.updated_at,
@@ -284,13 +285,11 @@ pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
     let from = current_status(&row)?;
     let status_url = front_end_url(&row, ctx);
-    let notify =
-        lifecycle::transition(method_of(&row), from, to, status_url.as_ref()).map_err(|v| {
-            EdgeError::Conflict {
-                code: "illegal_transition",
-                summary: v.message.clone(),
-                violations: vec![v],
-            }
+    let notify = lifecycle::transition(row.delivery_method, from, to, status_url.as_ref())
+        .map_err(|v| EdgeError::Conflict {
+            code: "illegal_transition",
+            summary: v.message.clone(),
+            violations: vec![v],
         })?;
     record(&storage, &row, Some(to), notify, ctx).await?;
     Ok(respond::json(

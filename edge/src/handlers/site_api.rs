@@ -233,7 +233,7 @@ pub async fn zones_doc(
         let at = parse_instant(&row.last_change)?;
         latest = latest.max(Some(at));
         let shown = restaurant.show_instant(at);
-        if row.deleted == 0 {
+        if !row.deleted {
             let mut zone: Zone = stored(&row.zone, "zone")?;
             zone.last_change = Some(shown);
             zones.push(zone);
@@ -312,12 +312,12 @@ pub async fn stop_lists_doc(
     let mut stop_lists = Vec::new();
     let mut fresh_until: Option<DateTime<Utc>> = None;
     for list in &lists {
-        let zone = crate::zone::local_zone(list.timezone.as_deref(), &list.utc_offset)?;
+        let zone = crate::zone::local_zone(list.timezone.as_deref(), list.utc_offset);
         let rows = by_restaurant
             .get(list.restaurant_id.as_str())
             .map(Vec::as_slice)
             .unwrap_or(&[]);
-        let entries = entries(rows)?;
+        let entries = entries(rows);
         let stored_last = parse_instant(&list.last_change)?.fixed_offset();
         let last = effective_last_change(stored_last, &entries, now);
         let shown = orderbridge_core::catalog::format_last_change(last.with_timezone(&Utc), &zone);

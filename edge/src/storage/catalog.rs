@@ -6,27 +6,63 @@
 //! values live in columns (UTC) and are written into the documents when served, in the
 //! restaurant's offset.
 
+use chrono::{DateTime, Utc};
+use orderbridge_core::domain::UtcOffset;
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use super::typed::{self, Typed};
 use super::{Arg, Storage};
 use crate::error::EdgeError;
 
 /// A `restaurants` row.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct RestaurantRow {
     pub id: String,
     /// The Jupiter `places` entry, JSON.
     pub place: String,
-    pub utc_offset: String,
+    pub utc_offset: UtcOffset,
     /// The IANA time zone (`migrations/0008_timezone.sql`); `None`: `utc_offset` applies.
-    #[serde(default)]
     pub timezone: Option<String>,
     pub jet_location_id: Option<String>,
     pub orderconnect_restaurant_id: Option<String>,
-    pub online: i64,
-    pub offline_until: Option<String>,
+    /// JET Connect's `/online` (true) or `/offline` (false).
+    pub online: bool,
+    pub offline_until: Option<DateTime<Utc>>,
     pub updated_at: String,
+}
+
+/// A [`RestaurantRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawRestaurantRow {
+    id: String,
+    place: String,
+    utc_offset: String,
+    #[serde(default)]
+    timezone: Option<String>,
+    jet_location_id: Option<String>,
+    orderconnect_restaurant_id: Option<String>,
+    online: i64,
+    offline_until: Option<String>,
+    updated_at: String,
+}
+
+impl Typed for RestaurantRow {
+    type Raw = RawRestaurantRow;
+
+    fn typed(raw: RawRestaurantRow) -> Result<RestaurantRow, EdgeError> {
+        Ok(RestaurantRow {
+            utc_offset: typed::utc_offset(&raw.utc_offset, &raw.id)?,
+            online: typed::flag(raw.online, "online", &raw.id)?,
+            offline_until: typed::instant(raw.offline_until.as_deref(), "offline_until", &raw.id)?,
+            id: raw.id,
+            place: raw.place,
+            timezone: raw.timezone,
+            jet_location_id: raw.jet_location_id,
+            orderconnect_restaurant_id: raw.orderconnect_restaurant_id,
+            updated_at: raw.updated_at,
+        })
+    }
 }
 
 /// What `PUT /admin/restaurants/{id}` stores (the online state is left as it is).
@@ -57,14 +93,39 @@ pub struct ServiceTimesRow {
 }
 
 /// A `delivery_zones` row.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct ZoneRow {
     pub zone_id: String,
     pub name: String,
     /// The Jupiter zone, JSON.
     pub zone: String,
-    pub deleted: i64,
+    /// Served under `deleted_zones`.
+    pub deleted: bool,
     pub last_change: String,
+}
+
+/// A [`ZoneRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawZoneRow {
+    zone_id: String,
+    name: String,
+    zone: String,
+    deleted: i64,
+    last_change: String,
+}
+
+impl Typed for ZoneRow {
+    type Raw = RawZoneRow;
+
+    fn typed(raw: RawZoneRow) -> Result<ZoneRow, EdgeError> {
+        Ok(ZoneRow {
+            deleted: typed::flag(raw.deleted, "deleted", &raw.zone_id)?,
+            zone_id: raw.zone_id,
+            name: raw.name,
+            zone: raw.zone,
+            last_change: raw.last_change,
+        })
+    }
 }
 
 /// One zone of an admin zones document, ready to store.
@@ -102,23 +163,71 @@ pub struct MenuKeyRow {
 }
 
 /// A `stop_lists` row with the restaurant's offset and zone.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct StopListRow {
     pub restaurant_id: String,
     pub last_change: String,
-    pub utc_offset: String,
-    #[serde(default)]
+    pub utc_offset: UtcOffset,
     pub timezone: Option<String>,
 }
 
+/// A [`StopListRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawStopListRow {
+    restaurant_id: String,
+    last_change: String,
+    utc_offset: String,
+    #[serde(default)]
+    timezone: Option<String>,
+}
+
+impl Typed for StopListRow {
+    type Raw = RawStopListRow;
+
+    fn typed(raw: RawStopListRow) -> Result<StopListRow, EdgeError> {
+        Ok(StopListRow {
+            utc_offset: typed::utc_offset(&raw.utc_offset, &raw.restaurant_id)?,
+            restaurant_id: raw.restaurant_id,
+            last_change: raw.last_change,
+            timezone: raw.timezone,
+        })
+    }
+}
+
 /// A `stop_list_items` row: the last availability event applied to one PLU.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct AvailabilityRow {
     pub restaurant_id: String,
     pub item_id: String,
-    pub until: Option<String>,
-    pub happened_at: String,
-    pub unavailable: i64,
+    pub until: Option<DateTime<Utc>>,
+    pub happened_at: DateTime<Utc>,
+    pub unavailable: bool,
+}
+
+/// An [`AvailabilityRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawAvailabilityRow {
+    restaurant_id: String,
+    item_id: String,
+    until: Option<String>,
+    happened_at: String,
+    unavailable: i64,
+}
+
+impl Typed for AvailabilityRow {
+    type Raw = RawAvailabilityRow;
+
+    fn typed(raw: RawAvailabilityRow) -> Result<AvailabilityRow, EdgeError> {
+        let row = format!("{}/{}", raw.restaurant_id, raw.item_id);
+        Ok(AvailabilityRow {
+            until: typed::instant(raw.until.as_deref(), "until", &row)?,
+            happened_at: typed::instant(Some(&raw.happened_at), "happened_at", &row)?
+                .ok_or_else(|| EdgeError::Internal(format!("happened_at of {row}")))?,
+            unavailable: typed::flag(raw.unavailable, "unavailable", &row)?,
+            restaurant_id: raw.restaurant_id,
+            item_id: raw.item_id,
+        })
+    }
 }
 
 /// A changed availability record to store.
@@ -157,7 +266,7 @@ impl Storage {
     // ----- restaurants -------------------------------------------------------------------
 
     pub async fn restaurant(&self, id: &str) -> Result<Option<RestaurantRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             &format!("SELECT {RESTAURANT_COLUMNS} FROM restaurants WHERE id = ?1"),
             &[Arg::Text(id)],
         )
@@ -165,7 +274,7 @@ impl Storage {
     }
 
     pub async fn restaurants(&self) -> Result<Vec<RestaurantRow>, EdgeError> {
-        self.rows(
+        self.typed_rows(
             &format!("SELECT {RESTAURANT_COLUMNS} FROM restaurants ORDER BY id"),
             &[],
         )
@@ -176,7 +285,7 @@ impl Storage {
     pub async fn restaurants_among(&self, ids: &[&str]) -> Result<Vec<RestaurantRow>, EdgeError> {
         let list = serde_json::to_string(ids)
             .map_err(|err| EdgeError::Internal(format!("restaurant id list: {err}")))?;
-        self.rows(
+        self.typed_rows(
             &format!(
                 "SELECT {RESTAURANT_COLUMNS} FROM restaurants \
                  WHERE id IN (SELECT value FROM json_each(?1)) ORDER BY id"
@@ -345,7 +454,7 @@ impl Storage {
     ) -> Result<(Vec<ZoneRow>, Option<String>), EdgeError> {
         let args = [Arg::Text(restaurant_id), Arg::Text(concept_id)];
         let zones = self
-            .rows(
+            .typed_rows(
                 "SELECT zone_id, name, zone, deleted, last_change FROM delivery_zones \
                  WHERE restaurant_id = ?1 AND concept_id = ?2 ORDER BY rowid",
                 &args,
@@ -587,10 +696,10 @@ impl Storage {
             Some(id) => {
                 let args = [Arg::Text(id)];
                 let lists = self
-                    .rows(&format!("{lists_sql} WHERE s.restaurant_id = ?1"), &args)
+                    .typed_rows(&format!("{lists_sql} WHERE s.restaurant_id = ?1"), &args)
                     .await?;
                 let items = self
-                    .rows(
+                    .typed_rows(
                         &format!("{items_sql} AND restaurant_id = ?1 ORDER BY item_id"),
                         &args,
                     )
@@ -599,10 +708,10 @@ impl Storage {
             }
             None => {
                 let lists = self
-                    .rows(&format!("{lists_sql} ORDER BY s.restaurant_id"), &[])
+                    .typed_rows(&format!("{lists_sql} ORDER BY s.restaurant_id"), &[])
                     .await?;
                 let items = self
-                    .rows(&format!("{items_sql} ORDER BY restaurant_id, item_id"), &[])
+                    .typed_rows(&format!("{items_sql} ORDER BY restaurant_id, item_id"), &[])
                     .await?;
                 Ok((lists, items))
             }
@@ -617,7 +726,7 @@ impl Storage {
     ) -> Result<Vec<AvailabilityRow>, EdgeError> {
         let list = serde_json::to_string(plus)
             .map_err(|err| EdgeError::Internal(format!("PLU list: {err}")))?;
-        self.rows(
+        self.typed_rows(
             "SELECT restaurant_id, item_id, until, happened_at, unavailable FROM stop_list_items \
              WHERE restaurant_id = ?1 AND item_id IN (SELECT value FROM json_each(?2))",
             &[Arg::Text(restaurant_id), Arg::Text(&list)],

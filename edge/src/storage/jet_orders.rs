@@ -5,8 +5,10 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::outbound::plan::ReceiverKind;
 
+use super::typed::{self, Typed};
 use super::{Arg, Storage};
 use crate::error::EdgeError;
 
@@ -58,12 +60,32 @@ pub struct JetOrderWrite<'a> {
 }
 
 /// The hub restaurant that holds a JET location id.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct JetLocationRow {
     pub id: String,
-    pub utc_offset: String,
-    #[serde(default)]
+    pub utc_offset: UtcOffset,
     pub timezone: Option<String>,
+}
+
+/// A [`JetLocationRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawJetLocationRow {
+    id: String,
+    utc_offset: String,
+    #[serde(default)]
+    timezone: Option<String>,
+}
+
+impl Typed for JetLocationRow {
+    type Raw = RawJetLocationRow;
+
+    fn typed(raw: RawJetLocationRow) -> Result<JetLocationRow, EdgeError> {
+        Ok(JetLocationRow {
+            utc_offset: typed::utc_offset(&raw.utc_offset, &raw.id)?,
+            id: raw.id,
+            timezone: raw.timezone,
+        })
+    }
 }
 
 /// An outcome decided once, before the deadline.
@@ -102,7 +124,7 @@ impl Storage {
         &self,
         location: &str,
     ) -> Result<Option<JetLocationRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             "SELECT id, utc_offset, timezone FROM restaurants WHERE jet_location_id = ?1",
             &[Arg::Text(location)],
         )
@@ -292,7 +314,7 @@ impl Storage {
         // The amendment reads the contents it found before the update replaces them.
         statements.push(self.amendment(
             order_id,
-            super::JET_FINAL_PICKED,
+            super::amendments::JET_FINAL_PICKED,
             replacement.map(|(request, _)| request),
             at,
         )?);

@@ -1,8 +1,10 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
-//! text appears anywhere else. One submodule per area (`catalog`; `clients`; `orders`: site orders and
-//! their statuses; `orderconnect`: the receipts of Orderconnect orders; `amendments`: an order's
-//! contents read back and the changes that reached it; [`outbox`]: deliveries and their attempts); this file holds the
-//! connection, the statement helpers and the time formats of stored values.
+//! text appears anywhere else. One submodule per area (`catalog`; `clients`; `orders`: site
+//! orders and their statuses; `orderconnect`: the receipts of Orderconnect orders;
+//! `amendments`: an order's contents read back and the changes that reached it; [`outbox`]:
+//! deliveries and their attempts); `typed` reads stored values into their types where a row
+//! is read, so callers get typed rows and an unknown stored value is an error. This file
+//! holds the connection, the statement helpers and the time formats of stored values.
 
 mod amendments;
 mod catalog;
@@ -13,13 +15,16 @@ mod orders;
 pub mod outbox;
 mod owners;
 mod sim;
+mod typed;
 
-pub use amendments::*;
-pub use catalog::*;
-pub use clients::*;
-pub use jet_orders::*;
-pub use orderconnect::*;
-pub use orders::*;
+pub use catalog::{
+    AvailabilityRow, AvailabilityWrite, IngestionWrite, MenuWrite, RestaurantRow, RestaurantWrite,
+    StopListReplace, ZoneWrite,
+};
+pub use clients::ClientRow;
+pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite};
+pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
+pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;
@@ -28,6 +33,7 @@ use worker::{D1Database, D1PreparedStatement, Env};
 
 use crate::bindings;
 use crate::error::EdgeError;
+use typed::Typed;
 
 pub struct Storage {
     db: D1Database,
@@ -97,6 +103,27 @@ impl Storage {
                 Err(err) => return Err(d1_failed("query", &err)),
             }
         }
+    }
+
+    /// The first row of a query, read raw and then into its types ([`typed`]).
+    async fn typed_row<T: Typed>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<T>, EdgeError> {
+        self.row::<T::Raw>(sql, args)
+            .await?
+            .map(T::typed)
+            .transpose()
+    }
+
+    /// Every row of a query, read raw and then into its types ([`typed`]).
+    async fn typed_rows<T: Typed>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, EdgeError> {
+        self.rows::<T::Raw>(sql, args)
+            .await?
+            .into_iter()
+            .map(T::typed)
+            .collect()
     }
 
     /// Runs statements as one batch: D1 applies all of them or none.

@@ -3,23 +3,48 @@
 //! id names, the driver position relay's last send, and the operator's item mapping.
 
 use orderbridge_core::orderconnect::mapping::{IdKind, ItemMapping};
+use orderbridge_core::tz::LocalZone;
 use serde::Deserialize;
 
-use super::RestaurantRow;
+use super::catalog::RestaurantRow;
+use super::typed::Typed;
 use super::{Arg, Storage};
 use crate::error::EdgeError;
 
 /// An `orderconnect_orders` row (without the stored body).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct OrderconnectRow {
     /// Just Eat's `Id`.
     pub id: String,
     /// `Delivery` or `Collection`: only a delivery is reported to Just Eat.
     pub service_type: String,
-    /// The zone Just Eat's timestamps are written in: an offset (`+01:00`) or an IANA
-    /// name (`orderconnect::translate::order_zone`).
-    pub utc_offset: String,
+    /// The zone Just Eat's timestamps are written in, stored in `utc_offset` as an offset
+    /// (`+01:00`) or an IANA name (`orderconnect::translate::order_zone`), read by
+    /// [`crate::zone::stored`].
+    pub zone: LocalZone,
     pub location_sent_at: Option<String>,
+}
+
+/// An [`OrderconnectRow`] as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawOrderconnectRow {
+    id: String,
+    service_type: String,
+    utc_offset: String,
+    location_sent_at: Option<String>,
+}
+
+impl Typed for OrderconnectRow {
+    type Raw = RawOrderconnectRow;
+
+    fn typed(raw: RawOrderconnectRow) -> Result<OrderconnectRow, EdgeError> {
+        Ok(OrderconnectRow {
+            zone: crate::zone::stored(&raw.utc_offset),
+            id: raw.id,
+            service_type: raw.service_type,
+            location_sent_at: raw.location_sent_at,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -46,7 +71,7 @@ impl Storage {
         &self,
         restaurant_ref: &str,
     ) -> Result<Option<RestaurantRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             "SELECT id, place, utc_offset, timezone, jet_location_id, orderconnect_restaurant_id, online, \
              offline_until, updated_at FROM restaurants WHERE orderconnect_restaurant_id = ?1",
             &[Arg::Text(restaurant_ref)],
@@ -59,7 +84,7 @@ impl Storage {
         &self,
         order_id: &str,
     ) -> Result<Option<OrderconnectRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             "SELECT id, service_type, utc_offset, location_sent_at \
              FROM orderconnect_orders WHERE order_id = ?1",
             &[Arg::Text(order_id)],

@@ -5,17 +5,21 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use orderbridge_core::order::DeliveryMethod;
+
+use super::typed::{self, Typed};
 use super::{Arg, Storage};
+use crate::channel::Channel;
 use crate::error::EdgeError;
 
 /// An `orders` row.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone)]
 pub struct OrderRow {
     pub id: String,
     pub number: String,
     pub fingerprint: String,
     pub restaurant_id: String,
-    pub delivery_method: String,
+    pub delivery_method: DeliveryMethod,
     pub status: i64,
     pub version: i64,
     pub status_url: Option<String>,
@@ -23,8 +27,7 @@ pub struct OrderRow {
     pub upstream_order_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
-    /// `site`, `jet` or `orderconnect` (`intake::Channel`).
-    pub channel: String,
+    pub channel: Channel,
     /// Upstream mode: the status codes Jupiter reported (`"0,10"`, migration `0013`).
     pub upstream_heard: String,
     /// Kopecks a trusted site took off `cart.total` (migration `0013`).
@@ -33,23 +36,104 @@ pub struct OrderRow {
     pub warnings: Option<String>,
 }
 
+/// An `orders` row as D1 gives it.
+#[derive(Deserialize)]
+pub(super) struct RawOrderRow {
+    id: String,
+    number: String,
+    fingerprint: String,
+    restaurant_id: String,
+    delivery_method: String,
+    status: i64,
+    version: i64,
+    status_url: Option<String>,
+    upstream_token: Option<String>,
+    upstream_order_id: Option<String>,
+    created_at: String,
+    updated_at: String,
+    channel: String,
+    upstream_heard: String,
+    discount: i64,
+    warnings: Option<String>,
+}
+
+impl Typed for OrderRow {
+    type Raw = RawOrderRow;
+
+    fn typed(raw: RawOrderRow) -> Result<OrderRow, EdgeError> {
+        Ok(OrderRow {
+            delivery_method: typed::delivery_method(&raw.delivery_method, &raw.id)?,
+            channel: typed::channel(&raw.channel, &raw.id)?,
+            id: raw.id,
+            number: raw.number,
+            fingerprint: raw.fingerprint,
+            restaurant_id: raw.restaurant_id,
+            status: raw.status,
+            version: raw.version,
+            status_url: raw.status_url,
+            upstream_token: raw.upstream_token,
+            upstream_order_id: raw.upstream_order_id,
+            created_at: raw.created_at,
+            updated_at: raw.updated_at,
+            upstream_heard: raw.upstream_heard,
+            discount: raw.discount,
+            warnings: raw.warnings,
+        })
+    }
+}
+
 /// An `orders` row with what the operator's read adds: the marketplace id and the stored
 /// Jupiter order.
-#[derive(Debug, Clone, Deserialize)]
-/// (Fields spelled out, not `#[serde(flatten)]`: flattening buffers values and D1's
-/// numbers would not come back as integers.)
+#[derive(Debug, Clone)]
 pub struct AdminOrderRow {
     pub id: String,
     pub number: String,
     pub restaurant_id: String,
-    pub delivery_method: String,
+    pub delivery_method: DeliveryMethod,
     pub status: i64,
     pub upstream_order_id: Option<String>,
     pub created_at: String,
     pub updated_at: String,
-    pub channel: String,
+    pub channel: Channel,
     pub external_id: Option<String>,
     pub request: String,
+}
+
+/// An [`AdminOrderRow`] as D1 gives it. (Fields spelled out, not `#[serde(flatten)]`:
+/// flattening buffers values and D1's numbers would not come back as integers.)
+#[derive(Deserialize)]
+pub(super) struct RawAdminOrderRow {
+    id: String,
+    number: String,
+    restaurant_id: String,
+    delivery_method: String,
+    status: i64,
+    upstream_order_id: Option<String>,
+    created_at: String,
+    updated_at: String,
+    channel: String,
+    external_id: Option<String>,
+    request: String,
+}
+
+impl Typed for AdminOrderRow {
+    type Raw = RawAdminOrderRow;
+
+    fn typed(raw: RawAdminOrderRow) -> Result<AdminOrderRow, EdgeError> {
+        Ok(AdminOrderRow {
+            delivery_method: typed::delivery_method(&raw.delivery_method, &raw.id)?,
+            channel: typed::channel(&raw.channel, &raw.id)?,
+            id: raw.id,
+            number: raw.number,
+            restaurant_id: raw.restaurant_id,
+            status: raw.status,
+            upstream_order_id: raw.upstream_order_id,
+            created_at: raw.created_at,
+            updated_at: raw.updated_at,
+            external_id: raw.external_id,
+            request: raw.request,
+        })
+    }
 }
 
 /// An `order_statuses` row.
@@ -99,7 +183,7 @@ const ADMIN_COLUMNS: &str = "id, number, restaurant_id, delivery_method, status,
 
 impl Storage {
     pub async fn order(&self, id: &str) -> Result<Option<OrderRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE id = ?1"),
             &[Arg::Text(id)],
         )
@@ -112,7 +196,7 @@ impl Storage {
         namespace: &str,
         number: &str,
     ) -> Result<Option<OrderRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE namespace = ?1 AND number = ?2"),
             &[Arg::Text(namespace), Arg::Text(number)],
         )
@@ -125,7 +209,7 @@ impl Storage {
         channel: &str,
         external_id: &str,
     ) -> Result<Option<OrderRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             &format!("SELECT {ORDER_COLUMNS} FROM orders WHERE channel = ?1 AND external_id = ?2"),
             &[Arg::Text(channel), Arg::Text(external_id)],
         )
@@ -135,7 +219,7 @@ impl Storage {
     /// The operator's read of one order: its row with the marketplace id and the stored
     /// Jupiter order (`GET /admin/orders/{order_id}`).
     pub async fn admin_order(&self, id: &str) -> Result<Option<AdminOrderRow>, EdgeError> {
-        self.row(
+        self.typed_row(
             &format!("SELECT {ADMIN_COLUMNS} FROM orders WHERE id = ?1"),
             &[Arg::Text(id)],
         )
@@ -150,7 +234,7 @@ impl Storage {
         external_id: Option<&str>,
         limit: i64,
     ) -> Result<Vec<AdminOrderRow>, EdgeError> {
-        self.rows(
+        self.typed_rows(
             &format!(
                 "SELECT {ADMIN_COLUMNS} FROM orders \
                  WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR external_id = ?2) \

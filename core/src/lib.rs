@@ -5,6 +5,18 @@
 //! decisions that the edge crate carries out. It builds and tests natively and for
 //! `wasm32-unknown-unknown` (see `make test`).
 
+// Nothing panics in a request path (a panic aborts the whole Wasm instance): enforced here,
+// outside tests, as in the edge crate.
+#![cfg_attr(
+    not(test),
+    deny(
+        clippy::unwrap_used,
+        clippy::expect_used,
+        clippy::panic,
+        clippy::indexing_slicing
+    )
+)]
+
 pub mod auth;
 pub mod catalog;
 pub mod catalog_callback;

@@ -191,7 +191,7 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
                 let concept = crate::jet::to_jupiter::concept_for_reference(
                     menu.reference.as_deref().unwrap_or(""),
                 );
-                let earlier = list[..i].iter().zip(&types).position(|(m, (k, _))| {
+                let earlier = list.iter().take(i).zip(&types).position(|(m, (k, _))| {
                     *k == Some(*kind)
                         && crate::jet::to_jupiter::concept_for_reference(
                             m.reference.as_deref().unwrap_or(""),
@@ -469,7 +469,10 @@ pub(super) fn is_working_hours(text: &str) -> bool {
             if (b'0'..=b'2').contains(h) && d.is_ascii_digit()
                 && (b'0'..=b'5').contains(m) && n.is_ascii_digit())
     };
-    b.len() == 13 && time(&b[..5]) && &b[5..8] == b" - " && time(&b[8..])
+    let &[h1, h2, c1, m1, m2, b' ', b'-', b' ', h3, h4, c2, m3, m4] = b else {
+        return false;
+    };
+    time(&[h1, h2, c1, m1, m2]) && time(&[h3, h4, c2, m3, m4])
 }
 
 /// Menu hours: the spec's pattern, nothing more. They are not carried into the Jupiter
@@ -678,8 +681,9 @@ pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'
         // item_rules reported a bad PLU already; here only repeats within the group.
         if let Some(plu) = option.plu.as_deref().and_then(plu_text) {
             let first = if options.len() <= SCAN_OPTIONS {
-                options[..i]
+                options
                     .iter()
+                    .take(i)
                     .position(|o| o.plu.as_deref().and_then(plu_text) == Some(plu))
             } else {
                 match seen.get(plu) {

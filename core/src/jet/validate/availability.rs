@@ -27,7 +27,7 @@ pub struct ValidItemAvailability {
 }
 
 pub(super) fn rfc3339(
-    r: &mut Report,
+    r: &mut Violations,
     value: &Option<String>,
     path: &str,
 ) -> Option<DateTime<FixedOffset>> {
@@ -35,7 +35,7 @@ pub(super) fn rfc3339(
     match DateTime::parse_from_rfc3339(text) {
         Ok(t) => Some(t),
         Err(_) => {
-            r.add(
+            r.push(
                 "invalid_datetime",
                 path,
                 format!("must be an RFC 3339 date-time with offset, got {text:?}"),
@@ -48,7 +48,7 @@ pub(super) fn rfc3339(
 pub fn validate_item_availability(
     req: &ItemAvailabilityRequest,
 ) -> Result<ValidItemAvailability, Vec<Violation>> {
-    let mut r = Report::default();
+    let mut r = Violations::new();
     let event = match req.event.as_deref() {
         None => {
             r.missing("event");
@@ -64,10 +64,11 @@ pub fn validate_item_availability(
     let mut plus = Vec::new();
     match &req.item_references {
         None => r.missing("itemReferences"),
-        Some(list) if list.is_empty() => r.add("empty", "itemReferences", "must not be empty"),
+        Some(list) if list.is_empty() => r.push("empty", "itemReferences", "must not be empty"),
         Some(list) => {
+            let root = Path::root("itemReferences");
             for (i, raw) in list.iter().enumerate() {
-                if let Some(plu) = r.take(Plu::parse(raw, &format!("itemReferences[{i}]"))) {
+                if let Some(plu) = r.take_at(Plu::parse(raw, ""), root.index(i)) {
                     plus.push(plu);
                 }
             }
@@ -84,7 +85,7 @@ pub fn validate_item_availability(
     let next_available_at = rfc3339(&mut r, &req.next_available_at, "nextAvailableAt");
     if let (Some(h), Some(n)) = (happened_at, next_available_at) {
         if n < h {
-            r.add(
+            r.push(
                 "invalid_datetime",
                 "nextAvailableAt",
                 "must not be before happenedAt",
@@ -92,13 +93,13 @@ pub fn validate_item_availability(
         }
     }
     match (event, restaurant) {
-        (Some(event), Some(restaurant)) if r.0.is_empty() => Ok(ValidItemAvailability {
+        (Some(event), Some(restaurant)) if r.is_empty() => Ok(ValidItemAvailability {
             event,
             plus,
             restaurant,
             happened_at,
             next_available_at,
         }),
-        _ => Err(r.0),
+        _ => Err(r.into_vec()),
     }
 }

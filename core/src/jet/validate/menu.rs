@@ -143,21 +143,22 @@ impl MenusInput<'static> for &MenusRequest<'_> {
 /// Pass the request by value on a hot path: its menus move into the result. Passed by
 /// reference, the menus of a valid request are copied (see [`MenusInput`]).
 pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, Vec<Violation>> {
-    let mut r = Report::default();
+    let mut r = Violations::new();
     let mut restaurants = Vec::new();
     let mut types = Vec::new();
     let req = input.request();
     match &req.restaurants {
         None => r.missing("restaurants"),
-        Some(list) if list.is_empty() => r.add("empty", "restaurants", "must not be empty"),
+        Some(list) if list.is_empty() => r.push("empty", "restaurants", "must not be empty"),
         Some(list) => {
+            let root = Path::root("restaurants");
             for (i, raw) in list.iter().enumerate() {
-                let path = format!("restaurants[{i}]");
-                if let Some(id) = r.take(RestaurantId::parse(raw, &path)) {
+                let path = root.index(i);
+                if let Some(id) = r.take_at(RestaurantId::parse(raw, ""), path) {
                     if restaurants.contains(&id) {
-                        r.add(
+                        r.push(
                             "duplicate",
-                            &path,
+                            path,
                             format!("restaurant {id} is listed twice"),
                         );
                     } else {
@@ -169,7 +170,7 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
     }
     match req.callback_url.as_deref() {
         None => r.missing("callback_url"),
-        Some(url) if !is_absolute_http_url(url) => r.add(
+        Some(url) if !is_absolute_http_url(url) => r.push(
             "invalid_url",
             "callback_url",
             "must be an absolute http or https URL",
@@ -178,9 +179,9 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
     }
     match &req.menus {
         None => r.missing("menus"),
-        Some(list) if list.is_empty() => r.add("empty", "menus", "must not be empty"),
+        Some(list) if list.is_empty() => r.push("empty", "menus", "must not be empty"),
         Some(list) => {
-            let root = Path::Root("menus");
+            let root = Path::root("menus");
             for (i, menu) in list.iter().enumerate() {
                 types.push(menu_rules(&mut r, menu, &root.index(i)));
             }
@@ -198,7 +199,7 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
                         ) == concept
                 });
                 if let Some(j) = earlier {
-                    r.add(
+                    r.push(
                         "duplicate_menu",
                         root.index(i).field("reference"),
                         format!(
@@ -212,8 +213,8 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
             }
         }
     }
-    if !r.0.is_empty() {
-        return Err(r.0);
+    if !r.is_empty() {
+        return Err(r.into_vec());
     }
     let (callback_url, menus) = input.into_parts();
     let menus = menus
@@ -227,7 +228,7 @@ pub fn validate_menus<'a>(input: impl MenusInput<'a>) -> Result<ValidMenus<'a>, 
             })
         })
         .collect();
-    r.finish(ValidMenus {
+    r.into_result(ValidMenus {
         restaurants,
         callback_url: callback_url.unwrap_or_default(),
         menus,
@@ -317,7 +318,7 @@ pub(super) enum Scope<'s, 'w, 'p> {
 impl<'w> Scope<'_, 'w, '_> {
     fn claim(
         &mut self,
-        r: &mut Report,
+        r: &mut Violations,
         item: &Path<'_>,
         plu: &'w str,
         sub: Sub,
@@ -327,7 +328,7 @@ impl<'w> Scope<'_, 'w, '_> {
             Scope::Menu(plus, category, position) => match plus.first.get(plu) {
                 Some(&(c, i, first, ref earlier)) => match earlier.conflict(&definition) {
                     None => plus.repeats = true,
-                    Some(why) => r.add(
+                    Some(why) => r.push(
                         "duplicate_plu",
                         PluAt(item, sub),
                         format!(
@@ -344,7 +345,7 @@ impl<'w> Scope<'_, 'w, '_> {
                 }
             },
             Scope::Option { seen, record } => match seen.iter().find(|(seen, _)| *seen == plu) {
-                Some(&(_, first)) => r.add(
+                Some(&(_, first)) => r.push(
                     "duplicate_plu",
                     PluAt(item, sub),
                     format!("PLU {plu} is already used at {}", PluAt(item, first)),
@@ -358,7 +359,7 @@ impl<'w> Scope<'_, 'w, '_> {
 
 /// The menu's type (when valid) and whether some PLU is listed more than once.
 pub(super) fn menu_rules(
-    r: &mut Report,
+    r: &mut Violations,
     menu: &Menu<'_>,
     path: &Path<'_>,
 ) -> (Option<MenuType>, bool) {
@@ -378,7 +379,7 @@ pub(super) fn menu_rules(
     };
     translations(r, &menu.translations, &path.field("translations"), false);
     if let Some(days) = &menu.availability {
-        availability(r, days, &format!("{path}.availability"));
+        availability(r, days, path.field("availability"));
     }
     // Sized up front for the PLUs a valid menu claims: rehashing thousands of entries as
     // the map grows would cost more than the count.
@@ -414,7 +415,7 @@ pub(super) fn menu_rules(
 }
 
 pub(super) fn translations(
-    r: &mut Report,
+    r: &mut Violations,
     map: &Option<Translations<'_>>,
     path: &Path<'_>,
     with_description: bool,
@@ -431,7 +432,7 @@ pub(super) fn translations(
         }
     };
     for &(lang, t) in entries {
-        let p = path.key(lang);
+        let p = path.field(lang);
         r.present(&t.name, p.field("name"));
         if with_description {
             r.present(&t.description, p.field("description"));
@@ -478,13 +479,17 @@ pub(super) fn is_working_hours(text: &str) -> bool {
 /// Menu hours: the spec's pattern, nothing more. They are not carried into the Jupiter
 /// menu, so a window such as `"08:00 - 24:00"` or a day key the hub does not use is
 /// accepted as published.
-pub(super) fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_>>>, path: &str) {
+pub(super) fn availability(
+    r: &mut Violations,
+    days: &BTreeMap<Text<'_>, Vec<Text<'_>>>,
+    path: Path<'_>,
+) {
     for (day, windows) in days {
         for (i, window) in windows.iter().enumerate() {
             if !is_working_hours(window) {
-                r.add(
+                r.push(
                     "invalid_window",
-                    format!("{path}.{day}[{i}]"),
+                    path.field(day).index(i),
                     format!(
                         "must look like \"10:00 - 23:30\" (hh:mm - hh:mm), got {:?}",
                         window.as_str()
@@ -495,14 +500,14 @@ pub(super) fn availability(r: &mut Report, days: &BTreeMap<Text<'_>, Vec<Text<'_
     }
 }
 
-pub(super) fn gallery(r: &mut Report, images: &Option<Vec<Image<'_>>>, path: &Path<'_>) {
+pub(super) fn gallery(r: &mut Violations, images: &Option<Vec<Image<'_>>>, path: &Path<'_>) {
     for (i, image) in images.iter().flatten().enumerate() {
         let at = path.index(i);
         let p = at.field("url");
         match image.url.as_deref() {
             None => r.missing(p),
             Some(url) if !is_absolute_http_url(url) => {
-                r.add("invalid_url", p, "must be an absolute http or https URL")
+                r.push("invalid_url", p, "must be an absolute http or https URL")
             }
             Some(_) => {}
         }
@@ -510,7 +515,7 @@ pub(super) fn gallery(r: &mut Report, images: &Option<Vec<Image<'_>>>, path: &Pa
 }
 
 pub(super) fn category_rules<'w>(
-    r: &mut Report,
+    r: &mut Violations,
     category: &'w Category<'_>,
     path: &Path<'_>,
     position: usize,
@@ -535,7 +540,7 @@ pub(super) fn category_rules<'w>(
 /// `scope` is where its PLUs must be unique: the menu for top-level items, the option
 /// itself for options.
 pub(super) fn item_rules<'w>(
-    r: &mut Report,
+    r: &mut Violations,
     item: &'w Item<'_>,
     path: &Path<'_>,
     depth: usize,
@@ -574,7 +579,7 @@ pub(super) fn item_rules<'w>(
 }
 
 /// Everything about an item except its PLU, portions and swap.
-pub(super) fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: usize) {
+pub(super) fn details(r: &mut Violations, item: &Item<'_>, path: &Path<'_>, depth: usize) {
     if let Some(price) = item.price {
         r.price(price, path.field("price"));
     }
@@ -630,7 +635,7 @@ pub(super) fn details(r: &mut Report, item: &Item<'_>, path: &Path<'_>, depth: u
 
 /// The modifier groups of something at `depth`; `required` when the array itself is.
 pub(super) fn groups(
-    r: &mut Report,
+    r: &mut Violations,
     groups: &Option<Vec<Modifier<'_>>>,
     path: &Path<'_>,
     depth: usize,
@@ -640,7 +645,7 @@ pub(super) fn groups(
     match groups {
         None if required => r.missing(p),
         None => {}
-        Some(list) if !list.is_empty() && depth + 1 > MAX_MODIFIER_DEPTH => r.add(
+        Some(list) if !list.is_empty() && depth + 1 > MAX_MODIFIER_DEPTH => r.push(
             "too_deep",
             p,
             format!("modifier groups nest at most {MAX_MODIFIER_DEPTH} deep"),
@@ -657,7 +662,12 @@ pub(super) fn groups(
 /// options; larger ones use a hash map.
 pub(super) const SCAN_OPTIONS: usize = 16;
 
-pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'_>, depth: usize) {
+pub(super) fn modifier_rules(
+    r: &mut Violations,
+    group: &Modifier<'_>,
+    path: &Path<'_>,
+    depth: usize,
+) {
     r.present(&group.name, path.field("name"));
     r.present(&group.description, path.field("description"));
     translations(r, &group.translations, &path.field("translations"), true);
@@ -695,7 +705,7 @@ pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'
                 }
             };
             if let Some(j) = first {
-                r.add(
+                r.push(
                     "duplicate_plu",
                     p.field("plu"),
                     format!("PLU {plu} is already used at {list}[{j}].plu"),
@@ -720,7 +730,7 @@ pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'
         (Some(n), Some(range))
             if range.from.is_some_and(|from| n < from) || range.to.is_some_and(|to| n > to) =>
         {
-            r.add(
+            r.push(
                 "conflicting_pick",
                 p,
                 format!(
@@ -732,9 +742,9 @@ pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'
         }
         (Some(n), _) => {
             if n < 0 {
-                r.add("invalid_pick", p.field("exactly"), "must not be negative");
+                r.push("invalid_pick", p.field("exactly"), "must not be negative");
             } else if limit_applies && n > count {
-                r.add(
+                r.push(
                     "invalid_pick",
                     p.field("exactly"),
                     format!("asks for {n} different options but the group has {count}"),
@@ -751,15 +761,15 @@ pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'
             }
             if let (Some(from), Some(to)) = (range.from, range.to) {
                 if from < 0 {
-                    r.add("invalid_pick", from_p, "must not be negative");
+                    r.push("invalid_pick", from_p, "must not be negative");
                 } else if from > to {
-                    r.add(
+                    r.push(
                         "invalid_pick",
                         p,
                         format!("range from {from} is above to {to}"),
                     );
                 } else if limit_applies && from > count {
-                    r.add(
+                    r.push(
                         "invalid_pick",
                         from_p,
                         format!(
@@ -774,7 +784,7 @@ pub(super) fn modifier_rules(r: &mut Report, group: &Modifier<'_>, path: &Path<'
 }
 
 pub(super) fn portion_rules<'w>(
-    r: &mut Report,
+    r: &mut Violations,
     portion: &'w Portion<'_>,
     item_groups: &'w [Modifier<'_>],
     item: &Path<'_>,
@@ -820,7 +830,7 @@ pub(super) fn portion_rules<'w>(
 }
 
 pub(super) fn swap_rules<'w>(
-    r: &mut Report,
+    r: &mut Violations,
     swap: &'w Swap<'_>,
     item_groups: &'w [Modifier<'_>],
     item: &Path<'_>,
@@ -874,13 +884,13 @@ pub(super) struct ProductFacts<'f, 'w> {
 }
 
 /// An `int32` field: in range (the spec sets no other bound).
-pub(super) fn int32(r: &mut Report, v: Option<i64>, p: Path<'_>) {
+pub(super) fn int32(r: &mut Violations, v: Option<i64>, p: Path<'_>) {
     if v.is_some_and(|v| i32::try_from(v).is_err()) {
-        r.add("invalid_value", p, "must be a 32-bit integer");
+        r.push("invalid_value", p, "must be a 32-bit integer");
     }
 }
 
-pub(super) fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
+pub(super) fn range_rules(r: &mut Violations, range: Option<&Range>, p: Path<'_>) {
     if let Some(range) = range {
         if range.min.is_none() {
             r.missing(p.field("min"));
@@ -895,7 +905,7 @@ pub(super) fn range_rules(r: &mut Report, range: Option<&Range>, p: Path<'_>) {
     }
 }
 
-pub(super) fn product_facts(r: &mut Report, f: ProductFacts<'_, '_>, path: &Path<'_>) {
+pub(super) fn product_facts(r: &mut Violations, f: ProductFacts<'_, '_>, path: &Path<'_>) {
     if let Some(n) = f.nutritional_info {
         int32(r, n.kcal, path.field("nutritional_info.kcal"));
         int32(r, n.kj, path.field("nutritional_info.kj"));

@@ -25,8 +25,8 @@
 //! | service times | `timezone` non-empty; `serviceTimes` non-empty, `serviceType` `Delivery`/`Collection` without repeats; `openingTimes` names at least one valid day; each window has `hh:mm` times whose closing time differs from the opening time (closing before opening crosses midnight) |
 //!
 //! The rules live along their seams: `menu` (the menus body), `availability` (item
-//! availability) and `restaurant` (offline, service times); the JSON path and the
-//! violation report they share are here.
+//! availability) and `restaurant` (offline, service times); the field rules they share
+//! are here, recorded into [`Violations`] at a [`Path`] written out only for a violation.
 //!
 //! Notes on choices where FACTS leaves room:
 //! * Category items are nested in the JSON, not referenced by id, so there are no
@@ -40,7 +40,7 @@
 
 use super::wire::*;
 use crate::domain::{Money, Plu, MAX_ID_CHARS};
-use crate::problem::Violation;
+use crate::problem::{Path, Violations};
 use std::fmt;
 use std::ops::Deref;
 
@@ -57,63 +57,27 @@ pub use restaurant::{
     validate_offline, validate_service_times, OpeningHours, ServiceType, ValidServiceTimes,
 };
 
-/// A JSON path (`menus[0].categories[2].items[5].plu`), kept as a chain of frames on the
-/// stack and written out only when a violation needs it: a valid 5,000-item menu builds no
-/// path string at all.
-#[derive(Clone, Copy)]
-enum Path<'p> {
-    Root(&'p str),
-    Field(&'p Path<'p>, &'static str),
-    Index(&'p Path<'p>, usize),
-    Key(&'p Path<'p>, &'p str),
-}
-
-impl<'p> Path<'p> {
-    fn field(&'p self, name: &'static str) -> Path<'p> {
-        Path::Field(self, name)
-    }
-    fn index(&'p self, i: usize) -> Path<'p> {
-        Path::Index(self, i)
-    }
-    fn key(&'p self, key: &'p str) -> Path<'p> {
-        Path::Key(self, key)
-    }
-}
-
-impl fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root(root) => f.write_str(root),
-            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-            Path::Key(parent, key) => write!(f, "{parent}.{key}"),
-        }
-    }
-}
-
-/// Collects violations as the tree is walked. Paths are anything printable (a `&str`, or a
-/// [`Path`] written out only when a violation is added).
-#[derive(Default)]
-struct Report(Vec<Violation>);
-
-impl Report {
-    fn add(&mut self, code: &str, path: impl fmt::Display, message: impl Into<String>) {
-        self.0
-            .push(Violation::new(code, Some(&path.to_string()), message));
-    }
-    fn take<T>(&mut self, r: Result<T, Violation>) -> Option<T> {
-        match r {
-            Ok(v) => Some(v),
-            Err(v) => {
-                self.0.push(v);
-                None
-            }
-        }
-    }
-    fn missing(&mut self, path: impl fmt::Display) {
-        self.add("missing", path, "missing");
-    }
+/// The rules every part of a catalog body shares, recorded into the one collector
+/// ([`Violations`]) at a [`Path`] written out only when a rule is broken.
+trait Rules {
+    fn missing(&mut self, path: impl fmt::Display);
     /// A required string: present (it may be empty).
+    fn present<'v, T: Deref<Target = str>>(
+        &mut self,
+        value: &'v Option<T>,
+        path: impl fmt::Display,
+    ) -> Option<&'v str>;
+    fn one_of(&mut self, value: &str, allowed: &[&str], path: impl fmt::Display);
+    fn price(&mut self, price: i64, path: impl fmt::Display);
+    /// A PLU that must be valid: its trimmed text, or `None` after reporting why not. A
+    /// valid PLU costs no allocation ([`Plu::parse`] runs only to word the violation).
+    fn plu<'v>(&mut self, raw: &'v str, path: impl fmt::Display) -> Option<&'v str>;
+}
+
+impl Rules for Violations {
+    fn missing(&mut self, path: impl fmt::Display) {
+        self.push("missing", path, "missing");
+    }
     fn present<'v, T: Deref<Target = str>>(
         &mut self,
         value: &'v Option<T>,
@@ -126,7 +90,7 @@ impl Report {
     }
     fn one_of(&mut self, value: &str, allowed: &[&str], path: impl fmt::Display) {
         if !allowed.contains(&value) {
-            self.add(
+            self.push(
                 "invalid_value",
                 path,
                 format!("{value:?} is not one of {}", allowed.join(", ")),
@@ -135,27 +99,15 @@ impl Report {
     }
     fn price(&mut self, price: i64, path: impl fmt::Display) {
         if price > i64::from(i32::MAX) {
-            self.add("amount_too_large", path, "must fit in a 32-bit integer");
-        } else if Money::from_minor(price, "").is_err() {
-            // Only a refused amount pays for its path.
-            self.take(Money::from_minor(price, &path.to_string()));
+            self.push("amount_too_large", path, "must fit in a 32-bit integer");
+        } else {
+            self.take_at(Money::from_minor(price, ""), path);
         }
     }
-    /// A PLU that must be valid: its trimmed text, or `None` after reporting why not. A
-    /// valid PLU costs no allocation ([`Plu::parse`] runs only to word the violation).
     fn plu<'v>(&mut self, raw: &'v str, path: impl fmt::Display) -> Option<&'v str> {
         match plu_text(raw) {
             Some(plu) => Some(plu),
-            None => self
-                .take(Plu::parse(raw, &path.to_string()))
-                .map(|_| raw.trim()),
-        }
-    }
-    fn finish<T>(self, value: T) -> Result<T, Vec<Violation>> {
-        if self.0.is_empty() {
-            Ok(value)
-        } else {
-            Err(self.0)
+            None => self.take_at(Plu::parse(raw, ""), path).map(|_| raw.trim()),
         }
     }
 }
@@ -180,14 +132,16 @@ pub fn is_absolute_http_url(url: &str) -> bool {
             .is_some_and(|head| head.eq_ignore_ascii_case(prefix.as_bytes()))
     };
     let rest = if has_prefix("https://") {
-        &url[8..]
+        url.get(8..)
     } else if has_prefix("http://") {
-        &url[7..]
+        url.get(7..)
     } else {
+        None
+    };
+    let Some(rest) = rest else {
         return false;
     };
-    let host_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let authority = &rest[..host_end];
+    let authority = rest.split(['/', '?', '#']).next().unwrap_or(rest);
     let host = authority.rsplit('@').next().unwrap_or("");
     !host.is_empty()
         && !host.starts_with(':')

@@ -58,10 +58,10 @@ pub struct ValidServiceTimes {
 pub fn validate_service_times(
     req: &ServiceTimesRequest,
 ) -> Result<ValidServiceTimes, Vec<Violation>> {
-    let mut r = Report::default();
+    let mut r = Violations::new();
     match req.timezone.as_deref() {
         None => r.missing("timezone"),
-        Some(tz) if tz.is_empty() || tz.chars().any(char::is_whitespace) => r.add(
+        Some(tz) if tz.is_empty() || tz.chars().any(char::is_whitespace) => r.push(
             "invalid_timezone",
             "timezone",
             "must be an IANA zone name such as Europe/London",
@@ -71,33 +71,30 @@ pub fn validate_service_times(
     let mut out = BTreeMap::new();
     match &req.service_times {
         None => r.missing("serviceTimes"),
-        Some(list) if list.is_empty() => r.add("empty", "serviceTimes", "must not be empty"),
+        Some(list) if list.is_empty() => r.push("empty", "serviceTimes", "must not be empty"),
         Some(list) => {
+            let root = Path::root("serviceTimes");
             for (i, st) in list.iter().enumerate() {
-                let path = format!("serviceTimes[{i}]");
+                let path = root.index(i);
+                let service_type = path.field("serviceType");
                 let kind = match st.service_type.as_deref() {
                     None => {
-                        r.missing(format!("{path}.serviceType"));
+                        r.missing(service_type);
                         None
                     }
                     Some("Delivery") => Some(ServiceType::Delivery),
                     Some("Collection") => Some(ServiceType::Collection),
                     Some(other) => {
-                        r.one_of(
-                            other,
-                            &["Delivery", "Collection"],
-                            format!("{path}.serviceType"),
-                        );
+                        r.one_of(other, &["Delivery", "Collection"], service_type);
                         None
                     }
                 };
-                let days =
-                    opening_times(&mut r, &st.opening_times, &format!("{path}.openingTimes"));
+                let days = opening_times(&mut r, &st.opening_times, path.field("openingTimes"));
                 if let Some(kind) = kind {
                     if out.insert(kind, days).is_some() {
-                        r.add(
+                        r.push(
                             "duplicate",
-                            format!("{path}.serviceType"),
+                            service_type,
                             "each service type may appear once",
                         );
                     }
@@ -105,16 +102,16 @@ pub fn validate_service_times(
             }
         }
     }
-    r.finish(ValidServiceTimes {
+    r.into_result(ValidServiceTimes {
         timezone: req.timezone.clone().unwrap_or_default(),
         service_times: out,
     })
 }
 
 pub(super) fn opening_times(
-    r: &mut Report,
+    r: &mut Violations,
     days: &Option<BTreeMap<String, Vec<OpeningWindow>>>,
-    path: &str,
+    path: Path<'_>,
 ) -> BTreeMap<Weekday, Vec<OpeningHours>> {
     let mut out = BTreeMap::new();
     let Some(days) = days else {
@@ -122,25 +119,26 @@ pub(super) fn opening_times(
         return out;
     };
     if days.is_empty() {
-        r.add("empty", path, "give at least one day");
+        r.push("empty", path, "give at least one day");
     }
     for (day, windows) in days {
-        let p = format!("{path}.{day}");
-        let weekday = r.take(Weekday::parse(day, &p));
+        let p = path.field(day);
+        let weekday = r.take_at(Weekday::parse(day, ""), p);
         let mut hours = Vec::new();
         for (i, w) in windows.iter().enumerate() {
-            let wp = format!("{p}[{i}]");
+            let wp = p.index(i);
+            let (opening, closing) = (wp.field("openingTime"), wp.field("closingTime"));
             let opens = r
-                .present(&w.opening_time, format!("{wp}.openingTime"))
-                .and_then(|t| r.take(HhMm::parse(t, &format!("{wp}.openingTime"))));
+                .present(&w.opening_time, opening)
+                .and_then(|t| r.take_at(HhMm::parse(t, ""), opening));
             let closes = r
-                .present(&w.closing_time, format!("{wp}.closingTime"))
-                .and_then(|t| r.take(HhMm::parse(t, &format!("{wp}.closingTime"))));
+                .present(&w.closing_time, closing)
+                .and_then(|t| r.take_at(HhMm::parse(t, ""), closing));
             if let (Some(opens), Some(closes)) = (opens, closes) {
                 if opens == closes {
-                    r.add(
+                    r.push(
                         "empty_window",
-                        &wp,
+                        wp,
                         "closingTime must differ from openingTime (use 00:00–23:59 for a whole day)",
                     );
                 } else {

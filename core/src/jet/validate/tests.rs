@@ -1,5 +1,6 @@
 use super::*;
 use crate::domain::{HhMm, Weekday};
+use crate::problem::Violation;
 use serde_json::{json, Value};
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

@@ -66,37 +66,13 @@ impl Storage {
             .map_err(|err| EdgeError::Internal(format!("binding parameters: {err}")))
     }
 
-    /// Every row of a query.
-    async fn rows<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> Result<Vec<T>, EdgeError> {
-        let mut attempt = 0;
-        let result = loop {
-            match self.statement(sql, args)?.all().await {
-                Ok(result) => break result,
-                Err(err) if attempt < READ_RETRIES.len() => {
-                    retry_pause(&mut attempt, &err).await;
-                }
-                Err(err) => return Err(d1_failed("query", &err)),
-            }
-        };
-        result
-            .results::<T>()
-            .map_err(|err| EdgeError::Internal(format!("reading D1 rows: {err}")))
-    }
-
-    /// The first row of a query, if any.
-    async fn row<T: DeserializeOwned>(
-        &self,
-        sql: &str,
-        args: &[Arg<'_>],
-    ) -> Result<Option<T>, EdgeError> {
+    /// A read, retried as every read is ([`READ_RETRIES`]). Not generic, so the retry loop
+    /// and its future are compiled once rather than once per row type (the Worker's size).
+    async fn read(&self, sql: &str, args: &[Arg<'_>]) -> Result<worker::D1Result, EdgeError> {
         let mut attempt = 0;
         loop {
-            match self.statement(sql, args)?.first::<T>(None).await {
-                Ok(row) => return Ok(row),
+            match self.statement(sql, args)?.all().await {
+                Ok(result) => return Ok(result),
                 Err(err) if attempt < READ_RETRIES.len() => {
                     retry_pause(&mut attempt, &err).await;
                 }
@@ -105,25 +81,38 @@ impl Storage {
         }
     }
 
+    /// Every row of a query.
+    async fn rows<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Vec<T>, EdgeError> {
+        decode(&self.read(sql, args).await?)
+    }
+
+    /// The first row of a query, if any (D1's `first()` runs the whole query too).
+    async fn row<T: DeserializeOwned>(
+        &self,
+        sql: &str,
+        args: &[Arg<'_>],
+    ) -> Result<Option<T>, EdgeError> {
+        Ok(decode(&self.read(sql, args).await?)?.into_iter().next())
+    }
+
     /// The first row of a query, read raw and then into its types ([`typed`]).
     async fn typed_row<T: Typed>(
         &self,
         sql: &str,
         args: &[Arg<'_>],
     ) -> Result<Option<T>, EdgeError> {
-        self.row::<T::Raw>(sql, args)
-            .await?
-            .map(T::typed)
-            .transpose()
+        let raw = decode::<T::Raw>(&self.read(sql, args).await?)?;
+        raw.into_iter().next().map(T::typed).transpose()
     }
 
     /// Every row of a query, read raw and then into its types ([`typed`]).
     async fn typed_rows<T: Typed>(&self, sql: &str, args: &[Arg<'_>]) -> Result<Vec<T>, EdgeError> {
-        self.rows::<T::Raw>(sql, args)
-            .await?
-            .into_iter()
-            .map(T::typed)
-            .collect()
+        let raw = decode::<T::Raw>(&self.read(sql, args).await?)?;
+        raw.into_iter().map(T::typed).collect()
     }
 
     /// Runs statements as one batch: D1 applies all of them or none.
@@ -144,6 +133,13 @@ impl Storage {
     pub async fn commit(&self, statements: Vec<D1PreparedStatement>) -> Result<(), EdgeError> {
         self.batch(statements).await.map(|_| ())
     }
+}
+
+/// A read's rows as `T`.
+fn decode<T: DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>, EdgeError> {
+    result
+        .results::<T>()
+        .map_err(|err| EdgeError::Internal(format!("reading D1 rows: {err}")))
 }
 
 /// How many rows a write changed (0 when D1 reports no count).

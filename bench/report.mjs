@@ -31,8 +31,8 @@ console.log("| workload | size | bytes | case | native | wasm | wasm/native | wa
 console.log("|---|---:|---:|---|---:|---:|---:|---:|---:|");
 for (const r of wasm.results) {
   const parse = wasm.results.find((p) => p.workload === r.workload && p.size === r.size && p.case === "parse");
-  const n = r.case === "JSON.parse" ? null : native(r);
-  const perParse = parse && r.json_parse_ns != null && r.case !== "JSON.parse" ? r.ns / parse.ns : null;
+  const n = r.case.startsWith("JSON.parse") ? null : native(r);
+  const perParse = parse && r.json_parse_ns != null && !r.case.startsWith("JSON.parse") ? r.ns / parse.ns : null;
   console.log(
     `| ${r.workload} | ${r.size} | ${r.bytes ?? ""} | ${r.case} | ${fmt(n)} | ${fmt(r.ns)} | ${n ? x(r.ns / n) : ""} | ${x(r.ratio_to_json_parse)} | ${x(perParse)} |`,
   );

@@ -1,22 +1,30 @@
 // Times the issue-8 workloads compiled to wasm32 (bench/src/lib.rs) under Node.js, the V8
-// engine workerd also uses, together with the JSON.parse baseline of the same bytes in the
-// same process. Batches of each case and of its JSON.parse baseline alternate, so both see
-// the same machine load; every figure is the median over the batches.
+// engine workerd also uses, against the JSON.parse baseline of the same bytes. The baseline
+// is timed first, in a process of its own (bench/json-parse.mjs): sharing this process with
+// the wasm heap and every workload's garbage slowed JSON.parse and flattered the ratios.
+// Every figure is the median over the batches (bench/timing.mjs).
 //
 //   node bench/run-wasm.mjs <wasm-bindgen nodejs output dir> <workloads dir> [out.json]
 //
 // Prints a table and writes the medians (ns per iteration; per point for zone lookups).
 
+import { execFileSync } from "node:child_process";
 import { createRequire } from "node:module";
 import { readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { performance } from "node:perf_hooks";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { BATCHES, BATCH_MS, timeTogether } from "./timing.mjs";
 
 const [pkgDir, workDir, outFile] = process.argv.slice(2);
 if (!pkgDir || !workDir) {
   console.error("usage: node bench/run-wasm.mjs <pkg dir> <workloads dir> [out.json]");
   process.exit(2);
 }
+// Before any wasm exists in this process: the baseline's own process.
+const here = dirname(fileURLToPath(import.meta.url));
+const baseline = JSON.parse(
+  execFileSync(process.execPath, [join(here, "json-parse.mjs"), workDir], { encoding: "utf8", maxBuffer: 1 << 20 }),
+);
 const require = createRequire(import.meta.url);
 const wasm = require(resolve(pkgDir, "orderbridge_bench.js"));
 
@@ -37,95 +45,45 @@ const sizes = (prefix) =>
     .map((m) => Number(m[1]))
     .sort((a, b) => a - b);
 
-// Time budget per batch and batches per case: enough for stable medians, bounded runs.
-const BATCH_MS = Number(process.env.BENCH_BATCH_MS ?? 40);
-const BATCHES = Number(process.env.BENCH_BATCHES ?? 15);
-
-/// Iterations so that one batch takes about BATCH_MS (after a warm-up call).
-function calibrate(fn) {
-  fn(1);
-  let n = 1;
-  for (;;) {
-    const t0 = performance.now();
-    fn(n);
-    const ms = performance.now() - t0;
-    if (ms >= BATCH_MS / 4 || n >= 1 << 24) return Math.max(1, Math.round((n * BATCH_MS) / Math.max(ms, 0.001)));
-    n *= 4;
-  }
-}
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
-
-/// Times several named functions (fn(iterations)) in alternating batches; returns
-/// name → median ns per iteration (divided by `per`).
-function timeTogether(cases, per = 1) {
-  const plan = Object.entries(cases).map(([name, fn]) => ({ name, fn, n: calibrate(fn), ns: [] }));
-  for (let b = 0; b < BATCHES; b++) {
-    for (const c of plan) {
-      const t0 = performance.now();
-      c.fn(c.n);
-      c.ns.push(((performance.now() - t0) * 1e6) / c.n / per);
-    }
-  }
-  return Object.fromEntries(plan.map((c) => [c.name, median(c.ns)]));
-}
-
 let sink = 0;
-const jsonParse = (text) => (n) => {
-  for (let i = 0; i < n; i++) sink += JSON.parse(text) ? 1 : 0;
-};
 const rust = (c, size) => (n) => {
   sink += wasm.run(c, size, n);
 };
 
 const results = [];
-function record(workload, size, bytes, timed, baseline = "JSON.parse") {
+/// The cases of one file, each against the file's JSON.parse time from the baseline process.
+function record(workload, size, file, timed) {
+  const bytes = files[file].length;
+  const base = baseline[file];
   for (const [name, ns] of Object.entries(timed)) {
-    if (name === baseline) continue;
-    results.push({ workload, size, bytes, case: name, ns, json_parse_ns: timed[baseline], ratio_to_json_parse: ns / timed[baseline] });
+    results.push({ workload, size, bytes, case: name, ns, json_parse_ns: base, ratio_to_json_parse: ns / base });
   }
-  results.push({ workload, size, bytes, case: baseline, ns: timed[baseline], json_parse_ns: timed[baseline], ratio_to_json_parse: 1 });
+  results.push({ workload, size, bytes, case: "JSON.parse (own process)", ns: base, json_parse_ns: base, ratio_to_json_parse: 1 });
 }
 
 for (const n of sizes("order")) {
-  const bytes = files[`order-${n}.json`];
-  const text = bytes.toString("utf8");
-  record("order", n, bytes.length, timeTogether({
-    "JSON.parse": jsonParse(text),
+  record("order", n, `order-${n}.json`, timeTogether({
     parse: rust("order-parse", n),
     "parse+validate": rust("order-validate", n),
   }));
 }
 for (const [workload, prefix] of [["jet-order", "jet-order"], ["connect-order", "connect-order"]]) {
   for (const n of sizes(prefix)) {
-    const bytes = files[`${prefix}-${n}.json`];
-    const text = bytes.toString("utf8");
-    record(workload, n, bytes.length, timeTogether({
-      "JSON.parse": jsonParse(text),
+    record(workload, n, `${prefix}-${n}.json`, timeTogether({
       parse: rust(`${prefix}-parse`, n),
       "parse+check+translate": rust(`${prefix}-translate`, n),
     }));
   }
 }
 for (const n of sizes("menu")) {
-  const bytes = files[`menu-${n}.json`];
-  const text = bytes.toString("utf8");
-  record("menu", n, bytes.length, timeTogether({
-    "JSON.parse": jsonParse(text),
+  record("menu", n, `menu-${n}.json`, timeTogether({
     parse: rust("menu-parse", n),
     "parse+validate+convert": rust("menu-ingest", n),
     "parse+validate+convert+serialise": rust("menu-stored", n),
   }));
 }
 for (const n of sizes("zones")) {
-  const bytes = files[`zones-${n}.json`];
-  const text = bytes.toString("utf8");
-  record("zones", n, bytes.length, timeTogether({
-    "JSON.parse": jsonParse(text),
+  record("zones", n, `zones-${n}.json`, timeTogether({
     parse: rust("zones-parse", n),
     "parse+validate+index": rust("zones-load", n),
   }));

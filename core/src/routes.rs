@@ -79,6 +79,13 @@ pub enum RouteId {
     /// `PUT /admin/orders/{order_id}/driver-location`: a driver position for an
     /// Orderconnect order, relayed to Just Eat (operator).
     AdminOrderDriverLocation,
+    /// `PUT /admin/orders/{order_id}/delivery-state/{state}`: `atrestaurant`,
+    /// `atrestauranteta` or `atdeliveryaddress` of an Orderconnect delivery, relayed to Just
+    /// Eat (operator or the fleet's app).
+    AdminOrderDeliveryState,
+    /// `PUT /admin/driver-locations`: driver positions of several Orderconnect orders,
+    /// relayed as Just Eat's bulk `driverlocation` (operator or the fleet's app).
+    AdminDriverLocations,
     /// `PUT /admin/orders/{order_id}/driver`: the courier of an Orderconnect delivery,
     /// relayed to Just Eat as `driverassigned` (operator).
     AdminOrderDriver,
@@ -224,6 +231,11 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::AdminGetRestaurant,
     },
     Route {
+        method: Method::Put,
+        pattern: "/admin/driver-locations",
+        id: RouteId::AdminDriverLocations,
+    },
+    Route {
         method: Method::Get,
         pattern: "/admin/orders",
         id: RouteId::AdminOrders,
@@ -232,6 +244,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/orders/{order_id}",
         id: RouteId::AdminOrder,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/orders/{order_id}/delivery-state/{state}",
+        id: RouteId::AdminOrderDeliveryState,
     },
     Route {
         method: Method::Put,

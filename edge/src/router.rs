@@ -62,6 +62,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrder => orders::admin_get(&req, ctx).await,
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
         RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
+        RouteId::AdminOrderDeliveryState => orderconnect::put_delivery_state(req, ctx).await,
+        RouteId::AdminDriverLocations => orderconnect::put_driver_locations(req, ctx).await,
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,

@@ -8,6 +8,7 @@ mod clients;
 mod conform;
 mod conformance;
 mod foundation;
+mod jecall;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -70,6 +71,7 @@ fn main() {
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
+        jecall::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,

@@ -357,6 +357,7 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
 /// `atrestauranteta` or `atdeliveryaddress` (core's `delivery_state::state_body`), relayed
 /// to Just Eat through the outbox under the order's key. An unknown state is `404`.
 pub async fn put_delivery_state(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
     let storage = Storage::new(ctx.env)?;
     let segment = ctx.param("state")?.to_owned();
     let state = DeliveryState::reported(&segment).ok_or_else(|| EdgeError::NotFound {

@@ -170,6 +170,7 @@ fn delivery_states_reach_just_eat_with_the_spec_bodies_and_preconditions_hold() 
     );
 
     // The food leaves: onitsway; the restaurant is behind the driver now.
+    set_status(&app, &order_id, 10);
     set_status(&app, &order_id, 20);
     let late = put(
         &app,

@@ -83,6 +83,11 @@ pub enum RouteId {
     /// `atrestauranteta` or `atdeliveryaddress` of an Orderconnect delivery, relayed to Just
     /// Eat (operator or the fleet's app).
     AdminOrderDeliveryState,
+    /// `GET /admin/jet/reconciliation`: the latest reconciliation with Just Eat's order
+    /// reports and its findings (operator).
+    AdminJetReconciliation,
+    /// `POST /admin/jet/reconciliation`: run the reconciliation now (operator).
+    AdminJetReconcile,
     /// `PUT /admin/driver-locations`: driver positions of several Orderconnect orders,
     /// relayed as Just Eat's bulk `driverlocation` (operator or the fleet's app).
     AdminDriverLocations,
@@ -219,6 +224,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/jet/orders/{jet_id}",
         id: RouteId::AdminJetOrder,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/jet/reconciliation",
+        id: RouteId::AdminJetReconciliation,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/jet/reconciliation",
+        id: RouteId::AdminJetReconcile,
     },
     Route {
         method: Method::Put,

@@ -84,6 +84,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::SitePreflight => Ok(cors::preflight()),
         RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
         RouteId::AdminJetOrder => jet_orders::admin_get(req, ctx).await,
+        RouteId::AdminJetReconciliation => jet_orders::reconciliation(req, ctx).await,
+        RouteId::AdminJetReconcile => jet_orders::reconcile_now(req, ctx).await,
         RouteId::JetReceiveOrder => jet_orders::receive(req, ctx).await,
         RouteId::JetMenuCallback => jet_catalog::menu_callback(req, ctx).await,
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,

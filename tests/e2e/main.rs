@@ -9,6 +9,7 @@ mod conform;
 mod conformance;
 mod foundation;
 mod jecall;
+mod jecall_reconcile;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -72,6 +73,7 @@ fn main() {
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
         jecall::PLAIN_TESTS,
+        jecall_reconcile::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,

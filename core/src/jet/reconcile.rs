@@ -188,7 +188,12 @@ mod tests {
     #[test]
     fn each_rule_passes_and_fails() {
         // (Just Eat's orders, the hub's, the findings as (kind, id))
-        let cases: Vec<(Vec<TheirOrder>, Vec<OurOrder>, Vec<(&str, &str)>)> = vec![
+        type Case = (
+            Vec<TheirOrder>,
+            Vec<OurOrder>,
+            Vec<(&'static str, &'static str)>,
+        );
+        let cases: Vec<Case> = vec![
             // A clean day.
             (
                 vec![theirs("a", "success"), theirs("b", "failure")],

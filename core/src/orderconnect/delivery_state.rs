@@ -640,7 +640,8 @@ mod state_tests {
     fn each_state_body_passes_and_fails() {
         use DeliveryState::*;
         // (state, request, Ok(expected body) or Err(fields named))
-        let cases: Vec<(DeliveryState, Value, Result<Value, Vec<&str>>)> = vec![
+        type Case = (DeliveryState, Value, Result<Value, Vec<&'static str>>);
+        let cases: Vec<Case> = vec![
             (
                 AtRestaurant,
                 json!({"Location": {"Latitude": 51.5, "Longitude": -0.1},

@@ -79,6 +79,18 @@ pub enum RouteId {
     /// `PUT /admin/orders/{order_id}/driver-location`: a driver position for an
     /// Orderconnect order, relayed to Just Eat (operator).
     AdminOrderDriverLocation,
+    /// `PUT /admin/orders/{order_id}/delivery-state/{state}`: `atrestaurant`,
+    /// `atrestauranteta` or `atdeliveryaddress` of an Orderconnect delivery, relayed to Just
+    /// Eat (operator or the fleet's app).
+    AdminOrderDeliveryState,
+    /// `GET /admin/jet/reconciliation`: the latest reconciliation with Just Eat's order
+    /// reports and its findings (operator).
+    AdminJetReconciliation,
+    /// `POST /admin/jet/reconciliation`: run the reconciliation now (operator).
+    AdminJetReconcile,
+    /// `PUT /admin/driver-locations`: driver positions of several Orderconnect orders,
+    /// relayed as Just Eat's bulk `driverlocation` (operator or the fleet's app).
+    AdminDriverLocations,
     /// `PUT /admin/orders/{order_id}/driver`: the courier of an Orderconnect delivery,
     /// relayed to Just Eat as `driverassigned` (operator).
     AdminOrderDriver,
@@ -214,6 +226,16 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::AdminJetOrder,
     },
     Route {
+        method: Method::Get,
+        pattern: "/admin/jet/reconciliation",
+        id: RouteId::AdminJetReconciliation,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/jet/reconciliation",
+        id: RouteId::AdminJetReconcile,
+    },
+    Route {
         method: Method::Put,
         pattern: "/admin/menu",
         id: RouteId::AdminPutMenu,
@@ -224,6 +246,11 @@ pub const ROUTES: &[Route] = &[
         id: RouteId::AdminGetRestaurant,
     },
     Route {
+        method: Method::Put,
+        pattern: "/admin/driver-locations",
+        id: RouteId::AdminDriverLocations,
+    },
+    Route {
         method: Method::Get,
         pattern: "/admin/orders",
         id: RouteId::AdminOrders,
@@ -232,6 +259,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/orders/{order_id}",
         id: RouteId::AdminOrder,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/orders/{order_id}/delivery-state/{state}",
+        id: RouteId::AdminOrderDeliveryState,
     },
     Route {
         method: Method::Put,

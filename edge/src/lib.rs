@@ -31,6 +31,7 @@ mod error;
 mod handlers;
 mod http_client;
 mod intake;
+mod jet_reconcile;
 mod outbound_cron;
 mod outbound_queue;
 mod outbound_send;
@@ -71,5 +72,6 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
         catalog_cron::sync(&env).await;
     } else {
         outbound_cron::sweep(&env).await;
+        jet_reconcile::hourly(&env).await;
     }
 }

@@ -8,6 +8,8 @@ mod clients;
 mod conform;
 mod conformance;
 mod foundation;
+mod jecall;
+mod jecall_reconcile;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -70,6 +72,8 @@ fn main() {
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
+        jecall::PLAIN_TESTS,
+        jecall_reconcile::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,

@@ -38,6 +38,9 @@ struct Behaviour {
     /// (path prefix, status): requests whose path and query start with the prefix are
     /// answered with the status, before any other rule (one test's calls on a shared sink).
     by_prefix: Vec<(String, u16)>,
+    /// (path prefix, body): `GET`s whose path starts with the prefix are answered with the
+    /// body (Just Eat's order lists for a reconciliation test), page 1 only; later pages `[]`.
+    bodies: Vec<(String, String)>,
 }
 
 #[derive(Debug)]
@@ -66,6 +69,7 @@ impl Sink {
                 delay: Duration::ZERO,
                 retry_after: None,
                 by_prefix: Vec::new(),
+                bodies: Vec::new(),
             },
         }));
         let server = {
@@ -109,6 +113,15 @@ impl Sink {
             .push((prefix.to_owned(), status));
     }
 
+    /// Answer `GET`s whose path starts with `prefix` with `body` on their first page (no
+    /// `page` or `page=1`), `[]` on later ones.
+    pub fn answer_get(&self, prefix: &str, body: &str) {
+        let mut shared = self.lock();
+        let bodies = &mut shared.behaviour.bodies;
+        bodies.retain(|(p, _)| p != prefix);
+        bodies.push((prefix.to_owned(), body.to_owned()));
+    }
+
     /// Wait this long before answering each request.
     pub fn delay(&self, delay: Duration) {
         self.lock().behaviour.delay = delay;
@@ -146,10 +159,27 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
     let at = Instant::now();
     let mut body = String::new();
     let _ = request.as_reader().read_to_string(&mut body);
-    let (status, delay, retry_after) = {
+    let (status, delay, retry_after, reply) = {
         let mut shared = shared.lock().unwrap_or_else(|p| p.into_inner());
         let behaviour = &mut shared.behaviour;
         let url = request.url().to_owned();
+        let reply = match request.method() {
+            tiny_http::Method::Get => behaviour
+                .bodies
+                .iter()
+                .find(|(prefix, _)| url.starts_with(prefix.as_str()))
+                .map(|(_, b)| {
+                    let later = url
+                        .split(['?', '&'])
+                        .any(|kv| kv.starts_with("page=") && kv != "page=1");
+                    if later {
+                        "[]".to_owned()
+                    } else {
+                        b.clone()
+                    }
+                }),
+            _ => None,
+        };
         let by_prefix = behaviour
             .by_prefix
             .iter()
@@ -180,10 +210,10 @@ fn answer(mut request: tiny_http::Request, shared: &Mutex<Shared>) {
             at,
             answered: status,
         });
-        (status, delay, retry_after)
+        (status, delay, retry_after, reply)
     };
     thread::sleep(delay);
-    let mut response = tiny_http::Response::from_string("{}")
+    let mut response = tiny_http::Response::from_string(reply.unwrap_or_else(|| "{}".to_owned()))
         .with_status_code(status)
         .with_header(
             tiny_http::Header::from_bytes("Content-Type", "application/json")

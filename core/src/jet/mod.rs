@@ -13,6 +13,7 @@
 //!   translation into a Jupiter `new_order`, and the outcome owed to Just Eat.
 
 pub mod order;
+pub mod reconcile;
 pub mod to_jupiter;
 pub mod validate;
 pub mod wire;

@@ -90,6 +90,11 @@ pub enum DriverCall {
     Location,
     /// `PUT /admin/orders/{id}/driver` (`driverassigned`).
     Assigned,
+    /// `PUT /admin/orders/{id}/delivery-state/atrestauranteta` and `atrestaurant`: before the
+    /// food leaves (status 0 or 10).
+    AtRestaurant,
+    /// `PUT /admin/orders/{id}/delivery-state/atdeliveryaddress`: while delivering (20).
+    AtDeliveryAddress,
 }
 
 /// Why a driver call cannot be relayed (answered `409` with `code`).
@@ -131,6 +136,34 @@ pub fn driver_call_allowed(call: DriverCall, order: &DriverTarget<'_>) -> Result
             ),
         }),
         DriverCall::Location => Ok(()),
+        DriverCall::AtRestaurant | DriverCall::AtDeliveryAddress => {
+            let service = order.service_type.unwrap_or_default();
+            if !reports(service) {
+                return Err(Refusal {
+                    code: "not_delivery",
+                    message: format!("order {id} is a {service}: it has no courier"),
+                });
+            }
+            let (wanted, code, when): (&[Status], _, _) = match call {
+                DriverCall::AtDeliveryAddress => (
+                    &[Status::Delivering],
+                    "not_delivering",
+                    "the driver reaches the address while it is delivering (status 20)",
+                ),
+                _ => (
+                    &[Status::New, Status::Cooking],
+                    "not_before_pickup",
+                    "the driver is at the restaurant before the food leaves (status 0 or 10)",
+                ),
+            };
+            match Status::from_code(order.status).is_some_and(|s| wanted.contains(&s)) {
+                true => Ok(()),
+                false => Err(Refusal {
+                    code,
+                    message: format!("order {id} is at status {}; {when}", order.status),
+                }),
+            }
+        }
         DriverCall::Assigned => {
             let service = order.service_type.unwrap_or_default();
             if !reports(service) {
@@ -285,6 +318,34 @@ mod tests {
             (
                 Location,
                 target(true, 30, Some("Delivery")),
+                Some("not_delivering"),
+            ),
+            (AtRestaurant, target(true, 0, Some("Delivery")), None),
+            (AtRestaurant, target(true, 10, Some("Delivery")), None),
+            (
+                AtRestaurant,
+                target(true, 20, Some("Delivery")),
+                Some("not_before_pickup"),
+            ),
+            (
+                AtRestaurant,
+                target(true, 0, Some("Collection")),
+                Some("not_delivery"),
+            ),
+            (
+                AtRestaurant,
+                target(false, 0, None),
+                Some("not_orderconnect"),
+            ),
+            (AtDeliveryAddress, target(true, 20, Some("Delivery")), None),
+            (
+                AtDeliveryAddress,
+                target(true, 30, Some("Delivery")),
+                Some("not_delivering"),
+            ),
+            (
+                AtDeliveryAddress,
+                target(true, 10, Some("Delivery")),
                 Some("not_delivering"),
             ),
             (Assigned, target(true, 0, Some("Delivery")), None),

@@ -53,6 +53,14 @@ pub enum DeliveryState {
     Delivered,
     DriverUnassigned,
     DriverLocation,
+    /// The driver is at the restaurant, ready to pick up (FACTS §4.3).
+    AtRestaurant,
+    /// An early estimate of the driver's arrival at the restaurant: what starts food
+    /// preparation (FACTS §4.4, camelCase body).
+    AtRestaurantEta,
+    /// The driver believes they have reached the customer (FACTS §4.6); distinct from
+    /// `delivered`, the gap measures the time spent finding the customer.
+    AtDeliveryAddress,
 }
 
 impl DeliveryState {
@@ -64,9 +72,27 @@ impl DeliveryState {
             DeliveryState::Delivered => "delivered",
             DeliveryState::DriverUnassigned => "driverunassigned",
             DeliveryState::DriverLocation => "driverlocation",
+            DeliveryState::AtRestaurant => "atrestaurant",
+            DeliveryState::AtRestaurantEta => "atrestauranteta",
+            DeliveryState::AtDeliveryAddress => "atdeliveryaddress",
+        }
+    }
+
+    /// The states an operator reports through `PUT /admin/orders/{order_id}/delivery-state/{state}`
+    /// (the others have their own endpoint or follow the order's status).
+    pub fn reported(segment: &str) -> Option<DeliveryState> {
+        match segment {
+            "atrestaurant" => Some(DeliveryState::AtRestaurant),
+            "atrestauranteta" => Some(DeliveryState::AtRestaurantEta),
+            "atdeliveryaddress" => Some(DeliveryState::AtDeliveryAddress),
+            _ => None,
         }
     }
 }
+
+/// The path of the bulk driver-location call (FACTS §4.9): no order in the path, each
+/// element names its own.
+pub const BULK_LOCATION_PATH: &str = "/orders/deliverystate/driverlocation";
 
 /// One `PUT` to make: the path below Just Eat's base URL and the JSON body.
 #[derive(Debug, Clone, PartialEq)]
@@ -383,22 +409,10 @@ pub fn driver_location_body(
     if req.location.is_none() {
         out.push("missing_field", "Location", "is required");
     }
-    let mut loc = Map::new();
-    if req.location.is_some() {
-        let fields: [LocationField<'_>; 5] = [
-            ("Latitude", &location.latitude, (-90.0, 90.0), true),
-            ("Longitude", &location.longitude, (-180.0, 180.0), true),
-            ("Speed", &location.speed, (0.0, 1000.0), false),
-            ("Heading", &location.heading, (0.0, 360.0), false),
-            ("Accuracy", &location.accuracy, (0.0, 100_000.0), false),
-        ];
-        let location_path = Path::root("Location");
-        for (name, value, range, required) in fields {
-            if let Some(n) = ranged(value, location_path.field(name), range, required, &mut out) {
-                loc.insert(name.to_owned(), Value::Number(n));
-            }
-        }
-    }
+    let loc = match req.location.is_some() {
+        true => location_map(&location, &mut out),
+        false => Map::new(),
+    };
     let mut body = Map::new();
     body.insert("Location".to_owned(), Value::Object(loc));
     if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", zone, &mut out) {
@@ -421,4 +435,291 @@ pub fn driver_location_body(
     .unwrap_or_else(|| timestamp(now, zone));
     body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
     out.into_result(Value::Object(body))
+}
+
+/// A `Location` (FACTS §3.1) checked field by field: latitude and longitude required and in
+/// range, the rest optional and in range.
+fn location_map(location: &LocationIn, out: &mut Violations) -> Map<String, Value> {
+    let mut loc = Map::new();
+    let fields: [LocationField<'_>; 5] = [
+        ("Latitude", &location.latitude, (-90.0, 90.0), true),
+        ("Longitude", &location.longitude, (-180.0, 180.0), true),
+        ("Speed", &location.speed, (0.0, 1000.0), false),
+        ("Heading", &location.heading, (0.0, 360.0), false),
+        ("Accuracy", &location.accuracy, (0.0, 100_000.0), false),
+    ];
+    let location_path = Path::root("Location");
+    for (name, value, range, required) in fields {
+        if let Some(n) = ranged(value, location_path.field(name), range, required, out) {
+            loc.insert(name.to_owned(), Value::Number(n));
+        }
+    }
+    loc
+}
+
+/// What the operator (or the fleet's app) reports for `atrestaurant`, `atrestauranteta` or
+/// `atdeliveryaddress`: Just Eat's own body for that state. `atrestauranteta`'s keys are
+/// camelCase in the spec (`bestGuess`, `estimatedAt`); PascalCase is accepted too.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct StateRequest {
+    #[serde(default)]
+    pub driver_id: Option<String>,
+    #[serde(default)]
+    pub location: Option<LocationIn>,
+    #[serde(default)]
+    pub eta_at_delivery_address: Option<String>,
+    #[serde(default)]
+    pub time_stamp_with_utc_offset: Option<String>,
+    #[serde(default, rename = "bestGuess", alias = "BestGuess")]
+    pub best_guess: Option<String>,
+    #[serde(default, rename = "estimatedAt", alias = "EstimatedAt")]
+    pub estimated_at: Option<String>,
+}
+
+/// The body of a reported state (FACTS §4.3, §4.4, §4.6), or every violation. Times are
+/// rewritten in the order's zone with its offset; a missing timestamp is `now`.
+/// `atrestauranteta` needs `bestGuess`, later than `estimatedAt` (Just Eat's own 400).
+pub fn state_body(
+    state: DeliveryState,
+    req: &StateRequest,
+    now: DateTime<Utc>,
+    zone: &LocalZone,
+) -> Result<Value, Vec<Violation>> {
+    let mut out = Violations::new();
+    let mut body = Map::new();
+    if state == DeliveryState::AtRestaurantEta {
+        let guess_raw = req
+            .best_guess
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty());
+        if guess_raw.is_none() {
+            out.push(
+                "missing_field",
+                "bestGuess",
+                "is required: the estimated arrival at the restaurant starts the cooking",
+            );
+        }
+        let guess = instant(&req.best_guess, "bestGuess", &mut out);
+        let at = instant(&req.estimated_at, "estimatedAt", &mut out);
+        let estimated = at.unwrap_or(now);
+        if let Some(g) = guess {
+            if g <= estimated {
+                out.push(
+                    "invalid_value",
+                    "bestGuess",
+                    format!(
+                        "must be later than estimatedAt ({}), got {}",
+                        timestamp(estimated, zone),
+                        timestamp(g, zone)
+                    ),
+                );
+            }
+            body.insert("bestGuess".to_owned(), Value::String(timestamp(g, zone)));
+        }
+        body.insert(
+            "estimatedAt".to_owned(),
+            Value::String(timestamp(estimated, zone)),
+        );
+        return out.into_result(Value::Object(body));
+    }
+    if state == DeliveryState::AtDeliveryAddress {
+        if let Some(d) = nonblank(&req.driver_id) {
+            body.insert("DriverId".to_owned(), Value::String(d.to_owned()));
+        }
+    }
+    if let Some(l) = &req.location {
+        body.insert(
+            "Location".to_owned(),
+            Value::Object(location_map(l, &mut out)),
+        );
+    }
+    if state == DeliveryState::AtRestaurant {
+        if let Some(t) = rfc3339(
+            &req.eta_at_delivery_address,
+            "EtaAtDeliveryAddress",
+            zone,
+            &mut out,
+        ) {
+            body.insert("EtaAtDeliveryAddress".to_owned(), Value::String(t));
+        }
+    }
+    let stamp = rfc3339(
+        &req.time_stamp_with_utc_offset,
+        "TimeStampWithUtcOffset",
+        zone,
+        &mut out,
+    )
+    .unwrap_or_else(|| timestamp(now, zone));
+    body.insert("TimeStampWithUtcOffset".to_owned(), Value::String(stamp));
+    out.into_result(Value::Object(body))
+}
+
+fn instant(raw: &Option<String>, field: &str, out: &mut Violations) -> Option<DateTime<Utc>> {
+    let raw = raw.as_deref().map(str::trim).filter(|s| !s.is_empty())?;
+    match DateTime::parse_from_rfc3339(raw) {
+        Ok(t) => Some(t.with_timezone(&Utc)),
+        Err(_) => {
+            out.push(
+                "bad_date",
+                field,
+                format!("must be an RFC 3339 date-time with an offset, got {raw:?}"),
+            );
+            None
+        }
+    }
+}
+
+/// One element of the bulk driver-location report: `OrderId` (the hub's order id) and Just
+/// Eat's `driverlocation` body.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct BulkLocationIn {
+    #[serde(default)]
+    pub order_id: Option<String>,
+    #[serde(flatten)]
+    pub position: DriverLocationRequest,
+}
+
+/// One element of Just Eat's bulk body (FACTS §4.9): its `driverlocation` body with the
+/// Just Eat `OrderId` first.
+pub fn bulk_element(just_eat_order_id: &str, body: Value) -> Value {
+    let mut m = Map::new();
+    m.insert(
+        "OrderId".to_owned(),
+        Value::String(just_eat_order_id.to_owned()),
+    );
+    if let Value::Object(rest) = body {
+        m.extend(rest);
+    }
+    Value::Object(m)
+}
+
+#[cfg(test)]
+mod state_tests {
+    use super::*;
+    #[cfg(target_arch = "wasm32")]
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    fn zone() -> LocalZone {
+        LocalZone::Fixed(
+            crate::domain::UtcOffset::parse("+01:00", "utc_offset")
+                .unwrap_or_else(|v| panic!("{v:?}")),
+        )
+    }
+
+    fn now() -> DateTime<Utc> {
+        DateTime::parse_from_rfc3339("2026-12-05T12:00:00Z")
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or_default()
+    }
+
+    fn req(v: Value) -> StateRequest {
+        serde_json::from_value(v).unwrap_or_default()
+    }
+
+    #[test]
+    fn reported_states_are_the_three_without_an_endpoint_of_their_own() {
+        for (seg, want) in [
+            ("atrestaurant", Some(DeliveryState::AtRestaurant)),
+            ("atrestauranteta", Some(DeliveryState::AtRestaurantEta)),
+            ("atdeliveryaddress", Some(DeliveryState::AtDeliveryAddress)),
+            ("delivered", None),
+            ("onitsway", None),
+            ("x", None),
+        ] {
+            assert_eq!(DeliveryState::reported(seg), want, "{seg}");
+            if let Some(s) = want {
+                assert_eq!(s.segment(), seg);
+            }
+        }
+    }
+
+    #[test]
+    fn each_state_body_passes_and_fails() {
+        use DeliveryState::*;
+        // (state, request, Ok(expected body) or Err(fields named))
+        type Case = (DeliveryState, Value, Result<Value, Vec<&'static str>>);
+        let cases: Vec<Case> = vec![
+            (
+                AtRestaurant,
+                json!({"Location": {"Latitude": 51.5, "Longitude": -0.1},
+                       "EtaAtDeliveryAddress": "2026-12-05T12:30:00.753Z"}),
+                Ok(json!({"Location": {"Latitude": 51.5, "Longitude": -0.1},
+                          "EtaAtDeliveryAddress": "2026-12-05T13:30:00.753+01:00",
+                          "TimeStampWithUtcOffset": "2026-12-05T13:00:00.000+01:00"})),
+            ),
+            (
+                AtRestaurant,
+                json!({"Location": {"Latitude": 91, "Longitude": 0}, "EtaAtDeliveryAddress": "soon"}),
+                Err(vec!["Location.Latitude", "EtaAtDeliveryAddress"]),
+            ),
+            (
+                AtRestaurantEta,
+                json!({"bestGuess": "2026-12-05T12:20:00+00:00", "estimatedAt": "2026-12-05T12:01:00.5Z"}),
+                Ok(json!({"bestGuess": "2026-12-05T13:20:00.000+01:00",
+                          "estimatedAt": "2026-12-05T13:01:00.500+01:00"})),
+            ),
+            (
+                AtRestaurantEta,
+                json!({"BestGuess": "2026-12-05T12:20:00Z"}),
+                Ok(json!({"bestGuess": "2026-12-05T13:20:00.000+01:00",
+                          "estimatedAt": "2026-12-05T13:00:00.000+01:00"})),
+            ),
+            (AtRestaurantEta, json!({}), Err(vec!["bestGuess"])),
+            (
+                AtRestaurantEta,
+                json!({"bestGuess": "2026-12-05T11:59:00Z"}),
+                Err(vec!["bestGuess"]),
+            ),
+            (
+                AtDeliveryAddress,
+                json!({"DriverId": "D1", "TimeStampWithUtcOffset": "2026-12-05T12:40:00.1234567+00:00"}),
+                Ok(
+                    json!({"DriverId": "D1", "TimeStampWithUtcOffset": "2026-12-05T13:40:00.123+01:00"}),
+                ),
+            ),
+            (
+                AtDeliveryAddress,
+                json!({"TimeStampWithUtcOffset": "yesterday", "Location": {}}),
+                Err(vec![
+                    "Location.Latitude",
+                    "Location.Longitude",
+                    "TimeStampWithUtcOffset",
+                ]),
+            ),
+        ];
+        for (state, request, want) in cases {
+            let got = state_body(state, &req(request.clone()), now(), &zone());
+            match (got, want) {
+                (Ok(body), Ok(w)) => assert_eq!(body, w, "{state:?} {request}"),
+                (Err(v), Err(fields)) => {
+                    let named: Vec<String> = v
+                        .iter()
+                        .map(|x| x.field.clone().unwrap_or_default())
+                        .collect();
+                    assert_eq!(named, fields, "{state:?} {request}");
+                }
+                (got, want) => panic!("{state:?} {request}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    #[test]
+    fn a_bulk_element_names_just_eats_order_first() {
+        let e = bulk_element("JE1", json!({"Location": {"Latitude": 1}}));
+        assert_eq!(e, json!({"OrderId": "JE1", "Location": {"Latitude": 1}}));
+        let parsed: Vec<BulkLocationIn> = serde_json::from_value(json!([
+            {"OrderId": "o1", "Location": {"Latitude": 1, "Longitude": 2}}
+        ]))
+        .unwrap_or_default();
+        assert_eq!(
+            parsed.first().and_then(|p| p.order_id.clone()).as_deref(),
+            Some("o1")
+        );
+        assert!(parsed
+            .first()
+            .is_some_and(|p| p.position.location.is_some()));
+    }
 }

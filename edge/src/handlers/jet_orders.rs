@@ -514,3 +514,34 @@ pub async fn admin_get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
         }),
     ))
 }
+
+/// `GET /admin/jet/reconciliation`: the latest run of the reconciliation with Just Eat's
+/// order reports (`jet_reconcile`), its time and each finding; `run: null` before the first.
+pub async fn reconciliation(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let storage = Storage::new(ctx.env)?;
+    let Some(run) = storage.latest_reconciliation().await? else {
+        return Ok(respond::json(200, &json!({"run": null, "findings": []})));
+    };
+    let findings = storage.reconciliation_findings(&run.id).await?;
+    let sources: Value = serde_json::from_str(&run.sources).unwrap_or(Value::Null);
+    Ok(respond::json(
+        200,
+        &json!({
+            "run": {"id": run.id, "ran_at": run.ran_at, "from": run.from_at, "to": run.to_at,
+                    "sources": sources, "checked": run.checked, "error": run.error},
+            "findings": findings.iter().map(|f| json!({
+                "kind": f.kind, "order_id": f.order_id, "reference": f.reference,
+                "location": f.location, "ours": f.ours, "theirs": f.theirs, "message": f.message
+            })).collect::<Vec<_>>()
+        }),
+    ))
+}
+
+/// `POST /admin/jet/reconciliation`: runs the reconciliation now and answers the run as
+/// `GET` does.
+pub async fn reconcile_now(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    crate::jet_reconcile::run(ctx.env, ctx.now).await?;
+    reconciliation(req, ctx).await
+}

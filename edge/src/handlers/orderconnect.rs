@@ -23,6 +23,13 @@
 //!   per 10 s per order (`429` with `Retry-After` otherwise). Two positions racing within
 //!   the same instant may both pass the check; the cadence is Just Eat's wish, not a limit
 //!   it enforces, so that is accepted.
+//! * `PUT /admin/orders/{order_id}/delivery-state/{state}` (operator or the fleet's app):
+//!   `atrestauranteta` and `atrestaurant` before the food leaves (0/10), `atdeliveryaddress`
+//!   while delivering (20), each Just Eat's own body relayed in the order's sequence.
+//! * `PUT /admin/driver-locations`: an array of positions (`OrderId` = the hub's order id),
+//!   every element checked (all refusals at once, nothing sent), relayed as one bulk
+//!   `driverlocation` call; keyed to its order when it carries one order, else unordered
+//!   (a position is a snapshot, the newest wins at Just Eat).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -34,7 +41,8 @@ use orderbridge_core::orderconnect::answer::{
     self, BodyDecision, DriverCall, DriverTarget, Verdict,
 };
 use orderbridge_core::orderconnect::delivery_state::{
-    self, DeliveryState, DriverAssignedRequest, DriverLocationRequest, LocationDecision, StateCall,
+    self, BulkLocationIn, DeliveryState, DriverAssignedRequest, DriverLocationRequest,
+    LocationDecision, StateCall, StateRequest,
 };
 use orderbridge_core::orderconnect::mapping::{self, MappingDocument};
 use orderbridge_core::orderconnect::translate::order_zone;
@@ -342,6 +350,180 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
     Ok(respond::json(
         202,
         &json!({"order_id": id, "delivery_id": out.delivery.id, "body": call.body}),
+    ))
+}
+
+/// `PUT /admin/orders/{order_id}/delivery-state/{state}`: `atrestaurant`,
+/// `atrestauranteta` or `atdeliveryaddress` (core's `delivery_state::state_body`), relayed
+/// to Just Eat through the outbox under the order's key. An unknown state is `404`.
+pub async fn put_delivery_state(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let storage = Storage::new(ctx.env)?;
+    let segment = ctx.param("state")?.to_owned();
+    let state = DeliveryState::reported(&segment).ok_or_else(|| EdgeError::NotFound {
+        code: "unknown_state",
+        summary: format!(
+            "no delivery state {segment:?}: atrestaurant, atrestauranteta or atdeliveryaddress"
+        ),
+    })?;
+    let (id, report, row): (_, StateRequest, _) =
+        operator_about_orderconnect(&mut req, ctx, &storage, "a delivery state").await?;
+    let call_kind = match state {
+        DeliveryState::AtDeliveryAddress => DriverCall::AtDeliveryAddress,
+        _ => DriverCall::AtRestaurant,
+    };
+    let receipt = allowed(call_kind, &id, &row, &storage).await?;
+    let body = delivery_state::state_body(state, &report, ctx.now, &receipt.zone)
+        .map_err(|v| EdgeError::violations("invalid_delivery_state", v))?;
+    let call = StateCall {
+        state,
+        path: delivery_state::path(&receipt.id, state),
+        body,
+    };
+    let out = outgoing(&just_eat_base(ctx)?, &id, &call, ctx)?;
+    storage.commit(outbox::stage(&storage, &out)?).await?;
+    outbox::kick(ctx.env, &[&out.delivery.id]).await;
+    Ok(respond::json(
+        202,
+        &json!({"order_id": id, "state": state.segment(), "delivery_id": out.delivery.id, "body": call.body}),
+    ))
+}
+
+/// `PUT /admin/driver-locations`: positions of several orders at once, relayed as Just
+/// Eat's bulk `driverlocation` (FACTS §4.9). Each element is checked as the single relay
+/// checks it (order known, Orderconnect, delivering, body valid, not within 10 s of the
+/// last); any refusal refuses the whole array, naming every element, and sends nothing.
+pub async fn put_driver_locations(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let items: Vec<BulkLocationIn> =
+        body::orderconnect_json(&mut req, body::DEFAULT_LIMIT, "driver locations").await?;
+    let storage = Storage::new(ctx.env)?;
+    let mut problems: Vec<Violation> = Vec::new();
+    // Preconditions (unknown order, wrong channel or status, too soon) are 409; a bad
+    // body anywhere makes the answer 400, every problem named either way.
+    let mut malformed = false;
+    if items.is_empty() {
+        malformed = true;
+        problems.push(Violation::new(
+            "missing_field",
+            Some("[]"),
+            "at least one position is required",
+        ));
+    }
+    let mut elements = Vec::new();
+    let mut orders: Vec<String> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let field = format!("[{i}].OrderId");
+        let Some(id) = item
+            .order_id
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        else {
+            malformed = true;
+            problems.push(Violation::new(
+                "missing_field",
+                Some(&field),
+                "is required: the hub's order id",
+            ));
+            continue;
+        };
+        if orders.iter().any(|o| o == id) {
+            malformed = true;
+            problems.push(Violation::new(
+                "duplicate",
+                Some(&field),
+                format!("order {id} appears twice"),
+            ));
+            continue;
+        }
+        orders.push(id.to_owned());
+        let Some(row) = storage.order(id).await? else {
+            problems.push(Violation::new(
+                "not_found",
+                Some(&field),
+                format!("no order {id}"),
+            ));
+            continue;
+        };
+        let receipt = match allowed(DriverCall::Location, id, &row, &storage).await {
+            Ok(r) => r,
+            Err(EdgeError::Conflict { code, summary, .. }) => {
+                problems.push(Violation::new(code, Some(&field), summary));
+                continue;
+            }
+            Err(e) => return Err(e),
+        };
+        let last = receipt
+            .location_sent_at
+            .as_deref()
+            .map(parse_instant)
+            .transpose()?;
+        if let LocationDecision::TooSoon { retry_after_secs } =
+            delivery_state::location_decision(last, ctx.now)
+        {
+            problems.push(Violation::new(
+                "rate_limited",
+                Some(&field),
+                format!("the next position for order {id} in {retry_after_secs} s"),
+            ));
+            continue;
+        }
+        match delivery_state::driver_location_body(&item.position, ctx.now, &receipt.zone) {
+            Ok(b) => elements.push(delivery_state::bulk_element(&receipt.id, b)),
+            Err(v) => {
+                malformed = true;
+                problems.extend(v.into_iter().map(|x| {
+                    let f = format!("[{i}].{}", x.field.clone().unwrap_or_default());
+                    Violation::new(&x.code, Some(&f), x.message)
+                }))
+            }
+        }
+    }
+    if malformed {
+        return Err(EdgeError::violations("invalid_locations", problems));
+    }
+    if !problems.is_empty() {
+        let summary = match EdgeError::violations("refused", problems.clone()) {
+            EdgeError::BadRequest { summary, .. } => summary,
+            _ => "refused".to_owned(),
+        };
+        return Err(EdgeError::Conflict {
+            code: "locations_refused",
+            summary,
+            violations: problems,
+        });
+    }
+    let base = just_eat_base(ctx)?;
+    let url = orderbridge_core::outbound::url_guard::check_outbound_url(
+        &format!("{base}{}", delivery_state::BULK_LOCATION_PATH),
+        &ctx.config.url_policy(),
+    )
+    .map_err(|refusal| EdgeError::Unavailable(format!("JUST_EAT_API_URL is refused: {refusal}")))?;
+    let body = serde_json::Value::Array(elements);
+    let key = match orders.as_slice() {
+        [one] => Some(one.as_str()),
+        _ => None,
+    };
+    let out = outbox::Outgoing::new(
+        orderbridge_core::outbound::plan::ReceiverKind::JetDeliveryState,
+        key,
+        orderbridge_core::routes::Method::Put,
+        url,
+        body.to_string(),
+        ctx.now.timestamp(),
+        None,
+    )?;
+    let mut batch = Vec::new();
+    for id in &orders {
+        batch.push(storage.set_location_sent(id, &millis(ctx.now))?);
+    }
+    batch.extend(outbox::stage(&storage, &out)?);
+    storage.commit(batch).await?;
+    outbox::kick(ctx.env, &[&out.delivery.id]).await;
+    Ok(respond::json(
+        202,
+        &json!({"orders": orders, "delivery_id": out.delivery.id, "body": body}),
     ))
 }
 

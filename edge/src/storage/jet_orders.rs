@@ -384,3 +384,144 @@ impl Storage {
         .await
     }
 }
+
+/// A `jet_reconciliations` row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ReconciliationRow {
+    pub id: String,
+    pub ran_at: String,
+    pub from_at: String,
+    pub to_at: String,
+    pub sources: String,
+    pub checked: i64,
+    pub error: Option<String>,
+}
+
+/// A `jet_reconciliation_findings` row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct FindingRow {
+    pub kind: String,
+    pub order_id: String,
+    pub reference: String,
+    pub location: String,
+    pub ours: Option<String>,
+    pub theirs: String,
+    pub message: String,
+}
+
+/// A JET order's id and the outcome the hub reported.
+#[derive(Debug, Clone, Deserialize)]
+pub struct JetOutcomeRow {
+    pub id: String,
+    pub outcome: Option<String>,
+}
+
+/// One run to record.
+pub struct RunWrite<'a> {
+    pub id: &'a str,
+    pub ran_at: &'a str,
+    pub from_at: &'a str,
+    pub to_at: &'a str,
+    pub sources: &'a str,
+    pub checked: i64,
+    pub error: Option<&'a str>,
+}
+
+impl Storage {
+    /// Every JET order received since `since` (RFC 3339 UTC), with its outcome.
+    pub async fn jet_outcomes_since(&self, since: &str) -> Result<Vec<JetOutcomeRow>, EdgeError> {
+        self.rows(
+            "SELECT id, outcome FROM jet_orders WHERE received_at >= ?1",
+            &[Arg::Text(since)],
+        )
+        .await
+    }
+
+    /// The JET Connect location ids the restaurants carry.
+    pub async fn jet_location_ids(&self) -> Result<Vec<String>, EdgeError> {
+        #[derive(Deserialize)]
+        struct L {
+            jet_location_id: String,
+        }
+        let rows: Vec<L> = self
+            .rows(
+                "SELECT DISTINCT jet_location_id FROM restaurants \
+                 WHERE jet_location_id IS NOT NULL AND jet_location_id != '' ORDER BY 1",
+                &[],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|l| l.jet_location_id).collect())
+    }
+
+    /// The latest run, if any.
+    pub async fn latest_reconciliation(&self) -> Result<Option<ReconciliationRow>, EdgeError> {
+        self.row(
+            "SELECT id, ran_at, from_at, to_at, sources, checked, error FROM jet_reconciliations \
+             ORDER BY ran_at DESC, id DESC LIMIT 1",
+            &[],
+        )
+        .await
+    }
+
+    pub async fn reconciliation_findings(
+        &self,
+        run_id: &str,
+    ) -> Result<Vec<FindingRow>, EdgeError> {
+        self.rows(
+            "SELECT kind, order_id, reference, location, ours, theirs, message \
+             FROM jet_reconciliation_findings WHERE run_id = ?1 ORDER BY seq",
+            &[Arg::Text(run_id)],
+        )
+        .await
+    }
+
+    /// A run and its findings, in one batch.
+    pub fn record_reconciliation(
+        &self,
+        run: &RunWrite<'_>,
+        findings: &[orderbridge_core::jet::reconcile::Finding],
+    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
+        let mut out = vec![self.statement(
+            "INSERT INTO jet_reconciliations (id, ran_at, from_at, to_at, sources, checked, error) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            &[
+                Arg::Text(run.id),
+                Arg::Text(run.ran_at),
+                Arg::Text(run.from_at),
+                Arg::Text(run.to_at),
+                Arg::Text(run.sources),
+                Arg::Int(run.checked),
+                Arg::OptText(run.error),
+            ],
+        )?];
+        for (seq, f) in findings.iter().enumerate() {
+            let o = f.order();
+            let (ours, theirs) = match f {
+                orderbridge_core::jet::reconcile::Finding::Missing { order } => {
+                    (None, order.status.as_str())
+                }
+                orderbridge_core::jet::reconcile::Finding::Disagrees { ours, theirs, .. } => {
+                    (Some(*ours), theirs.as_str())
+                }
+            };
+            let message = f.message();
+            out.push(self.statement(
+                "INSERT INTO jet_reconciliation_findings \
+                 (run_id, seq, kind, order_id, reference, location, ours, theirs, message) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                &[
+                    Arg::Text(run.id),
+                    Arg::Int(i64::try_from(seq).unwrap_or(i64::MAX)),
+                    Arg::Text(f.kind()),
+                    Arg::Text(&o.id),
+                    Arg::Text(&o.reference),
+                    Arg::Text(&o.location),
+                    Arg::OptText(ours),
+                    Arg::Text(theirs),
+                    Arg::Text(&message),
+                ],
+            )?);
+        }
+        Ok(out)
+    }
+}

@@ -22,7 +22,7 @@ pub use catalog::{
     StopListReplace, ZoneWrite,
 };
 pub use clients::ClientRow;
-pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite};
+pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
 

@@ -34,7 +34,8 @@ pub enum Protocol {
     JetWebhook,
     /// Just Eat's Cancel Order Notification, whose errors are `{"message"}` (FACTS §8.1).
     JetNotification,
-    /// Just Eat calling our Orderconnect endpoint (`/webhooks/orderconnect/...`).
+    /// Just Eat calling our Orderconnect endpoint (`/webhooks/orderconnect/...`) or its
+    /// Partner API webhooks (`/webhooks/just-eat/...`): the same partner, the same shape.
     Orderconnect,
 }
 
@@ -50,7 +51,7 @@ impl Protocol {
             Protocol::JetNotification
         } else if under("/webhooks/jet") {
             Protocol::JetWebhook
-        } else if under("/webhooks/orderconnect") {
+        } else if under("/webhooks/orderconnect") || under("/webhooks/just-eat") {
             Protocol::Orderconnect
         } else {
             Protocol::Jupiter
@@ -311,6 +312,7 @@ mod tests {
             ("/webhooks/jet/orders/cancelled", Protocol::JetWebhook),
             ("/webhooks/jetty", Protocol::Jupiter),
             ("/webhooks/orderconnect/orders", Protocol::Orderconnect),
+            ("/webhooks/just-eat/order-cancelled", Protocol::Orderconnect),
             ("/site-api/menu", Protocol::Jupiter),
             ("/admin/restaurants/1", Protocol::Jupiter),
             ("/nowhere", Protocol::Jupiter),

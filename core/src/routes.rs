@@ -100,6 +100,9 @@ pub enum RouteId {
     /// `PUT /webhooks/orderconnect/orders`: a Just Eat order over Orderconnect
     /// (`Authorization: JE-API-KEY`).
     OrderconnectOrder,
+    /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an order (Partner API
+    /// webhook, `Authorization: JE-API-KEY`).
+    JustEatOrderCancelled,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -459,6 +462,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/jet/orders/final",
         id: RouteId::JetFinalPickedOrder,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-cancelled",
+        id: RouteId::JustEatOrderCancelled,
     },
     Route {
         method: Method::Put,

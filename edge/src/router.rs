@@ -36,8 +36,8 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_catalog, jet_orders, openapi, orderconnect, orders,
-        sim, site_api,
+        admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
+        orderconnect, orders, sim, site_api,
     };
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
     // wrong one it is refused here, before any handler reads a cache or D1 (so a 401 is
@@ -66,6 +66,7 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminDriverLocations => orderconnect::put_driver_locations(req, ctx).await,
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
+        RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,

@@ -10,6 +10,7 @@ mod conformance;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
+mod jelife;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -52,6 +53,7 @@ fn main() {
         orders::TESTS,
         clients::TESTS,
         orderconnect::TESTS,
+        jelife::TESTS,
         jet_orders::TESTS,
         readback::TESTS,
         openapi::TESTS,

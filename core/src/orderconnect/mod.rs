@@ -128,6 +128,7 @@
 pub mod answer;
 pub mod check;
 pub mod delivery_state;
+pub mod lifecycle_events;
 pub mod mapping;
 pub mod translate;
 pub mod wire;

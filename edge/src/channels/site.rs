@@ -22,8 +22,26 @@ pub(crate) async fn record(
     notify: Notify,
     ctx: &Ctx<'_>,
 ) -> Result<(), EdgeError> {
+    record_because(storage, row, to, None, notify, ctx).await
+}
+
+/// [`record`] with the reason the status history shows (e.g. who cancelled it and why).
+pub(crate) async fn record_because(
+    storage: &Storage,
+    row: &OrderRow,
+    to: Option<Status>,
+    reason: Option<&str>,
+    notify: Notify,
+    ctx: &Ctx<'_>,
+) -> Result<(), EdgeError> {
     let mut batch = match to {
-        Some(to) => storage.set_order_status(&row.id, row.version, to.code(), &millis(ctx.now))?,
+        Some(to) => storage.set_order_status_because(
+            &row.id,
+            row.version,
+            to.code(),
+            reason,
+            &millis(ctx.now),
+        )?,
         None => Vec::new(),
     };
     let (statements, calls, kick) = pass_on(storage, row, notify, ctx).await?;

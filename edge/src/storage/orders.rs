@@ -311,21 +311,10 @@ impl Storage {
         Ok(vec![order, history])
     }
 
-    /// The statements that move an order read at `version` to `status`. The history row
+    /// The statements that move an order read at `version` to `status`, with why (`reason`,
+    /// shown in the history; `None` for a status someone else reported). The history row
     /// `(order, version + 1)` comes first: if another change from the same version
     /// committed meanwhile, it exists already and the whole batch fails.
-    pub fn set_order_status(
-        &self,
-        id: &str,
-        version: i64,
-        status: i64,
-        at: &str,
-    ) -> Result<Vec<D1PreparedStatement>, EdgeError> {
-        self.set_order_status_because(id, version, status, None, at)
-    }
-
-    /// [`Storage::set_order_status`] with why the hub set the status itself (`reason`, shown
-    /// in the history; `None` for a status someone else reported).
     pub fn set_order_status_because(
         &self,
         id: &str,

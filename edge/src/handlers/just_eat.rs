@@ -1,0 +1,106 @@
+//! Just Eat's Partner API webhooks (issue 18), at `/webhooks/just-eat/{name}` with the
+//! seed's method. Just Eat's document defines no authentication for them; the hub takes the
+//! key Just Eat already presents for Orderconnect (`Authorization: JE-API-KEY
+//! <ORDERCONNECT_API_KEY>`), and errors are in Orderconnect's shape. Core decides
+//! (`orderbridge_core::orderconnect::lifecycle_events`); this module finds the order, stores
+//! and answers.
+//!
+//! * `POST /webhooks/just-eat/order-cancelled`: the order named by `OrderId` (an
+//!   Orderconnect order's key, else a JET Connect order's id) moves to 5 with "cancelled by
+//!   Just Eat: <Reason>" in its history; the front-end's `status_url` and the channel hear
+//!   it as for any status, in the same batch, once: a repeat finds it at 5 and changes
+//!   nothing. `200 {"OrderId", "order_id", "status", "cancelled"}` (`cancelled`: whether this
+//!   call cancelled it); an unknown order is `404`, a bad body `400` naming every problem.
+
+use orderbridge_core::order::lifecycle::Status;
+use orderbridge_core::orderconnect::lifecycle_events::{
+    check_cancelled, on_cancelled, CancelEffect, OrderCancelledIn,
+};
+use orderbridge_core::problem::Violation;
+use serde_json::json;
+use worker::{Request, Response};
+
+use crate::auth::require_orderconnect;
+use crate::channel::Channel;
+use crate::channels::site::{current_status, front_end_url, record_because};
+use crate::ctx::Ctx;
+use crate::error::EdgeError;
+use crate::storage::{OrderRow, Storage};
+use crate::{body, respond};
+
+/// `POST /webhooks/just-eat/order-cancelled`.
+pub async fn order_cancelled(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let raw: OrderCancelledIn = serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::violations(
+            "bad_request",
+            vec![Violation::new(
+                "bad_request",
+                None,
+                format!("not an order-cancelled body: {e}"),
+            )],
+        )
+    })?;
+    let note = check_cancelled(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let row = just_eat_order(&storage, &note.order_id)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "unknown_order",
+            summary: format!("OrderId: order {} is not known", note.order_id),
+        })?;
+    if !note.documented() {
+        worker::console_warn!(
+            "order {}: cancelled by Just Eat with an undocumented reason {:?}, stored as given",
+            row.id,
+            note.reason
+        );
+    }
+    let from = current_status(&row)?;
+    let cancelled = match on_cancelled(row.delivery_method, from, front_end_url(&row, ctx).as_ref())
+    {
+        CancelEffect::Cancel(notify) => {
+            let reason = note.history_reason();
+            record_because(
+                &storage,
+                &row,
+                Some(Status::Cancelled),
+                Some(&reason),
+                notify,
+                ctx,
+            )
+            .await?;
+            true
+        }
+        CancelEffect::AlreadyCancelled => false,
+        CancelEffect::Delivered => {
+            worker::console_warn!(
+                "order {}: Just Eat's cancellation came after delivery, not applied",
+                row.id
+            );
+            false
+        }
+    };
+    let status = if cancelled { Status::Cancelled } else { from };
+    Ok(respond::json(
+        200,
+        &json!({
+            "OrderId": note.order_id,
+            "order_id": row.id,
+            "status": status.code(),
+            "cancelled": cancelled,
+        }),
+    ))
+}
+
+/// The hub order Just Eat knows by `id`: an Orderconnect order's key, else a JET Connect
+/// order's id.
+async fn just_eat_order(storage: &Storage, id: &str) -> Result<Option<OrderRow>, EdgeError> {
+    for channel in [Channel::Orderconnect, Channel::Jet] {
+        if let Some(row) = storage.order_by_external(channel.as_str(), id).await? {
+            return Ok(Some(row));
+        }
+    }
+    Ok(None)
+}

@@ -100,7 +100,7 @@ pub enum RouteId {
     /// `PUT /webhooks/orderconnect/orders`: a Just Eat order over Orderconnect
     /// (`Authorization: JE-API-KEY`).
     OrderconnectOrder,
-    /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an order (Partner API
+    /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an Orderconnect order (Partner API
     /// webhook, `Authorization: JE-API-KEY`).
     JustEatOrderCancelled,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's

@@ -5,12 +5,15 @@
 //! (`orderbridge_core::orderconnect::lifecycle_events`); this module finds the order, stores
 //! and answers.
 //!
-//! * `POST /webhooks/just-eat/order-cancelled`: the order named by `OrderId` (an
-//!   Orderconnect order's key, else a JET Connect order's id) moves to 5 with "cancelled by
+//! * `POST /webhooks/just-eat/order-cancelled`: the Orderconnect order keyed by `OrderId`
+//!   moves to 5 with "cancelled by
 //!   Just Eat: <Reason>" in its history; the front-end's `status_url` and the channel hear
 //!   it as for any status, in the same batch, once: a repeat finds it at 5 and changes
 //!   nothing. `200 {"OrderId", "order_id", "status", "cancelled"}` (`cancelled`: whether this
 //!   call cancelled it); an unknown order is `404`, a bad body `400` naming every problem.
+//!   A JET Connect order is not looked up: Just Eat cancels those with JET Connect's own
+//!   notification (`/webhooks/jet/orders/cancel`), which also settles the `sent-to-pos`
+//!   still owed.
 
 use orderbridge_core::order::lifecycle::Status;
 use orderbridge_core::orderconnect::lifecycle_events::{
@@ -94,13 +97,9 @@ pub async fn order_cancelled(mut req: Request, ctx: &Ctx<'_>) -> Result<Response
     ))
 }
 
-/// The hub order Just Eat knows by `id`: an Orderconnect order's key, else a JET Connect
-/// order's id.
+/// The hub order of the Orderconnect order Just Eat keys by `id`.
 async fn just_eat_order(storage: &Storage, id: &str) -> Result<Option<OrderRow>, EdgeError> {
-    for channel in [Channel::Orderconnect, Channel::Jet] {
-        if let Some(row) = storage.order_by_external(channel.as_str(), id).await? {
-            return Ok(Some(row));
-        }
-    }
-    Ok(None)
+    storage
+        .order_by_external(Channel::Orderconnect.as_str(), id)
+        .await
 }

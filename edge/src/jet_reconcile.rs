@@ -12,7 +12,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::jet::reconcile::{self, OurOrder, TheirOrder};
-use orderbridge_core::outbound::url_guard::check_outbound_url;
+use orderbridge_core::outbound::url_guard::{check_outbound_url, encode_component};
 use worker::{Env, Headers, Method};
 
 use crate::clock;
@@ -85,10 +85,10 @@ pub async fn run(env: &Env, now: DateTime<Utc>) -> Result<Outcome, EdgeError> {
     let mut sources = Vec::new();
     let slug = var("JET_BRAND_SLUG");
     if !slug.trim().is_empty() {
-        sources.push(format!("/brands/{}/orders", encode(slug.trim())));
+        sources.push(format!("/brands/{}/orders", encode_component(slug.trim())));
     }
     for l in storage.jet_location_ids().await? {
-        sources.push(format!("/locations/{}/orders", encode(&l)));
+        sources.push(format!("/locations/{}/orders", encode_component(&l)));
     }
     if sources.is_empty() {
         return Err(EdgeError::Conflict {
@@ -106,8 +106,8 @@ pub async fn run(env: &Env, now: DateTime<Utc>) -> Result<Outcome, EdgeError> {
         for page in 1..=MAX_PAGES {
             let url = format!(
                 "{base}{source}?from={}&to={}&status=all&page={page}",
-                encode(&from_at),
-                encode(&to_at)
+                encode_component(&from_at),
+                encode_component(&to_at)
             );
             match read_page(&url, &key, &config).await {
                 Ok(orders) => {
@@ -162,19 +162,6 @@ pub async fn run(env: &Env, now: DateTime<Utc>) -> Result<Outcome, EdgeError> {
 
 fn rfc3339(at: DateTime<Utc>) -> String {
     at.format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-/// Percent-encodes a path segment or query value.
-fn encode(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 /// One page, through the URL guard and the one client; never a redirect.

@@ -39,6 +39,7 @@ use serde::Deserialize;
 use serde_json::{json, Map, Number, Value};
 
 use crate::order::lifecycle::Status;
+use crate::outbound::url_guard::encode_component;
 use crate::problem::{Path, Violation, Violations};
 use crate::tz::LocalZone;
 
@@ -102,25 +103,11 @@ pub struct StateCall {
     pub body: Value,
 }
 
-/// Percent-encodes an order id for a path segment (Just Eat's ids are alphanumeric; this
-/// keeps a stray `/` or `?` from changing the URL).
-fn segment(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The path of a delivery-state call for an order.
 pub fn path(order_id: &str, state: DeliveryState) -> String {
     format!(
         "/orders/{}/deliverystate/{}",
-        segment(order_id),
+        encode_component(order_id),
         state.segment()
     )
 }

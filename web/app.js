@@ -5,6 +5,24 @@
 const API = ""; // same origin as the Worker that serves this page
 const STATUS_NAMES = { 0: "Новый", 10: "Принят", 20: "В пути", 30: "Выполнен", 5: "Отменён" };
 const STATUS_ORDER = [0, 10, 20, 30];
+// What Just Eat told the hub about the order (its `timeline`, core/src/order/timeline.rs).
+const EVENT_NAMES = {
+  driver_assigned: "Курьер назначен",
+  driver_at_restaurant: "Курьер в ресторане",
+  driver_on_the_way: "Курьер в пути",
+  driver_at_address: "Курьер у вас",
+  delivered: "Доставлен",
+  driver_location: "Курьер на карте",
+  driver_unassigned: "Курьер снят с заказа",
+  accepted: "Ресторан принял заказ",
+  rejected: "Ресторан отклонил заказ",
+  time_updated: "Время доставки изменилось",
+  ready_for_pickup: "Заказ готов к выдаче",
+  delivery_failed: "Доставка не удалась",
+  redelivery_requested: "Запрошена повторная доставка",
+  attempted_delivery_resolved: "Вопрос о доставке решён",
+  requires_delivery_acceptance: "Ищем курьера",
+};
 const POLL_MS = 2000;
 // The hub's violation codes (core/src/order/mod.rs) in the page's language; a code not
 // listed shows the hub's own message.
@@ -524,6 +542,26 @@ function renderTimeline(order) {
     list.append(el("li", { class: cls, "data-status": String(status) }, STATUS_NAMES[status] + time));
   });
   list.dataset.current = String(order.status);
+  renderEvents(order.timeline || []);
+}
+
+function hhmm(at) {
+  return new Date(at).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit" });
+}
+
+// The timeline's events, newest last; a driver's many positions show as the latest one.
+function renderEvents(timeline) {
+  const list = $("events");
+  list.textContent = "";
+  const lastLocation = timeline.map((e) => e.kind).lastIndexOf("driver_location");
+  timeline.forEach((event, i) => {
+    if (event.kind === "driver_location" && i !== lastLocation) return;
+    const eta = event.eta ? ` · ожидается к ${hhmm(event.eta)}` : "";
+    const name = EVENT_NAMES[event.kind] || event.kind;
+    list.append(el("li", { "data-kind": event.kind }, `${name} · ${hhmm(event.at)}${eta}`));
+  });
+  $("events-title").hidden = list.children.length === 0;
+  list.dataset.count = String(list.children.length);
 }
 
 // ---------------------------------------------------------------- wiring

@@ -103,6 +103,9 @@ pub enum RouteId {
     /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an Orderconnect order (Partner API
     /// webhook, `Authorization: JE-API-KEY`).
     JustEatOrderCancelled,
+    /// `/webhooks/just-eat/{name}` for each webhook of `orderconnect::timeline_events`: an
+    /// event on the order's timeline (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatTimelineEvent,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -462,6 +465,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/jet/orders/final",
         id: RouteId::JetFinalPickedOrder,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-accepted",
+        id: RouteId::JustEatTimelineEvent,
     },
     Route {
         method: Method::Post,

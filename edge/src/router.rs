@@ -67,6 +67,7 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
+        RouteId::JustEatTimelineEvent => just_eat::timeline_event(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,

@@ -12,6 +12,7 @@
 //! * [`namespace`] — whose `number` it is: the namespace a number is unique in.
 //! * [`forward`] — forwarding to an upstream Jupiter and its status calls.
 //! * [`view`] — an order read back: contents, totals, local times, amendments, redaction.
+//! * [`timeline`] — what Just Eat told the hub about the order beyond its status (driver, acceptance, due time).
 //!
 //! ## Routing
 //!
@@ -109,6 +110,7 @@ pub mod lifecycle;
 mod lookup;
 pub mod namespace;
 pub mod replay;
+pub mod timeline;
 pub mod validate;
 pub mod view;
 pub mod wire;

@@ -7,8 +7,8 @@
 //!
 //! | caller | audience | sees |
 //! |--------|----------|------|
-//! | no key (a browser holding the unguessable order id) | public | lines, totals, times, amendments, notes |
-//! | the site key (`X-Jup-Api-Key`) | trusted | the above, and `delivery` (method, zone, price, address), `payment`, `client`, `recipient`, `comment`, `persons` |
+//! | no key (a browser holding the unguessable order id) | public | lines, totals, times, amendments, notes, the timeline's kinds, times and ETAs |
+//! | the site key (`X-Jup-Api-Key`) | trusted | the above, and `delivery` (method, zone, price, address), `payment`, `client`, `recipient`, `comment`, `persons`, the timeline's sources and details |
 //! | the operator key | trusted | the same |
 //!
 //! Names, phones, addresses and free-text comments (which may carry them) are personal
@@ -47,6 +47,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 use serde_json::{Number, Value};
 
+use super::timeline::{entries, Entry, Event};
 use super::validate::parse_local;
 use super::wire::{Address, CartItem, NewOrderRequest, Person};
 use crate::domain::Money;
@@ -98,6 +99,8 @@ pub struct Stored<'a> {
     pub updated_at: DateTime<Utc>,
     /// The order was forwarded to an upstream Jupiter.
     pub upstream: bool,
+    /// Its timeline's events, in arrival order.
+    pub events: &'a [Event],
 }
 
 /// A change that reached the order after it was placed.
@@ -121,6 +124,8 @@ pub struct OrderView {
     pub times: Times,
     pub amendments: Vec<AmendmentView>,
     pub notes: Vec<Note>,
+    /// What Just Eat told the hub about the order beyond its status ([`timeline`](super::timeline)).
+    pub timeline: Vec<Entry>,
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     pub personal: Option<Personal>,
 }
@@ -294,6 +299,7 @@ pub fn view(
         },
         amendments: changes,
         notes,
+        timeline: entries(order.events, zone, audience == Audience::Trusted),
         personal,
     })
 }

@@ -14,11 +14,18 @@
 //!   A JET Connect order is not looked up: Just Eat cancels those with JET Connect's own
 //!   notification (`/webhooks/jet/orders/cancel`), which also settles the `sent-to-pos`
 //!   still owed.
+//! * The webhooks of core's `orderconnect::timeline_events::WEBHOOKS` (`order-accepted`, …):
+//!   one event on the order's timeline, read back with the order. The order is Just Eat's
+//!   `OrderId` (or `?OrderId=` on the URL) among Orderconnect orders, then JET Connect ones;
+//!   `200 {"OrderId", "order_id", "event", "recorded"}` (`recorded`: false for a repeat),
+//!   `404` for an unknown order, `400` naming every problem.
 
 use orderbridge_core::order::lifecycle::Status;
+use orderbridge_core::order::timeline::dedup_key;
 use orderbridge_core::orderconnect::lifecycle_events::{
     check_cancelled, on_cancelled, CancelEffect, OrderCancelledIn,
 };
+use orderbridge_core::orderconnect::timeline_events::{self, webhook};
 use orderbridge_core::problem::Violation;
 use serde_json::json;
 use worker::{Request, Response};
@@ -28,6 +35,7 @@ use crate::channel::Channel;
 use crate::channels::site::{current_status, front_end_url, record_because};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
+use crate::query::Query;
 use crate::storage::{OrderRow, Storage};
 use crate::{body, respond};
 
@@ -93,6 +101,47 @@ pub async fn order_cancelled(mut req: Request, ctx: &Ctx<'_>) -> Result<Response
             "order_id": row.id,
             "status": status.code(),
             "cancelled": cancelled,
+        }),
+    ))
+}
+
+/// `POST|PUT /webhooks/just-eat/{name}` for a `name` in core's timeline table: the event
+/// on the order's timeline, once.
+pub async fn timeline_event(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let path = req.path();
+    let name = path.rsplit('/').next().unwrap_or_default();
+    let hook = webhook(name).ok_or_else(|| {
+        EdgeError::Internal(format!(
+            "{path} is routed as a timeline webhook but has no row"
+        ))
+    })?;
+    let query = Query::of(&req)?;
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let noted = timeline_events::read(hook, &bytes, query.get("OrderId"), crate::clock::now())
+        .map_err(|found| EdgeError::violations("bad_request", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let mut row = just_eat_order(&storage, &noted.order_id).await?;
+    if row.is_none() {
+        row = storage
+            .order_by_external(Channel::Jet.as_str(), &noted.order_id)
+            .await?;
+    }
+    let row = row.ok_or_else(|| EdgeError::NotFound {
+        code: "unknown_order",
+        summary: format!("OrderId: order {} is not known", noted.order_id),
+    })?;
+    let dedup = dedup_key(hook.name, &row.id, &bytes);
+    let recorded = storage
+        .add_order_event(&row.id, &noted.event, &dedup)
+        .await?;
+    Ok(respond::json(
+        200,
+        &json!({
+            "OrderId": noted.order_id,
+            "order_id": row.id,
+            "event": noted.event.kind.as_str(),
+            "recorded": recorded,
         }),
     ))
 }

@@ -62,6 +62,7 @@ pub async fn load(
         .ok_or_else(|| EdgeError::Internal(format!("order {} has no contents", row.id)))?;
     let request = contents(&stored.request, "order request")?;
     let rows = storage.order_amendments(&row.id).await?;
+    let events = storage.order_events(&row.id).await?;
     let mut versions = Vec::with_capacity(rows.len());
     for a in &rows {
         let before = contents(&a.before_request, "amendment before")?;
@@ -93,6 +94,7 @@ pub async fn load(
         created_at: instant(&row.created_at, "created_at")?,
         updated_at: instant(&row.updated_at, "updated_at")?,
         upstream: row.upstream_token.is_some(),
+        events: &events,
     };
     view::view(&order, &amendments, &zone, audience).map_err(|v| {
         EdgeError::Internal(format!(
@@ -120,8 +122,8 @@ pub fn merge(doc: &mut Value, view: &OrderView) -> Result<(), EdgeError> {
     Ok(())
 }
 
-/// `GET /admin/orders/{order_id}`: the order's amendments and the notes on them (an
-/// amended upstream order's "Jupiter holds the original contents").
+/// `GET /admin/orders/{order_id}`: the order's amendments, the notes on them (an
+/// amended upstream order's "Jupiter holds the original contents") and its timeline.
 pub async fn add_for_operator(
     storage: &Storage,
     id: &str,
@@ -136,9 +138,11 @@ pub async fn add_for_operator(
     };
     let amendments = value(serde_json::to_value(&view.amendments))?;
     let notes = value(serde_json::to_value(&view.notes))?;
+    let timeline = value(serde_json::to_value(&view.timeline))?;
     if let Some(map) = doc.as_object_mut() {
         map.insert("amendments".to_owned(), amendments);
         map.insert("notes".to_owned(), notes);
+        map.insert("timeline".to_owned(), timeline);
     }
     Ok(())
 }

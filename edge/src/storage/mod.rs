@@ -1,7 +1,8 @@
 //! All SQL of the hub, with bound parameters only. Handlers call methods here; no query
 //! text appears anywhere else. One submodule per area (`catalog`; `clients`; `orders`: site
 //! orders and their statuses; `orderconnect`: the receipts of Orderconnect orders;
-//! `amendments`: an order's contents read back and the changes that reached it; [`outbox`]:
+//! `amendments`: an order's contents read back and the changes that reached it; `timeline`:
+//! the events Just Eat told about an order; [`outbox`]:
 //! deliveries and their attempts); `typed` reads stored values into their types where a row
 //! is read, so callers get typed rows and an unknown stored value is an error. This file
 //! holds the connection, the statement helpers and the time formats of stored values.
@@ -15,6 +16,7 @@ mod orders;
 pub mod outbox;
 mod owners;
 mod sim;
+mod timeline;
 mod typed;
 
 pub use catalog::{

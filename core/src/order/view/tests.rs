@@ -58,6 +58,7 @@ fn stored(req: &NewOrderRequest) -> Stored<'_> {
         created_at: utc("2026-12-04T21:30:00.123Z"),
         updated_at: utc("2026-12-04T21:45:00Z"),
         upstream: false,
+        events: &[],
     }
 }
 

@@ -1,0 +1,195 @@
+//! Just Eat's Partner API webhooks that tell the hub what happened to an order beyond its
+//! status (issue 18): each becomes one event on the order's timeline
+//! ([`crate::order::timeline`]). One table, [`WEBHOOKS`], says per webhook which event it is,
+//! which `Event` value it carries and which of its fields are the time it happened and the
+//! ETA; [`read`] applies it to any of them, so a webhook is added by adding a row.
+//!
+//! | rule | decision |
+//! |------|----------|
+//! | the body | a JSON object (anything else is refused) |
+//! | field names | matched ignoring case: the spec's PascalCase, camelCase and any mix |
+//! | the order | `OrderId` in the body, else `?OrderId=` on the URL Just Eat calls (some of the spec's schemas have none, so a partner registers the URL with it); required, not blank |
+//! | `Event` | absent or the row's value (case and spaces ignored); another is refused, naming it |
+//! | the time it happened | the row's time fields, the first present; none: when it arrived |
+//! | a time | RFC 3339, any fraction, `Z` or an offset; without an offset it is UTC (as the spec's `PlacedDate`); else refused naming the field and the value |
+//! | the ETA | the row's ETA fields, the first present, read like a time |
+//! | `detail` | the whole body, for the trusted reader |
+//!
+//! Every problem is reported at once.
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use serde_json::{Map, Value};
+
+use crate::order::timeline::{Event, Kind};
+use crate::problem::{Violation, Violations};
+
+/// How one webhook reads as a timeline event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Webhook {
+    /// Its name: the seed's path without the `/`, and the last segment of the hub's route.
+    pub name: &'static str,
+    pub kind: Kind,
+    /// The `Event` value it carries, compared ignoring case and spaces.
+    pub event: Option<&'static str>,
+    /// The fields that may hold when it happened, in order of preference.
+    pub at: &'static [&'static str],
+    /// The fields that may hold an ETA, in order of preference.
+    pub eta: &'static [&'static str],
+}
+
+/// Every Partner API webhook that becomes a timeline event.
+pub const WEBHOOKS: &[Webhook] = &[Webhook {
+    // FACTS §5.1, schema `OrderAcceptanceOrderAcceptedYaml`: `AcceptedFor` is the time the
+    // restaurant accepted the order for.
+    name: "order-accepted",
+    kind: Kind::Accepted,
+    event: Some("OrderAccepted"),
+    at: &[],
+    eta: &["AcceptedFor"],
+}];
+
+/// The row of the webhook called `name`.
+pub fn webhook(name: &str) -> Option<&'static Webhook> {
+    WEBHOOKS.iter().find(|w| w.name == name)
+}
+
+/// A webhook read: the Just Eat order it names and the event it adds.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Noted {
+    pub order_id: String,
+    pub event: Event,
+}
+
+/// Reads `body` as `hook`, received at `now`; `query_order_id` is `?OrderId=` of the URL.
+pub fn read(
+    hook: &Webhook,
+    body: &[u8],
+    query_order_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Noted, Vec<Violation>> {
+    let mut out = Violations::new();
+    let doc: Value = match serde_json::from_slice(body) {
+        Ok(doc) => doc,
+        Err(err) => {
+            out.add(Violation::new(
+                "bad_request",
+                None,
+                format!("not JSON: {err}"),
+            ));
+            return Err(out.into_vec());
+        }
+    };
+    let Value::Object(fields) = &doc else {
+        out.add(Violation::new(
+            "bad_request",
+            None,
+            format!("a {} body is a JSON object", hook.name),
+        ));
+        return Err(out.into_vec());
+    };
+    let from_query = || {
+        query_order_id
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+    };
+    let mut refused_id = false;
+    let order_id = match field(fields, "OrderId") {
+        Some(Value::String(s)) if !s.trim().is_empty() => Some(s.trim().to_owned()),
+        Some(Value::Number(n)) => Some(n.to_string()),
+        Some(Value::Null) | None => from_query(),
+        Some(Value::String(_)) => from_query(),
+        Some(other) => {
+            out.push(
+                "bad_request",
+                "OrderId",
+                format!("{other} is not an order id"),
+            );
+            refused_id = true;
+            None
+        }
+    };
+    if order_id.is_none() && !refused_id {
+        out.push(
+            "bad_request",
+            "OrderId",
+            "is required: in the body or as ?OrderId= on the URL",
+        );
+    }
+    if let (Some(want), Some(got)) = (hook.event, field(fields, "Event")) {
+        let same = got
+            .as_str()
+            .is_some_and(|g| squash(g).eq_ignore_ascii_case(&squash(want)));
+        if !same {
+            out.push(
+                "bad_request",
+                "Event",
+                format!("{got} is not {want}: this endpoint takes {}", hook.name),
+            );
+        }
+    }
+    let at = first_time(&mut out, fields, hook.at);
+    let eta = first_time(&mut out, fields, hook.eta);
+    let Some(order_id) = order_id else {
+        return Err(out.into_vec());
+    };
+    out.into_result(Noted {
+        order_id,
+        event: Event {
+            kind: hook.kind,
+            at: at.unwrap_or(now),
+            received_at: now,
+            source: hook.name.to_owned(),
+            eta,
+            detail: doc.clone(),
+        },
+    })
+}
+
+/// `name` in `fields`, ignoring case.
+fn field<'a>(fields: &'a Map<String, Value>, name: &str) -> Option<&'a Value> {
+    fields
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
+fn squash(text: &str) -> String {
+    text.chars().filter(|c| !c.is_whitespace()).collect()
+}
+
+/// The first of `names` present and not null, read as a time.
+fn first_time(
+    out: &mut Violations,
+    fields: &Map<String, Value>,
+    names: &[&str],
+) -> Option<DateTime<Utc>> {
+    let (name, value) = names
+        .iter()
+        .find_map(|n| field(fields, n).filter(|v| !v.is_null()).map(|v| (*n, v)))?;
+    let parsed = value.as_str().and_then(time);
+    if parsed.is_none() {
+        out.push(
+            "bad_request",
+            name,
+            format!("{value} is not a date-time (RFC 3339, e.g. 2018-03-10T14:45:28.000Z)"),
+        );
+    }
+    parsed
+}
+
+/// RFC 3339 with any fraction; without an offset, UTC.
+pub fn time(text: &str) -> Option<DateTime<Utc>> {
+    let text = text.trim();
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .ok()
+                .map(|t| t.and_utc())
+        })
+}
+
+#[cfg(test)]
+mod tests;

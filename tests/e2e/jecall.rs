@@ -1,5 +1,6 @@
 //! Issue 18, the hub calling Just Eat: the delivery states an own-delivery (Orderconnect)
-//! order was missing (`atrestauranteta`, `atrestaurant`, `atdeliveryaddress`) and the bulk
+//! order was missing (`atrestauranteta`, `atrestaurant`, `atdeliveryaddress`,
+//! `driverunassigned`) and the bulk
 //! `driverlocation`, reported by the operator and relayed through the outbox to a sink that
 //! stands for Just Eat. Request bodies are Just Eat's published examples
 //! (`fixtures/just-eat/`); what reaches the sink is checked against the spec's shape with
@@ -181,6 +182,15 @@ fn delivery_states_reach_just_eat_with_the_spec_bodies_and_preconditions_hold() 
     expect(&late, 409, "atrestaurant after the food left");
     assert!(late.body.contains("not_before_pickup"), "{}", late.body);
 
+    // The driver drops the job on the way (Just Eat looks for another).
+    let dropped = put(
+        &app,
+        &state("driverunassigned"),
+        OPERATOR,
+        &example("driverunassigned-request.json"),
+    );
+    expect(&dropped, 202, "driverunassigned");
+
     // Bulk positions: Just Eat's example, its OrderId naming the hub's order.
     let mut bulk = example("driverlocation-bulk-request.json");
     bulk[0]["OrderId"] = json!(order_id);
@@ -215,7 +225,7 @@ fn delivery_states_reach_just_eat_with_the_spec_bodies_and_preconditions_hold() 
     );
     expect(&address, 202, "atdeliveryaddress");
     set_status(&app, &order_id, 30);
-    let got = sink.wait_for(6, Duration::from_secs(20));
+    let got = sink.wait_for(7, Duration::from_secs(20));
     let seen: Vec<String> = got[2..]
         .iter()
         .map(|r| format!("{} {}", r.method, r.url))
@@ -224,14 +234,29 @@ fn delivery_states_reach_just_eat_with_the_spec_bodies_and_preconditions_hold() 
         seen,
         vec![
             format!("PUT {base}/onitsway"),
+            format!("PUT {base}/driverunassigned"),
             "PUT /je/orders/deliverystate/driverlocation".to_owned(),
             format!("PUT {base}/atdeliveryaddress"),
             format!("PUT {base}/delivered"),
         ],
         "{got:#?}"
     );
+    // FACTS §4.2's body, its times in the restaurant's +03:00.
     assert_eq!(
         body_of(&got[3]),
+        json!({
+            "DriverName": "David McDriverson", "DriverContactNumber": "+447123456789",
+            "UnassignedBy": "operation", "Reason": "package_not_ready",
+            "Comment": "Order was not ready",
+            "Location": {"Speed": 8.68, "Latitude": 51.51641, "Heading": 357.10382,
+                         "Accuracy": 12.814, "Longitude": -0.103198},
+            "EtaAtRestaurant": "2020-12-25T19:30:28.753+03:00",
+            "EtaAtDeliveryAddress": "2020-12-25T19:45:28.753+03:00",
+            "TimeStampWithUtcOffset": "2020-12-25T18:30:28.753+03:00"
+        })
+    );
+    assert_eq!(
+        body_of(&got[4]),
         json!([{
             "OrderId": je,
             "Location": {"Speed": 8.68, "Latitude": 51.51641, "Heading": 357.10382,
@@ -242,7 +267,7 @@ fn delivery_states_reach_just_eat_with_the_spec_bodies_and_preconditions_hold() 
         }])
     );
     assert_eq!(
-        body_of(&got[4]),
+        body_of(&got[5]),
         json!({"TimeStampWithUtcOffset": "2018-03-10T17:45:28.753+03:00"})
     );
     // Once each; after delivery the address is refused and nothing more is sent.
@@ -251,6 +276,9 @@ fn delivery_states_reach_just_eat_with_the_spec_bodies_and_preconditions_hold() 
         409,
         "atdeliveryaddress when delivered",
     );
+    let after = put(&app, &state("driverunassigned"), OPERATOR, &json!({}));
+    expect(&after, 409, "driverunassigned when delivered");
+    assert!(after.body.contains("not_assignable"), "{}", after.body);
     settle();
-    assert_eq!(sink.received().len(), 6, "{:#?}", sink.received());
+    assert_eq!(sink.received().len(), 7, "{:#?}", sink.received());
 }

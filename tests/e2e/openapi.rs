@@ -458,9 +458,10 @@ fn webhook_answers_conform(app: &App) {
 
 fn the_checker_refuses_wrong_bodies_and_undocumented_statuses() {
     let pattern = "/site-api/orders/{order_id}";
-    // The smallest answer the document allows (issue 17 point 5 added the contents).
+    // The smallest answer the document allows (issue 17 point 5 added the contents, issue
+    // 18 the timeline).
     let good = r#"{"order_id": "o", "restaurant_id": "r", "status": 10, "history": [],
-        "audience": "public", "lines": [], "amendments": [], "notes": [],
+        "audience": "public", "lines": [], "amendments": [], "notes": [], "timeline": [],
         "totals": {"items": 0, "delivery": 0, "total": 0, "discount": 0, "due": 0},
         "times": {"timezone": null, "created": "2026-12-05T01:00:00.000+03:00",
                   "updated": "2026-12-05T01:00:00.000+03:00", "date": null, "date_preorder": null}}"#;

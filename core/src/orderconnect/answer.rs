@@ -95,6 +95,9 @@ pub enum DriverCall {
     AtRestaurant,
     /// `PUT /admin/orders/{id}/delivery-state/atdeliveryaddress`: while delivering (20).
     AtDeliveryAddress,
+    /// `PUT /admin/orders/{id}/delivery-state/driverunassigned`: the driver dropped the job,
+    /// before the order is delivered or cancelled (0, 10 or 20).
+    Unassigned,
 }
 
 /// Why a driver call cannot be relayed (answered `409` with `code`).
@@ -164,7 +167,7 @@ pub fn driver_call_allowed(call: DriverCall, order: &DriverTarget<'_>) -> Result
                 }),
             }
         }
-        DriverCall::Assigned => {
+        DriverCall::Assigned | DriverCall::Unassigned => {
             let service = order.service_type.unwrap_or_default();
             if !reports(service) {
                 return Err(Refusal {
@@ -176,7 +179,7 @@ pub fn driver_call_allowed(call: DriverCall, order: &DriverTarget<'_>) -> Result
                 return Err(Refusal {
                     code: "not_assignable",
                     message: format!(
-                        "order {id} is at status {}; a driver is named before it is delivered or cancelled",
+                        "order {id} is at status {}; a driver is assigned or unassigned before it is delivered or cancelled",
                         order.status
                     ),
                 });
@@ -358,6 +361,28 @@ mod tests {
                 Some("not_delivery"),
             ),
             (Assigned, target(true, 0, None), Some("not_delivery")),
+            (Unassigned, target(true, 20, Some("Delivery")), None),
+            (Unassigned, target(true, 0, Some("Delivery")), None),
+            (
+                Unassigned,
+                target(true, 30, Some("Delivery")),
+                Some("not_assignable"),
+            ),
+            (
+                Unassigned,
+                target(true, 5, Some("Delivery")),
+                Some("not_assignable"),
+            ),
+            (
+                Unassigned,
+                target(true, 10, Some("Collection")),
+                Some("not_delivery"),
+            ),
+            (
+                Unassigned,
+                target(false, 10, None),
+                Some("not_orderconnect"),
+            ),
             (
                 Assigned,
                 target(true, 30, Some("Delivery")),

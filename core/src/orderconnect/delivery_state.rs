@@ -25,6 +25,8 @@
 //! `driverunassigned` means "this driver dropped the job" (Just Eat would look for another
 //! driver), so it is not sent to disguise a cancellation: the restaurant must cancel with
 //! Just Eat through another channel (Just Eat's restaurant tools or its partner support).
+//! It is sent only when the operator reports an unassignment (`PUT /admin/orders/{order_id}/delivery-state/driverunassigned`,
+//! FACTS §4.2, before the order is delivered or cancelled).
 //!
 //! Every body carries `TimeStampWithUtcOffset`: the moment of the change in the order's
 //! zone (`translate::order_zone`: the restaurant's IANA zone, with the offset in force at
@@ -86,6 +88,7 @@ impl DeliveryState {
             "atrestaurant" => Some(DeliveryState::AtRestaurant),
             "atrestauranteta" => Some(DeliveryState::AtRestaurantEta),
             "atdeliveryaddress" => Some(DeliveryState::AtDeliveryAddress),
+            "driverunassigned" => Some(DeliveryState::DriverUnassigned),
             _ => None,
         }
     }
@@ -444,8 +447,8 @@ fn location_map(location: &LocationIn, out: &mut Violations) -> Map<String, Valu
     loc
 }
 
-/// What the operator (or the fleet's app) reports for `atrestaurant`, `atrestauranteta` or
-/// `atdeliveryaddress`: Just Eat's own body for that state. `atrestauranteta`'s keys are
+/// What the operator (or the fleet's app) reports for `atrestaurant`, `atrestauranteta`,
+/// `atdeliveryaddress` or `driverunassigned`: Just Eat's own body for that state. `atrestauranteta`'s keys are
 /// camelCase in the spec (`bestGuess`, `estimatedAt`); PascalCase is accepted too.
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(rename_all = "PascalCase")]
@@ -462,9 +465,25 @@ pub struct StateRequest {
     pub best_guess: Option<String>,
     #[serde(default, rename = "estimatedAt", alias = "EstimatedAt")]
     pub estimated_at: Option<String>,
+    /// `driverunassigned` (FACTS §4.2): who the driver was, who unassigned them and why.
+    #[serde(default)]
+    pub driver_name: Option<String>,
+    #[serde(default)]
+    pub driver_contact_number: Option<String>,
+    #[serde(default)]
+    pub unassigned_by: Option<String>,
+    #[serde(default)]
+    pub reason: Option<String>,
+    #[serde(default)]
+    pub comment: Option<String>,
+    #[serde(default)]
+    pub eta_at_restaurant: Option<String>,
+    /// The spec's schema spells the key `Location:` (a typo, FACTS §4.2); read as `Location`.
+    #[serde(default, rename = "Location:")]
+    pub location_colon: Option<LocationIn>,
 }
 
-/// The body of a reported state (FACTS §4.3, §4.4, §4.6), or every violation. Times are
+/// The body of a reported state (FACTS §4.2, §4.3, §4.4, §4.6), or every violation. Times are
 /// rewritten in the order's zone with its offset; a missing timestamp is `now`.
 /// `atrestauranteta` needs `bestGuess`, later than `estimatedAt` (Just Eat's own 400).
 pub fn state_body(
@@ -516,13 +535,32 @@ pub fn state_body(
             body.insert("DriverId".to_owned(), Value::String(d.to_owned()));
         }
     }
-    if let Some(l) = &req.location {
+    if state == DeliveryState::DriverUnassigned {
+        for (name, value) in [
+            ("DriverName", &req.driver_name),
+            ("DriverContactNumber", &req.driver_contact_number),
+            ("UnassignedBy", &req.unassigned_by),
+            ("Reason", &req.reason),
+            ("Comment", &req.comment),
+        ] {
+            if let Some(v) = nonblank(value) {
+                body.insert(name.to_owned(), Value::String(v.to_owned()));
+            }
+        }
+        if let Some(t) = rfc3339(&req.eta_at_restaurant, "EtaAtRestaurant", zone, &mut out) {
+            body.insert("EtaAtRestaurant".to_owned(), Value::String(t));
+        }
+    }
+    if let Some(l) = req.location.as_ref().or(req.location_colon.as_ref()) {
         body.insert(
             "Location".to_owned(),
             Value::Object(location_map(l, &mut out)),
         );
     }
-    if state == DeliveryState::AtRestaurant {
+    if matches!(
+        state,
+        DeliveryState::AtRestaurant | DeliveryState::DriverUnassigned
+    ) {
         if let Some(t) = rfc3339(
             &req.eta_at_delivery_address,
             "EtaAtDeliveryAddress",
@@ -607,11 +645,12 @@ mod state_tests {
     }
 
     #[test]
-    fn reported_states_are_the_three_without_an_endpoint_of_their_own() {
+    fn reported_states_are_the_four_without_an_endpoint_of_their_own() {
         for (seg, want) in [
             ("atrestaurant", Some(DeliveryState::AtRestaurant)),
             ("atrestauranteta", Some(DeliveryState::AtRestaurantEta)),
             ("atdeliveryaddress", Some(DeliveryState::AtDeliveryAddress)),
+            ("driverunassigned", Some(DeliveryState::DriverUnassigned)),
             ("delivered", None),
             ("onitsway", None),
             ("x", None),
@@ -675,6 +714,36 @@ mod state_tests {
                     "Location.Longitude",
                     "TimeStampWithUtcOffset",
                 ]),
+            ),
+            (
+                // FACTS §4.2's example, its `Location:` key as the schema spells it.
+                DriverUnassigned,
+                json!({"DriverName": "David McDriverson", "DriverContactNumber": "+447123456789",
+                       "UnassignedBy": "operation", "Reason": "package_not_ready",
+                       "Comment": "Order was not ready", "DriverId": "ignored",
+                       "Location:": {"Latitude": 51.51641, "Longitude": -0.103198},
+                       "EtaAtRestaurant": "2026-12-05T12:30:28.753Z",
+                       "EtaAtDeliveryAddress": "2026-12-05T12:45:28.753Z",
+                       "TimeStampWithUtcOffset": "2026-12-05T12:15:28.753Z"}),
+                Ok(
+                    json!({"DriverName": "David McDriverson", "DriverContactNumber": "+447123456789",
+                          "UnassignedBy": "operation", "Reason": "package_not_ready",
+                          "Comment": "Order was not ready",
+                          "Location": {"Latitude": 51.51641, "Longitude": -0.103198},
+                          "EtaAtRestaurant": "2026-12-05T13:30:28.753+01:00",
+                          "EtaAtDeliveryAddress": "2026-12-05T13:45:28.753+01:00",
+                          "TimeStampWithUtcOffset": "2026-12-05T13:15:28.753+01:00"}),
+                ),
+            ),
+            (
+                DriverUnassigned,
+                json!({"Reason": "  "}),
+                Ok(json!({"TimeStampWithUtcOffset": "2026-12-05T13:00:00.000+01:00"})),
+            ),
+            (
+                DriverUnassigned,
+                json!({"EtaAtRestaurant": "later", "EtaAtDeliveryAddress": "never"}),
+                Err(vec!["EtaAtRestaurant", "EtaAtDeliveryAddress"]),
             ),
         ];
         for (state, request, want) in cases {

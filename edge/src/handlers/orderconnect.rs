@@ -354,7 +354,7 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
 }
 
 /// `PUT /admin/orders/{order_id}/delivery-state/{state}`: `atrestaurant`,
-/// `atrestauranteta` or `atdeliveryaddress` (core's `delivery_state::state_body`), relayed
+/// `atrestauranteta`, `atdeliveryaddress` or `driverunassigned` (core's `delivery_state::state_body`), relayed
 /// to Just Eat through the outbox under the order's key. An unknown state is `404`.
 pub async fn put_delivery_state(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(&req, ctx.env)?;
@@ -363,13 +363,14 @@ pub async fn put_delivery_state(mut req: Request, ctx: &Ctx<'_>) -> Result<Respo
     let state = DeliveryState::reported(&segment).ok_or_else(|| EdgeError::NotFound {
         code: "unknown_state",
         summary: format!(
-            "no delivery state {segment:?}: atrestaurant, atrestauranteta or atdeliveryaddress"
+            "no delivery state {segment:?}: atrestaurant, atrestauranteta, atdeliveryaddress or driverunassigned"
         ),
     })?;
     let (id, report, row): (_, StateRequest, _) =
         operator_about_orderconnect(&mut req, ctx, &storage, "a delivery state").await?;
     let call_kind = match state {
         DeliveryState::AtDeliveryAddress => DriverCall::AtDeliveryAddress,
+        DeliveryState::DriverUnassigned => DriverCall::Unassigned,
         _ => DriverCall::AtRestaurant,
     };
     let receipt = allowed(call_kind, &id, &row, &storage).await?;

@@ -8,6 +8,7 @@ mod clients;
 mod conform;
 mod conformance;
 mod foundation;
+mod jesim;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -51,6 +52,7 @@ fn main() {
         clients::TESTS,
         orderconnect::TESTS,
         jet_orders::TESTS,
+        jesim::TESTS,
         readback::TESTS,
         openapi::TESTS,
     ]
@@ -71,6 +73,7 @@ fn main() {
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
+        jesim::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
         owners::PLAIN_TESTS,

@@ -48,7 +48,7 @@ pub async fn handle(
     };
     match target {
         Target::Endpoint(endpoint) => match endpoint.kind {
-            Kind::Serve(serve) => served(&mut req, ctx, serve, &params).await,
+            Kind::Serve(serve) => served(&mut req, ctx, serve, rest, &params).await,
             Kind::Webhook(hook) => {
                 let bytes = body::read(&mut req, body::MENU_LIMIT).await?;
                 let url = req.url()?;
@@ -123,6 +123,7 @@ async fn served(
     req: &mut Request,
     ctx: &Ctx<'_>,
     serve: sim::Serve,
+    path: &str,
     params: &[(&'static str, String)],
 ) -> Result<Response, EdgeError> {
     let bytes = body::read(req, body::MENU_LIMIT).await?;
@@ -150,6 +151,7 @@ async fn served(
     let fresh = random::id("")?;
     let call = Call {
         serve,
+        path,
         params,
         query: &query,
         body: &bytes,

@@ -88,6 +88,8 @@ impl Outcome {
 #[derive(Debug, Clone)]
 pub struct Call<'a> {
     pub serve: Serve,
+    /// The path below `/sim/jet`, e.g. `/delivery/pools`.
+    pub path: &'a str,
     pub params: &'a [(&'static str, String)],
     pub query: &'a [(String, String)],
     pub body: &'a [u8],
@@ -256,6 +258,13 @@ fn forced(call: &Call<'_>, state: &[Row]) -> Option<(u16, Vec<Write>)> {
         }
     }
     let control = get(state, CONTROL, "fail")?;
+    let prefix = control
+        .get("path")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !call.path.starts_with(prefix) {
+        return None;
+    }
     let remaining = control.get("count").and_then(Value::as_u64).unwrap_or(0);
     let status = control.get("status").and_then(Value::as_u64).unwrap_or(429);
     let status = u16::try_from(status)
@@ -266,7 +275,7 @@ fn forced(call: &Call<'_>, state: &[Row]) -> Option<(u16, Vec<Write>)> {
             put(
                 CONTROL,
                 "fail",
-                json!({"status": status, "count": remaining - 1}),
+                json!({"status": status, "count": remaining - 1, "path": prefix}),
             )
         } else {
             Write::Delete {
@@ -278,9 +287,19 @@ fn forced(call: &Call<'_>, state: &[Row]) -> Option<(u16, Vec<Write>)> {
     })
 }
 
-/// `PUT /sim/jet/control/fail` `{"status": 429, "count": 1}`: the write, or what is wrong.
+/// `PUT /sim/jet/control/fail` `{"status": 429, "count": 1, "path": "/orders"}`: the next
+/// `count` calls below `/sim/jet` whose path starts with `path` (all when absent) answer
+/// `status`. The write, or what is wrong.
 pub fn fail_control(body: &Value) -> Result<Write, Vec<String>> {
     let mut problems = Vec::new();
+    let path = match body.get("path") {
+        None | Some(Value::Null) => "",
+        Some(Value::String(p)) => p.as_str(),
+        Some(_) => {
+            problems.push("path must be a string (a path below /sim/jet)".to_owned());
+            ""
+        }
+    };
     let status = body.get("status").map_or(Some(429), Value::as_u64);
     let count = body.get("count").map_or(Some(1), Value::as_u64);
     if !status.is_some_and(|s| (400..=599).contains(&s)) {
@@ -293,7 +312,7 @@ pub fn fail_control(body: &Value) -> Result<Write, Vec<String>> {
         (Some(status), Some(count), true) => Ok(put(
             CONTROL,
             "fail",
-            json!({"status": status, "count": count}),
+            json!({"status": status, "count": count, "path": path}),
         )),
         _ => Err(problems),
     }

@@ -126,6 +126,7 @@ fn call<'a>(
 ) -> Call<'a> {
     Call {
         serve,
+        path: "/x",
         params,
         query,
         body: body.as_bytes(),
@@ -592,4 +593,11 @@ fn the_fail_control_fails_that_many_calls_then_stops() {
         apply(&mut state, &o.writes);
     }
     assert!(answer::fail_control(&json!({"status": 200})).is_err());
+    // Limited to a path: other calls are not touched.
+    let write = answer::fail_control(&json!({"count": 1, "path": "/delivery"}));
+    apply(&mut state, &write.into_iter().collect::<Vec<_>>());
+    assert_eq!(
+        answer::answer(&call(Serve::Menus, &[], &[], body), &state).status,
+        202
+    );
 }

@@ -674,7 +674,7 @@ pub const SCENARIOS: &[Scenario] = &[
         steps: &[
             step("orderconnect-order", OC_ORDER),
             step("order-accepted", ORDER_ID),
-            step("late-order-query", &[("orderId", "{order}")]),
+            step("late-order-query", ORDER_ID),
         ],
     },
     Scenario {

@@ -634,31 +634,34 @@ fn serve(
                 .unwrap_or(50)
                 .clamp(1, 4000);
             let orders: Vec<Value> = all(state, ORDER)
+                .filter(|row| {
+                    let theirs = at(&row.value, &["brand"]).as_str();
+                    brand.is_none_or(|b| theirs.is_none_or(|t| t == b))
+                })
                 .map(|row| report(row, state))
                 .filter(|o| {
-                    let details = at(o, &["orderDetails"]);
-                    let loc = at(details, &["location", "id"])
-                        .as_str()
-                        .unwrap_or_default();
-                    let theirs = at(o, &["brand"]).as_str();
-                    (status == "all" || at(details, &["status"]) == status)
+                    let loc = at(o, &["location", "id"]).as_str().unwrap_or_default();
+                    (status == "all" || at(o, &["status"]) == status)
                         && location.is_none_or(|l| l == loc)
                         && (wanted.is_empty() || wanted.contains(&loc))
-                        && brand.is_none_or(|b| theirs.is_none_or(|t| t == b))
                 })
                 .skip((page - 1) * size)
                 .take(size)
                 .collect();
-            Outcome::json(200, json!({"orders": orders}))
+            // A bare array, as the spec's examples.
+            Outcome::json(200, Value::Array(orders))
         }
         BrandOrder => {
             let id = param(call, "orderID");
-            let found = all(state, ORDER).map(|row| report(row, state)).find(|o| {
-                at(o, &["orderDetails", "orderID"]) == id
-                    || at(o, &["orderDetails", "thirdPartyOrderReference"]) == id
+            let found = all(state, ORDER).find(|row| {
+                row.key == id || at(&row.value, &["sent", "third_party_order_reference"]) == id
             });
             match found {
-                Some(order) => Outcome::json(200, order),
+                Some(row) => Outcome::json(
+                    200,
+                    json!({"orderDetails": report(row, state), "pos": "orderbridge",
+                           "payload": at(&row.value, &["sent"]).to_string()}),
+                ),
                 None => Outcome::json(404, json!({"message": "Not Found"})),
             }
         }
@@ -954,28 +957,20 @@ fn report(row: &Row, state: &[Row]) -> Value {
             None | Some(202) => "pending",
             Some(_) => "failure",
         });
-    let sent = order.get("sent").cloned().unwrap_or(Value::Null);
+    let sent = at(order, &["sent"]);
+    // As the spec's examples: a success has an empty `sendToPosStatus`.
+    let send_to_pos = if status == "success" { "" } else { status };
     json!({
-        "orderDetails": {
-            "orderID": row.key,
-            "thirdPartyOrderReference": sent.get("third_party_order_reference"),
-            "placedAt": order.get("sent_at"),
-            "location": {
-                "reference": sent.get("posLocationId"),
-                "id": sent.get("posLocationId"),
-                "timeZone": "Europe/London",
-                "name": sent.get("location").and_then(|l| l.get("name")),
-            },
-            "status": status,
-            "sendToPosStatus": status,
+        "orderID": row.key,
+        "thirdPartyOrderReference": sent.get("third_party_order_reference"),
+        "placedAt": order.get("sent_at"),
+        "location": {
+            "id": sent.get("posLocationId"),
+            "reference": sent.get("posLocationId"),
+            "name": at(sent, &["location", "name"]),
         },
-        "brand": order.get("brand"),
-        "pos": "orderbridge",
-        "payload": sent.to_string(),
-        "hubAnswer": order.get("answer"),
-        "mostRecentActivity": get(state, OUTCOME, &row.key)
-            .and_then(|o| o.get("received_at")).cloned()
-            .or_else(|| order.get("sent_at").cloned()),
+        "status": status,
+        "sendToPosStatus": send_to_pos,
     })
 }
 
@@ -1203,13 +1198,16 @@ fn pools(
             Outcome::empty(202).with(save(pool))
         }
         PoolRisk => {
-            if text(body, "riskLevel").is_none_or(str::is_empty) {
+            let risk = field(body, "riskLevel");
+            if risk.is_none_or(Value::is_null) {
                 problem(problems, "riskLevel", "'RiskLevel' should not be empty");
+            } else if risk.and_then(Value::as_u64).is_none_or(|r| r > 9) {
+                problem(problems, "riskLevel", "must be a whole number from 0 to 9");
             }
             set(
                 &mut pool,
                 "risk",
-                json!({"riskLevel": text(body, "riskLevel"), "changed_at": call.now}),
+                json!({"riskLevel": field(body, "riskLevel"), "changed_at": call.now}),
             );
             Outcome::empty(202).with(save(pool))
         }

@@ -1,5 +1,8 @@
 //! Dispatch: match the request against core's route table and call one handler per route.
 
+use std::future::Future;
+use std::pin::Pin;
+
 use orderbridge_core::routes::{self, Resolution, RouteId};
 use worker::{Env, Request, Response};
 
@@ -34,10 +37,16 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
     response
 }
 
+/// [`dispatch`] as a value: the Just Eat simulator delivers its webhooks to the hub through
+/// it, in process (handed in, so no handler imports the router).
+fn dispatch_boxed(req: Request, env: &Env) -> Pin<Box<dyn Future<Output = Response> + '_>> {
+    Box::pin(dispatch(req, env))
+}
+
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
         admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
-        orderconnect, orders, sim, site_api,
+        orderconnect, orders, sim, sim_jet, site_api,
     };
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
     // wrong one it is refused here, before any handler reads a cache or D1 (so a 401 is
@@ -93,8 +102,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
-        RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,
-        RouteId::SimJetCalls => sim::jet_calls(&req, ctx).await,
-        RouteId::SimJetReceive => sim::jet_receive(&mut req, ctx).await,
+        RouteId::SimJetSendOrder => sim_jet::send_order(req, ctx, dispatch_boxed).await,
+        RouteId::SimJetCalls => sim_jet::calls(ctx).await,
+        RouteId::SimJet => sim_jet::handle(req, ctx, dispatch_boxed).await,
     }
 }

@@ -12,4 +12,5 @@ pub mod order_view;
 pub mod orderconnect;
 pub mod orders;
 pub mod sim;
+pub mod sim_jet;
 pub mod site_api;

@@ -27,6 +27,7 @@ pub use clients::ClientRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
+pub use sim::SimSent;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;

@@ -42,8 +42,10 @@ structure:
 	python3 scripts/check-structure.py
 	python3 scripts/check-codemap.py
 
+# Both builds of the edge: production's and the development one with the simulator.
 clippy:
 	cargo clippy --workspace --all-targets -- -D warnings
+	cargo clippy --workspace --all-targets --features orderbridge-edge/simulator -- -D warnings
 
 test-core:
 	cargo test -p orderbridge-core

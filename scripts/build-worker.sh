@@ -1,5 +1,8 @@
 #!/usr/bin/env bash
 # wrangler's [build] command: builds the Worker with worker-build (tools from .toolchain.env).
+# `--simulator` builds the development Worker ([env.dev.build], the e2e harness, the scripts
+# that start a `wrangler dev`): with the edge's `simulator` feature, the Just Eat simulator
+# under /sim. Without it (`wrangler deploy`), the simulator's code is not in the upload at all.
 # The end-to-end harness builds once and then starts several `wrangler dev` instances with
 # ORDERBRIDGE_PREBUILT=1, so they neither rebuild nor race on edge/build.
 set -euo pipefail
@@ -9,8 +12,12 @@ if [ "${ORDERBRIDGE_PREBUILT:-}" = 1 ] && [ -f edge/build/index.js ]; then
 fi
 [ -f .toolchain.env ] || { echo "build-worker: run 'make setup' first" >&2; exit 1; }
 . ./.toolchain.env
+features=()
+if [ "${1:-}" = --simulator ]; then
+  features=(-- --features simulator)
+fi
 cd edge
-RUSTUP_TOOLCHAIN=$WASM_TOOLCHAIN worker-build --release
+RUSTUP_TOOLCHAIN=$WASM_TOOLCHAIN worker-build --release "${features[@]}"
 
 # The module's name sections ("function names", "data names") are about 240 KB, 62 KiB of the
 # gzip upload (measured with `make bench-size`, 2026-11-25). They only name frames in a wasm

@@ -21,7 +21,7 @@ start_wrangler() {
   shift
   rm -rf "$state"
   mkdir -p "$state"
-  bash scripts/build-worker.sh
+  bash scripts/build-worker.sh --simulator
   local port
   port=$(free_port)
   BASE="http://127.0.0.1:$port"

@@ -155,9 +155,9 @@ pub enum RouteId {
     SimJetSendOrder,
     /// `GET /sim/jet/calls`: the calls the simulated Just Eat received (development).
     SimJetCalls,
-    /// Just Eat's side of the hub's calls, simulated (development): `sent-to-pos-*`, the
-    /// catalog relay.
-    SimJetReceive,
+    /// Any other path under `/sim/jet`: the simulated Just Eat's 73 endpoints and its
+    /// controls ([`crate::jet::sim`]), resolved by its own table (development).
+    SimJet,
 }
 
 impl RouteId {
@@ -418,28 +418,8 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
-        pattern: "/sim/jet/item-availability",
-        id: RouteId::SimJetReceive,
-    },
-    Route {
-        method: Method::Post,
-        pattern: "/sim/jet/menus",
-        id: RouteId::SimJetReceive,
-    },
-    Route {
-        method: Method::Post,
-        pattern: "/sim/jet/order/{order_id}/{outcome}",
-        id: RouteId::SimJetReceive,
-    },
-    Route {
-        method: Method::Post,
         pattern: "/sim/jet/orders",
         id: RouteId::SimJetSendOrder,
-    },
-    Route {
-        method: Method::Put,
-        pattern: "/sim/jet/restaurants/{restaurant}/{state}",
-        id: RouteId::SimJetReceive,
     },
     Route {
         method: Method::Post,
@@ -498,9 +478,28 @@ pub enum Resolution {
     NotFound,
 }
 
-/// Matches a method (as sent, possibly unknown) and a path against the route table.
+/// Matches a method (as sent, possibly unknown) and a path against the route table; a
+/// path under `/sim/jet` that the table does not know goes to the simulator's own table.
 pub fn resolve(method: &str, path: &str) -> Resolution {
-    resolve_in(ROUTES, method, path)
+    match resolve_in(ROUTES, method, path) {
+        Resolution::NotFound => resolve_sim_jet(method, path),
+        found => found,
+    }
+}
+
+fn resolve_sim_jet(method: &str, path: &str) -> Resolution {
+    use crate::jet::sim::{self, Resolved};
+    let Some(rest) = path.strip_prefix(sim::PREFIX) else {
+        return Resolution::NotFound;
+    };
+    match sim::resolve(method, rest) {
+        Resolved::Found { params, .. } => Resolution::Found {
+            id: RouteId::SimJet,
+            params,
+        },
+        Resolved::MethodNotAllowed(allow) => Resolution::MethodNotAllowed { allow },
+        Resolved::NotFound => Resolution::NotFound,
+    }
 }
 
 /// [`resolve`] over a given table, so the matching rules can be tested on their own.
@@ -539,7 +538,10 @@ pub fn allow_header(methods: &[Method]) -> String {
 
 /// Matches one pattern against a path. A single trailing slash is tolerated; empty
 /// segments elsewhere (`//`) never match, and a capture never matches an empty segment.
-fn match_pattern(pattern: &'static str, path: &str) -> Option<Vec<(&'static str, String)>> {
+pub(crate) fn match_pattern(
+    pattern: &'static str,
+    path: &str,
+) -> Option<Vec<(&'static str, String)>> {
     let path = path
         .strip_suffix('/')
         .filter(|p| !p.is_empty())

@@ -15,7 +15,9 @@ pub struct Config {
     pub environment: String,
     /// Lets callbacks go to loopback addresses (development and tests only).
     pub allow_loopback_callbacks: bool,
-    /// Serves the local Just Eat simulator under `/sim/jet` (development only).
+    /// Serves the local Just Eat simulator under `/sim/jet` (development only; built only
+    /// with the `simulator` feature).
+    #[cfg(feature = "simulator")]
     pub simulator: bool,
     /// Origins allowed to call the site API from a browser.
     pub cors_origins: Vec<String>,
@@ -83,6 +85,7 @@ impl Config {
         Config {
             environment: var("ENVIRONMENT"),
             allow_loopback_callbacks: on("ALLOW_LOOPBACK_CALLBACKS"),
+            #[cfg(feature = "simulator")]
             simulator: on("SIMULATOR"),
             cors_origins: var("CORS_ORIGINS")
                 .split(',')

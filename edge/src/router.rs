@@ -34,11 +34,23 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
     response
 }
 
-async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+/// [`dispatch`] as a value: the Just Eat simulator delivers its webhooks to the hub through
+/// it, in process (handed in, so no handler imports the router).
+#[cfg(feature = "simulator")]
+fn dispatch_boxed(
+    req: Request,
+    env: &Env,
+) -> std::pin::Pin<Box<dyn std::future::Future<Output = Response> + '_>> {
+    Box::pin(dispatch(req, env))
+}
+
+async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
         admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
-        orderconnect, orders, sim, site_api,
+        orderconnect, orders, site_api,
     };
+    #[cfg(feature = "simulator")]
+    use handlers::{sim, sim_jet};
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
     // wrong one it is refused here, before any handler reads a cache or D1 (so a 401 is
     // never cached nor answered from a cache). Handlers that trust the key ask again.
@@ -84,7 +96,11 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminClient => clients::admin_get(&req, ctx).await,
         RouteId::AdminPutClient => clients::admin_put(req, ctx).await,
         RouteId::SitePreflight => Ok(cors::preflight()),
-        RouteId::SimOutbound => sim::outbound(&mut req, ctx).await,
+        #[cfg(feature = "simulator")]
+        RouteId::SimOutbound => {
+            let mut req = req;
+            sim::outbound(&mut req, ctx).await
+        }
         RouteId::AdminJetOrder => jet_orders::admin_get(req, ctx).await,
         RouteId::AdminJetReconciliation => jet_orders::reconciliation(req, ctx).await,
         RouteId::AdminJetReconcile => jet_orders::reconcile_now(req, ctx).await,
@@ -93,8 +109,17 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
-        RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,
-        RouteId::SimJetCalls => sim::jet_calls(&req, ctx).await,
-        RouteId::SimJetReceive => sim::jet_receive(&mut req, ctx).await,
+        #[cfg(feature = "simulator")]
+        RouteId::SimJetSendOrder => sim_jet::send_order(req, ctx, dispatch_boxed).await,
+        #[cfg(feature = "simulator")]
+        RouteId::SimJetCalls => sim_jet::calls(ctx).await,
+        #[cfg(feature = "simulator")]
+        RouteId::SimJet => sim_jet::handle(req, ctx, dispatch_boxed).await,
+        // A production build has no simulator: its paths are no route.
+        #[cfg(not(feature = "simulator"))]
+        RouteId::SimOutbound
+        | RouteId::SimJetSendOrder
+        | RouteId::SimJetCalls
+        | RouteId::SimJet => Err(EdgeError::NoRoute),
     }
 }

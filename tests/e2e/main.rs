@@ -11,6 +11,7 @@ mod foundation;
 mod jecall;
 mod jecall_reconcile;
 mod jelife;
+mod jesim;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -55,6 +56,7 @@ fn main() {
         orderconnect::TESTS,
         jelife::TESTS,
         jet_orders::TESTS,
+        jesim::TESTS,
         readback::TESTS,
         openapi::TESTS,
     ]
@@ -77,6 +79,7 @@ fn main() {
         jecall::PLAIN_TESTS,
         jecall_reconcile::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
+        jesim::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
         owners::PLAIN_TESTS,

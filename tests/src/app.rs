@@ -41,7 +41,12 @@ static BUILD: Once = Once::new();
 impl App {
     /// Builds the Worker (once per test run), prepares a fresh state and starts it.
     pub fn spawn(options: AppOptions) -> App {
-        BUILD.call_once(|| run(Command::new("bash").arg("scripts/build-worker.sh"), "build"));
+        BUILD.call_once(|| {
+            run(
+                Command::new("bash").args(["scripts/build-worker.sh", "--simulator"]),
+                "build",
+            )
+        });
         let nanos = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .map(|d| d.as_nanos())

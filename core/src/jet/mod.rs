@@ -11,9 +11,12 @@
 //!   service-type names shared with orders.
 //! * [`order`] — Receive Order, Final Picked Order and Cancel Order: their wire, checks,
 //!   translation into a Jupiter `new_order`, and the outcome owed to Just Eat.
+//! * [`sim`] — Just Eat simulated: seed 000's 73 endpoints as data, their answers, the
+//!   scenarios (development only).
 
 pub mod order;
 pub mod reconcile;
+pub mod sim;
 pub mod to_jupiter;
 pub mod validate;
 pub mod wire;

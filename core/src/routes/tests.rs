@@ -155,8 +155,8 @@ fn the_real_table_routes_the_catalog_with_its_captures() {
         (
             "POST",
             "/sim/jet/order/abc-1/sent-to-pos-success",
-            RouteId::SimJetReceive,
-            &[("order_id", "abc-1"), ("outcome", "sent-to-pos-success")],
+            RouteId::SimJet,
+            &[("id", "abc-1")],
         ),
         (
             "GET",

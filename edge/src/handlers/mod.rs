@@ -11,5 +11,8 @@ pub mod openapi;
 pub mod order_view;
 pub mod orderconnect;
 pub mod orders;
+#[cfg(feature = "simulator")]
 pub mod sim;
+#[cfg(feature = "simulator")]
+pub mod sim_jet;
 pub mod site_api;

@@ -1,5 +1,6 @@
 //! The local partner simulator (development only, `SIMULATOR=on`): endpoints that stand in
 //! for partners and for parts of the hub that do not exist yet. Off (404) in production.
+//! Just Eat's side is `handlers/sim_jet`.
 //!
 //! `POST /sim/outbound` stages a delivery by hand, through the very path every producer of
 //! the hub uses (`outbox::stage` in a commit, then `outbox::kick`), so the outbound path can
@@ -25,7 +26,7 @@ use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
 use crate::storage::Storage;
-use crate::{body, random, respond};
+use crate::{body, respond};
 
 const MAX_DEADLINE_SECS: i64 = 7 * 24 * 3600;
 const MAX_ORDER_ID_LEN: usize = 200;
@@ -178,145 +179,4 @@ pub async fn outbound(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, Edge
             "order_key": outgoing.delivery.order_key,
         }),
     ))
-}
-
-// ---------------------------------------------------------------------------------------
-// Just Eat's side of JET Connect, simulated (issue 6)
-
-/// The sample order `POST /sim/jet/orders` delivers: Just Eat's own example, for the demo
-/// restaurant's menu unless the request says otherwise.
-const SAMPLE_ORDER: &str =
-    include_str!("../../../fixtures/jet-connect/receive-order-request-delivery-by-partner.json");
-
-/// `POST /sim/jet/orders`: builds a sample order (the request body, a JSON object, replaces
-/// any of its top-level fields), signs it with `JET_HMAC_SECRET` as Just Eat does, and
-/// delivers it to the hub's `POST /webhooks/jet/orders`. Answers what was sent and the
-/// hub's answer.
-pub async fn jet_send_order(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    if !ctx.config.simulator {
-        return Err(EdgeError::NoRoute);
-    }
-    let bytes = body::read(req, body::DEFAULT_LIMIT).await?;
-    let overlay: Value = if bytes.iter().all(u8::is_ascii_whitespace) {
-        json!({})
-    } else {
-        json_body(&bytes)?
-    };
-    let Value::Object(overlay) = overlay else {
-        return Err(EdgeError::invalid(
-            "invalid_json",
-            "body",
-            "expected a JSON object (fields of the order to replace)",
-        ));
-    };
-    let storage = Storage::new(ctx.env)?;
-    let mut order: Value = serde_json::from_str(SAMPLE_ORDER)
-        .map_err(|err| EdgeError::Internal(format!("the sample order: {err}")))?;
-    let now = ctx.now.timestamp();
-    let location = storage.some_jet_location().await?.unwrap_or_default();
-    let defaults = json!({
-        "id": random::id("sim-")?,
-        "third_party_order_reference": format!("{}", now % 100_000_000),
-        "posLocationId": location,
-        "menu_reference": "7",
-        "created_at": now.to_string(),
-        "collect_at": (now + 15 * 60).to_string(),
-        "items": [{"name": "Филадельфия Гранд", "description": "", "plu": "T20231",
-                   "price": 50000, "notes": "", "children": []}],
-        "payment": {"items_in_cart": {"inc_tax": 50000, "tax": 0}, "adjustments": [],
-                    "final": {"inc_tax": 50000, "tax": 0}, "deposit": 0},
-        "promotions": [],
-    });
-    if let Some(fields) = order.as_object_mut() {
-        for source in [defaults.as_object(), Some(&overlay)].into_iter().flatten() {
-            for (key, value) in source {
-                fields.insert(key.clone(), value.clone());
-            }
-        }
-    }
-    let text = order.to_string();
-    let key = crate::config::secret(ctx.env, crate::config::secrets::JET_HMAC_SECRET)?;
-    let header = orderbridge_core::outbound::signature::jet_hash_header(
-        key.as_bytes(),
-        text.as_bytes(),
-        ctx.now.timestamp_millis(),
-    );
-    let mut url = req.url()?;
-    url.set_path("/webhooks/jet/orders");
-    url.set_query(None);
-    let headers = worker::Headers::new();
-    headers.set(
-        orderbridge_core::outbound::signature::JET_HASH_HEADER,
-        &header,
-    )?;
-    headers.set("Content-Type", "application/json")?;
-    let mut init = worker::RequestInit::new();
-    init.with_method(worker::Method::Post)
-        .with_headers(headers)
-        .with_body(Some(text.clone().into()));
-    let delivered = Request::new_with_init(url.as_str(), &init)?;
-    // Delivered in process: the hub's own handler, as Just Eat's request would reach it.
-    let mut answer = match super::jet_orders::receive(delivered, ctx).await {
-        Ok(response) => response,
-        Err(err) => err.into_response("/webhooks/jet/orders"),
-    };
-    let status = answer.status_code();
-    let answer_body: Value = answer.json().await.unwrap_or(Value::Null);
-    Ok(respond::json(
-        200,
-        &json!({"sent": order, "answer": {"status": status, "body": answer_body}}),
-    ))
-}
-
-/// `GET /sim/jet/calls`: what the simulated JET Connect received, oldest first.
-pub async fn jet_calls(_req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    if !ctx.config.simulator {
-        return Err(EdgeError::NoRoute);
-    }
-    let calls: Vec<Value> = Storage::new(ctx.env)?
-        .sim_calls()
-        .await?
-        .into_iter()
-        .map(|c| {
-            json!({
-                "method": c.method,
-                "path": c.path,
-                "api_key": c.api_key.is_some(),
-                "body": serde_json::from_str::<Value>(&c.body).unwrap_or(Value::String(c.body)),
-                "received_at": c.received_at,
-            })
-        })
-        .collect();
-    Ok(respond::json(200, &json!({ "calls": calls })))
-}
-
-/// Any call the hub makes to JET Connect (`sent-to-pos-*`, the catalog relay): recorded
-/// and answered as JET Connect does (`401` without `X-Flyt-Api-Key`).
-pub async fn jet_receive(req: &mut Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    if !ctx.config.simulator {
-        return Err(EdgeError::NoRoute);
-    }
-    let bytes = body::read(req, body::MENU_LIMIT).await?;
-    let key = req.headers().get("X-Flyt-Api-Key").ok().flatten();
-    let path = req.path();
-    let storage = Storage::new(ctx.env)?;
-    storage
-        .record_sim_call(
-            req.method().as_ref(),
-            &path,
-            key.as_deref(),
-            &String::from_utf8_lossy(&bytes),
-            &crate::storage::millis(ctx.now),
-        )
-        .await?;
-    if key.is_none() {
-        return Ok(respond::json(
-            401,
-            &json!({"message": "X-Flyt-Api-Key is missing"}),
-        ));
-    }
-    if path.contains("/sent-to-pos-") {
-        return Ok(respond::bare(204));
-    }
-    Ok(respond::json(202, &json!({"success": true})))
 }

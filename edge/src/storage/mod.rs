@@ -15,6 +15,7 @@ mod orderconnect;
 mod orders;
 pub mod outbox;
 mod owners;
+#[cfg(feature = "simulator")]
 mod sim;
 mod timeline;
 mod typed;
@@ -27,6 +28,8 @@ pub use clients::ClientRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
+#[cfg(feature = "simulator")]
+pub use sim::SimSent;
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;

@@ -93,6 +93,7 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
+        RouteId::JetDriverStatus => jet_orders::driver_status(req, ctx).await,
         RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,
         RouteId::SimJetCalls => sim::jet_calls(&req, ctx).await,
         RouteId::SimJetReceive => sim::jet_receive(&mut req, ctx).await,

@@ -10,6 +10,7 @@ mod conformance;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
+mod jedriver;
 mod jelife;
 mod jet_orders;
 mod openapi;
@@ -54,6 +55,7 @@ fn main() {
         clients::TESTS,
         orderconnect::TESTS,
         jelife::TESTS,
+        jedriver::TESTS,
         jet_orders::TESTS,
         readback::TESTS,
         openapi::TESTS,

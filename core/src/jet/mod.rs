@@ -11,7 +11,9 @@
 //!   service-type names shared with orders.
 //! * [`order`] — Receive Order, Final Picked Order and Cancel Order: their wire, checks,
 //!   translation into a Jupiter `new_order`, and the outcome owed to Just Eat.
+//! * [`driver_status`] — the Driver Status Notification: a driver code as a timeline event.
 
+pub mod driver_status;
 pub mod order;
 pub mod reconcile;
 pub mod to_jupiter;

@@ -161,9 +161,9 @@ pub fn dedup_key(source: &str, order_id: &str, body: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::domain::UtcOffset;
+    use serde_json::json;
     #[cfg(target_arch = "wasm32")]
     use wasm_bindgen_test::wasm_bindgen_test as test;
-    use serde_json::json;
 
     fn utc(text: &str) -> DateTime<Utc> {
         DateTime::parse_from_rfc3339(text)

@@ -6,13 +6,15 @@
 //! lifecycle allows. Every body is Just Eat's example from `fixtures/just-eat/`; a bad key or
 //! signature, a bad body and an unknown order change nothing, and a repeat records nothing.
 
-use orderbridge_e2e::{expect, request, App, Reply};
+use std::time::Duration;
+
+use orderbridge_e2e::{expect, request, App, AppOptions, Reply, Sink};
 use serde_json::{json, Value};
 
 use crate::jelife::{order, public_order, published, send, KEY};
 use crate::jet_orders::{partner_order, post_signed};
 use crate::orderconnect::{accepted, fixture, setup, Kind};
-use crate::AppTest;
+use crate::{AppTest, PlainTest};
 
 pub const TESTS: &[(&str, AppTest)] = &[
     (
@@ -28,6 +30,12 @@ pub const TESTS: &[(&str, AppTest)] = &[
         jet_connect_driver_status_is_on_the_timeline_once_and_bad_calls_change_nothing,
     ),
 ];
+
+/// Tests on a Worker of their own, whose Just Eat is a sink.
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "jedriver_delivered_reaches_just_eat_once_as_the_channel_owes",
+    delivered_reaches_just_eat_once_as_the_channel_owes,
+)];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 
@@ -346,4 +354,75 @@ fn jet_connect_driver_status_is_on_the_timeline_once_and_bad_calls_change_nothin
         kinds(&order(app, &order_id)),
         ["driver_at_restaurant", "driver_on_the_way"]
     );
+}
+
+/// The Orderconnect channel owes Just Eat `delivered` at 30 (the hub's delivery states): a
+/// `driver-has-delivered-order` that moves the order there sends it once, and the driver
+/// events before it send nothing. (Orderconnect orders carry no `status_url`, so no
+/// front-end call is owed.)
+fn delivered_reaches_just_eat_once_as_the_channel_owes() {
+    let sink = Sink::start();
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: [
+            ("JUST_EAT_API_URL", sink.url("/je").as_str()),
+            ("JUST_EAT_API_KEY", "e2e-just-eat-key"),
+            ("RETRY_FIRST_DELAY_SECS", "1"),
+            ("RETRY_FACTOR", "2"),
+            ("RETRY_MAX_DELAY_SECS", "4"),
+            ("RETRY_MAX_ATTEMPTS", "5"),
+            ("ATTEMPT_TIMEOUT_SECS", "2"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect(),
+    });
+    let r = "e2e-jedriver-sink";
+    setup(&app, r, Kind::Open);
+    let je = "e2e-jedriver-sink-1";
+    let order_id = accepted(&app, &fixture("delivery-order.json", je, r));
+    let delivered_path = format!("/je/orders/{je}/deliverystate/delivered");
+    let delivered = |sink: &Sink| {
+        sink.received()
+            .into_iter()
+            .filter(|r| r.method == "PUT" && r.url == delivered_path)
+            .count()
+    };
+    set_status(&app, &order_id, 10);
+    set_status(&app, &order_id, 20);
+    for name in [
+        "driver-assigned-to-delivery",
+        "driver-at-restaurant",
+        "driver-on-their-way-to-delivery-address",
+        "driver-at-delivery-address",
+    ] {
+        expect(&put(&app, name, &[KEY], &example(name, je)), 200, name);
+    }
+    // A wrong key on the delivered webhook moves nothing and sends nothing.
+    let body = example("driver-has-delivered-order", je);
+    let wrong = put(
+        &app,
+        "driver-has-delivered-order",
+        &[("Authorization", "JE-API-KEY wrong")],
+        &body,
+    );
+    expect(&wrong, 401, "a wrong key");
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(delivered(&sink), 0, "{:#?}", sink.received());
+    assert_eq!(order(&app, &order_id)["status"], 20);
+
+    let reply = put(&app, "driver-has-delivered-order", &[KEY], &body);
+    expect(&reply, 200, "delivered");
+    assert_eq!(order(&app, &order_id)["status"], 30);
+    for _ in 0..50 {
+        if delivered(&sink) > 0 {
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    assert_eq!(delivered(&sink), 1, "{:#?}", sink.received());
+    let again = put(&app, "driver-has-delivered-order", &[KEY], &body);
+    expect(&again, 200, "delivered again");
+    std::thread::sleep(Duration::from_secs(3));
+    assert_eq!(delivered(&sink), 1, "once: {:#?}", sink.received());
 }

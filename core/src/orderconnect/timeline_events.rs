@@ -236,6 +236,12 @@ pub fn status_of(kind: Kind) -> Option<Status> {
     }
 }
 
+/// What the status history says of a move an event caused, e.g. `delivered (Just Eat:
+/// driver-has-delivered-order)`.
+pub fn history_reason(event: &Event) -> String {
+    format!("{} (Just Eat: {})", event.kind.as_str(), event.source)
+}
+
 /// What an event of `kind` does to an order delivered by `method`, at `from`.
 pub fn effect(
     kind: Kind,

@@ -6,7 +6,7 @@
 
 use orderbridge_core::order::lifecycle::{Notify, Status};
 use orderbridge_core::order::timeline::{dedup_key, Event};
-use orderbridge_core::orderconnect::timeline_events::{effect, StatusEffect};
+use orderbridge_core::orderconnect::timeline_events::{effect, history_reason, StatusEffect};
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
 
 use crate::ctx::Ctx;
@@ -127,7 +127,7 @@ pub(crate) async fn record_event(
     match effect(event.kind, row.delivery_method, from, url.as_ref()) {
         StatusEffect::Move(notify) => {
             let to = notify.status;
-            let reason = format!("{} (Just Eat: {})", event.kind.as_str(), event.source);
+            let reason = history_reason(event);
             record_because(storage, row, Some(to), Some(&reason), notify, ctx).await?;
             Ok((recorded, to))
         }

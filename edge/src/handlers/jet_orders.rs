@@ -373,8 +373,8 @@ pub async fn cancel(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
 
 /// `POST /webhooks/jet/orders/driver-status` (Driver Status Notification): signed like the
 /// other JET Connect webhooks (`401`, nothing recorded, on a bad or missing hash); core's
-/// `jet::driver_status` reads it (`400 {"errorMessage"}` naming every problem, an unknown
-/// code among them). The hub order of the JET order `orderID` gets the event on its
+/// `jet::driver_status` reads it (`400 {"message"}`, the ordering connector's error shape,
+/// naming every problem, an unknown code among them; an unknown order too). The hub order of the JET order `orderID` gets the event on its
 /// timeline once (the same body again records nothing); a `delivered` code also moves it to
 /// 30 where its lifecycle allows. Answered `200` with the payload echoed, as the spec asks.
 pub async fn driver_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {

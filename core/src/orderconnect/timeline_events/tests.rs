@@ -238,6 +238,16 @@ fn only_a_delivered_event_moves_the_status_and_only_where_the_lifecycle_allows()
             "{from:?}"
         );
     }
+    let delivered = read_json(
+        row("driver-has-delivered-order"),
+        &driver_status("Delivered"),
+        None,
+    )
+    .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(
+        history_reason(&delivered.event),
+        "delivered (Just Eat: driver-has-delivered-order)"
+    );
     for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Delivered) {
         assert_eq!(
             effect(kind, Courier, Status::Delivering, None),

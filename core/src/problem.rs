@@ -32,7 +32,8 @@ pub enum Protocol {
     JetConnect,
     /// Just Eat calling our JET Connect webhooks (`/webhooks/jet/...`).
     JetWebhook,
-    /// Just Eat's Cancel Order Notification, whose errors are `{"message"}` (FACTS §8.1).
+    /// Just Eat's Cancel Order and Driver Status Notifications (the ordering universal
+    /// connector's), whose errors are `{"message"}` (FACTS §8.1).
     JetNotification,
     /// Just Eat calling our Orderconnect endpoint (`/webhooks/orderconnect/...`) or its
     /// Partner API webhooks (`/webhooks/just-eat/...`): the same partner, the same shape.
@@ -47,7 +48,9 @@ impl Protocol {
         };
         if under("/jet-connect") {
             Protocol::JetConnect
-        } else if under("/webhooks/jet/orders/cancel") {
+        } else if under("/webhooks/jet/orders/cancel")
+            || under("/webhooks/jet/orders/driver-status")
+        {
             Protocol::JetNotification
         } else if under("/webhooks/jet") {
             Protocol::JetWebhook
@@ -309,6 +312,10 @@ mod tests {
             ("/webhooks/jet/orders", Protocol::JetWebhook),
             ("/webhooks/jet/orders/final", Protocol::JetWebhook),
             ("/webhooks/jet/orders/cancel", Protocol::JetNotification),
+            (
+                "/webhooks/jet/orders/driver-status",
+                Protocol::JetNotification,
+            ),
             ("/webhooks/jet/orders/cancelled", Protocol::JetWebhook),
             ("/webhooks/jetty", Protocol::Jupiter),
             ("/webhooks/orderconnect/orders", Protocol::Orderconnect),

@@ -151,6 +151,9 @@ pub enum RouteId {
     JetCancelOrder,
     /// `POST /webhooks/jet/orders/final`: JET Connect's Final Picked Order (signed).
     JetFinalPickedOrder,
+    /// `POST /webhooks/jet/orders/driver-status`: JET Connect's Driver Status Notification
+    /// (signed): an event on the order's timeline.
+    JetDriverStatus,
     /// `POST /sim/jet/orders`: the simulator signs and delivers a sample order (development).
     SimJetSendOrder,
     /// `GET /sim/jet/calls`: the calls the simulated Just Eat received (development).
@@ -443,8 +446,43 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
+        pattern: "/webhooks/jet/orders/driver-status",
+        id: RouteId::JetDriverStatus,
+    },
+    Route {
+        method: Method::Post,
         pattern: "/webhooks/jet/orders/final",
         id: RouteId::JetFinalPickedOrder,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/driver-assigned-to-delivery",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/driver-at-delivery-address",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/driver-at-restaurant",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/driver-has-delivered-order",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/driver-location",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/driver-on-their-way-to-delivery-address",
+        id: RouteId::JustEatTimelineEvent,
     },
     Route {
         method: Method::Post,

@@ -109,6 +109,7 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
+        RouteId::JetDriverStatus => jet_orders::driver_status(req, ctx).await,
         #[cfg(feature = "simulator")]
         RouteId::SimJetSendOrder => sim_jet::send_order(req, ctx, dispatch_boxed).await,
         #[cfg(feature = "simulator")]

@@ -3,7 +3,11 @@
 //
 // It places a delivery order with a modifier and sees it accepted, moves its status through
 // the operator endpoint and sees the page follow, and sees an order below the zone's
-// minimum refused with the error next to the cart. The restaurant is its own, open round
+// minimum refused with the error next to the cart. Then the driver's journey: the
+// storefront only places site orders, and Just Eat's driver webhooks only name Just Eat's
+// orders (Orderconnect, JET Connect), so no click reaches one; the test receives an
+// Orderconnect order, sends it Just Eat's driver webhooks (the examples of
+// fixtures/just-eat/), points the page's status view at it and sees the events listed. The restaurant is its own, open round
 // the clock (so no other test's writes reach it), with the demo zone, menu and
 // stop list, so the test does not depend on the time of day.
 import { readFileSync, mkdtempSync, rmSync } from "node:fs";
@@ -30,6 +34,52 @@ async function operator(method, path, body) {
   const text = await response.text();
   check(response.ok, `${method} ${path}: ${response.status} ${text}`);
   return text ? JSON.parse(text) : null;
+}
+
+const OC = "web-e2e-oc";
+const JE_KEY = { Authorization: "JE-API-KEY dev-orderconnect-key", "Content-Type": "application/json" };
+const justEat = (name) => JSON.parse(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), "utf8"));
+
+async function call(method, path, headers, body, want) {
+  const response = await fetch(base + path, { method, headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  check(response.status === want, `${method} ${path}: ${response.status} ${text}`);
+  return text ? JSON.parse(text) : null;
+}
+
+// An Orderconnect restaurant like the storefront's, and Just Eat's example delivery order at
+// it, told the driver's journey; returns the hub's order id.
+async function orderWithDriverEvents() {
+  const place = fixture("restaurant-000127");
+  await operator("PUT", `/admin/restaurants/${OC}`, {
+    ...place, id: OC, name: "Orderconnect (тест)", start_time: 0, end_time: 86400,
+    concepts: [{ id: CONCEPT, name: "Вкусные суши" }], jet_location_id: undefined, orderconnect_restaurant_id: OC,
+  });
+  const zones = fixture("delivery_zones-000127-7");
+  zones.restaurant_id = OC;
+  zones.concept_id = CONCEPT;
+  zones.zones = zones.zones.map((z) => ({ ...z, id: `${OC}-${z.id}` }));
+  delete zones.deleted_zones;
+  await operator("PUT", `/admin/delivery_zones?restaurant_id=${OC}&concept_id=${CONCEPT}`, zones);
+  const menu = fixture("menu-000127-7");
+  menu.restaurant_id = OC;
+  menu.concept_id = CONCEPT;
+  await operator("PUT", `/admin/menu?restaurant_id=${OC}&concept_id=${CONCEPT}`, menu);
+  const je = `${OC}-${Date.now()}`;
+  const order = justEat("orderconnect/delivery-order.json");
+  order.Id = je;
+  order.RestaurantInfo.Id = OC;
+  const placed = await call("PUT", "/webhooks/orderconnect/orders", JE_KEY, order, 201);
+  const journey = ["driver-assigned-to-delivery", "driver-location", "driver-at-restaurant",
+    "driver-on-their-way-to-delivery-address"];
+  for (const name of journey) {
+    const body = { ...justEat(`just-eat/${name}-request.json`), OrderId: je };
+    await call("PUT", `/webhooks/just-eat/${name}`, JE_KEY, body, 200);
+  }
+  // A later position: the page shows the driver's latest one only.
+  const later = { ...justEat("just-eat/driver-location-request.json"), OrderId: je, TimeStamp: "2018-03-10T14:58:00Z" };
+  await call("PUT", "/webhooks/just-eat/driver-location", JE_KEY, later, 200);
+  return placed.order_id;
 }
 
 async function seed() {
@@ -130,8 +180,24 @@ async function main() {
       await page.waitForSelector(`#timeline[data-current="${status}"] li.current[data-status="${status}"]`, { timeout: 15000 });
     }
     await page.screenshot({ path: join(shots, "storefront-status.png"), fullPage: true });
+    check((await page.locator("#events li").count()) === 0, "a site order has no driver events");
+
+    // The driver's journey of a Just Eat order, in the page's own status view (it polls the
+    // public read): in the order it happened, one driver position, no driver's number.
+    const ocOrder = await orderWithDriverEvents();
+    await page.click("#new-order");
+    await page.evaluate((id) => { state.orderId = id; showStatus(); }, ocOrder);
+    await page.waitForSelector('#events[data-count="4"]', { timeout: 15000 });
+    const kinds = await page.locator("#events li").evaluateAll((lis) => lis.map((li) => li.dataset.kind));
+    const want = ["driver_assigned", "driver_at_restaurant", "driver_on_the_way", "driver_location"];
+    check(JSON.stringify(kinds) === JSON.stringify(want), `events ${JSON.stringify(kinds)}`);
+    check(await page.locator("#events-title").isVisible(), "the events' title is hidden");
+    check((await text(page, '#events li[data-kind="driver_at_restaurant"]')).includes("Курьер в ресторане"), "at restaurant named");
+    check((await text(page, '#events li[data-kind="driver_assigned"]')).includes("ожидается к"), "the pickup ETA shown");
+    check(!(await page.content()).includes("447123456789"), "the driver's number reached the page");
+    await page.screenshot({ path: join(shots, "storefront-driver.png"), fullPage: true });
     check(errors.length === 0, `page errors: ${errors.join("; ")}`);
-    console.log(`storefront: ok (order ${orderId} accepted, statuses 0 → 10 → 20 shown; below-minimum refused next to the cart)`);
+    console.log(`storefront: ok (order ${orderId} accepted, statuses 0 → 10 → 20 shown; below-minimum refused next to the cart; a Just Eat order's driver events listed)`);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

@@ -10,6 +10,7 @@ mod conformance;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
+mod jedriver;
 mod jelife;
 mod jesim;
 mod jet_orders;
@@ -55,6 +56,7 @@ fn main() {
         clients::TESTS,
         orderconnect::TESTS,
         jelife::TESTS,
+        jedriver::TESTS,
         jet_orders::TESTS,
         jesim::TESTS,
         readback::TESTS,
@@ -78,6 +80,7 @@ fn main() {
         orderconnect::PLAIN_TESTS,
         jecall::PLAIN_TESTS,
         jecall_reconcile::PLAIN_TESTS,
+        jedriver::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         jesim::PLAIN_TESTS,
         readback::PLAIN_TESTS,

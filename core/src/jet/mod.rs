@@ -11,9 +11,11 @@
 //!   service-type names shared with orders.
 //! * [`order`] — Receive Order, Final Picked Order and Cancel Order: their wire, checks,
 //!   translation into a Jupiter `new_order`, and the outcome owed to Just Eat.
+//! * [`driver_status`] — the Driver Status Notification: a driver code as a timeline event.
 //! * [`sim`] — Just Eat simulated: seed 000's 73 endpoints as data, their answers, the
 //!   scenarios (development only).
 
+pub mod driver_status;
 pub mod order;
 pub mod reconcile;
 pub mod sim;

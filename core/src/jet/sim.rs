@@ -499,7 +499,7 @@ pub const ENDPOINTS: &[Endpoint] = &[
         "/your-driver-status-notification-endpoint",
         "/webhooks/jet/orders/driver-status",
         JetHash,
-        example!("driver-status-notification-request.json"),
+        example!("jet-driver-status-request.json"),
     ),
     hook(
         Post,

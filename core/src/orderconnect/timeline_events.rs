@@ -13,6 +13,8 @@
 //! | the time it happened | the row's time fields, the first present; none: when it arrived |
 //! | a time | RFC 3339, any fraction, `Z` or an offset; without an offset it is UTC (as the spec's `PlacedDate`); else refused naming the field and the value |
 //! | the ETA | the row's ETA fields, the first present, read like a time |
+//! | the driver's position | the row's location field (`driver-location`: `Location`): required, an object whose `Latitude` is a number in [-90, 90] and `Longitude` in [-180, 180]; else refused naming the field |
+//! | the status ([`effect`]) | a `delivered` event moves the order to 30 when its lifecycle allows it (the front-end and the channel told as for any status); already 30, or not allowed from where it is (a courier order still at 10, a cancelled one): nothing moves, the event is still recorded |
 //! | `detail` | the whole body, for the trusted reader |
 //!
 //! Every problem is reported at once.
@@ -20,7 +22,10 @@
 use chrono::{DateTime, NaiveDateTime, Utc};
 use serde_json::{Map, Value};
 
+use crate::order::lifecycle::{self, Notify, Status};
 use crate::order::timeline::{Event, Kind};
+use crate::order::DeliveryMethod;
+use crate::outbound::url_guard::OutboundUrl;
 use crate::problem::{Violation, Violations};
 
 /// How one webhook reads as a timeline event.
@@ -35,18 +40,78 @@ pub struct Webhook {
     pub at: &'static [&'static str],
     /// The fields that may hold an ETA, in order of preference.
     pub eta: &'static [&'static str],
+    /// The field that must hold the driver's position (`{Latitude, Longitude}`), if any.
+    pub location: Option<&'static str>,
 }
 
 /// Every Partner API webhook that becomes a timeline event.
-pub const WEBHOOKS: &[Webhook] = &[Webhook {
-    // FACTS §5.1, schema `OrderAcceptanceOrderAcceptedYaml`: `AcceptedFor` is the time the
-    // restaurant accepted the order for.
-    name: "order-accepted",
-    kind: Kind::Accepted,
-    event: Some("OrderAccepted"),
-    at: &[],
-    eta: &["AcceptedFor"],
-}];
+pub const WEBHOOKS: &[Webhook] = &[
+    Webhook {
+        // FACTS §5.1, schema `OrderAcceptanceOrderAcceptedYaml`: `AcceptedFor` is the time the
+        // restaurant accepted the order for.
+        name: "order-accepted",
+        kind: Kind::Accepted,
+        event: Some("OrderAccepted"),
+        at: &[],
+        eta: &["AcceptedFor"],
+        location: None,
+    },
+    // The five driver-status webhooks share schema `DeliveryWebhooksDriverStatusYaml`:
+    // `{OrderId, Event, TimeStamp, DriverName, DriverContactNumber, EstimatedPickupTime,
+    // EstimatedDeliveryTime}`, `Event` one of `DriverAssigned`, `DriverAtRestaurant`,
+    // `OnItsWay`, `AtDeliveryAddress`, `Delivered`. The ETA is the next one the customer
+    // waits for: the pickup while the driver heads to the restaurant, then the delivery.
+    Webhook {
+        name: "driver-assigned-to-delivery",
+        kind: Kind::DriverAssigned,
+        event: Some("DriverAssigned"),
+        at: &["TimeStamp"],
+        eta: &["EstimatedPickupTime", "EstimatedDeliveryTime"],
+        location: None,
+    },
+    Webhook {
+        name: "driver-at-restaurant",
+        kind: Kind::DriverAtRestaurant,
+        event: Some("DriverAtRestaurant"),
+        at: &["TimeStamp"],
+        eta: &["EstimatedDeliveryTime"],
+        location: None,
+    },
+    Webhook {
+        name: "driver-on-their-way-to-delivery-address",
+        kind: Kind::DriverOnTheWay,
+        event: Some("OnItsWay"),
+        at: &["TimeStamp"],
+        eta: &["EstimatedDeliveryTime"],
+        location: None,
+    },
+    Webhook {
+        name: "driver-at-delivery-address",
+        kind: Kind::DriverAtAddress,
+        event: Some("AtDeliveryAddress"),
+        at: &["TimeStamp"],
+        eta: &[],
+        location: None,
+    },
+    Webhook {
+        name: "driver-has-delivered-order",
+        kind: Kind::Delivered,
+        event: Some("Delivered"),
+        at: &["TimeStamp"],
+        eta: &[],
+        location: None,
+    },
+    Webhook {
+        // Schema `DeliveryWebhooksDriverLocationYaml`: `{OrderId, TimeStamp, Location}`,
+        // `Location` being `OrdersApiV2LocationV2Yaml` (`Latitude`, `Longitude` required).
+        name: "driver-location",
+        kind: Kind::DriverLocation,
+        event: None,
+        at: &["TimeStamp"],
+        eta: &[],
+        location: Some("Location"),
+    },
+];
 
 /// The row of the webhook called `name`.
 pub fn webhook(name: &str) -> Option<&'static Webhook> {
@@ -130,6 +195,9 @@ pub fn read(
     }
     let at = first_time(&mut out, fields, hook.at);
     let eta = first_time(&mut out, fields, hook.eta);
+    if let Some(name) = hook.location {
+        check_location(&mut out, fields, name);
+    }
     let Some(order_id) = order_id else {
         return Err(out.into_vec());
     };
@@ -144,6 +212,80 @@ pub fn read(
             detail: doc.clone(),
         },
     })
+}
+
+/// What an event does to the order's status.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum StatusEffect {
+    /// The event says nothing about the status.
+    None,
+    /// Move to `notify.status` and notify as the lifecycle says.
+    Move(Notify),
+    /// The order is already there (a repeated webhook): nothing moves.
+    Already,
+    /// The lifecycle does not allow it from where the order is: nothing moves (the event is
+    /// still on the timeline).
+    NotAllowed(Violation),
+}
+
+/// The status an event of `kind` moves an order to: only `delivered` does (30).
+pub fn status_of(kind: Kind) -> Option<Status> {
+    match kind {
+        Kind::Delivered => Some(Status::Delivered),
+        _ => None,
+    }
+}
+
+/// What the status history says of a move an event caused, e.g. `delivered (Just Eat:
+/// driver-has-delivered-order)`.
+pub fn history_reason(event: &Event) -> String {
+    format!("{} (Just Eat: {})", event.kind.as_str(), event.source)
+}
+
+/// What an event of `kind` does to an order delivered by `method`, at `from`.
+pub fn effect(
+    kind: Kind,
+    method: DeliveryMethod,
+    from: Status,
+    status_url: Option<&OutboundUrl>,
+) -> StatusEffect {
+    let Some(to) = status_of(kind) else {
+        return StatusEffect::None;
+    };
+    if from == to {
+        return StatusEffect::Already;
+    }
+    match lifecycle::transition(method, from, to, status_url) {
+        Ok(notify) => StatusEffect::Move(notify),
+        Err(refused) => StatusEffect::NotAllowed(refused),
+    }
+}
+
+/// The driver's position in `fields[name]`: required, `Latitude` and `Longitude` numbers in
+/// range.
+fn check_location(out: &mut Violations, fields: &Map<String, Value>, name: &str) {
+    let Some(Value::Object(place)) = field(fields, name) else {
+        out.push(
+            "bad_request",
+            name,
+            "is required: an object with Latitude and Longitude",
+        );
+        return;
+    };
+    for (part, limit) in [("Latitude", 90.0), ("Longitude", 180.0)] {
+        let value = field(place, part);
+        let ok = value
+            .and_then(Value::as_f64)
+            .is_some_and(|v| (-limit..=limit).contains(&v));
+        if !ok {
+            let shown = value.map_or_else(|| "nothing".to_owned(), Value::to_string);
+            out.push(
+                "bad_request",
+                format!("{name}.{part}"),
+                format!("{shown} is not a number in [-{limit}, {limit}]"),
+            );
+        }
+    }
 }
 
 /// `name` in `fields`, ignoring case.

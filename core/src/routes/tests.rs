@@ -142,6 +142,18 @@ fn the_real_table_routes_the_catalog_with_its_captures() {
         ),
         (
             "POST",
+            "/webhooks/jet/orders/driver-status",
+            RouteId::JetDriverStatus,
+            &[],
+        ),
+        (
+            "PUT",
+            "/webhooks/just-eat/driver-at-restaurant",
+            RouteId::JustEatTimelineEvent,
+            &[],
+        ),
+        (
+            "POST",
             "/webhooks/jet/orders/final",
             RouteId::JetFinalPickedOrder,
             &[],

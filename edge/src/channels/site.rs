@@ -1,9 +1,12 @@
 //! The site channel, and what every channel shares when an order's status changes: the
 //! status row, the front-end's `status_url` call and what the order's channel owes
 //! ([`super::on_status`]), in one batch ([`record`]); the stored row's status, delivery
-//! method and front-end URL read back.
+//! method and front-end URL read back; a timeline event recorded with the status it moves
+//! the order to ([`record_event`]).
 
 use orderbridge_core::order::lifecycle::{Notify, Status};
+use orderbridge_core::order::timeline::{dedup_key, Event};
+use orderbridge_core::orderconnect::timeline_events::{effect, history_reason, StatusEffect};
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
 
 use crate::ctx::Ctx;
@@ -102,6 +105,44 @@ pub(crate) async fn kick_all(calls: &[outbox::Outgoing], kick: &[String], ctx: &
 pub(crate) fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
     Status::from_code(row.status)
         .ok_or_else(|| EdgeError::Internal(format!("stored status {}", row.status)))
+}
+
+/// Records `event` on `row`'s timeline once (keyed by `source`, the order and the `body`
+/// that told it: `false` for a repeat), then moves the order as core's `timeline_events::
+/// effect` says (a `delivered` event: to 30 when the lifecycle allows it, through
+/// [`record_because`], so the front-end and the channel hear it once). The status is decided
+/// from the order as it is, not from whether the event was new, so a retry after a failure
+/// between the two still moves it. Returns whether the event was new and the status after.
+pub(crate) async fn record_event(
+    storage: &Storage,
+    row: &OrderRow,
+    event: &Event,
+    body: &[u8],
+    ctx: &Ctx<'_>,
+) -> Result<(bool, Status), EdgeError> {
+    let dedup = dedup_key(&event.source, &row.id, body);
+    let recorded = storage.add_order_event(&row.id, event, &dedup).await?;
+    let from = current_status(row)?;
+    let url = front_end_url(row, ctx);
+    match effect(event.kind, row.delivery_method, from, url.as_ref()) {
+        StatusEffect::Move(notify) => {
+            let to = notify.status;
+            let reason = history_reason(event);
+            record_because(storage, row, Some(to), Some(&reason), notify, ctx).await?;
+            Ok((recorded, to))
+        }
+        StatusEffect::NotAllowed(refused) => {
+            worker::console_warn!(
+                "order {}: {} from {} not applied to the status: {}",
+                row.id,
+                event.kind.as_str(),
+                event.source,
+                refused.message
+            );
+            Ok((recorded, from))
+        }
+        StatusEffect::None | StatusEffect::Already => Ok((recorded, from)),
+    }
 }
 
 /// The front-end's `status_url` of an order. It passed the guard when the order was

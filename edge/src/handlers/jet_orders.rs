@@ -30,10 +30,13 @@
 //!   contents (`400 {"errorMessage"}` naming the cancellation). The `t` of
 //!   `X-JET-Connect-Hash` is not checked against a window: it is not part of the MAC, so it
 //!   proves nothing about when the body was signed.
+//! * `POST /webhooks/jet/orders/driver-status`: the driver's status as an event on the
+//!   order's timeline ([`driver_status`]).
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::domain::UtcOffset;
+use orderbridge_core::jet::driver_status;
 use orderbridge_core::jet::order::outcome::{
     self, delivery_id, failure_of, unknown_location, Failure,
 };
@@ -54,7 +57,7 @@ use worker::{Env, Request, Response};
 use crate::auth::require_operator;
 use crate::channel::Channel;
 use crate::channels::jet::{outcome_body, outcome_url};
-use crate::channels::site::{current_status, front_end_url, record};
+use crate::channels::site::{current_status, front_end_url, record, record_event};
 use crate::config::{secret, secrets, Config, JET_HARD_LIMIT_SECS};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
@@ -364,6 +367,33 @@ pub async fn cancel(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
             cancel_order(&storage, &row, ctx).await?;
         }
     }
+    let echo: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
+    Ok(respond::json(200, &echo))
+}
+
+/// `POST /webhooks/jet/orders/driver-status` (Driver Status Notification): signed like the
+/// other JET Connect webhooks (`401`, nothing recorded, on a bad or missing hash); core's
+/// `jet::driver_status` reads it (`400 {"message"}`, the ordering connector's error shape,
+/// naming every problem, an unknown code among them; an unknown order too). The hub order of the JET order `orderID` gets the event on its
+/// timeline once (the same body again records nothing); a `delivered` code also moves it to
+/// 30 where its lifecycle allows. Answered `200` with the payload echoed, as the spec asks.
+pub async fn driver_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    verify(&req, &bytes, ctx.env)?;
+    let noted = driver_status::read(&bytes, ctx.now)
+        .map_err(|found| EdgeError::violations("invalid_driver_status", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let Some(row) = storage
+        .order_by_external(Channel::Jet.as_str(), &noted.order_id)
+        .await?
+    else {
+        return Err(EdgeError::invalid(
+            "unknown_order",
+            "orderID",
+            format!("order {} is not known", noted.order_id),
+        ));
+    };
+    record_event(&storage, &row, &noted.event, &bytes, ctx).await?;
     let echo: Value = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
     Ok(respond::json(200, &echo))
 }

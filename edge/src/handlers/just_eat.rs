@@ -18,10 +18,10 @@
 //!   one event on the order's timeline, read back with the order. The order is Just Eat's
 //!   `OrderId` (or `?OrderId=` on the URL) among Orderconnect orders, then JET Connect ones;
 //!   `200 {"OrderId", "order_id", "event", "recorded"}` (`recorded`: false for a repeat),
-//!   `404` for an unknown order, `400` naming every problem.
+//!   `404` for an unknown order, `400` naming every problem. `driver-has-delivered-order` also moves the order to 30 when its lifecycle
+//!   allows it (core's `timeline_events::effect`), the front-end and the channel told once.
 
 use orderbridge_core::order::lifecycle::Status;
-use orderbridge_core::order::timeline::dedup_key;
 use orderbridge_core::orderconnect::lifecycle_events::{
     check_cancelled, on_cancelled, CancelEffect, OrderCancelledIn,
 };
@@ -32,7 +32,7 @@ use worker::{Request, Response};
 
 use crate::auth::require_orderconnect;
 use crate::channel::Channel;
-use crate::channels::site::{current_status, front_end_url, record_because};
+use crate::channels::site::{current_status, front_end_url, record_because, record_event};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::query::Query;
@@ -131,10 +131,7 @@ pub async fn timeline_event(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
         code: "unknown_order",
         summary: format!("OrderId: order {} is not known", noted.order_id),
     })?;
-    let dedup = dedup_key(hook.name, &row.id, &bytes);
-    let recorded = storage
-        .add_order_event(&row.id, &noted.event, &dedup)
-        .await?;
+    let (recorded, _status) = record_event(&storage, &row, &noted.event, &bytes, ctx).await?;
     Ok(respond::json(
         200,
         &json!({

@@ -116,3 +116,163 @@ fn a_body_that_is_not_an_object_is_refused() {
         assert_eq!(found[0].field, None);
     }
 }
+
+fn row(name: &str) -> &'static Webhook {
+    webhook(name).unwrap_or_else(|| panic!("{name} has a row"))
+}
+
+/// A driver-status body as schema `DeliveryWebhooksDriverStatusYaml` has it.
+fn driver_status(event: &str) -> serde_json::Value {
+    json!({
+        "OrderId": "123456",
+        "Event": event,
+        "TimeStamp": "2018-03-10T14:45:28.000Z",
+        "DriverName": "David",
+        "DriverContactNumber": "+447123456789",
+        "EstimatedPickupTime": "2018-03-10T14:55:28.000Z",
+        "EstimatedDeliveryTime": "2018-03-10T15:15:28.000Z"
+    })
+}
+
+#[test]
+fn each_driver_status_webhook_is_its_kind_at_its_timestamp_with_the_next_eta() {
+    let table = [
+        (
+            "driver-assigned-to-delivery",
+            "DriverAssigned",
+            Kind::DriverAssigned,
+            Some("2018-03-10T14:55:28Z"),
+        ),
+        (
+            "driver-at-restaurant",
+            "DriverAtRestaurant",
+            Kind::DriverAtRestaurant,
+            Some("2018-03-10T15:15:28Z"),
+        ),
+        (
+            "driver-on-their-way-to-delivery-address",
+            "OnItsWay",
+            Kind::DriverOnTheWay,
+            Some("2018-03-10T15:15:28Z"),
+        ),
+        (
+            "driver-at-delivery-address",
+            "AtDeliveryAddress",
+            Kind::DriverAtAddress,
+            None,
+        ),
+        (
+            "driver-has-delivered-order",
+            "Delivered",
+            Kind::Delivered,
+            None,
+        ),
+    ];
+    for (name, event, kind, eta) in table {
+        let got = read_json(row(name), &driver_status(event), None)
+            .unwrap_or_else(|v| panic!("{name}: {v:?}"));
+        assert_eq!(got.event.kind, kind, "{name}");
+        assert_eq!(got.event.at, utc("2018-03-10T14:45:28Z"), "{name}");
+        assert_eq!(got.event.eta, eta.map(utc), "{name}");
+        assert_eq!(got.event.source, name);
+        // Another webhook's event sent here is refused, naming it.
+        let found = read_json(row(name), &driver_status("Nope"), None).expect_err(name);
+        assert_eq!(fields(&found), ["Event"], "{name}");
+    }
+}
+
+#[test]
+fn driver_assigned_without_a_pickup_eta_takes_the_delivery_eta() {
+    let mut doc = driver_status("DriverAssigned");
+    doc.as_object_mut().map(|m| m.remove("EstimatedPickupTime"));
+    let got = read_json(row("driver-assigned-to-delivery"), &doc, None)
+        .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.event.eta, Some(utc("2018-03-10T15:15:28Z")));
+}
+
+#[test]
+fn driver_location_needs_a_position_in_range() {
+    let hook = row("driver-location");
+    let doc = json!({"OrderId": "1", "TimeStamp": "2018-03-10T14:45:28.753Z",
+        "Location": {"Latitude": 51.51641, "Longitude": -0.103198}});
+    let got = read_json(hook, &doc, None).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.event.kind, Kind::DriverLocation);
+    assert_eq!(got.event.at, utc("2018-03-10T14:45:28.753Z"));
+    assert_eq!(got.event.eta, None);
+    let camel = json!({"orderId": "1", "location": {"latitude": 0, "longitude": 180}});
+    assert!(read_json(hook, &camel, None).is_ok());
+    let found = read_json(hook, &json!({"OrderId": "1"}), None).expect_err("no location");
+    assert_eq!(fields(&found), ["Location"]);
+    let bad = json!({"OrderId": "1", "Location": {"Latitude": 91, "Longitude": "west"}});
+    let found = read_json(hook, &bad, None).expect_err("out of range");
+    assert_eq!(fields(&found), ["Location.Latitude", "Location.Longitude"]);
+    assert!(
+        found[1].message.contains("\"west\""),
+        "{}",
+        found[1].message
+    );
+}
+
+#[test]
+fn only_a_delivered_event_moves_the_status_and_only_where_the_lifecycle_allows() {
+    use crate::order::lifecycle::Status;
+    use crate::order::DeliveryMethod::{Courier, Pickup};
+    match effect(Kind::Delivered, Courier, Status::Delivering, None) {
+        StatusEffect::Move(notify) => assert_eq!(notify.status, Status::Delivered),
+        other => panic!("{other:?}"),
+    }
+    assert!(matches!(
+        effect(Kind::Delivered, Pickup, Status::Cooking, None),
+        StatusEffect::Move(_)
+    ));
+    assert_eq!(
+        effect(Kind::Delivered, Courier, Status::Delivered, None),
+        StatusEffect::Already
+    );
+    for from in [Status::New, Status::Cooking, Status::Cancelled] {
+        assert!(
+            matches!(
+                effect(Kind::Delivered, Courier, from, None),
+                StatusEffect::NotAllowed(_)
+            ),
+            "{from:?}"
+        );
+    }
+    let delivered = read_json(
+        row("driver-has-delivered-order"),
+        &driver_status("Delivered"),
+        None,
+    )
+    .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(
+        history_reason(&delivered.event),
+        "delivered (Just Eat: driver-has-delivered-order)"
+    );
+    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Delivered) {
+        assert_eq!(
+            effect(kind, Courier, Status::Delivering, None),
+            StatusEffect::None
+        );
+    }
+}
+
+#[test]
+fn every_row_is_routed_to_the_timeline_handler_and_every_such_route_has_a_row() {
+    use crate::routes::{RouteId, ROUTES};
+    for w in WEBHOOKS {
+        let path = format!("/webhooks/just-eat/{}", w.name);
+        assert!(
+            ROUTES
+                .iter()
+                .any(|r| r.pattern == path && r.id == RouteId::JustEatTimelineEvent),
+            "{path} is not routed"
+        );
+    }
+    for r in ROUTES
+        .iter()
+        .filter(|r| r.id == RouteId::JustEatTimelineEvent)
+    {
+        let name = r.pattern.rsplit('/').next().unwrap_or_default();
+        assert!(webhook(name).is_some(), "{} has no row", r.pattern);
+    }
+}

@@ -456,6 +456,16 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Put,
+        pattern: "/webhooks/just-eat/attempted-delivery-query-resolved",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/delivery-failed",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
         pattern: "/webhooks/just-eat/driver-assigned-to-delivery",
         id: RouteId::JustEatTimelineEvent,
     },
@@ -493,6 +503,21 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/just-eat/order-cancelled",
         id: RouteId::JustEatOrderCancelled,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/order-is-ready-for-pickup",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-rejected",
+        id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/redelivery-requested",
+        id: RouteId::JustEatTimelineEvent,
     },
     Route {
         method: Method::Put,

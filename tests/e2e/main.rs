@@ -12,6 +12,7 @@ mod jecall;
 mod jecall_reconcile;
 mod jedriver;
 mod jelife;
+mod jeorder;
 mod jesim;
 mod jet_orders;
 mod openapi;
@@ -56,6 +57,7 @@ fn main() {
         clients::TESTS,
         orderconnect::TESTS,
         jelife::TESTS,
+        jeorder::TESTS,
         jedriver::TESTS,
         jet_orders::TESTS,
         jesim::TESTS,

@@ -10,11 +10,11 @@
 //! | field names | matched ignoring case: the spec's PascalCase, camelCase and any mix |
 //! | the order | `OrderId` in the body, else `?OrderId=` on the URL Just Eat calls (some of the spec's schemas have none, so a partner registers the URL with it); required, not blank |
 //! | `Event` | absent or the row's value (case and spaces ignored); another is refused, naming it |
-//! | the time it happened | the row's time fields, the first present; none: when it arrived |
+//! | the time it happened | the row's time fields (a `.` path reaches into objects), the first present; none: when it arrived |
 //! | a time | RFC 3339, any fraction, `Z` or an offset; without an offset it is UTC (as the spec's `PlacedDate`); else refused naming the field and the value |
 //! | the ETA | the row's ETA fields, the first present, read like a time |
 //! | the driver's position | the row's location field (`driver-location`: `Location`): required, an object whose `Latitude` is a number in [-90, 90] and `Longitude` in [-180, 180]; else refused naming the field |
-//! | the status ([`effect`]) | a `delivered` event moves the order to 30 when its lifecycle allows it (the front-end and the channel told as for any status); already 30, or not allowed from where it is (a courier order still at 10, a cancelled one): nothing moves, the event is still recorded |
+//! | the status ([`effect`]) | a `delivered` event moves the order to 30, a `rejected` one (the restaurant rejected it on Just Eat) to 5, when its lifecycle allows it (the front-end and the channel told as for any status); already there, or not allowed from where it is (a courier order still at 10, a cancelled one): nothing moves, the event is still recorded |
 //! | `detail` | the whole body, for the trusted reader |
 //!
 //! Every problem is reported at once.
@@ -110,6 +110,57 @@ pub const WEBHOOKS: &[Webhook] = &[
         at: &["TimeStamp"],
         eta: &[],
         location: Some("Location"),
+    },
+    Webhook {
+        // FACTS §5.2, schema `OrderAcceptanceOrderRejectedYaml`: `{Event, RejectedAt,
+        // RejectedReason, RejectedBy}`, no order id (so the URL carries it). The order is
+        // cancelled ([`effect`]).
+        name: "order-rejected",
+        kind: Kind::Rejected,
+        event: Some("OrderRejected"),
+        at: &["RejectedAt"],
+        eta: &[],
+        location: None,
+    },
+    Webhook {
+        // FACTS §5.4, schema `DeliveryWebhooksReadyForPickupYaml`: `{Event: "Ready for
+        // pickup", Timestamp}`, no order id either.
+        name: "order-is-ready-for-pickup",
+        kind: Kind::ReadyForPickup,
+        event: Some("Ready for pickup"),
+        at: &["Timestamp"],
+        eta: &[],
+        location: None,
+    },
+    // The attempted-delivery webhooks (tag "Attempted Delivery Webhooks"): `{OrderId,
+    // RestaurantId, Tenant, …}` with no time of their own.
+    Webhook {
+        // `AttemptedDeliveryAttemptedDeliveryCreatedYaml`: `Reason`.
+        name: "delivery-failed",
+        kind: Kind::DeliveryFailed,
+        event: None,
+        at: &[],
+        eta: &[],
+        location: None,
+    },
+    Webhook {
+        // `Update`, `Notes`: what the customer asked.
+        name: "redelivery-requested",
+        kind: Kind::RedeliveryRequested,
+        event: None,
+        at: &[],
+        eta: &[],
+        location: None,
+    },
+    Webhook {
+        // `AttemptedDeliveryAttemptedDeliveryResolvedYaml`: `Resolution.Type`
+        // (`redeliver_order`, …) and, for a redelivery, its new due date.
+        name: "attempted-delivery-query-resolved",
+        kind: Kind::AttemptedDeliveryResolved,
+        event: None,
+        at: &[],
+        eta: &["Resolution.Redelivery.NewDueDate"],
+        location: None,
     },
 ];
 
@@ -228,18 +279,33 @@ pub enum StatusEffect {
     NotAllowed(Violation),
 }
 
-/// The status an event of `kind` moves an order to: only `delivered` does (30).
+/// The status an event of `kind` moves an order to: `delivered` to 30; `rejected` (the
+/// restaurant rejected it on Just Eat, so no one will eat it) to 5.
 pub fn status_of(kind: Kind) -> Option<Status> {
     match kind {
         Kind::Delivered => Some(Status::Delivered),
+        Kind::Rejected => Some(Status::Cancelled),
         _ => None,
     }
 }
 
 /// What the status history says of a move an event caused, e.g. `delivered (Just Eat:
 /// driver-has-delivered-order)`.
+/// A rejection adds its `RejectedReason`: `rejected (Just Eat: order-rejected): Kitchen
+/// overloaded`.
 pub fn history_reason(event: &Event) -> String {
-    format!("{} (Just Eat: {})", event.kind.as_str(), event.source)
+    let base = format!("{} (Just Eat: {})", event.kind.as_str(), event.source);
+    let why = match &event.detail {
+        Value::Object(fields) => field(fields, "RejectedReason")
+            .and_then(Value::as_str)
+            .map(str::trim)
+            .filter(|r| !r.is_empty()),
+        _ => None,
+    };
+    match why {
+        Some(why) => format!("{base}: {why}"),
+        None => base,
+    }
 }
 
 /// What an event of `kind` does to an order delivered by `method`, at `from`.
@@ -301,6 +367,20 @@ fn squash(text: &str) -> String {
 }
 
 /// The first of `names` present and not null, read as a time.
+/// `path` in `fields`: names joined by `.` (`Resolution.Redelivery.NewDueDate`), each
+/// matched ignoring case.
+fn nested<'a>(fields: &'a Map<String, Value>, path: &str) -> Option<&'a Value> {
+    let mut names = path.split('.');
+    let mut value = field(fields, names.next()?)?;
+    for name in names {
+        value = match value {
+            Value::Object(inner) => field(inner, name)?,
+            _ => return None,
+        };
+    }
+    Some(value)
+}
+
 fn first_time(
     out: &mut Violations,
     fields: &Map<String, Value>,
@@ -308,7 +388,7 @@ fn first_time(
 ) -> Option<DateTime<Utc>> {
     let (name, value) = names
         .iter()
-        .find_map(|n| field(fields, n).filter(|v| !v.is_null()).map(|v| (*n, v)))?;
+        .find_map(|n| nested(fields, n).filter(|v| !v.is_null()).map(|v| (*n, v)))?;
     let parsed = value.as_str().and_then(time);
     if parsed.is_none() {
         out.push(

@@ -214,7 +214,7 @@ fn driver_location_needs_a_position_in_range() {
 }
 
 #[test]
-fn only_a_delivered_event_moves_the_status_and_only_where_the_lifecycle_allows() {
+fn a_delivered_event_moves_the_status_only_where_the_lifecycle_allows() {
     use crate::order::lifecycle::Status;
     use crate::order::DeliveryMethod::{Courier, Pickup};
     match effect(Kind::Delivered, Courier, Status::Delivering, None) {
@@ -248,12 +248,97 @@ fn only_a_delivered_event_moves_the_status_and_only_where_the_lifecycle_allows()
         history_reason(&delivered.event),
         "delivered (Just Eat: driver-has-delivered-order)"
     );
-    for kind in Kind::ALL.into_iter().filter(|k| *k != Kind::Delivered) {
+    for kind in Kind::ALL
+        .into_iter()
+        .filter(|k| ![Kind::Delivered, Kind::Rejected].contains(k))
+    {
         assert_eq!(
             effect(kind, Courier, Status::Delivering, None),
             StatusEffect::None
         );
     }
+}
+
+#[test]
+fn a_rejection_cancels_the_order_where_the_lifecycle_allows_with_its_reason() {
+    use crate::order::lifecycle::Status;
+    use crate::order::DeliveryMethod::{Courier, Pickup};
+    for (method, from) in [
+        (Courier, Status::New),
+        (Courier, Status::Cooking),
+        (Courier, Status::Delivering),
+        (Pickup, Status::New),
+    ] {
+        match effect(Kind::Rejected, method, from, None) {
+            StatusEffect::Move(notify) => assert_eq!(notify.status, Status::Cancelled),
+            other => panic!("{method:?} {from:?}: {other:?}"),
+        }
+    }
+    assert_eq!(
+        effect(Kind::Rejected, Courier, Status::Cancelled, None),
+        StatusEffect::Already
+    );
+    assert!(matches!(
+        effect(Kind::Rejected, Courier, Status::Delivered, None),
+        StatusEffect::NotAllowed(_)
+    ));
+    // The published example (FACTS §5.2) has no order id: the URL names it.
+    let doc = json!({"Event": "OrderRejected", "RejectedAt": "2018-03-10T14:45:28.000Z",
+        "RejectedReason": "Kitchen overloaded", "RejectedBy": "123456"});
+    let got =
+        read_json(row("order-rejected"), &doc, Some("je-1")).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.order_id, "je-1");
+    assert_eq!(got.event.at, utc("2018-03-10T14:45:28Z"));
+    assert_eq!(
+        history_reason(&got.event),
+        "rejected (Just Eat: order-rejected): Kitchen overloaded"
+    );
+    let found = read_json(row("order-rejected"), &doc, None).expect_err("no order");
+    assert_eq!(fields(&found), ["OrderId"]);
+}
+
+#[test]
+fn ready_for_pickup_takes_its_spaced_event_and_its_timestamp() {
+    let hook = row("order-is-ready-for-pickup");
+    let doc = json!({"Event": "Ready for pickup", "Timestamp": "2018-03-10T14:50:28.000Z"});
+    let got = read_json(hook, &doc, Some("je-2")).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.event.kind, Kind::ReadyForPickup);
+    assert_eq!(got.event.at, utc("2018-03-10T14:50:28Z"));
+    let squashed = json!({"event": "ReadyForPickup", "OrderId": "x"});
+    assert!(read_json(hook, &squashed, None).is_ok());
+    let found = read_json(hook, &json!({"Event": "Ready", "Timestamp": 5}), Some("x"))
+        .expect_err("refused");
+    assert_eq!(fields(&found), ["Event", "Timestamp"]);
+}
+
+#[test]
+fn attempted_delivery_webhooks_are_events_and_a_redelivery_s_due_date_is_the_eta() {
+    let failed = json!({"Reason": "Customer did not answer the door",
+        "OrderId": "wiej234idf09i29jijgf4", "RestaurantId": 110230, "Tenant": "uk"});
+    let got = read_json(row("delivery-failed"), &failed, None).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(
+        (got.event.kind, got.event.at, got.event.eta),
+        (Kind::DeliveryFailed, now(), None)
+    );
+    let again = json!({"Tenant": "uk", "Update": "Please redeliver",
+        "OrderId": "wiej234idf09i29jijgf4", "Notes": "Please press 123 on the door"});
+    let got =
+        read_json(row("redelivery-requested"), &again, None).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.event.kind, Kind::RedeliveryRequested);
+    let resolved = json!({"Tenant": "uk", "OrderId": "wiej234idf09i29jijgf4",
+        "Resolution": {"Type": "redeliver_order", "Redelivery": {"Status": "repreparing",
+            "CustomerTimeZone": "Europe/London", "NewDueDate": "2018-03-10T14:45:28.000Z"}}});
+    let hook = row("attempted-delivery-query-resolved");
+    let got = read_json(hook, &resolved, None).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.event.eta, Some(utc("2018-03-10T14:45:28Z")));
+    let mut no_redelivery = resolved.clone();
+    no_redelivery["Resolution"] = json!({"Type": "refund"});
+    let got = read_json(hook, &no_redelivery, None).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.event.eta, None);
+    let mut bad = resolved;
+    bad["Resolution"]["Redelivery"]["NewDueDate"] = json!("tomorrow");
+    let found = read_json(hook, &bad, None).expect_err("refused");
+    assert_eq!(fields(&found), ["Resolution.Redelivery.NewDueDate"]);
 }
 
 #[test]

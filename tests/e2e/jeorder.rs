@@ -1,0 +1,176 @@
+//! Issue 18, the rest of Just Eat's order lifecycle over the Partner API
+//! (`/webhooks/just-eat/{name}`, `Authorization: JE-API-KEY`): the restaurant's rejection
+//! (the order cancelled with Just Eat's reason), the food ready for pickup, a failed
+//! delivery, a redelivery asked for and an attempted-delivery query resolved, each from Just
+//! Eat's example (`fixtures/just-eat/`), each one event on the order's timeline once; a bad
+//! key changes nothing. The schemas of `order-rejected` and `order-is-ready-for-pickup`
+//! have no order id, so the registered URL carries it (`?OrderId=`).
+
+use orderbridge_e2e::{expect, App};
+use serde_json::Value;
+
+use crate::jelife::{order, published, send, KEY};
+use crate::orderconnect::{accepted, fixture, setup, Kind};
+use crate::AppTest;
+
+pub const TESTS: &[(&str, AppTest)] = &[
+    (
+        "jeorder_a_rejection_cancels_the_order_once_with_just_eats_reason",
+        a_rejection_cancels_the_order_once_with_just_eats_reason,
+    ),
+    (
+        "jeorder_pickup_and_attempted_delivery_webhooks_are_on_the_timeline_once",
+        pickup_and_attempted_delivery_webhooks_are_on_the_timeline_once,
+    ),
+];
+
+fn kinds(doc: &Value) -> Vec<String> {
+    doc["timeline"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Just Eat's example `name` with no order id in the body (the schema has none).
+fn without_order_id(name: &str) -> String {
+    let mut doc = published(name, "unused");
+    doc.as_object_mut().map(|m| m.remove("OrderId"));
+    doc.to_string()
+}
+
+fn a_rejection_cancels_the_order_once_with_just_eats_reason(app: &App) {
+    let r = "e2e-jeorder-rej";
+    setup(app, r, Kind::Open);
+    let je = "e2e-jeorder-rej-1";
+    let order_id = accepted(app, &fixture("delivery-order.json", je, r));
+    let body = without_order_id("order-rejected-request.json");
+    let path = format!("/webhooks/just-eat/order-rejected?OrderId={je}");
+
+    let bad_key = send(
+        app,
+        "POST",
+        &path,
+        &[("Authorization", "JE-API-KEY wrong")],
+        body.as_bytes(),
+    );
+    expect(&bad_key, 401, "a wrong key");
+    let no_order = send(
+        app,
+        "POST",
+        "/webhooks/just-eat/order-rejected",
+        &[KEY],
+        body.as_bytes(),
+    );
+    expect(&no_order, 400, "no order named");
+    assert!(no_order.body.contains("OrderId"), "{}", no_order.body);
+    let before = order(app, &order_id);
+    assert_eq!(before["status"], 0, "{before}");
+    assert!(kinds(&before).is_empty(), "{before}");
+
+    let reply = send(app, "POST", &path, &[KEY], body.as_bytes());
+    expect(&reply, 200, "the rejection");
+    assert_eq!(reply.json()["event"], "rejected", "{}", reply.body);
+    assert_eq!(reply.json()["recorded"], true, "{}", reply.body);
+    let after = order(app, &order_id);
+    assert_eq!(after["status"], 5, "{after}");
+    let history = after["history"].as_array().cloned().unwrap_or_default();
+    assert_eq!(history.len(), 2, "{after}");
+    assert_eq!(
+        history[1]["reason"], "rejected (Just Eat: order-rejected): Kitchen overloaded",
+        "{after}"
+    );
+    assert_eq!(kinds(&after), ["rejected"]);
+    // `RejectedAt` in the restaurant's +03:00.
+    assert_eq!(after["timeline"][0]["at"], "2018-03-10T17:45:28.000+03:00");
+
+    let again = send(app, "POST", &path, &[KEY], body.as_bytes());
+    expect(&again, 200, "the repeat");
+    assert_eq!(again.json()["recorded"], false, "{}", again.body);
+    let last = order(app, &order_id);
+    assert_eq!(last["history"].as_array().map(Vec::len), Some(2), "{last}");
+    assert_eq!(kinds(&last), ["rejected"]);
+}
+
+fn pickup_and_attempted_delivery_webhooks_are_on_the_timeline_once(app: &App) {
+    let r = "e2e-jeorder-pick";
+    setup(app, r, Kind::Open);
+    let je = "e2e-jeorder-pick-1";
+    let order_id = accepted(app, &fixture("delivery-order.json", je, r));
+
+    let ready = without_order_id("order-is-ready-for-pickup-request.json");
+    let ready_path = format!("/webhooks/just-eat/order-is-ready-for-pickup?OrderId={je}");
+    expect(
+        &send(
+            app,
+            "PUT",
+            &ready_path,
+            &[("Authorization", "JE-API-KEY wrong")],
+            ready.as_bytes(),
+        ),
+        401,
+        "a wrong key",
+    );
+    assert!(kinds(&order(app, &order_id)).is_empty());
+    expect(
+        &send(app, "PUT", &ready_path, &[KEY], ready.as_bytes()),
+        200,
+        "ready",
+    );
+
+    for (name, fixture_name) in [
+        ("delivery-failed", "delivery-failed-request.json"),
+        ("redelivery-requested", "redelivery-requested-request.json"),
+        (
+            "attempted-delivery-query-resolved",
+            "attempted-delivery-query-resolved-request.json",
+        ),
+    ] {
+        let body = published(fixture_name, je).to_string();
+        let path = format!("/webhooks/just-eat/{name}");
+        let reply = send(app, "PUT", &path, &[KEY], body.as_bytes());
+        expect(&reply, 200, name);
+        assert_eq!(reply.json()["recorded"], true, "{name}: {}", reply.body);
+        let again = send(app, "PUT", &path, &[KEY], body.as_bytes());
+        assert_eq!(again.json()["recorded"], false, "{name}: {}", again.body);
+    }
+
+    let view = order(app, &order_id);
+    let mut got = kinds(&view);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "attempted_delivery_resolved",
+            "delivery_failed",
+            "ready_for_pickup",
+            "redelivery_requested"
+        ],
+        "{view}"
+    );
+    assert_eq!(
+        view["status"], 0,
+        "these leave the status to the kitchen: {view}"
+    );
+    let resolved = view["timeline"]
+        .as_array()
+        .and_then(|a| {
+            a.iter()
+                .find(|e| e["kind"] == "attempted_delivery_resolved")
+                .cloned()
+        })
+        .unwrap_or_default();
+    // The redelivery's new due date, in the restaurant's +03:00.
+    assert_eq!(
+        resolved["eta"], "2018-03-10T17:45:28.000+03:00",
+        "{resolved}"
+    );
+    let ready = view["timeline"]
+        .as_array()
+        .and_then(|a| a.iter().find(|e| e["kind"] == "ready_for_pickup").cloned())
+        .unwrap_or_default();
+    assert_eq!(ready["at"], "2018-03-10T17:50:28.000+03:00", "{ready}");
+}

@@ -106,6 +106,9 @@ pub enum RouteId {
     /// `/webhooks/just-eat/{name}` for each webhook of `orderconnect::timeline_events`: an
     /// event on the order's timeline (Partner API webhook, `Authorization: JE-API-KEY`).
     JustEatTimelineEvent,
+    /// `PUT /webhooks/just-eat/order-requires-delivery-acceptance`: Just Eat orders offered
+    /// for delivery, each a timeline event (`Authorization: JE-API-KEY`).
+    JustEatDeliveryAcceptance,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -513,6 +516,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/just-eat/order-rejected",
         id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/order-requires-delivery-acceptance",
+        id: RouteId::JustEatDeliveryAcceptance,
     },
     Route {
         method: Method::Put,

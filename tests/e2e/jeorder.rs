@@ -6,8 +6,9 @@
 //! key changes nothing. The schemas of `order-rejected` and `order-is-ready-for-pickup`
 //! have no order id, so the registered URL carries it (`?OrderId=`).
 
+use orderbridge_e2e::repo_root;
 use orderbridge_e2e::{expect, App};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 use crate::jelife::{order, published, send, KEY};
 use crate::orderconnect::{accepted, fixture, setup, Kind};
@@ -21,6 +22,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
     (
         "jeorder_pickup_and_attempted_delivery_webhooks_are_on_the_timeline_once",
         pickup_and_attempted_delivery_webhooks_are_on_the_timeline_once,
+    ),
+    (
+        "jeorder_a_delivery_offer_is_on_each_orders_timeline_and_an_unknown_order_changes_nothing",
+        a_delivery_offer_is_on_each_orders_timeline_and_an_unknown_order_changes_nothing,
     ),
 ];
 
@@ -173,4 +178,65 @@ fn pickup_and_attempted_delivery_webhooks_are_on_the_timeline_once(app: &App) {
         .and_then(|a| a.iter().find(|e| e["kind"] == "ready_for_pickup").cloned())
         .unwrap_or_default();
     assert_eq!(ready["at"], "2018-03-10T17:50:28.000+03:00", "{ready}");
+}
+
+fn a_delivery_offer_is_on_each_orders_timeline_and_an_unknown_order_changes_nothing(app: &App) {
+    const PATH: &str = "/webhooks/just-eat/order-requires-delivery-acceptance";
+    let r = "e2e-jeorder-offer";
+    setup(app, r, Kind::Open);
+    let je = "e2e-jeorder-offer-1";
+    let order_id = accepted(app, &fixture("delivery-order.json", je, r));
+    let text = std::fs::read_to_string(
+        repo_root().join("fixtures/just-eat/order-requires-delivery-acceptance-request.json"),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    let mut offer: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"));
+    offer[0]["OrderId"] = json!(je);
+
+    // One unknown order refuses the whole array with the spec's code, nothing recorded.
+    let mut mixed = offer.clone();
+    if let Some(a) = mixed.as_array_mut() {
+        let mut other = a[0].clone();
+        other["OrderId"] = json!("e2e-jeorder-offer-nobody");
+        a.push(other);
+    }
+    let refused = send(app, "PUT", PATH, &[KEY], mixed.to_string().as_bytes());
+    expect(&refused, 400, "an unknown order");
+    assert!(
+        refused.body.contains("restaurant_not_configured")
+            && refused.body.contains("e2e-jeorder-offer-nobody"),
+        "{}",
+        refused.body
+    );
+    let wrong = send(
+        app,
+        "PUT",
+        PATH,
+        &[("Authorization", "JE-API-KEY wrong")],
+        offer.to_string().as_bytes(),
+    );
+    expect(&wrong, 401, "a wrong key");
+    assert!(kinds(&order(app, &order_id)).is_empty());
+
+    let reply = send(app, "PUT", PATH, &[KEY], offer.to_string().as_bytes());
+    expect(&reply, 201, "the offer");
+    assert_eq!(
+        reply.json(),
+        json!({"orders": [{"OrderId": je, "order_id": order_id, "recorded": true}]})
+    );
+    let again = send(app, "PUT", PATH, &[KEY], offer.to_string().as_bytes());
+    expect(&again, 201, "the repeat");
+    assert_eq!(
+        again.json()["orders"][0]["recorded"],
+        false,
+        "{}",
+        again.body
+    );
+    let view = order(app, &order_id);
+    assert_eq!(kinds(&view), ["requires_delivery_acceptance"], "{view}");
+    // `DueDateWithUtcOffset` 14:52:35.544 at +01:00, in the restaurant's +03:00.
+    assert_eq!(
+        view["timeline"][0]["eta"], "2015-05-26T16:52:35.544+03:00",
+        "{view}"
+    );
 }

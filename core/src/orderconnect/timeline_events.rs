@@ -164,6 +164,71 @@ pub const WEBHOOKS: &[Webhook] = &[
     },
 ];
 
+/// `order-requires-delivery-acceptance` (FACTS §5.5, schema `DeliveryWebhooksConnectorderListYaml`):
+/// a JSON **array** of Just Eat orders offered for delivery, each read like a row of
+/// [`WEBHOOKS`] by [`read_list`] (answered `201`, its own route). The ETA is when the driver
+/// must be at the restaurant (`Order.RdsPickupTimeWithUtcOffset`), else the time promised
+/// to the customer (`Order.DueDateWithUtcOffset`).
+pub const DELIVERY_ACCEPTANCE: Webhook = Webhook {
+    name: "order-requires-delivery-acceptance",
+    kind: Kind::RequiresDeliveryAcceptance,
+    event: None,
+    at: &[],
+    eta: &[
+        "Order.RdsPickupTimeWithUtcOffset",
+        "Order.DueDateWithUtcOffset",
+    ],
+    location: None,
+};
+
+/// Reads a JSON array of `hook` bodies: one [`Noted`] per element, with its bytes (the
+/// element's own dedup key), or every problem of every element, each field prefixed with
+/// the element (`[1].OrderId`). An empty array is refused.
+pub fn read_list(
+    hook: &Webhook,
+    body: &[u8],
+    now: DateTime<Utc>,
+) -> Result<Vec<(Noted, Vec<u8>)>, Vec<Violation>> {
+    let mut out = Violations::new();
+    let items = match serde_json::from_slice::<Value>(body) {
+        Ok(Value::Array(items)) => items,
+        Ok(_) => {
+            out.add(Violation::new(
+                "bad_request",
+                None,
+                format!("a {} body is a JSON array of orders", hook.name),
+            ));
+            return Err(out.into_vec());
+        }
+        Err(err) => {
+            out.add(Violation::new(
+                "bad_request",
+                None,
+                format!("not JSON: {err}"),
+            ));
+            return Err(out.into_vec());
+        }
+    };
+    if items.is_empty() {
+        out.push("bad_request", "[]", "at least one order is required");
+    }
+    let mut read_all = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        let bytes = item.to_string().into_bytes();
+        match read(hook, &bytes, None, now) {
+            Ok(noted) => read_all.push((noted, bytes)),
+            Err(found) => out.extend_at(
+                found.into_iter().map(|mut v| {
+                    v.field = Some(v.field.map_or_else(String::new, |f| format!(".{f}")));
+                    v
+                }),
+                format!("[{i}]"),
+            ),
+        }
+    }
+    out.into_result(read_all)
+}
+
 /// The row of the webhook called `name`.
 pub fn webhook(name: &str) -> Option<&'static Webhook> {
     WEBHOOKS.iter().find(|w| w.name == name)

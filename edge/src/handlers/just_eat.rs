@@ -121,16 +121,12 @@ pub async fn timeline_event(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
     let noted = timeline_events::read(hook, &bytes, query.get("OrderId"), crate::clock::now())
         .map_err(|found| EdgeError::violations("bad_request", found))?;
     let storage = Storage::new(ctx.env)?;
-    let mut row = just_eat_order(&storage, &noted.order_id).await?;
-    if row.is_none() {
-        row = storage
-            .order_by_external(Channel::Jet.as_str(), &noted.order_id)
-            .await?;
-    }
-    let row = row.ok_or_else(|| EdgeError::NotFound {
-        code: "unknown_order",
-        summary: format!("OrderId: order {} is not known", noted.order_id),
-    })?;
+    let row = any_just_eat_order(&storage, &noted.order_id)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "unknown_order",
+            summary: format!("OrderId: order {} is not known", noted.order_id),
+        })?;
     let (recorded, _status) = record_event(&storage, &row, &noted.event, &bytes, ctx).await?;
     Ok(respond::json(
         200,
@@ -141,6 +137,49 @@ pub async fn timeline_event(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
             "recorded": recorded,
         }),
     ))
+}
+
+/// `PUT /webhooks/just-eat/order-requires-delivery-acceptance`: an array of Just Eat
+/// orders offered for delivery (core's `timeline_events::DELIVERY_ACCEPTANCE`), each a
+/// `requires_delivery_acceptance` event on its order, once. Every order must be known: one
+/// that is not is the spec's `restaurant_not_configured` and nothing is recorded.
+/// `201 {"orders": [{"OrderId", "order_id", "recorded"}]}`.
+pub async fn delivery_acceptance(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let offered =
+        timeline_events::read_list(&timeline_events::DELIVERY_ACCEPTANCE, &bytes, ctx.now)
+            .map_err(|found| EdgeError::violations("bad_request", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let mut rows = Vec::with_capacity(offered.len());
+    let mut unknown = Vec::new();
+    for (i, (noted, _)) in offered.iter().enumerate() {
+        match any_just_eat_order(&storage, &noted.order_id).await? {
+            Some(row) => rows.push(row),
+            None => unknown.push(Violation::new(
+                "restaurant_not_configured",
+                Some(&format!("[{i}].OrderId")),
+                format!("order {} is not known to the hub", noted.order_id),
+            )),
+        }
+    }
+    if !unknown.is_empty() {
+        return Err(EdgeError::violations("restaurant_not_configured", unknown));
+    }
+    let mut answers = Vec::with_capacity(rows.len());
+    for ((noted, element), row) in offered.iter().zip(&rows) {
+        let (recorded, _) = record_event(&storage, row, &noted.event, element, ctx).await?;
+        answers.push(json!({"OrderId": noted.order_id, "order_id": row.id, "recorded": recorded}));
+    }
+    Ok(respond::json(201, &json!({ "orders": answers })))
+}
+
+/// The hub order Just Eat keys by `id`: an Orderconnect order's, else a JET Connect one's.
+async fn any_just_eat_order(storage: &Storage, id: &str) -> Result<Option<OrderRow>, EdgeError> {
+    match just_eat_order(storage, id).await? {
+        Some(row) => Ok(Some(row)),
+        None => storage.order_by_external(Channel::Jet.as_str(), id).await,
+    }
 }
 
 /// The hub order of the Orderconnect order Just Eat keys by `id`.

@@ -361,3 +361,51 @@ fn every_row_is_routed_to_the_timeline_handler_and_every_such_route_has_a_row() 
         assert!(webhook(name).is_some(), "{} has no row", r.pattern);
     }
 }
+
+#[test]
+fn a_delivery_acceptance_is_an_array_each_element_an_event_with_the_pickup_eta() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../fixtures/just-eat/order-requires-delivery-acceptance-request.json"
+    ));
+    let example: serde_json::Value = text
+        .ok()
+        .and_then(|t| serde_json::from_str(&t).ok())
+        .unwrap_or_else(|| panic!("the fixture"));
+    let got = read_list(&DELIVERY_ACCEPTANCE, example.to_string().as_bytes(), now())
+        .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got.len(), 1);
+    assert_eq!(got[0].0.order_id, "ijdhpy7bdusgtc28bapspa");
+    assert_eq!(got[0].0.event.kind, Kind::RequiresDeliveryAcceptance);
+    assert_eq!(got[0].0.event.at, now());
+    // No `RdsPickupTimeWithUtcOffset` in the example: the due date.
+    assert_eq!(
+        got[0].0.event.eta,
+        Some(utc("2015-05-26T13:52:35.5444292Z"))
+    );
+    let two = json!([
+        {"OrderId": "a", "Order": {"RdsPickupTimeWithUtcOffset": "2026-12-05T18:40:00+03:00",
+                                   "DueDateWithUtcOffset": "2026-12-05T19:00:00+03:00"}},
+        {"OrderId": "b"}
+    ]);
+    let got = read_list(&DELIVERY_ACCEPTANCE, two.to_string().as_bytes(), now())
+        .unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(got[0].0.event.eta, Some(utc("2026-12-05T15:40:00Z")));
+    assert_eq!(got[1].0.order_id, "b");
+    assert_ne!(got[0].1, got[1].1, "each element its own key");
+}
+
+#[test]
+fn a_delivery_acceptance_names_every_bad_element_and_refuses_what_is_no_list() {
+    let bad = json!([{"OrderId": "a"}, {"Order": {"DueDateWithUtcOffset": "soon"}}, 7]);
+    let found =
+        read_list(&DELIVERY_ACCEPTANCE, bad.to_string().as_bytes(), now()).expect_err("refused");
+    assert_eq!(
+        fields(&found),
+        ["[1].OrderId", "[1].Order.DueDateWithUtcOffset", "[2]"]
+    );
+    for body in [&b"[]"[..], b"{\"OrderId\": \"a\"}", b"nope"] {
+        let found = read_list(&DELIVERY_ACCEPTANCE, body, now()).expect_err("refused");
+        assert_eq!(found.len(), 1, "{found:?}");
+    }
+}

@@ -103,6 +103,12 @@ pub enum RouteId {
     /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an Orderconnect order (Partner API
     /// webhook, `Authorization: JE-API-KEY`).
     JustEatOrderCancelled,
+    /// Just Eat's late-order query (issue 18).
+    JustEatLateOrderQuery,
+    /// Just Eat's late-order compensation query.
+    JustEatLateOrderCompensationQuery,
+    /// Just Eat's order-eligible-for-restaurant-compensation.
+    JustEatCompensationEligibility,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -142,6 +148,9 @@ pub enum RouteId {
     JetMenuCallback,
     /// `GET /admin/jet/menu-callbacks`: JET Connect's verdicts on relayed menus (operator).
     AdminJetMenuCallbacks,
+    /// Just Eat's queries waiting for an answer.
+    AdminJetQueries,
+    AdminJetQueryAnswer,
     /// `POST /webhooks/jet/orders`: JET Connect's Receive Order (signed).
     JetReceiveOrder,
     /// `POST /webhooks/jet/orders/cancel`: JET Connect's Cancel Order Notification (signed).
@@ -227,6 +236,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/jet/orders/{jet_id}",
         id: RouteId::AdminJetOrder,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/jet/queries",
+        id: RouteId::AdminJetQueries,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/jet/queries/{id}/answer",
+        id: RouteId::AdminJetQueryAnswer,
     },
     Route {
         method: Method::Get,
@@ -465,8 +484,23 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
+        pattern: "/webhooks/just-eat/late-order-compensation-query",
+        id: RouteId::JustEatLateOrderCompensationQuery,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/late-order-query",
+        id: RouteId::JustEatLateOrderQuery,
+    },
+    Route {
+        method: Method::Post,
         pattern: "/webhooks/just-eat/order-cancelled",
         id: RouteId::JustEatOrderCancelled,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-eligible-for-restaurant-compensation",
+        id: RouteId::JustEatCompensationEligibility,
     },
     Route {
         method: Method::Put,

@@ -36,8 +36,8 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
-        orderconnect, orders, sim, site_api,
+        admin, clients, deliveries, health, jet_catalog, jet_orders, jet_queries, just_eat,
+        openapi, orderconnect, orders, sim, site_api,
     };
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
     // wrong one it is refused here, before any handler reads a cache or D1 (so a 401 is
@@ -67,6 +67,13 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
+        RouteId::JustEatLateOrderQuery => jet_queries::late_order(req, ctx).await,
+        RouteId::JustEatLateOrderCompensationQuery => {
+            jet_queries::late_order_compensation(req, ctx).await
+        }
+        RouteId::JustEatCompensationEligibility => {
+            jet_queries::compensation_eligibility(req, ctx).await
+        }
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
@@ -90,6 +97,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::JetReceiveOrder => jet_orders::receive(req, ctx).await,
         RouteId::JetMenuCallback => jet_catalog::menu_callback(req, ctx).await,
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
+        RouteId::AdminJetQueries => jet_queries::list(req, ctx).await,
+        RouteId::AdminJetQueryAnswer => jet_queries::answer(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
         RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,

@@ -14,6 +14,7 @@ mod orderconnect;
 mod orders;
 pub mod outbox;
 mod owners;
+mod queries;
 mod sim;
 mod typed;
 
@@ -25,6 +26,7 @@ pub use clients::ClientRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
+pub use queries::{QueryRow, QueryWrite};
 
 use chrono::{DateTime, Utc};
 use serde::de::DeserializeOwned;

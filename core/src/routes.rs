@@ -83,6 +83,10 @@ pub enum RouteId {
     /// `atrestauranteta` or `atdeliveryaddress` of an Orderconnect delivery, relayed to Just
     /// Eat (operator or the fleet's app).
     AdminOrderDeliveryState,
+    /// `GET /admin/orders/{order_id}/amendment`: the amendment asked of JET Connect.
+    AdminOrderAmendment,
+    /// `POST /admin/orders/{order_id}/amendment`: items out of stock, JET Connect's `amend`.
+    AdminOrderAmend,
     /// `GET /admin/jet/reconciliation`: the latest reconciliation with Just Eat's order
     /// reports and its findings (operator).
     AdminJetReconciliation,
@@ -281,6 +285,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/orders/{order_id}",
         id: RouteId::AdminOrder,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/orders/{order_id}/amendment",
+        id: RouteId::AdminOrderAmendment,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/orders/{order_id}/amendment",
+        id: RouteId::AdminOrderAmend,
     },
     Route {
         method: Method::Put,

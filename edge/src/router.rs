@@ -36,8 +36,8 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_catalog, jet_orders, jet_queries, just_eat,
-        openapi, orderconnect, orders, sim, site_api,
+        admin, clients, deliveries, health, jet_amend, jet_catalog, jet_orders, jet_queries,
+        just_eat, openapi, orderconnect, orders, sim, site_api,
     };
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
     // wrong one it is refused here, before any handler reads a cache or D1 (so a 401 is
@@ -63,6 +63,8 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
         RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
         RouteId::AdminOrderDeliveryState => orderconnect::put_delivery_state(req, ctx).await,
+        RouteId::AdminOrderAmendment => jet_amend::get(req, ctx).await,
+        RouteId::AdminOrderAmend => jet_amend::post(req, ctx).await,
         RouteId::AdminDriverLocations => orderconnect::put_driver_locations(req, ctx).await,
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,

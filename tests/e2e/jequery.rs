@@ -6,11 +6,14 @@
 //! lists it (`GET /admin/jet/queries`, open first) and answers it once in the spec's answer
 //! shape (`POST /admin/jet/queries/{id}/answer`). A bad key or body changes nothing.
 
-use orderbridge_e2e::{expect, repo_root, request, App, Reply};
+use std::time::Duration;
+
+use orderbridge_e2e::{expect, repo_root, request, App, AppOptions, Reply, Sink};
 use serde_json::{json, Value};
 
+use crate::jet_orders::{partner_order, post_signed};
 use crate::orderconnect::{accepted, fixture, setup, Kind};
-use crate::AppTest;
+use crate::{AppTest, PlainTest};
 
 pub const TESTS: &[(&str, AppTest)] = &[
     (
@@ -22,6 +25,11 @@ pub const TESTS: &[(&str, AppTest)] = &[
         compensation_query_takes_an_offered_amount_and_eligibility_is_recorded,
     ),
 ];
+
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
+    "jequery_amendment_reaches_jet_connect_once_with_the_specs_body",
+    amendment_reaches_jet_connect_once_with_the_specs_body,
+)];
 
 const KEY: (&str, &str) = ("Authorization", "JE-API-KEY dev-orderconnect-key");
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -297,4 +305,105 @@ fn compensation_query_takes_an_offered_amount_and_eligibility_is_recorded(app: &
         noted.json()["answer"]["note"],
         "claimed through Just Eat's portal"
     );
+}
+
+/// Order amendment: the operator marks a JET Connect order's item out of stock; JET
+/// Connect's `POST /orders/{brandSlug}/{orderId}/amend` (a sink) receives the spec's body
+/// once, with `X-Flyt-Api-Key`; every bad line is named at once, a second amendment is 409.
+fn amendment_reaches_jet_connect_once_with_the_specs_body() {
+    let sink = Sink::start();
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        vars: [
+            ("JET_STATUS_BASE_URL", sink.url("/status").as_str()),
+            ("JET_ORDERING_URL", sink.url("/ord").as_str()),
+            ("JET_BRAND_SLUG", "je-uk-example"),
+        ]
+        .iter()
+        .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+        .collect(),
+    });
+    let (restaurant, location) = ("e2e-am", "e2e-am-loc");
+    crate::jet_orders::setup(&app, restaurant, location);
+    let jet_id = "e2e-am-1";
+    let placed = post_signed(
+        &app,
+        "/webhooks/jet/orders",
+        &partner_order(jet_id, location),
+    );
+    expect(&placed, 202, "order");
+    let order_id = placed.json()["OrderId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no OrderId: {}", placed.body))
+        .to_owned();
+    let path = format!("/admin/orders/{order_id}/amendment");
+    let amend = |key: (&str, &str), body: &Value| {
+        let text = body.to_string();
+        call(&app, "POST", &path, &[key], Some(text.as_bytes()))
+    };
+    let amends = || -> Vec<_> {
+        sink.received()
+            .into_iter()
+            .filter(|r| r.url.starts_with("/ord/"))
+            .collect()
+    };
+
+    // Refused: no key, bad lines (all named), nothing asked of JET Connect.
+    expect(
+        &amend(
+            ("X-Flyt-Api-Key", "wrong"),
+            &json!({"items": [{"plu": "M2", "missingQuantity": 1}]}),
+        ),
+        401,
+        "bad key",
+    );
+    let bad = amend(
+        OPERATOR,
+        &json!({"items": [{"plu": "X9", "missingQuantity": 1}, {"plu": "M2", "missingQuantity": 2}]}),
+    );
+    expect(&bad, 400, "bad lines");
+    assert!(
+        bad.body.contains("items[0].plu") && bad.body.contains("items[1].missingQuantity"),
+        "{}",
+        bad.body
+    );
+    let none = call(&app, "GET", &path, &[OPERATOR], None);
+    expect(&none, 404, "no amendment yet");
+
+    // The amendment: 202, read back, and JET Connect's amend receives the spec's body.
+    let ok = amend(
+        OPERATOR,
+        &json!({"items": [{"plu": "M2", "missingQuantity": 1}]}),
+    );
+    expect(&ok, 202, "the amendment");
+    let want = json!({"items": [{"reason": "missing", "plu": "M2", "missingQuantity": 1}]});
+    assert_eq!(ok.json()["body"], want, "{}", ok.body);
+    assert_eq!(ok.json()["jet_order_id"], jet_id);
+    let read = call(&app, "GET", &path, &[OPERATOR], None);
+    expect(&read, 200, "read back");
+    assert_eq!(read.json(), ok.json());
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while amends().is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    let got = amends();
+    assert_eq!(got.len(), 1, "{got:#?}");
+    assert_eq!(got[0].method, "POST");
+    assert_eq!(
+        got[0].url,
+        format!("/ord/orders/je-uk-example/{jet_id}/amend")
+    );
+    assert_eq!(got[0].header("X-Flyt-Api-Key"), Some("dev-jet-connect-key"));
+    let sent: Value = serde_json::from_str(&got[0].body).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!(sent, want);
+
+    // Once per order: a second is 409 and asks nothing more.
+    let twice = amend(
+        OPERATOR,
+        &json!({"items": [{"plu": "M2", "missingQuantity": 1}]}),
+    );
+    expect(&twice, 409, "a second amendment");
+    assert!(twice.body.contains("once"), "{}", twice.body);
+    std::thread::sleep(Duration::from_millis(500));
+    assert_eq!(amends().len(), 1, "{:#?}", amends());
 }

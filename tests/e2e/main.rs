@@ -78,6 +78,7 @@ fn main() {
         orderconnect::PLAIN_TESTS,
         jecall::PLAIN_TESTS,
         jecall_reconcile::PLAIN_TESTS,
+        jequery::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,

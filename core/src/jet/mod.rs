@@ -12,6 +12,7 @@
 //! * [`order`] — Receive Order, Final Picked Order and Cancel Order: their wire, checks,
 //!   translation into a Jupiter `new_order`, and the outcome owed to Just Eat.
 
+pub mod amend;
 pub mod order;
 pub mod reconcile;
 pub mod to_jupiter;

@@ -9,6 +9,7 @@
 mod amendments;
 mod catalog;
 mod clients;
+mod jet_amendments;
 mod jet_orders;
 mod orderconnect;
 mod orders;
@@ -23,6 +24,7 @@ pub use catalog::{
     StopListReplace, ZoneWrite,
 };
 pub use clients::ClientRow;
+pub use jet_amendments::JetAmendmentRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};

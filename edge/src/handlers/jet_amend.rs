@@ -1,0 +1,141 @@
+//! Order amendment (issue 18; core's `jet::amend` has the rules):
+//! `POST /admin/orders/{order_id}/amendment` marks items of a JET Connect order out of stock
+//! and stages JET Connect's `POST /orders/{JET_BRAND_SLUG}/{orderId}/amend` through the
+//! outbox (`JET_ORDERING_URL`, `X-Flyt-Api-Key` attached at send time), once per order;
+//! `GET` reads it back. Only JET Connect orders are amended: the amend endpoint is JET
+//! Connect's (an Orderconnect or site order is `409 not_a_jet_order`).
+
+use orderbridge_core::jet::amend::{self, AmendRefusal, AmendmentIn, JET_ORDERING_URL};
+use orderbridge_core::jet::order::wire::ReceiveOrder;
+use orderbridge_core::outbound::plan::ReceiverKind;
+use orderbridge_core::outbound::url_guard::check_outbound_url;
+use orderbridge_core::routes::Method;
+use serde_json::{json, Value};
+use worker::{Request, Response};
+
+use crate::auth::require_operator;
+use crate::channels::site::current_status;
+use crate::ctx::Ctx;
+use crate::error::EdgeError;
+use crate::outbox::{self, Outgoing};
+use crate::storage::{millis, JetAmendmentRow, Storage};
+use crate::{body, respond};
+
+fn var(ctx: &Ctx<'_>, name: &str) -> Option<String> {
+    ctx.env
+        .var(name)
+        .map(|v| v.to_string())
+        .ok()
+        .map(|v| v.trim().trim_end_matches('/').to_owned())
+        .filter(|v| !v.is_empty())
+}
+
+fn view(row: &JetAmendmentRow) -> Value {
+    json!({
+        "order_id": row.order_id,
+        "jet_order_id": row.jet_order_id,
+        "brand_slug": row.brand_slug,
+        "body": serde_json::from_str::<Value>(&row.body).unwrap_or(Value::Null),
+        "delivery_id": row.delivery_id,
+        "requested_at": row.requested_at,
+    })
+}
+
+fn not_found(id: &str) -> EdgeError {
+    EdgeError::NotFound {
+        code: "order_not_found",
+        summary: format!("order {id:?} is not known"),
+    }
+}
+
+/// `GET /admin/orders/{order_id}/amendment`.
+pub async fn get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = ctx.param("order_id")?.to_owned();
+    let storage = Storage::new(ctx.env)?;
+    let row = storage
+        .jet_amendment(&id)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "no_amendment",
+            summary: format!("order {id:?} has no amendment"),
+        })?;
+    Ok(respond::json(200, &view(&row)))
+}
+
+/// `POST /admin/orders/{order_id}/amendment`.
+pub async fn post(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let id = ctx.param("order_id")?.to_owned();
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let raw: AmendmentIn = serde_json::from_slice(&bytes).map_err(|e| {
+        EdgeError::violations(
+            "bad_request",
+            vec![orderbridge_core::problem::Violation::new(
+                "bad_request",
+                None,
+                format!("not an amendment body: {e}"),
+            )],
+        )
+    })?;
+    let storage = Storage::new(ctx.env)?;
+    let row = storage.order(&id).await?.ok_or_else(|| not_found(&id))?;
+    let jet = storage
+        .jet_order_of(&id)
+        .await?
+        .ok_or_else(|| EdgeError::Conflict {
+            code: "not_a_jet_order",
+            summary: format!(
+                "order {id} did not come from JET Connect; only JET Connect amends an order"
+            ),
+            violations: vec![],
+        })?;
+    let received: ReceiveOrder = serde_json::from_str(&jet.body)
+        .map_err(|e| EdgeError::Internal(format!("stored JET order {}: {e}", jet.id)))?;
+    let already = storage.jet_amendment(&id).await?;
+    let body = amend::check(
+        raw,
+        &amend::ordered(&received),
+        current_status(&row)?,
+        already.as_ref().map(|a| a.requested_at.as_str()),
+    )
+    .map_err(|refusal| match refusal {
+        AmendRefusal::Conflict { code, message } => EdgeError::Conflict {
+            code,
+            summary: message,
+            violations: vec![],
+        },
+        AmendRefusal::Invalid(v) => EdgeError::violations("invalid_amendment", v),
+    })?;
+    let slug = var(ctx, "JET_BRAND_SLUG")
+        .ok_or_else(|| EdgeError::Unavailable("JET_BRAND_SLUG is not set".to_owned()))?;
+    let base = var(ctx, "JET_ORDERING_URL").unwrap_or_else(|| JET_ORDERING_URL.to_owned());
+    let url = check_outbound_url(
+        &format!("{base}{}", amend::path(&slug, &jet.id)),
+        &ctx.config.url_policy(),
+    )
+    .map_err(|refusal| EdgeError::Unavailable(format!("JET_ORDERING_URL is refused: {refusal}")))?;
+    let text = body.to_string();
+    let out = Outgoing::new(
+        ReceiverKind::JetRelay,
+        Some(&id),
+        Method::Post,
+        url,
+        text.clone(),
+        ctx.now.timestamp(),
+        None,
+    )?;
+    let record = JetAmendmentRow {
+        order_id: id.clone(),
+        jet_order_id: jet.id.clone(),
+        brand_slug: slug,
+        body: text,
+        delivery_id: out.delivery.id.clone(),
+        requested_at: millis(ctx.now),
+    };
+    let mut batch = vec![storage.insert_jet_amendment(&record)?];
+    batch.extend(outbox::stage(&storage, &out)?);
+    storage.commit(batch).await?;
+    outbox::kick(ctx.env, &[&out.delivery.id]).await;
+    Ok(respond::json(202, &view(&record)))
+}

@@ -10,11 +10,15 @@
 //! | an amendment already requested | refused (`409 already_amended`, naming when) |
 //! | the order cancelled (5) or delivered (30) | refused (`409 order_closed`) |
 //! | `items` | required, at least one |
-//! | `items[i].plu` | required; a PLU of one of the order's items |
+//! | `items[i].plu` | required; a PLU of one of the order's items (promoted ones included) |
 //! | `items[i].missingQuantity` | an integer ≥ 1; with the other lines of the same PLU, at most the units ordered (each JET item is one unit) |
 //!
 //! Every body problem is named at once. Keys camelCase as JET Connect writes them;
 //! PascalCase accepted. `quantity` is not read: the spec's name is `missingQuantity`.
+//!
+//! The path's `{orderId}` is JET Connect's order `id`, the id JET Connect's own cancel
+//! notification names the order by (`jet_orders.id`); the spec's "the originating order ID
+//! as supplied by the ordering partner" does not say more.
 
 use std::collections::BTreeMap;
 
@@ -45,10 +49,16 @@ pub struct AmendmentIn {
     pub items: Option<Vec<MissingIn>>,
 }
 
-/// Units ordered per PLU: each top-level item of a JET order is one unit.
+/// Units ordered per PLU: each item of a JET order is one unit, at the top level or, for
+/// an item-level promotion, in `promotions[].items` (where the spec moves it).
 pub fn ordered(order: &ReceiveOrder) -> BTreeMap<String, i64> {
     let mut out = BTreeMap::new();
-    for item in order.items.iter().flatten() {
+    let promoted = order
+        .promotions
+        .iter()
+        .flatten()
+        .flat_map(|p| p.items.iter().flatten());
+    for item in order.items.iter().flatten().chain(promoted) {
         if let Some(plu) = item.plu.as_deref().filter(|p| !p.is_empty()) {
             *out.entry(plu.to_owned()).or_insert(0) += 1;
         }

@@ -9,7 +9,8 @@ use super::*;
 
 fn order() -> BTreeMap<String, i64> {
     let o: ReceiveOrder = serde_json::from_value(json!({
-        "items": [{"plu": "M2"}, {"plu": "M2"}, {"plu": "D1"}, {"plu": ""}]
+        "items": [{"plu": "M2"}, {"plu": "M2"}, {"plu": ""}],
+        "promotions": [{"type": "FREE_ITEM", "items": [{"plu": "D1"}]}]
     }))
     .unwrap();
     ordered(&o)
@@ -29,7 +30,7 @@ fn fields(r: Result<Value, AmendRefusal>) -> Vec<String> {
 }
 
 #[test]
-fn units_are_counted_per_plu() {
+fn units_are_counted_per_plu_promoted_items_included() {
     assert_eq!(
         order(),
         BTreeMap::from([("D1".to_owned(), 1), ("M2".to_owned(), 2)])

@@ -344,7 +344,7 @@ fn amendment_reaches_jet_connect_once_with_the_specs_body() {
     let amends = || -> Vec<_> {
         sink.received()
             .into_iter()
-            .filter(|r| r.url.starts_with("/ord/"))
+            .filter(|r| r.url.starts_with("/ord/") && r.method == "POST")
             .collect()
     };
 
@@ -396,6 +396,37 @@ fn amendment_reaches_jet_connect_once_with_the_specs_body() {
     assert_eq!(got[0].header("X-Flyt-Api-Key"), Some("dev-jet-connect-key"));
     let sent: Value = serde_json::from_str(&got[0].body).unwrap_or_else(|e| panic!("{e}"));
     assert_eq!(sent, want);
+
+    // JET Connect's progress of it, read on demand.
+    let amend_path = format!("/ord/orders/je-uk-example/{jet_id}/amend");
+    sink.answer_get(
+        &amend_path,
+        &json!({"orderId": jet_id, "state": "accepted"}).to_string(),
+    );
+    let progress = call(
+        &app,
+        "GET",
+        &format!("{path}?progress=true"),
+        &[OPERATOR],
+        None,
+    );
+    expect(&progress, 200, "the progress");
+    assert_eq!(
+        progress.json()["progress"],
+        json!({"state": "accepted"}),
+        "{}",
+        progress.body
+    );
+    let asked: Vec<_> = sink
+        .received()
+        .into_iter()
+        .filter(|r| r.method == "GET" && r.url == amend_path)
+        .collect();
+    assert_eq!(asked.len(), 1, "{asked:#?}");
+    assert_eq!(
+        asked[0].header("X-Flyt-Api-Key"),
+        Some("dev-jet-connect-key")
+    );
 
     // Once per order: a second is 409 and asks nothing more.
     let twice = amend(

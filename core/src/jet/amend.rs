@@ -3,7 +3,8 @@
 //! (ordering-universal-connector, `X-Flyt-Api-Key`; FACTS §8.3) with
 //! `{"items": [{"reason": "missing", "plu", "missingQuantity"}]}`. JET Connect answers `202`,
 //! and `409` to any later attempt: "an order can only be amended once", so the hub refuses
-//! a second amendment itself.
+//! a second amendment itself. `GET /orders/{brandSlug}/{orderId}/amend` reports the
+//! amendment's progress ([`progress_state`]).
 //!
 //! | rule | decision |
 //! |---|---|
@@ -73,6 +74,22 @@ pub fn path(brand_slug: &str, jet_order_id: &str) -> String {
         encode_component(brand_slug),
         encode_component(jet_order_id)
     )
+}
+
+/// The states JET Connect's `GET …/amend` reports (`AmendOrderRespYaml`).
+pub const PROGRESS_STATES: [&str; 4] = ["pending", "accepted", "failed", "succeeded"];
+
+/// JET Connect's progress answer (`{"orderId", "state"}`) read: the state, or why the
+/// answer is not one.
+pub fn progress_state(answer: &Value) -> Result<&str, String> {
+    match answer.get("state").and_then(Value::as_str) {
+        Some(s) if PROGRESS_STATES.contains(&s) => Ok(s),
+        Some(s) => Err(format!(
+            "state {s:?} is not one of {}",
+            PROGRESS_STATES.join(", ")
+        )),
+        None => Err("the answer has no state".to_owned()),
+    }
 }
 
 /// Why an amendment is refused.

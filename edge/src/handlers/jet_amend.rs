@@ -2,7 +2,9 @@
 //! `POST /admin/orders/{order_id}/amendment` marks items of a JET Connect order out of stock
 //! and stages JET Connect's `POST /orders/{JET_BRAND_SLUG}/{orderId}/amend` through the
 //! outbox (`JET_ORDERING_URL`, `X-Flyt-Api-Key` attached at send time), once per order;
-//! `GET` reads it back. Only JET Connect orders are amended: the amend endpoint is JET
+//! `GET` reads it back, and with `?progress=true` also asks JET Connect's
+//! `GET /orders/{brandSlug}/{orderId}/amend` (a read, so directly through `http_client`, as
+//! the reconciliation reads): `"progress": {"state"}` or `"progress_error"`. Only JET Connect orders are amended: the amend endpoint is JET
 //! Connect's (an Orderconnect or site order is `409 not_a_jet_order`).
 
 use orderbridge_core::jet::amend::{self, AmendRefusal, AmendmentIn, JET_ORDERING_URL};
@@ -11,13 +13,18 @@ use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::check_outbound_url;
 use orderbridge_core::routes::Method;
 use serde_json::{json, Value};
-use worker::{Request, Response};
+use std::time::Duration;
+
+use worker::{Headers, Request, Response};
 
 use crate::auth::require_operator;
 use crate::channels::site::current_status;
+use crate::config::{secret, secrets};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
+use crate::http_client::{self, Call, Read};
 use crate::outbox::{self, Outgoing};
+use crate::query::Query;
 use crate::storage::{millis, JetAmendmentRow, Storage};
 use crate::{body, respond};
 
@@ -60,7 +67,54 @@ pub async fn get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
             code: "no_amendment",
             summary: format!("order {id:?} has no amendment"),
         })?;
-    Ok(respond::json(200, &view(&row)))
+    let mut out = view(&row);
+    if Query::of(&req)?.get("progress") == Some("true") {
+        let (key, value) = match progress(ctx, &row).await {
+            Ok(state) => ("progress", json!({ "state": state })),
+            Err(why) => ("progress_error", Value::String(why)),
+        };
+        if let Some(fields) = out.as_object_mut() {
+            fields.insert(key.to_owned(), value);
+        }
+    }
+    Ok(respond::json(200, &out))
+}
+
+/// How long the operator's read waits for JET Connect's progress.
+const PROGRESS_TIMEOUT: Duration = Duration::from_secs(8);
+
+/// JET Connect's state of the amendment, or why it could not be read.
+async fn progress(ctx: &Ctx<'_>, row: &JetAmendmentRow) -> Result<String, String> {
+    let base = var(ctx, "JET_ORDERING_URL").unwrap_or_else(|| JET_ORDERING_URL.to_owned());
+    let url = check_outbound_url(
+        &format!("{base}{}", amend::path(&row.brand_slug, &row.jet_order_id)),
+        &ctx.config.url_policy(),
+    )
+    .map_err(|r| format!("JET_ORDERING_URL is refused: {r}"))?;
+    let key = secret(ctx.env, secrets::JET_CONNECT_API_KEY).map_err(|e| format!("{e:?}"))?;
+    let headers = Headers::new();
+    headers
+        .set("X-Flyt-Api-Key", &key)
+        .and_then(|()| headers.set("Accept", "application/json"))
+        .map_err(|e| e.to_string())?;
+    let call = Call {
+        url: url.as_str(),
+        method: worker::Method::Get,
+        headers,
+        body: None,
+    };
+    let read = |status: u16| match status {
+        200..=299 => Read::Whole(16 * 1024),
+        _ => Read::Nothing,
+    };
+    let answer = http_client::fetch(call, PROGRESS_TIMEOUT, read)
+        .await
+        .map_err(|f| f.to_string())?;
+    if !(200..300).contains(&answer.status) {
+        return Err(format!("JET Connect answered {}", answer.status));
+    }
+    let doc: Value = serde_json::from_slice(&answer.body).map_err(|e| format!("not JSON: {e}"))?;
+    amend::progress_state(&doc).map(str::to_owned)
 }
 
 /// `POST /admin/orders/{order_id}/amendment`.

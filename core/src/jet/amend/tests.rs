@@ -141,3 +141,13 @@ fn the_path_encodes_its_parts() {
     );
     assert_eq!(path("a b", "x/y"), "/orders/a%20b/x%2Fy/amend");
 }
+
+#[test]
+fn progress_is_one_of_the_specs_states() {
+    assert_eq!(
+        progress_state(&json!({"orderId": "00025doahk2txeo9ttd0ma", "state": "accepted"})),
+        Ok("accepted")
+    );
+    assert!(progress_state(&json!({"state": "done"})).is_err());
+    assert!(progress_state(&json!({"orderId": "x"})).is_err());
+}

@@ -83,6 +83,10 @@ pub enum RouteId {
     /// `atrestauranteta` or `atdeliveryaddress` of an Orderconnect delivery, relayed to Just
     /// Eat (operator or the fleet's app).
     AdminOrderDeliveryState,
+    /// `GET /admin/orders/{order_id}/amendment`: the amendment asked of JET Connect.
+    AdminOrderAmendment,
+    /// `POST /admin/orders/{order_id}/amendment`: items out of stock, JET Connect's `amend`.
+    AdminOrderAmend,
     /// `GET /admin/jet/reconciliation`: the latest reconciliation with Just Eat's order
     /// reports and its findings (operator).
     AdminJetReconciliation,
@@ -109,6 +113,12 @@ pub enum RouteId {
     /// `PUT /webhooks/just-eat/order-requires-delivery-acceptance`: Just Eat orders offered
     /// for delivery, each a timeline event (`Authorization: JE-API-KEY`).
     JustEatDeliveryAcceptance,
+    /// Just Eat's late-order query (issue 18).
+    JustEatLateOrderQuery,
+    /// Just Eat's late-order compensation query.
+    JustEatLateOrderCompensationQuery,
+    /// Just Eat's order-eligible-for-restaurant-compensation.
+    JustEatCompensationEligibility,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -148,6 +158,9 @@ pub enum RouteId {
     JetMenuCallback,
     /// `GET /admin/jet/menu-callbacks`: JET Connect's verdicts on relayed menus (operator).
     AdminJetMenuCallbacks,
+    /// Just Eat's queries waiting for an answer.
+    AdminJetQueries,
+    AdminJetQueryAnswer,
     /// `POST /webhooks/jet/orders`: JET Connect's Receive Order (signed).
     JetReceiveOrder,
     /// `POST /webhooks/jet/orders/cancel`: JET Connect's Cancel Order Notification (signed).
@@ -239,6 +252,16 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Get,
+        pattern: "/admin/jet/queries",
+        id: RouteId::AdminJetQueries,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/jet/queries/{id}/answer",
+        id: RouteId::AdminJetQueryAnswer,
+    },
+    Route {
+        method: Method::Get,
         pattern: "/admin/jet/reconciliation",
         id: RouteId::AdminJetReconciliation,
     },
@@ -271,6 +294,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/orders/{order_id}",
         id: RouteId::AdminOrder,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/orders/{order_id}/amendment",
+        id: RouteId::AdminOrderAmendment,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/orders/{order_id}/amendment",
+        id: RouteId::AdminOrderAmend,
     },
     Route {
         method: Method::Put,
@@ -504,8 +537,23 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
+        pattern: "/webhooks/just-eat/late-order-compensation-query",
+        id: RouteId::JustEatLateOrderCompensationQuery,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/late-order-query",
+        id: RouteId::JustEatLateOrderQuery,
+    },
+    Route {
+        method: Method::Post,
         pattern: "/webhooks/just-eat/order-cancelled",
         id: RouteId::JustEatOrderCancelled,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-eligible-for-restaurant-compensation",
+        id: RouteId::JustEatCompensationEligibility,
     },
     Route {
         method: Method::Put,

@@ -46,8 +46,8 @@ fn dispatch_boxed(
 
 async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
-        orderconnect, orders, site_api,
+        admin, clients, deliveries, health, jet_amend, jet_catalog, jet_orders, jet_queries,
+        just_eat, openapi, orderconnect, orders, site_api,
     };
     #[cfg(feature = "simulator")]
     use handlers::{sim, sim_jet};
@@ -75,12 +75,21 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
         RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
         RouteId::AdminOrderDeliveryState => orderconnect::put_delivery_state(req, ctx).await,
+        RouteId::AdminOrderAmendment => jet_amend::get(req, ctx).await,
+        RouteId::AdminOrderAmend => jet_amend::post(req, ctx).await,
         RouteId::AdminDriverLocations => orderconnect::put_driver_locations(req, ctx).await,
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
         RouteId::JustEatTimelineEvent => just_eat::timeline_event(req, ctx).await,
         RouteId::JustEatDeliveryAcceptance => just_eat::delivery_acceptance(req, ctx).await,
+        RouteId::JustEatLateOrderQuery => jet_queries::late_order(req, ctx).await,
+        RouteId::JustEatLateOrderCompensationQuery => {
+            jet_queries::late_order_compensation(req, ctx).await
+        }
+        RouteId::JustEatCompensationEligibility => {
+            jet_queries::compensation_eligibility(req, ctx).await
+        }
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
@@ -108,6 +117,8 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::JetReceiveOrder => jet_orders::receive(req, ctx).await,
         RouteId::JetMenuCallback => jet_catalog::menu_callback(req, ctx).await,
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
+        RouteId::AdminJetQueries => jet_queries::list(req, ctx).await,
+        RouteId::AdminJetQueryAnswer => jet_queries::answer(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
         RouteId::JetDriverStatus => jet_orders::driver_status(req, ctx).await,

@@ -13,6 +13,7 @@ mod jecall_reconcile;
 mod jedriver;
 mod jelife;
 mod jeorder;
+mod jequery;
 mod jesim;
 mod jet_orders;
 mod openapi;
@@ -59,6 +60,7 @@ fn main() {
         jelife::TESTS,
         jeorder::TESTS,
         jedriver::TESTS,
+        jequery::TESTS,
         jet_orders::TESTS,
         jesim::TESTS,
         readback::TESTS,
@@ -83,6 +85,7 @@ fn main() {
         jecall::PLAIN_TESTS,
         jecall_reconcile::PLAIN_TESTS,
         jedriver::PLAIN_TESTS,
+        jequery::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         jesim::PLAIN_TESTS,
         readback::PLAIN_TESTS,

@@ -15,6 +15,7 @@
 //! * [`sim`] — Just Eat simulated: seed 000's 73 endpoints as data, their answers, the
 //!   scenarios (development only).
 
+pub mod amend;
 pub mod driver_status;
 pub mod order;
 pub mod reconcile;

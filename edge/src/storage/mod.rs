@@ -10,11 +10,13 @@
 mod amendments;
 mod catalog;
 mod clients;
+mod jet_amendments;
 mod jet_orders;
 mod orderconnect;
 mod orders;
 pub mod outbox;
 mod owners;
+mod queries;
 #[cfg(feature = "simulator")]
 mod sim;
 mod timeline;
@@ -25,9 +27,11 @@ pub use catalog::{
     StopListReplace, ZoneWrite,
 };
 pub use clients::ClientRow;
+pub use jet_amendments::JetAmendmentRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
+pub use queries::{QueryRow, QueryWrite};
 #[cfg(feature = "simulator")]
 pub use sim::SimSent;
 

@@ -47,7 +47,10 @@ impl Protocol {
         };
         if under("/jet-connect") {
             Protocol::JetConnect
-        } else if under("/webhooks/jet/orders/cancel") {
+        } else if under("/webhooks/jet/orders/cancel")
+            || under("/webhooks/jet/orders/backup-flow")
+            || under("/webhooks/jet/restaurants")
+        {
             Protocol::JetNotification
         } else if under("/webhooks/jet") {
             Protocol::JetWebhook
@@ -309,6 +312,14 @@ mod tests {
             ("/webhooks/jet/orders", Protocol::JetWebhook),
             ("/webhooks/jet/orders/final", Protocol::JetWebhook),
             ("/webhooks/jet/orders/cancel", Protocol::JetNotification),
+            (
+                "/webhooks/jet/orders/backup-flow",
+                Protocol::JetNotification,
+            ),
+            (
+                "/webhooks/jet/restaurants/temp-offline",
+                Protocol::JetNotification,
+            ),
             ("/webhooks/jet/orders/cancelled", Protocol::JetWebhook),
             ("/webhooks/jetty", Protocol::Jupiter),
             ("/webhooks/orderconnect/orders", Protocol::Orderconnect),

@@ -148,6 +148,13 @@ pub enum RouteId {
     JetCancelOrder,
     /// `POST /webhooks/jet/orders/final`: JET Connect's Final Picked Order (signed).
     JetFinalPickedOrder,
+    /// `POST /webhooks/jet/orders/backup-flow`: an order JET Connect could not inject (signed).
+    JetBackupFlow,
+    /// `POST /webhooks/jet/restaurants/temp-offline`: JET Connect set a restaurant's service
+    /// types offline or online (signed).
+    JetTempOffline,
+    /// `GET /admin/jet/backup-flow`: the orders JET Connect could not inject (operator).
+    AdminJetBackupFlow,
     /// `POST /sim/jet/orders`: the simulator signs and delivers a sample order (development).
     SimJetSendOrder,
     /// `GET /sim/jet/calls`: the calls the simulated Just Eat received (development).
@@ -217,6 +224,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Delete,
         pattern: "/admin/delivery_zones/{zone_id}",
         id: RouteId::AdminDeleteDeliveryZone,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/jet/backup-flow",
+        id: RouteId::AdminJetBackupFlow,
     },
     Route {
         method: Method::Get,
@@ -455,6 +467,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
+        pattern: "/webhooks/jet/orders/backup-flow",
+        id: RouteId::JetBackupFlow,
+    },
+    Route {
+        method: Method::Post,
         pattern: "/webhooks/jet/orders/cancel",
         id: RouteId::JetCancelOrder,
     },
@@ -462,6 +479,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/jet/orders/final",
         id: RouteId::JetFinalPickedOrder,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/jet/restaurants/temp-offline",
+        id: RouteId::JetTempOffline,
     },
     Route {
         method: Method::Post,

@@ -36,7 +36,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
+        admin, clients, deliveries, health, jet_catalog, jet_orders, jet_status, just_eat, openapi,
         orderconnect, orders, sim, site_api,
     };
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
@@ -92,6 +92,9 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
+        RouteId::JetBackupFlow => jet_status::backup_flow(req, ctx).await,
+        RouteId::JetTempOffline => jet_status::temp_offline(req, ctx).await,
+        RouteId::AdminJetBackupFlow => jet_status::backup_flow_list(req, ctx).await,
         RouteId::SimJetSendOrder => sim::jet_send_order(&mut req, ctx).await,
         RouteId::SimJetCalls => sim::jet_calls(&req, ctx).await,
         RouteId::SimJetReceive => sim::jet_receive(&mut req, ctx).await,

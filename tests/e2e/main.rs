@@ -11,6 +11,7 @@ mod foundation;
 mod jecall;
 mod jecall_reconcile;
 mod jelife;
+mod jestatus;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -54,6 +55,7 @@ fn main() {
         clients::TESTS,
         orderconnect::TESTS,
         jelife::TESTS,
+        jestatus::TESTS,
         jet_orders::TESTS,
         readback::TESTS,
         openapi::TESTS,

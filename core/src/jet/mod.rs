@@ -11,9 +11,11 @@
 //!   service-type names shared with orders.
 //! * [`order`] — Receive Order, Final Picked Order and Cancel Order: their wire, checks,
 //!   translation into a Jupiter `new_order`, and the outcome owed to Just Eat.
+//! * [`status`] — temporary offline and the backup flow JET Connect notifies.
 
 pub mod order;
 pub mod reconcile;
+pub mod status;
 pub mod to_jupiter;
 pub mod validate;
 pub mod wire;

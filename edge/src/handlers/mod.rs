@@ -6,6 +6,7 @@ pub mod deliveries;
 pub mod health;
 pub mod jet_catalog;
 pub mod jet_orders;
+pub mod jet_status;
 pub mod just_eat;
 pub mod openapi;
 pub mod order_view;

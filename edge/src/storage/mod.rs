@@ -10,6 +10,7 @@ mod amendments;
 mod catalog;
 mod clients;
 mod jet_orders;
+mod jet_status;
 mod orderconnect;
 mod orders;
 pub mod outbox;
@@ -23,6 +24,7 @@ pub use catalog::{
 };
 pub use clients::ClientRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
+pub use jet_status::{BackupOrderRow, BackupOrderWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
 

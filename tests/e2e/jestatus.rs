@@ -1,0 +1,309 @@
+//! Issue 18, restaurant status and the backup flow received from JET Connect (signed with
+//! `X-JET-Connect-Hash`): the temp-offline notification takes a restaurant offline and back
+//! (the admin read and order placement tell the truth), in `lastChangedTimeStampUtc` order;
+//! a failed order for the backup flow reaches the operator's list once and is reconciled
+//! when the same order arrives. A bad signature changes nothing.
+
+use orderbridge_e2e::{expect, repo_root, request, App, Reply};
+use serde_json::{json, Value};
+
+use crate::AppTest;
+
+pub const TESTS: &[(&str, AppTest)] = &[
+    (
+        "jestatus_temp_offline_takes_the_restaurant_offline_and_back_in_order",
+        temp_offline_takes_the_restaurant_offline_and_back_in_order,
+    ),
+    (
+        "jestatus_backup_flow_reaches_the_operator_once_and_is_reconciled",
+        backup_flow_reaches_the_operator_once_and_is_reconciled,
+    ),
+];
+
+const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
+const TEMP_OFFLINE: &str = "/webhooks/jet/restaurants/temp-offline";
+const BACKUP_FLOW: &str = "/webhooks/jet/orders/backup-flow";
+
+fn fixture(name: &str) -> Value {
+    let path = repo_root().join("fixtures/just-eat").join(name);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{e}"));
+    serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}"))
+}
+
+fn post_forged(app: &App, path: &str, body: &Value) -> Reply {
+    let text = body.to_string();
+    let reply = request(
+        "POST",
+        &app.url(path),
+        &[
+            ("Content-Type", "application/json"),
+            (
+                "X-JET-Connect-Hash",
+                "HMAC-SHA256 t=1673428038618,signature=bm90IHRoZSBzaWduYXR1cmU=",
+            ),
+        ],
+        Some(text.as_bytes()),
+    )
+    .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    crate::conform::check("POST", path, &reply);
+    reply
+}
+
+fn operator(app: &App, method: &str, path: &str, body: Option<&Value>) -> Reply {
+    let text = body.map(Value::to_string);
+    let reply = request(
+        method,
+        &app.url(path),
+        &[OPERATOR, ("Content-Type", "application/json")],
+        text.as_deref().map(str::as_bytes),
+    )
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
+}
+
+/// The restaurant as the operator reads it: `(online, offline_until)`.
+fn online(app: &App, id: &str) -> (Value, Value) {
+    let reply = operator(app, "GET", &format!("/admin/restaurants/{id}"), None);
+    expect(&reply, 200, "the restaurant");
+    let doc = reply.json();
+    (doc["online"].clone(), doc["offline_until"].clone())
+}
+
+fn place_order(app: &App, id: &str, concept: &str, number: &str) -> Reply {
+    let doc = crate::orders::order(id, concept, number, None);
+    let text = doc.to_string();
+    let reply = request(
+        "POST",
+        &app.url("/site-api/order"),
+        &[("Content-Type", "application/json")],
+        Some(text.as_bytes()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    crate::conform::check("POST", "/site-api/order", &reply);
+    reply
+}
+
+/// A notification of `at` for `location` with delivery and collection `offline`.
+fn note(location: &str, at: &str, offline: bool) -> Value {
+    let mut doc = fixture("restaurant-temp-offline-request.json");
+    doc["restaurantId"] = json!(location);
+    doc["lastChangedTimeStampUtc"] = json!(at);
+    for service in ["collection", "delivery", "dineIn"] {
+        doc[service]["isOffline"] = json!(offline);
+    }
+    doc
+}
+
+fn temp_offline_takes_the_restaurant_offline_and_back_in_order(app: &App) {
+    let (id, concept, location) = ("e2e-jestatus-r", "e2e-jestatus-c", "e2e-jestatus-loc");
+    crate::orders::setup(app, id, concept);
+    let place = json!({
+        "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+03:00",
+        "start_time": 0, "end_time": 86400, "self_delivery": true,
+        "concepts": [{"id": concept, "name": "Вкусные суши"}],
+        "jet_location_id": location,
+    });
+    expect(
+        &operator(
+            app,
+            "PUT",
+            &format!("/admin/restaurants/{id}"),
+            Some(&place),
+        ),
+        200,
+        "the restaurant at its JET location",
+    );
+    assert_eq!(online(app, id), (json!(true), Value::Null));
+
+    // Just Eat's published shape, naming the restaurant by its JET Connect location.
+    let mut example = fixture("restaurant-temp-offline-request.json");
+    example["restaurantId"] = json!(location);
+
+    // A bad signature, or none, changes nothing.
+    let forged = post_forged(app, TEMP_OFFLINE, &example);
+    expect(&forged, 401, "a forged signature");
+    assert!(forged.json()["message"].is_string(), "{}", forged.body);
+    let unsigned = request(
+        "POST",
+        &app.url(TEMP_OFFLINE),
+        &[("Content-Type", "application/json")],
+        Some(example.to_string().as_bytes()),
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&unsigned, 401, "no signature");
+    assert_eq!(online(app, id), (json!(true), Value::Null));
+    // An unknown restaurant and a bad body change nothing either.
+    let mut unknown = example.clone();
+    unknown["restaurantId"] = json!("e2e-jestatus-nowhere");
+    let reply = crate::jet_orders::post_signed(app, TEMP_OFFLINE, &unknown);
+    expect(&reply, 404, "an unknown restaurant");
+    assert!(
+        reply.body.contains("e2e-jestatus-nowhere"),
+        "{}",
+        reply.body
+    );
+    let bad = json!({"restaurantId": location, "lastChangedTimeStampUtc": "soon"});
+    let reply = crate::jet_orders::post_signed(app, TEMP_OFFLINE, &bad);
+    expect(&reply, 400, "a bad body");
+    let message = reply.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        message.contains("lastChangedTimeStampUtc") && message.contains("soon"),
+        "{message}"
+    );
+    assert!(message.contains("service type"), "{message}");
+    assert_eq!(online(app, id), (json!(true), Value::Null));
+
+    // The example: every service type offline. The restaurant is offline with no end time.
+    let reply = crate::jet_orders::post_signed(app, TEMP_OFFLINE, &example);
+    expect(&reply, 200, "the temp-offline notification");
+    let answer = json!({
+        "restaurantId": location, "restaurant_id": id, "offline": true,
+        "offline_services": ["delivery", "collection", "dineIn"], "reasons": ["string"],
+    });
+    assert_eq!(reply.json(), answer);
+    assert_eq!(online(app, id), (json!(false), Value::Null));
+    let refused = place_order(app, id, concept, "e2e-jestatus-1");
+    assert!(
+        refused.status >= 400 && refused.body.contains("restaurant_offline"),
+        "an offline restaurant takes no order: {} {}",
+        refused.status,
+        refused.body
+    );
+    // The same notification again: answered the same, nothing changes.
+    let again = crate::jet_orders::post_signed(app, TEMP_OFFLINE, &example);
+    expect(&again, 200, "the repeat");
+    assert_eq!(again.json(), answer);
+    assert_eq!(online(app, id), (json!(false), Value::Null));
+
+    // An older "back online" arriving late changes nothing.
+    let late = crate::jet_orders::post_signed(
+        app,
+        TEMP_OFFLINE,
+        &note(location, "2019-08-24T14:15:21.999+00:00", false),
+    );
+    expect(&late, 200, "a late notification");
+    assert_eq!(late.json()["offline"], false, "{}", late.body);
+    assert_eq!(online(app, id), (json!(false), Value::Null));
+
+    // A newer one with every service online brings it back: orders are taken again.
+    let back = crate::jet_orders::post_signed(
+        app,
+        TEMP_OFFLINE,
+        &note(location, "2019-08-24T16:15:22.5+02:00", false),
+    );
+    expect(&back, 200, "back online");
+    assert_eq!(
+        back.json(),
+        json!({"restaurantId": location, "restaurant_id": id, "offline": false,
+               "offline_services": [], "reasons": []})
+    );
+    assert_eq!(online(app, id), (json!(true), Value::Null));
+    let placed = place_order(app, id, concept, "e2e-jestatus-2");
+    expect(&placed, 200, "an order once the restaurant is back");
+}
+
+fn backup_list(app: &App) -> Vec<Value> {
+    let reply = operator(app, "GET", "/admin/jet/backup-flow", None);
+    expect(&reply, 200, "the backup-flow list");
+    reply.json()["orders"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn backup_entry(app: &App, id: &str) -> Option<Value> {
+    backup_list(app).into_iter().find(|o| o["id"] == id)
+}
+
+fn backup_flow_reaches_the_operator_once_and_is_reconciled(app: &App) {
+    let (id, location, jet_id) = ("e2e-jestatus-b", "e2e-jestatus-loc-b", "e2e-jestatus-b-1");
+    crate::jet_orders::setup(app, id, location);
+    let mut example = fixture("failed-order-for-backup-flow-request.json");
+    example["order"]["orderId"] = json!(jet_id);
+    let reason = example["validationError"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+
+    // A forged signature records nothing; neither does a body without a reason.
+    expect(
+        &post_forged(app, BACKUP_FLOW, &example),
+        401,
+        "a forged signature",
+    );
+    let mut reasonless = example.clone();
+    reasonless["validationError"] = json!(" ");
+    let reply = crate::jet_orders::post_signed(app, BACKUP_FLOW, &reasonless);
+    expect(&reply, 400, "no reason");
+    assert!(reply.body.contains("validationError"), "{}", reply.body);
+    assert_eq!(backup_entry(app, jet_id), None);
+
+    // Just Eat's published example: recorded with its reason, not reconciled.
+    let reply = crate::jet_orders::post_signed(app, BACKUP_FLOW, &example);
+    expect(&reply, 200, "the failed order");
+    let first = reply.json();
+    assert_eq!(first["id"], jet_id, "{first}");
+    assert_eq!(first["orderId"], jet_id, "{first}");
+    assert_eq!(first["friendlyOrderReference"], "1806363209", "{first}");
+    assert_eq!(first["restaurant"], "55303", "{first}");
+    assert_eq!(first["reason"], reason.as_str(), "{first}");
+    assert_eq!(
+        first["unknownReference"], "6440352f-cb04-4d48-b3ed-d945f010c627",
+        "{first}"
+    );
+    assert_eq!(first["reconciled"], false, "{first}");
+    let listed = backup_entry(app, jet_id).unwrap_or_else(|| panic!("not listed"));
+    assert_eq!(listed, first);
+    // Again: one record, answered the same.
+    let again = crate::jet_orders::post_signed(app, BACKUP_FLOW, &example);
+    expect(&again, 200, "the repeat");
+    assert_eq!(again.json(), first);
+    let count = backup_list(app)
+        .iter()
+        .filter(|o| o["id"] == jet_id)
+        .count();
+    assert_eq!(count, 1);
+
+    // The same order arrives through the normal webhook: the record names the hub order.
+    let order = crate::jet_orders::partner_order(jet_id, location);
+    let placed = crate::jet_orders::post_signed(app, "/webhooks/jet/orders", &order);
+    expect(&placed, 202, "the JET order");
+    let order_id = placed.json()["OrderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let after = backup_entry(app, jet_id).unwrap_or_else(|| panic!("not listed"));
+    assert_eq!(after["reconciled"], true, "{after}");
+    assert_eq!(after["reconciled_order_id"], order_id.as_str(), "{after}");
+    assert!(after["reconciled_at"].is_string(), "{after}");
+    assert_eq!(after["reason"], reason.as_str(), "{after}");
+    let list = backup_list(app);
+    assert!(
+        list.windows(2)
+            .all(|w| w[0]["received_at"].as_str() >= w[1]["received_at"].as_str()),
+        "newest first: {list:?}"
+    );
+
+    // A failed order whose order had already been placed is reconciled at once.
+    let earlier = "e2e-jestatus-b-2";
+    let placed = crate::jet_orders::post_signed(
+        app,
+        "/webhooks/jet/orders",
+        &crate::jet_orders::partner_order(earlier, location),
+    );
+    expect(&placed, 202, "the second JET order");
+    let earlier_order = placed.json()["OrderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let mut late = example.clone();
+    late["order"]["orderId"] = json!(earlier);
+    let reply = crate::jet_orders::post_signed(app, BACKUP_FLOW, &late);
+    expect(&reply, 200, "a report of a placed order");
+    assert_eq!(reply.json()["reconciled"], true, "{}", reply.body);
+    assert_eq!(reply.json()["reconciled_order_id"], earlier_order.as_str());
+}

@@ -103,6 +103,12 @@ pub enum RouteId {
     /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an Orderconnect order (Partner API
     /// webhook, `Authorization: JE-API-KEY`).
     JustEatOrderCancelled,
+    /// `PUT /webhooks/just-eat/restaurant-offline-status`: Just Eat took a restaurant
+    /// offline (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatRestaurantOfflineStatus,
+    /// `PUT /webhooks/just-eat/restaurant-online-status`: Just Eat lets a restaurant back
+    /// online (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatRestaurantOnlineStatus,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -489,6 +495,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/just-eat/order-cancelled",
         id: RouteId::JustEatOrderCancelled,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/restaurant-offline-status",
+        id: RouteId::JustEatRestaurantOfflineStatus,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/restaurant-online-status",
+        id: RouteId::JustEatRestaurantOnlineStatus,
     },
     Route {
         method: Method::Put,

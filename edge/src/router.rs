@@ -67,6 +67,12 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
+        RouteId::JustEatRestaurantOfflineStatus => {
+            jet_status::restaurant_offline_status(req, ctx).await
+        }
+        RouteId::JustEatRestaurantOnlineStatus => {
+            jet_status::restaurant_online_status(req, ctx).await
+        }
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,

@@ -18,6 +18,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "jestatus_backup_flow_reaches_the_operator_once_and_is_reconciled",
         backup_flow_reaches_the_operator_once_and_is_reconciled,
     ),
+    (
+        "jestatus_partner_offline_and_online_status_keep_the_flag_true",
+        partner_offline_and_online_status_keep_the_flag_true,
+    ),
 ];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -95,15 +99,18 @@ fn note(location: &str, at: &str, offline: bool) -> Value {
     doc
 }
 
-fn temp_offline_takes_the_restaurant_offline_and_back_in_order(app: &App) {
-    let (id, concept, location) = ("e2e-jestatus-r", "e2e-jestatus-c", "e2e-jestatus-loc");
+/// A site restaurant (`crate::orders::setup`) that Just Eat also knows, by `ids` (e.g.
+/// `{"jet_location_id": …}`).
+fn setup_known(app: &App, id: &str, concept: &str, ids: Value) {
     crate::orders::setup(app, id, concept);
-    let place = json!({
+    let mut place = json!({
         "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+03:00",
         "start_time": 0, "end_time": 86400, "self_delivery": true,
         "concepts": [{"id": concept, "name": "Вкусные суши"}],
-        "jet_location_id": location,
     });
+    if let (Some(place), Some(ids)) = (place.as_object_mut(), ids.as_object()) {
+        place.extend(ids.clone());
+    }
     expect(
         &operator(
             app,
@@ -112,8 +119,13 @@ fn temp_offline_takes_the_restaurant_offline_and_back_in_order(app: &App) {
             Some(&place),
         ),
         200,
-        "the restaurant at its JET location",
+        "the restaurant with Just Eat's ids",
     );
+}
+
+fn temp_offline_takes_the_restaurant_offline_and_back_in_order(app: &App) {
+    let (id, concept, location) = ("e2e-jestatus-r", "e2e-jestatus-c", "e2e-jestatus-loc");
+    setup_known(app, id, concept, json!({"jet_location_id": location}));
     assert_eq!(online(app, id), (json!(true), Value::Null));
 
     // Just Eat's published shape, naming the restaurant by its JET Connect location.
@@ -306,4 +318,95 @@ fn backup_flow_reaches_the_operator_once_and_is_reconciled(app: &App) {
     expect(&reply, 200, "a report of a placed order");
     assert_eq!(reply.json()["reconciled"], true, "{}", reply.body);
     assert_eq!(reply.json()["reconciled_order_id"], earlier_order.as_str());
+}
+
+fn put_status(app: &App, name: &str, key: Option<&str>, body: &Value) -> Reply {
+    let path = format!("/webhooks/just-eat/{name}");
+    let auth = key.map(|k| format!("JE-API-KEY {k}"));
+    let mut headers = vec![("Content-Type", "application/json")];
+    if let Some(auth) = auth.as_deref() {
+        headers.push(("Authorization", auth));
+    }
+    let text = body.to_string();
+    let reply = request("PUT", &app.url(&path), &headers, Some(text.as_bytes()))
+        .unwrap_or_else(|e| panic!("PUT {path}: {e}"));
+    crate::conform::check("PUT", &path, &reply);
+    reply
+}
+
+fn partner_offline_and_online_status_keep_the_flag_true(app: &App) {
+    let (id, concept, je_id) = ("e2e-jestatus-p", "e2e-jestatus-pc", "e2e-jestatus-je-1");
+    setup_known(
+        app,
+        id,
+        concept,
+        json!({"orderconnect_restaurant_id": je_id}),
+    );
+    let mut offline = fixture("restaurant-offline-status-request.json");
+    offline["RestaurantId"] = json!(je_id);
+    let mut online_doc = offline.clone();
+    online_doc["IsOffline"] = json!(false);
+
+    // A wrong key, or none, changes nothing.
+    let dev = Some("dev-orderconnect-key");
+    expect(
+        &put_status(app, "restaurant-offline-status", Some("wrong"), &offline),
+        401,
+        "a wrong key",
+    );
+    expect(
+        &put_status(app, "restaurant-offline-status", None, &offline),
+        401,
+        "no key",
+    );
+    assert_eq!(online(app, id), (json!(true), Value::Null));
+    let mut unknown = offline.clone();
+    unknown["RestaurantId"] = json!("e2e-jestatus-je-nobody");
+    let reply = put_status(app, "restaurant-offline-status", dev, &unknown);
+    expect(&reply, 404, "an unknown restaurant");
+    assert!(
+        reply.body.contains("e2e-jestatus-je-nobody"),
+        "{}",
+        reply.body
+    );
+
+    // Just Eat's published example takes it offline: the admin read and the site say so.
+    let reply = put_status(app, "restaurant-offline-status", dev, &offline);
+    expect(&reply, 200, "offline status");
+    let answer = json!({"RestaurantId": je_id, "restaurant_id": id, "online": false});
+    assert_eq!(reply.json(), answer);
+    assert_eq!(online(app, id), (json!(false), Value::Null));
+    let refused = place_order(app, id, concept, "e2e-jestatus-p-1");
+    assert!(
+        refused.status >= 400 && refused.body.contains("restaurant_offline"),
+        "{} {}",
+        refused.status,
+        refused.body
+    );
+    let again = put_status(app, "restaurant-offline-status", dev, &offline);
+    expect(&again, 200, "the repeat");
+    assert_eq!(again.json(), answer);
+
+    // Online status: a wrong key changes nothing, a contradiction is refused, then back.
+    expect(
+        &put_status(app, "restaurant-online-status", Some("wrong"), &online_doc),
+        401,
+        "a wrong key",
+    );
+    let reply = put_status(app, "restaurant-online-status", dev, &offline);
+    expect(&reply, 400, "IsOffline true sent as online");
+    assert!(reply.body.contains("IsOffline"), "{}", reply.body);
+    assert_eq!(online(app, id), (json!(false), Value::Null));
+    let reply = put_status(app, "restaurant-online-status", dev, &online_doc);
+    expect(&reply, 200, "online status");
+    assert_eq!(
+        reply.json(),
+        json!({"RestaurantId": je_id, "restaurant_id": id, "online": true})
+    );
+    assert_eq!(online(app, id), (json!(true), Value::Null));
+    expect(
+        &place_order(app, id, concept, "e2e-jestatus-p-2"),
+        200,
+        "an order once back online",
+    );
 }

@@ -24,7 +24,19 @@
 //! | `order` | optional; `order.orderId`, `friendlyOrderReference`, `restaurant.id` kept when present |
 //! | key | `order.orderId`, else the body's digest (the edge's): the same notification twice is one record |
 //!
-//! Keys are camelCase as the spec writes them; PascalCase is accepted too.
+//! Partner API `restaurant-offline-status` / `restaurant-online-status`
+//! (`RestauranteventsRestaurantOfflineStatus`: `{Tenant, IsOffline, RestaurantId,
+//! AllowRestaurantOverride}`), the same rules for both:
+//!
+//! | rule | decision |
+//! |------|----------|
+//! | `RestaurantId` | required, not blank (a string, or a number taken as its digits): Just Eat's restaurant id |
+//! | `restaurant-offline-status` | offline (`online` false) unless `IsOffline` is `false`; no end time is sent, so `offline_until` is cleared |
+//! | `restaurant-online-status` | online (`online` true, `offline_until` cleared); `IsOffline: true` sent here is refused, naming it |
+//! | the same body again | the same flag again: nothing else changes |
+//!
+//! Keys are camelCase as the spec writes them (PascalCase for the Partner API's); the other
+//! case is accepted too.
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
@@ -280,6 +292,81 @@ pub fn check_backup_flow(raw: BackupFlowIn) -> Result<BackupFlow, Vec<Violation>
         jet_restaurant,
         unknown_reference,
         menu_id,
+    })
+}
+
+/// `restaurant-offline-status` / `restaurant-online-status` as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct RestaurantStatusIn {
+    #[serde(rename = "RestaurantId", alias = "restaurantId", default)]
+    pub restaurant_id: Option<Value>,
+    #[serde(rename = "IsOffline", alias = "isOffline", default)]
+    pub is_offline: Option<bool>,
+    #[serde(rename = "Tenant", alias = "tenant", default)]
+    pub tenant: Option<String>,
+    #[serde(
+        rename = "AllowRestaurantOverride",
+        alias = "allowRestaurantOverride",
+        default
+    )]
+    pub allow_restaurant_override: Option<bool>,
+}
+
+/// Which of the two webhooks a body came to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StatusHook {
+    Offline,
+    Online,
+}
+
+/// A checked restaurant status: the restaurant and whether it takes orders.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RestaurantStatus {
+    /// Just Eat's restaurant id, as sent (trimmed).
+    pub restaurant: String,
+    pub online: bool,
+    pub tenant: Option<String>,
+    pub allow_restaurant_override: Option<bool>,
+}
+
+/// Every problem of a restaurant-status body at once, and the flag it sets.
+pub fn check_restaurant_status(
+    raw: RestaurantStatusIn,
+    hook: StatusHook,
+) -> Result<RestaurantStatus, Vec<Violation>> {
+    let mut out = Violations::new();
+    let restaurant = id_text(raw.restaurant_id.as_ref());
+    if restaurant.is_none() {
+        out.push(
+            "bad_request",
+            "RestaurantId",
+            "is required: the Just Eat restaurant whose status changed",
+        );
+    }
+    let online = match (hook, raw.is_offline) {
+        (StatusHook::Offline, offline) => !offline.unwrap_or(true),
+        (StatusHook::Online, Some(true)) => {
+            out.push(
+                "bad_request",
+                "IsOffline",
+                "is true, but restaurant-online-status says the restaurant is back online",
+            );
+            false
+        }
+        (StatusHook::Online, _) => true,
+    };
+    let tenant = raw
+        .tenant
+        .map(|t| t.trim().to_owned())
+        .filter(|t| !t.is_empty());
+    let Some(restaurant) = restaurant else {
+        return Err(out.into_vec());
+    };
+    out.into_result(RestaurantStatus {
+        restaurant,
+        online,
+        tenant,
+        allow_restaurant_override: raw.allow_restaurant_override,
     })
 }
 

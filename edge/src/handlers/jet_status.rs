@@ -15,17 +15,23 @@
 //!   the order Just Eat could not inject is recorded once, with its reason, for the operator
 //!   (`GET /admin/jet/backup-flow`, newest first); it is reconciled when the same order
 //!   arrives through `/webhooks/jet/orders` (or had already). `200` with the record.
+//! * `PUT /webhooks/just-eat/restaurant-offline-status` and `…/restaurant-online-status`
+//!   (Partner API, `Authorization: JE-API-KEY`, Orderconnect's error shape): the restaurant
+//!   whose Just Eat restaurant id (`orderconnect_restaurant_id`, else its JET Connect location
+//!   id) is `RestaurantId` goes offline or back online as Just Eat says (`offline_until`
+//!   cleared: Just Eat sends no end time). `200 {"RestaurantId", "restaurant_id", "online"}`;
+//!   an unknown restaurant is `404`.
 
 use orderbridge_core::jet::status::{
-    body_digest, check_backup_flow, check_temp_offline, on_temp_offline, BackupFlowIn,
-    TempOfflineEffect, TempOfflineIn,
+    body_digest, check_backup_flow, check_restaurant_status, check_temp_offline, on_temp_offline,
+    BackupFlowIn, RestaurantStatusIn, StatusHook, TempOfflineEffect, TempOfflineIn,
 };
 use orderbridge_core::problem::Violation;
 use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
-use crate::auth::{require_jet_hash, require_operator};
+use crate::auth::{require_jet_hash, require_operator, require_orderconnect};
 use crate::cache::ReadCache;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
@@ -161,4 +167,57 @@ fn shown(row: BackupOrderRow) -> Value {
         "reconciled_order_id": row.reconciled_order_id,
         "reconciled_at": row.reconciled_at,
     })
+}
+
+/// `PUT /webhooks/just-eat/restaurant-offline-status`.
+pub async fn restaurant_offline_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    restaurant_status(req, ctx, StatusHook::Offline).await
+}
+
+/// `PUT /webhooks/just-eat/restaurant-online-status`.
+pub async fn restaurant_online_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    restaurant_status(req, ctx, StatusHook::Online).await
+}
+
+async fn restaurant_status(
+    mut req: Request,
+    ctx: &Ctx<'_>,
+    hook: StatusHook,
+) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let raw: RestaurantStatusIn = parsed(&bytes, "restaurant status")?;
+    let status = check_restaurant_status(raw, hook)
+        .map_err(|found| EdgeError::violations("bad_request", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = storage
+        .restaurant_by_just_eat_id(&status.restaurant, false)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "unknown_restaurant",
+            summary: format!(
+                "RestaurantId: restaurant {} is not a known Just Eat restaurant",
+                status.restaurant
+            ),
+        })?;
+    storage
+        .set_online(
+            &restaurant,
+            status.online,
+            None,
+            &millis(ctx.now),
+            Vec::new(),
+        )
+        .await?;
+    ReadCache::new(ctx.env)
+        .invalidate(&[&restaurant], ctx.now)
+        .await;
+    Ok(respond::json(
+        200,
+        &json!({
+            "RestaurantId": status.restaurant,
+            "restaurant_id": restaurant,
+            "online": status.online,
+        }),
+    ))
 }

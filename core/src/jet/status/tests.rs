@@ -145,3 +145,63 @@ fn every_backup_flow_problem_is_named_at_once() {
     let fields: Vec<_> = found.iter().map(|v| v.field.as_deref()).collect();
     assert_eq!(fields, vec![Some("validationError"), Some("order")]);
 }
+
+fn status(json: &str) -> RestaurantStatusIn {
+    serde_json::from_str(json).expect("the wire type takes any object")
+}
+
+const STATUS_EXAMPLE: &str =
+    include_str!("../../../../fixtures/just-eat/restaurant-offline-status-request.json");
+
+#[test]
+fn the_specs_offline_status_example_takes_the_restaurant_offline() {
+    let checked =
+        check_restaurant_status(status(STATUS_EXAMPLE), StatusHook::Offline).expect("accepted");
+    assert_eq!(
+        checked,
+        RestaurantStatus {
+            restaurant: "123456".to_owned(),
+            online: false,
+            tenant: Some("uk".to_owned()),
+            allow_restaurant_override: Some(false),
+        }
+    );
+}
+
+#[test]
+fn offline_status_with_is_offline_false_or_absent_decides_by_it() {
+    let online = check_restaurant_status(
+        status(r#"{"RestaurantId": "1", "IsOffline": false}"#),
+        StatusHook::Offline,
+    )
+    .expect("accepted");
+    assert!(online.online);
+    let offline = check_restaurant_status(status(r#"{"restaurantId": 7}"#), StatusHook::Offline)
+        .expect("accepted");
+    assert_eq!(offline.restaurant, "7");
+    assert!(!offline.online);
+}
+
+#[test]
+fn online_status_brings_the_restaurant_back() {
+    for body in [
+        r#"{"RestaurantId": "123456", "Tenant": "uk"}"#,
+        r#"{"RestaurantId": "123456", "IsOffline": false}"#,
+    ] {
+        let checked = check_restaurant_status(status(body), StatusHook::Online).expect("accepted");
+        assert!(checked.online, "{body}");
+    }
+}
+
+#[test]
+fn every_restaurant_status_problem_is_named_at_once() {
+    let found = check_restaurant_status(
+        status(r#"{"RestaurantId": " ", "IsOffline": true}"#),
+        StatusHook::Online,
+    )
+    .expect_err("refused");
+    let fields: Vec<_> = found.iter().map(|v| v.field.as_deref()).collect();
+    assert_eq!(fields, vec![Some("RestaurantId"), Some("IsOffline")]);
+    let found = check_restaurant_status(status("{}"), StatusHook::Offline).expect_err("refused");
+    assert_eq!(found.len(), 1);
+}

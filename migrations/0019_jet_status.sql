@@ -31,3 +31,20 @@ CREATE TABLE jet_backup_orders (
 );
 CREATE INDEX jet_backup_orders_by_time ON jet_backup_orders (received_at);
 CREATE INDEX jet_backup_orders_by_order ON jet_backup_orders (jet_order_id);
+
+-- Just Eat's Partner API `menu-ingestion-complete`: the result of a menu ingestion run on
+-- Just Eat's side, for the operator (`GET /admin/just-eat/menu-ingestions`). Keyed by
+-- `correlationId` and `restaurantId`, or the body's digest when neither is sent.
+CREATE TABLE just_eat_menu_ingestions (
+    id             TEXT PRIMARY KEY,
+    correlation_id TEXT,
+    jet_restaurant TEXT,                   -- restaurantId (Just Eat's)
+    restaurant_id  TEXT,                   -- ours, when known
+    tenant         TEXT,
+    result         TEXT,                   -- success | fail, as sent
+    finished_at    TEXT,                   -- timestamp, RFC 3339 UTC
+    errors         TEXT NOT NULL,          -- JSON array of {code, description}
+    body           TEXT NOT NULL,
+    received_at    TEXT NOT NULL
+);
+CREATE INDEX just_eat_menu_ingestions_by_time ON just_eat_menu_ingestions (received_at);

@@ -103,6 +103,11 @@ pub enum RouteId {
     /// `POST /webhooks/just-eat/order-cancelled`: Just Eat cancelled an Orderconnect order (Partner API
     /// webhook, `Authorization: JE-API-KEY`).
     JustEatOrderCancelled,
+    /// `POST /webhooks/just-eat/menu-ingestion-complete`: Just Eat's result of a menu
+    /// ingestion (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatMenuIngestionComplete,
+    /// `GET /admin/just-eat/menu-ingestions`: Just Eat's menu ingestion results (operator).
+    AdminJustEatMenuIngestions,
     /// `PUT /webhooks/just-eat/restaurant-offline-status`: Just Eat took a restaurant
     /// offline (Partner API webhook, `Authorization: JE-API-KEY`).
     JustEatRestaurantOfflineStatus,
@@ -255,6 +260,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/admin/jet/reconciliation",
         id: RouteId::AdminJetReconcile,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/just-eat/menu-ingestions",
+        id: RouteId::AdminJustEatMenuIngestions,
     },
     Route {
         method: Method::Put,
@@ -495,6 +505,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/just-eat/order-cancelled",
         id: RouteId::JustEatOrderCancelled,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/menu-ingestion-complete",
+        id: RouteId::JustEatMenuIngestionComplete,
     },
     Route {
         method: Method::Put,

@@ -67,6 +67,10 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
+        RouteId::JustEatMenuIngestionComplete => {
+            jet_status::menu_ingestion_complete(req, ctx).await
+        }
+        RouteId::AdminJustEatMenuIngestions => jet_status::menu_ingestions(req, ctx).await,
         RouteId::JustEatRestaurantOfflineStatus => {
             jet_status::restaurant_offline_status(req, ctx).await
         }

@@ -22,6 +22,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "jestatus_partner_offline_and_online_status_keep_the_flag_true",
         partner_offline_and_online_status_keep_the_flag_true,
     ),
+    (
+        "jestatus_menu_ingestion_complete_reaches_the_operator_once",
+        menu_ingestion_complete_reaches_the_operator_once,
+    ),
 ];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -409,4 +413,85 @@ fn partner_offline_and_online_status_keep_the_flag_true(app: &App) {
         200,
         "an order once back online",
     );
+}
+
+fn post_ingestion(app: &App, key: Option<&str>, body: &Value) -> Reply {
+    let path = "/webhooks/just-eat/menu-ingestion-complete";
+    let auth = key.map(|k| format!("JE-API-KEY {k}"));
+    let mut headers = vec![("Content-Type", "application/json")];
+    if let Some(auth) = auth.as_deref() {
+        headers.push(("Authorization", auth));
+    }
+    let text = body.to_string();
+    let reply = request("POST", &app.url(path), &headers, Some(text.as_bytes()))
+        .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    crate::conform::check("POST", path, &reply);
+    reply
+}
+
+fn ingestions(app: &App, id: &str) -> Vec<Value> {
+    let reply = operator(app, "GET", "/admin/just-eat/menu-ingestions", None);
+    expect(&reply, 200, "the menu ingestions");
+    reply.json()["ingestions"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|i| i["id"] == id)
+        .collect()
+}
+
+fn menu_ingestion_complete_reaches_the_operator_once(app: &App) {
+    let (id, concept, je_id) = ("e2e-jestatus-m", "e2e-jestatus-mc", "e2e-jestatus-je-m");
+    setup_known(
+        app,
+        id,
+        concept,
+        json!({"orderconnect_restaurant_id": je_id}),
+    );
+    let correlation = "e2e-jestatus-corr-1";
+    let mut example = fixture("menu-ingestion-complete-request.json");
+    example["restaurantId"] = json!(je_id);
+    example["correlationId"] = json!(correlation);
+    let key = format!("{correlation}:{je_id}");
+    let dev = Some("dev-orderconnect-key");
+
+    // A wrong key, or a result that is neither success nor fail, records nothing.
+    expect(
+        &post_ingestion(app, Some("wrong"), &example),
+        401,
+        "a wrong key",
+    );
+    let mut odd = example.clone();
+    odd["result"] = json!("maybe");
+    odd["timestamp"] = json!("later");
+    let reply = post_ingestion(app, dev, &odd);
+    expect(&reply, 400, "a bad report");
+    assert!(
+        reply.body.contains("maybe") && reply.body.contains("timestamp"),
+        "{}",
+        reply.body
+    );
+    assert!(ingestions(app, &key).is_empty());
+
+    // Just Eat's published example: the failure and its errors, at our restaurant.
+    let reply = post_ingestion(app, dev, &example);
+    expect(&reply, 200, "the report");
+    let record = reply.json();
+    assert_eq!(record["id"], key.as_str(), "{record}");
+    assert_eq!(record["result"], "fail", "{record}");
+    assert_eq!(record["restaurant_id"], id, "{record}");
+    assert_eq!(record["restaurantId"], je_id, "{record}");
+    assert_eq!(record["tenant"], "uk", "{record}");
+    assert_eq!(
+        record["finished_at"], "2020-01-01T00:00:00.000Z",
+        "{record}"
+    );
+    assert_eq!(record["errors"], example["fault"]["errors"], "{record}");
+    assert_eq!(ingestions(app, &key), vec![record.clone()]);
+    // Again: one record, answered the same.
+    let again = post_ingestion(app, dev, &example);
+    expect(&again, 200, "the repeat");
+    assert_eq!(again.json(), record);
+    assert_eq!(ingestions(app, &key).len(), 1);
 }

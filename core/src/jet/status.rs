@@ -35,6 +35,16 @@
 //! | `restaurant-online-status` | online (`online` true, `offline_until` cleared); `IsOffline: true` sent here is refused, naming it |
 //! | the same body again | the same flag again: nothing else changes |
 //!
+//! Partner API `menu-ingestion-complete` (`RestaurantsWebhooksMenuIngestionComplete`; no field
+//! is required by the schema):
+//!
+//! | rule | decision |
+//! |------|----------|
+//! | `result` | absent, or `success` / `fail` (any case); another value is refused, naming it |
+//! | `timestamp` | absent, or RFC 3339 |
+//! | `fault.errors[]` | kept as `{code, description}` for the operator |
+//! | key | `correlationId` + `restaurantId`, else the body's digest: the same report twice is one record |
+//!
 //! Keys are camelCase as the spec writes them (PascalCase for the Partner API's); the other
 //! case is accepted too.
 
@@ -367,6 +377,98 @@ pub fn check_restaurant_status(
         online,
         tenant,
         allow_restaurant_override: raw.allow_restaurant_override,
+    })
+}
+
+/// One error of a failed menu ingestion.
+#[derive(Debug, Default, Clone, Deserialize, PartialEq, Eq, serde::Serialize)]
+pub struct IngestionError {
+    #[serde(alias = "Code", default)]
+    pub code: Option<String>,
+    #[serde(alias = "Description", default)]
+    pub description: Option<String>,
+}
+
+#[derive(Debug, Default, Deserialize)]
+pub struct IngestionFaultIn {
+    #[serde(alias = "Id", default)]
+    pub id: Option<String>,
+    #[serde(alias = "Errors", default)]
+    pub errors: Option<Vec<IngestionError>>,
+}
+
+/// `menu-ingestion-complete` as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct MenuIngestionIn {
+    #[serde(alias = "Tenant", default)]
+    pub tenant: Option<String>,
+    #[serde(alias = "Result", default)]
+    pub result: Option<String>,
+    #[serde(rename = "correlationId", alias = "CorrelationId", default)]
+    pub correlation_id: Option<String>,
+    #[serde(rename = "restaurantId", alias = "RestaurantId", default)]
+    pub restaurant_id: Option<Value>,
+    #[serde(alias = "Timestamp", default)]
+    pub timestamp: Option<String>,
+    #[serde(alias = "Fault", default)]
+    pub fault: Option<IngestionFaultIn>,
+}
+
+/// A checked menu-ingestion report.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MenuIngestion {
+    pub tenant: Option<String>,
+    /// `success` or `fail` (lowercase), when sent.
+    pub result: Option<String>,
+    pub correlation_id: Option<String>,
+    pub restaurant: Option<String>,
+    pub finished_at: Option<DateTime<Utc>>,
+    pub errors: Vec<IngestionError>,
+}
+
+impl MenuIngestion {
+    /// The record's key: `correlationId` and `restaurantId`, else `body:<digest>`.
+    pub fn key(&self, body_digest: &str) -> String {
+        match (&self.correlation_id, &self.restaurant) {
+            (None, None) => format!("body:{body_digest}"),
+            (c, r) => format!(
+                "{}:{}",
+                c.as_deref().unwrap_or_default(),
+                r.as_deref().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+/// Every problem of a menu-ingestion report at once.
+pub fn check_menu_ingestion(raw: MenuIngestionIn) -> Result<MenuIngestion, Vec<Violation>> {
+    let mut out = Violations::new();
+    let result = raw
+        .result
+        .map(|r| r.trim().to_ascii_lowercase())
+        .filter(|r| !r.is_empty());
+    if let Some(r) = result.as_deref() {
+        if r != "success" && r != "fail" {
+            out.push(
+                "bad_request",
+                "result",
+                format!("{r:?} is neither success nor fail"),
+            );
+        }
+    }
+    let finished_at = match raw.timestamp.as_deref().map(str::trim) {
+        Some(t) if !t.is_empty() => instant(Some(t), "timestamp", &mut out),
+        _ => None,
+    };
+    let errors = raw.fault.and_then(|f| f.errors).unwrap_or_default();
+    let clean = |s: Option<String>| s.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty());
+    out.into_result(MenuIngestion {
+        tenant: clean(raw.tenant),
+        result,
+        correlation_id: clean(raw.correlation_id),
+        restaurant: id_text(raw.restaurant_id.as_ref()),
+        finished_at,
+        errors,
     })
 }
 

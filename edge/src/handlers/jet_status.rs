@@ -21,10 +21,15 @@
 //!   id) is `RestaurantId` goes offline or back online as Just Eat says (`offline_until`
 //!   cleared: Just Eat sends no end time). `200 {"RestaurantId", "restaurant_id", "online"}`;
 //!   an unknown restaurant is `404`.
+//! * `POST /webhooks/just-eat/menu-ingestion-complete` (Partner API, same key): Just Eat's
+//!   result of a menu ingestion run is recorded once, with its errors and our restaurant when
+//!   `restaurantId` is known, for the operator (`GET /admin/just-eat/menu-ingestions`, newest
+//!   first); answered `200` with the record.
 
 use orderbridge_core::jet::status::{
-    body_digest, check_backup_flow, check_restaurant_status, check_temp_offline, on_temp_offline,
-    BackupFlowIn, RestaurantStatusIn, StatusHook, TempOfflineEffect, TempOfflineIn,
+    body_digest, check_backup_flow, check_menu_ingestion, check_restaurant_status,
+    check_temp_offline, on_temp_offline, BackupFlowIn, MenuIngestionIn, RestaurantStatusIn,
+    StatusHook, TempOfflineEffect, TempOfflineIn,
 };
 use orderbridge_core::problem::Violation;
 use serde::de::DeserializeOwned;
@@ -35,7 +40,10 @@ use crate::auth::{require_jet_hash, require_operator, require_orderconnect};
 use crate::cache::ReadCache;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
-use crate::storage::{millis, parse_instant, BackupOrderRow, BackupOrderWrite, Storage};
+use crate::storage::{
+    millis, parse_instant, BackupOrderRow, BackupOrderWrite, MenuIngestionRow, MenuIngestionWrite,
+    Storage,
+};
 use crate::{body, respond};
 
 fn parsed<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, EdgeError> {
@@ -220,4 +228,73 @@ async fn restaurant_status(
             "online": status.online,
         }),
     ))
+}
+
+/// `POST /webhooks/just-eat/menu-ingestion-complete`.
+pub async fn menu_ingestion_complete(
+    mut req: Request,
+    ctx: &Ctx<'_>,
+) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let raw: MenuIngestionIn = parsed(&bytes, "menu-ingestion-complete")?;
+    let report =
+        check_menu_ingestion(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
+    let id = report.key(&body_digest(&bytes));
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = match &report.restaurant {
+        Some(je) => storage.restaurant_by_just_eat_id(je, false).await?,
+        None => None,
+    };
+    let errors = serde_json::to_string(&report.errors)
+        .map_err(|e| EdgeError::Internal(format!("menu ingestion errors: {e}")))?;
+    let finished_at = report.finished_at.map(millis);
+    storage
+        .record_menu_ingestion(&MenuIngestionWrite {
+            id: &id,
+            correlation_id: report.correlation_id.as_deref(),
+            jet_restaurant: report.restaurant.as_deref(),
+            restaurant_id: restaurant.as_deref(),
+            tenant: report.tenant.as_deref(),
+            result: report.result.as_deref(),
+            finished_at: finished_at.as_deref(),
+            errors: &errors,
+            body: &text(&bytes),
+            received_at: &millis(ctx.now),
+        })
+        .await?;
+    if report.result.as_deref() == Some("fail") {
+        worker::console_warn!(
+            "Just Eat could not ingest the menu of restaurant {:?} ({} errors)",
+            report.restaurant,
+            report.errors.len()
+        );
+    }
+    let row = storage
+        .menu_ingestion(&id)
+        .await?
+        .ok_or_else(|| EdgeError::Internal(format!("menu ingestion {id} was not stored")))?;
+    Ok(respond::json(200, &ingestion_shown(row)))
+}
+
+/// `GET /admin/just-eat/menu-ingestions` (operator): the latest 100, newest first.
+pub async fn menu_ingestions(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_operator(&req, ctx.env)?;
+    let rows = Storage::new(ctx.env)?.menu_ingestions().await?;
+    let list: Vec<Value> = rows.into_iter().map(ingestion_shown).collect();
+    Ok(respond::json(200, &json!({ "ingestions": list })))
+}
+
+fn ingestion_shown(row: MenuIngestionRow) -> Value {
+    json!({
+        "id": row.id,
+        "correlationId": row.correlation_id,
+        "restaurantId": row.jet_restaurant,
+        "restaurant_id": row.restaurant_id,
+        "tenant": row.tenant,
+        "result": row.result,
+        "finished_at": row.finished_at,
+        "errors": serde_json::from_str::<Value>(&row.errors).unwrap_or(Value::Null),
+        "received_at": row.received_at,
+    })
 }

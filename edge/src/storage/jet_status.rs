@@ -1,6 +1,7 @@
 //! Restaurant status and the backup flow received from JET Connect (issue 18, migration
 //! 0019): `jet_temp_offline` (the last temp-offline notification applied per restaurant)
-//! and `jet_backup_orders` (orders Just Eat could not inject).
+//! and `jet_backup_orders` (orders Just Eat could not inject), and the Partner API's
+//! `just_eat_menu_ingestions` (menu ingestion results on Just Eat's side).
 
 use serde::Deserialize;
 use worker::D1PreparedStatement;
@@ -32,6 +33,34 @@ pub struct BackupOrderWrite<'a> {
     pub reason: &'a str,
     pub unknown_reference: Option<&'a str>,
     pub menu_id: Option<&'a str>,
+    pub body: &'a str,
+    pub received_at: &'a str,
+}
+
+/// A `just_eat_menu_ingestions` row.
+#[derive(Debug, Clone, Deserialize)]
+pub struct MenuIngestionRow {
+    pub id: String,
+    pub correlation_id: Option<String>,
+    pub jet_restaurant: Option<String>,
+    pub restaurant_id: Option<String>,
+    pub tenant: Option<String>,
+    pub result: Option<String>,
+    pub finished_at: Option<String>,
+    pub errors: String,
+    pub received_at: String,
+}
+
+/// What a menu-ingestion report stores.
+pub struct MenuIngestionWrite<'a> {
+    pub id: &'a str,
+    pub correlation_id: Option<&'a str>,
+    pub jet_restaurant: Option<&'a str>,
+    pub restaurant_id: Option<&'a str>,
+    pub tenant: Option<&'a str>,
+    pub result: Option<&'a str>,
+    pub finished_at: Option<&'a str>,
+    pub errors: &'a str,
     pub body: &'a str,
     pub received_at: &'a str,
 }
@@ -188,6 +217,53 @@ impl Storage {
         )
     }
 }
+
+impl Storage {
+    /// Records a menu-ingestion report once (the same key again changes nothing).
+    pub async fn record_menu_ingestion(&self, w: &MenuIngestionWrite<'_>) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "INSERT INTO just_eat_menu_ingestions (id, correlation_id, jet_restaurant, \
+                 restaurant_id, tenant, result, finished_at, errors, body, received_at) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10) ON CONFLICT (id) DO NOTHING",
+            &[
+                Arg::Text(w.id),
+                Arg::OptText(w.correlation_id),
+                Arg::OptText(w.jet_restaurant),
+                Arg::OptText(w.restaurant_id),
+                Arg::OptText(w.tenant),
+                Arg::OptText(w.result),
+                Arg::OptText(w.finished_at),
+                Arg::Text(w.errors),
+                Arg::Text(w.body),
+                Arg::Text(w.received_at),
+            ],
+        )?;
+        self.batch(vec![statement]).await.map(drop)
+    }
+
+    pub async fn menu_ingestion(&self, id: &str) -> Result<Option<MenuIngestionRow>, EdgeError> {
+        self.row(
+            &format!("SELECT {INGESTION_COLUMNS} FROM just_eat_menu_ingestions WHERE id = ?1"),
+            &[Arg::Text(id)],
+        )
+        .await
+    }
+
+    /// The latest 100 menu-ingestion reports, newest first.
+    pub async fn menu_ingestions(&self) -> Result<Vec<MenuIngestionRow>, EdgeError> {
+        self.rows(
+            &format!(
+                "SELECT {INGESTION_COLUMNS} FROM just_eat_menu_ingestions \
+                 ORDER BY received_at DESC, id DESC LIMIT 100"
+            ),
+            &[],
+        )
+        .await
+    }
+}
+
+const INGESTION_COLUMNS: &str = "id, correlation_id, jet_restaurant, restaurant_id, tenant, \
+    result, finished_at, errors, received_at";
 
 const BACKUP_COLUMNS: &str = "id, jet_order_id, reference, jet_restaurant, reason, \
     unknown_reference, menu_id, received_at, reconciled_order_id, reconciled_at";

@@ -24,7 +24,7 @@ pub use catalog::{
 };
 pub use clients::ClientRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
-pub use jet_status::{BackupOrderRow, BackupOrderWrite};
+pub use jet_status::{BackupOrderRow, BackupOrderWrite, MenuIngestionRow, MenuIngestionWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
 

@@ -205,3 +205,42 @@ fn every_restaurant_status_problem_is_named_at_once() {
     let found = check_restaurant_status(status("{}"), StatusHook::Offline).expect_err("refused");
     assert_eq!(found.len(), 1);
 }
+
+const INGESTION_EXAMPLE: &str =
+    include_str!("../../../../fixtures/just-eat/menu-ingestion-complete-request.json");
+
+fn ingestion(json: &str) -> MenuIngestionIn {
+    serde_json::from_str(json).expect("the wire type takes any object")
+}
+
+#[test]
+fn the_specs_menu_ingestion_example_is_a_failure_with_its_errors() {
+    let checked = check_menu_ingestion(ingestion(INGESTION_EXAMPLE)).expect("accepted");
+    assert_eq!(checked.result.as_deref(), Some("fail"));
+    assert_eq!(checked.tenant.as_deref(), Some("uk"));
+    assert_eq!(checked.restaurant.as_deref(), Some("123456"));
+    assert_eq!(checked.finished_at, Some(utc("2020-01-01T00:00:00Z")));
+    assert_eq!(checked.errors.len(), 2);
+    assert_eq!(checked.errors[0].code.as_deref(), Some("123"));
+    assert_eq!(
+        checked.key("abc"),
+        "64bef5ee-7265-47f8-9aee-28bc74f00b13:123456"
+    );
+}
+
+#[test]
+fn an_empty_menu_ingestion_report_is_kept_under_its_digest() {
+    let checked = check_menu_ingestion(ingestion(r#"{"Result": "SUCCESS"}"#)).expect("accepted");
+    assert_eq!(checked.result.as_deref(), Some("success"));
+    assert!(checked.errors.is_empty());
+    assert_eq!(checked.key("abc"), "body:abc");
+}
+
+#[test]
+fn every_menu_ingestion_problem_is_named_at_once() {
+    let found = check_menu_ingestion(ingestion(r#"{"result": "maybe", "timestamp": "later"}"#))
+        .expect_err("refused");
+    let fields: Vec<_> = found.iter().map(|v| v.field.as_deref()).collect();
+    assert_eq!(fields, vec![Some("result"), Some("timestamp")]);
+    assert!(found[0].message.contains("maybe"));
+}

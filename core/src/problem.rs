@@ -50,6 +50,8 @@ impl Protocol {
             Protocol::JetConnect
         } else if under("/webhooks/jet/orders/cancel")
             || under("/webhooks/jet/orders/driver-status")
+            || under("/webhooks/jet/orders/backup-flow")
+            || under("/webhooks/jet/restaurants")
         {
             Protocol::JetNotification
         } else if under("/webhooks/jet") {
@@ -314,6 +316,14 @@ mod tests {
             ("/webhooks/jet/orders/cancel", Protocol::JetNotification),
             (
                 "/webhooks/jet/orders/driver-status",
+                Protocol::JetNotification,
+            ),
+            (
+                "/webhooks/jet/orders/backup-flow",
+                Protocol::JetNotification,
+            ),
+            (
+                "/webhooks/jet/restaurants/temp-offline",
                 Protocol::JetNotification,
             ),
             ("/webhooks/jet/orders/cancelled", Protocol::JetWebhook),

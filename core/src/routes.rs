@@ -119,6 +119,17 @@ pub enum RouteId {
     JustEatLateOrderCompensationQuery,
     /// Just Eat's order-eligible-for-restaurant-compensation.
     JustEatCompensationEligibility,
+    /// `POST /webhooks/just-eat/menu-ingestion-complete`: Just Eat's result of a menu
+    /// ingestion (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatMenuIngestionComplete,
+    /// `GET /admin/just-eat/menu-ingestions`: Just Eat's menu ingestion results (operator).
+    AdminJustEatMenuIngestions,
+    /// `PUT /webhooks/just-eat/restaurant-offline-status`: Just Eat took a restaurant
+    /// offline (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatRestaurantOfflineStatus,
+    /// `PUT /webhooks/just-eat/restaurant-online-status`: Just Eat lets a restaurant back
+    /// online (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatRestaurantOnlineStatus,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -170,6 +181,13 @@ pub enum RouteId {
     /// `POST /webhooks/jet/orders/driver-status`: JET Connect's Driver Status Notification
     /// (signed): an event on the order's timeline.
     JetDriverStatus,
+    /// `POST /webhooks/jet/orders/backup-flow`: an order JET Connect could not inject (signed).
+    JetBackupFlow,
+    /// `POST /webhooks/jet/restaurants/temp-offline`: JET Connect set a restaurant's service
+    /// types offline or online (signed).
+    JetTempOffline,
+    /// `GET /admin/jet/backup-flow`: the orders JET Connect could not inject (operator).
+    AdminJetBackupFlow,
     /// `POST /sim/jet/orders`: the simulator signs and delivers a sample order (development).
     SimJetSendOrder,
     /// `GET /sim/jet/calls`: the calls the simulated Just Eat received (development).
@@ -242,6 +260,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Get,
+        pattern: "/admin/jet/backup-flow",
+        id: RouteId::AdminJetBackupFlow,
+    },
+    Route {
+        method: Method::Get,
         pattern: "/admin/jet/menu-callbacks",
         id: RouteId::AdminJetMenuCallbacks,
     },
@@ -269,6 +292,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/admin/jet/reconciliation",
         id: RouteId::AdminJetReconcile,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/just-eat/menu-ingestions",
+        id: RouteId::AdminJustEatMenuIngestions,
     },
     Route {
         method: Method::Put,
@@ -477,6 +505,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
+        pattern: "/webhooks/jet/orders/backup-flow",
+        id: RouteId::JetBackupFlow,
+    },
+    Route {
+        method: Method::Post,
         pattern: "/webhooks/jet/orders/cancel",
         id: RouteId::JetCancelOrder,
     },
@@ -547,6 +580,11 @@ pub const ROUTES: &[Route] = &[
     },
     Route {
         method: Method::Post,
+        pattern: "/webhooks/jet/restaurants/temp-offline",
+        id: RouteId::JetTempOffline,
+    },
+    Route {
+        method: Method::Post,
         pattern: "/webhooks/just-eat/order-cancelled",
         id: RouteId::JustEatOrderCancelled,
     },
@@ -574,6 +612,21 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/webhooks/just-eat/redelivery-requested",
         id: RouteId::JustEatTimelineEvent,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/menu-ingestion-complete",
+        id: RouteId::JustEatMenuIngestionComplete,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/restaurant-offline-status",
+        id: RouteId::JustEatRestaurantOfflineStatus,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/webhooks/just-eat/restaurant-online-status",
+        id: RouteId::JustEatRestaurantOnlineStatus,
     },
     Route {
         method: Method::Put,

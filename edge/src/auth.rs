@@ -1,9 +1,11 @@
 //! Who may call what: the operator key (`X-Flyt-Api-Key`) for `/jet-connect/*` and
 //! `/admin/*`, the site key (`X-Jup-Api-Key`) for server-to-server site calls, Orderconnect's
-//! `Authorization: JE-API-KEY` for its orders. The comparison
-//! itself is core's (`auth::api_key_matches`, constant time).
+//! `Authorization: JE-API-KEY` for its orders, JET Connect's `X-JET-Connect-Hash` for its
+//! webhooks. The comparisons themselves are core's (`auth::api_key_matches`, constant time;
+//! `verify_jet_hash`).
 
 use orderbridge_core::auth::{api_key_matches, je_api_key};
+use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
 use worker::{Env, Request};
 
 use crate::config::{secret, secrets};
@@ -29,6 +31,23 @@ pub fn require_orderconnect(req: &Request, env: &Env) -> Result<(), EdgeError> {
         Err(EdgeError::Unauthorized(
             "missing or invalid Authorization: JE-API-KEY".to_owned(),
         ))
+    }
+}
+
+/// Passes when `X-JET-Connect-Hash` signs the raw body with `JET_HMAC_SECRET`: checked
+/// before anything reads the body.
+pub fn require_jet_hash(req: &Request, bytes: &[u8], env: &Env) -> Result<(), EdgeError> {
+    let key = secret(env, secrets::JET_HMAC_SECRET)?;
+    let header = req.headers().get(JET_HASH_HEADER).ok().flatten();
+    match header {
+        Some(h) if verify_jet_hash(key.as_bytes(), bytes, &h) => Ok(()),
+        Some(_) => Err(EdgeError::Unauthorized(
+            "HMAC mismatch, authorization failed: X-JET-Connect-Hash does not match the body"
+                .to_owned(),
+        )),
+        None => Err(EdgeError::Unauthorized(
+            "X-JET-Connect-Hash is missing".to_owned(),
+        )),
     }
 }
 

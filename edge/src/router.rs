@@ -47,7 +47,7 @@ fn dispatch_boxed(
 async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
         admin, clients, deliveries, health, jet_amend, jet_catalog, jet_orders, jet_queries,
-        just_eat, openapi, orderconnect, orders, site_api,
+        jet_status, just_eat, openapi, orderconnect, orders, site_api,
     };
     #[cfg(feature = "simulator")]
     use handlers::{sim, sim_jet};
@@ -90,6 +90,16 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::JustEatCompensationEligibility => {
             jet_queries::compensation_eligibility(req, ctx).await
         }
+        RouteId::JustEatMenuIngestionComplete => {
+            jet_status::menu_ingestion_complete(req, ctx).await
+        }
+        RouteId::AdminJustEatMenuIngestions => jet_status::menu_ingestions(req, ctx).await,
+        RouteId::JustEatRestaurantOfflineStatus => {
+            jet_status::restaurant_offline_status(req, ctx).await
+        }
+        RouteId::JustEatRestaurantOnlineStatus => {
+            jet_status::restaurant_online_status(req, ctx).await
+        }
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,
@@ -121,6 +131,9 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminJetQueryAnswer => jet_queries::answer(req, ctx).await,
         RouteId::JetCancelOrder => jet_orders::cancel(req, ctx).await,
         RouteId::JetFinalPickedOrder => jet_orders::final_picked(req, ctx).await,
+        RouteId::JetBackupFlow => jet_status::backup_flow(req, ctx).await,
+        RouteId::JetTempOffline => jet_status::temp_offline(req, ctx).await,
+        RouteId::AdminJetBackupFlow => jet_status::backup_flow_list(req, ctx).await,
         RouteId::JetDriverStatus => jet_orders::driver_status(req, ctx).await,
         #[cfg(feature = "simulator")]
         RouteId::SimJetSendOrder => sim_jet::send_order(req, ctx, dispatch_boxed).await,

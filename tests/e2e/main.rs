@@ -15,6 +15,7 @@ mod jelife;
 mod jeorder;
 mod jequery;
 mod jesim;
+mod jestatus;
 mod jet_orders;
 mod openapi;
 mod orderconnect;
@@ -61,6 +62,7 @@ fn main() {
         jeorder::TESTS,
         jedriver::TESTS,
         jequery::TESTS,
+        jestatus::TESTS,
         jet_orders::TESTS,
         jesim::TESTS,
         readback::TESTS,

@@ -14,12 +14,14 @@
 //! * [`driver_status`] — the Driver Status Notification: a driver code as a timeline event.
 //! * [`sim`] — Just Eat simulated: seed 000's 73 endpoints as data, their answers, the
 //!   scenarios (development only).
+//! * [`status`] — temporary offline and the backup flow JET Connect notifies.
 
 pub mod amend;
 pub mod driver_status;
 pub mod order;
 pub mod reconcile;
 pub mod sim;
+pub mod status;
 pub mod to_jupiter;
 pub mod validate;
 pub mod wire;

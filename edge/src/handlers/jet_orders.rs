@@ -32,6 +32,7 @@
 //!   proves nothing about when the body was signed.
 //! * `POST /webhooks/jet/orders/driver-status`: the driver's status as an event on the
 //!   order's timeline ([`driver_status`]).
+//!   A placed order reconciles the backup-flow records of the same JET id (`jet_status`).
 //! * `GET /admin/jet/orders/{jet_id}` (operator): the order as received and what became of it.
 
 use chrono::{DateTime, Utc};
@@ -48,7 +49,6 @@ use orderbridge_core::jet::to_jupiter::{menu_for_order, menu_type_of, service_ke
 use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::lifecycle::{self, Status};
 use orderbridge_core::outbound::plan::ReceiverKind;
-use orderbridge_core::outbound::signature::{verify_jet_hash, JET_HASH_HEADER};
 use orderbridge_core::routes::Method;
 use orderbridge_core::tz::LocalZone;
 use serde_json::{json, Value};
@@ -58,7 +58,7 @@ use crate::auth::require_operator;
 use crate::channel::Channel;
 use crate::channels::jet::{outcome_body, outcome_url};
 use crate::channels::site::{current_status, front_end_url, record, record_event};
-use crate::config::{secret, secrets, Config, JET_HARD_LIMIT_SECS};
+use crate::config::{Config, JET_HARD_LIMIT_SECS};
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::intake::{self, Source};
@@ -77,18 +77,7 @@ pub async fn receive(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeEr
 
 /// Checks the signature over the raw bytes, before anything reads them.
 fn verify(req: &Request, bytes: &[u8], env: &Env) -> Result<(), EdgeError> {
-    let key = secret(env, secrets::JET_HMAC_SECRET)?;
-    let header = req.headers().get(JET_HASH_HEADER).ok().flatten();
-    match header {
-        Some(h) if verify_jet_hash(key.as_bytes(), bytes, &h) => Ok(()),
-        Some(_) => Err(EdgeError::Unauthorized(
-            "HMAC mismatch, authorization failed: X-JET-Connect-Hash does not match the body"
-                .to_owned(),
-        )),
-        None => Err(EdgeError::Unauthorized(
-            "X-JET-Connect-Hash is missing".to_owned(),
-        )),
-    }
+    crate::auth::require_jet_hash(req, bytes, env)
 }
 
 /// The verified body as stored: the signed bytes exactly, as text (the door refused any
@@ -306,6 +295,10 @@ async fn accept(
         deadline_at: owed.deadline_at,
         outcome: owed.decided.as_ref().map(outcome::recorded),
     })?);
+    // The same order sent to the backup flow before is reconciled with the order it became.
+    if let Some(placed) = &placed_id {
+        batch.push(storage.reconcile_backup_orders(&order.id, placed, &received_at)?);
+    }
     batch.extend(outbox::stage(&storage, &call)?);
     if let Err(err) = storage.commit(batch).await {
         // The same order delivered twice at once: the first one's answer.

@@ -8,6 +8,7 @@ pub mod jet_amend;
 pub mod jet_catalog;
 pub mod jet_orders;
 pub mod jet_queries;
+pub mod jet_status;
 pub mod just_eat;
 pub mod openapi;
 pub mod order_view;

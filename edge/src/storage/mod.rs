@@ -12,6 +12,7 @@ mod catalog;
 mod clients;
 mod jet_amendments;
 mod jet_orders;
+mod jet_status;
 mod orderconnect;
 mod orders;
 pub mod outbox;
@@ -29,6 +30,7 @@ pub use catalog::{
 pub use clients::ClientRow;
 pub use jet_amendments::JetAmendmentRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
+pub use jet_status::{BackupOrderRow, BackupOrderWrite, MenuIngestionRow, MenuIngestionWrite};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
 pub use queries::{QueryRow, QueryWrite};

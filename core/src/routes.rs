@@ -130,6 +130,9 @@ pub enum RouteId {
     /// `PUT /webhooks/just-eat/restaurant-online-status`: Just Eat lets a restaurant back
     /// online (Partner API webhook, `Authorization: JE-API-KEY`).
     JustEatRestaurantOnlineStatus,
+    /// `POST /webhooks/just-eat/order-time-updated`: Just Eat changed a restaurant's order
+    /// time for a day and service type (Partner API webhook, `Authorization: JE-API-KEY`).
+    JustEatOrderTimeUpdated,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -627,6 +630,11 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/webhooks/just-eat/restaurant-online-status",
         id: RouteId::JustEatRestaurantOnlineStatus,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-time-updated",
+        id: RouteId::JustEatOrderTimeUpdated,
     },
     Route {
         method: Method::Put,

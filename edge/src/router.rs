@@ -97,6 +97,7 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::JustEatRestaurantOfflineStatus => {
             jet_status::restaurant_offline_status(req, ctx).await
         }
+        RouteId::JustEatOrderTimeUpdated => jet_status::order_time_updated(req, ctx).await,
         RouteId::JustEatRestaurantOnlineStatus => {
             jet_status::restaurant_online_status(req, ctx).await
         }

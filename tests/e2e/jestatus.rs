@@ -26,6 +26,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
         "jestatus_menu_ingestion_complete_reaches_the_operator_once",
         menu_ingestion_complete_reaches_the_operator_once,
     ),
+    (
+        "jestatus_order_time_updated_is_the_restaurants_order_time_for_that_day",
+        order_time_updated_is_the_restaurants_order_time_for_that_day,
+    ),
 ];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -494,4 +498,101 @@ fn menu_ingestion_complete_reaches_the_operator_once(app: &App) {
     expect(&again, 200, "the repeat");
     assert_eq!(again.json(), record);
     assert_eq!(ingestions(app, &key).len(), 1);
+}
+
+fn order_times(app: &App, id: &str) -> Vec<Value> {
+    let reply = operator(app, "GET", &format!("/admin/restaurants/{id}"), None);
+    expect(&reply, 200, "the restaurant");
+    reply.json()["order_times"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+}
+
+fn post_order_time(app: &App, key: &str, body: &Value) -> Reply {
+    let path = "/webhooks/just-eat/order-time-updated";
+    let auth = format!("JE-API-KEY {key}");
+    let text = body.to_string();
+    let reply = request(
+        "POST",
+        &app.url(path),
+        &[
+            ("Content-Type", "application/json"),
+            ("Authorization", &auth),
+        ],
+        Some(text.as_bytes()),
+    )
+    .unwrap_or_else(|e| panic!("POST {path}: {e}"));
+    crate::conform::check("POST", path, &reply);
+    reply
+}
+
+fn order_time_updated_is_the_restaurants_order_time_for_that_day(app: &App) {
+    let (id, concept, je_id) = ("e2e-jestatus-t", "e2e-jestatus-tc", "e2e-jestatus-je-t");
+    setup_known(
+        app,
+        id,
+        concept,
+        json!({"orderconnect_restaurant_id": je_id}),
+    );
+    let mut example = fixture("order-time-updated-request.json");
+    example["restaurantId"] = json!(je_id);
+
+    expect(&post_order_time(app, "wrong", &example), 401, "a wrong key");
+    let mut bad = example.clone();
+    bad["serviceType"] = json!("DineIn");
+    bad["lowerBoundMinutes"] = json!(60);
+    let refused = post_order_time(app, "dev-orderconnect-key", &bad);
+    expect(&refused, 400, "a bad body");
+    assert!(
+        refused.body.contains("serviceType") && refused.body.contains("lowerBoundMinutes"),
+        "every problem: {}",
+        refused.body
+    );
+    let mut unknown = example.clone();
+    unknown["restaurantId"] = json!("e2e-jestatus-nobody");
+    expect(
+        &post_order_time(app, "dev-orderconnect-key", &unknown),
+        404,
+        "unknown",
+    );
+    assert!(order_times(app, id).is_empty(), "nothing stored yet");
+
+    let reply = post_order_time(app, "dev-orderconnect-key", &example);
+    expect(&reply, 200, "the published example");
+    assert_eq!(reply.json()["restaurant_id"], id, "{}", reply.body);
+    let times = order_times(app, id);
+    assert_eq!(times.len(), 1, "{times:?}");
+    assert_eq!(
+        (
+            &times[0]["service_type"],
+            &times[0]["day_of_week"],
+            &times[0]["lower_minutes"],
+            &times[0]["upper_minutes"]
+        ),
+        (&json!("Delivery"), &json!("monday"), &json!(35), &json!(50))
+    );
+    // The same day and service again replaces it; another day is its own entry.
+    let mut later = example.clone();
+    later["lowerBoundMinutes"] = json!(40);
+    later["upperBoundMinutes"] = json!(70);
+    expect(
+        &post_order_time(app, "dev-orderconnect-key", &later),
+        200,
+        "a change",
+    );
+    let mut tuesday = example;
+    tuesday["dayOfWeek"] = json!("tuesday");
+    expect(
+        &post_order_time(app, "dev-orderconnect-key", &tuesday),
+        200,
+        "another day",
+    );
+    let times = order_times(app, id);
+    assert_eq!(times.len(), 2, "{times:?}");
+    assert_eq!(
+        (&times[0]["lower_minutes"], &times[0]["upper_minutes"]),
+        (&json!(40), &json!(70))
+    );
+    assert_eq!(times[1]["day_of_week"], "tuesday");
 }

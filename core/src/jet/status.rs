@@ -45,6 +45,18 @@
 //! | `fault.errors[]` | kept as `{code, description}` for the operator |
 //! | key | `correlationId` + `restaurantId`, else the body's digest: the same report twice is one record |
 //!
+//! Partner API `order-time-updated` (`RestaurantsWebhooksOrderTimeUpdated`: Just Eat changed
+//! how long a restaurant's orders take on one day for one service type; nothing about one
+//! order):
+//!
+//! | rule | decision |
+//! |------|----------|
+//! | `restaurantId` | required, not blank: Just Eat's restaurant id |
+//! | `serviceType` | required, `Delivery` or `Collection` (any case) |
+//! | `dayOfWeek` | required, `Sunday` … `Saturday` (any case), stored lowercase |
+//! | `lowerBoundMinutes`, `upperBoundMinutes` | required whole minutes, 0 to 1440, lower ≤ upper |
+//! | effect | the restaurant's order time for that day and service type, replaced (the last one wins) |
+//!
 //! Keys are camelCase as the spec writes them (PascalCase for the Partner API's); the other
 //! case is accepted too.
 
@@ -470,6 +482,121 @@ pub fn check_menu_ingestion(raw: MenuIngestionIn) -> Result<MenuIngestion, Vec<V
         finished_at,
         errors,
     })
+}
+
+/// `order-time-updated` as sent.
+#[derive(Debug, Default, Deserialize)]
+pub struct OrderTimeIn {
+    #[serde(rename = "restaurantId", alias = "RestaurantId", default)]
+    pub restaurant_id: Option<Value>,
+    #[serde(rename = "serviceType", alias = "ServiceType", default)]
+    pub service_type: Option<String>,
+    #[serde(rename = "dayOfWeek", alias = "DayOfWeek", default)]
+    pub day_of_week: Option<String>,
+    #[serde(rename = "lowerBoundMinutes", alias = "LowerBoundMinutes", default)]
+    pub lower: Option<Value>,
+    #[serde(rename = "upperBoundMinutes", alias = "UpperBoundMinutes", default)]
+    pub upper: Option<Value>,
+}
+
+/// A restaurant's order time for one day and service type, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderTime {
+    /// Just Eat's restaurant id.
+    pub restaurant: String,
+    /// `Delivery` or `Collection`.
+    pub service_type: &'static str,
+    /// `monday` … `sunday`.
+    pub day: &'static str,
+    pub lower_minutes: i64,
+    pub upper_minutes: i64,
+}
+
+const SERVICE_TYPES: [&str; 2] = ["Delivery", "Collection"];
+const DAYS: [&str; 7] = [
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+
+/// Every problem of an `order-time-updated` body at once.
+pub fn check_order_time(raw: OrderTimeIn) -> Result<OrderTime, Vec<Violation>> {
+    let mut out = Violations::new();
+    let restaurant = id_text(raw.restaurant_id.as_ref());
+    if restaurant.is_none() {
+        out.push(
+            "bad_request",
+            "restaurantId",
+            "is required: the Just Eat restaurant",
+        );
+    }
+    let one_of =
+        |out: &mut Violations, raw: Option<&str>, field: &str, allowed: &[&'static str]| {
+            let got = raw.map(str::trim).filter(|s| !s.is_empty());
+            let found =
+                got.and_then(|g| allowed.iter().find(|a| a.eq_ignore_ascii_case(g)).copied());
+            if found.is_none() {
+                let shown = got.map_or_else(|| "nothing".to_owned(), |g| format!("{g:?}"));
+                out.push(
+                    "bad_request",
+                    field,
+                    format!("must be one of {}, got {shown}", allowed.join(", ")),
+                );
+            }
+            found
+        };
+    let service_type = one_of(
+        &mut out,
+        raw.service_type.as_deref(),
+        "serviceType",
+        &SERVICE_TYPES,
+    );
+    let day = one_of(&mut out, raw.day_of_week.as_deref(), "dayOfWeek", &DAYS);
+    let minutes = |out: &mut Violations, value: Option<&Value>, field: &str| {
+        let got = value
+            .and_then(Value::as_i64)
+            .filter(|m| (0..=1440).contains(m));
+        if got.is_none() {
+            let shown = value.map_or_else(|| "nothing".to_owned(), Value::to_string);
+            out.push(
+                "bad_request",
+                field,
+                format!("must be whole minutes from 0 to 1440, got {shown}"),
+            );
+        }
+        got
+    };
+    let lower = minutes(&mut out, raw.lower.as_ref(), "lowerBoundMinutes");
+    let upper = minutes(&mut out, raw.upper.as_ref(), "upperBoundMinutes");
+    if let (Some(l), Some(u)) = (lower, upper) {
+        if l > u {
+            out.push(
+                "bad_request",
+                "lowerBoundMinutes",
+                format!("{l} is more than upperBoundMinutes {u}"),
+            );
+        }
+    }
+    match (restaurant, service_type, day, lower, upper) {
+        (
+            Some(restaurant),
+            Some(service_type),
+            Some(day),
+            Some(lower_minutes),
+            Some(upper_minutes),
+        ) => out.into_result(OrderTime {
+            restaurant,
+            service_type,
+            day,
+            lower_minutes,
+            upper_minutes,
+        }),
+        _ => Err(out.into_vec()),
+    }
 }
 
 #[cfg(test)]

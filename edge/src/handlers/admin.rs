@@ -56,6 +56,8 @@ struct RestaurantView {
     offline_until: Option<String>,
     /// The last `/servicetimes` request, as received.
     service_times: Option<serde_json::Value>,
+    /// Just Eat's order times (`order-time-updated`), by service type and day.
+    order_times: Vec<crate::storage::OrderTimeRow>,
 }
 
 async fn view(
@@ -67,9 +69,11 @@ async fn view(
         Some(row) => Some(stored::<serde_json::Value>(&row.body, "service times")?),
         None => None,
     };
+    let order_times = storage.order_times(&restaurant.row.id).await?;
     let row = &restaurant.row;
     let offline_until = row.offline_until;
     let view = RestaurantView {
+        order_times,
         online: is_online(row.online, offline_until, ctx.now),
         offline_until: offline_until.map(|t| restaurant.show_instant(t)),
         service_times,

@@ -27,9 +27,9 @@
 //!   first); answered `200` with the record.
 
 use orderbridge_core::jet::status::{
-    body_digest, check_backup_flow, check_menu_ingestion, check_restaurant_status,
-    check_temp_offline, on_temp_offline, BackupFlowIn, MenuIngestionIn, RestaurantStatusIn,
-    StatusHook, TempOfflineEffect, TempOfflineIn,
+    body_digest, check_backup_flow, check_menu_ingestion, check_order_time,
+    check_restaurant_status, check_temp_offline, on_temp_offline, BackupFlowIn, MenuIngestionIn,
+    OrderTimeIn, RestaurantStatusIn, StatusHook, TempOfflineEffect, TempOfflineIn,
 };
 use orderbridge_core::problem::Violation;
 use serde::de::DeserializeOwned;
@@ -226,6 +226,43 @@ async fn restaurant_status(
             "RestaurantId": status.restaurant,
             "restaurant_id": restaurant,
             "online": status.online,
+        }),
+    ))
+}
+
+/// `POST /webhooks/just-eat/order-time-updated`: Just Eat's order time of a restaurant for
+/// one day and service type (core's `check_order_time`), replacing the last one; shown as
+/// the restaurant's `order_times`. `200 {"restaurantId", "restaurant_id", "serviceType",
+/// "dayOfWeek", "lowerBoundMinutes", "upperBoundMinutes"}`; an unknown restaurant is `404`.
+pub async fn order_time_updated(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
+    require_orderconnect(&req, ctx.env)?;
+    let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
+    let raw: OrderTimeIn = parsed(&bytes, "order-time-updated")?;
+    let time =
+        check_order_time(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
+    let storage = Storage::new(ctx.env)?;
+    let restaurant = storage
+        .restaurant_by_just_eat_id(&time.restaurant, false)
+        .await?
+        .ok_or_else(|| EdgeError::NotFound {
+            code: "unknown_restaurant",
+            summary: format!(
+                "restaurantId: restaurant {} is not a known Just Eat restaurant",
+                time.restaurant
+            ),
+        })?;
+    storage
+        .set_order_time(&restaurant, &time, &millis(ctx.now))
+        .await?;
+    Ok(respond::json(
+        200,
+        &json!({
+            "restaurantId": time.restaurant,
+            "restaurant_id": restaurant,
+            "serviceType": time.service_type,
+            "dayOfWeek": time.day,
+            "lowerBoundMinutes": time.lower_minutes,
+            "upperBoundMinutes": time.upper_minutes,
         }),
     ))
 }

@@ -1,7 +1,8 @@
 //! Restaurant status and the backup flow received from JET Connect (issue 18, migration
 //! 0019): `jet_temp_offline` (the last temp-offline notification applied per restaurant)
 //! and `jet_backup_orders` (orders Just Eat could not inject), and the Partner API's
-//! `just_eat_menu_ingestions` (menu ingestion results on Just Eat's side).
+//! `just_eat_menu_ingestions` (menu ingestion results on Just Eat's side); and
+//! `restaurant_order_times` (migration 0026: Just Eat's order times per day and service).
 
 use serde::Deserialize;
 use worker::D1PreparedStatement;
@@ -267,3 +268,51 @@ const INGESTION_COLUMNS: &str = "id, correlation_id, jet_restaurant, restaurant_
 
 const BACKUP_COLUMNS: &str = "id, jet_order_id, reference, jet_restaurant, reason, \
     unknown_reference, menu_id, received_at, reconciled_order_id, reconciled_at";
+
+/// A `restaurant_order_times` row.
+#[derive(Debug, Clone, Deserialize, serde::Serialize)]
+pub struct OrderTimeRow {
+    pub service_type: String,
+    pub day_of_week: String,
+    pub lower_minutes: i64,
+    pub upper_minutes: i64,
+    pub updated_at: String,
+}
+
+impl Storage {
+    /// Replaces a restaurant's order time for one day and service type.
+    pub async fn set_order_time(
+        &self,
+        restaurant_id: &str,
+        t: &orderbridge_core::jet::status::OrderTime,
+        at: &str,
+    ) -> Result<(), EdgeError> {
+        let statement = self.statement(
+            "INSERT INTO restaurant_order_times (restaurant_id, service_type, day_of_week, \
+                 lower_minutes, upper_minutes, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6) \
+             ON CONFLICT (restaurant_id, service_type, day_of_week) DO UPDATE SET \
+                 lower_minutes = excluded.lower_minutes, \
+                 upper_minutes = excluded.upper_minutes, updated_at = excluded.updated_at",
+            &[
+                Arg::Text(restaurant_id),
+                Arg::Text(t.service_type),
+                Arg::Text(t.day),
+                Arg::Int(t.lower_minutes),
+                Arg::Int(t.upper_minutes),
+                Arg::Text(at),
+            ],
+        )?;
+        self.commit(vec![statement]).await
+    }
+
+    /// A restaurant's order times, by service type and day.
+    pub async fn order_times(&self, restaurant_id: &str) -> Result<Vec<OrderTimeRow>, EdgeError> {
+        self.rows(
+            "SELECT service_type, day_of_week, lower_minutes, upper_minutes, updated_at \
+             FROM restaurant_order_times WHERE restaurant_id = ?1 \
+             ORDER BY service_type, day_of_week",
+            &[Arg::Text(restaurant_id)],
+        )
+        .await
+    }
+}

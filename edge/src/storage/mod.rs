@@ -30,7 +30,9 @@ pub use catalog::{
 pub use clients::ClientRow;
 pub use jet_amendments::JetAmendmentRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
-pub use jet_status::{BackupOrderRow, BackupOrderWrite, MenuIngestionRow, MenuIngestionWrite};
+pub use jet_status::{
+    BackupOrderRow, BackupOrderWrite, MenuIngestionRow, MenuIngestionWrite, OrderTimeRow,
+};
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
 pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
 pub use queries::{QueryRow, QueryWrite};

@@ -244,3 +244,56 @@ fn every_menu_ingestion_problem_is_named_at_once() {
     assert_eq!(fields, vec![Some("result"), Some("timestamp")]);
     assert!(found[0].message.contains("maybe"));
 }
+
+#[test]
+fn an_order_time_update_is_read_from_the_published_example_and_every_problem_is_named() {
+    let example: OrderTimeIn = serde_json::from_value(serde_json::json!({
+        "upperBoundMinutes": 50, "serviceType": "Delivery", "dayOfWeek": "Monday",
+        "lowerBoundMinutes": 35, "restaurantId": "123456"
+    }))
+    .unwrap_or_default();
+    assert_eq!(
+        check_order_time(example),
+        Ok(OrderTime {
+            restaurant: "123456".into(),
+            service_type: "Delivery",
+            day: "monday",
+            lower_minutes: 35,
+            upper_minutes: 50,
+        })
+    );
+    let pascal: OrderTimeIn = serde_json::from_value(serde_json::json!({
+        "UpperBoundMinutes": 0, "ServiceType": "collection", "DayOfWeek": "SUNDAY",
+        "LowerBoundMinutes": 0, "RestaurantId": 42
+    }))
+    .unwrap_or_default();
+    let got = check_order_time(pascal).unwrap_or_else(|v| panic!("{v:?}"));
+    assert_eq!(
+        (got.service_type, got.day, got.restaurant.as_str()),
+        ("Collection", "sunday", "42")
+    );
+    let bad: OrderTimeIn = serde_json::from_value(serde_json::json!({
+        "upperBoundMinutes": 30, "serviceType": "DineIn", "dayOfWeek": "Funday",
+        "lowerBoundMinutes": 45
+    }))
+    .unwrap_or_default();
+    let found = check_order_time(bad).expect_err("refused");
+    let fields: Vec<&str> = found.iter().filter_map(|v| v.field.as_deref()).collect();
+    assert_eq!(
+        fields,
+        [
+            "restaurantId",
+            "serviceType",
+            "dayOfWeek",
+            "lowerBoundMinutes"
+        ]
+    );
+    let out_of_range: OrderTimeIn = serde_json::from_value(serde_json::json!({
+        "upperBoundMinutes": 2000, "serviceType": "Delivery", "dayOfWeek": "Monday",
+        "lowerBoundMinutes": 1.5, "restaurantId": "1"
+    }))
+    .unwrap_or_default();
+    let found = check_order_time(out_of_range).expect_err("refused");
+    let fields: Vec<&str> = found.iter().filter_map(|v| v.field.as_deref()).collect();
+    assert_eq!(fields, ["lowerBoundMinutes", "upperBoundMinutes"]);
+}

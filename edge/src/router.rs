@@ -36,7 +36,7 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
 
 async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_catalog, jet_orders, just_eat, openapi,
+        admin, clients, deliveries, health, je_inject, jet_catalog, jet_orders, just_eat, openapi,
         orderconnect, orders, sim, site_api,
     };
     // Every site-API route takes `X-Jup-Api-Key`: without it the call is public, with a
@@ -67,6 +67,10 @@ async fn handle(id: RouteId, mut req: Request, ctx: &Ctx<'_>) -> Result<Response
         RouteId::AdminOrderconnectItems => orderconnect::put_item_mapping(req, ctx).await,
         RouteId::OrderconnectOrder => orderconnect::put_order(req, ctx).await,
         RouteId::JustEatOrderCancelled => just_eat::order_cancelled(req, ctx).await,
+        RouteId::JustEatOrderDispatch => je_inject::order_dispatch(req, ctx).await,
+        RouteId::JustEatReadyAsync => je_inject::ready_async(req, ctx).await,
+        RouteId::JustEatReadySync => je_inject::ready_sync(req, ctx).await,
+        RouteId::JustEatSendToPosFailed => je_inject::send_to_pos_failed(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,

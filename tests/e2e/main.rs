@@ -10,6 +10,7 @@ mod conformance;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
+mod jeinject;
 mod jelife;
 mod jet_orders;
 mod openapi;
@@ -76,6 +77,7 @@ fn main() {
         orderconnect::PLAIN_TESTS,
         jecall::PLAIN_TESTS,
         jecall_reconcile::PLAIN_TESTS,
+        jeinject::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,

@@ -78,8 +78,11 @@ fn restaurant(app: &App, r: &str, mapping: Value) {
     expect(&reply, 200, "mapping");
 }
 
+/// A line: item id, count, modifiers (id, count).
+type LineShape = (String, i64, Vec<(String, i64)>);
+
 /// Lines of the stored Jupiter order (the operator's read) as `(id, count, [(modifier id, count)])`, charge lines left out.
-fn lines(view: &Value) -> Vec<(String, i64, Vec<(String, i64)>)> {
+fn lines(view: &Value) -> Vec<LineShape> {
     view["order"]["body"]["cart"]["items"]
         .as_array()
         .cloned()
@@ -305,16 +308,15 @@ fn published_orders_reach_the_kitchen_once_and_bad_calls_change_nothing() {
     assert_eq!(repeat.json(), accepted.json());
 
     // The kitchen's Jupiter got each stored order once.
-    let mut posted = Vec::new();
     for _ in 0..150 {
-        posted = kitchen.posted();
-        if posted.len() >= 3 {
+        if kitchen.posted().len() >= 3 {
             break;
         }
         std::thread::sleep(Duration::from_millis(200));
     }
+    // A moment more: a second forward of any order would show now.
     std::thread::sleep(Duration::from_secs(1));
-    posted = kitchen.posted();
+    let posted = kitchen.posted();
     let numbers: Vec<String> = posted
         .iter()
         .filter_map(|(_, b)| serde_json::from_str::<Value>(b).ok())

@@ -133,6 +133,17 @@ pub enum RouteId {
     /// `POST /webhooks/just-eat/order-time-updated`: Just Eat changed a restaurant's order
     /// time for a day and service type (Partner API webhook, `Authorization: JE-API-KEY`).
     JustEatOrderTimeUpdated,
+    /// `POST /webhooks/just-eat/orderdispatchwebhooks`: a new order for a restaurant
+    /// (Partner API, `JE-API-KEY`), into Orderconnect's pipeline.
+    JustEatOrderDispatch,
+    /// `POST /webhooks/just-eat/order-ready-for-preparation-async?callback=`: an order to
+    /// prepare, answered `202`, its result POSTed to the callback.
+    JustEatReadyAsync,
+    /// `POST /webhooks/just-eat/order-ready-for-preparation-sync`: an order to prepare.
+    JustEatReadySync,
+    /// `POST /webhooks/just-eat/send-to-pos-failed`: Just Eat could not send an order to
+    /// the POS; recorded in its history.
+    JustEatSendToPosFailed,
     /// `GET /callbacks/jupiter/orders/{order_id}?token=&status=`: the upstream Jupiter's
     /// status call for a forwarded order.
     JupiterOrderStatus,
@@ -635,6 +646,26 @@ pub const ROUTES: &[Route] = &[
         method: Method::Post,
         pattern: "/webhooks/just-eat/order-time-updated",
         id: RouteId::JustEatOrderTimeUpdated,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-ready-for-preparation-async",
+        id: RouteId::JustEatReadyAsync,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/order-ready-for-preparation-sync",
+        id: RouteId::JustEatReadySync,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/orderdispatchwebhooks",
+        id: RouteId::JustEatOrderDispatch,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/webhooks/just-eat/send-to-pos-failed",
+        id: RouteId::JustEatSendToPosFailed,
     },
     Route {
         method: Method::Put,

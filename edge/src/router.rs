@@ -46,8 +46,8 @@ fn dispatch_boxed(
 
 async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, jet_amend, jet_catalog, jet_orders, jet_queries,
-        jet_status, just_eat, openapi, orderconnect, orders, site_api,
+        admin, clients, deliveries, health, je_inject, jet_amend, jet_catalog, jet_orders,
+        jet_queries, jet_status, just_eat, openapi, orderconnect, orders, site_api,
     };
     #[cfg(feature = "simulator")]
     use handlers::{sim, sim_jet};
@@ -101,6 +101,10 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::JustEatRestaurantOnlineStatus => {
             jet_status::restaurant_online_status(req, ctx).await
         }
+        RouteId::JustEatOrderDispatch => je_inject::order_dispatch(req, ctx).await,
+        RouteId::JustEatReadyAsync => je_inject::ready_async(req, ctx).await,
+        RouteId::JustEatReadySync => je_inject::ready_sync(req, ctx).await,
+        RouteId::JustEatSendToPosFailed => je_inject::send_to_pos_failed(req, ctx).await,
         RouteId::JupiterOrderStatus => orders::jupiter_status(req, ctx).await,
         RouteId::JetMenus => jet_catalog::post_menus(req, ctx).await,
         RouteId::JetItemAvailability => jet_catalog::post_item_availability(req, ctx).await,

@@ -11,6 +11,7 @@ mod foundation;
 mod jecall;
 mod jecall_reconcile;
 mod jedriver;
+mod jeinject;
 mod jelife;
 mod jeorder;
 mod jequery;
@@ -88,6 +89,7 @@ fn main() {
         jecall_reconcile::PLAIN_TESTS,
         jedriver::PLAIN_TESTS,
         jequery::PLAIN_TESTS,
+        jeinject::PLAIN_TESTS,
         jet_orders::PLAIN_TESTS,
         jesim::PLAIN_TESTS,
         readback::PLAIN_TESTS,

@@ -130,6 +130,7 @@ pub mod check;
 pub mod delivery_state;
 pub mod lifecycle_events;
 pub mod mapping;
+pub mod partner_orders;
 pub mod queries;
 pub mod timeline_events;
 pub mod translate;

@@ -37,7 +37,9 @@ use crate::routes::Method;
 pub enum ReceiverKind {
     /// A front-end's `status_url` (Jupiter site API status callbacks).
     SiteStatus,
-    /// The async result of a JET Connect menu ingestion (`POST /menus` callback).
+    /// The async result of a JET Connect menu ingestion (`POST /menus` callback), and of
+    /// Just Eat's `order-ready-for-preparation-async` (its `?callback=`): a result POSTed to
+    /// a URL the caller gave, signed with the hub's signature.
     MenuCallback,
     /// `sent-to-pos-success|failed` to JET Connect, within 3 minutes of the order.
     JetSentToPos,

@@ -4,6 +4,7 @@ pub mod admin;
 pub mod clients;
 pub mod deliveries;
 pub mod health;
+pub mod je_inject;
 pub mod jet_amend;
 pub mod jet_catalog;
 pub mod jet_orders;

@@ -175,17 +175,58 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     let parsed = wire::parse(&bytes).map_err(refused)?;
     let storage = Storage::new(ctx.env)?;
     let is_array = matches!(parsed, wire::Body::Many(_));
-    let mut verdicts = Vec::new();
     // Each order is stored as Just Eat sent it, byte for byte (unknown fields included):
     // the body, or the array's element, split as `parse` split it.
-    let mut raw: Vec<String> = wire::raw_elements(&bytes)
+    let raw: Vec<String> = wire::raw_elements(&bytes)
         .into_iter()
         .map(|element| String::from_utf8_lossy(element).into_owned())
         .collect();
+    let origin = req.url()?.origin().ascii_serialization();
+    let prepared = prepare(&storage, ctx, &parsed, raw, &origin).await?;
+    let answers = finish(&storage, ctx, prepared).await?;
+    if is_array {
+        return Ok(respond::json(201, &json!({ "orders": answers })));
+    }
+    let first = answers.first();
+    let field = |name: &str| first.and_then(|a| a.get(name)).cloned();
+    Ok(respond::json(
+        201,
+        &json!({"order_id": field("order_id"), "number": field("number")}),
+    ))
+}
+
+/// Orders every check accepted, staged and not yet stored: the batch (a caller may add
+/// statements of its own, stored with the orders or not at all), the outbox ids to kick,
+/// and one answer per order (`{"OrderId", "status", "order_id", "number"}`).
+pub struct Prepared {
+    pub batch: Vec<worker::D1PreparedStatement>,
+    pub ids: Vec<String>,
+    pub answers: Vec<serde_json::Value>,
+    /// `(id field, Just Eat id)` of each order to be stored, to tell a concurrent
+    /// acceptance apart from a failure.
+    keys: Vec<(&'static str, String)>,
+}
+
+/// The Orderconnect pipeline up to storing: each order judged (duplicate, its own rules,
+/// the restaurant, its mapping, core's translation, the shared intake), then a refusal or
+/// a duplicate answered as core's `decide_body` says (`400`/`409`, nothing stored), else
+/// every new order staged. `raw` is each order as Just Eat sent it, in order. Other ways
+/// Just Eat injects orders (`handlers::je_inject`) convert to a `ConnectOrder` and come
+/// through here too.
+pub async fn prepare(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    parsed: &wire::Body,
+    raw: Vec<String>,
+    origin: &str,
+) -> Result<Prepared, EdgeError> {
+    let is_array = matches!(parsed, wire::Body::Many(_));
+    let mut verdicts = Vec::new();
+    let mut raw = raw;
     raw.reverse();
     let mut seen = BTreeSet::new();
     for order in parsed.orders() {
-        let verdict = judge(&storage, ctx, order, raw.pop().unwrap_or_default(), &seen).await?;
+        let verdict = judge(storage, ctx, order, raw.pop().unwrap_or_default(), &seen).await?;
         if let Some((_, id)) = answer::key(order) {
             seen.insert(id.to_owned());
         }
@@ -204,15 +245,15 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
         }
         BodyDecision::Stage => {}
     }
-    let origin = req.url()?.origin().ascii_serialization();
     let mut batch = Vec::new();
     let mut ids: Vec<String> = Vec::new();
     let mut answers = Vec::new();
+    let mut keys = Vec::new();
     for v in &verdicts {
         match v {
             Verdict::Ready(r) => {
                 let staged = intake::stage(
-                    &storage,
+                    storage,
                     ctx,
                     &r.translation.request,
                     &r.valid.borrowed(),
@@ -220,7 +261,7 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
                         channel: Channel::Orderconnect,
                         external_id: Some(&r.checked.id),
                         status_url: None,
-                        origin: &origin,
+                        origin,
                         contact: r.checked.contact(),
                     },
                 )?;
@@ -235,6 +276,7 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
                     body: &r.body,
                     received_at: &millis(ctx.now),
                 })?);
+                keys.push((r.checked.id_field, r.checked.id.clone()));
                 answers.push(json!({
                     "OrderId": r.checked.id,
                     "status": "accepted",
@@ -248,31 +290,35 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
             Verdict::Refused(_) => {}
         }
     }
-    if let Err(err) = storage.commit(batch).await {
-        // The same key accepted concurrently: answer as a repeat would.
-        for v in &verdicts {
-            if let Verdict::Ready(r) = v {
-                if let Some(row) = storage
-                    .order_by_external(Channel::Orderconnect.as_str(), &r.checked.id)
-                    .await?
-                {
-                    return Err(duplicate_error(r.checked.id_field, &r.checked.id, &row.id));
-                }
+    Ok(Prepared {
+        batch,
+        ids,
+        answers,
+        keys,
+    })
+}
+
+/// Stores what [`prepare`] staged in one batch and kicks the outbox; the same key
+/// accepted concurrently is answered as a repeat would be (`409`).
+pub async fn finish(
+    storage: &Storage,
+    ctx: &Ctx<'_>,
+    prepared: Prepared,
+) -> Result<Vec<serde_json::Value>, EdgeError> {
+    if let Err(err) = storage.commit(prepared.batch).await {
+        for (field, id) in &prepared.keys {
+            if let Some(row) = storage
+                .order_by_external(Channel::Orderconnect.as_str(), id)
+                .await?
+            {
+                return Err(duplicate_error(field, id, &row.id));
             }
         }
         return Err(err);
     }
-    let id_refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let id_refs: Vec<&str> = prepared.ids.iter().map(String::as_str).collect();
     outbox::kick(ctx.env, &id_refs).await;
-    if is_array {
-        return Ok(respond::json(201, &json!({ "orders": answers })));
-    }
-    let first = answers.first();
-    let field = |name: &str| first.and_then(|a| a.get(name)).cloned();
-    Ok(respond::json(
-        201,
-        &json!({"order_id": field("order_id"), "number": field("number")}),
-    ))
+    Ok(prepared.answers)
 }
 
 /// The restaurant as the translation reads it: every concept it lists (and the default

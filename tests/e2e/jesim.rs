@@ -902,26 +902,47 @@ fn scenario_delivered_puts_every_driver_event_on_the_timeline(app: &App) {
     assert_eq!(view["status"], 0, "{view}");
 }
 
-/// Needs the hub's `late-order-query` route.
+/// The hub's `late-order-query` route: the query waits in the operator's list, linked to
+/// the order the scenario placed.
 fn scenario_late_order_query_is_received(app: &App) {
     let r = "jesim-oc-late";
     orderconnect_restaurant(app, r);
-    all_accepted(&scenario(
-        app,
-        "late-order-query",
-        &json!({"restaurant": r}),
-    ));
+    let played = scenario(app, "late-order-query", &json!({"restaurant": r}));
+    all_accepted(&played);
+    let order_id = played["steps"][0]["answer"]["body"]["order_id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let listed = admin_get(app, "/admin/jet/queries");
+    let found = listed["queries"]
+        .as_array()
+        .map(|q| q.iter().any(|x| x["order_id"] == order_id.as_str()))
+        .unwrap_or(false);
+    assert!(found, "order {order_id} not among the queries: {listed}");
 }
 
-/// Needs the hub's backup-flow route.
+/// The hub's backup-flow route: the failed order is in the operator's list.
 fn scenario_backup_flow_is_received(app: &App) {
     let location = "jesim-loc-backup";
     jet_restaurant(app, "jesim-backup", location);
-    all_accepted(&scenario(
-        app,
-        "backup-flow",
-        &json!({"restaurant": location}),
-    ));
+    let played = scenario(app, "backup-flow", &json!({"restaurant": location}));
+    all_accepted(&played);
+    let sent = played["steps"][0]["sent"]["order"]["orderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let listed = admin_get(app, "/admin/jet/backup-flow");
+    let found = listed["orders"]
+        .as_array()
+        .map(|o| o.iter().any(|x| x["orderId"] == sent.as_str()))
+        .unwrap_or(false);
+    assert!(found, "{sent} not in the backup-flow list: {listed}");
+}
+
+fn admin_get(app: &App, path: &str) -> Value {
+    let reply = request("GET", &app.url(path), &[OPERATOR], None).expect(path);
+    assert_eq!(reply.status, 200, "{path}: {}", reply.body);
+    reply.json()
 }
 
 /// Needs the hub's temp-offline route: the restaurant is offline as Just Eat said.

@@ -62,6 +62,22 @@ pub async fn json<T: DeserializeOwned>(req: &mut Request, limit: usize) -> Resul
     orderbridge_core::jet::wire::parse_body(&bytes).map_err(unreadable)
 }
 
+/// A body already read (its bytes kept for a digest or a dedup key) as `T`, refused with
+/// `400 bad_request` and one violation naming the body (`not a {what} body: …`), in the
+/// caller's protocol: Just Eat's webhooks and the answers to them.
+pub fn parse<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, EdgeError> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        EdgeError::violations(
+            "bad_request",
+            vec![Violation::new(
+                "bad_request",
+                None,
+                format!("not a {what} body: {e}"),
+            )],
+        )
+    })
+}
+
 /// An Orderconnect operator body as `T` (`what` names it in the message): [`read`] within
 /// `limit`, refused with `400 invalid_request` and one `invalid_json` violation.
 pub async fn orderconnect_json<T: DeserializeOwned>(

@@ -16,7 +16,6 @@
 use orderbridge_core::orderconnect::queries::{
     self, check_answer, check_query, AnswerRefusal, ItemState, QueryIn, QueryKind,
 };
-use orderbridge_core::problem::Violation;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
@@ -43,21 +42,10 @@ pub async fn compensation_eligibility(req: Request, ctx: &Ctx<'_>) -> Result<Res
     received(req, ctx, QueryKind::CompensationEligibility).await
 }
 
-fn bad(what: &str, e: impl std::fmt::Display) -> EdgeError {
-    EdgeError::violations(
-        "bad_request",
-        vec![Violation::new(
-            "bad_request",
-            None,
-            format!("not a {what} body: {e}"),
-        )],
-    )
-}
-
 async fn received(mut req: Request, ctx: &Ctx<'_>, kind: QueryKind) -> Result<Response, EdgeError> {
     require_orderconnect(&req, ctx.env)?;
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let raw: QueryIn = serde_json::from_slice(&bytes).map_err(|e| bad(kind.webhook(), e))?;
+    let raw: QueryIn = body::parse(&bytes, kind.webhook())?;
     let query = check_query(kind, raw).map_err(|v| EdgeError::violations("bad_request", v))?;
     let storage = Storage::new(ctx.env)?;
     let row = match storage.query_for(kind.as_str(), &query.order_id).await? {
@@ -144,7 +132,7 @@ pub async fn answer(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
     require_operator(&req, ctx.env)?;
     let id = ctx.param("id")?.to_owned();
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let doc: Value = serde_json::from_slice(&bytes).map_err(|e| bad("query answer", e))?;
+    let doc: Value = body::parse(&bytes, "query answer")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage
         .query(&id)

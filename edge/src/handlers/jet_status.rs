@@ -31,8 +31,6 @@ use orderbridge_core::jet::status::{
     check_restaurant_status, check_temp_offline, on_temp_offline, BackupFlowIn, MenuIngestionIn,
     OrderTimeIn, RestaurantStatusIn, StatusHook, TempOfflineEffect, TempOfflineIn,
 };
-use orderbridge_core::problem::Violation;
-use serde::de::DeserializeOwned;
 use serde_json::{json, Value};
 use worker::{Request, Response};
 
@@ -46,19 +44,6 @@ use crate::storage::{
 };
 use crate::{body, respond};
 
-fn parsed<T: DeserializeOwned>(bytes: &[u8], what: &str) -> Result<T, EdgeError> {
-    serde_json::from_slice(bytes).map_err(|e| {
-        EdgeError::violations(
-            "bad_request",
-            vec![Violation::new(
-                "bad_request",
-                None,
-                format!("not a {what} body: {e}"),
-            )],
-        )
-    })
-}
-
 /// The signed body as text (the door refused any body that is not UTF-8).
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
@@ -68,7 +53,7 @@ fn text(bytes: &[u8]) -> String {
 pub async fn temp_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
     require_jet_hash(&req, &bytes, ctx.env)?;
-    let raw: TempOfflineIn = parsed(&bytes, "temp-offline")?;
+    let raw: TempOfflineIn = body::parse(&bytes, "temp-offline")?;
     let note =
         check_temp_offline(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
     let storage = Storage::new(ctx.env)?;
@@ -127,7 +112,7 @@ pub async fn temp_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, E
 pub async fn backup_flow(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
     require_jet_hash(&req, &bytes, ctx.env)?;
-    let raw: BackupFlowIn = parsed(&bytes, "failed-order")?;
+    let raw: BackupFlowIn = body::parse(&bytes, "failed-order")?;
     let note =
         check_backup_flow(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
     let id = note.key(&body_digest(&bytes));
@@ -194,7 +179,7 @@ async fn restaurant_status(
 ) -> Result<Response, EdgeError> {
     require_orderconnect(&req, ctx.env)?;
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let raw: RestaurantStatusIn = parsed(&bytes, "restaurant status")?;
+    let raw: RestaurantStatusIn = body::parse(&bytes, "restaurant status")?;
     let status = check_restaurant_status(raw, hook)
         .map_err(|found| EdgeError::violations("bad_request", found))?;
     let storage = Storage::new(ctx.env)?;
@@ -237,7 +222,7 @@ async fn restaurant_status(
 pub async fn order_time_updated(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_orderconnect(&req, ctx.env)?;
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let raw: OrderTimeIn = parsed(&bytes, "order-time-updated")?;
+    let raw: OrderTimeIn = body::parse(&bytes, "order-time-updated")?;
     let time =
         check_order_time(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
     let storage = Storage::new(ctx.env)?;
@@ -274,7 +259,7 @@ pub async fn menu_ingestion_complete(
 ) -> Result<Response, EdgeError> {
     require_orderconnect(&req, ctx.env)?;
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let raw: MenuIngestionIn = parsed(&bytes, "menu-ingestion-complete")?;
+    let raw: MenuIngestionIn = body::parse(&bytes, "menu-ingestion-complete")?;
     let report =
         check_menu_ingestion(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
     let id = report.key(&body_digest(&bytes));

@@ -43,16 +43,7 @@ use crate::{body, respond};
 pub async fn order_cancelled(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_orderconnect(&req, ctx.env)?;
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let raw: OrderCancelledIn = serde_json::from_slice(&bytes).map_err(|e| {
-        EdgeError::violations(
-            "bad_request",
-            vec![Violation::new(
-                "bad_request",
-                None,
-                format!("not an order-cancelled body: {e}"),
-            )],
-        )
-    })?;
+    let raw: OrderCancelledIn = body::parse(&bytes, "order-cancelled")?;
     let note = check_cancelled(raw).map_err(|found| EdgeError::violations("bad_request", found))?;
     let storage = Storage::new(ctx.env)?;
     let row = just_eat_order(&storage, &note.order_id)

@@ -11,7 +11,7 @@ use std::time::Duration;
 use orderbridge_e2e::{expect, request, App, AppOptions, Reply, Sink};
 use serde_json::{json, Value};
 
-use crate::jelife::{order, public_order, published, send, KEY};
+use crate::jelife::{kinds, order, public_order, published, send, timeline, KEY};
 use crate::jet_orders::{partner_order, post_signed};
 use crate::orderconnect::{accepted, fixture, setup, Kind};
 use crate::{AppTest, PlainTest};
@@ -51,17 +51,6 @@ fn put(app: &App, name: &str, headers: &[(&str, &str)], body: &str) -> Reply {
 
 fn example(name: &str, je_id: &str) -> String {
     published(&format!("{name}-request.json"), je_id).to_string()
-}
-
-fn timeline(doc: &Value) -> Vec<Value> {
-    doc["timeline"].as_array().cloned().unwrap_or_default()
-}
-
-fn kinds(doc: &Value) -> Vec<String> {
-    timeline(doc)
-        .iter()
-        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
-        .collect()
 }
 
 fn set_status(app: &App, order_id: &str, status: i64) {

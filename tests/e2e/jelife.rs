@@ -173,8 +173,17 @@ pub(crate) fn public_order(app: &App, order_id: &str) -> Value {
     reply.json()
 }
 
-fn timeline(doc: &Value) -> Vec<Value> {
+/// An order read's `timeline` events.
+pub(crate) fn timeline(doc: &Value) -> Vec<Value> {
     doc["timeline"].as_array().cloned().unwrap_or_default()
+}
+
+/// The kinds of an order read's `timeline`, in its order.
+pub(crate) fn kinds(doc: &Value) -> Vec<String> {
+    timeline(doc)
+        .iter()
+        .filter_map(|e| e["kind"].as_str().map(str::to_owned))
+        .collect()
 }
 
 fn order_accepted_is_on_the_timeline_once_and_bad_calls_change_nothing(app: &App) {

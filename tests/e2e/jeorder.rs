@@ -10,7 +10,7 @@ use orderbridge_e2e::repo_root;
 use orderbridge_e2e::{expect, App};
 use serde_json::{json, Value};
 
-use crate::jelife::{order, published, send, KEY};
+use crate::jelife::{kinds, order, published, send, KEY};
 use crate::orderconnect::{accepted, fixture, setup, Kind};
 use crate::AppTest;
 
@@ -28,17 +28,6 @@ pub const TESTS: &[(&str, AppTest)] = &[
         a_delivery_offer_is_on_each_orders_timeline_and_an_unknown_order_changes_nothing,
     ),
 ];
-
-fn kinds(doc: &Value) -> Vec<String> {
-    doc["timeline"]
-        .as_array()
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| e["kind"].as_str().map(str::to_owned))
-                .collect()
-        })
-        .unwrap_or_default()
-}
 
 /// Just Eat's example `name` with no order id in the body (the schema has none).
 fn without_order_id(name: &str) -> String {

@@ -213,9 +213,10 @@ pub fn read_list(
         out.push("bad_request", "[]", "at least one order is required");
     }
     let mut read_all = Vec::with_capacity(items.len());
-    for (i, item) in items.iter().enumerate() {
+    for (i, item) in items.into_iter().enumerate() {
+        // The element's own bytes key its event, so each is recorded once.
         let bytes = item.to_string().into_bytes();
-        match read(hook, &bytes, None, now) {
+        match read_doc(hook, item, None, now) {
             Ok(noted) => read_all.push((noted, bytes)),
             Err(found) => out.extend_at(
                 found.into_iter().map(|mut v| {
@@ -248,18 +249,24 @@ pub fn read(
     query_order_id: Option<&str>,
     now: DateTime<Utc>,
 ) -> Result<Noted, Vec<Violation>> {
+    let doc: Value = serde_json::from_slice(body).map_err(|err| {
+        vec![Violation::new(
+            "bad_request",
+            None,
+            format!("not JSON: {err}"),
+        )]
+    })?;
+    read_doc(hook, doc, query_order_id, now)
+}
+
+/// [`read`] of a body already parsed (an element of [`read_list`]'s array).
+fn read_doc(
+    hook: &Webhook,
+    doc: Value,
+    query_order_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<Noted, Vec<Violation>> {
     let mut out = Violations::new();
-    let doc: Value = match serde_json::from_slice(body) {
-        Ok(doc) => doc,
-        Err(err) => {
-            out.add(Violation::new(
-                "bad_request",
-                None,
-                format!("not JSON: {err}"),
-            ));
-            return Err(out.into_vec());
-        }
-    };
     let Value::Object(fields) = &doc else {
         out.add(Violation::new(
             "bad_request",
@@ -325,7 +332,7 @@ pub fn read(
             received_at: now,
             source: hook.name.to_owned(),
             eta,
-            detail: doc.clone(),
+            detail: doc,
         },
     })
 }

@@ -109,7 +109,7 @@ pub async fn timeline_event(mut req: Request, ctx: &Ctx<'_>) -> Result<Response,
     })?;
     let query = Query::of(&req)?;
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
-    let noted = timeline_events::read(hook, &bytes, query.get("OrderId"), crate::clock::now())
+    let noted = timeline_events::read(hook, &bytes, query.get("OrderId"), ctx.now)
         .map_err(|found| EdgeError::violations("bad_request", found))?;
     let storage = Storage::new(ctx.env)?;
     let row = any_just_eat_order(&storage, &noted.order_id)

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The reference storefront in a real browser: Debian's chromium driven by playwright-core
 # (tests/browser/storefront.mjs) against a `wrangler dev` of its own with the demo data.
+# Then the operator console's test (tests/browser/console.mjs) on the same instance.
 # Saves screenshots of the main states to build/storefront/ (SCREENSHOTS=docs refreshes the
 # committed ones the README shows, so that an ordinary run leaves the work tree clean).
 # Usage: bash scripts/storefront-test.sh   (make test-storefront; after make setup)
@@ -23,7 +24,11 @@ fi
 
 . scripts/wrangler-instance.sh
 rm -rf target/storefront
-start_wrangler "target/storefront/state-$$"
+STATE="target/storefront/state-$$"
+start_wrangler "$STATE"
 SHOTS=${SCREENSHOTS:-build/storefront}
 mkdir -p "$SHOTS"
 node tests/browser/storefront.mjs "$BASE" "$SHOTS"
+# The operator console (web/console/) against the same instance; it seeds 10,000 orders
+# into this instance's local D1 for its speed bar, so it runs last.
+node tests/browser/console.mjs "$BASE" "$SHOTS" "$STATE"

@@ -19,9 +19,11 @@ function el(tag, attrs = {}, ...children) {
     else if (v === true) node.setAttribute(k, "");
     else node.setAttribute(k, v);
   }
-  for (const c of children.flat()) if (c !== null && c !== undefined && c !== false) node.append(c);
+  for (const c of children.flat(Infinity)) if (c !== null && c !== undefined && c !== false) node.append(c);
   return node;
 }
+// replaceChildren without the nulls and falses of conditional parts.
+const fill = (node, ...children) => node.replaceChildren(...children.flat(Infinity).filter((c) => c !== null && c !== undefined && c !== false));
 
 const state = {
   signedIn: false,
@@ -210,7 +212,7 @@ async function ordersView() {
     el("caption", { class: "visually-hidden" }, t("orders_title")),
     el("thead", {}, el("tr", {}, ["col_time", "col_number", "col_channel", "col_restaurant", "col_status", "col_total", "col_attention"].map((k) => el("th", { scope: "col" }, t(k))))),
     el("tbody", { id: "orders-body" }));
-  $("view").replaceChildren(
+  fill($("view"), 
     el("h2", {}, t("orders_title")),
     el("p", { class: "muted" }, t("orders_live")),
     form,
@@ -221,7 +223,8 @@ async function ordersView() {
 }
 
 function orderRow(o) {
-  const total = o.order && o.order.cart ? money(minor(o.order.cart.total)) : "—";
+  const doc = o.order ? o.order.body || o.order : {};
+  const total = doc.cart ? money(minor(doc.cart.total)) : "—";
   return el("tr", { "data-order": o.order_id, class: o.attention && o.attention.length ? "attention" : "" },
     el("td", { "data-label": t("col_time") }, fmtTime(o.created_at)),
     el("td", { "data-label": t("col_number") }, el("a", { href: `#/orders/${encodeURIComponent(o.order_id)}` }, o.number || o.order_id)),
@@ -335,7 +338,7 @@ function deliveriesBlock(deliveries, reload) {
       el("p", { class: "url" }, `${d.method || ""} ${d.url}`),
       d.last_error ? el("p", { class: "muted" }, `${t("last_error")}: ${d.last_error}`) : null,
       el("table", { class: "attempts" },
-        el("thead", {}, el("tr", {}, [t("attempt"), t("created"), t("code"), t("latency"), t("verdict")].map((h) => el("th", { scope: "col" }, h)))),
+        el("thead", {}, el("tr", {}, [t("attempt"), t("at"), t("code"), t("latency"), t("verdict")].map((h) => el("th", { scope: "col" }, h)))),
         el("tbody", {}, (d.attempts || []).map((at) => el("tr", {},
           el("td", {}, String(at.number)), el("td", {}, fmtTime(at.at)), el("td", { class: "num" }, at.status_code ?? "—"),
           el("td", { class: "num" }, at.latency_ms === null || at.latency_ms === undefined ? "—" : `${at.latency_ms} ms`),
@@ -373,7 +376,7 @@ async function orderDetail(id) {
   if (deliveries.some((d) => d.status === "pending")) state.pollTimer = setTimeout(again, 2000);
   const stored = order.order || {};
   const raw = state.showPersonal ? stored : maskOrder(stored);
-  view.replaceChildren(
+  fill(view,
     el("p", {}, el("a", { href: "#/orders" }, t("back_orders"))),
     el("h2", { id: "order-title" }, t("order_title", { number: order.number })),
     el("section", { "aria-labelledby": "s-summary" }, el("h3", { id: "s-summary" }, t("summary")),
@@ -449,7 +452,7 @@ async function attentionView() {
   const section = (id, title, items, render) => el("section", { "aria-labelledby": id, id: `${id}-list` },
     el("h3", { id }, `${title} (${items.length})`),
     items.length ? el("ul", { class: "cards" }, items.map(render)) : el("p", { class: "muted" }, t("none")));
-  $("view").replaceChildren(
+  fill($("view"), 
     el("h2", {}, t("attention_title")),
     section("dead", t("dead_deliveries"), a.dead_deliveries || [], (d) => {
       const result = resultLine(`replay-${d.id}`);
@@ -481,7 +484,7 @@ function onlineText(r) {
 
 async function restaurantsView() {
   const list = await loadRestaurants(true);
-  $("view").replaceChildren(
+  fill($("view"), 
     el("h2", {}, t("restaurants_title")),
     list.length ? el("ul", { class: "cards", id: "restaurants-list" }, list.map((r) => el("li", { class: `card ${r.online ? "" : "off"}`, "data-restaurant": r.id },
       el("a", { href: `#/restaurants/${encodeURIComponent(r.id)}` }, r.name || r.id), ` (${r.id})`,
@@ -491,7 +494,15 @@ async function restaurantsView() {
 
 // Service hours as the API answers them (already restaurant-local): an array of rows or an
 // object, shown as they come.
-function hoursBlock(hours) {
+const clock = (secs) => {
+  const s = ((Number(secs) % 86400) + 86400) % 86400;
+  return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
+};
+
+function hoursBlock(r) {
+  let hours = r.service_hours;
+  // Without service hours, the restaurant's own day (start_time/end_time, local seconds).
+  if (!hours && r.start_time !== undefined && r.end_time !== undefined) hours = [{ [t("service_hours_day")]: `${clock(r.start_time)}–${r.end_time - r.start_time >= 86400 ? "24:00" : clock(r.end_time)}` }];
   if (!hours || (Array.isArray(hours) && !hours.length)) return el("p", { class: "muted" }, t("no_hours"));
   const rows = Array.isArray(hours) ? hours : [hours];
   return el("ul", { class: "hours" }, rows.map((row) => el("li", {},
@@ -499,8 +510,12 @@ function hoursBlock(hours) {
 }
 
 async function restaurantDetail(id) {
-  const list = await loadRestaurants(true);
-  const r = list.find((x) => x.id === id) || { id, ...(await api.get(`/admin/restaurants/${encodeURIComponent(id)}`)) };
+  const list = await loadRestaurants(true).catch(() => []);
+  let r = list.find((x) => x.id === id);
+  if (!r) {
+    const one = await api.get(`/admin/restaurants/${encodeURIComponent(id)}`);
+    r = { ...one, id, time_zone: one.time_zone ?? one.timezone, service_hours: one.service_hours ?? one.service_times };
+  }
   const concepts = r.concepts && r.concepts.length ? r.concepts : [{ id: "", name: r.name }];
   const enc = encodeURIComponent;
   const [stop, ...perConcept] = await Promise.all([
@@ -536,13 +551,13 @@ async function restaurantDetail(id) {
     } catch (err) { showResult(pauseResult, t("action_failed", { message: err.message }), false); }
   });
   const view = $("view");
-  view.replaceChildren(
+  fill(view,
     el("p", {}, el("a", { href: "#/restaurants" }, t("back_restaurants"))),
     el("h2", {}, `${r.name || id} (${id})`),
     el("p", { id: "restaurant-state" }, el("span", { class: `badge ${r.online ? "good" : "bad"}`, "data-online": String(!!r.online) }, onlineText(r)),
       r.pause_reason ? ` · ${r.pause_reason}` : ""),
     el("section", { "aria-labelledby": "s-pause" }, el("h3", { id: "s-pause" }, t("pause_title")), pauseForm, pauseResult),
-    el("section", { "aria-labelledby": "s-hours" }, el("h3", { id: "s-hours" }, t("service_hours", { zone: r.time_zone || "—" })), hoursBlock(r.service_hours)),
+    el("section", { "aria-labelledby": "s-hours" }, el("h3", { id: "s-hours" }, t("service_hours", { zone: r.time_zone || "—" })), hoursBlock(r)),
     concepts.map((c, i) => {
       const [zones, menu] = perConcept[i];
       return [zonesSection(c, zones.zones || []), menuSection(id, c, menu.menu, stopped)];
@@ -620,7 +635,7 @@ async function healthView() {
   const windowSelect = el("div", { class: "field" }, el("label", { for: "window" }, t("window")),
     el("select", { id: "window", onchange: (e) => { state.window = e.target.value; healthView(); } },
       ["24h", "7d"].map((w) => el("option", { value: w, selected: state.window === w }, t(`w_${w}`)))));
-  $("view").replaceChildren(
+  fill($("view"), 
     el("h2", {}, t("health_title")),
     windowSelect,
     el("p", { id: "totals" }, t("totals_line", { orders: totals.orders, failed: totals.failed, share: pct(totals.failed_share) })),

@@ -28,7 +28,7 @@
 
 use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::forward;
-use orderbridge_core::order::lifecycle::{self, Status};
+use orderbridge_core::order::lifecycle::{self, Status, Teller};
 use orderbridge_core::order::namespace::{site_namespace, Namespace};
 use orderbridge_core::order::replay::{compare, fingerprint};
 use orderbridge_core::order::{wire, Rules};
@@ -342,7 +342,8 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         )?;
         let (calls, kick) = if decision.pass_on {
             let notify = lifecycle::notify(to, front_end_url(&row, ctx).as_ref());
-            let (statements, calls, kick) = pass_on(&storage, &row, notify, ctx).await?;
+            let (statements, calls, kick) =
+                pass_on(&storage, &row, notify, Teller::Hub, ctx).await?;
             batch.extend(statements);
             (calls, kick)
         } else {

@@ -51,9 +51,18 @@ async fn received(mut req: Request, ctx: &Ctx<'_>, kind: QueryKind) -> Result<Re
     let row = match storage.query_for(kind.as_str(), &query.order_id).await? {
         Some(row) => row,
         None => {
-            let order = storage
+            // Just Eat's order id names an Orderconnect order, or a JET Connect one.
+            let order = match storage
                 .order_by_external(Channel::Orderconnect.as_str(), &query.order_id)
-                .await?;
+                .await?
+            {
+                Some(order) => Some(order),
+                None => {
+                    storage
+                        .order_by_external(Channel::Jet.as_str(), &query.order_id)
+                        .await?
+                }
+            };
             let id = random::id("q")?;
             let text = String::from_utf8_lossy(&bytes);
             let deadline = queries::deadline(kind, ctx.now).map(millis);

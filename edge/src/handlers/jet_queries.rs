@@ -130,7 +130,7 @@ fn view(row: &QueryRow) -> Value {
 
 /// `GET /admin/jet/queries`: open items first.
 pub async fn list(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let rows = Storage::new(ctx.env)?.queries().await?;
     let items: Vec<Value> = rows.iter().map(view).collect();
     Ok(respond::json(200, &json!({ "queries": items })))
@@ -138,7 +138,7 @@ pub async fn list(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
 
 /// `POST /admin/jet/queries/{id}/answer`.
 pub async fn answer(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("id")?.to_owned();
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
     let doc: Value = body::parse(&bytes, "query answer")?;

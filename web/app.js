@@ -538,14 +538,18 @@ function renderTimeline(order) {
   const currentIndex = steps.indexOf(order.status);
   steps.forEach((status, i) => {
     const cls = status === 5 ? "cancelled" : i < currentIndex ? "done" : i === currentIndex ? "current" : "";
-    const time = at.get(status) ? ` · ${new Date(at.get(status)).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit" })}` : "";
+    const time = at.get(status) ? ` · ${hhmm(at.get(status))}` : "";
     list.append(el("li", { class: cls, "data-status": String(status) }, STATUS_NAMES[status] + time));
   });
   list.dataset.current = String(order.status);
   renderEvents(order.timeline || []);
 }
 
+// The hub answers times in the restaurant's own zone (`2026-12-05T21:40:00+03:00`): its wall
+// clock is what the customer is told, whatever zone the browser is in.
 function hhmm(at) {
+  const local = /T(\d{2}):(\d{2})/.exec(at || "");
+  if (local) return `${local[1]}:${local[2]}`;
   return new Date(at).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit" });
 }
 

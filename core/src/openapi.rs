@@ -145,18 +145,31 @@ mod tests {
                     .filter_map(Value::as_object)
                     .flat_map(|r| r.keys().map(String::as_str))
                     .collect();
-                let wanted = match path.as_str() {
-                    p if p.starts_with("/admin/") || p.starts_with("/jet-connect/") => {
-                        Some("operatorKey")
+                // Operator routes take the key or, instead, a console session cookie; sign-in
+                // takes neither, and the session's own read and sign-out only the cookie.
+                let wanted: Option<&[&str]> = match (path.as_str(), *method) {
+                    ("/admin/session", "post") => Some(&[]),
+                    ("/admin/session", _) => Some(&["consoleSession"]),
+                    (p, _) if p.starts_with("/admin/") || p.starts_with("/jet-connect/") => {
+                        Some(&["operatorKey", "consoleSession"])
                     }
-                    "/site-api/client" => Some("siteKey"),
-                    p if p.starts_with("/webhooks/jet/orders") => Some("jetHash"),
-                    p if p.starts_with("/webhooks/orderconnect/") => Some("orderconnectKey"),
+                    ("/site-api/client", _) => Some(&["siteKey"]),
+                    (p, _) if p.starts_with("/webhooks/jet/orders") => Some(&["jetHash"]),
+                    (p, _) if p.starts_with("/webhooks/orderconnect/") => {
+                        Some(&["orderconnectKey"])
+                    }
                     _ => None,
                 };
                 if let Some(wanted) = wanted {
-                    assert_eq!(names, [wanted], "{method} {path}: the auth header");
+                    assert_eq!(names, wanted, "{method} {path}: the auth header");
                 }
+                // A session-authenticated state change can be refused as cross-site.
+                let cookie = names.contains(&"consoleSession");
+                let changes = !matches!(*method, "get" | "head" | "options");
+                assert!(
+                    !(cookie && changes) || op["responses"].get("403").is_some(),
+                    "{method} {path}: a session state change documents 403 csrf"
+                );
                 let responses = op["responses"]
                     .as_object()
                     .unwrap_or_else(|| panic!("{method} {path}: no responses"));

@@ -74,6 +74,13 @@ pub enum RouteId {
     AdminPutStopList,
     /// `POST /admin/sync`: pull the catalog from the upstream Jupiter now.
     AdminSync,
+    /// `POST /admin/session`: the operator key exchanged for a console session cookie
+    /// ([`crate::console_session`]).
+    AdminSessionCreate,
+    /// `GET /admin/session`: the session of the cookie, its CSRF token again.
+    AdminSessionGet,
+    /// `DELETE /admin/session`: sign-out, the session revoked and the cookie cleared.
+    AdminSessionDelete,
     /// `POST /admin/orders/{order_id}/status`: move a site order to a status (operator).
     AdminOrderStatus,
     /// `PUT /admin/orders/{order_id}/driver-location`: a driver position for an
@@ -376,6 +383,21 @@ pub const ROUTES: &[Route] = &[
         method: Method::Put,
         pattern: "/admin/restaurants/{id}/orderconnect-items",
         id: RouteId::AdminOrderconnectItems,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/session",
+        id: RouteId::AdminSessionGet,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/session",
+        id: RouteId::AdminSessionCreate,
+    },
+    Route {
+        method: Method::Delete,
+        pattern: "/admin/session",
+        id: RouteId::AdminSessionDelete,
     },
     Route {
         method: Method::Put,

@@ -162,7 +162,9 @@ fn headers(env: &Env, delivery: &Delivery, now_secs: i64) -> Result<Headers, Not
         })
     };
     match delivery.receiver {
-        ReceiverKind::SiteStatus | ReceiverKind::MenuCallback => {
+        ReceiverKind::SiteStatus
+        | ReceiverKind::MenuCallback
+        | ReceiverKind::PartnerOrderCallback => {
             let current = key(secrets::WEBHOOK_SIGNING_SECRET)?;
             if current.is_empty() {
                 return Err(NotSent(format!(

@@ -10,7 +10,7 @@
 //!   its statuses with their reasons.
 
 use orderbridge_core::order::forward::parse_heard;
-use orderbridge_core::order::lifecycle::{self, Status};
+use orderbridge_core::order::lifecycle::{self, Status, Teller};
 use orderbridge_core::outbound::owner::{self, DeadCause, OrderState};
 use orderbridge_core::outbound::plan::ReceiverKind;
 use serde_json::{json, Value};
@@ -119,7 +119,8 @@ async fn cancel(
     )?;
     let notify = lifecycle::notify(Status::Cancelled, front_end_url(row, ctx).as_ref());
     let mut calls: Vec<Outgoing> = status_call(&row.id, notify, ctx)?.into_iter().collect();
-    let effects = channels::on_status(storage, row, from, Status::Cancelled, ctx).await?;
+    let effects =
+        channels::on_status(storage, row, from, Status::Cancelled, Teller::Hub, ctx).await?;
     batch.extend(effects.statements);
     calls.extend(effects.calls);
     for call in &calls {

@@ -47,7 +47,7 @@ fn dispatch_boxed(
 async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
         admin, clients, deliveries, health, je_inject, jet_amend, jet_catalog, jet_orders,
-        jet_queries, jet_status, just_eat, openapi, orderconnect, orders, site_api,
+        jet_queries, jet_status, just_eat, openapi, orderconnect, orders, session, site_api,
     };
     #[cfg(feature = "simulator")]
     use handlers::{sim, sim_jet};
@@ -69,6 +69,9 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminPutMenu => admin::put_menu(req, ctx).await,
         RouteId::AdminPutStopList => admin::put_stop_list(req, ctx).await,
         RouteId::AdminSync => admin::post_sync(req, ctx).await,
+        RouteId::AdminSessionCreate => session::create(req, ctx).await,
+        RouteId::AdminSessionGet => session::get(req, ctx).await,
+        RouteId::AdminSessionDelete => session::delete(req, ctx).await,
         RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
         RouteId::AdminOrders => orders::admin_list(&req, ctx).await,
         RouteId::AdminOrder => orders::admin_get(&req, ctx).await,

@@ -126,6 +126,8 @@ async function main() {
     viewport: { width: 390, height: 844 },
     deviceScaleFactor: 2,
     locale: "ru-RU",
+    // A browser far from the restaurant: the page must still show the restaurant's times.
+    timezoneId: "Pacific/Honolulu",
   });
   try {
     const page = await context.newPage();
@@ -195,6 +197,12 @@ async function main() {
     check((await text(page, '#events li[data-kind="driver_at_restaurant"]')).includes("Курьер в ресторане"), "at restaurant named");
     check((await text(page, '#events li[data-kind="driver_assigned"]')).includes("ожидается к"), "the pickup ETA shown");
     check(!(await page.content()).includes("447123456789"), "the driver's number reached the page");
+    // Times are the restaurant's wall clock as the hub answers them, not the browser's zone.
+    const publicView = await (await fetch(`${base}/site-api/orders/${ocOrder}`)).json();
+    const atRestaurant = publicView.timeline.find((e) => e.kind === "driver_at_restaurant").at;
+    const wall = /T(\d{2}:\d{2})/.exec(atRestaurant)[1];
+    check((await text(page, '#events li[data-kind="driver_at_restaurant"]')).includes(wall),
+      `the event shows ${wall}, the restaurant's time of ${atRestaurant}`);
     await page.screenshot({ path: join(shots, "storefront-driver.png"), fullPage: true });
     check(errors.length === 0, `page errors: ${errors.join("; ")}`);
     console.log(`storefront: ok (order ${orderId} accepted, statuses 0 → 10 → 20 shown; below-minimum refused next to the cart; a Just Eat order's driver events listed)`);

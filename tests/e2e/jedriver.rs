@@ -33,8 +33,8 @@ pub const TESTS: &[(&str, AppTest)] = &[
 
 /// Tests on a Worker of their own, whose Just Eat is a sink.
 pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
-    "jedriver_delivered_reaches_just_eat_once_as_the_channel_owes",
-    delivered_reaches_just_eat_once_as_the_channel_owes,
+    "jedriver_delivered_by_just_eat_is_not_told_back_but_the_operators_is",
+    delivered_by_just_eat_is_not_told_back_but_the_operators_is,
 )];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -345,11 +345,13 @@ fn jet_connect_driver_status_is_on_the_timeline_once_and_bad_calls_change_nothin
     );
 }
 
-/// The Orderconnect channel owes Just Eat `delivered` at 30 (the hub's delivery states): a
-/// `driver-has-delivered-order` that moves the order there sends it once, and the driver
-/// events before it send nothing. (Orderconnect orders carry no `status_url`, so no
-/// front-end call is owed.)
-fn delivered_reaches_just_eat_once_as_the_channel_owes() {
+/// The Orderconnect channel owes Just Eat its delivery states for what the hub decides
+/// (`onitsway` at 20, `delivered` at 30 set by the operator or Jupiter). A
+/// `driver-has-delivered-order` is Just Eat telling the hub: it moves the order to 30 and
+/// Just Eat is not told back its own report; the same status set by the operator on another
+/// order is sent, once. (Orderconnect orders carry no `status_url`, so no front-end call is
+/// owed.)
+fn delivered_by_just_eat_is_not_told_back_but_the_operators_is() {
     let sink = Sink::start();
     let app = App::spawn(AppOptions {
         demo_data: false,
@@ -368,17 +370,30 @@ fn delivered_reaches_just_eat_once_as_the_channel_owes() {
     });
     let r = "e2e-jedriver-sink";
     setup(&app, r, Kind::Open);
+    let count = |sink: &Sink, path: &str| {
+        sink.received()
+            .into_iter()
+            .filter(|r| r.method == "PUT" && r.url == path)
+            .count()
+    };
+    let wait_for = |sink: &Sink, path: &str| {
+        for _ in 0..50 {
+            if count(sink, path) > 0 {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    };
+
     let je = "e2e-jedriver-sink-1";
     let order_id = accepted(&app, &fixture("delivery-order.json", je, r));
     let delivered_path = format!("/je/orders/{je}/deliverystate/delivered");
-    let delivered = |sink: &Sink| {
-        sink.received()
-            .into_iter()
-            .filter(|r| r.method == "PUT" && r.url == delivered_path)
-            .count()
-    };
     set_status(&app, &order_id, 10);
     set_status(&app, &order_id, 20);
+    // The operator's 20 is the hub's news: Just Eat hears `onitsway` (the sink listens).
+    let on_its_way = format!("/je/orders/{je}/deliverystate/onitsway");
+    wait_for(&sink, &on_its_way);
+    assert_eq!(count(&sink, &on_its_way), 1, "{:#?}", sink.received());
     for name in [
         "driver-assigned-to-delivery",
         "driver-at-restaurant",
@@ -387,7 +402,7 @@ fn delivered_reaches_just_eat_once_as_the_channel_owes() {
     ] {
         expect(&put(&app, name, &[KEY], &example(name, je)), 200, name);
     }
-    // A wrong key on the delivered webhook moves nothing and sends nothing.
+    // A wrong key on the delivered webhook moves nothing.
     let body = example("driver-has-delivered-order", je);
     let wrong = put(
         &app,
@@ -396,22 +411,30 @@ fn delivered_reaches_just_eat_once_as_the_channel_owes() {
         &body,
     );
     expect(&wrong, 401, "a wrong key");
-    std::thread::sleep(Duration::from_secs(2));
-    assert_eq!(delivered(&sink), 0, "{:#?}", sink.received());
     assert_eq!(order(&app, &order_id)["status"], 20);
 
     let reply = put(&app, "driver-has-delivered-order", &[KEY], &body);
     expect(&reply, 200, "delivered");
     assert_eq!(order(&app, &order_id)["status"], 30);
-    for _ in 0..50 {
-        if delivered(&sink) > 0 {
-            break;
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    assert_eq!(delivered(&sink), 1, "{:#?}", sink.received());
     let again = put(&app, "driver-has-delivered-order", &[KEY], &body);
     expect(&again, 200, "delivered again");
-    std::thread::sleep(Duration::from_secs(3));
-    assert_eq!(delivered(&sink), 1, "once: {:#?}", sink.received());
+    assert_eq!(order(&app, &order_id)["status"], 30);
+
+    // Another order that the operator marks delivered: that `delivered` is owed and sent.
+    let je2 = "e2e-jedriver-sink-2";
+    let second = accepted(&app, &fixture("delivery-order.json", je2, r));
+    for status in [10, 20, 30] {
+        set_status(&app, &second, status);
+    }
+    let second_path = format!("/je/orders/{je2}/deliverystate/delivered");
+    wait_for(&sink, &second_path);
+    assert_eq!(count(&sink, &second_path), 1, "{:#?}", sink.received());
+    // By now the first order's echo would have arrived too (same queue, sent earlier).
+    std::thread::sleep(Duration::from_secs(2));
+    assert_eq!(
+        count(&sink, &delivered_path),
+        0,
+        "Just Eat's own report is not told back: {:#?}",
+        sink.received()
+    );
 }

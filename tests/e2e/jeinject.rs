@@ -291,6 +291,24 @@ fn published_orders_reach_the_kitchen_once_and_bad_calls_change_nothing() {
         .unwrap_or_else(|| panic!("no Success: {bodies:?}"));
     assert_eq!(success["data"]["order_id"], async_id.as_str(), "{success}");
     assert!(success["message"].is_string(), "{success}");
+    // The operator sees the callback with the order, named for what it is.
+    let log = request(
+        "GET",
+        &app.url(&format!("/admin/deliveries?order_id={async_id}")),
+        &[OPERATOR],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("the delivery log: {e}"));
+    expect(&log, 200, "the order's delivery log");
+    let receivers: Vec<Value> = log.json()["deliveries"]
+        .as_array()
+        .map(|ds| ds.iter().map(|d| d["receiver"].clone()).collect())
+        .unwrap_or_default();
+    assert!(
+        receivers.contains(&json!("partner_order_callback")),
+        "{}",
+        log.body
+    );
     let failure = bodies
         .iter()
         .find(|b| b["status"] == "Failure")

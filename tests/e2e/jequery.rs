@@ -2,7 +2,7 @@
 //! webhooks `late-order-query`, `late-order-compensation-query` and
 //! `order-eligible-for-restaurant-compensation` at `/webhooks/just-eat/{name}`
 //! (`Authorization: JE-API-KEY`), Just Eat's published examples as bodies. Each creates one
-//! item (a repeat finds it), linked to the hub's Orderconnect order when known; the operator
+//! item (a repeat finds it), linked to the hub's Orderconnect or JET Connect order when known; the operator
 //! lists it (`GET /admin/jet/queries`, open first) and answers it once in the spec's answer
 //! shape (`POST /admin/jet/queries/{id}/answer`). A bad key or body changes nothing.
 
@@ -23,6 +23,10 @@ pub const TESTS: &[(&str, AppTest)] = &[
     (
         "jequery_compensation_query_takes_an_offered_amount_and_eligibility_is_recorded",
         compensation_query_takes_an_offered_amount_and_eligibility_is_recorded,
+    ),
+    (
+        "jequery_a_query_about_a_jet_connect_order_is_linked_to_it",
+        a_query_about_a_jet_connect_order_is_linked_to_it,
     ),
 ];
 
@@ -93,6 +97,30 @@ fn answer(app: &App, id: &str, body: &Value) -> Reply {
         &[OPERATOR],
         Some(text.as_bytes()),
     )
+}
+
+/// Just Eat's order id may name a JET Connect order as well as an Orderconnect one: the
+/// query is linked to the hub's order either way.
+fn a_query_about_a_jet_connect_order_is_linked_to_it(app: &App) {
+    let (r, location) = ("e2e-jequery-jet", "e2e-jequery-loc");
+    crate::jet_orders::setup(app, r, location);
+    let jet_id = format!("e2e-jequery-jet-{}", unique());
+    let placed = post_signed(
+        app,
+        "/webhooks/jet/orders",
+        &partner_order(&jet_id, location),
+    );
+    expect(&placed, 202, "the JET order");
+    let order_id = placed.json()["OrderId"]
+        .as_str()
+        .unwrap_or_else(|| panic!("{}", placed.body))
+        .to_owned();
+    let body = example("late-order-query-request.json", &jet_id);
+    let got = hook(app, "late-order-query", &[KEY], &body);
+    expect(&got, 200, "the late-order query");
+    assert_eq!(got.json()["order_id"], order_id.as_str(), "{}", got.body);
+    let item = item_of(app, &jet_id, "late_order").unwrap_or_default();
+    assert_eq!(item["order_id"], order_id.as_str(), "{item}");
 }
 
 /// A run-unique suffix: the local D1 may outlive a run.

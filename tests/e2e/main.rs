@@ -7,6 +7,7 @@ mod catalog;
 mod clients;
 mod conform;
 mod conformance;
+mod console_auth;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
@@ -58,6 +59,7 @@ fn main() {
         outbound::TESTS,
         orders::TESTS,
         clients::TESTS,
+        console_auth::TESTS,
         orderconnect::TESTS,
         jelife::TESTS,
         jeorder::TESTS,

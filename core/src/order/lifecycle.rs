@@ -70,6 +70,14 @@ pub struct Notify {
     pub callback: Option<OutboundUrl>,
 }
 
+/// Who moved an order's status: the hub (an operator, Jupiter, the kitchen) or the order's
+/// own channel, reporting what happened on its side (Just Eat's courier delivered it).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Teller {
+    Hub,
+    Channel,
+}
+
 /// The callback for `status`, if the order has a `status_url`.
 pub fn notify(status: Status, status_url: Option<&OutboundUrl>) -> Notify {
     Notify {

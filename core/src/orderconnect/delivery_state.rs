@@ -40,7 +40,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{json, Map, Number, Value};
 
-use crate::order::lifecycle::Status;
+use crate::order::lifecycle::{Status, Teller};
 use crate::outbound::url_guard::encode_component;
 use crate::problem::{Path, Violation, Violations};
 use crate::tz::LocalZone;
@@ -150,6 +150,13 @@ pub fn calls(
         )],
         _ => Vec::new(),
     }
+}
+
+/// Whether a status change owes Just Eat its delivery states: not when Just Eat itself told
+/// the hub (its `driver-has-delivered-order` moving the order to 30), for Just Eat already
+/// knows and would only hear its own report back.
+pub fn owed(teller: Teller) -> bool {
+    teller == Teller::Hub
 }
 
 /// Whether an order of this service type is reported to Just Eat at all: only a

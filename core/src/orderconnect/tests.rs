@@ -853,6 +853,10 @@ fn status_changes_owe_just_eat_these_calls_in_order() {
     // Only delivery orders are reported at all.
     assert!(delivery_state::reports("Delivery"));
     assert!(!delivery_state::reports("Collection"));
+    // A state Just Eat told the hub is not told back; one the hub decided is.
+    use crate::order::lifecycle::Teller;
+    assert!(delivery_state::owed(Teller::Hub));
+    assert!(!delivery_state::owed(Teller::Channel));
     // A restaurant with an IANA zone: each stamp in the offset in force at its instant.
     let london = crate::tz::ZoneRules::new(
         "Europe/London",

@@ -171,6 +171,11 @@ pub fn shown(receiver: ReceiverKind, url: &str, last_error: Option<&str>) -> Opt
                 reason: format!("Just Eat did not take {call}"),
             })
         }
+        ReceiverKind::PartnerOrderCallback => Some(Shown {
+            kind: FailureKind::JustEat,
+            status: None,
+            reason: "Just Eat did not take the order's ready-for-preparation result".to_owned(),
+        }),
         ReceiverKind::MenuCallback | ReceiverKind::JetRelay => None,
     }
 }
@@ -323,7 +328,7 @@ mod tests {
             Option<i64>,
             &'a str,
         );
-        let cases: [Case<'_>; 8] = [
+        let cases: [Case<'_>; 9] = [
             (
                 SiteStatus,
                 "https://shop.example/st?n=1&status=10",
@@ -363,6 +368,14 @@ mod tests {
                 Some(FailureKind::JustEat),
                 None,
                 "onitsway",
+            ),
+            (
+                PartnerOrderCallback,
+                "https://partner.just-eat.example/callback?x=1",
+                Some("HTTP 500"),
+                Some(FailureKind::JustEat),
+                None,
+                "ready-for-preparation",
             ),
             // Settled unsent by a cancellation: nothing failed.
             (

@@ -37,10 +37,12 @@ use crate::routes::Method;
 pub enum ReceiverKind {
     /// A front-end's `status_url` (Jupiter site API status callbacks).
     SiteStatus,
-    /// The async result of a JET Connect menu ingestion (`POST /menus` callback), and of
-    /// Just Eat's `order-ready-for-preparation-async` (its `?callback=`): a result POSTed to
-    /// a URL the caller gave, signed with the hub's signature.
+    /// The async result of a JET Connect menu ingestion (`POST /menus` callback): a result
+    /// POSTed to a URL the caller gave, signed with the hub's signature.
     MenuCallback,
+    /// The async result of Just Eat's `order-ready-for-preparation-async` (its
+    /// `?callback=`): POSTed to the URL Just Eat gave, signed like a menu callback.
+    PartnerOrderCallback,
     /// `sent-to-pos-success|failed` to JET Connect, within 3 minutes of the order.
     JetSentToPos,
     /// Order delivery-state updates to JET Connect.
@@ -52,9 +54,10 @@ pub enum ReceiverKind {
 }
 
 impl ReceiverKind {
-    pub const ALL: [ReceiverKind; 6] = [
+    pub const ALL: [ReceiverKind; 7] = [
         ReceiverKind::SiteStatus,
         ReceiverKind::MenuCallback,
+        ReceiverKind::PartnerOrderCallback,
         ReceiverKind::JetSentToPos,
         ReceiverKind::JetDeliveryState,
         ReceiverKind::JupiterInjection,
@@ -66,6 +69,7 @@ impl ReceiverKind {
         match self {
             ReceiverKind::SiteStatus => "site_status",
             ReceiverKind::MenuCallback => "menu_callback",
+            ReceiverKind::PartnerOrderCallback => "partner_order_callback",
             ReceiverKind::JetSentToPos => "jet_sent_to_pos",
             ReceiverKind::JetDeliveryState => "jet_delivery_state",
             ReceiverKind::JupiterInjection => "jupiter_injection",
@@ -82,7 +86,12 @@ impl ReceiverKind {
     /// endpoints that our callers run (issue 4). Calls to Just Eat and Jupiter authenticate
     /// with those parties' own keys instead, attached at send time from the Worker's secrets.
     pub fn carries_hub_signature(self) -> bool {
-        matches!(self, ReceiverKind::SiteStatus | ReceiverKind::MenuCallback)
+        matches!(
+            self,
+            ReceiverKind::SiteStatus
+                | ReceiverKind::MenuCallback
+                | ReceiverKind::PartnerOrderCallback
+        )
     }
 }
 
@@ -386,7 +395,11 @@ mod tests {
             .collect();
         assert_eq!(
             signed,
-            [ReceiverKind::SiteStatus, ReceiverKind::MenuCallback]
+            [
+                ReceiverKind::SiteStatus,
+                ReceiverKind::MenuCallback,
+                ReceiverKind::PartnerOrderCallback
+            ]
         );
     }
 }

@@ -13,6 +13,7 @@ pub mod jet;
 pub mod orderconnect;
 pub mod site;
 
+use orderbridge_core::order::lifecycle::Teller;
 use orderbridge_core::order::Status;
 use worker::D1PreparedStatement;
 
@@ -32,17 +33,20 @@ pub struct Effects {
 }
 
 /// What `row`'s channel owes for its status going from `from` to `reported` (equal when a
-/// status is passed on without being recorded again).
+/// status is passed on without being recorded again); `teller` says who moved it.
 pub async fn on_status(
     storage: &Storage,
     row: &OrderRow,
     from: Status,
     reported: Status,
+    teller: Teller,
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
     match row.channel {
         Channel::Jet => jet::on_status(storage, row, from, reported, ctx).await,
-        Channel::Orderconnect => orderconnect::on_status(storage, row, from, reported, ctx).await,
+        Channel::Orderconnect => {
+            orderconnect::on_status(storage, row, from, reported, teller, ctx).await
+        }
         Channel::Site => Ok(Effects::default()),
     }
 }

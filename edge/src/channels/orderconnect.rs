@@ -2,6 +2,7 @@
 //! `orderconnect::delivery_state`: `onitsway` at 20, `delivered` at 30, nothing for
 //! collections or cancellations), staged in the status's batch to `JUST_EAT_API_URL`.
 
+use orderbridge_core::order::lifecycle::Teller;
 use orderbridge_core::order::Status;
 use orderbridge_core::orderconnect::delivery_state::{self, StateCall};
 use orderbridge_core::outbound::plan::ReceiverKind;
@@ -46,15 +47,17 @@ pub(crate) fn outgoing(
 }
 
 /// What an Orderconnect order owes Just Eat for its status going from `from` to
-/// `reported` (`channels::on_status`). A status passed on without a change owes nothing.
+/// `reported` (`channels::on_status`). A status passed on without a change owes nothing,
+/// nor one Just Eat told the hub itself (core's `delivery_state::owed`).
 pub async fn on_status(
     storage: &Storage,
     row: &OrderRow,
     from: Status,
     reported: Status,
+    teller: Teller,
     ctx: &Ctx<'_>,
 ) -> Result<Effects, EdgeError> {
-    if from == reported {
+    if from == reported || !delivery_state::owed(teller) {
         return Ok(Effects::default());
     }
     let Some(receipt) = storage.orderconnect_order(&row.id).await? else {

@@ -4,7 +4,7 @@
 //! method and front-end URL read back; a timeline event recorded with the status it moves
 //! the order to ([`record_event`]).
 
-use orderbridge_core::order::lifecycle::{Notify, Status};
+use orderbridge_core::order::lifecycle::{Notify, Status, Teller};
 use orderbridge_core::order::timeline::{dedup_key, Event};
 use orderbridge_core::orderconnect::timeline_events::{effect, history_reason, StatusEffect};
 use orderbridge_core::outbound::url_guard::{check_outbound_url, OutboundUrl};
@@ -25,16 +25,18 @@ pub(crate) async fn record(
     notify: Notify,
     ctx: &Ctx<'_>,
 ) -> Result<(), EdgeError> {
-    record_because(storage, row, to, None, notify, ctx).await
+    record_because(storage, row, to, None, notify, Teller::Hub, ctx).await
 }
 
-/// [`record`] with the reason the status history shows (e.g. who cancelled it and why).
+/// [`record`] with the reason the status history shows (e.g. who cancelled it and why), and
+/// who moved it (the channel is not told back what it told).
 pub(crate) async fn record_because(
     storage: &Storage,
     row: &OrderRow,
     to: Option<Status>,
     reason: Option<&str>,
     notify: Notify,
+    teller: Teller,
     ctx: &Ctx<'_>,
 ) -> Result<(), EdgeError> {
     let mut batch = match to {
@@ -47,7 +49,7 @@ pub(crate) async fn record_because(
         )?,
         None => Vec::new(),
     };
-    let (statements, calls, kick) = pass_on(storage, row, notify, ctx).await?;
+    let (statements, calls, kick) = pass_on(storage, row, notify, teller, ctx).await?;
     batch.extend(statements);
     if let Err(err) = storage.commit(batch).await {
         // Another change from the same status won the race.
@@ -71,6 +73,7 @@ pub(crate) async fn pass_on(
     storage: &Storage,
     row: &OrderRow,
     notify: Notify,
+    teller: Teller,
     ctx: &Ctx<'_>,
 ) -> Result<
     (
@@ -87,7 +90,7 @@ pub(crate) async fn pass_on(
         batch.extend(outbox::stage(storage, call)?);
     }
     let from = current_status(row)?;
-    let effects = super::on_status(storage, row, from, reported, ctx).await?;
+    let effects = super::on_status(storage, row, from, reported, teller, ctx).await?;
     batch.extend(effects.statements);
     for call in effects.calls {
         batch.extend(outbox::stage(storage, &call)?);
@@ -110,7 +113,8 @@ pub(crate) fn current_status(row: &OrderRow) -> Result<Status, EdgeError> {
 /// Records `event` on `row`'s timeline once (keyed by `source`, the order and the `body`
 /// that told it: `false` for a repeat), then moves the order as core's `timeline_events::
 /// effect` says (a `delivered` event: to 30 when the lifecycle allows it, through
-/// [`record_because`], so the front-end and the channel hear it once). The status is decided
+/// [`record_because`], so the front-end hears it once; Just Eat, who told it, is not told
+/// back). The status is decided
 /// from the order as it is, not from whether the event was new, so a retry after a failure
 /// between the two still moves it. Returns whether the event was new and the status after.
 pub(crate) async fn record_event(
@@ -128,7 +132,16 @@ pub(crate) async fn record_event(
         StatusEffect::Move(notify) => {
             let to = notify.status;
             let reason = history_reason(event);
-            record_because(storage, row, Some(to), Some(&reason), notify, ctx).await?;
+            record_because(
+                storage,
+                row,
+                Some(to),
+                Some(&reason),
+                notify,
+                Teller::Channel,
+                ctx,
+            )
+            .await?;
             Ok((recorded, to))
         }
         StatusEffect::NotAllowed(refused) => {

@@ -89,7 +89,7 @@ async fn view(
 
 /// `GET /admin/restaurants/{id}`.
 pub async fn get_restaurant(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = RestaurantId::parse(ctx.param("id")?, "id")
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let storage = Storage::new(ctx.env)?;
@@ -99,7 +99,7 @@ pub async fn get_restaurant(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
 
 /// `PUT /admin/restaurants/{id}`.
 pub async fn put_restaurant(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = RestaurantId::parse(ctx.param("id")?, "id")
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let mut doc: AdminRestaurant = body::json(&mut req, DEFAULT_LIMIT).await?;
@@ -202,7 +202,7 @@ pub async fn put_delivery_zones(mut req: Request, ctx: &Ctx<'_>) -> Result<Respo
 
 /// `DELETE /admin/delivery_zones/{zone_id}?restaurant_id=&concept_id=`.
 pub async fn delete_delivery_zone(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let zone_id = ZoneId::parse(ctx.param("zone_id")?, "zone_id")
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let query = Query::of(&req)?;
@@ -249,7 +249,7 @@ pub async fn put_menu(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeE
 
 /// `PUT /admin/stop_list`.
 pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let doc: StopListResponse = body::json(&mut req, DEFAULT_LIMIT).await?;
     validate_stop_lists(&doc).map_err(|v| EdgeError::violations("invalid_stop_list", v))?;
     let ids: Vec<&str> = doc
@@ -278,7 +278,7 @@ pub async fn put_stop_list(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
 /// `POST /admin/sync`: one pass of the upstream sync now (`sync.rs`); `409` without an
 /// upstream, `503` when its `/restaurants` cannot be read.
 pub async fn post_sync(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let report = crate::sync::pull(ctx.env, &ctx.config, ctx.now).await?;
     Ok(respond::json(200, &report))
 }
@@ -340,7 +340,7 @@ async fn concept_document<T: ConceptDocument>(
     req: &mut Request,
     ctx: &Ctx<'_>,
 ) -> Result<ConceptWrite<T>, EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let query = Query::of(req)?;
     let id = query.required_id("restaurant_id")?;
     let doc: T = body::json(req, T::LIMIT).await?;

@@ -87,7 +87,7 @@ pub async fn site_get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError
 
 /// `GET /admin/clients/{phone}`.
 pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let phone = phone_key(ctx.param("phone")?, "phone")?;
     let row = Storage::new(ctx.env)?
         .client(&phone)
@@ -98,7 +98,7 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
 
 /// `PUT /admin/clients/{phone}`.
 pub async fn admin_put(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let phone = phone_key(ctx.param("phone")?, "phone")?;
     let bytes = body::read(&mut req, EDIT_LIMIT).await?;
     // A birthday may be today anywhere on Earth (UTC+14 is the furthest ahead).

@@ -18,7 +18,7 @@ const STATUSES: [&str; 3] = ["pending", "delivered", "dead"];
 
 /// `GET /admin/deliveries`: deliveries with every attempt, filtered by order and status.
 pub async fn list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let query = Query::of(req)?;
     let order_id = query.last("order_id");
     let status = query.last("status");
@@ -42,7 +42,7 @@ pub async fn list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
 /// fresh round of attempts; its earlier attempts stay in the log. A pending one is already
 /// on its way (409), and one past its deadline would only expire again (409).
 pub async fn replay(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let id = ctx.param("id")?;
     let now = ctx.now.timestamp();
     let storage = Storage::new(ctx.env)?;

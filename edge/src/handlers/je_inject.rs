@@ -114,7 +114,7 @@ pub async fn ready_async(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
                 .map(|v| json!({"code": v.code, "field": v.field, "message": v.message}))
                 .collect();
             let data = json!({"OrderId": key, "errors": errors});
-            let out = callback_delivery(ctx, &callback, false, &summary, data)?;
+            let out = callback_delivery(ctx, &callback, None, false, &summary, data)?;
             let storage = Storage::new(ctx.env)?;
             storage.commit(outbox::stage(&storage, &out)?).await?;
             outbox::kick(ctx.env, &[&out.delivery.id]).await;
@@ -127,17 +127,20 @@ pub async fn ready_async(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
     }
 }
 
+/// The async callback's delivery, on the hub's order when there is one (so a dead one shows
+/// with the order).
 fn callback_delivery(
     ctx: &Ctx<'_>,
     url: &OutboundUrl,
+    order_id: Option<&str>,
     success: bool,
     message: &str,
     data: Value,
 ) -> Result<Outgoing, EdgeError> {
     let body = partner_orders::callback_body(success, message, data).to_string();
     Outgoing::new(
-        ReceiverKind::MenuCallback,
-        None,
+        ReceiverKind::PartnerOrderCallback,
+        order_id,
         Method::Post,
         url.clone(),
         body,
@@ -189,7 +192,7 @@ async fn inject(
     if let Some(url) = callback {
         let data = json!({"OrderId": key, "order_id": order_id});
         let message = format!("Order {key} received by the hub as {order_id}");
-        let out = callback_delivery(ctx, url, true, &message, data)?;
+        let out = callback_delivery(ctx, url, Some(&order_id), true, &message, data)?;
         prepared.batch.extend(outbox::stage(&storage, &out)?);
         prepared.ids.push(out.delivery.id.clone());
     }

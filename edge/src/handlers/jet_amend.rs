@@ -57,7 +57,7 @@ fn not_found(id: &str) -> EdgeError {
 
 /// `GET /admin/orders/{order_id}/amendment`.
 pub async fn get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("order_id")?.to_owned();
     let storage = Storage::new(ctx.env)?;
     let row = storage
@@ -119,7 +119,7 @@ async fn progress(ctx: &Ctx<'_>, row: &JetAmendmentRow) -> Result<String, String
 
 /// `POST /admin/orders/{order_id}/amendment`.
 pub async fn post(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("order_id")?.to_owned();
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
     let raw: AmendmentIn = serde_json::from_slice(&bytes).map_err(|e| {

@@ -59,7 +59,7 @@ fn not_registered(unknown: &[&str]) -> EdgeError {
 
 /// `POST /jet-connect/menus`.
 pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let bytes = body::read(&mut req, MENU_LIMIT).await?;
     let request = parse_menus(&bytes).map_err(unreadable)?;
     let valid = validate_menus(request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
@@ -244,7 +244,7 @@ pub async fn post_item_availability(
     mut req: Request,
     ctx: &Ctx<'_>,
 ) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
     let request = parse_item_availability(&bytes).map_err(unreadable)?;
     let event = validate_item_availability(&request)
@@ -288,7 +288,7 @@ async fn path_restaurant(ctx: &Ctx<'_>, storage: &Storage) -> Result<Restaurant,
 /// `PUT /jet-connect/restaurants/{restaurant}/offline`: not taking orders, until
 /// `onlineAt` (local restaurant time) if given, else until `/online`.
 pub async fn put_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
     let request = parse_offline(&bytes).map_err(unreadable)?;
     let online_at =
@@ -328,7 +328,7 @@ pub async fn put_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
 
 /// `PUT /jet-connect/restaurants/{restaurant}/online` (no body).
 pub async fn put_online(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let storage = Storage::new(ctx.env)?;
     let restaurant = path_restaurant(ctx, &storage).await?;
     let id = &restaurant.row.id;
@@ -356,7 +356,7 @@ pub async fn put_online(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
 /// and the restaurant's time zone becomes the request's `timezone` (checked with the
 /// runtime's `Intl`; an unknown zone refuses the request).
 pub async fn put_service_times(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let bytes = body::read(&mut req, DEFAULT_LIMIT).await?;
     let request = parse_service_times(&bytes).map_err(unreadable)?;
     let mut valid = validate_service_times(&request)
@@ -449,7 +449,7 @@ pub async fn menu_callback(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, 
 
 /// `GET /admin/jet/menu-callbacks`: the latest 100, oldest first.
 pub async fn menu_callbacks(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let rows = Storage::new(ctx.env)?.menu_callbacks().await?;
     let list: Vec<serde_json::Value> = rows
         .into_iter()

@@ -491,7 +491,7 @@ async fn final_decision(
 
 /// `GET /admin/jet/orders/{jet_id}`.
 pub async fn admin_get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("jet_id")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage
@@ -541,7 +541,7 @@ pub async fn admin_get(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
 /// `GET /admin/jet/reconciliation`: the latest run of the reconciliation with Just Eat's
 /// order reports (`jet_reconcile`), its time and each finding; `run: null` before the first.
 pub async fn reconciliation(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let storage = Storage::new(ctx.env)?;
     let Some(run) = storage.latest_reconciliation().await? else {
         return Ok(respond::json(200, &json!({"run": null, "findings": []})));
@@ -564,7 +564,7 @@ pub async fn reconciliation(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
 /// `POST /admin/jet/reconciliation`: runs the reconciliation now and answers the run as
 /// `GET` does.
 pub async fn reconcile_now(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     crate::jet_reconcile::run(ctx.env, ctx.now).await?;
     reconciliation(req, ctx).await
 }

@@ -51,9 +51,18 @@ async fn received(mut req: Request, ctx: &Ctx<'_>, kind: QueryKind) -> Result<Re
     let row = match storage.query_for(kind.as_str(), &query.order_id).await? {
         Some(row) => row,
         None => {
-            let order = storage
+            // Just Eat's order id names an Orderconnect order, or a JET Connect one.
+            let order = match storage
                 .order_by_external(Channel::Orderconnect.as_str(), &query.order_id)
-                .await?;
+                .await?
+            {
+                Some(order) => Some(order),
+                None => {
+                    storage
+                        .order_by_external(Channel::Jet.as_str(), &query.order_id)
+                        .await?
+                }
+            };
             let id = random::id("q")?;
             let text = String::from_utf8_lossy(&bytes);
             let deadline = queries::deadline(kind, ctx.now).map(millis);
@@ -121,7 +130,7 @@ fn view(row: &QueryRow) -> Value {
 
 /// `GET /admin/jet/queries`: open items first.
 pub async fn list(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let rows = Storage::new(ctx.env)?.queries().await?;
     let items: Vec<Value> = rows.iter().map(view).collect();
     Ok(respond::json(200, &json!({ "queries": items })))
@@ -129,7 +138,7 @@ pub async fn list(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
 
 /// `POST /admin/jet/queries/{id}/answer`.
 pub async fn answer(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("id")?.to_owned();
     let bytes = body::read(&mut req, body::DEFAULT_LIMIT).await?;
     let doc: Value = body::parse(&bytes, "query answer")?;

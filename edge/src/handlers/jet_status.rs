@@ -140,7 +140,7 @@ pub async fn backup_flow(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
 
 /// `GET /admin/jet/backup-flow` (operator): the latest 100, newest first.
 pub async fn backup_flow_list(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let rows = Storage::new(ctx.env)?.backup_orders().await?;
     let list: Vec<Value> = rows.into_iter().map(shown).collect();
     Ok(respond::json(200, &json!({ "orders": list })))
@@ -301,7 +301,7 @@ pub async fn menu_ingestion_complete(
 
 /// `GET /admin/just-eat/menu-ingestions` (operator): the latest 100, newest first.
 pub async fn menu_ingestions(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let rows = Storage::new(ctx.env)?.menu_ingestions().await?;
     let list: Vec<Value> = rows.into_iter().map(ingestion_shown).collect();
     Ok(respond::json(200, &json!({ "ingestions": list })))

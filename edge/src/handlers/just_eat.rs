@@ -21,7 +21,7 @@
 //!   `404` for an unknown order, `400` naming every problem. `driver-has-delivered-order` also moves the order to 30 when its lifecycle
 //!   allows it (core's `timeline_events::effect`), the front-end and the channel told once.
 
-use orderbridge_core::order::lifecycle::Status;
+use orderbridge_core::order::lifecycle::{Status, Teller};
 use orderbridge_core::orderconnect::lifecycle_events::{
     check_cancelled, on_cancelled, CancelEffect, OrderCancelledIn,
 };
@@ -70,6 +70,7 @@ pub async fn order_cancelled(mut req: Request, ctx: &Ctx<'_>) -> Result<Response
                 Some(Status::Cancelled),
                 Some(&reason),
                 notify,
+                Teller::Channel,
                 ctx,
             )
             .await?;

@@ -15,6 +15,7 @@ pub mod openapi;
 pub mod order_view;
 pub mod orderconnect;
 pub mod orders;
+pub mod session;
 #[cfg(feature = "simulator")]
 pub mod sim;
 #[cfg(feature = "simulator")]

@@ -15,7 +15,7 @@ use orderbridge_core::tz::LocalZone;
 use serde_json::{Map, Value};
 use worker::{Env, Request};
 
-use crate::auth::{require_operator, site_trusted, OPERATOR_KEY_HEADER};
+use crate::auth::{require_operator_key, site_trusted, OPERATOR_KEY_HEADER};
 use crate::error::EdgeError;
 use crate::storage::{OrderRow, Storage};
 
@@ -31,7 +31,7 @@ fn operator(req: &Request, env: &Env) -> Result<bool, EdgeError> {
     {
         return Ok(false);
     }
-    require_operator(req, env).map(|()| true)
+    require_operator_key(req, env).map(|()| true)
 }
 
 /// What the caller may see (core's redaction rule).

@@ -403,7 +403,7 @@ pub async fn put_driver_location(mut req: Request, ctx: &Ctx<'_>) -> Result<Resp
 /// `atrestauranteta`, `atdeliveryaddress` or `driverunassigned` (core's `delivery_state::state_body`), relayed
 /// to Just Eat through the outbox under the order's key. An unknown state is `404`.
 pub async fn put_delivery_state(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let storage = Storage::new(ctx.env)?;
     let segment = ctx.param("state")?.to_owned();
     let state = DeliveryState::reported(&segment).ok_or_else(|| EdgeError::NotFound {
@@ -441,7 +441,7 @@ pub async fn put_delivery_state(mut req: Request, ctx: &Ctx<'_>) -> Result<Respo
 /// checks it (order known, Orderconnect, delivering, body valid, not within 10 s of the
 /// last); any refusal refuses the whole array, naming every element, and sends nothing.
 pub async fn put_driver_locations(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let items: Vec<BulkLocationIn> =
         body::orderconnect_json(&mut req, body::DEFAULT_LIMIT, "driver locations").await?;
     let storage = Storage::new(ctx.env)?;
@@ -602,7 +602,7 @@ pub async fn put_driver(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
 /// item mapping (`{"items": [{"kind", "just_eat_id", "item_id"}]}`; core's
 /// `orderconnect::mapping`) and answers it as stored.
 pub async fn put_item_mapping(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("id")?.to_owned();
     let doc: MappingDocument =
         body::orderconnect_json(&mut req, body::DEFAULT_LIMIT, "an item mapping").await?;
@@ -626,7 +626,7 @@ async fn operator_about_orderconnect<T: serde::de::DeserializeOwned>(
     storage: &Storage,
     what: &str,
 ) -> Result<(String, T, OrderRow), EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let id = ctx.param("order_id")?.to_owned();
     let parsed: T = body::orderconnect_json(req, body::DEFAULT_LIMIT, what).await?;
     let row = storage

@@ -28,7 +28,7 @@
 
 use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::forward;
-use orderbridge_core::order::lifecycle::{self, Status};
+use orderbridge_core::order::lifecycle::{self, Status, Teller};
 use orderbridge_core::order::namespace::{site_namespace, Namespace};
 use orderbridge_core::order::replay::{compare, fingerprint};
 use orderbridge_core::order::{wire, Rules};
@@ -156,7 +156,7 @@ fn not_found(id: &str) -> EdgeError {
 /// `GET /admin/orders/{order_id}` (operator): the stored Jupiter order as the kitchen sees
 /// it, with its channel, the marketplace's id, its status and history.
 pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let id = ctx.param("order_id")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage
@@ -182,7 +182,7 @@ const ADMIN_LIST_MAX: i64 = 100;
 
 /// `GET /admin/orders?channel=&external_id=&limit=` (operator): orders, newest first.
 pub async fn admin_list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(req, ctx.env)?;
+    require_operator(req, ctx).await?;
     let query = Query::of(req)?;
     let limit = match query.get("limit") {
         None => 20,
@@ -276,7 +276,7 @@ struct StatusBody {
 
 /// `POST /admin/orders/{order_id}/status`.
 pub async fn set_status(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
-    require_operator(&req, ctx.env)?;
+    require_operator(&req, ctx).await?;
     let id = ctx.param("order_id")?.to_owned();
     let wanted: StatusBody = body::json(&mut req, body::DEFAULT_LIMIT).await?;
     let to = Status::parse(wanted.status, "status")
@@ -342,7 +342,8 @@ pub async fn jupiter_status(req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         )?;
         let (calls, kick) = if decision.pass_on {
             let notify = lifecycle::notify(to, front_end_url(&row, ctx).as_ref());
-            let (statements, calls, kick) = pass_on(&storage, &row, notify, ctx).await?;
+            let (statements, calls, kick) =
+                pass_on(&storage, &row, notify, Teller::Hub, ctx).await?;
             batch.extend(statements);
             (calls, kick)
         } else {

@@ -18,6 +18,7 @@ mod orders;
 pub mod outbox;
 mod owners;
 mod queries;
+mod sessions;
 #[cfg(feature = "simulator")]
 mod sim;
 mod timeline;

@@ -241,14 +241,14 @@ async function main() {
     const noSession = await fetch(`${base}/admin/orders`);
     check(noSession.status === 401, `no session: ${noSession.status}`);
     const cookie = `ob_session=${session.value}`;
-    const evil = await fetch(`${base}/admin/restaurants/${ID}/pause`, {
-      method: "PUT",
+    const evil = await fetch(`${base}/jet-connect/item-availability`, {
+      method: "POST",
       headers: { Cookie: cookie, Origin: "https://evil.example", "Content-Type": "application/json" },
-      body: JSON.stringify({ reason: "evil", until: null }),
+      body: JSON.stringify({ event: "UNAVAILABLE", itemReferences: [secondItem], restaurant: ID, happenedAt: new Date().toISOString() }),
     });
-    check(evil.status === 403, `cross-site pause: ${evil.status} ${await evil.text()}`);
-    const after = await operator("GET", `/admin/restaurants/${ID}`);
-    check(after.online !== false && after.pause_reason !== "evil", `the refused pause changed the restaurant: ${JSON.stringify(after)}`);
+    check(evil.status === 403, `cross-site item-availability: ${evil.status} ${await evil.text()}`);
+    const untouched = await (await fetch(`${base}/site-api/stop_list?restaurant_id=${ID}`)).json();
+    check(!(untouched.stop_lists || []).some((s) => s.items.some((i) => i.id === secondItem)), `the refused call changed the stop list: ${JSON.stringify(untouched)}`);
     const forged = await fetch(`${base}/admin/orders`, { headers: { Cookie: cookie.replace(/.$/, (c) => (c === "0" ? "1" : "0")) } });
     check(forged.status === 401, `forged cookie: ${forged.status}`);
 

@@ -60,7 +60,9 @@ function showResult(node, text, ok = true) {
 
 // ---------------------------------------------------------------- personal data
 
-// Masked by default: a name's first letter, a phone's last two digits, no address.
+// Masked by default (the hub masks with personal=masked; the page masks what it shows again,
+// so nothing personal is on screen even from a hub that did not): a name's first letter, a
+// phone's last two digits, no address.
 const maskPhone = (p) => (p ? `•••${String(p).replace(/\D/g, "").slice(-2)}` : "");
 const maskName = (n) => (n ? `${String(n).slice(0, 1)}•••` : "");
 function maskOrder(order) {
@@ -369,7 +371,8 @@ async function replay(id, button, result, reload) {
 async function orderDetail(id) {
   await loadRestaurants().catch(() => []);
   const [order, log] = await Promise.all([
-    api.get(`/admin/orders/${encodeURIComponent(id)}`),
+    // Masked by the hub unless the operator asked to see personal data (personal=masked).
+    api.get(`/admin/orders/${encodeURIComponent(id)}${state.showPersonal ? "" : "?personal=masked"}`),
     api.get(`/admin/deliveries${api.query({ order_id: id })}`),
   ]);
   const deliveries = log.deliveries || [];

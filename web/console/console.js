@@ -506,14 +506,23 @@ const clock = (secs) => {
   return `${String(Math.floor(s / 3600)).padStart(2, "0")}:${String(Math.floor((s % 3600) / 60)).padStart(2, "0")}`;
 };
 
+// Service hours as the API answers them, already in the restaurant's own time: its day
+// (start_time/end_time, seconds after local midnight) and, when JET Connect sent them, the
+// opening windows per service type and day.
 function hoursBlock(r) {
-  let hours = r.service_hours;
-  // Without service hours, the restaurant's own day (start_time/end_time, local seconds).
-  if (!hours && r.start_time !== undefined && r.end_time !== undefined) hours = [{ [t("service_hours_day")]: `${clock(r.start_time)}–${r.end_time - r.start_time >= 86400 ? "24:00" : clock(r.end_time)}` }];
-  if (!hours || (Array.isArray(hours) && !hours.length)) return el("p", { class: "muted" }, t("no_hours"));
-  const rows = Array.isArray(hours) ? hours : [hours];
-  return el("ul", { class: "hours" }, rows.map((row) => el("li", {},
-    typeof row === "object" ? Object.entries(row).map(([k, v]) => `${k}: ${typeof v === "object" ? JSON.stringify(v) : v}`).join(" · ") : String(row))));
+  const h = r.service_hours || { start_time: r.start_time, end_time: r.end_time, service_times: r.service_times };
+  const rows = [];
+  if (h.start_time !== undefined && h.start_time !== null && h.end_time !== undefined && h.end_time !== null) {
+    const end = h.end_time - h.start_time >= 86400 ? "24:00" : clock(h.end_time);
+    rows.push(el("li", { "data-hours": "day" }, `${t("service_hours_day")}: ${clock(h.start_time)}–${end}`));
+  }
+  const times = (h.service_times && h.service_times.serviceTimes) || [];
+  for (const st of times) {
+    const days = Object.entries(st.openingTimes || {}).map(([day, windows]) =>
+      `${day} ${(windows || []).map((w) => `${w.openingTime}–${w.closingTime}`).join(", ")}`);
+    rows.push(el("li", {}, el("strong", {}, st.serviceType || ""), ` ${days.join(" · ")}`));
+  }
+  return rows.length ? el("ul", { class: "hours" }, rows) : el("p", { class: "muted" }, t("no_hours"));
 }
 
 async function restaurantDetail(id) {
@@ -521,7 +530,7 @@ async function restaurantDetail(id) {
   let r = list.find((x) => x.id === id);
   if (!r) {
     const one = await api.get(`/admin/restaurants/${encodeURIComponent(id)}`);
-    r = { ...one, id, time_zone: one.time_zone ?? one.timezone, service_hours: one.service_hours ?? one.service_times };
+    r = { ...one, id, time_zone: one.time_zone ?? one.timezone };
   }
   const concepts = r.concepts && r.concepts.length ? r.concepts : [{ id: "", name: r.name }];
   const enc = encodeURIComponent;

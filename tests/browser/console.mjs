@@ -114,6 +114,7 @@ function d1(args) {
 // as the hub fills it), each with its own id, number and time, one a minute back over ~7
 // days, 60 % site, 25 % JET Connect, 15 % Orderconnect.
 function seedBulk(templateId) {
+  const run = Date.now().toString(36);
   const json = (out) => JSON.parse(out.slice(out.indexOf("[")));
   const cols = json(d1(["--json", "--command", "SELECT name FROM pragma_table_info('orders')"]))[0].results.map((r) => r.name);
   const row = json(d1(["--json", "--command", `SELECT created_at FROM orders WHERE id = '${templateId}'`]))[0].results[0];
@@ -121,8 +122,8 @@ function seedBulk(templateId) {
   const fmt = /\.\d{3}Z$/.test(row.created_at) ? "%Y-%m-%dT%H:%M:%fZ" : /Z$/.test(row.created_at) ? "%Y-%m-%dT%H:%M:%SZ" : "%Y-%m-%dT%H:%M:%S+00:00";
   const at = `strftime('${fmt}', 'now', '-' || (n.i * 60) || ' seconds')`;
   const override = {
-    id: "t.id || '-bulk-' || n.i",
-    number: "'bulk-' || n.i",
+    id: `t.id || '-bulk-${run}-' || n.i`,
+    number: `'bulk-${run}-' || n.i`,
     fingerprint: "t.fingerprint || '-' || n.i",
     external_id: "NULL",
     created_at: at,

@@ -389,7 +389,7 @@ async function orderDetail(id) {
     el("section", { "aria-labelledby": "s-summary" }, el("h3", { id: "s-summary" }, t("summary")),
       dl([[t("order_id"), order.order_id], [t("col_channel"), channelName(order.channel)], [t("col_restaurant"), restaurantName(order.restaurant_id)],
         [t("col_status"), statusName(order.status)], [t("external_id"), order.external_id], [t("upstream_id"), order.upstream_order_id],
-        [t("method"), order.delivery_method], [t("created"), fmtTime(order.created_at)], [t("updated"), fmtTime(order.updated_at)]])),
+        [t("method"), order.delivery_method ? t(`dm_${order.delivery_method}`) : ""], [t("created"), fmtTime(order.created_at)], [t("updated"), fmtTime(order.updated_at)]])),
     el("section", { "aria-labelledby": "s-history" }, el("h3", { id: "s-history" }, t("history")),
       el("ol", { id: "history", class: "history" }, (order.history || []).map((h) => el("li", { "data-status": h.status },
         el("strong", {}, statusName(h.status)), ` · ${fmtTime(h.at)}`, h.reason ? el("div", { class: "muted" }, `${t("reason")}: ${h.reason}`) : null)))),

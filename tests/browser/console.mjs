@@ -176,6 +176,7 @@ async function main() {
     await page.goto(`${base}/console/`);
     await page.waitForSelector("#signin:not([hidden]) #key");
     check(await page.locator("#key").getAttribute("type") === "password", "the key field is not a password field");
+    check(!(await page.locator("#nav").isVisible()), "the sections are shown before sign-in");
     await page.screenshot({ path: join(shots, "console-signin.png") });
     await page.fill("#key", "wrong-key");
     await page.click("#signin-form button[type=submit]");

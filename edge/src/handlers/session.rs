@@ -56,7 +56,12 @@ pub async fn create(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         expires_at: rfc3339(minted.exp)?,
     };
     Storage::new(ctx.env)?
-        .create_session(&sid, &millis(ctx.now), &view.expires_at)
+        .create_session(
+            &sid,
+            &millis(ctx.now),
+            &view.expires_at,
+            &rfc3339(ctx.now.timestamp())?,
+        )
         .await?;
     Ok(answer(201, &view, Some(&set_cookie(&minted.value))))
 }

@@ -6,18 +6,24 @@ use super::{Arg, Storage};
 use crate::error::EdgeError;
 
 impl Storage {
-    /// Records a new session.
+    /// Records a new session, and forgets the ones expired by `now` (RFC 3339 UTC to the
+    /// second, as `expires_at` is written), so the table holds live sessions only.
     pub async fn create_session(
         &self,
         sid: &str,
         created_at: &str,
         expires_at: &str,
+        now: &str,
     ) -> Result<(), EdgeError> {
-        let statement = self.statement(
+        let expired = self.statement(
+            "DELETE FROM console_sessions WHERE expires_at < ?1",
+            &[Arg::Text(now)],
+        )?;
+        let insert = self.statement(
             "INSERT INTO console_sessions (sid, created_at, expires_at) VALUES (?1, ?2, ?3)",
             &[Arg::Text(sid), Arg::Text(created_at), Arg::Text(expires_at)],
         )?;
-        self.commit(vec![statement]).await
+        self.commit(vec![expired, insert]).await
     }
 
     /// Whether session `sid` exists and is not revoked.

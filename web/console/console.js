@@ -142,7 +142,14 @@ function route() {
     restaurants: () => (id_ ? restaurantDetail(id_) : restaurantsView()),
     health: healthView,
   }[name] || ordersView;
-  render().catch((err) => {
+  render().then(() => {
+    // A new view: focus its heading, so keyboard and screen-reader users start there.
+    const heading = view.querySelector("h2");
+    if (heading && document.activeElement && document.activeElement.closest("#nav")) {
+      heading.tabIndex = -1;
+      heading.focus();
+    }
+  }).catch((err) => {
     if (err.status === 401) return;
     view.replaceChildren(el("p", { class: "status bad", role: "alert" }, t("error", { message: err.message })));
   });

@@ -7,6 +7,7 @@ mod catalog;
 mod clients;
 mod conform;
 mod conformance;
+mod console_reads;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
@@ -77,6 +78,7 @@ fn main() {
         jet_orders::FAST_TESTS,
         tz::FAST_TESTS,
         owners::FAST_TESTS,
+        console_reads::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [

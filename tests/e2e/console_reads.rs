@@ -1,0 +1,326 @@
+//! Issue 19, the reads and actions the operator console needs (CONSOLE5.md section 2):
+//! `GET /admin/orders` with filters, keyset pages and `attention`; pausing a restaurant with
+//! a reason; `GET /admin/attention` and `GET /admin/stats`; the masked order detail.
+//!
+//! They run on the Worker with the short retry policy (its JET Connect status updater is
+//! the shared sink of `jet_orders`), on restaurants of their own (`cr-…`): other tests' orders
+//! never reach these restaurants, and the counts that span every restaurant are checked as
+//! "at least".
+
+use std::collections::HashSet;
+use std::time::Duration;
+
+use orderbridge_e2e::{expect, request, App, Reply, Sink};
+use serde_json::{json, Value};
+
+use crate::AppTest;
+
+pub const FAST_TESTS: &[(&str, AppTest)] = &[(
+    "console_reads_orders_filter_search_and_walk_pages",
+    orders_filter_search_and_walk_pages,
+)];
+
+const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
+
+fn call(app: &App, method: &str, path: &str, body: Option<&Value>) -> Reply {
+    let text = body.map(Value::to_string);
+    let reply = request(
+        method,
+        &app.url(path),
+        &[OPERATOR, ("Content-Type", "application/json")],
+        text.as_deref().map(str::as_bytes),
+    )
+    .unwrap_or_else(|e| panic!("{method} {path}: {e}"));
+    crate::conform::check(method, path, &reply);
+    reply
+}
+
+fn get(app: &App, path: &str) -> Value {
+    let reply = call(app, "GET", path, None);
+    expect(&reply, 200, path);
+    reply.json()
+}
+
+/// The fields a 400 names, in order.
+fn refused_fields(app: &App, path: &str) -> Vec<String> {
+    let reply = call(app, "GET", path, None);
+    expect(&reply, 400, path);
+    reply.json()["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e["field"].as_str().map(str::to_owned))
+        .collect()
+}
+
+/// Polls `check` every 250 ms for up to `secs` seconds.
+fn eventually<T>(what: &str, secs: u64, mut check: impl FnMut() -> Option<T>) -> T {
+    let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+    loop {
+        if let Some(found) = check() {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{what}: not within {secs} s"
+        );
+        std::thread::sleep(Duration::from_millis(250));
+    }
+}
+
+fn ids(doc: &Value) -> Vec<String> {
+    doc["orders"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no orders: {doc}"))
+        .iter()
+        .map(|o| o["order_id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn set(list: &[String]) -> HashSet<String> {
+    list.iter().cloned().collect()
+}
+
+/// A site order of `restaurant` numbered `number` from `phone`, with `status_url` if given.
+fn site_order(
+    app: &App,
+    restaurant: &str,
+    number: &str,
+    phone: &str,
+    status_url: Option<&str>,
+) -> String {
+    let concept = format!("{restaurant}-c");
+    let mut doc = crate::orders::order(restaurant, &concept, number, status_url);
+    doc["body"]["client"]["phone"] = json!(phone);
+    crate::orders::placed(app, &doc)
+}
+
+/// Restaurant `a` with five site orders, restaurant `b` with a JET order and a site order
+/// whose `status_url` refuses every call (a dead delivery): the orders' ids.
+struct Seeded {
+    a: Vec<String>,
+    b_jet: String,
+    b_dead: String,
+}
+
+fn seed(app: &App, a: &str, b: &str, tag: &str) -> Seeded {
+    crate::orders::setup(app, a, &format!("{a}-c"));
+    crate::orders::setup(app, b, &format!("{b}-c"));
+    let a_ids: Vec<String> = (1..=5)
+        .map(|n| {
+            site_order(
+                app,
+                a,
+                &format!("{tag}-a-{n}"),
+                &format!("+7 900 555-{tag}-0{n}"),
+                None,
+            )
+        })
+        .collect();
+    let location = format!("{b}-loc");
+    crate::jet_orders::setup(app, &format!("{b}-jet"), &location);
+    let jet_id = format!("{tag}-jet-1");
+    let reply = crate::jet_orders::post_signed(
+        app,
+        "/webhooks/jet/orders",
+        &crate::jet_orders::partner_order(&jet_id, &location),
+    );
+    expect(&reply, 202, "jet order");
+    let b_jet = reply.json()["OrderId"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    let sink = Sink::start();
+    sink.respond_with(400);
+    let b_dead = site_order(
+        app,
+        b,
+        &format!("{tag}-b-dead"),
+        "+7 900 555-00-00",
+        Some(&sink.url("/st")),
+    );
+    Seeded {
+        a: a_ids,
+        b_jet,
+        b_dead,
+    }
+}
+
+fn orders_filter_search_and_walk_pages(app: &App) {
+    let (a, b) = ("cr-list-a", "cr-list-b");
+    let s = seed(app, a, b, "11");
+    let b_jet_restaurant = format!("{b}-jet");
+
+    // One restaurant: its five orders, newest first, each with no attention.
+    let all_a = get(app, &format!("/admin/orders?restaurant_id={a}"));
+    let listed = ids(&all_a);
+    let newest_first: Vec<String> = s.a.iter().rev().cloned().collect();
+    assert_eq!(listed, newest_first, "{all_a}");
+    assert_eq!(all_a["next_cursor"], Value::Null);
+    for o in all_a["orders"].as_array().into_iter().flatten() {
+        assert_eq!(o["attention"], json!([]), "{o}");
+        assert_eq!(o["restaurant_id"], a);
+    }
+
+    // Three pages of two, two and one: no duplicate, no gap, the last without a cursor.
+    let mut walked: Vec<String> = Vec::new();
+    let mut cursor: Option<String> = None;
+    let mut pages = 0;
+    loop {
+        let path = match &cursor {
+            Some(c) => format!("/admin/orders?restaurant_id={a}&limit=2&cursor={c}"),
+            None => format!("/admin/orders?restaurant_id={a}&limit=2"),
+        };
+        let page = get(app, &path);
+        pages += 1;
+        walked.extend(ids(&page));
+        match page["next_cursor"].as_str() {
+            Some(c) => cursor = Some(c.to_owned()),
+            None => break,
+        }
+        assert!(pages < 5, "too many pages: {walked:?}");
+    }
+    assert_eq!(pages, 3);
+    assert_eq!(walked, newest_first, "every order once, in order");
+
+    // Channel within a restaurant.
+    let jet = get(
+        app,
+        &format!("/admin/orders?restaurant_id={b_jet_restaurant}&channel=jet"),
+    );
+    assert_eq!(ids(&jet), [s.b_jet.clone()], "{jet}");
+    let site = get(
+        app,
+        &format!("/admin/orders?restaurant_id={b_jet_restaurant}&channel=site"),
+    );
+    assert!(ids(&site).is_empty(), "{site}");
+
+    // Status: one order moved to 10.
+    let moved = &s.a[1];
+    let reply = call(
+        app,
+        "POST",
+        &format!("/admin/orders/{moved}/status"),
+        Some(&json!({"status": 10})),
+    );
+    expect(&reply, 200, "status 10");
+    assert_eq!(
+        ids(&get(
+            app,
+            &format!("/admin/orders?restaurant_id={a}&status=10")
+        )),
+        [moved.clone()]
+    );
+    assert_eq!(
+        set(&ids(&get(
+            app,
+            &format!("/admin/orders?restaurant_id={a}&status=0")
+        ))),
+        set(&s.a).into_iter().filter(|id| id != moved).collect()
+    );
+    assert!(ids(&get(
+        app,
+        &format!("/admin/orders?restaurant_id={a}&status=30")
+    ))
+    .is_empty());
+
+    // Time range: from inclusive, to exclusive, on created_at.
+    let created: Vec<String> = all_a["orders"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .rev()
+        .map(|o| o["created_at"].as_str().unwrap_or_default().to_owned())
+        .collect();
+    let (from, to) = (&created[1], &created[3]);
+    let ranged = ids(&get(
+        app,
+        &format!("/admin/orders?restaurant_id={a}&from={from}&to={to}"),
+    ));
+    let expected: Vec<String> =
+        s.a.iter()
+            .zip(&created)
+            .filter(|(_, at)| at.as_str() >= from.as_str() && at.as_str() < to.as_str())
+            .map(|(id, _)| id.clone())
+            .rev()
+            .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(ranged, expected);
+    assert!(ids(&get(
+        app,
+        &format!("/admin/orders?restaurant_id={a}&to={}", created[0])
+    ))
+    .is_empty());
+
+    // Search: the number, the Just Eat id, the phone in another spelling.
+    assert_eq!(ids(&get(app, "/admin/orders?q=11-a-3")), [s.a[2].clone()]);
+    assert_eq!(
+        ids(&get(app, "/admin/orders?q=11-jet-1")),
+        [s.b_jet.clone()]
+    );
+    assert_eq!(
+        ids(&get(app, "/admin/orders?q=8(900)5551104")),
+        [s.a[3].clone()]
+    );
+    assert_eq!(
+        ids(&get(app, "/admin/orders?q=%2B79005551104")),
+        [s.a[3].clone()]
+    );
+    assert!(ids(&get(app, "/admin/orders?q=11-a-none")).is_empty());
+    // The existing filters as they were.
+    assert_eq!(
+        ids(&get(
+            app,
+            "/admin/orders?channel=jet&external_id=11-jet-1&limit=5"
+        )),
+        [s.b_jet.clone()]
+    );
+
+    // Needs attention: the dead status call of b's order, and only there.
+    let flagged = eventually("the dead delivery flagged", 30, || {
+        let doc = get(
+            app,
+            &format!("/admin/orders?restaurant_id={b}&attention=true"),
+        );
+        (!ids(&doc).is_empty()).then_some(doc)
+    });
+    assert_eq!(ids(&flagged), [s.b_dead.clone()]);
+    assert_eq!(flagged["orders"][0]["attention"], json!(["dead_delivery"]));
+    assert!(ids(&get(
+        app,
+        &format!("/admin/orders?restaurant_id={a}&attention=true")
+    ))
+    .is_empty());
+    let plain = get(
+        app,
+        &format!("/admin/orders?restaurant_id={b}&attention=false"),
+    );
+    assert_eq!(ids(&plain), [s.b_dead.clone()]);
+    assert_eq!(plain["orders"][0]["attention"], json!(["dead_delivery"]));
+
+    // Each bad parameter is named; all at once in one 400.
+    for (query, field) in [
+        ("channel=fax", "channel"),
+        ("status=7", "status"),
+        ("from=yesterday", "from"),
+        ("to=2026-13-01T00:00:00Z", "to"),
+        ("attention=yes", "attention"),
+        ("limit=0", "limit"),
+        ("limit=101", "limit"),
+        ("cursor=zz", "cursor"),
+        ("cursor=3230323", "cursor"),
+    ] {
+        assert_eq!(
+            refused_fields(app, &format!("/admin/orders?{query}")),
+            [field],
+            "{query}"
+        );
+    }
+    assert_eq!(
+        refused_fields(
+            app,
+            "/admin/orders?channel=fax&status=1&limit=1000&cursor=nope"
+        ),
+        ["channel", "status", "limit", "cursor"]
+    );
+}

@@ -2,7 +2,8 @@
 //! its keyset cursor, the "needs attention" reasons, a pause's reason, and the health
 //! aggregates of `GET /admin/stats`. Pure: the edge passes the query's values and the rows.
 
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
+use serde::Serialize;
 
 use crate::domain::RestaurantId;
 use crate::order::client::canonical_phone;
@@ -323,6 +324,234 @@ pub fn pause(
         Ok((reason.to_owned(), until))
     } else {
         Err(out)
+    }
+}
+
+/// `GET /admin/stats`' window: the last 24 hours by hour, or the last 7 days by day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Window {
+    Day,
+    Week,
+}
+
+impl Window {
+    /// `window` as given (`None`: the default, 24h).
+    pub fn parse(raw: Option<&str>) -> Result<Window, Violation> {
+        match raw.map(str::trim) {
+            None | Some("24h") => Ok(Window::Day),
+            Some("7d") => Ok(Window::Week),
+            Some(other) => Err(bad("window", other, "is not 24h or 7d")),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Window::Day => "24h",
+            Window::Week => "7d",
+        }
+    }
+
+    fn bucket(self) -> (&'static str, Duration, i32) {
+        match self {
+            Window::Day => ("hour", Duration::hours(1), 24),
+            Window::Week => ("day", Duration::days(1), 7),
+        }
+    }
+
+    /// `[from, to)`: whole UTC buckets, the last one the bucket `now` is in.
+    pub fn bounds(self, now: DateTime<Utc>) -> (DateTime<Utc>, DateTime<Utc>) {
+        let (_, size, count) = self.bucket();
+        let current = now.duration_trunc(size).unwrap_or(now);
+        let to = current + size;
+        (to - size * count, to)
+    }
+}
+
+/// The receivers whose attempt durations are the callback latency: status callbacks
+/// (`status_url`) and the channels' calls to Just Eat.
+pub const LATENCY_RECEIVERS: [&str; 3] = ["site_status", "jet_sent_to_pos", "jet_delivery_state"];
+
+/// Orders of one channel created in one UTC hour (`YYYY-MM-DDTHH`, as stored), failed or
+/// not: the rows `GET /admin/stats` aggregates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HourCount {
+    pub hour: String,
+    pub channel: String,
+    pub failed: bool,
+    pub count: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Stats {
+    pub window: &'static str,
+    pub bucket: &'static str,
+    pub from: String,
+    pub to: String,
+    pub buckets: Vec<Bucket>,
+    pub totals: Totals,
+    pub callback_latency_ms: Latency,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct ChannelCounts {
+    pub site: i64,
+    pub jet: i64,
+    pub orderconnect: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    pub start: String,
+    pub orders: ChannelCounts,
+    pub failed: i64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Totals {
+    pub orders: i64,
+    pub failed: i64,
+    /// `failed / orders` rounded half up to 4 decimals; 0 without orders.
+    pub failed_share: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Latency {
+    pub p50: Option<i64>,
+    pub p95: Option<i64>,
+    pub samples: usize,
+}
+
+/// The `p`-th percentile (0 < p ≤ 100) of `sorted` (ascending) by the nearest-rank method:
+/// the value at rank `ceil(p / 100 × n)` (1-based); `None` when empty.
+pub fn nearest_rank(sorted: &[i64], p: u32) -> Option<i64> {
+    let n = sorted.len();
+    let p = usize::try_from(p.clamp(1, 100)).unwrap_or(100);
+    let rank = (p * n).div_ceil(100).max(1);
+    sorted.get(rank - 1).copied()
+}
+
+fn share(failed: i64, orders: i64) -> f64 {
+    if orders <= 0 {
+        return 0.0;
+    }
+    let e4 = (failed * 10_000 * 2 + orders) / (orders * 2);
+    e4 as f64 / 10_000.0
+}
+
+/// The health aggregates of `window` ending at `now`: every bucket (zeros included), oldest
+/// first; hours outside the window and unknown channels are not counted.
+pub fn stats(window: Window, now: DateTime<Utc>, counts: &[HourCount], latencies: &[i64]) -> Stats {
+    let (name, size, count) = window.bucket();
+    let (from, to) = window.bounds(now);
+    let mut buckets: Vec<Bucket> = (0..count)
+        .map(|i| Bucket {
+            start: (from + size * i).format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            orders: ChannelCounts::default(),
+            failed: 0,
+        })
+        .collect();
+    let (mut total, mut failed) = (0, 0);
+    for row in counts {
+        let Ok(hour) = NaiveDateTime::parse_from_str(&format!("{}:00", row.hour), "%Y-%m-%dT%H:%M")
+        else {
+            continue;
+        };
+        let at = hour.and_utc();
+        if at < from || at >= to {
+            continue;
+        }
+        let index = (at - from).num_seconds() / size.num_seconds();
+        let Some(bucket) = usize::try_from(index).ok().and_then(|i| buckets.get_mut(i)) else {
+            continue;
+        };
+        let slot = match row.channel.as_str() {
+            "site" => &mut bucket.orders.site,
+            "jet" => &mut bucket.orders.jet,
+            "orderconnect" => &mut bucket.orders.orderconnect,
+            _ => continue,
+        };
+        *slot += row.count;
+        total += row.count;
+        if row.failed {
+            bucket.failed += row.count;
+            failed += row.count;
+        }
+    }
+    let mut sorted = latencies.to_vec();
+    sorted.sort_unstable();
+    Stats {
+        window: window.as_str(),
+        bucket: name,
+        from: from.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        to: to.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        buckets,
+        totals: Totals {
+            orders: total,
+            failed,
+            failed_share: share(failed, total),
+        },
+        callback_latency_ms: Latency {
+            p50: nearest_rank(&sorted, 50),
+            p95: nearest_rank(&sorted, 95),
+            samples: sorted.len(),
+        },
+    }
+}
+
+/// `GET /admin/orders/{id}?personal=`: absent (the order as stored) or `masked`.
+pub fn personal_masked(raw: Option<&str>) -> Result<bool, Violation> {
+    match raw.map(str::trim) {
+        None => Ok(false),
+        Some("masked") => Ok(true),
+        Some(other) => Err(bad("personal", other, "is not masked")),
+    }
+}
+
+/// A phone with every digit but the last two as `*` (other characters dropped).
+pub fn mask_phone(phone: &str) -> String {
+    let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();
+    let keep = digits.len().saturating_sub(2);
+    digits
+        .iter()
+        .enumerate()
+        .map(|(i, d)| if i < keep { '*' } else { *d })
+        .collect()
+}
+
+/// What stands for a masked name or address line.
+pub const MASK: &str = "***";
+
+/// A Jupiter `new_order` (as stored, JSON) with its personal data masked: the client's and
+/// the recipient's phone (last two digits kept), name and e-mail, and the address lines and
+/// coordinates (the zone stays: it is the restaurant's, not the client's).
+pub fn mask_order(order: &mut serde_json::Value) {
+    let Some(body) = order.get_mut("body") else {
+        return;
+    };
+    for person in ["client", "recipient_name"] {
+        if let Some(map) = body
+            .get_mut(person)
+            .and_then(serde_json::Value::as_object_mut)
+        {
+            for (key, value) in map.iter_mut() {
+                let Some(text) = value.as_str() else { continue };
+                *value = serde_json::Value::String(match key.as_str() {
+                    "phone" => mask_phone(text),
+                    _ => MASK.to_owned(),
+                });
+            }
+        }
+    }
+    if let Some(map) = body
+        .get_mut("address")
+        .and_then(serde_json::Value::as_object_mut)
+    {
+        map.remove("coords");
+        for (key, value) in map.iter_mut() {
+            if key != "zone_id" && value.is_string() {
+                *value = serde_json::Value::String(MASK.to_owned());
+            }
+        }
     }
 }
 

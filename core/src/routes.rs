@@ -185,6 +185,10 @@ pub enum RouteId {
     AdminPauseRestaurant,
     /// `DELETE /admin/restaurants/{id}/pause`: online again, as `/online` (operator).
     AdminResumeRestaurant,
+    /// `GET /admin/attention`: failures first, each with what resolves it (operator).
+    AdminAttention,
+    /// `GET /admin/stats?window=`: orders per channel, failures, callback latency (operator).
+    AdminStats,
     /// `POST /webhooks/jet/menu-callback?token=`: JET Connect's verdict on a relayed menu.
     JetMenuCallback,
     /// `GET /admin/jet/menu-callbacks`: JET Connect's verdicts on relayed menus (operator).
@@ -332,6 +336,16 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/restaurants",
         id: RouteId::AdminRestaurants,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/attention",
+        id: RouteId::AdminAttention,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/stats",
+        id: RouteId::AdminStats,
     },
     Route {
         method: Method::Put,

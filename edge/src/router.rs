@@ -75,6 +75,8 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminRestaurants => console::list_restaurants(&req, ctx).await,
         RouteId::AdminPauseRestaurant => console::pause(req, ctx).await,
         RouteId::AdminResumeRestaurant => console::resume(&req, ctx).await,
+        RouteId::AdminAttention => console::attention(&req, ctx).await,
+        RouteId::AdminStats => console::stats(&req, ctx).await,
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
         RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
         RouteId::AdminOrderDeliveryState => orderconnect::put_delivery_state(req, ctx).await,

@@ -15,10 +15,16 @@ use serde_json::{json, Value};
 
 use crate::AppTest;
 
-pub const FAST_TESTS: &[(&str, AppTest)] = &[(
-    "console_reads_orders_filter_search_and_walk_pages",
-    orders_filter_search_and_walk_pages,
-)];
+pub const FAST_TESTS: &[(&str, AppTest)] = &[
+    (
+        "console_reads_orders_filter_search_and_walk_pages",
+        orders_filter_search_and_walk_pages,
+    ),
+    (
+        "console_reads_pause_with_a_reason_refuses_orders_until_resumed",
+        pause_with_a_reason_refuses_orders_until_resumed,
+    ),
+];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 
@@ -323,4 +329,157 @@ fn orders_filter_search_and_walk_pages(app: &App) {
         ),
         ["channel", "status", "limit", "cursor"]
     );
+}
+
+/// The `(code, field)` pairs of a refusal.
+fn errors_of(reply: &Reply) -> Vec<(String, String)> {
+    reply.json()["errors"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap_or_default().to_owned(),
+                e["field"].as_str().unwrap_or_default().to_owned(),
+            )
+        })
+        .collect()
+}
+
+fn listed_restaurant(app: &App, id: &str) -> Value {
+    let doc = get(app, "/admin/restaurants");
+    let all = doc["restaurants"].as_array().cloned().unwrap_or_default();
+    let ids: Vec<&str> = all.iter().filter_map(|r| r["id"].as_str()).collect();
+    let mut sorted = ids.clone();
+    sorted.sort_unstable();
+    assert_eq!(ids, sorted, "ordered by id");
+    all.iter()
+        .find(|r| r["id"] == id)
+        .cloned()
+        .unwrap_or_else(|| panic!("{id} not listed: {doc}"))
+}
+
+fn pause_with_a_reason_refuses_orders_until_resumed(app: &App) {
+    let id = "cr-pause";
+    let concept = "cr-pause-c";
+    crate::orders::setup(app, id, concept);
+    let pause = format!("/admin/restaurants/{id}/pause");
+    let state = |what: &str| {
+        let doc = get(app, &format!("/admin/restaurants/{id}"));
+        (
+            doc["online"].clone(),
+            doc["pause_reason"].clone(),
+            doc["offline_until"].clone(),
+            what.to_owned(),
+        )
+    };
+    let order = |n: &str| {
+        let doc = crate::orders::order(id, concept, &format!("cr-pause-{n}"), None);
+        call(app, "POST", "/site-api/order", Some(&doc))
+    };
+
+    let listed = listed_restaurant(app, id);
+    assert_eq!(listed["online"], true, "{listed}");
+    assert_eq!(listed["pause_reason"], Value::Null);
+    assert_eq!(listed["offline_until"], Value::Null);
+    assert_eq!(listed["time_zone"], "+03:00");
+    assert_eq!(
+        listed["concepts"],
+        json!([{"id": concept, "name": "Вкусные суши"}])
+    );
+    assert_eq!(listed["service_hours"]["start_time"], 0);
+    assert_eq!(listed["service_hours"]["end_time"], 86400);
+
+    // Bad reasons and times: 400 naming each, and nothing changes.
+    for (body, expected) in [
+        (json!({"reason": "   "}), vec![("missing_field", "reason")]),
+        (json!({}), vec![("missing_field", "reason")]),
+        (
+            json!({"reason": "x".repeat(201)}),
+            vec![("invalid_reason", "reason")],
+        ),
+        (
+            json!({"reason": "ok", "until": "2020-01-01T00:00"}),
+            vec![("invalid_until", "until")],
+        ),
+        (
+            json!({"reason": "", "until": "tomorrow"}),
+            vec![("missing_field", "reason"), ("invalid_until", "until")],
+        ),
+    ] {
+        let reply = call(app, "PUT", &pause, Some(&body));
+        expect(&reply, 400, &body.to_string());
+        let expected: Vec<(String, String)> = expected
+            .into_iter()
+            .map(|(c, f)| (c.to_owned(), f.to_owned()))
+            .collect();
+        assert_eq!(errors_of(&reply), expected, "{body}");
+    }
+    let reply = call(app, "PUT", &pause, Some(&json!({"reason": 5})));
+    expect(&reply, 400, "a reason that is not text");
+    assert_eq!(state("after refusals").0, true);
+    assert_eq!(state("after refusals").1, Value::Null);
+    expect(&order("1"), 200, "an order while open");
+    let reply = call(
+        app,
+        "PUT",
+        "/admin/restaurants/cr-nope/pause",
+        Some(&json!({"reason": "x"})),
+    );
+    expect(&reply, 404, "unknown restaurant");
+
+    // Paused: the reason shows, the site API refuses orders as it does for /offline.
+    let reply = call(
+        app,
+        "PUT",
+        &pause,
+        Some(&json!({"reason": "  Kitchen flooded "})),
+    );
+    expect(&reply, 202, "pause");
+    let (online, reason, until, _) = state("paused");
+    assert_eq!(
+        (online, reason, until),
+        (json!(false), json!("Kitchen flooded"), Value::Null)
+    );
+    let listed = listed_restaurant(app, id);
+    assert_eq!(listed["online"], false);
+    assert_eq!(listed["pause_reason"], "Kitchen flooded");
+    let refused = order("2");
+    expect(&refused, 400, "an order while paused");
+    assert!(
+        errors_of(&refused)
+            .contains(&("restaurant_offline".to_owned(), "restaurant_id".to_owned())),
+        "{}",
+        refused.body
+    );
+
+    // Paused until a local time: shown in the restaurant's zone.
+    let reply = call(
+        app,
+        "PUT",
+        &pause,
+        Some(&json!({"reason": "Back after the holidays", "until": "2099-01-02T12:30"})),
+    );
+    expect(&reply, 202, "pause until");
+    let (online, reason, until, _) = state("paused until");
+    assert_eq!(online, false);
+    assert_eq!(reason, "Back after the holidays");
+    assert_eq!(until, "2099-01-02T12:30:00.000+03:00");
+    assert_eq!(
+        listed_restaurant(app, id)["offline_until"],
+        "2099-01-02T12:30:00.000+03:00"
+    );
+
+    // Resumed: online, no reason, orders taken.
+    let reply = call(app, "DELETE", &pause, None);
+    expect(&reply, 202, "resume");
+    let (online, reason, until, _) = state("resumed");
+    assert_eq!(
+        (online, reason, until),
+        (json!(true), Value::Null, Value::Null)
+    );
+    assert_eq!(listed_restaurant(app, id)["pause_reason"], Value::Null);
+    expect(&order("3"), 200, "an order after resuming");
+    let reply = call(app, "DELETE", "/admin/restaurants/cr-nope/pause", None);
+    expect(&reply, 404, "unknown restaurant");
 }

@@ -242,3 +242,190 @@ fn a_pause_failing_names_every_field() {
         ]
     );
 }
+
+fn utc(text: &str) -> DateTime<Utc> {
+    DateTime::parse_from_rfc3339(text)
+        .unwrap()
+        .with_timezone(&Utc)
+}
+
+#[test]
+fn a_window_is_24h_or_7d() {
+    assert_eq!(Window::parse(None), Ok(Window::Day));
+    assert_eq!(Window::parse(Some("24h")), Ok(Window::Day));
+    assert_eq!(Window::parse(Some("7d")), Ok(Window::Week));
+    let err = Window::parse(Some("1y")).unwrap_err();
+    assert_eq!(
+        (err.code.as_str(), err.field.as_deref()),
+        ("invalid_parameter", Some("window"))
+    );
+}
+
+#[test]
+fn window_bounds_are_whole_buckets_ending_with_the_current_one() {
+    let now = utc("2026-12-05T18:42:10Z");
+    let (from, to) = Window::Day.bounds(now);
+    assert_eq!(
+        (from, to),
+        (utc("2026-12-04T19:00:00Z"), utc("2026-12-05T19:00:00Z"))
+    );
+    let (from, to) = Window::Week.bounds(now);
+    assert_eq!(
+        (from, to),
+        (utc("2026-11-29T00:00:00Z"), utc("2026-12-06T00:00:00Z"))
+    );
+}
+
+#[test]
+fn nearest_rank_percentiles() {
+    let ten: Vec<i64> = (1..=10).map(|n| n * 10).collect();
+    for (values, p, expected) in [
+        (vec![], 50, None),
+        (vec![7], 50, Some(7)),
+        (vec![7], 95, Some(7)),
+        (ten.clone(), 50, Some(50)),
+        (ten.clone(), 95, Some(100)),
+        (ten.clone(), 90, Some(90)),
+        (vec![1, 2, 3, 4], 50, Some(2)),
+        (vec![15, 20, 35, 40, 50], 30, Some(20)),
+    ] {
+        assert_eq!(nearest_rank(&values, p), expected, "{values:?} p{p}");
+    }
+}
+
+fn count(hour: &str, channel: &str, failed: bool, n: i64) -> HourCount {
+    HourCount {
+        hour: hour.to_owned(),
+        channel: channel.to_owned(),
+        failed,
+        count: n,
+    }
+}
+
+#[test]
+fn stats_fill_every_bucket_and_count_by_channel() {
+    let now = utc("2026-12-05T18:42:10Z");
+    let rows = [
+        count("2026-12-05T18", "site", false, 3),
+        count("2026-12-05T18", "jet", true, 1),
+        count("2026-12-05T17", "orderconnect", false, 2),
+        count("2026-12-04T19", "site", true, 2),
+        // Outside the window, or unknown: not counted.
+        count("2026-12-04T18", "site", false, 9),
+        count("2026-12-05T19", "site", false, 9),
+        count("2026-12-05T18", "fax", false, 9),
+        count("garbage", "site", false, 9),
+    ];
+    let s = stats(Window::Day, now, &rows, &[300, 100, 200]);
+    assert_eq!(s.window, "24h");
+    assert_eq!(s.bucket, "hour");
+    assert_eq!(s.from, "2026-12-04T19:00:00Z");
+    assert_eq!(s.to, "2026-12-05T19:00:00Z");
+    assert_eq!(s.buckets.len(), 24);
+    assert_eq!(s.buckets[0].start, "2026-12-04T19:00:00Z");
+    assert_eq!(s.buckets[0].orders.site, 2);
+    assert_eq!(s.buckets[0].failed, 2);
+    assert_eq!(s.buckets[1].orders, ChannelCounts::default());
+    let last = &s.buckets[23];
+    assert_eq!(last.start, "2026-12-05T18:00:00Z");
+    assert_eq!(
+        (last.orders.site, last.orders.jet, last.orders.orderconnect),
+        (3, 1, 0)
+    );
+    assert_eq!(last.failed, 1);
+    assert_eq!(s.buckets[22].orders.orderconnect, 2);
+    assert_eq!(s.totals.orders, 8);
+    assert_eq!(s.totals.failed, 3);
+    assert_eq!(s.totals.failed_share, 0.375);
+    assert_eq!(
+        s.callback_latency_ms,
+        Latency {
+            p50: Some(200),
+            p95: Some(300),
+            samples: 3
+        }
+    );
+}
+
+#[test]
+fn stats_by_day_and_an_empty_window() {
+    let now = utc("2026-12-05T18:42:10Z");
+    let rows = [
+        count("2026-11-29T00", "jet", false, 1),
+        count("2026-11-28T23", "jet", false, 5),
+        count("2026-12-05T23", "site", true, 2),
+    ];
+    let s = stats(Window::Week, now, &rows, &[]);
+    assert_eq!((s.bucket, s.buckets.len()), ("day", 7));
+    assert_eq!(s.buckets[0].start, "2026-11-29T00:00:00Z");
+    assert_eq!(s.buckets[0].orders.jet, 1);
+    assert_eq!(s.buckets[6].orders.site, 2);
+    assert_eq!(s.totals.failed_share, 0.6667);
+    assert_eq!(
+        s.callback_latency_ms,
+        Latency {
+            p50: None,
+            p95: None,
+            samples: 0
+        }
+    );
+    let empty = stats(Window::Day, now, &[], &[]);
+    assert_eq!(empty.totals.orders, 0);
+    assert_eq!(empty.totals.failed_share, 0.0);
+    assert!(empty
+        .buckets
+        .iter()
+        .all(|b| b.failed == 0 && b.orders == ChannelCounts::default()));
+}
+
+#[test]
+fn personal_is_absent_or_masked() {
+    assert_eq!(personal_masked(None), Ok(false));
+    assert_eq!(personal_masked(Some("masked")), Ok(true));
+    let err = personal_masked(Some("all")).unwrap_err();
+    assert_eq!(err.field.as_deref(), Some("personal"));
+}
+
+#[test]
+fn phones_keep_their_last_two_digits() {
+    for (phone, masked) in [
+        ("+7(922)988-33-22", "*********22"),
+        ("12", "12"),
+        ("", ""),
+        ("*****", ""),
+    ] {
+        assert_eq!(mask_phone(phone), masked, "{phone}");
+    }
+}
+
+#[test]
+fn an_order_is_masked_but_its_zone_and_cart_stay() {
+    let mut order = serde_json::json!({
+        "action": "new_order",
+        "body": {
+            "number": "A-1",
+            "client": {"name": "Пётр", "phone": "+7(922)988-33-22", "email": "p@example.com"},
+            "recipient_name": {"name": "Анна", "phone": "89001112233"},
+            "address": {"name": "Москва, Садовая, 10", "comment": "код 12", "zone_id": "z1",
+                        "coords": {"latitude": "55.7", "longitude": "37.6"}},
+            "cart": {"total": 1250}
+        }
+    });
+    mask_order(&mut order);
+    let body = &order["body"];
+    assert_eq!(
+        body["client"],
+        serde_json::json!({"name": "***", "phone": "*********22", "email": "***"})
+    );
+    assert_eq!(body["recipient_name"]["phone"], "*********33");
+    assert_eq!(
+        body["address"],
+        serde_json::json!({"name": "***", "comment": "***", "zone_id": "z1"})
+    );
+    assert_eq!(body["cart"]["total"], 1250);
+    assert_eq!(body["number"], "A-1");
+    // Nothing to mask: unchanged.
+    let mut plain = serde_json::json!({"action": "new_order"});
+    mask_order(&mut plain);
+    assert_eq!(plain, serde_json::json!({"action": "new_order"}));
+}

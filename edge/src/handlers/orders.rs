@@ -155,9 +155,13 @@ fn not_found(id: &str) -> EdgeError {
 }
 
 /// `GET /admin/orders/{order_id}` (operator): the stored Jupiter order as the kitchen sees
-/// it, with its channel, the marketplace's id, its status and history.
+/// it, with its channel, the marketplace's id, its status and history; with
+/// `personal=masked` the order's client phone (last two digits kept), names and address
+/// lines are masked (core's `console::mask_order`).
 pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(req, ctx.env)?;
+    let masked = console::personal_masked(Query::of(req)?.get("personal"))
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let id = ctx.param("order_id")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage
@@ -166,6 +170,10 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         .ok_or_else(|| not_found(id))?;
     let history = storage.order_statuses(id).await?;
     let mut doc = admin_view(&row, Some(&history));
+    if let (true, Some(order)) = (masked, doc.get_mut("order")) {
+        // The console shows personal data only when asked (issue 19).
+        console::mask_order(order);
+    }
     if let Some(map) = doc.as_object_mut() {
         // Issue 17: what failed for this order (its dead deliveries), operator's view.
         map.insert(

@@ -212,3 +212,134 @@ impl Storage {
             .await
     }
 }
+
+/// A dead delivery as `GET /admin/attention` lists it (times: unix seconds).
+#[derive(Deserialize)]
+pub struct DeadRow {
+    pub id: String,
+    pub order_id: Option<String>,
+    pub receiver: String,
+    pub url: String,
+    pub attempts: i64,
+    pub last_error: Option<String>,
+    pub updated_at: i64,
+}
+
+/// A Just Eat query still waiting for the operator's answer.
+#[derive(Deserialize)]
+pub struct WaitingQuery {
+    pub id: String,
+    pub kind: String,
+    pub order_id: Option<String>,
+    pub received_at: String,
+}
+
+/// Orders of one channel created in one UTC hour, failed or not (`GET /admin/stats`).
+#[derive(Deserialize)]
+pub struct RawHourCount {
+    pub hour: String,
+    pub channel: String,
+    pub failed: i64,
+    pub count: i64,
+}
+
+#[derive(Deserialize)]
+struct LatencyRow {
+    latency_ms: i64,
+}
+
+/// The most rows each list of `GET /admin/attention` holds, and the most attempt
+/// durations one stats window reads.
+pub const ATTENTION_MAX: i64 = 100;
+const LATENCY_MAX: i64 = 50_000;
+
+/// `AND` restaurant `?1`'s orders only, when `?1` is given, for a column holding an order id.
+fn of_restaurant(column: &str) -> String {
+    format!("(?1 IS NULL OR {column} IN (SELECT id FROM orders WHERE restaurant_id = ?1))")
+}
+
+impl Storage {
+    /// Dead deliveries, latest first (of `restaurant`'s orders when given).
+    pub async fn dead_deliveries(
+        &self,
+        restaurant: Option<&str>,
+    ) -> Result<Vec<DeadRow>, EdgeError> {
+        self.rows(
+            &format!(
+                "SELECT id, order_id, receiver, url, attempts, last_error, updated_at FROM outbox \
+                 WHERE status = 'dead' AND {} ORDER BY updated_at DESC, seq DESC LIMIT ?2",
+                of_restaurant("order_id")
+            ),
+            &[Arg::OptText(restaurant), Arg::Int(ATTENTION_MAX)],
+        )
+        .await
+    }
+
+    /// Just Eat's queries not answered yet, oldest first.
+    pub async fn waiting_queries(
+        &self,
+        restaurant: Option<&str>,
+    ) -> Result<Vec<WaitingQuery>, EdgeError> {
+        self.rows(
+            "SELECT id, kind, order_id, received_at FROM jet_queries \
+             WHERE answered_at IS NULL AND (?1 IS NULL OR restaurant_id = ?1) \
+             ORDER BY received_at, id LIMIT ?2",
+            &[Arg::OptText(restaurant), Arg::Int(ATTENTION_MAX)],
+        )
+        .await
+    }
+
+    /// Orders created in `[from, to)` (stored form) counted by UTC hour, channel and
+    /// whether they failed: an `attention` reason, or a 5 the hub set itself (a status with
+    /// its reason in the history).
+    pub async fn hour_counts(
+        &self,
+        from: &str,
+        to: &str,
+        restaurant: Option<&str>,
+    ) -> Result<Vec<RawHourCount>, EdgeError> {
+        self.rows(
+            &format!(
+                "SELECT substr(o.created_at, 1, 13) AS hour, o.channel, \
+                     ({DEAD} OR {NOT_IN_KITCHEN} OR {POS_FAILED} OR EXISTS (SELECT 1 FROM \
+                     order_statuses s WHERE s.order_id = o.id AND s.status = 5 \
+                     AND s.reason IS NOT NULL)) AS failed, COUNT(*) AS count \
+                 FROM orders o WHERE o.created_at >= ?2 AND o.created_at < ?3 \
+                     AND (?1 IS NULL OR o.restaurant_id = ?1) \
+                 GROUP BY hour, o.channel, failed"
+            ),
+            &[Arg::OptText(restaurant), Arg::Text(from), Arg::Text(to)],
+        )
+        .await
+    }
+
+    /// The durations of attempts started in `[from_ms, to_ms)` to `receivers`.
+    pub async fn latencies(
+        &self,
+        from_ms: i64,
+        to_ms: i64,
+        receivers: &[&str],
+        restaurant: Option<&str>,
+    ) -> Result<Vec<i64>, EdgeError> {
+        let list = serde_json::to_string(receivers)
+            .map_err(|err| EdgeError::Internal(format!("receiver list: {err}")))?;
+        let rows: Vec<LatencyRow> = self
+            .rows(
+                &format!(
+                    "SELECT a.latency_ms FROM outbox_attempts a JOIN outbox d ON d.id = a.delivery_id \
+                     WHERE a.started_at >= ?2 AND a.started_at < ?3 \
+                         AND d.receiver IN (SELECT value FROM json_each(?4)) AND {} LIMIT ?5",
+                    of_restaurant("d.order_id")
+                ),
+                &[
+                    Arg::OptText(restaurant),
+                    Arg::Int(from_ms),
+                    Arg::Int(to_ms),
+                    Arg::Text(&list),
+                    Arg::Int(LATENCY_MAX),
+                ],
+            )
+            .await?;
+        Ok(rows.into_iter().map(|r| r.latency_ms).collect())
+    }
+}

@@ -24,6 +24,14 @@ pub const FAST_TESTS: &[(&str, AppTest)] = &[
         "console_reads_pause_with_a_reason_refuses_orders_until_resumed",
         pause_with_a_reason_refuses_orders_until_resumed,
     ),
+    (
+        "console_reads_attention_lists_a_dead_delivery_until_it_is_replayed",
+        attention_lists_a_dead_delivery_until_it_is_replayed,
+    ),
+    (
+        "console_reads_stats_count_the_seeded_orders_by_channel",
+        stats_count_the_seeded_orders_by_channel,
+    ),
 ];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
@@ -482,4 +490,186 @@ fn pause_with_a_reason_refuses_orders_until_resumed(app: &App) {
     expect(&order("3"), 200, "an order after resuming");
     let reply = call(app, "DELETE", "/admin/restaurants/cr-nope/pause", None);
     expect(&reply, 404, "unknown restaurant");
+}
+
+fn dead_ids(doc: &Value) -> Vec<String> {
+    doc["dead_deliveries"]
+        .as_array()
+        .unwrap_or_else(|| panic!("no dead_deliveries: {doc}"))
+        .iter()
+        .map(|d| d["id"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+fn attention_lists_a_dead_delivery_until_it_is_replayed(app: &App) {
+    let id = "cr-att";
+    crate::orders::setup(app, id, &format!("{id}-c"));
+    let sink = Sink::start();
+    sink.respond_with(400);
+    let order_id = site_order(
+        app,
+        id,
+        "cr-att-1",
+        "+7 900 555-77-21",
+        Some(&sink.url("/st")),
+    );
+    let path = format!("/admin/attention?restaurant_id={id}");
+
+    let doc = eventually("the dead delivery listed", 30, || {
+        let doc = get(app, &path);
+        (!dead_ids(&doc).is_empty()).then_some(doc)
+    });
+    let dead = &doc["dead_deliveries"][0];
+    assert_eq!(dead["order_id"], order_id.as_str(), "{doc}");
+    assert_eq!(dead["receiver"], "site_status");
+    assert_eq!(dead["attempts"], 1);
+    assert!(
+        dead["last_error"]
+            .as_str()
+            .unwrap_or_default()
+            .contains("400"),
+        "{dead}"
+    );
+    assert!(
+        dead["url"].as_str().unwrap_or_default().ends_with("/st"),
+        "{dead}"
+    );
+    let delivery = dead["id"].as_str().unwrap_or_default().to_owned();
+    assert_eq!(ids(&json!({"orders": doc["orders"]})), [order_id.clone()]);
+    assert_eq!(doc["orders"][0]["attention"], json!(["dead_delivery"]));
+    assert!(
+        doc["queries_waiting"].is_array() && doc["backup_flow"].is_array(),
+        "{doc}"
+    );
+    // Unfiltered, it is there too, among whatever else has failed.
+    assert!(dead_ids(&get(app, "/admin/attention")).contains(&delivery));
+    assert_eq!(
+        refused_fields(
+            app,
+            &format!("/admin/attention?restaurant_id={}", "r".repeat(65))
+        ),
+        ["restaurant_id"]
+    );
+
+    // The delivery log shows each attempt's code and latency.
+    let log = get(app, &format!("/admin/deliveries?order_id={order_id}"));
+    let attempt = &log["deliveries"][0]["attempts"][0];
+    assert_eq!(attempt["status_code"], 400, "{log}");
+    assert!(attempt["latency_ms"].is_u64(), "{log}");
+
+    // The order's detail, masked on request; as stored otherwise.
+    let full = get(app, &format!("/admin/orders/{order_id}"));
+    assert_eq!(full["order"]["body"]["client"]["phone"], "+7 900 555-77-21");
+    let masked = get(app, &format!("/admin/orders/{order_id}?personal=masked"));
+    let body = &masked["order"]["body"];
+    assert_eq!(body["client"]["phone"], "*********21", "{masked}");
+    assert_eq!(body["client"]["name"], "***");
+    assert_eq!(body["address"]["name"], "***");
+    assert_eq!(body["address"]["zone_id"], format!("{id}-z"));
+    assert_eq!(masked["order_id"], order_id.as_str());
+    assert_eq!(
+        refused_fields(app, &format!("/admin/orders/{order_id}?personal=all")),
+        ["personal"]
+    );
+
+    // Replayed to a receiver that now takes it: gone from the list.
+    sink.respond_with(200);
+    let reply = call(
+        app,
+        "POST",
+        &format!("/admin/deliveries/{delivery}/replay"),
+        None,
+    );
+    expect(&reply, 202, "replay");
+    eventually("the replayed delivery gone from attention", 30, || {
+        let doc = get(app, &path);
+        (dead_ids(&doc).is_empty() && ids(&json!({"orders": doc["orders"]})).is_empty())
+            .then_some(())
+    });
+    assert!(!dead_ids(&get(app, "/admin/attention")).contains(&delivery));
+    let listed = get(app, &format!("/admin/orders?restaurant_id={id}"));
+    assert_eq!(listed["orders"][0]["attention"], json!([]), "{listed}");
+}
+
+/// The sum over the buckets of `channel` (or of `failed`).
+fn bucket_sum(doc: &Value, pick: impl Fn(&Value) -> i64) -> i64 {
+    doc["buckets"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(pick)
+        .sum()
+}
+
+fn stats_count_the_seeded_orders_by_channel(app: &App) {
+    let id = "cr-stats";
+    crate::orders::setup(app, id, &format!("{id}-c"));
+    site_order(app, id, "cr-stats-1", "+7 900 555-88-01", None);
+    site_order(app, id, "cr-stats-2", "+7 900 555-88-02", None);
+    let sink = Sink::start();
+    sink.respond_with(400);
+    site_order(
+        app,
+        id,
+        "cr-stats-3",
+        "+7 900 555-88-03",
+        Some(&sink.url("/st")),
+    );
+    let location = "cr-stats-loc";
+    crate::jet_orders::setup(app, "cr-stats-jet", location);
+    let reply = crate::jet_orders::post_signed(
+        app,
+        "/webhooks/jet/orders",
+        &crate::jet_orders::partner_order("cr-stats-jet-1", location),
+    );
+    expect(&reply, 202, "jet order");
+
+    let doc = eventually("the failed order counted", 30, || {
+        let doc = get(app, &format!("/admin/stats?restaurant_id={id}"));
+        (doc["totals"]["failed"] == 1).then_some(doc)
+    });
+    assert_eq!(doc["window"], "24h");
+    assert_eq!(doc["bucket"], "hour");
+    assert_eq!(doc["buckets"].as_array().map(Vec::len), Some(24));
+    assert_eq!(
+        bucket_sum(&doc, |b| b["orders"]["site"].as_i64().unwrap_or(0)),
+        3,
+        "{doc}"
+    );
+    assert_eq!(
+        bucket_sum(&doc, |b| b["orders"]["jet"].as_i64().unwrap_or(0)),
+        0
+    );
+    assert_eq!(bucket_sum(&doc, |b| b["failed"].as_i64().unwrap_or(0)), 1);
+    assert_eq!(doc["totals"]["orders"], 3);
+    assert_eq!(doc["totals"]["failed_share"], 0.3333);
+    assert!(
+        doc["callback_latency_ms"]["samples"].as_u64().unwrap_or(0) >= 1,
+        "{doc}"
+    );
+    assert!(doc["callback_latency_ms"]["p50"].is_u64(), "{doc}");
+    assert!(doc["callback_latency_ms"]["p95"].is_u64(), "{doc}");
+
+    let jet = get(app, "/admin/stats?restaurant_id=cr-stats-jet&window=24h");
+    assert_eq!(
+        bucket_sum(&jet, |b| b["orders"]["jet"].as_i64().unwrap_or(0)),
+        1,
+        "{jet}"
+    );
+    assert_eq!(jet["totals"]["orders"], 1);
+
+    // Every restaurant: at least these; by day over a week.
+    let all = get(app, "/admin/stats");
+    assert!(all["totals"]["orders"].as_i64().unwrap_or(0) >= 4, "{all}");
+    let week = get(app, &format!("/admin/stats?window=7d&restaurant_id={id}"));
+    assert_eq!(week["bucket"], "day");
+    assert_eq!(week["buckets"].as_array().map(Vec::len), Some(7));
+    assert_eq!(week["totals"]["orders"], 3);
+    assert_eq!(
+        refused_fields(
+            app,
+            &format!("/admin/stats?window=1y&restaurant_id={}", "r".repeat(65))
+        ),
+        ["window", "restaurant_id"]
+    );
 }

@@ -49,7 +49,7 @@ impl Cursor {
 }
 
 fn hex_decode(raw: &str) -> Option<Vec<u8>> {
-    if raw.is_empty() || raw.len() % 2 != 0 || raw.len() > 200 {
+    if raw.is_empty() || !raw.len().is_multiple_of(2) || raw.len() > 200 {
         return None;
     }
     let digit = |c: u8| match c {

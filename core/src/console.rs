@@ -2,7 +2,7 @@
 //! its keyset cursor, the "needs attention" reasons, a pause's reason, and the health
 //! aggregates of `GET /admin/stats`. Pure: the edge passes the query's values and the rows.
 
-use chrono::{DateTime, Duration, DurationRound, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, DurationRound, NaiveDateTime, Utc};
 use serde::Serialize;
 
 use crate::domain::RestaurantId;
@@ -302,7 +302,15 @@ pub fn pause(
         ));
     }
     let until = until.and_then(|raw| match local_time(raw.trim()) {
-        Some(at) if at > local_now => Some(at),
+        Some(at) if at > local_now && at.year() <= 9999 => Some(at),
+        Some(at) if at > local_now => {
+            out.push(Violation::new(
+                "invalid_until",
+                Some("until"),
+                format!("{raw:?} is after the year 9999 ({})", at.year()),
+            ));
+            None
+        }
         Some(_) => {
             out.push(Violation::new(
                 "invalid_until",

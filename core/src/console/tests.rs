@@ -227,6 +227,10 @@ fn a_pause_failing_names_every_field() {
         ]
     );
     assert_eq!(
+        codes(pause(Some("ok"), Some("+10000-01-01T00:00:00"), now)),
+        [pair("invalid_until", "until")]
+    );
+    assert_eq!(
         codes(pause(Some(&"a".repeat(201)), None, now)),
         [pair("invalid_reason", "reason")]
     );

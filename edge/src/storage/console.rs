@@ -137,8 +137,9 @@ impl Storage {
         if let Some(c) = &f.cursor {
             let at = bind(&mut args, Arg::Text(&c.created_at));
             let row = bind(&mut args, Arg::Int(c.rowid));
+            // The `<=` bound lets the index range start at the cursor (no OFFSET-like scan).
             conds.push(format!(
-                "(o.created_at < {at} OR (o.created_at = {at} AND o.rowid < {row}))"
+                "o.created_at <= {at} AND (o.created_at < {at} OR o.rowid < {row})"
             ));
         }
         if f.attention {

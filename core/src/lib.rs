@@ -21,6 +21,7 @@ pub mod auth;
 pub mod catalog;
 pub mod catalog_callback;
 pub mod catalog_pull;
+pub mod console;
 pub mod console_session;
 pub mod domain;
 pub mod external_ids;

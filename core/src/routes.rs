@@ -186,6 +186,16 @@ pub enum RouteId {
     AdminOrders,
     /// `GET /admin/orders/{order_id}`: a stored order as the kitchen sees it (operator).
     AdminOrder,
+    /// `GET /admin/restaurants`: every restaurant as the console lists it (operator).
+    AdminRestaurants,
+    /// `PUT /admin/restaurants/{id}/pause`: offline with a reason, as `/offline` (operator).
+    AdminPauseRestaurant,
+    /// `DELETE /admin/restaurants/{id}/pause`: online again, as `/online` (operator).
+    AdminResumeRestaurant,
+    /// `GET /admin/attention`: failures first, each with what resolves it (operator).
+    AdminAttention,
+    /// `GET /admin/stats?window=`: orders per channel, failures, callback latency (operator).
+    AdminStats,
     /// `POST /webhooks/jet/menu-callback?token=`: JET Connect's verdict on a relayed menu.
     JetMenuCallback,
     /// `GET /admin/jet/menu-callbacks`: JET Connect's verdicts on relayed menus (operator).
@@ -328,6 +338,31 @@ pub const ROUTES: &[Route] = &[
         method: Method::Get,
         pattern: "/admin/restaurants/{id}",
         id: RouteId::AdminGetRestaurant,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/restaurants",
+        id: RouteId::AdminRestaurants,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/attention",
+        id: RouteId::AdminAttention,
+    },
+    Route {
+        method: Method::Get,
+        pattern: "/admin/stats",
+        id: RouteId::AdminStats,
+    },
+    Route {
+        method: Method::Put,
+        pattern: "/admin/restaurants/{id}/pause",
+        id: RouteId::AdminPauseRestaurant,
+    },
+    Route {
+        method: Method::Delete,
+        pattern: "/admin/restaurants/{id}/pause",
+        id: RouteId::AdminResumeRestaurant,
     },
     Route {
         method: Method::Put,

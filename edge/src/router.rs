@@ -46,7 +46,7 @@ fn dispatch_boxed(
 
 async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, deliveries, health, je_inject, jet_amend, jet_catalog, jet_orders,
+        admin, clients, console, deliveries, health, je_inject, jet_amend, jet_catalog, jet_orders,
         jet_queries, jet_status, just_eat, openapi, orderconnect, orders, session, site_api,
     };
     #[cfg(feature = "simulator")]
@@ -75,6 +75,11 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminOrderStatus => orders::set_status(req, ctx).await,
         RouteId::AdminOrders => orders::admin_list(&req, ctx).await,
         RouteId::AdminOrder => orders::admin_get(&req, ctx).await,
+        RouteId::AdminRestaurants => console::list_restaurants(&req, ctx).await,
+        RouteId::AdminPauseRestaurant => console::pause(req, ctx).await,
+        RouteId::AdminResumeRestaurant => console::resume(&req, ctx).await,
+        RouteId::AdminAttention => console::attention(&req, ctx).await,
+        RouteId::AdminStats => console::stats(&req, ctx).await,
         RouteId::AdminOrderDriverLocation => orderconnect::put_driver_location(req, ctx).await,
         RouteId::AdminOrderDriver => orderconnect::put_driver(req, ctx).await,
         RouteId::AdminOrderDeliveryState => orderconnect::put_delivery_state(req, ctx).await,

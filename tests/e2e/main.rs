@@ -8,6 +8,7 @@ mod clients;
 mod conform;
 mod conformance;
 mod console_auth;
+mod console_reads;
 mod foundation;
 mod jecall;
 mod jecall_reconcile;
@@ -79,6 +80,7 @@ fn main() {
         jet_orders::FAST_TESTS,
         tz::FAST_TESTS,
         owners::FAST_TESTS,
+        console_reads::FAST_TESTS,
     ]
     .concat();
     let plain_tests: Vec<(&str, PlainTest)> = [

@@ -54,6 +54,8 @@ struct RestaurantView {
     online: bool,
     /// When an offline spell ends by itself, in the restaurant's zone.
     offline_until: Option<String>,
+    /// Why the console paused it (`PUT /admin/restaurants/{id}/pause`), while not online.
+    pause_reason: Option<String>,
     /// The last `/servicetimes` request, as received.
     service_times: Option<serde_json::Value>,
     /// Just Eat's order times (`order-time-updated`), by service type and day.
@@ -72,9 +74,15 @@ async fn view(
     let order_times = storage.order_times(&restaurant.row.id).await?;
     let row = &restaurant.row;
     let offline_until = row.offline_until;
+    let online = is_online(row.online, offline_until, ctx.now);
+    let pause_reason = match online {
+        true => None,
+        false => storage.pause_reason_of(&row.id).await?,
+    };
     let view = RestaurantView {
         order_times,
-        online: is_online(row.online, offline_until, ctx.now),
+        online,
+        pause_reason,
         offline_until: offline_until.map(|t| restaurant.show_instant(t)),
         service_times,
         restaurant: AdminRestaurant {

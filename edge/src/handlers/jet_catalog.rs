@@ -305,24 +305,15 @@ pub async fn put_offline(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         })?),
         None => None,
     };
-    let id = &restaurant.row.id;
-    let relayed = relay::call(
+    let body = String::from_utf8_lossy(&bytes).into_owned();
+    set_availability(
         ctx,
-        Method::Put,
-        &format!("restaurants/{}/offline", path_segment(id)),
-        id,
-        String::from_utf8_lossy(&bytes).into_owned(),
-    )?;
-    storage
-        .set_online(
-            id,
-            false,
-            until.map(millis).as_deref(),
-            &millis(ctx.now),
-            staged(&storage, &relayed)?,
-        )
-        .await?;
-    kick(ctx, &relayed).await;
+        &storage,
+        &restaurant.row.id,
+        Availability::Offline { until, body },
+        None,
+    )
+    .await?;
     Ok(accepted())
 }
 
@@ -331,25 +322,62 @@ pub async fn put_online(req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
     require_operator(&req, ctx).await?;
     let storage = Storage::new(ctx.env)?;
     let restaurant = path_restaurant(ctx, &storage).await?;
-    let id = &restaurant.row.id;
+    set_availability(
+        ctx,
+        &storage,
+        &restaurant.row.id,
+        Availability::Online,
+        None,
+    )
+    .await?;
+    Ok(accepted())
+}
+
+/// What [`set_availability`] makes of a restaurant.
+pub(super) enum Availability {
+    /// Not taking orders until `until` (else until put online); `body` is JET Connect's
+    /// `/offline` request as relayed.
+    Offline {
+        until: Option<chrono::DateTime<chrono::Utc>>,
+        body: String,
+    },
+    Online,
+}
+
+/// Takes restaurant `id` offline or online: stored (with the console's pause reason, or
+/// none) and relayed to JET Connect when the relay is on, in one batch, then sent. The one
+/// way `/offline`, `/online` and the console's pause change a restaurant's state.
+pub(super) async fn set_availability(
+    ctx: &Ctx<'_>,
+    storage: &Storage,
+    id: &str,
+    availability: Availability,
+    reason: Option<&str>,
+) -> Result<(), EdgeError> {
+    let (online, until, path, body) = match availability {
+        Availability::Offline { until, body } => (false, until, "offline", body),
+        Availability::Online => (true, None, "online", String::new()),
+    };
     let relayed = relay::call(
         ctx,
         Method::Put,
-        &format!("restaurants/{}/online", path_segment(id)),
+        &format!("restaurants/{}/{path}", path_segment(id)),
         id,
-        String::new(),
+        body,
     )?;
+    let mut also = vec![storage.pause_reason(id, reason)?];
+    also.extend(staged(storage, &relayed)?);
     storage
         .set_online(
             id,
-            true,
-            None,
+            online,
+            until.map(millis).as_deref(),
             &millis(ctx.now),
-            staged(&storage, &relayed)?,
+            also,
         )
         .await?;
     kick(ctx, &relayed).await;
-    Ok(accepted())
+    Ok(())
 }
 
 /// `PUT /jet-connect/restaurants/{restaurant}/servicetimes`: replaces the opening hours,

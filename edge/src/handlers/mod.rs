@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod clients;
+pub mod console;
 pub mod deliveries;
 pub mod health;
 pub mod je_inject;

@@ -26,6 +26,7 @@
 //! `status_url` and the order's channel — a repeat nothing, a late status only its history
 //! row. The hub sends no status 0 of its own then, since Jupiter's 0 is its acceptance.
 
+use orderbridge_core::console;
 use orderbridge_core::order::client::Contact;
 use orderbridge_core::order::forward;
 use orderbridge_core::order::lifecycle::{self, Status, Teller};
@@ -49,7 +50,7 @@ use crate::intake::{self, Source};
 use crate::outbox;
 use crate::query::Query;
 use crate::respond;
-use crate::storage::{millis, AdminOrderRow, OrderRow, StatusRow, Storage};
+use crate::storage::{millis, AdminOrderRow, ListedOrder, OrderRow, StatusRow, Storage};
 
 /// An order is a few kilobytes; 64 KiB leaves room for large carts and nothing more.
 pub const ORDER_LIMIT: usize = 64 * 1024;
@@ -154,9 +155,13 @@ fn not_found(id: &str) -> EdgeError {
 }
 
 /// `GET /admin/orders/{order_id}` (operator): the stored Jupiter order as the kitchen sees
-/// it, with its channel, the marketplace's id, its status and history.
+/// it, with its channel, the marketplace's id, its status and history; with
+/// `personal=masked` the order's client phone (last two digits kept), names and address
+/// lines are masked (core's `console::mask_order`).
 pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(req, ctx).await?;
+    let masked = console::personal_masked(Query::of(req)?.get("personal"))
+        .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let id = ctx.param("order_id")?;
     let storage = Storage::new(ctx.env)?;
     let row = storage
@@ -165,6 +170,10 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         .ok_or_else(|| not_found(id))?;
     let history = storage.order_statuses(id).await?;
     let mut doc = admin_view(&row, Some(&history));
+    if let (true, Some(order)) = (masked, doc.get_mut("order")) {
+        // The console shows personal data only when asked (issue 19).
+        console::mask_order(order);
+    }
     if let Some(map) = doc.as_object_mut() {
         // Issue 17: what failed for this order (its dead deliveries), operator's view.
         map.insert(
@@ -177,32 +186,37 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
     Ok(respond::json(200, &doc))
 }
 
-/// The most orders `GET /admin/orders` answers at once.
-const ADMIN_LIST_MAX: i64 = 100;
-
-/// `GET /admin/orders?channel=&external_id=&limit=` (operator): orders, newest first.
+/// `GET /admin/orders` (operator): orders, newest first, filtered (core's
+/// `console::order_filter`: restaurant, channel, status, time range, needing attention, a
+/// search by number, marketplace id or phone), a page of `limit` after `cursor`, each with
+/// its `attention` reasons; one query per page.
 pub async fn admin_list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(req, ctx).await?;
     let query = Query::of(req)?;
-    let limit = match query.get("limit") {
-        None => 20,
-        Some(text) => match text.trim().parse::<i64>() {
-            Ok(n) if (1..=ADMIN_LIST_MAX).contains(&n) => n,
-            _ => {
-                return Err(EdgeError::invalid(
-                    "invalid_parameter",
-                    "limit",
-                    format!("{text:?} is not a whole number from 1 to {ADMIN_LIST_MAX}"),
-                ))
-            }
-        },
-    };
+    let filter = console::order_filter(|name| query.get(name))
+        .map_err(|v| EdgeError::violations("invalid_parameter", v))?;
     let storage = Storage::new(ctx.env)?;
-    let rows = storage
-        .admin_orders(query.get("channel"), query.get("external_id"), limit)
-        .await?;
-    let orders: Vec<serde_json::Value> = rows.iter().map(|r| admin_view(r, None)).collect();
-    Ok(respond::json(200, &json!({ "orders": orders })))
+    let rows = storage.order_page(&filter).await?;
+    let (shown, more) = console::page(rows.len(), filter.limit);
+    let rows = rows.get(..shown).unwrap_or(&rows);
+    let next_cursor = match (more, rows.last()) {
+        (true, Some(last)) => Some(last.cursor.encode()),
+        _ => None,
+    };
+    let orders: Vec<serde_json::Value> = rows.iter().map(listed_view).collect();
+    Ok(respond::json(
+        200,
+        &json!({ "orders": orders, "next_cursor": next_cursor }),
+    ))
+}
+
+/// An order of the list: the admin view and its `attention` reasons.
+pub fn listed_view(row: &ListedOrder) -> serde_json::Value {
+    let mut view = admin_view(&row.order, None);
+    if let Some(map) = view.as_object_mut() {
+        map.insert("attention".to_owned(), json!(console::attention(row.facts)));
+    }
+    view
 }
 
 fn admin_view(row: &AdminOrderRow, history: Option<&[StatusRow]>) -> serde_json::Value {

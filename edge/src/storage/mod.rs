@@ -10,6 +10,7 @@
 mod amendments;
 mod catalog;
 mod clients;
+mod console;
 mod jet_amendments;
 mod jet_orders;
 mod jet_status;
@@ -29,6 +30,7 @@ pub use catalog::{
     StopListReplace, ZoneWrite,
 };
 pub use clients::ClientRow;
+pub use console::ListedOrder;
 pub use jet_amendments::JetAmendmentRow;
 pub use jet_orders::{Decision, JetOrderRow, JetOrderWrite, RunWrite};
 pub use jet_status::{

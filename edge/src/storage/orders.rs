@@ -226,29 +226,6 @@ impl Storage {
         .await
     }
 
-    /// Orders, newest first, filtered by channel and marketplace id when given
-    /// (`GET /admin/orders`).
-    pub async fn admin_orders(
-        &self,
-        channel: Option<&str>,
-        external_id: Option<&str>,
-        limit: i64,
-    ) -> Result<Vec<AdminOrderRow>, EdgeError> {
-        self.typed_rows(
-            &format!(
-                "SELECT {ADMIN_COLUMNS} FROM orders \
-                 WHERE (?1 IS NULL OR channel = ?1) AND (?2 IS NULL OR external_id = ?2) \
-                 ORDER BY created_at DESC, rowid DESC LIMIT ?3"
-            ),
-            &[
-                Arg::OptText(channel),
-                Arg::OptText(external_id),
-                Arg::Int(limit),
-            ],
-        )
-        .await
-    }
-
     /// The stored request of an order (the Jupiter `new_order` as parsed, JSON).
     pub async fn order_request(&self, id: &str) -> Result<Option<String>, EdgeError> {
         #[derive(Deserialize)]

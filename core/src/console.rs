@@ -376,8 +376,14 @@ impl Window {
 }
 
 /// The receivers whose attempt durations are the callback latency: status callbacks
-/// (`status_url`) and the channels' calls to Just Eat.
-pub const LATENCY_RECEIVERS: [&str; 3] = ["site_status", "jet_sent_to_pos", "jet_delivery_state"];
+/// (`status_url`) and the channels' calls to Just Eat (outcomes, delivery states, the
+/// Partner API's async order result).
+pub const LATENCY_RECEIVERS: [&str; 4] = [
+    "site_status",
+    "jet_sent_to_pos",
+    "jet_delivery_state",
+    "partner_order_callback",
+];
 
 /// Orders of one channel created in one UTC hour (`YYYY-MM-DDTHH`, as stored), failed or
 /// not: the rows `GET /admin/stats` aggregates.

@@ -417,6 +417,30 @@ fn partner_offline_and_online_status_keep_the_flag_true(app: &App) {
         200,
         "an order once back online",
     );
+
+    // An operator's pause reason describes the operator's pause only: once Just Eat changes
+    // the state itself, the reason is gone.
+    let path = format!("/admin/restaurants/{id}/pause");
+    let body = json!({"reason": "Kitchen flooded", "until": null}).to_string();
+    let operator = [
+        ("X-Flyt-Api-Key", "dev-operator-key"),
+        ("Content-Type", "application/json"),
+    ];
+    let paused = request("PUT", &app.url(&path), &operator, Some(body.as_bytes()))
+        .unwrap_or_else(|e| panic!("PUT {path}: {e}"));
+    expect(&paused, 202, "the operator's pause");
+    let reason = || {
+        let path = format!("/admin/restaurants/{id}");
+        let reply = request("GET", &app.url(&path), &operator, None)
+            .unwrap_or_else(|e| panic!("GET {path}: {e}"));
+        expect(&reply, 200, "the restaurant");
+        reply.json()["pause_reason"].clone()
+    };
+    assert_eq!(reason(), json!("Kitchen flooded"));
+    let reply = put_status(app, "restaurant-offline-status", dev, &offline);
+    expect(&reply, 200, "Just Eat's offline status");
+    assert_eq!(reason(), Value::Null);
+    assert_eq!(online(app, id).0, json!(false));
 }
 
 fn post_ingestion(app: &App, key: Option<&str>, body: &Value) -> Reply {

@@ -433,3 +433,12 @@ fn an_order_is_masked_but_its_zone_and_cart_stay() {
     mask_order(&mut plain);
     assert_eq!(plain, serde_json::json!({"action": "new_order"}));
 }
+
+#[test]
+fn every_latency_receiver_is_a_receiver_the_outbox_stores() {
+    use crate::outbound::plan::ReceiverKind;
+    for name in super::LATENCY_RECEIVERS {
+        assert!(ReceiverKind::parse(name).is_some(), "{name}");
+    }
+    assert!(ReceiverKind::parse("no_such_receiver").is_none());
+}

@@ -193,13 +193,15 @@ async fn restaurant_status(
                 status.restaurant
             ),
         })?;
+    // Just Eat's own change: an operator's pause reason no longer describes the state.
+    let reason = storage.pause_reason(&restaurant, None)?;
     storage
         .set_online(
             &restaurant,
             status.online,
             None,
             &millis(ctx.now),
-            Vec::new(),
+            vec![reason],
         )
         .await?;
     ReadCache::new(ctx.env)

@@ -128,8 +128,8 @@ impl Storage {
         now: &str,
     ) -> Result<(), EdgeError> {
         let flag = self.statement(
-            "UPDATE restaurants SET online = ?2, offline_until = NULL, updated_at = ?3 \
-             WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM jet_temp_offline \
+            "UPDATE restaurants SET online = ?2, offline_until = NULL, pause_reason = NULL, \
+             updated_at = ?3 WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM jet_temp_offline \
                  WHERE restaurant_id = ?1 AND changed_at >= ?4)",
             &[
                 Arg::Text(restaurant_id),

@@ -521,6 +521,17 @@ pub fn personal_masked(raw: Option<&str>) -> Result<bool, Violation> {
     }
 }
 
+/// Whom an order's timeline, amendments and notes are shown as on the operator's read:
+/// masked (`personal=masked`), as the public sees them (no driver's name or number).
+pub fn extras_audience(masked: bool) -> crate::order::view::Audience {
+    use crate::order::view::Audience;
+    if masked {
+        Audience::Public
+    } else {
+        Audience::Trusted
+    }
+}
+
 /// A phone with every digit but the last two as `*` (other characters dropped).
 pub fn mask_phone(phone: &str) -> String {
     let digits: Vec<char> = phone.chars().filter(char::is_ascii_digit).collect();

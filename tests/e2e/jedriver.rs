@@ -138,6 +138,22 @@ fn at_restaurant_is_on_the_timeline_once_and_bad_calls_change_nothing(app: &App)
     assert!(events[0].get("detail").is_none(), "{public}");
     assert!(!public.to_string().contains("+447123456789"), "{public}");
 
+    // The console's masked read (`personal=masked`) shows the event as the public does.
+    let reply = request(
+        "GET",
+        &app.url(&format!("/admin/orders/{order_id}?personal=masked")),
+        &[OPERATOR],
+        None,
+    )
+    .unwrap_or_else(|e| panic!("{e}"));
+    expect(&reply, 200, "the masked order");
+    let masked = reply.json();
+    let events = timeline(&masked);
+    assert_eq!(events.len(), 1, "{masked}");
+    assert!(events[0].get("detail").is_none(), "{masked}");
+    assert!(!masked.to_string().contains("+447123456789"), "{masked}");
+    assert!(!masked.to_string().contains("David"), "{masked}");
+
     // Again: answered the same but for `recorded`, nothing added.
     let again = put(app, NAME, &[KEY], &body);
     expect(&again, 200, "the repeat");

@@ -442,3 +442,10 @@ fn every_latency_receiver_is_a_receiver_the_outbox_stores() {
     }
     assert!(ReceiverKind::parse("no_such_receiver").is_none());
 }
+
+#[test]
+fn a_masked_read_shows_the_extras_as_the_public_sees_them() {
+    use crate::order::view::Audience;
+    assert_eq!(extras_audience(true), Audience::Public);
+    assert_eq!(extras_audience(false), Audience::Trusted);
+}

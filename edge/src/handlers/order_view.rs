@@ -8,6 +8,7 @@
 //! is `401`, so a caller that meant to be trusted hears that it is not.
 
 use chrono::{DateTime, Utc};
+use orderbridge_core::console;
 use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::order::view::{self, Amendment, Audience, OrderView, Stored};
 use orderbridge_core::order::{wire, NewOrderRequest};
@@ -123,16 +124,19 @@ pub fn merge(doc: &mut Value, view: &OrderView) -> Result<(), EdgeError> {
 }
 
 /// `GET /admin/orders/{order_id}`: the order's amendments, the notes on them (an
-/// amended upstream order's "Jupiter holds the original contents") and its timeline.
+/// amended upstream order's "Jupiter holds the original contents") and its timeline; with
+/// `masked` (the console's `personal=masked`) as the public sees them, so a driver's name
+/// and number stay out too.
 pub async fn add_for_operator(
     storage: &Storage,
     id: &str,
     doc: &mut Value,
+    masked: bool,
 ) -> Result<(), EdgeError> {
     let Some(row) = storage.order(id).await? else {
         return Ok(());
     };
-    let view = load(storage, &row, Audience::Trusted).await?;
+    let view = load(storage, &row, console::extras_audience(masked)).await?;
     let value = |v: serde_json::Result<Value>| {
         v.map_err(|err| EdgeError::Internal(format!("serialising a view: {err}")))
     };

@@ -182,7 +182,7 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         );
     }
     // The operator sees the amendments and the notes on them (an upstream order's).
-    order_view::add_for_operator(&storage, id, &mut doc).await?;
+    order_view::add_for_operator(&storage, id, &mut doc, masked).await?;
     Ok(respond::json(200, &doc))
 }
 

@@ -6,7 +6,11 @@
 // this test) refuses for good (400), so its status callback is dead; makes the sink answer
 // 200 and replays the dead delivery from the order's page and sees it delivered; pauses the
 // test's restaurant and sees the site API refuse an order there (restaurant_offline);
-// marks an item unavailable and sees it on the site API's stop list; opens the charts.
+// marks an item unavailable and sees it on the site API's stop list, another unavailable
+// until a time two hours ahead and then available again (on the stop list, then off it);
+// answers a Just Eat late-order query (seeded through the Partner-API webhook) from the
+// Failures view, sees it answered by the API and a second answer refused (409) in the page;
+// reads the orders view in Russian; opens the charts for 24 hours and for 7 days.
 // Outside the UI: no session → 401, a cross-site POST with the session cookie → 403 and
 // nothing changed. Then the speed bar: 10,000 orders written straight into the instance's
 // local D1 (wrangler d1 execute), and the time from navigating to #/orders until the first
@@ -29,7 +33,7 @@ const OPERATOR = { "X-Flyt-Api-Key": KEY, "Content-Type": "application/json" };
 const ID = "console-e2e";
 const CONCEPT = "console";
 const BULK = 10000;
-const fixture = (name) => JSON.parse(readFileSync(new URL(`../../fixtures/demo/${name}.json`, import.meta.url), "utf8"));
+const fixture = (name, dir = "demo") => JSON.parse(readFileSync(new URL(`../../fixtures/${dir}/${name}.json`, import.meta.url), "utf8"));
 
 function check(condition, message) {
   if (!condition) throw new Error(message);
@@ -98,6 +102,28 @@ function siteOrder(number, itemId, price, statusUrl) {
   return { action: "new_order", body };
 }
 
+// Just Eat's late-order query for an order of this run, as the Partner API sends it.
+async function lateOrderQuery(jeOrderId) {
+  const response = await fetch(`${base}/webhooks/just-eat/late-order-query`, {
+    method: "POST",
+    headers: { Authorization: "JE-API-KEY dev-orderconnect-key", "Content-Type": "application/json" },
+    body: JSON.stringify({ ...fixture("late-order-query-request", "just-eat"), OrderId: jeOrderId }),
+  });
+  const body = await response.json().catch(() => ({}));
+  check(response.status === 200 && body.id && body.status === "open", `late-order query: ${response.status} ${JSON.stringify(body)}`);
+  return body.id;
+}
+
+async function jetQuery(id) {
+  const list = await operator("GET", "/admin/jet/queries");
+  return (list.queries || []).find((q) => q.id === id);
+}
+
+async function stopListIds() {
+  const stop = await (await fetch(`${base}/site-api/stop_list?restaurant_id=${ID}`)).json();
+  return { stop, ids: (stop.stop_lists || []).flatMap((s) => s.items.map((i) => i.id)) };
+}
+
 async function placeOrder(doc) {
   const response = await fetch(`${base}/site-api/order`, { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(doc) });
   return { status: response.status, body: await response.json().catch(() => ({})) };
@@ -144,9 +170,11 @@ SELECT ${select} FROM n, (SELECT * FROM orders WHERE id = '${templateId}') AS t;
 }
 
 async function main() {
+  const began = Date.now();
   const sink = await startSink();
   const items = await seedRestaurant();
-  const [firstItem, secondItem] = items;
+  const [firstItem, secondItem, thirdItem] = items;
+  check(thirdItem, `the test menu has ${items.length} items (3 needed)`);
   const stamp = Date.now();
   // The failed order: its status callback (status 0) is refused for good, so it dies.
   const number = `console-${stamp}`;
@@ -157,6 +185,10 @@ async function main() {
     const log = await operator("GET", `/admin/deliveries?order_id=${encodeURIComponent(orderId)}&status=dead`);
     return (log.deliveries || [])[0];
   });
+
+  // A Just Eat late-order query waiting for the restaurant's answer.
+  const jeOrderId = `console-je-${stamp}`;
+  const queryId = await lateOrderQuery(jeOrderId);
 
   const profile = mkdtempSync(join(tmpdir(), "console-chromium-"));
   const context = await chromium.launchPersistentContext(profile, {
@@ -201,14 +233,54 @@ async function main() {
     await page.selectOption("#lang", "ru");
     await page.waitForFunction(() => document.documentElement.lang === "ru");
     check((await page.locator('#nav a[data-route="orders"]').innerText()).includes("Заказы"), "nav not in Russian");
+    check((await page.locator('#nav a[data-route="attention"]').innerText()).includes("Сбои"), "nav not in Russian");
     await page.waitForSelector("#orders-body tr");
+    const head = await page.locator("#orders-table thead th").allInnerTexts();
+    check(head.includes("Получен") && head.includes("Номер") && head.includes("Статус") && !head.includes("Received"), `table head not in Russian: ${head.join(" | ")}`);
+    check(await page.locator("#view h2").innerText() === "Заказы", `heading not in Russian: ${await page.locator("#view h2").innerText()}`);
+    check((await page.locator("#filters button[type=submit]").innerText()) !== "Apply", "the filter button is not in Russian");
     await page.selectOption("#lang", "en");
     await page.waitForFunction(() => document.documentElement.lang === "en");
+    await page.waitForFunction(() => [...document.querySelectorAll("#orders-table thead th")].some((th) => th.textContent === "Received"));
 
     // Failures first: the dead delivery is listed with its replay button.
     await page.click('#nav a[data-route="attention"]');
     await page.waitForSelector(`#dead-list li[data-delivery="${deadDelivery.id}"] button.replay`);
+    // ... and the Just Eat query with its answer form, named by Just Eat's order id.
+    const card = `#queries-list li[data-query="${queryId}"]`;
+    await page.waitForSelector(`${card} form.answer`);
+    check((await page.locator(card).innerText()).includes(jeOrderId), `the query does not name Just Eat's order ${jeOrderId}: ${await page.locator(card).innerText()}`);
     await page.screenshot({ path: join(shots, "console-failures.png"), fullPage: true });
+    // A second tab on the same list (another operator, say), left stale.
+    const stale = await context.newPage();
+    stale.on("pageerror", (err) => errors.push(err.message));
+    await stale.goto(`${base}/console/#/attention`);
+    await stale.waitForSelector(`${card} form.answer`);
+    // Answer it: on its way, 15 minutes more.
+    await page.selectOption(`#lo-${CSS_escape(queryId)}`, "OnItsWay");
+    await page.fill(`#lm-${CSS_escape(queryId)}`, "15");
+    await page.click(`${card} form.answer button[type=submit]`);
+    await page.waitForSelector(`#answer-${CSS_escape(queryId)}.good`);
+    check(await page.locator(`${card} form.answer button[type=submit]`).isDisabled(), "the answer button stayed enabled");
+    const answered = await jetQuery(queryId);
+    check(answered && answered.status === "answered" && answered.answered_at && answered.OrderId === jeOrderId
+      && answered.answer.lateOrderStatus === "OnItsWay" && answered.answer.additionalDeliveryTimeToAddMinutes === 15,
+      `the answered query: ${JSON.stringify(answered)}`);
+    // A second answer is refused, by the API and in the stale tab, and changes nothing.
+    const again = await fetch(`${base}/admin/jet/queries/${encodeURIComponent(queryId)}/answer`,
+      { method: "POST", headers: OPERATOR, body: JSON.stringify({ lateOrderStatus: "Delivered" }) });
+    check(again.status === 409, `a second answer: ${again.status} ${await again.text()}`);
+    await stale.selectOption(`#lo-${CSS_escape(queryId)}`, "Delivered");
+    await stale.click(`${card} form.answer button[type=submit]`);
+    await stale.waitForSelector(`#answer-${CSS_escape(queryId)}.bad`);
+    const refusal = await stale.locator(`#answer-${CSS_escape(queryId)}`).innerText();
+    check(refusal.includes("409"), `the stale tab's refusal: ${refusal}`);
+    await stale.close();
+    check(JSON.stringify((await jetQuery(queryId)).answer) === JSON.stringify(answered.answer), "a refused answer changed the recorded one");
+    // Answered, it leaves the list.
+    await page.reload();
+    await page.waitForSelector("#queries-list");
+    check(await page.locator(card).count() === 0, "the answered query is still listed as waiting");
 
     // Find the order by its number, open it: masked personal data, the money reconciled.
     await page.click('#nav a[data-route="orders"]');
@@ -272,6 +344,25 @@ async function main() {
     const stop = await (await fetch(`${base}/site-api/stop_list?restaurant_id=${ID}`)).json();
     const stopped = (stop.stop_lists || []).flatMap((s) => s.items.map((i) => i.id));
     check(stopped.includes(secondItem), `stop list: ${JSON.stringify(stop)}`);
+
+    // Another item unavailable until two hours from now: on the stop list; then available
+    // again: off it.
+    const until = await page.evaluate(() => {
+      const d = new Date(Date.now() + 2 * 3600 * 1000);
+      return new Date(d.getTime() - d.getTimezoneOffset() * 60000).toISOString().slice(0, 16);
+    });
+    const third = `.item[data-item="${thirdItem}"]`;
+    await page.fill(`#until-${CSS_escape(thirdItem)}`, until);
+    await page.click(`${third} button.until`);
+    await page.waitForSelector(`#avail-${CSS_escape(thirdItem)}.good`);
+    check((await page.locator(`${third} .state`).innerText()).startsWith("Unavailable until"), `item state: ${await page.locator(`${third} .state`).innerText()}`);
+    const timed = await stopListIds();
+    check(timed.ids.includes(thirdItem) && timed.ids.includes(secondItem), `stop list with ${thirdItem} until ${until}: ${JSON.stringify(timed.stop)}`);
+    await page.click(`${third} button.available`);
+    await page.waitForFunction((sel) => document.querySelector(`${sel} .state`).textContent === "Available", third);
+    check(await page.locator(third).getAttribute("data-stopped") === "false", "the item is still marked stopped");
+    const back = await stopListIds();
+    check(!back.ids.includes(thirdItem) && back.ids.includes(secondItem), `stop list after ${thirdItem} available again: ${JSON.stringify(back.stop)}`);
     await page.locator(".zones-block").first().scrollIntoViewIfNeeded();
     await page.screenshot({ path: join(shots, "console-restaurant.png"), fullPage: true });
 
@@ -304,6 +395,24 @@ async function main() {
     await page.waitForSelector('#chart-failed svg[role="img"]');
     await page.waitForSelector('#chart-latency svg[role="img"]');
     await page.screenshot({ path: join(shots, "console-health.png"), fullPage: true });
+    // The last 7 days: seven daily buckets, their bars adding up to the new totals.
+    const dayTotals = await page.locator("#totals").innerText();
+    const dayOrders = Number(dayTotals.match(/\d+/)[0]);
+    await page.selectOption("#window", "7d");
+    await page.waitForSelector('#chart-orders svg[data-buckets="7"]');
+    const weekTotals = await page.locator("#totals").innerText();
+    const weekOrders = Number(weekTotals.match(/\d+/)[0]);
+    check(weekTotals !== dayTotals && weekOrders > dayOrders && weekOrders > BULK * 0.8, `totals: 24 h "${dayTotals}", 7 days "${weekTotals}"`);
+    const week = page.locator("#chart-orders svg");
+    const weekLabel = await week.getAttribute("aria-label");
+    check(weekLabel.includes("per day") && weekLabel.includes(`. ${weekOrders}:`), `7-day chart label: ${weekLabel}`);
+    const days = await week.locator("text.x").allTextContents();
+    check(days.length === 7 && new Set(days).size === 7, `7-day chart x labels: ${days.join(", ")}`);
+    const figures = await week.locator("rect.bar title").allTextContents();
+    const barSum = figures.reduce((s, f) => s + Number(f.match(/(\d+)$/)[1]), 0);
+    const barDays = new Set(figures.map((f) => f.slice(0, f.indexOf(":"))));
+    check(barSum === weekOrders && barDays.size >= 6 && [...barDays].every((d) => days.includes(d)), `7-day bars: ${figures.join("; ")} (totals ${weekOrders})`);
+    await page.waitForSelector('#chart-failed svg[role="img"]');
 
     // Phone width.
     await page.setViewportSize({ width: 390, height: 844 });
@@ -324,7 +433,7 @@ async function main() {
     const median = sorted[Math.floor(sorted.length / 2)];
     console.log(`console: #/orders with ${total} orders in D1: first page rendered in ${timings.join(", ")} ms (median ${median} ms; navigation to rows on screen, after one warm-up load)`);
     check(median <= 1000, `the first page of orders took ${median} ms (> 1000 ms)`);
-    console.log(`console: ok (signed in; order ${orderId}'s dead status callback replayed and delivered; ${ID} paused and the site API refused an order; ${secondItem} on the stop list; charts shown; no session 401, forged cookie 401, cross-site 403)`);
+    console.log(`console: ok (signed in; order ${orderId}'s dead status callback replayed and delivered; ${ID} paused and the site API refused an order; ${secondItem} on the stop list; ${thirdItem} unavailable until ${until} on it, then available again and off it; Just Eat query ${queryId} answered from the Failures view, a second answer 409 in the page; the orders view in Russian; charts for 24 h and 7 days (${weekOrders} orders in 7 daily buckets); no session 401, forged cookie 401, cross-site 403; ${Math.round((Date.now() - began) / 1000)} s)`);
   } finally {
     await context.close();
     rmSync(profile, { recursive: true, force: true });

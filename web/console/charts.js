@@ -42,7 +42,7 @@ function xLabels(svg, labels, step) {
   labels.forEach((label, i) => {
     if (i % every !== 0) return;
     const x = PAD.left + step * i + step / 2;
-    svg.append(node("text", { x, y: H - 8, "text-anchor": "middle", class: "tick" }, label));
+    svg.append(node("text", { x, y: H - 8, "text-anchor": "middle", class: "tick x" }, label));
   });
   return plotW;
 }
@@ -51,6 +51,7 @@ function xLabels(svg, labels, step) {
 // series: [{key, label, className}]; rows: [{label, values: {key: n}}]
 export function stackedBars({ title, series, rows, summary }) {
   const svg = frame(`${title}. ${summary}`, "bars");
+  svg.dataset.buckets = String(rows.length);
   const totals = rows.map((r) => series.reduce((s, x) => s + (r.values[x.key] || 0), 0));
   const max = niceMax(Math.max(0, ...totals));
   axes(svg, max, (v) => String(Math.round(v)));

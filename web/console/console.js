@@ -462,7 +462,10 @@ function answerForm(q) {
 
 async function attentionView() {
   await loadRestaurants().catch(() => []);
-  const a = await api.get("/admin/attention");
+  // The waiting list names the hub's order only; Just Eat's own order id (the one the
+  // restaurant finds the order by in Just Eat's tools) comes from the queries list.
+  const [a, all] = await Promise.all([api.get("/admin/attention"), api.get("/admin/jet/queries").catch(() => ({ queries: [] }))]);
+  const jetQuery = new Map((all.queries || []).map((q) => [q.id, q]));
   const section = (id, title, items, render) => el("section", { "aria-labelledby": id, id: `${id}-list` },
     el("h3", { id }, `${title} (${items.length})`),
     items.length ? el("ul", { class: "cards" }, items.map(render)) : el("p", { class: "muted" }, t("none")));
@@ -482,6 +485,7 @@ async function attentionView() {
       (o.attention || []).map((x) => el("span", { class: "badge" }, t(`at_${x}`))))),
     section("queries", t("queries_waiting"), a.queries_waiting || [], (q) => el("li", { class: "card", "data-query": q.id },
       el("strong", {}, q.kind), " · ", q.order_id ? el("a", { href: `#/orders/${encodeURIComponent(q.order_id)}` }, q.order_id) : "",
+      jetQuery.has(q.id) ? el("div", { class: "je-order" }, t("je_order", { id: jetQuery.get(q.id).OrderId, restaurant: jetQuery.get(q.id).restaurant_id || "—" })) : null,
       el("div", { class: "muted" }, `${t("received_at")}: ${fmtTime(q.received_at)}`), answerForm(q))),
     section("backup", t("backup_flow"), a.backup_flow || [], (b) => el("li", { class: "card" },
       el("strong", {}, b.friendlyOrderReference || b.orderId || b.id), ` · ${b.reason || ""}`,

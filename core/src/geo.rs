@@ -692,5 +692,76 @@ fn first_self_intersection_pairwise(ring: &[Point]) -> Option<(usize, usize)> {
         .find(|&(i, j)| edges_conflict(ring, i, j))
 }
 
+/// The box of a stored zone's coordinates (validated when written), read as
+/// [`stored_zone_contains`] reads them; `None` when a coordinate does not read (such a zone
+/// contains no point). The edge stores it with the zone so an order reads only the zones
+/// whose box holds its point.
+pub fn stored_zone_bbox(coords: &[[String; 2]]) -> Option<BBox> {
+    let mut points = Vec::with_capacity(coords.len());
+    for [lon, lat] in coords {
+        points.push(Point {
+            lon: stored_coordinate(lon, 180.0)?,
+            lat: stored_coordinate(lat, 90.0)?,
+        });
+    }
+    (!points.is_empty()).then(|| BBox::of(&points))
+}
+
+/// Levels of the zone cell grid: a quadtree over the globe, level `n` splitting it into
+/// 4^n cells (level 16: about 0.0055° × 0.0027°, some 600 m × 300 m at the equator).
+pub const CELL_LEVELS: usize = 16;
+
+/// The level-[`CELL_LEVELS`] cell of a point as (x, y): the scaled coordinates, clamped.
+/// Monotone in each coordinate (IEEE addition, division and multiplication by positive
+/// constants are), so a point inside a box lies between its corners' cells.
+fn cell_xy(p: Point) -> (u32, u32) {
+    let side = (1u32 << CELL_LEVELS) as f64;
+    let scale = |v: f64, half: f64| -> u32 {
+        let scaled = ((v + half) / (2.0 * half) * side).floor();
+        // NaN and out-of-range values clamp (`as` saturates; NaN is 0).
+        (scaled.max(0.0) as u32).min((1u32 << CELL_LEVELS) - 1)
+    };
+    (scale(p.lon, 180.0), scale(p.lat, 90.0))
+}
+
+/// A cell key: one digit (0–3) per level, the longitude's bit plus twice the latitude's.
+fn cell_key(x: u32, y: u32, levels: usize) -> String {
+    (0..levels)
+        .map(|level| {
+            let shift = CELL_LEVELS - 1 - level;
+            let digit = ((x >> shift) & 1) + 2 * ((y >> shift) & 1);
+            char::from(b'0' + digit as u8)
+        })
+        .collect()
+}
+
+/// The smallest grid cell holding the whole box: its key (`""` is the globe). A zone is
+/// stored under it; an order's point looks in the cells of [`point_cells`], which include
+/// this one whenever the box holds the point.
+pub fn bbox_cell(b: &BBox) -> String {
+    let (x0, y0) = cell_xy(Point {
+        lon: b.min_lon,
+        lat: b.min_lat,
+    });
+    let (x1, y1) = cell_xy(Point {
+        lon: b.max_lon,
+        lat: b.max_lat,
+    });
+    let levels = (0..CELL_LEVELS)
+        .take_while(|&level| {
+            let shift = CELL_LEVELS - 1 - level;
+            x0 >> shift == x1 >> shift && y0 >> shift == y1 >> shift
+        })
+        .count();
+    cell_key(x0, y0, levels)
+}
+
+/// Every cell holding a point, from the globe (`""`) down to level [`CELL_LEVELS`]:
+/// [`CELL_LEVELS`] + 1 keys, the only cells a zone containing the point can be stored under.
+pub fn point_cells(p: Point) -> Vec<String> {
+    let (x, y) = cell_xy(p);
+    (0..=CELL_LEVELS).map(|n| cell_key(x, y, n)).collect()
+}
+
 #[cfg(test)]
 mod tests;

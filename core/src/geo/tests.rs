@@ -510,3 +510,60 @@ fn the_sweep_finds_the_same_first_crossing_as_comparing_every_pair() {
         "{simple} simple, {crossed} crossed"
     );
 }
+
+/// A zone's stored box and cell (issue 21): every point in the box finds the zone's cell
+/// among its own, a point outside the cell does not; a zone that does not read has no box.
+#[test]
+fn a_point_in_a_zone_box_finds_the_zone_cell() {
+    let coords = strings(&[
+        ("37.50", "55.75"),
+        ("37.60", "55.75"),
+        ("37.60", "55.85"),
+        ("37.50", "55.85"),
+    ]);
+    let b = stored_zone_bbox(&coords).unwrap_or_else(|| panic!("no box"));
+    assert_eq!(
+        (b.min_lon, b.max_lon, b.min_lat, b.max_lat),
+        (37.5, 37.6, 55.75, 55.85)
+    );
+    let cell = bbox_cell(&b);
+    assert!(cell.len() > 4 && cell.len() <= CELL_LEVELS, "{cell}");
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = || {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..2000 {
+        let p = Point {
+            lon: 37.5 + 0.1 * next(),
+            lat: 55.75 + 0.1 * next(),
+        };
+        let cells = point_cells(p);
+        assert_eq!(cells.len(), CELL_LEVELS + 1);
+        assert!(cells.contains(&cell), "{p:?}");
+    }
+    for corner in [(37.5, 55.75), (37.6, 55.85), (37.5, 55.85), (37.6, 55.75)] {
+        let p = Point {
+            lon: corner.0,
+            lat: corner.1,
+        };
+        assert!(point_cells(p).contains(&cell), "{p:?}");
+    }
+    // Far away: not in the zone's cell (the order does not read it).
+    assert!(!point_cells(Point {
+        lon: 10.0,
+        lat: 10.0
+    })
+    .contains(&cell));
+    assert_eq!(stored_zone_bbox(&strings(&[("east", "55.75")])), None);
+    // A box across the prime meridian lies only in the globe's cell.
+    let wide = BBox {
+        min_lon: -0.1,
+        max_lon: 0.1,
+        min_lat: 51.4,
+        max_lat: 51.6,
+    };
+    assert_eq!(bbox_cell(&wide), "");
+}

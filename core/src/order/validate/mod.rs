@@ -30,8 +30,8 @@ pub use hours::{in_service_times, open_at, parse_local, restaurant_open_at};
 use items::{check_item, Scratch};
 use money::{check_charge_line, money, required_money};
 pub use money::{delivery_price, line_total};
+pub use routing::{candidates, marketplace_routed, routed_restaurant, Candidates, ZoneLookup};
 use routing::{has_concepts, route};
-pub use routing::{marketplace_routed, routed_restaurant};
 
 /// What the catalog holds for one restaurant, as validation needs it.
 #[derive(Debug, Clone)]

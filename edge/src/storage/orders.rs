@@ -420,24 +420,24 @@ impl Storage {
         point: Point,
         cells: &[String],
     ) -> Result<Vec<ConceptZoneRow>, EdgeError> {
-        let list = serde_json::to_string(cells)
-            .map_err(|err| EdgeError::Internal(format!("cell list: {err}")))?;
-        self.rows(
+        // The cells as bound parameters (?4 on): an IN list probes the index once per cell.
+        let list: Vec<String> = (0..cells.len()).map(|i| format!("?{}", i + 4)).collect();
+        let sql = format!(
             "SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
-             WHERE concept_id = ?1 AND cell IN (SELECT value FROM json_each(?2)) \
-               AND deleted = 0 \
-               AND min_lat <= ?3 AND max_lat >= ?3 AND min_lon <= ?4 AND max_lon >= ?4 \
+             WHERE concept_id = ?1 AND cell IN ({}) AND deleted = 0 \
+               AND min_lat <= ?2 AND max_lat >= ?2 AND min_lon <= ?3 AND max_lon >= ?3 \
              UNION ALL \
              SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
              WHERE concept_id = ?1 AND cell IS NULL AND deleted = 0 \
              ORDER BY 1, 3",
-            &[
-                Arg::Text(concept_id),
-                Arg::Text(&list),
-                Arg::OptReal(Some(point.lat)),
-                Arg::OptReal(Some(point.lon)),
-            ],
-        )
-        .await
+            list.join(", ")
+        );
+        let mut args = vec![
+            Arg::Text(concept_id),
+            Arg::OptReal(Some(point.lat)),
+            Arg::OptReal(Some(point.lon)),
+        ];
+        args.extend(cells.iter().map(|c| Arg::Text(c)));
+        self.rows(&sql, &args).await
     }
 }

@@ -2088,7 +2088,8 @@ fn candidates_name_the_zones_and_restaurant_an_order_can_route_to() {
     let coords =
         |lat: &str, lon: &str| json!({"name": "x", "coords": {"latitude": lat, "longitude": lon}});
     let point = |lat: f64, lon: f64| ZoneLookup::ByPoint(Point { lon, lat });
-    let cases: Vec<(&str, Value, Rules, ZoneLookup, Option<&str>, bool)> = vec![
+    type Case<'a> = (&'a str, Value, Rules, ZoneLookup, Option<&'a str>, bool);
+    let cases: Vec<Case> = vec![
         (
             "a zone id",
             good(),

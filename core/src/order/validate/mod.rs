@@ -58,7 +58,8 @@ pub struct ConceptState {
 }
 
 /// Everything validation reads besides the order: the restaurants the order may be routed
-/// to (all of them, since coordinates route across restaurants), `now`, and the policy.
+/// to (coordinates route across restaurants; the edge passes the ones [`candidates`] names,
+/// which route every order as all of them would), `now`, and the policy.
 #[derive(Debug, Clone)]
 pub struct OrderContext<'a> {
     pub restaurants: &'a [RestaurantState],

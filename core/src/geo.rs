@@ -692,5 +692,93 @@ fn first_self_intersection_pairwise(ring: &[Point]) -> Option<(usize, usize)> {
         .find(|&(i, j)| edges_conflict(ring, i, j))
 }
 
+/// The box of a stored zone's coordinates (validated when written), read as
+/// [`stored_zone_contains`] reads them; `None` when a coordinate does not read (such a zone
+/// contains no point). The edge stores it with the zone so an order reads only the zones
+/// whose box holds its point.
+pub fn stored_zone_bbox(coords: &[[String; 2]]) -> Option<BBox> {
+    let mut points = Vec::with_capacity(coords.len());
+    for [lon, lat] in coords {
+        points.push(Point {
+            lon: stored_coordinate(lon, 180.0)?,
+            lat: stored_coordinate(lat, 90.0)?,
+        });
+    }
+    (!points.is_empty()).then(|| BBox::of(&points))
+}
+
+/// The finest level of the zone cell grid: a quadtree over the globe, level `n` splitting
+/// it into 2^n × 2^n cells (level 16: about 0.0055° × 0.0027°, some 600 m × 300 m at the
+/// equator). Zones are filed at the even levels 0, 2, …, 16 only (each 4 × 4 times finer
+/// than the one above), so a point looks in few cells.
+pub const CELL_LEVELS: u32 = 16;
+
+/// The level-[`CELL_LEVELS`] cell of a point as (x, y): the scaled coordinates, clamped.
+/// Monotone in each coordinate (IEEE addition, division and multiplication by positive
+/// constants are), so a point inside a box lies between its corners' cells.
+fn cell_xy(p: Point) -> (u32, u32) {
+    let side = f64::from(1u32 << CELL_LEVELS);
+    let scale = |v: f64, half: f64| -> u32 {
+        let scaled = ((v + half) / (2.0 * half) * side).floor();
+        // NaN and out-of-range values clamp (`as` saturates; NaN is 0).
+        (scaled.max(0.0) as u32).min((1u32 << CELL_LEVELS) - 1)
+    };
+    (scale(p.lon, 180.0), scale(p.lat, 90.0))
+}
+
+fn cell_key(level: u32, x: u32, y: u32) -> String {
+    format!("{level}/{x}/{y}")
+}
+
+/// The cell a zone with this box is filed under (`level/x/y`): at the finest even level
+/// where the box spans at most two cells each way, the cell of its south-west corner. A
+/// point in the box is then in that cell or the one east, north or north-east of it, which
+/// [`point_cells`] lists; and a cell holds only zones about its size or smaller (a larger
+/// one is filed higher), so the zones one order reads do not grow with the chain.
+pub fn bbox_cell(b: &BBox) -> String {
+    let (x0, y0) = cell_xy(Point {
+        lon: b.min_lon,
+        lat: b.min_lat,
+    });
+    let (x1, y1) = cell_xy(Point {
+        lon: b.max_lon,
+        lat: b.max_lat,
+    });
+    let level = (0..=CELL_LEVELS / 2)
+        .rev()
+        .map(|half| half * 2)
+        .find(|&level| {
+            let shift = CELL_LEVELS - level;
+            (x1 >> shift) - (x0 >> shift) <= 1 && (y1 >> shift) - (y0 >> shift) <= 1
+        })
+        .unwrap_or(0);
+    let shift = CELL_LEVELS - level;
+    cell_key(level, x0 >> shift, y0 >> shift)
+}
+
+/// Every cell a zone containing `p` can be filed under ([`bbox_cell`]): at each even level,
+/// the point's cell and the ones west, south and south-west of it. Always
+/// [`POINT_CELLS`] keys (repeated where the grid ends), so the query has one shape.
+pub fn point_cells(p: Point) -> Vec<String> {
+    let (x, y) = cell_xy(p);
+    let mut cells = Vec::with_capacity(POINT_CELLS);
+    for half in 0..=CELL_LEVELS / 2 {
+        let level = half * 2;
+        let shift = CELL_LEVELS - level;
+        let (cx, cy) = (x >> shift, y >> shift);
+        for (dx, dy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+            cells.push(cell_key(
+                level,
+                cx.saturating_sub(dx),
+                cy.saturating_sub(dy),
+            ));
+        }
+    }
+    cells
+}
+
+/// How many cells [`point_cells`] lists: 4 at each of the 9 even levels.
+pub const POINT_CELLS: usize = 4 * (CELL_LEVELS as usize / 2 + 1);
+
 #[cfg(test)]
 mod tests;

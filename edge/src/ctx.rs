@@ -2,6 +2,9 @@
 //! the route's captures and the time the request arrived. Its own module so that the code
 //! handlers share (channels, intake, relay) needs no import of the router.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use chrono::{DateTime, Utc};
 use worker::Env;
 
@@ -15,6 +18,9 @@ pub struct Ctx<'a> {
     pub config: Config,
     pub params: Vec<(&'static str, String)>,
     pub now: DateTime<Utc>,
+    /// D1 rows read by this request's counted storage (`Storage::of`), `None` when it used
+    /// none; answered in `X-Orderbridge-D1-Rows-Read` in development.
+    pub rows_read: Rc<Cell<Option<usize>>>,
 }
 
 impl Ctx<'_> {

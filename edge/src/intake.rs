@@ -18,6 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
 use orderbridge_core::catalog_pull::document_url;
+use orderbridge_core::geo::point_cells;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
 use orderbridge_core::jet::wire::parse_service_times;
 use orderbridge_core::jupiter::{Menu, Place, Zone};
@@ -28,8 +29,8 @@ use orderbridge_core::order::namespace::{upstream_number, Namespace};
 use orderbridge_core::order::replay::fingerprint;
 use orderbridge_core::order::validate::marketplace_routed;
 use orderbridge_core::order::{
-    routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
-    RestaurantState, Rules, ValidOrder,
+    candidates, routed_restaurant, validate_borrowing, ConceptState, NewOrderRequest, OrderContext,
+    RestaurantState, Rules, ValidOrder, ZoneLookup,
 };
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::OutboundUrl;
@@ -289,8 +290,12 @@ pub fn status_call(
         .transpose()
 }
 
-/// What validation reads: every restaurant with its live zones of the order's concept, and
-/// for the restaurant the order routes to, its menu and stop list at `now`.
+/// What validation reads: the candidates core names for the order (`order::candidates`:
+/// the live zones of its concept with its `zone_id`, or those whose box holds its point,
+/// the restaurants owning them and the restaurant it names), and for the restaurant the
+/// order routes to, its menu and stop list at `now`. Never every restaurant or zone, so an
+/// order reads a bounded number of rows however large the chain (README, "Rows an order
+/// reads"); only a refusal that depends on every restaurant reads them all.
 async fn catalog(
     storage: &Storage,
     order: &NewOrderRequest,
@@ -299,38 +304,38 @@ async fn catalog(
     ctx: &Ctx<'_>,
 ) -> Result<Vec<RestaurantState>, EdgeError> {
     let key = concept_key(order.body.concept_id.as_deref()).to_owned();
-    let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
-    // A marketplace order is routed by zone only when it is delivered to coordinates
-    // (else by the restaurant it names): no zones to read otherwise.
-    let by_point = order.body.delivery_method.as_deref() == Some("courier")
-        && order
-            .body
-            .address
-            .as_ref()
-            .is_some_and(|a| a.coords.is_some());
-    if rules.is_site() || by_point {
-        for row in storage.live_zones_of_concept(&key).await? {
-            zones
-                .entry(row.restaurant_id)
-                .or_default()
-                .push(stored(&row.zone, "zone")?);
+    let wanted = candidates(order, rules);
+    let rows = match &wanted.zones {
+        ZoneLookup::None => Vec::new(),
+        ZoneLookup::ById(id) => storage.live_zones_with_id(&key, id).await?,
+        ZoneLookup::ByPoint(point) => {
+            storage
+                .live_zones_near(&key, *point, &point_cells(*point))
+                .await?
         }
+    };
+    let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
+    for row in rows {
+        zones
+            .entry(row.restaurant_id)
+            .or_default()
+            .push(stored(&row.zone, "zone")?);
     }
-    let mut restaurants = Vec::new();
-    for row in storage.restaurants().await? {
-        let place: Place = stored(&row.place, "place")?;
-        let mut concepts = BTreeMap::new();
-        concepts.insert(
-            key.clone(),
-            ConceptState {
-                zones: zones.remove(&row.id).unwrap_or_default(),
-                menu: None,
-            },
-        );
-        restaurants.push(restaurant_state(&row, place, concepts)?);
-    }
+    let mut ids: BTreeSet<&str> = zones.keys().map(String::as_str).collect();
+    ids.extend(wanted.restaurant.as_deref());
+    let ids: Vec<&str> = ids.into_iter().collect();
+    let among = if ids.is_empty() {
+        Vec::new()
+    } else {
+        storage.restaurants_among(&ids).await?
+    };
+    let mut restaurants = states(&among, &key, &zones)?;
     let probe = context(&restaurants, rules, ctx);
     let Some(routed) = routed_restaurant(order, &probe) else {
+        if wanted.every_if_unrouted {
+            // The refusal names the concept when any restaurant works with concepts.
+            restaurants = states(&storage.restaurants().await?, &key, &zones)?;
+        }
         return Ok(restaurants);
     };
     let menu: Option<Menu> = match storage.menu_for(&routed, &key, service).await? {
@@ -348,6 +353,29 @@ async fn catalog(
         }
         r.stopped = stopped;
         r.service_times = service_times;
+    }
+    Ok(restaurants)
+}
+
+/// Restaurant rows as validation reads them, each with its zones of the concept `key`
+/// from `zones`.
+fn states(
+    rows: &[RestaurantRow],
+    key: &str,
+    zones: &BTreeMap<String, Vec<Zone>>,
+) -> Result<Vec<RestaurantState>, EdgeError> {
+    let mut restaurants = Vec::with_capacity(rows.len());
+    for row in rows {
+        let place: Place = stored(&row.place, "place")?;
+        let mut concepts = BTreeMap::new();
+        concepts.insert(
+            key.to_owned(),
+            ConceptState {
+                zones: zones.get(&row.id).cloned().unwrap_or_default(),
+                menu: None,
+            },
+        );
+        restaurants.push(restaurant_state(row, place, concepts)?);
     }
     Ok(restaurants)
 }

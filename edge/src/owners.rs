@@ -80,6 +80,7 @@ async fn carry_out(
         config: config.clone(),
         params: Vec::new(),
         now,
+        rows_read: Default::default(),
     };
     // A status call from Jupiter may land meanwhile: decided again on the new row.
     for _ in 0..4 {

@@ -21,8 +21,10 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
                 config: config.clone(),
                 params,
                 now: clock::now(),
+                rows_read: Default::default(),
             };
-            handle(id, req, &ctx).await
+            let outcome = handle(id, req, &ctx).await;
+            rows_read_header(outcome, &ctx, &path)
         }
         Resolution::MethodNotAllowed { allow } => Err(EdgeError::MethodNotAllowed(allow)),
         Resolution::NotFound => Err(EdgeError::NoRoute),
@@ -32,6 +34,27 @@ pub async fn dispatch(req: Request, env: &Env) -> Response {
         cors::decorate(&mut response, origin.as_deref(), &config);
     }
     response
+}
+
+/// In development, the D1 rows the request read (`X-Orderbridge-D1-Rows-Read`), when its
+/// handler counts them: how tests see that an order reads a bounded number of rows.
+fn rows_read_header(
+    outcome: Result<Response, EdgeError>,
+    ctx: &Ctx<'_>,
+    path: &str,
+) -> Result<Response, EdgeError> {
+    let Some(rows) = ctx.rows_read.get() else {
+        return outcome;
+    };
+    if ctx.config.environment != "development" {
+        return outcome;
+    }
+    let mut response = outcome.unwrap_or_else(|err| err.into_response(path));
+    // A header that does not set leaves the answer as it is.
+    let _ = response
+        .headers_mut()
+        .set("X-Orderbridge-D1-Rows-Read", &rows.to_string());
+    Ok(response)
 }
 
 /// [`dispatch`] as a value: the Just Eat simulator delivers its webhooks to the hub through

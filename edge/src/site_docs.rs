@@ -5,6 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::catalog::format_last_change;
+use orderbridge_core::geo::{bbox_cell, stored_zone_bbox};
 use orderbridge_core::jupiter::{DeliveryZonesResponse, MenuResponse, Place, StopList};
 use orderbridge_core::stop_list::{AvailabilityEntries, AvailabilityRecord};
 use orderbridge_core::tz::LocalZone;
@@ -132,12 +133,16 @@ pub fn zone_writes(doc: &DeliveryZonesResponse) -> Result<(Vec<ZoneWrite>, Strin
     let mut writes = Vec::new();
     for zone in &doc.zones {
         let at = zone.last_change.as_deref().unwrap_or(&doc.last_change);
+        // The box an order's point is looked up by (migration 0029).
+        let bbox = stored_zone_bbox(&zone.coordinates);
         writes.push(ZoneWrite {
             zone_id: zone.id.trim().to_owned(),
             name: zone.name.clone(),
             zone: to_stored(zone, "zones")?,
             deleted: false,
             last_change: millis(instant(at)?),
+            bbox,
+            cell: bbox.as_ref().map(bbox_cell),
         });
     }
     for zone in doc.deleted_zones.iter().flatten() {
@@ -147,6 +152,8 @@ pub fn zone_writes(doc: &DeliveryZonesResponse) -> Result<(Vec<ZoneWrite>, Strin
             zone: to_stored(zone, "deleted_zones")?,
             deleted: true,
             last_change: millis(instant(&zone.last_change)?),
+            bbox: None,
+            cell: None,
         });
     }
     Ok((writes, millis(instant(&doc.last_change)?)))

@@ -26,6 +26,7 @@ mod orders;
 mod outbound;
 mod owners;
 mod readback;
+mod scale_rows;
 mod sink;
 mod tz;
 
@@ -99,6 +100,7 @@ fn main() {
         readback::PLAIN_TESTS,
         openapi::PLAIN_TESTS,
         owners::PLAIN_TESTS,
+        scale_rows::PLAIN_TESTS,
     ]
     .concat();
 

@@ -510,3 +510,73 @@ fn the_sweep_finds_the_same_first_crossing_as_comparing_every_pair() {
         "{simple} simple, {crossed} crossed"
     );
 }
+
+/// A zone's stored box and cell (issue 21): every point in the box finds the zone's cell
+/// among its own, a point outside the cell does not; a zone that does not read has no box.
+#[test]
+fn a_point_in_a_zone_box_finds_the_zone_cell() {
+    let coords = strings(&[
+        ("37.50", "55.75"),
+        ("37.60", "55.75"),
+        ("37.60", "55.85"),
+        ("37.50", "55.85"),
+    ]);
+    let b = stored_zone_bbox(&coords).unwrap_or_else(|| panic!("no box"));
+    assert_eq!(
+        (b.min_lon, b.max_lon, b.min_lat, b.max_lat),
+        (37.5, 37.6, 55.75, 55.85)
+    );
+    let cell = bbox_cell(&b);
+    // 0.1° fits two level-12 cells (0.088° of longitude, 0.044° of latitude) only higher up.
+    assert!(cell.starts_with("10/") || cell.starts_with("8/"), "{cell}");
+    let mut seed = 0x9E37_79B9_7F4A_7C15_u64;
+    let mut next = || {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        (seed.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 11) as f64 / (1u64 << 53) as f64
+    };
+    for _ in 0..2000 {
+        let p = Point {
+            lon: 37.5 + 0.1 * next(),
+            lat: 55.75 + 0.1 * next(),
+        };
+        let cells = point_cells(p);
+        assert_eq!(cells.len(), POINT_CELLS);
+        assert!(cells.contains(&cell), "{p:?}");
+    }
+    for corner in [(37.5, 55.75), (37.6, 55.85), (37.5, 55.85), (37.6, 55.75)] {
+        let p = Point {
+            lon: corner.0,
+            lat: corner.1,
+        };
+        assert!(point_cells(p).contains(&cell), "{p:?}");
+    }
+    // Far away: not in the zone's cell (the order does not read it).
+    assert!(!point_cells(Point {
+        lon: 10.0,
+        lat: 10.0
+    })
+    .contains(&cell));
+    assert_eq!(stored_zone_bbox(&strings(&[("east", "55.75")])), None);
+    // A box across the prime meridian is filed as finely as one beside it.
+    let across = BBox {
+        min_lon: -0.05,
+        max_lon: 0.05,
+        min_lat: 51.45,
+        max_lat: 51.55,
+    };
+    let beside = BBox {
+        min_lon: 1.0,
+        max_lon: 1.1,
+        min_lat: 51.45,
+        max_lat: 51.55,
+    };
+    let level = |b: &BBox| bbox_cell(b).split('/').next().map(str::to_owned);
+    assert_eq!(level(&across), level(&beside));
+    assert!(point_cells(Point {
+        lon: 0.01,
+        lat: 51.5
+    })
+    .contains(&bbox_cell(&across)));
+}

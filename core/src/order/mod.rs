@@ -117,8 +117,9 @@ pub mod wire;
 
 pub use lifecycle::{Notify, Status};
 pub use validate::{
-    routed_restaurant, validate, validate_borrowing, ConceptState, DeliveryMethod, OrderContext,
-    PaymentMethod, RestaurantState, Rules, ValidLine, ValidOrder,
+    candidates, routed_restaurant, validate, validate_borrowing, Candidates, ConceptState,
+    DeliveryMethod, OrderContext, PaymentMethod, RestaurantState, Rules, ValidLine, ValidOrder,
+    ZoneLookup,
 };
 pub use wire::NewOrderRequest;
 

@@ -1959,3 +1959,200 @@ fn coords_without_a_concept_are_concept_required_where_concepts_matter() {
         one("concept_required", "concept_id")
     );
 }
+
+/// The catalog order intake reads for `doc` under `rules` (issue 21): only `candidates`'
+/// zones, filtered as storage filters them (same id; or the stored box holds the point and
+/// the zone's cell is one of the point's), their restaurants and the named one; every
+/// restaurant (with those zones only) when routing then fails and the refusal needs them.
+fn candidate_catalog(
+    doc: &Value,
+    rules: Rules,
+    all: &[RestaurantState],
+) -> Result<Vec<RestaurantState>, String> {
+    use crate::geo::{bbox_cell, point_cells, stored_zone_bbox};
+    let req = wire::parse(doc.to_string().as_bytes()).map_err(|v| v.code)?;
+    let wanted = candidates(&req, rules);
+    let key = crate::catalog::concept_key(req.body.concept_id.as_deref());
+    let keep = |z: &Zone| match &wanted.zones {
+        ZoneLookup::None => false,
+        ZoneLookup::ById(id) => &z.id == id,
+        ZoneLookup::ByPoint(p) => match stored_zone_bbox(&z.coordinates) {
+            None => true,
+            Some(b) => {
+                point_cells(*p).contains(&bbox_cell(&b))
+                    && b.min_lat <= p.lat
+                    && p.lat <= b.max_lat
+                    && b.min_lon <= p.lon
+                    && p.lon <= b.max_lon
+            }
+        },
+    };
+    let mut filtered: Vec<RestaurantState> = all.to_vec();
+    for r in &mut filtered {
+        for (k, c) in r.concepts.iter_mut() {
+            c.zones.retain(|z| k == key && keep(z));
+        }
+    }
+    let chosen: Vec<RestaurantState> = filtered
+        .iter()
+        .filter(|r| {
+            wanted.restaurant.as_deref() == Some(r.place.id.as_str())
+                || r.concepts.get(key).is_some_and(|c| !c.zones.is_empty())
+        })
+        .cloned()
+        .collect();
+    let probe = OrderContext {
+        rules,
+        ..ctx(&chosen)
+    };
+    if routed_restaurant(&req, &probe).is_none() && wanted.every_if_unrouted {
+        return Ok(filtered);
+    }
+    Ok(chosen)
+}
+
+fn outcome(doc: &Value, rules: Rules, restaurants: &[RestaurantState]) -> String {
+    let Ok(req) = wire::parse(doc.to_string().as_bytes()) else {
+        return "unparsable".to_owned();
+    };
+    let ctx = OrderContext {
+        rules,
+        ..ctx(restaurants)
+    };
+    format!("{:?}", validate(&req, &ctx))
+}
+
+/// Reading only the candidates routes every order as reading the whole catalog does:
+/// same restaurant, zone, total or the same violations, for zone ids, points inside one,
+/// two or no zones, on a border, without concept or restaurant, bad coordinates, and the
+/// marketplace's rules.
+#[test]
+fn reading_only_the_candidates_routes_as_reading_everything() {
+    let mut plain = demo();
+    plain[0].place.concepts = None;
+    if let Some(c) = plain[0].concepts.remove("7") {
+        plain[0].concepts.insert(String::new(), c);
+    }
+    let coords =
+        |lat: &str, lon: &str| json!({"name": "x", "coords": {"latitude": lat, "longitude": lon}});
+    let orders = vec![
+        good(),
+        apply(&[("body.address.zone_id", json!("Z2"))]),
+        apply(&[("body.address.zone_id", json!("999"))]),
+        apply(&[("body.concept_id", Value::Null)]),
+        apply(&[("body.address", coords("55.80", "37.55"))]),
+        apply(&[("body.address", coords("55.80", "37.70"))]),
+        apply(&[("body.address", coords("55.85", "37.55"))]),
+        apply(&[("body.address", coords("10.0", "10.0"))]),
+        apply(&[("body.address", coords("x", "37.55"))]),
+        apply(&[
+            ("body.address", coords("55.80", "37.55")),
+            ("body.restaurant_id", Value::Null),
+        ]),
+        apply(&[
+            ("body.address", coords("10.0", "10.0")),
+            ("body.restaurant_id", Value::Null),
+            ("body.concept_id", Value::Null),
+        ]),
+        apply(&[
+            ("body.address", coords("10.0", "10.0")),
+            ("body.concept_id", Value::Null),
+        ]),
+        apply(&[("body.address", json!({"name": "x"}))]),
+        apply(&[
+            ("body.address", json!({"name": "x"})),
+            ("body.restaurant_id", json!("nope")),
+        ]),
+        apply(&[
+            ("body.delivery_method", json!("pickup")),
+            ("body.address", Value::Null),
+        ]),
+    ];
+    for catalog in [demo(), plain] {
+        for rules in [Rules::Site, Rules::TrustedSite, Rules::Marketplace] {
+            for (i, doc) in orders.iter().enumerate() {
+                let read = candidate_catalog(doc, rules, &catalog)
+                    .unwrap_or_else(|e| panic!("order {i}: {e}"));
+                assert_eq!(
+                    outcome(doc, rules, &read),
+                    outcome(doc, rules, &catalog),
+                    "order {i} under {rules:?}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn candidates_name_the_zones_and_restaurant_an_order_can_route_to() {
+    let coords =
+        |lat: &str, lon: &str| json!({"name": "x", "coords": {"latitude": lat, "longitude": lon}});
+    let point = |lat: f64, lon: f64| ZoneLookup::ByPoint(Point { lon, lat });
+    type Case<'a> = (&'a str, Value, Rules, ZoneLookup, Option<&'a str>, bool);
+    let cases: Vec<Case> = vec![
+        (
+            "a zone id",
+            good(),
+            Rules::Site,
+            ZoneLookup::ById("028270".into()),
+            Some("000127"),
+            false,
+        ),
+        (
+            "a zone id under marketplace rules is not looked up",
+            good(),
+            Rules::Marketplace,
+            ZoneLookup::None,
+            Some("000127"),
+            false,
+        ),
+        (
+            "coordinates",
+            apply(&[("body.address", coords("55.80", "37.55"))]),
+            Rules::Site,
+            point(55.80, 37.55),
+            Some("000127"),
+            false,
+        ),
+        (
+            "coordinates alone: a refusal may need every restaurant",
+            apply(&[
+                ("body.address", coords("55.80", "37.55")),
+                ("body.restaurant_id", Value::Null),
+                ("body.concept_id", Value::Null),
+            ]),
+            Rules::Site,
+            point(55.80, 37.55),
+            None,
+            true,
+        ),
+        (
+            "coordinates that do not read: no zone",
+            apply(&[("body.address", coords("north", "37.55"))]),
+            Rules::Site,
+            ZoneLookup::None,
+            Some("000127"),
+            false,
+        ),
+        (
+            "no zone nor coordinates",
+            apply(&[("body.address", json!({"name": "x"}))]),
+            Rules::Site,
+            ZoneLookup::None,
+            Some("000127"),
+            false,
+        ),
+    ];
+    for (name, doc, rules, zones, restaurant, every) in cases {
+        let req = wire::parse(doc.to_string().as_bytes()).unwrap_or_else(|v| panic!("{v:?}"));
+        assert_eq!(
+            candidates(&req, rules),
+            Candidates {
+                zones,
+                restaurant: restaurant.map(str::to_owned),
+                every_if_unrouted: every,
+            },
+            "{name}"
+        );
+    }
+}

@@ -220,7 +220,7 @@ async fn accept(
     origin: &str,
     ctx: &Ctx<'_>,
 ) -> Result<Response, EdgeError> {
-    let storage = Storage::new(ctx.env)?;
+    let storage = Storage::of(ctx)?;
     if let Some(row) = storage.jet_order(&order.id).await? {
         return Ok(replayed(&row));
     }

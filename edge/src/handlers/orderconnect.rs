@@ -173,7 +173,7 @@ pub async fn put_order(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edge
     require_orderconnect(&req, ctx.env)?;
     let bytes = body::read(&mut req, ORDER_LIMIT).await?;
     let parsed = wire::parse(&bytes).map_err(refused)?;
-    let storage = Storage::new(ctx.env)?;
+    let storage = Storage::of(ctx)?;
     let is_array = matches!(parsed, wire::Body::Many(_));
     // Each order is stored as Just Eat sent it, byte for byte (unknown fields included):
     // the body, or the array's element, split as `parse` split it.

@@ -75,7 +75,7 @@ pub async fn place(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErro
     let namespace = site_namespace(trusted, site.as_deref());
     let bytes = body::read(&mut req, ORDER_LIMIT).await?;
     let order = wire::parse(&bytes).map_err(|v| EdgeError::violations("invalid_order", vec![v]))?;
-    let storage = Storage::new(ctx.env)?;
+    let storage = Storage::of(ctx)?;
     let print = fingerprint(&order);
     let mut violations = Vec::new();
     let namespace = match namespace {

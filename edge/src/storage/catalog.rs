@@ -8,6 +8,7 @@
 
 use chrono::{DateTime, Utc};
 use orderbridge_core::domain::UtcOffset;
+use orderbridge_core::geo::BBox;
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
@@ -135,6 +136,10 @@ pub struct ZoneWrite {
     pub zone: String,
     pub deleted: bool,
     pub last_change: String,
+    /// The polygon's box (core's `geo::stored_zone_bbox`), `None` for a deleted zone.
+    pub bbox: Option<BBox>,
+    /// The grid cell holding the box (core's `geo::bbox_cell`).
+    pub cell: Option<String>,
 }
 
 /// A `menus` row.
@@ -501,11 +506,14 @@ impl Storage {
         for zone in zones {
             statements.push(self.statement(
                 "INSERT INTO delivery_zones \
-                     (restaurant_id, concept_id, zone_id, name, zone, deleted, last_change) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) \
+                     (restaurant_id, concept_id, zone_id, name, zone, deleted, last_change, \
+                      min_lat, max_lat, min_lon, max_lon, cell) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
                  ON CONFLICT(restaurant_id, concept_id, zone_id) DO UPDATE SET \
                      name = excluded.name, zone = excluded.zone, deleted = excluded.deleted, \
-                     last_change = excluded.last_change",
+                     last_change = excluded.last_change, min_lat = excluded.min_lat, \
+                     max_lat = excluded.max_lat, min_lon = excluded.min_lon, \
+                     max_lon = excluded.max_lon, cell = excluded.cell",
                 &[
                     Arg::Text(restaurant_id),
                     Arg::Text(concept_id),
@@ -514,6 +522,11 @@ impl Storage {
                     Arg::Text(&zone.zone),
                     Arg::Int(i64::from(zone.deleted)),
                     Arg::Text(&zone.last_change),
+                    Arg::OptReal(zone.bbox.map(|b| b.min_lat)),
+                    Arg::OptReal(zone.bbox.map(|b| b.max_lat)),
+                    Arg::OptReal(zone.bbox.map(|b| b.min_lon)),
+                    Arg::OptReal(zone.bbox.map(|b| b.max_lon)),
+                    Arg::OptText(zone.cell.as_deref()),
                 ],
             )?);
         }

@@ -47,12 +47,19 @@ use serde::de::DeserializeOwned;
 use wasm_bindgen::JsValue;
 use worker::{D1Database, D1PreparedStatement, Env};
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use crate::bindings;
+use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use typed::Typed;
 
 pub struct Storage {
     db: D1Database,
+    /// Where reads add the rows D1 says they read (`meta.rows_read`): the request's cell
+    /// ([`Storage::of`]) or one of its own.
+    rows_read: Rc<Cell<Option<usize>>>,
 }
 
 impl Storage {
@@ -60,7 +67,24 @@ impl Storage {
         let db = env
             .d1(bindings::DB)
             .map_err(|err| EdgeError::Unavailable(format!("D1 binding {}: {err}", bindings::DB)))?;
-        Ok(Storage { db })
+        Ok(Storage {
+            db,
+            rows_read: Rc::default(),
+        })
+    }
+
+    /// The request's storage, counting the D1 rows its reads read into `ctx.rows_read`
+    /// (answered in development as `X-Orderbridge-D1-Rows-Read`).
+    pub fn of(ctx: &Ctx<'_>) -> Result<Storage, EdgeError> {
+        let mut storage = Storage::new(ctx.env)?;
+        ctx.rows_read.set(Some(ctx.rows_read.get().unwrap_or(0)));
+        storage.rows_read = ctx.rows_read.clone();
+        Ok(storage)
+    }
+
+    /// The D1 rows this storage's reads have read so far.
+    pub fn rows_read(&self) -> usize {
+        self.rows_read.get().unwrap_or(0)
     }
 
     /// Proves the database answers and carries the schema (a migrated table is read).
@@ -88,7 +112,11 @@ impl Storage {
         let mut attempt = 0;
         loop {
             match self.statement(sql, args)?.all().await {
-                Ok(result) => return Ok(result),
+                Ok(result) => {
+                    self.rows_read
+                        .set(Some(self.rows_read() + rows_read(&result)));
+                    return Ok(result);
+                }
                 Err(err) if attempt < READ_RETRIES.len() => {
                     retry_pause(&mut attempt, &err).await;
                 }
@@ -141,6 +169,9 @@ impl Storage {
             .batch(statements)
             .await
             .map_err(|err| d1_failed("batch", &err))?;
+        // Writes read rows too (a unique key checked, a row found to update).
+        let read: usize = results.iter().map(rows_read).sum();
+        self.rows_read.set(Some(self.rows_read() + read));
         Ok(results.iter().map(changes).collect())
     }
 
@@ -156,6 +187,16 @@ fn decode<T: DeserializeOwned>(result: &worker::D1Result) -> Result<Vec<T>, Edge
     result
         .results::<T>()
         .map_err(|err| EdgeError::Internal(format!("reading D1 rows: {err}")))
+}
+
+/// How many rows D1 says a statement read (`meta.rows_read`; 0 when it reports none).
+fn rows_read(result: &worker::D1Result) -> usize {
+    result
+        .meta()
+        .ok()
+        .flatten()
+        .and_then(|meta| meta.rows_read)
+        .unwrap_or(0)
 }
 
 /// How many rows a write changed (0 when D1 reports no count).
@@ -179,6 +220,8 @@ pub(crate) enum Arg<'a> {
     Text(&'a str),
     OptText(Option<&'a str>),
     Int(i64),
+    /// A coordinate (`NULL` when absent).
+    OptReal(Option<f64>),
 }
 
 impl Arg<'_> {
@@ -189,6 +232,8 @@ impl Arg<'_> {
             Arg::OptText(None) => JsValue::NULL,
             // D1 numbers are JavaScript numbers; the hub only stores small integers.
             Arg::Int(n) => JsValue::from_f64(*n as f64),
+            Arg::OptReal(Some(v)) => JsValue::from_f64(*v),
+            Arg::OptReal(None) => JsValue::NULL,
         }
     }
 }

@@ -5,6 +5,7 @@
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
+use orderbridge_core::geo::Point;
 use orderbridge_core::order::DeliveryMethod;
 
 use super::typed::{self, Typed};
@@ -393,17 +394,50 @@ pub struct ConceptZoneRow {
 }
 
 impl Storage {
-    /// The live zones of one concept key across every restaurant: coordinates route an
-    /// order over all of them.
-    pub async fn live_zones_of_concept(
+    /// The live zones of one concept key with this id, across restaurants (a site order's
+    /// `address.zone_id`), by restaurant id, then as written.
+    pub async fn live_zones_with_id(
         &self,
         concept_id: &str,
+        zone_id: &str,
     ) -> Result<Vec<ConceptZoneRow>, EdgeError> {
         self.rows(
             "SELECT restaurant_id, zone FROM delivery_zones \
-             WHERE concept_id = ?1 AND deleted = 0 ORDER BY restaurant_id, rowid",
-            &[Arg::Text(concept_id)],
+             WHERE concept_id = ?1 AND zone_id = ?2 AND deleted = 0 \
+             ORDER BY restaurant_id, rowid",
+            &[Arg::Text(concept_id), Arg::Text(zone_id)],
         )
         .await
+    }
+
+    /// The live zones of one concept key that may contain `point`: those stored under one
+    /// of `cells` (core's `geo::point_cells`) whose box holds the point, and those stored
+    /// before their boxes were (NULL cell); by restaurant id, then as written. One index
+    /// probe per cell.
+    pub async fn live_zones_near(
+        &self,
+        concept_id: &str,
+        point: Point,
+        cells: &[String],
+    ) -> Result<Vec<ConceptZoneRow>, EdgeError> {
+        // The cells as bound parameters (?4 on): an IN list probes the index once per cell.
+        let list: Vec<String> = (0..cells.len()).map(|i| format!("?{}", i + 4)).collect();
+        let sql = format!(
+            "SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
+             WHERE concept_id = ?1 AND cell IN ({}) AND deleted = 0 \
+               AND min_lat <= ?2 AND max_lat >= ?2 AND min_lon <= ?3 AND max_lon >= ?3 \
+             UNION ALL \
+             SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
+             WHERE concept_id = ?1 AND cell IS NULL AND deleted = 0 \
+             ORDER BY 1, 3",
+            list.join(", ")
+        );
+        let mut args = vec![
+            Arg::Text(concept_id),
+            Arg::OptReal(Some(point.lat)),
+            Arg::OptReal(Some(point.lon)),
+        ];
+        args.extend(cells.iter().map(|c| Arg::Text(c)));
+        self.rows(&sql, &args).await
     }
 }

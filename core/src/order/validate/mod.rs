@@ -30,8 +30,8 @@ pub use hours::{in_service_times, open_at, parse_local, restaurant_open_at};
 use items::{check_item, Scratch};
 use money::{check_charge_line, money, required_money};
 pub use money::{delivery_price, line_total};
+pub use routing::{candidates, marketplace_routed, routed_restaurant, Candidates, ZoneLookup};
 use routing::{has_concepts, route};
-pub use routing::{marketplace_routed, routed_restaurant};
 
 /// What the catalog holds for one restaurant, as validation needs it.
 #[derive(Debug, Clone)]
@@ -58,7 +58,8 @@ pub struct ConceptState {
 }
 
 /// Everything validation reads besides the order: the restaurants the order may be routed
-/// to (all of them, since coordinates route across restaurants), `now`, and the policy.
+/// to (coordinates route across restaurants; the edge passes the ones [`candidates`] names,
+/// which route every order as all of them would), `now`, and the policy.
 #[derive(Debug, Clone)]
 pub struct OrderContext<'a> {
     pub restaurants: &'a [RestaurantState],

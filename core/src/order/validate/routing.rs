@@ -265,6 +265,67 @@ pub(super) fn marketplace_route<'a>(
     })
 }
 
+/// Which zones an order can be routed among, as [`route`] will look for them: the
+/// edge reads only these (and their restaurants), never every zone of the concept.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ZoneLookup {
+    /// No zone can route the order (it names a restaurant, or its coordinates do not read).
+    None,
+    /// The live zones of the concept with this id (a site order's `address.zone_id`).
+    ById(String),
+    /// The live zones of the concept whose stored box holds this point (or that have none).
+    ByPoint(Point),
+}
+
+/// What order intake reads to route an order: the zones of [`ZoneLookup`], their
+/// restaurants, the restaurant the order names; and, only for an order that then cannot be
+/// routed, every restaurant when its refusal depends on them all (`every_if_unrouted`: a
+/// site order by coordinates without `concept_id` nor `restaurant_id` outside every
+/// default-concept zone is told `concept_required` when any restaurant works with
+/// concepts). Reading these gives [`route`] the same answer as reading everything: a zone
+/// it could choose is among them (same id, or its box holds the point), and every other
+/// restaurant it consults is named.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Candidates {
+    pub zones: ZoneLookup,
+    pub restaurant: Option<String>,
+    pub every_if_unrouted: bool,
+}
+
+/// [`Candidates`] of an order under `rules`.
+pub fn candidates(req: &NewOrderRequest, rules: Rules) -> Candidates {
+    let body = &req.body;
+    let restaurant = text(&body.restaurant_id).map(str::to_owned);
+    let address = body.address.as_ref();
+    let point = || {
+        let coords = address.and_then(|a| a.coords.as_ref())?;
+        let mut ignored = Violations::new();
+        let lat = coordinate(&coords.latitude, "address.coords.latitude", &mut ignored)?;
+        let lon = coordinate(&coords.longitude, "address.coords.longitude", &mut ignored)?;
+        Some(Point { lon, lat })
+    };
+    // A marketplace order is routed by its coordinates (a courier order's) or by the
+    // restaurant it names; reading the point's zones for any method is a superset.
+    let zone_id = if rules == Rules::Marketplace {
+        None
+    } else {
+        address.and_then(|a| text(&a.zone_id))
+    };
+    let zones = match zone_id {
+        Some(id) => ZoneLookup::ById(id.to_owned()),
+        None => point().map_or(ZoneLookup::None, ZoneLookup::ByPoint),
+    };
+    let every_if_unrouted = rules != Rules::Marketplace
+        && matches!(zones, ZoneLookup::ByPoint(_))
+        && restaurant.is_none()
+        && text(&body.concept_id).is_none();
+    Candidates {
+        zones,
+        restaurant,
+        every_if_unrouted,
+    }
+}
+
 /// A validated marketplace order as it is stored and passed on: the route written into it
 /// so the kitchen sees it. Routed by a zone, `address.zone_id` names it (Jupiter routes by
 /// a zone before anything else); outside every zone, the coordinates are taken off the

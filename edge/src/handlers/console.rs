@@ -12,6 +12,8 @@
 //! * `GET /admin/stats?window=24h|7d&restaurant_id=`: core's `console::stats` over the
 //!   window's orders counted by hour and channel and its callback attempt durations.
 
+use std::collections::BTreeMap;
+
 use orderbridge_core::catalog::{is_online, local_to_utc};
 use orderbridge_core::console;
 use orderbridge_core::domain::RestaurantId;
@@ -69,20 +71,27 @@ pub async fn list_restaurants(req: &Request, ctx: &Ctx<'_>) -> Result<Response, 
     require_operator(req, ctx).await?;
     let storage = Storage::new(ctx.env)?;
     let rows = storage.restaurants().await?;
-    let reasons = storage.pause_reasons().await?;
-    let times = storage.all_service_times().await?;
+    // By restaurant id, so the list costs one lookup per restaurant, not a scan.
+    let reasons: BTreeMap<String, String> = storage
+        .pause_reasons()
+        .await?
+        .into_iter()
+        .filter_map(|r| Some((r.id, r.pause_reason?)))
+        .collect();
+    let times: BTreeMap<String, String> = storage
+        .all_service_times()
+        .await?
+        .into_iter()
+        .map(|t| (t.restaurant_id, t.body))
+        .collect();
     let mut out = Vec::with_capacity(rows.len());
     for row in rows {
         let id = row.id.clone();
         let restaurant = Restaurant::read(row)?;
-        let reason = reasons
-            .iter()
-            .find(|r| r.id == id)
-            .and_then(|r| r.pause_reason.as_deref());
+        let reason = reasons.get(&id).map(String::as_str);
         let service_times = times
-            .iter()
-            .find(|t| t.restaurant_id == id)
-            .and_then(|t| serde_json::from_str(&t.body).ok());
+            .get(&id)
+            .and_then(|body| serde_json::from_str(body).ok());
         out.push(restaurant_view(&restaurant, reason, service_times, ctx));
     }
     Ok(respond::json(200, &json!({ "restaurants": out })))

@@ -58,8 +58,9 @@ use typed::Typed;
 pub struct Storage {
     db: D1Database,
     /// Where reads add the rows D1 says they read (`meta.rows_read`): the request's cell
-    /// ([`Storage::of`]) or one of its own.
-    rows_read: Rc<Cell<Option<usize>>>,
+    /// ([`Storage::of`]); `None` counts nothing, so uncounted requests do not decode D1's
+    /// `meta` at all.
+    rows_read: Option<Rc<Cell<Option<usize>>>>,
 }
 
 impl Storage {
@@ -69,7 +70,7 @@ impl Storage {
             .map_err(|err| EdgeError::Unavailable(format!("D1 binding {}: {err}", bindings::DB)))?;
         Ok(Storage {
             db,
-            rows_read: Rc::default(),
+            rows_read: None,
         })
     }
 
@@ -78,13 +79,16 @@ impl Storage {
     pub fn of(ctx: &Ctx<'_>) -> Result<Storage, EdgeError> {
         let mut storage = Storage::new(ctx.env)?;
         ctx.rows_read.set(Some(ctx.rows_read.get().unwrap_or(0)));
-        storage.rows_read = ctx.rows_read.clone();
+        storage.rows_read = Some(ctx.rows_read.clone());
         Ok(storage)
     }
 
-    /// The D1 rows this storage's reads have read so far.
-    pub fn rows_read(&self) -> usize {
-        self.rows_read.get().unwrap_or(0)
+    /// Adds what `results` read to the request's count, when this storage counts.
+    fn count<'r>(&self, results: impl IntoIterator<Item = &'r worker::D1Result>) {
+        if let Some(cell) = &self.rows_read {
+            let read: usize = results.into_iter().map(rows_read).sum();
+            cell.set(Some(cell.get().unwrap_or(0) + read));
+        }
     }
 
     /// Proves the database answers and carries the schema (a migrated table is read).
@@ -113,8 +117,7 @@ impl Storage {
         loop {
             match self.statement(sql, args)?.all().await {
                 Ok(result) => {
-                    self.rows_read
-                        .set(Some(self.rows_read() + rows_read(&result)));
+                    self.count([&result]);
                     return Ok(result);
                 }
                 Err(err) if attempt < READ_RETRIES.len() => {
@@ -170,8 +173,7 @@ impl Storage {
             .await
             .map_err(|err| d1_failed("batch", &err))?;
         // Writes read rows too (a unique key checked, a row found to update).
-        let read: usize = results.iter().map(rows_read).sum();
-        self.rows_read.set(Some(self.rows_read() + read));
+        self.count(&results);
         Ok(results.iter().map(changes).collect())
     }
 

@@ -47,6 +47,11 @@ pub fn stored<T: DeserializeOwned>(text: &str, what: &str) -> Result<T, EdgeErro
 pub fn to_stored<T: serde::Serialize>(doc: &T, field: &str) -> Result<String, EdgeError> {
     let text = serde_json::to_string(doc)
         .map_err(|err| EdgeError::Internal(format!("serialising {field}: {err}")))?;
+    within_stored_limit(text, field)
+}
+
+/// `text`, or `422 document_too_large` when it is over [`MAX_STORED_DOCUMENT`].
+pub fn within_stored_limit(text: String, field: &str) -> Result<String, EdgeError> {
     if text.len() > MAX_STORED_DOCUMENT {
         return Err(EdgeError::invalid(
             "document_too_large",

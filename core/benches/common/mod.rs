@@ -32,7 +32,7 @@ use orderbridge_core::catalog::concept_key;
 use orderbridge_core::catalog_pull::offset_of;
 use orderbridge_core::domain::Money;
 use orderbridge_core::geo::{Point, Polygon, ZoneIndex};
-use orderbridge_core::jet::to_jupiter::{jupiter_menu, menus_by_concept};
+use orderbridge_core::jet::to_jupiter::{jupiter_menu, MenuIngest};
 use orderbridge_core::jet::{self, wire::MenusRequest};
 use orderbridge_core::jupiter::{
     self, Category, DeliveryZonesResponse, Item, MenuResponse, Modifier, ModifierGroup, Place,
@@ -201,31 +201,28 @@ pub fn menu_parse(bytes: &[u8]) -> MenusRequest<'_> {
     jet::wire::parse_menus(bytes).expect("the workload parses")
 }
 
-/// What `POST /jet-connect/menus` computes for one restaurant: parse, validate, choose one
-/// menu per concept, convert each to the Jupiter form (the borrowed view the edge
-/// serialises and stores). Returns the items emitted.
+/// Parse, validate, choose one menu per concept and type, collect the stop list, convert
+/// each menu to the Jupiter form (the borrowed view). Returns the items emitted.
 pub fn menu_ingest(bytes: &[u8]) -> usize {
-    let req = menu_parse(bytes);
-    let valid = jet::validate::validate_menus(req).expect("the workload is valid");
-    menus_by_concept(valid.menus())
-        .iter()
-        .map(|(_, _, menu)| jupiter_menu(menu, STAMP).item_count())
+    let ingest = MenuIngest::from_body(bytes).expect("the workload is valid");
+    ingest
+        .chosen()
+        .map(|menu| jupiter_menu(menu, STAMP).item_count())
         .sum()
 }
 
-/// [`menu_ingest`] plus serialising each Jupiter menu to the JSON text that is stored
-/// (what the edge does next, per listed restaurant). Returns the stored bytes.
+/// The whole pure part of `POST /jet-connect/menus`, exactly as the Worker's handler runs
+/// it for restaurants that share one UTC offset: [`MenuIngest::from_body`], then the stored
+/// JSON texts ([`MenuIngest::texts_at`]); the handler only binds them to D1 statements.
+/// Returns the stored bytes.
 pub fn menu_ingest_stored(bytes: &[u8]) -> usize {
-    let req = menu_parse(bytes);
-    let valid = jet::validate::validate_menus(req).expect("the workload is valid");
-    menus_by_concept(valid.menus())
+    let ingest = MenuIngest::from_body(bytes).expect("the workload is valid");
+    let keys = ingest.keys().len() + ingest.concepts().len() + ingest.stopped().len();
+    keys + ingest
+        .texts_at(STAMP)
         .iter()
-        .map(|(_, _, menu)| {
-            serde_json::to_string(&jupiter_menu(menu, STAMP))
-                .map(|s| s.len())
-                .unwrap_or(0)
-        })
-        .sum()
+        .map(String::len)
+        .sum::<usize>()
 }
 
 // ---------------------------------------------------------------------------------------

@@ -36,7 +36,7 @@ use crate::domain::Money;
 use crate::jet::order::validate::Fulfilment;
 use crate::jet::validate::MenuType;
 /// The conversion's input: a validated menu (borrowing the request bytes, or owned).
-pub use crate::jet::validate::{ValidMenu, ValidatedMenu};
+pub use crate::jet::validate::{ValidMenu, ValidMenus, ValidatedMenu};
 use crate::jet::wire::{Image, Item, Modifier, Text, Volume, Weight};
 use crate::jupiter;
 use serde::ser::{SerializeSeq, SerializeStruct};
@@ -610,6 +610,369 @@ impl Serialize for TagOut<'_> {
         let mut m = s.serialize_struct("Tag", 1)?;
         m.serialize_field("name", self.0)?;
         m.end()
+    }
+}
+
+// The stored text, written by hand: the same bytes as serde_json writes for the
+// `Serialize` impls above (tests compare them on every fixture and on generated menus with
+// every escape), without serde's per-value machinery (`collect_str` through `fmt`, one
+// `Write` call per token). On the 5,000-item menu it is most of what the request costs.
+
+impl JupiterMenu<'_> {
+    /// The menu as the JSON text the hub stores: byte for byte `serde_json::to_string` of
+    /// this view.
+    pub fn to_json(&self) -> String {
+        let mut out = String::with_capacity(self.items.len() * 512 + 256);
+        self.write_json(&mut out);
+        out
+    }
+
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"lastChange\":");
+        json_str(out, self.now);
+        out.push_str(",\"categories\":[");
+        for (i, c) in self.categories.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":\"");
+            category_id_into(out, c.id);
+            out.push_str("\",\"name\":");
+            json_str(out, c.name);
+            out.push_str(",\"sortOrder\":");
+            json_int(out, c.sort_order);
+            out.push_str(",\"images\":");
+            images_into(out, c.gallery, Some(c.now));
+            out.push('}');
+        }
+        out.push_str("],\"items\":[");
+        for (i, item) in self.items.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            item.write_json(out);
+        }
+        out.push_str("]}");
+    }
+}
+
+impl ItemView<'_> {
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"id\":");
+        json_str(out, self.id);
+        out.push_str(",\"categoryId\":\"");
+        category_id_into(out, self.category_id);
+        out.push_str("\",\"name\":\"");
+        json_str_body(out, self.name.name);
+        if let Some(suffix) = self.name.suffix {
+            out.push_str(" (");
+            json_str_body(out, suffix);
+            out.push(')');
+        }
+        out.push('"');
+        if let Some(description) = self.description {
+            out.push_str(",\"description\":");
+            json_str(out, description);
+        }
+        out.push_str(",\"price\":");
+        roubles_into(out, self.price);
+        if let Some(vat) = self.vat {
+            out.push_str(",\"vat\":");
+            number_into(out, vat);
+        }
+        if let Some((measure, unit)) = self.measure {
+            out.push_str(",\"measure\":");
+            number_into(out, measure);
+            out.push_str(",\"measureUnit\":");
+            json_str(out, unit);
+        }
+        out.push_str(",\"sortOrder\":");
+        json_int(out, self.sort_order);
+        out.push_str(",\"modifiers\":[");
+        let mut first = true;
+        let _ = self.for_each_group(&mut |group: GroupView<'_>| -> Result<(), ()> {
+            if !first {
+                out.push(',');
+            }
+            first = false;
+            group.write_json(out);
+            Ok(())
+        });
+        out.push_str("],\"images\":");
+        images_into(out, self.gallery, None);
+        out.push_str(",\"tags\":[");
+        for (i, name) in tags(self.item).enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"name\":");
+            json_str(out, name);
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+}
+
+impl GroupView<'_> {
+    fn write_json(&self, out: &mut String) {
+        out.push_str("{\"id\":\"");
+        json_str_body(out, self.item_id);
+        out.push(':');
+        json_int(out, self.position as i64);
+        out.push_str("\",\"name\":\"");
+        if let Some(parent) = self.parent {
+            json_str_body(out, parent.option_name);
+            out.push_str(": ");
+        }
+        json_str_body(out, self.name);
+        out.push_str("\",\"minSelectedModifiers\":");
+        json_int(out, i64::from(self.min));
+        out.push_str(",\"maxSelectedModifiers\":");
+        json_int(out, i64::from(self.max));
+        out.push_str(",\"sortOrder\":");
+        json_int(out, self.position as i64);
+        if let Some(parent) = self.parent {
+            out.push_str(",\"parentGroupId\":\"");
+            json_str_body(out, self.item_id);
+            out.push(':');
+            json_int(out, parent.group_position as i64);
+            out.push_str("\",\"parentModifierId\":");
+            json_str(out, parent.option_id);
+        }
+        out.push_str(",\"modifiers\":[");
+        for (i, option) in self.options.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str("{\"id\":");
+            json_str(out, plu_of(&option.plu));
+            out.push_str(",\"name\":");
+            json_str(out, option.name.as_deref().unwrap_or_default());
+            out.push_str(",\"price\":");
+            roubles_into(out, money(option.price));
+            if let Some(vat) = option.tax_percentage.as_ref() {
+                out.push_str(",\"vat\":");
+                number_into(out, vat);
+            }
+            out.push_str(",\"minAmount\":0,\"maxAmount\":");
+            json_int(out, i64::from(self.max_amount));
+            out.push_str(",\"sortOrder\":");
+            json_int(out, i as i64);
+            out.push('}');
+        }
+        out.push_str("]}");
+    }
+}
+
+/// `[{"url":…}]`, with `"updatedAt"` for a category's images.
+fn images_into(out: &mut String, gallery: &[Image<'_>], updated_at: Option<&str>) {
+    out.push('[');
+    let mut first = true;
+    for url in gallery.iter().filter_map(|image| image.url.as_deref()) {
+        if !first {
+            out.push(',');
+        }
+        first = false;
+        out.push_str("{\"url\":");
+        json_str(out, url);
+        if let Some(at) = updated_at {
+            out.push_str(",\"updatedAt\":");
+            json_str(out, at);
+        }
+        out.push('}');
+    }
+    out.push(']');
+}
+
+/// `jet-` + 16 hex digits, `-n` for a repeat (the [`CategoryId`] `Display`).
+fn category_id_into(out: &mut String, id: CategoryId) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push_str("jet-");
+    for shift in (0..16).rev() {
+        let digit = (id.hash >> (shift * 4)) & 0xf;
+        out.push(char::from(HEX.get(digit as usize).copied().unwrap_or(b'0')));
+    }
+    if id.repeat > 1 {
+        out.push('-');
+        json_int(out, id.repeat as i64);
+    }
+}
+
+fn json_int(out: &mut String, n: i64) {
+    out.push_str(itoa::Buffer::new().format(n));
+}
+
+/// As serde_json writes a `Number`: integers as such, floats by zmij (always finite).
+fn number_into(out: &mut String, n: &Number) {
+    if let Some(u) = n.as_u64() {
+        out.push_str(itoa::Buffer::new().format(u));
+    } else if let Some(i) = n.as_i64() {
+        out.push_str(itoa::Buffer::new().format(i));
+    } else if let Some(f) = n.as_f64() {
+        float_into(out, f);
+    }
+}
+
+/// As serde_json writes an `f64`: `null` when not finite, else zmij's shortest form.
+fn float_into(out: &mut String, f: f64) {
+    if f.is_finite() {
+        out.push_str(zmij::Buffer::new().format_finite(f));
+    } else {
+        out.push_str("null");
+    }
+}
+
+/// [`Roubles`]' `Serialize`, written straight.
+fn roubles_into(out: &mut String, money: Money) {
+    let minor = money.minor();
+    match money.split() {
+        (whole, 0) => json_int(out, whole),
+        _ if (0..1_i64 << 53).contains(&minor) => float_into(out, minor as f64 / 100.0),
+        _ => {
+            let carrier: Option<f64> = money.to_decimal_string().parse().ok();
+            float_into(out, carrier.unwrap_or(f64::NAN));
+        }
+    }
+}
+
+/// A JSON string literal, quoted.
+fn json_str(out: &mut String, text: &str) {
+    out.push('"');
+    json_str_body(out, text);
+    out.push('"');
+}
+
+/// A string's JSON escape, unquoted, as serde_json writes it: `"` `\` and control
+/// characters escaped (`\b \t \n \f \r` short, the rest `\u00XX`), everything else as is.
+fn json_str_body(out: &mut String, text: &str) {
+    let bytes = text.as_bytes();
+    let mut start = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b >= 0x20 && b != b'"' && b != b'\\' {
+            continue;
+        }
+        // `i` is on a char boundary: every escaped byte is ASCII.
+        out.push_str(text.get(start..i).unwrap_or_default());
+        match b {
+            b'"' => out.push_str("\\\""),
+            b'\\' => out.push_str("\\\\"),
+            b'\n' => out.push_str("\\n"),
+            b'\r' => out.push_str("\\r"),
+            b'\t' => out.push_str("\\t"),
+            0x08 => out.push_str("\\b"),
+            0x0c => out.push_str("\\f"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.push_str("\\u00");
+                out.push(char::from(
+                    HEX.get(usize::from(b >> 4)).copied().unwrap_or(b'0'),
+                ));
+                out.push(char::from(
+                    HEX.get(usize::from(b & 0xf)).copied().unwrap_or(b'0'),
+                ));
+            }
+        }
+        start = i + 1;
+    }
+    out.push_str(text.get(start..).unwrap_or_default());
+}
+
+/// What `POST /jet-connect/menus` computes between the body's bytes and the D1 statements
+/// (pure; the edge binds the results and the benchmark times exactly this): the body parsed
+/// and validated ([`MenuIngest::from_body`]), the menus it stores one per concept and type,
+/// the PLUs it puts on the stop list, and per UTC offset of the listed restaurants the
+/// stored JSON text of each menu ([`MenuIngest::texts_at`]).
+#[derive(Debug)]
+pub struct MenuIngest<'a> {
+    valid: ValidMenus<'a>,
+    /// Indices into `valid.menus()` of the menus stored, by [`menus_by_concept`].
+    chosen: Vec<usize>,
+    stopped: Vec<String>,
+}
+
+/// Why a `POST /menus` body is refused.
+#[derive(Debug)]
+pub enum MenuRefusal {
+    /// Not JSON of the request's shape.
+    Unreadable(Vec<crate::problem::Violation>),
+    /// Read, but it breaks rules.
+    Invalid(Vec<crate::problem::Violation>),
+}
+
+impl<'a> MenuIngest<'a> {
+    /// Parses and validates the body, chooses the menus it stores and collects the PLUs
+    /// marked `out_of_stock` (sorted, once each).
+    pub fn from_body(bytes: &'a [u8]) -> Result<MenuIngest<'a>, MenuRefusal> {
+        let request = crate::jet::wire::parse_menus(bytes).map_err(MenuRefusal::Unreadable)?;
+        let valid = crate::jet::validate::validate_menus(request).map_err(MenuRefusal::Invalid)?;
+        let chosen: Vec<usize> = menus_by_concept(valid.menus())
+            .iter()
+            .filter_map(|(_, _, menu)| valid.menus().iter().position(|m| std::ptr::eq(m, *menu)))
+            .collect();
+        let mut stopped: Vec<String> = chosen
+            .iter()
+            .filter_map(|&i| valid.menus().get(i))
+            .flat_map(out_of_stock_plus)
+            .collect();
+        stopped.sort();
+        stopped.dedup();
+        Ok(MenuIngest {
+            valid,
+            chosen,
+            stopped,
+        })
+    }
+
+    pub fn restaurants(&self) -> &[crate::domain::RestaurantId] {
+        self.valid.restaurants()
+    }
+
+    pub fn callback_url(&self) -> &str {
+        self.valid.callback_url()
+    }
+
+    /// The PLUs to put on every listed restaurant's stop list.
+    pub fn stopped(&self) -> &[String] {
+        &self.stopped
+    }
+
+    /// The menus stored, one per concept and type, in [`Self::keys`]' order.
+    pub fn chosen(&self) -> impl Iterator<Item = &ValidatedMenu<'a>> + '_ {
+        self.chosen
+            .iter()
+            .filter_map(|&i| self.valid.menus().get(i))
+    }
+
+    /// The stored `(concept key, service key)` of each menu stored, in [`Self::texts_at`]'s
+    /// order.
+    pub fn keys(&self) -> Vec<(&str, &'static str)> {
+        self.chosen()
+            .map(|menu| {
+                (
+                    crate::catalog::concept_key(Some(concept_for_reference(menu.reference()))),
+                    service_key(Some(menu.menu_type())),
+                )
+            })
+            .collect()
+    }
+
+    /// The concept keys the request writes, once each, in order.
+    pub fn concepts(&self) -> Vec<&str> {
+        let mut concepts: Vec<&str> = Vec::new();
+        for (concept, _) in self.keys() {
+            if !concepts.contains(&concept) {
+                concepts.push(concept);
+            }
+        }
+        concepts
+    }
+
+    /// The stored JSON text of each menu stored, stamped `lastChange` = `stamp` (the
+    /// ingestion time at one UTC offset): restaurants sharing an offset share the texts.
+    pub fn texts_at(&self, stamp: &str) -> Vec<String> {
+        self.chosen()
+            .map(|menu| jupiter_menu(menu, stamp).to_json())
+            .collect()
     }
 }
 

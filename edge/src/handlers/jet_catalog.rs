@@ -14,18 +14,16 @@
 //! Unknown restaurants: `403 Restaurant not registered` for menus and availability, `404`
 //! for the restaurant routes (FACTS §2.8, §7).
 
-use orderbridge_core::catalog::{concept_key, local_to_utc};
+use orderbridge_core::catalog::local_to_utc;
 use orderbridge_core::catalog_callback::check_menu_callback;
 use orderbridge_core::domain::{Plu, RestaurantId};
-use orderbridge_core::jet::to_jupiter::{
-    jupiter_menu, menus_by_concept, out_of_stock_plus, service_key,
-};
+use orderbridge_core::jet::to_jupiter::{MenuIngest, MenuRefusal};
 use orderbridge_core::jet::validate::{
-    validate_item_availability, validate_menus, validate_offline, validate_service_times,
-    AvailabilityEvent, ValidItemAvailability,
+    validate_item_availability, validate_offline, validate_service_times, AvailabilityEvent,
+    ValidItemAvailability,
 };
 use orderbridge_core::jet::wire::{
-    parse_item_availability, parse_menus, parse_offline, parse_service_times, MenuCallback,
+    parse_item_availability, parse_offline, parse_service_times, MenuCallback,
 };
 use orderbridge_core::outbound::plan::ReceiverKind;
 use orderbridge_core::outbound::url_guard::check_outbound_url;
@@ -40,7 +38,7 @@ use crate::cache::ReadCache;
 use crate::ctx::Ctx;
 use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
-use crate::site_docs::{among, changed_records, entries, to_stored, Restaurant};
+use crate::site_docs::{among, changed_records, entries, within_stored_limit, Restaurant};
 use crate::storage::{millis, AvailabilityWrite, IngestionWrite, MenuWrite, Storage};
 use crate::{random, relay, respond};
 use orderbridge_core::outbound::url_guard::encode_component as path_segment;
@@ -61,17 +59,21 @@ fn not_registered(unknown: &[&str]) -> EdgeError {
 pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     require_operator(&req, ctx).await?;
     let bytes = body::read(&mut req, MENU_LIMIT).await?;
-    let request = parse_menus(&bytes).map_err(unreadable)?;
-    let valid = validate_menus(request).map_err(|v| EdgeError::violations("invalid_menus", v))?;
-    let callback_url =
-        check_outbound_url(valid.callback_url(), &ctx.config.url_policy()).map_err(|refusal| {
+    // Everything pure between the bytes and the statements is core's `MenuIngest` (what
+    // the `menu` benchmark times); this handler reads the restaurants and binds the rows.
+    let ingest = MenuIngest::from_body(&bytes).map_err(|refusal| match refusal {
+        MenuRefusal::Unreadable(v) => unreadable(v),
+        MenuRefusal::Invalid(v) => EdgeError::violations("invalid_menus", v),
+    })?;
+    let callback_url = check_outbound_url(ingest.callback_url(), &ctx.config.url_policy())
+        .map_err(|refusal| {
             EdgeError::violations(
                 "invalid_callback_url",
                 vec![refusal.to_violation("callback_url")],
             )
         })?;
 
-    let ids: Vec<&str> = valid
+    let ids: Vec<&str> = ingest
         .restaurants()
         .iter()
         .map(RestaurantId::as_str)
@@ -82,33 +84,27 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
         return Err(not_registered(&unknown));
     }
 
-    let chosen = menus_by_concept(valid.menus());
-    let mut stopped: Vec<String> = chosen
-        .iter()
-        .flat_map(|(_, _, menu)| out_of_stock_plus(menu))
-        .collect();
-    stopped.sort();
-    stopped.dedup();
+    let keys = ingest.keys();
+    let stopped = ingest.stopped();
     let now = millis(ctx.now);
     let mut menus = Vec::new();
     let mut availability = Vec::new();
     let mut stop_lists_changed = Vec::new();
     // The stored JSON of each chosen menu depends on the restaurant only through its
     // `lastChange` stamp (the ingestion time at the restaurant's offset), so restaurants
-    // that share an offset share the text: serialised once per offset, not per restaurant.
+    // that share an offset share the text: written once per offset, not per restaurant.
     let mut stored: Vec<(String, Vec<String>)> = Vec::new();
     for row in rows {
         let restaurant = Restaurant::read(row)?;
         let id = restaurant.row.id.clone();
         let shown_now = restaurant.show_instant(ctx.now);
         if !stored.iter().any(|(at, _)| *at == shown_now) {
-            let mut texts = Vec::with_capacity(chosen.len());
-            for (i, (_, _, menu)) in chosen.iter().enumerate() {
-                texts.push(to_stored(
-                    &jupiter_menu(menu, &shown_now),
-                    &format!("menus[{i}]"),
-                )?);
-            }
+            let texts = ingest
+                .texts_at(&shown_now)
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| within_stored_limit(text, &format!("menus[{i}]")))
+                .collect::<Result<Vec<_>, EdgeError>>()?;
             stored.push((shown_now.clone(), texts));
         }
         let Some((_, texts)) = stored.iter().find(|(at, _)| *at == shown_now) else {
@@ -116,30 +112,24 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
                 "a menu text just serialised is missing".into(),
             ));
         };
-        for ((concept, kind, _), text) in chosen.iter().zip(texts) {
+        for ((concept, service), text) in keys.iter().zip(texts) {
             menus.push(MenuWrite {
                 restaurant_id: id.clone(),
-                concept_id: concept_key(Some(concept)).to_owned(),
-                service: service_key(Some(*kind)),
+                concept_id: (*concept).to_owned(),
+                service,
                 menu: text.clone(),
                 last_change: now.clone(),
             });
         }
         if !stopped.is_empty() {
-            let (records, changed) = stop(ctx, &storage, &id, &stopped).await?;
+            let (records, changed) = stop(ctx, &storage, &id, stopped).await?;
             availability.extend(records);
             if changed {
                 stop_lists_changed.push((id, now.clone()));
             }
         }
     }
-    let mut concepts: Vec<&str> = Vec::new();
-    for (concept, _, _) in &chosen {
-        let key = concept_key(Some(concept));
-        if !concepts.contains(&key) {
-            concepts.push(key);
-        }
-    }
+    let concepts = ingest.concepts();
     let relay_token = if ctx.config.jet_relay {
         Some(random::id("tok_")?)
     } else {

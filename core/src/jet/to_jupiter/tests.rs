@@ -577,3 +577,186 @@ fn every_published_menu_example_becomes_a_valid_jupiter_menu() {
         }
     }
 }
+
+/// Every string field of a generated menu carries `text`, prices and numbers vary.
+fn menu_carrying(text: &str, seed: i64) -> Value {
+    let items: Vec<Value> = (0..6)
+        .map(|i| {
+            // PLUs may not carry control characters: the rest of the text, then.
+            let plu = format!("{}-{seed}-{i}", text.replace(char::is_control, ""));
+            let vat = [json!(20), json!(12.5), json!(0.1), json!(7)][(i % 4) as usize].clone();
+            json!({
+                "name": format!("{text}{i}"), "plu": plu, "description": text,
+                "price": (seed * 7_919 + i * 13) % 2_147_483_647,
+                "tax_percentage": vat,
+                "gallery": [{"url": format!("https://img.example/{}", i)}],
+                "dietary_restrictions": ["NONE", "VEGAN"], "spiciness": "HOT",
+                "weight": {"unit_name": "g", "gross_value": 250.25, "net_value": i},
+                "portions": if i % 3 == 1 { json!([
+                    {"name": text, "description": "", "plu": format!("{plu}P1"), "price": seed % 100, "modifiers": []},
+                    {"name": "B", "description": text, "plu": format!("{plu}P2"), "price": 1, "tax_percentage": 5.5,
+                     "volume": {"unit_name": "ml", "gross_value": 0.33}, "modifiers": []}]) } else { json!([]) },
+                "modifiers": [{"name": text, "description": "", "pick": {"pick_same_option": i % 2 == 0},
+                    "options": [{"name": text, "plu": format!("{plu}O"), "price": seed % 1000, "tax_percentage": 3.25,
+                        "modifiers": [{"name": text, "description": "", "pick": {"pick_same_option": false, "exactly": 1},
+                            "options": [{"name": "N", "plu": format!("{plu}N"), "price": 99}]}]}]}]
+            })
+        })
+        .collect();
+    json!({
+        "restaurants": ["1"], "callback_url": "https://example.com/cb",
+        "menus": [{"name": "M", "reference": "", "type": "DELIVERY", "categories": [
+            {"name": text, "description": "", "gallery": [{"url": "https://img.example/c"}], "items": items},
+            {"name": text, "description": "", "items": []}
+        ]}]
+    })
+}
+
+#[test]
+fn the_stored_text_is_serde_jsons_byte_for_byte() {
+    // Every escape serde_json writes (each control character, quote, backslash), what it
+    // leaves alone (DEL, non-ASCII, `/`), and the empty string.
+    let mut texts: Vec<String> = (0u8..0x20)
+        .map(|b| format!("a{}b", char::from(b)))
+        .collect();
+    texts.extend(
+        [
+            "",
+            "\"",
+            "\\",
+            "/",
+            "\u{7f}",
+            "é",
+            "мл",
+            "😀\u{0}\n",
+            "a\"b\\c\td\re\u{8}\u{c}",
+        ]
+        .map(str::to_owned),
+    );
+    let mut checked = 0;
+    for (seed, text) in texts.iter().enumerate() {
+        let body = menu_carrying(text, seed as i64 * 104_729).to_string();
+        let menus = parse_menus(body.as_bytes()).and_then(|r| validate_menus(&r));
+        let Ok(menus) = menus else { continue };
+        for menu in menus.menus() {
+            let view = jupiter_menu(menu, NOW);
+            let serde = serde_json::to_string(&view).unwrap_or_default();
+            assert!(!serde.is_empty());
+            assert_eq!(view.to_json(), serde, "{text:?}");
+            let owned = serde_json::to_string(&menu_to_jupiter(menu, NOW)).unwrap_or_default();
+            let back: Value = serde_json::from_str(&view.to_json()).unwrap_or_default();
+            assert_eq!(
+                back,
+                serde_json::from_str::<Value>(&owned).unwrap_or_default()
+            );
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, texts.len());
+    for (name, text) in crate::jet::wire::PUBLISHED_MENU_EXAMPLES {
+        let menus = parse_menus(text.as_bytes())
+            .and_then(|r| validate_menus(&r))
+            .unwrap_or_else(|v| panic!("{name}: {v:?}"));
+        for menu in menus.menus() {
+            let view = jupiter_menu(menu, NOW);
+            assert_eq!(
+                Some(view.to_json()),
+                serde_json::to_string(&view).ok(),
+                "{name}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_string_is_escaped_as_serde_json_escapes_it() {
+    let mut all: String = (0u32..0x800).filter_map(char::from_u32).collect();
+    all.push_str("😀\u{10ffff}");
+    for text in [all.as_str(), "", "plain", "\"", "end\\"] {
+        let mut out = String::new();
+        json_str(&mut out, text);
+        assert_eq!(Some(out), serde_json::to_string(text).ok());
+    }
+    // A failing case: the same text unescaped is not what serde_json writes.
+    assert_ne!(
+        Some(format!("\"{}\"", "a\"b")),
+        serde_json::to_string("a\"b").ok()
+    );
+}
+
+#[test]
+fn amounts_are_written_as_the_serialiser_writes_them() {
+    let mut minor: i64 = -1_000;
+    let mut step: i64 = 1;
+    while minor <= i64::from(i32::MAX) * 3 {
+        let money = Money::from_minor(minor, "t").unwrap_or_default();
+        let mut out = String::new();
+        roubles_into(&mut out, money);
+        assert_eq!(
+            Some(out),
+            serde_json::to_string(&Roubles(money)).ok(),
+            "{minor}"
+        );
+        minor += step;
+        if minor > 300_000 {
+            step = 7_919_017;
+        }
+    }
+    for n in [
+        json!(0),
+        json!(-3),
+        json!(12.5),
+        json!(1e-7),
+        json!(1.5e300),
+        json!(u64::MAX),
+    ] {
+        let Value::Number(n) = n else { continue };
+        let mut out = String::new();
+        number_into(&mut out, &n);
+        assert_eq!(Some(out), serde_json::to_string(&n).ok());
+    }
+}
+
+#[test]
+fn a_menu_request_is_read_once_and_stored_per_offset() {
+    let body = json!({
+        "restaurants": ["1", "2"], "callback_url": "https://example.com/cb",
+        "menus": [
+            {"name": "D", "reference": "", "type": "DELIVERY", "categories": [
+                {"name": "Main", "description": "", "items": [
+                    {"name": "A", "plu": "A1", "price": 100, "out_of_stock": true},
+                    {"name": "B", "plu": "B1", "price": 150}]}]},
+            {"name": "C", "reference": "lunch", "type": "COLLECTION", "categories": [
+                {"name": "Main", "description": "", "items": [
+                    {"name": "A", "plu": "A1", "price": 100, "out_of_stock": true}]}]}
+        ]
+    })
+    .to_string();
+    let ingest = MenuIngest::from_body(body.as_bytes()).unwrap_or_else(|r| panic!("{r:?}"));
+    assert_eq!(ingest.keys(), [("", "DELIVERY"), ("lunch", "COLLECTION")]);
+    assert_eq!(ingest.concepts(), ["", "lunch"]);
+    assert_eq!(ingest.stopped(), ["A1"]);
+    assert_eq!(ingest.callback_url(), "https://example.com/cb");
+    assert_eq!(ingest.restaurants().len(), 2);
+    let texts = ingest.texts_at(NOW);
+    assert_eq!(texts.len(), 2);
+    let parsed = parse_menus(body.as_bytes()).and_then(|r| validate_menus(&r));
+    let menus = parsed.unwrap_or_else(|v| panic!("{v:?}"));
+    for (text, menu) in texts.iter().zip(menus.menus()) {
+        assert_eq!(
+            serde_json::from_str::<Value>(text).ok(),
+            serde_json::to_value(menu_to_jupiter(menu, NOW)).ok()
+        );
+    }
+    // Failing cases: a body that is not JSON, and one that breaks a rule.
+    assert!(matches!(
+        MenuIngest::from_body(b"{"),
+        Err(MenuRefusal::Unreadable(_))
+    ));
+    let no_restaurants =
+        json!({"restaurants": [], "callback_url": "https://e.com/cb", "menus": []});
+    assert!(matches!(
+        MenuIngest::from_body(no_restaurants.to_string().as_bytes()),
+        Err(MenuRefusal::Invalid(_))
+    ));
+}

@@ -1299,9 +1299,14 @@ fn measure<'m>(
 ) -> Option<(&'m Number, &'static str)> {
     // Lower-cased without a copy (none of the names has a final sigma, the one letter
     // whose lower case depends on its neighbours).
+    // An ASCII unit (the usual `g`, `ml`) is compared without decoding characters: its
+    // lower case is its ASCII lower case, and it cannot equal a Cyrillic name.
     let unit_is = |unit: &Option<Text<'_>>, names: &[&str]| {
         unit.as_deref().is_some_and(|u| {
             let u = u.trim();
+            if u.is_ascii() {
+                return names.iter().any(|name| u.eq_ignore_ascii_case(name));
+            }
             names
                 .iter()
                 .any(|name| u.chars().flat_map(char::to_lowercase).eq(name.chars()))

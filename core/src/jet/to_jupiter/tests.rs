@@ -760,3 +760,44 @@ fn a_menu_request_is_read_once_and_stored_per_offset() {
         Err(MenuRefusal::Invalid(_))
     ));
 }
+
+#[test]
+fn units_are_read_whatever_their_case_and_script() {
+    let n = Number::from(5);
+    let weight = |unit: &str| Weight {
+        unit_name: Some(Text::from(unit.to_owned())),
+        gross_value: Some(n.clone()),
+        net_value: None,
+    };
+    let volume = |unit: &str| Volume {
+        unit_name: Some(Text::from(unit.to_owned())),
+        gross_value: Some(n.clone()),
+        net_value: None,
+    };
+    for (unit, want) in [
+        ("g", Some("г")),
+        (" GRAMS ", Some("г")),
+        ("Г", Some("г")),
+        ("kg", None),
+        ("gr", None),
+    ] {
+        assert_eq!(
+            measure(Some(&weight(unit)), None).map(|(_, u)| u),
+            want,
+            "{unit}"
+        );
+    }
+    for (unit, want) in [
+        ("ml", Some("мл")),
+        ("Milliliters", Some("мл")),
+        ("МЛ", Some("мл")),
+        ("l", None),
+        ("mł", None),
+    ] {
+        assert_eq!(
+            measure(None, Some(&volume(unit))).map(|(_, u)| u),
+            want,
+            "{unit}"
+        );
+    }
+}

@@ -171,7 +171,7 @@ pub fn menu_write(id: &str, concept_key: &str, doc: &MenuResponse) -> Result<Men
         concept_id: concept_key.to_owned(),
         // The admin API's and an upstream Jupiter's menus serve every order.
         service: "",
-        menu: to_stored(&doc.menu, "menu")?,
+        menu: to_stored(&doc.menu, "menu")?.into(),
         last_change: millis(instant(&doc.menu.last_change)?),
     })
 }

@@ -93,7 +93,7 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
     // The stored JSON of each chosen menu depends on the restaurant only through its
     // `lastChange` stamp (the ingestion time at the restaurant's offset), so restaurants
     // that share an offset share the text: written once per offset, not per restaurant.
-    let mut stored: Vec<(String, Vec<String>)> = Vec::new();
+    let mut stored: Vec<(String, Vec<std::rc::Rc<str>>)> = Vec::new();
     for row in rows {
         let restaurant = Restaurant::read(row)?;
         let id = restaurant.row.id.clone();
@@ -103,7 +103,9 @@ pub async fn post_menus(mut req: Request, ctx: &Ctx<'_>) -> Result<Response, Edg
                 .texts_at(&shown_now)
                 .into_iter()
                 .enumerate()
-                .map(|(i, text)| within_stored_limit(text, &format!("menus[{i}]")))
+                .map(|(i, text)| {
+                    within_stored_limit(text, &format!("menus[{i}]")).map(std::rc::Rc::from)
+                })
                 .collect::<Result<Vec<_>, EdgeError>>()?;
             stored.push((shown_now.clone(), texts));
         }

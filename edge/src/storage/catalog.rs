@@ -156,7 +156,9 @@ pub struct MenuWrite {
     /// `DELIVERY` or `COLLECTION` for a JET Connect menu; `""` for a menu serving every
     /// order (`core::jet::to_jupiter::service_key`). Writing one kind removes the other.
     pub service: &'static str,
-    pub menu: String,
+    /// Shared: the restaurants of one UTC offset store one text (up to 1.9 MB), not a copy
+    /// each.
+    pub menu: std::rc::Rc<str>,
     pub last_change: String,
 }
 

@@ -43,6 +43,21 @@ pub fn check(bytes: &[u8]) -> Result<(), Vec<Violation>> {
     }
 }
 
+/// serde_json's error for a body that is not UTF-8 (JSON is UTF-8, RFC 8259: such a body
+/// never parses), with the line and column of the first bad byte where serde_json reads it.
+///
+/// The typed parsers read a UTF-8 body as `&str` and send any other body here instead of
+/// to a second, `&[u8]` instantiation of the same typed parser: that copy was most of the
+/// order's and the menu's parse code twice over in the Worker (`make bench-size`). The
+/// code reading a [`serde_json::Value`] from bytes is in the module anyway.
+pub fn not_utf8_error(bytes: &[u8]) -> serde_json::Error {
+    match serde_json::from_slice::<serde_json::Value>(bytes) {
+        Err(err) => err,
+        // Not reached for a body that is not UTF-8; said plainly if it ever were.
+        Ok(_) => serde::de::Error::custom("the body is not UTF-8"),
+    }
+}
+
 /// The field path (`cart.items[0].cost`) of the value a serde_json error at `line`,
 /// `column` (as [`serde_json::Error`] reports them) concerns, if any: the innermost value
 /// or key that ends at that position. `None` for the document itself or no position.
@@ -612,5 +627,26 @@ mod tests {
         let texts: Vec<&[u8]> = spans.iter().map(|&(s, e)| &body[s..e]).collect();
         assert_eq!(texts, vec![&br#"{"a": 1}"#[..], b"2", b"\"x\""]);
         assert!(array_elements(br#"{"a": [1]}"#).is_empty());
+    }
+
+    #[test]
+    fn a_body_that_is_not_utf8_gets_serde_jsons_error_for_the_bad_byte() {
+        // The typed parsers (order, JET menus) send such a body here instead of to a
+        // second, byte-reading copy of themselves.
+        let err = not_utf8_error(b"{\"name\": \"caf\xe9\"}");
+        assert!(err.to_string().contains("line 1"), "{err}");
+        assert!(!err.is_data(), "{err}");
+        let order = crate::order::wire::parse(b"{\"name\": \"caf\xe9\"}");
+        assert_eq!(order.map_err(|v| v.code), Err("invalid_json".to_owned()));
+        let menu = crate::jet::wire::parse_menus(b"{\"menus\": [\"\xff\"]}");
+        let codes: Vec<String> = menu
+            .err()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|v| v.code)
+            .collect();
+        assert_eq!(codes, vec!["malformed_json".to_owned()]);
+        // A body that is UTF-8 but not JSON is still refused by the typed parser itself.
+        assert!(crate::order::wire::parse(b"{").is_err());
     }
 }

@@ -789,23 +789,33 @@ impl MenuCallback {
 ///
 /// The body is checked to be UTF-8 once, as a whole, and then read as text, instead of
 /// serde_json checking each string as it goes (measurably cheaper on a large menu). A
-/// body that is not UTF-8 is read as bytes, so its error is serde_json's usual one.
+/// body that is not UTF-8 cannot parse: its error is serde_json's for the bad byte
+/// ([`crate::input::not_utf8_error`]; no second, `&[u8]` copy of the menu parser).
 pub fn parse_menus(bytes: &[u8]) -> Result<MenusRequest<'_>, Vec<Violation>> {
     match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text).map_err(|e| parse_violation(bytes, e)),
-        Err(_) => parse_borrowed(bytes),
+        Err(_) => Err(parse_violation(bytes, crate::input::not_utf8_error(bytes))),
     }
 }
 
+// Cold: `#[inline]` has the caller (the edge, at opt-level "z") compile it, serde code and
+// all, not core at 3 (Cargo.toml, BENCHMARKS.md "Bundle size (2026-12-05)").
+#[inline]
 pub fn parse_item_availability(bytes: &[u8]) -> Result<ItemAvailabilityRequest, Vec<Violation>> {
     parse_body(bytes)
 }
 
+// Cold: `#[inline]` has the caller (the edge, at opt-level "z") compile it, serde code and
+// all, not core at 3 (Cargo.toml, BENCHMARKS.md "Bundle size (2026-12-05)").
+#[inline]
 pub fn parse_service_times(bytes: &[u8]) -> Result<ServiceTimesRequest, Vec<Violation>> {
     parse_body(bytes)
 }
 
 /// The offline body is optional: an empty (or blank) body means "offline until `/online`".
+// Cold: `#[inline]` has the caller (the edge, at opt-level "z") compile it, serde code and
+// all, not core at 3 (Cargo.toml, BENCHMARKS.md "Bundle size (2026-12-05)").
+#[inline]
 pub fn parse_offline(bytes: &[u8]) -> Result<OfflineRequest, Vec<Violation>> {
     if bytes.iter().all(u8::is_ascii_whitespace) {
         return Ok(OfflineRequest::default());

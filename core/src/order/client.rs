@@ -303,6 +303,9 @@ impl ClientEdit {
     /// | `bad_email` | not an e-mail address ([`plausible_email`]) |
     /// | `bad_date` | `birthday` not `YYYY-MM-DD`, before 1900 or after `today` |
     /// | `bad_gender` | `gender` other than `Мужской` or `Женский` (seed `004`) |
+    // Cold: `#[inline]` has the caller (the edge, at opt-level "z") compile it, serde code and
+    // all, not core at 3 (Cargo.toml, BENCHMARKS.md "Bundle size (2026-12-05)").
+    #[inline]
     pub fn parse(body: &[u8], today: NaiveDate) -> Result<ClientEdit, Vec<Violation>> {
         let doc: Value = serde_json::from_slice(body).map_err(|err| {
             vec![Violation::new(

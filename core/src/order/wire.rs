@@ -140,11 +140,12 @@ pub struct Payment {
 ///
 /// A body that is UTF-8 (every valid one) is checked once as a whole and parsed as `&str`:
 /// serde_json then skips re-checking each string it copies, which was a tenth of parsing
-/// an order in wasm. Any other body goes to `from_slice`, whose error it always gave.
+/// an order in wasm. Any other body cannot parse: its error is serde_json's for the bad
+/// byte ([`crate::input::not_utf8_error`]; no second, `&[u8]` copy of the parser).
 pub fn parse(bytes: &[u8]) -> Result<NewOrderRequest, Violation> {
     let parsed = match std::str::from_utf8(bytes) {
         Ok(text) => serde_json::from_str(text),
-        Err(_) => serde_json::from_slice(bytes),
+        Err(_) => Err(crate::input::not_utf8_error(bytes)),
     };
     parsed.map_err(|e| {
         Violation::new(

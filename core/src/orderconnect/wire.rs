@@ -417,6 +417,9 @@ fn array_elements(bytes: &[u8]) -> Option<Vec<&[u8]>> {
 /// `ConnectOrder` shape at all (a string where an object or number belongs) is refused
 /// here, every such element at once, each naming its place (`[1]`) and serde's position;
 /// everything else is left to [`super::check`].
+// Cold: `#[inline]` has the caller (the edge, at opt-level "z") compile it, serde code and
+// all, not core at 3 (Cargo.toml, BENCHMARKS.md "Bundle size (2026-12-05)").
+#[inline]
 pub fn parse(bytes: &[u8]) -> Result<Body, Vec<Violation>> {
     let not = |at: Option<String>, e: &dyn std::fmt::Display| {
         Violation::new(

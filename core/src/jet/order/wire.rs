@@ -262,6 +262,9 @@ pub fn parse_order(bytes: &[u8]) -> Result<ReceiveOrder, Violation> {
 }
 
 /// Parses a Cancel Order Notification body.
+// Cold: `#[inline]` has the caller (the edge, at opt-level "z") compile it, serde code and
+// all, not core at 3 (Cargo.toml, BENCHMARKS.md "Bundle size (2026-12-05)").
+#[inline]
 pub fn parse_cancel(bytes: &[u8]) -> Result<CancelNotification, Violation> {
     parse(bytes)
 }

@@ -36,5 +36,8 @@ CREATE TABLE archive_batches (
 );
 CREATE INDEX archive_batches_by_time ON archive_batches (archived_at);
 
+-- The delivery log of no order, oldest change first (the cron reads it every minute).
+CREATE INDEX outbox_log_by_age ON outbox (updated_at) WHERE order_id IS NULL;
+
 -- An order with an unanswered query stays (core `archive::decide`): found by its order.
 CREATE INDEX jet_queries_by_order ON jet_queries (order_id);

@@ -23,8 +23,9 @@ use crate::problem::Violation;
 pub const DEFAULT_AFTER_DAYS: i64 = 90;
 /// The largest `ARCHIVE_AFTER_DAYS` (ten years).
 pub const MAX_AFTER_DAYS: i64 = 3650;
-/// Orders per batch when the run names no `limit` (the cron's batch).
-pub const DEFAULT_BATCH: usize = 25;
+/// Orders per batch when the run names no `limit` (the cron's batch): one a minute is
+/// 144,000 orders a day, above a 1,000-restaurant chain's ~100,000.
+pub const DEFAULT_BATCH: usize = 100;
 /// The largest batch: the object is built in isolate memory, and D1's batch that deletes
 /// the rows grows with it.
 pub const MAX_BATCH: usize = 100;
@@ -291,6 +292,7 @@ mod tests {
     #[test]
     fn a_batch_is_bounded_by_count_and_bytes() {
         assert_eq!(limit(None, 25, 100).unwrap(), 25);
+        assert!(DEFAULT_BATCH <= MAX_BATCH);
         assert_eq!(limit(Some("100"), 25, 100).unwrap(), 100);
         assert_eq!(limit(Some(" 1 "), 25, 100).unwrap(), 1);
         for bad in ["0", "101", "-1", "many"] {

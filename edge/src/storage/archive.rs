@@ -188,8 +188,9 @@ impl Storage {
     ) -> Result<(Vec<Value>, Vec<Value>), EdgeError> {
         let rows: Vec<Value> = self
             .rows(
-                "SELECT * FROM outbox WHERE order_id IS NULL AND status != 'pending' \
-                 AND updated_at < ?1 ORDER BY seq LIMIT ?2",
+                "SELECT * FROM outbox INDEXED BY outbox_log_by_age \
+                 WHERE order_id IS NULL AND status != 'pending' \
+                 AND updated_at < ?1 ORDER BY updated_at, seq LIMIT ?2",
                 &[Arg::Int(cutoff_secs), Arg::Int(limit)],
             )
             .await?;

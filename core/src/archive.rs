@@ -292,7 +292,7 @@ mod tests {
     #[test]
     fn a_batch_is_bounded_by_count_and_bytes() {
         assert_eq!(limit(None, 25, 100).unwrap(), 25);
-        assert!(DEFAULT_BATCH <= MAX_BATCH);
+        const { assert!(DEFAULT_BATCH <= MAX_BATCH) };
         assert_eq!(limit(Some("100"), 25, 100).unwrap(), 100);
         assert_eq!(limit(Some(" 1 "), 25, 100).unwrap(), 1);
         for bad in ["0", "101", "-1", "many"] {

@@ -17,6 +17,7 @@
     )
 )]
 
+pub mod archive;
 pub mod auth;
 pub mod catalog;
 pub mod catalog_callback;

@@ -99,6 +99,10 @@ pub enum RouteId {
     AdminJetReconciliation,
     /// `POST /admin/jet/reconciliation`: run the reconciliation now (operator).
     AdminJetReconcile,
+    /// `GET /admin/archive?limit=`: the archive's batches, newest first (operator).
+    AdminArchive,
+    /// `POST /admin/archive/run?limit=`: archive one batch now (operator).
+    AdminArchiveRun,
     /// `PUT /admin/driver-locations`: driver positions of several Orderconnect orders,
     /// relayed as Just Eat's bulk `driverlocation` (operator or the fleet's app).
     AdminDriverLocations,
@@ -259,6 +263,16 @@ pub struct Route {
 /// The site API paths are public and answer `OPTIONS` (CORS preflight); `/admin` and
 /// `/jet-connect` take the operator key.
 pub const ROUTES: &[Route] = &[
+    Route {
+        method: Method::Get,
+        pattern: "/admin/archive",
+        id: RouteId::AdminArchive,
+    },
+    Route {
+        method: Method::Post,
+        pattern: "/admin/archive/run",
+        id: RouteId::AdminArchiveRun,
+    },
     Route {
         method: Method::Get,
         pattern: "/admin/clients/{phone}",

@@ -18,3 +18,6 @@ pub const CATALOG_SYNC_CRON: &str = "*/15 * * * *";
 /// Workers static assets (`[assets]` in `wrangler.toml`, the `web/` directory): the
 /// storefront, and the OpenAPI document the Worker serves at `GET /openapi.json`.
 pub const ASSETS: &str = "ASSETS";
+
+/// The R2 bucket the archive's objects go to (issue 21; `edge/src/archive.rs`).
+pub const ARCHIVE: &str = "ARCHIVE";

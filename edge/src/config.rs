@@ -41,6 +41,9 @@ pub struct Config {
     /// 800; core's 7 unless set). The e2e suite raises it to test times in 2027 around
     /// daylight-saving changes, since it cannot move the Worker's clock.
     pub max_preorder_days: i64,
+    /// Days after its last change an order in a final state, and a settled delivery-log
+    /// row of no order, move to the archive (`ARCHIVE_AFTER_DAYS`; core's 90 unless set).
+    pub archive_after_days: i64,
 }
 
 /// How the hub answers JET Connect orders.
@@ -115,6 +118,7 @@ impl Config {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| JET_CONNECT_API_URL.to_owned()),
             max_preorder_days: max_preorder_days(&var("MAX_PREORDER_DAYS")),
+            archive_after_days: archive_after_days(&var("ARCHIVE_AFTER_DAYS")),
         }
     }
 
@@ -159,6 +163,19 @@ fn max_preorder_days(text: &str) -> i64 {
             default
         }
     }
+}
+
+/// `ARCHIVE_AFTER_DAYS` as core reads it; a bad value is logged and core's default used.
+fn archive_after_days(text: &str) -> i64 {
+    use orderbridge_core::archive;
+    archive::after_days(text).unwrap_or_else(|_| {
+        log_bad_var(
+            "ARCHIVE_AFTER_DAYS",
+            text,
+            u32::try_from(archive::DEFAULT_AFTER_DAYS).unwrap_or(90),
+        );
+        archive::DEFAULT_AFTER_DAYS
+    })
 }
 
 /// `JET_POS_DEADLINE_SECS`: a whole number from 1 to [`MAX_JET_DEADLINE_SECS`]; anything

@@ -16,6 +16,7 @@
     )
 )]
 
+mod archive;
 mod auth;
 mod bindings;
 mod body;
@@ -28,6 +29,7 @@ mod config;
 mod cors;
 mod ctx;
 mod error;
+mod gzip;
 mod handlers;
 mod http_client;
 mod intake;
@@ -73,5 +75,6 @@ async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
     } else {
         outbound_cron::sweep(&env).await;
         jet_reconcile::hourly(&env).await;
+        archive::tick(&env).await;
     }
 }

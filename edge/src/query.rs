@@ -21,6 +21,11 @@ impl Query {
         ))
     }
 
+    /// Every parameter's name, as sent (repeats included).
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().map(|(k, _)| k.as_str())
+    }
+
     /// The first value of `name`, unless it is absent or blank.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

@@ -69,8 +69,9 @@ fn dispatch_boxed(
 
 async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, EdgeError> {
     use handlers::{
-        admin, clients, console, deliveries, health, je_inject, jet_amend, jet_catalog, jet_orders,
-        jet_queries, jet_status, just_eat, openapi, orderconnect, orders, session, site_api,
+        admin, archive, clients, console, deliveries, health, je_inject, jet_amend, jet_catalog,
+        jet_orders, jet_queries, jet_status, just_eat, openapi, orderconnect, orders, session,
+        site_api,
     };
     #[cfg(feature = "simulator")]
     use handlers::{sim, sim_jet};
@@ -160,6 +161,8 @@ async fn handle(id: RouteId, req: Request, ctx: &Ctx<'_>) -> Result<Response, Ed
         RouteId::AdminJetOrder => jet_orders::admin_get(req, ctx).await,
         RouteId::AdminJetReconciliation => jet_orders::reconciliation(req, ctx).await,
         RouteId::AdminJetReconcile => jet_orders::reconcile_now(req, ctx).await,
+        RouteId::AdminArchive => archive::list(&req, ctx).await,
+        RouteId::AdminArchiveRun => archive::run(&req, ctx).await,
         RouteId::JetReceiveOrder => jet_orders::receive(req, ctx).await,
         RouteId::JetMenuCallback => jet_catalog::menu_callback(req, ctx).await,
         RouteId::AdminJetMenuCallbacks => jet_catalog::menu_callbacks(req, ctx).await,

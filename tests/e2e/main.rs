@@ -3,6 +3,7 @@
 //! the retry tests, plus instances of their own for tests that need a restart. Run with
 //! `make test` (or `make test-e2e`).
 
+mod archive;
 mod catalog;
 mod clients;
 mod conform;
@@ -101,6 +102,7 @@ fn main() {
         openapi::PLAIN_TESTS,
         owners::PLAIN_TESTS,
         scale_rows::PLAIN_TESTS,
+        archive::PLAIN_TESTS,
     ]
     .concat();
 

@@ -21,7 +21,13 @@ const CONCEPT: &str = "7";
 /// Restaurants added to the first one.
 const MORE: usize = 999;
 
-fn call(app: &App, method: &str, path: &str, headers: &[(&str, &str)], body: &Value) -> Reply {
+pub(crate) fn call(
+    app: &App,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &Value,
+) -> Reply {
     let text = body.to_string();
     let mut all = vec![("Content-Type", "application/json")];
     all.extend_from_slice(headers);
@@ -30,7 +36,7 @@ fn call(app: &App, method: &str, path: &str, headers: &[(&str, &str)], body: &Va
 }
 
 /// Restaurant `id`, always open, serving `CONCEPT` in `zones`.
-fn restaurant(app: &App, id: &str, zones: Vec<Value>) {
+pub(crate) fn restaurant(app: &App, id: &str, zones: Vec<Value>) {
     let place = json!({
         "id": id, "name": format!("Restaurant {id}"), "utc_offset": "+03:00",
         "start_time": 0, "end_time": 86400, "self_delivery": true,
@@ -65,7 +71,7 @@ fn square(id: &str, lon: f64, lat: f64) -> Value {
 }
 
 /// The demo order for restaurant R0 in `CONCEPT`, delivered to `address`.
-fn order(number: &str, address: Value) -> Value {
+pub(crate) fn order(number: &str, address: Value) -> Value {
     json!({
         "action": "new_order",
         "body": {
@@ -86,7 +92,7 @@ fn order(number: &str, address: Value) -> Value {
     })
 }
 
-fn menu(app: &App, id: &str) {
+pub(crate) fn menu(app: &App, id: &str) {
     let modifiers = json!([{
         "id": "5:3:0:11821", "name": "Доп. гарниры", "minSelectedModifiers": 0,
         "maxSelectedModifiers": 3,

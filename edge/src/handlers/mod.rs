@@ -1,6 +1,7 @@
 //! One module per resource; each handler parses, calls core, stores and answers.
 
 pub mod admin;
+pub mod archive;
 pub mod clients;
 pub mod console;
 pub mod deliveries;

@@ -164,10 +164,10 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
         .map_err(|v| EdgeError::violations("invalid_parameter", vec![v]))?;
     let id = ctx.param("order_id")?;
     let storage = Storage::new(ctx.env)?;
-    let row = storage
-        .admin_order(id)
-        .await?
-        .ok_or_else(|| not_found(id))?;
+    let Some(row) = storage.admin_order(id).await? else {
+        // Issue 21: an order moved to the archive is answered from it.
+        return archived_get(ctx, &storage, id, masked).await;
+    };
     let history = storage.order_statuses(id).await?;
     let mut doc = admin_view(&row, Some(&history));
     if let (true, Some(order)) = (masked, doc.get_mut("order")) {
@@ -183,6 +183,56 @@ pub async fn admin_get(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeErr
     }
     // The operator sees the amendments and the notes on them (an upstream order's).
     order_view::add_for_operator(&storage, id, &mut doc, masked).await?;
+    Ok(respond::json(200, &doc))
+}
+
+/// An archived order in the shape of a live one, as far as the archive holds it: its
+/// row, lines and status history, marked `"archived": true` with where it lies; the rows
+/// that hung off it (deliveries and attempts, timeline, receipts) under `archive.rows`.
+async fn archived_get(
+    ctx: &Ctx<'_>,
+    storage: &Storage,
+    id: &str,
+    masked: bool,
+) -> Result<Response, EdgeError> {
+    use crate::storage::archive::{archived_admin_row, archived_statuses};
+    let found = crate::archive::find(ctx.env, storage, id)
+        .await?
+        .ok_or_else(|| not_found(id))?;
+    let rows = found.record.get("rows").cloned().unwrap_or(json!({}));
+    let order = rows
+        .get("orders")
+        .and_then(|o| o.get(0))
+        .ok_or_else(|| EdgeError::Internal(format!("archived order {id} has no row")))?;
+    let row = archived_admin_row(order)?;
+    let statuses = rows
+        .get("order_statuses")
+        .and_then(|s| s.as_array())
+        .map(Vec::as_slice)
+        .unwrap_or_default();
+    let history = archived_statuses(statuses)?;
+    let mut doc = admin_view(&row, Some(&history));
+    if let (true, Some(order)) = (masked, doc.get_mut("order")) {
+        console::mask_order(order);
+    }
+    if let Some(map) = doc.as_object_mut() {
+        let mut kept = rows;
+        if let Some(k) = kept.as_object_mut() {
+            // Shown above, or personal (the phone and name are in `order`, masked there).
+            k.remove("orders");
+            k.remove("order_statuses");
+        }
+        map.insert("archived".to_owned(), json!(true));
+        map.insert(
+            "archive".to_owned(),
+            json!({
+                "object_key": found.index.object_key,
+                "line": found.index.line,
+                "archived_at": found.index.archived_at,
+                "rows": kept,
+            }),
+        );
+    }
     Ok(respond::json(200, &doc))
 }
 
@@ -204,10 +254,14 @@ pub async fn admin_list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeEr
         _ => None,
     };
     let orders: Vec<serde_json::Value> = rows.iter().map(listed_view).collect();
-    Ok(respond::json(
-        200,
-        &json!({ "orders": orders, "next_cursor": next_cursor }),
-    ))
+    let mut doc = json!({ "orders": orders, "next_cursor": next_cursor });
+    if let (Some(q), None, Some(map)) = (&filter.q, &filter.cursor, doc.as_object_mut()) {
+        // Issue 21: the search also finds archived orders by number or marketplace id,
+        // apart from the live page (their index rows; `GET /admin/orders/{id}` reads one).
+        let found = storage.archived_orders_named(&q.text, filter.limit).await?;
+        map.insert("archived".to_owned(), json!(found));
+    }
+    Ok(respond::json(200, &doc))
 }
 
 /// An order of the list: the admin view and its `attention` reasons.

@@ -8,6 +8,7 @@
 //! holds the connection, the statement helpers and the time formats of stored values.
 
 mod amendments;
+pub mod archive;
 mod catalog;
 mod clients;
 mod console;

@@ -30,7 +30,7 @@ for case in "$small_r $small_o" "$large_r $large_o"; do
   read -r restaurants orders <<< "$case"
   state="target/bench-scale/$restaurants"
   echo "bench-scale: $restaurants restaurants, $orders orders ($(date -u +%H:%M:%S) UTC)" >&2
-  start_wrangler "$state" --test-scheduled --log-level info
+  start_wrangler "$state" --test-scheduled
   results+=("$(node scripts/bench-scale.mjs "$BASE" "$state" "$restaurants" "$orders" "$WRANGLER_LOG")")
   stop_wrangler
   WRANGLER_PID=""

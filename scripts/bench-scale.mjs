@@ -32,8 +32,9 @@ const fail = (msg) => {
 
 const id = (i) => `S${String(i).padStart(4, "0")}`;
 // Restaurants on a 40-wide grid 0.25° apart (their 0.2° × 0.1° zone blocks never overlap),
-// over the latitudes of European Russia.
-const origin = (i) => [30 + (i % 40) * 0.25, 50 + Math.floor(i / 40) * 0.25];
+// 30–40°E, 45–51.25°N: clear of the demo restaurant's Moscow zones (55.75°N), which an
+// order routed by coordinates would otherwise find first.
+const origin = (i) => [30 + (i % 40) * 0.25, 45 + Math.floor(i / 40) * 0.25];
 // Coordinates as Jupiter writes them: 16–17 significant digits.
 const coord = (x) => (x + 1e-13 * ((x * 7919) % 1)).toPrecision(17).replace(/0+$/, "");
 

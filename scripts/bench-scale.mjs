@@ -1,7 +1,7 @@
 // `make bench-scale`'s driver (issue 21): one chain size against one running `wrangler dev`
-// (scripts/bench-scale.sh starts it). It loads a generated chain — `restaurants`
-// restaurants of one concept, 50 zones each, one 500-item menu each, `orders` stored orders
-// with a delivered outbox row each — then times what an order, a storefront and an
+// (scripts/bench-scale.sh starts it). It loads a generated chain (scripts/bench-catalog.mjs)
+// — `restaurants` restaurants of one concept, 50 zones each, one 500-item menu each,
+// `orders` stored orders with a delivered outbox row each — then times what an order, a storefront and an
 // operator do, sequentially (one request at a time, so the figures are the hub's, not the
 // queueing of a load generator), and prints one JSON line:
 //   {restaurants, orders, load_s, kinds: {<kind>: {n, p50_ms, p99_ms, rows_p50, rows_max}}}
@@ -15,68 +15,19 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 
+import * as catalog from "./bench-catalog.mjs";
+
+const { CONCEPT, OPERATOR, id } = catalog;
+
 const [base, stateDir, restaurantsArg, ordersArg, wranglerLog] = process.argv.slice(2);
 const RESTAURANTS = Number(restaurantsArg);
 const ORDERS = Number(ordersArg);
-const CONCEPT = "7";
-const ZONES = 50; // per restaurant: a 10 × 5 grid of cells
-const CELL = 0.02; // degrees
-const ITEMS = 500;
 const SAMPLES = Number(process.env.BENCH_SCALE_SAMPLES ?? 200);
-const OPERATOR = { "X-Flyt-Api-Key": "dev-operator-key" };
 
 const fail = (msg) => {
   console.error(`bench-scale: ${msg}`);
   process.exit(1);
 };
-
-const id = (i) => `S${String(i).padStart(4, "0")}`;
-// Restaurants on a 40-wide grid 0.25° apart (their 0.2° × 0.1° zone blocks never overlap),
-// 30–40°E, 45–51.25°N: clear of the demo restaurant's Moscow zones (55.75°N), which an
-// order routed by coordinates would otherwise find first.
-const origin = (i) => [30 + (i % 40) * 0.25, 45 + Math.floor(i / 40) * 0.25];
-// Coordinates as Jupiter writes them: 16–17 significant digits.
-const coord = (x) => (x + 1e-13 * ((x * 7919) % 1)).toPrecision(17).replace(/0+$/, "");
-
-function zone(i, j) {
-  const [lon0, lat0] = origin(i);
-  const lon = lon0 + (j % 10) * CELL;
-  const lat = lat0 + Math.floor(j / 10) * CELL;
-  // An octagon inside its cell.
-  const ring = [];
-  for (let k = 0; k < 8; k++) {
-    const a = (Math.PI / 4) * k;
-    ring.push([coord(lon + CELL / 2 + 0.45 * CELL * Math.cos(a)), coord(lat + CELL / 2 + 0.45 * CELL * Math.sin(a))]);
-  }
-  ring.push(ring[0]);
-  return {
-    id: `${id(i)}-z${j}`, name: `Зона ${j}`, sum_min: 600, time_min: 45, time_max: 75,
-    delivery_price: 125, sum_for_free: 1200, coordinates: ring,
-  };
-}
-
-function zoneCenter(i, j) {
-  const [lon0, lat0] = origin(i);
-  return [lon0 + (j % 10) * CELL + CELL / 2, lat0 + Math.floor(j / 10) * CELL + CELL / 2];
-}
-
-const MENU = (() => {
-  const categories = Array.from({ length: 20 }, (_, c) => ({ id: `c${c}`, name: `Категория ${c}`, sortOrder: c }));
-  const sauces = {
-    id: "g-sauce", name: "Соус", minSelectedModifiers: 0, maxSelectedModifiers: 3, sortOrder: 0,
-    modifiers: [
-      { id: "m1", name: "Соевый соус (30 г)", price: 50, vat: 0, minAmount: 0, maxAmount: 3, sortOrder: 0 },
-      { id: "m2", name: "Имбирь (30 г)", price: 50, vat: 0, minAmount: 0, maxAmount: 3, sortOrder: 1 },
-    ],
-  };
-  const items = Array.from({ length: ITEMS }, (_, k) => ({
-    id: `I${k}`, categoryId: `c${k % 20}`, name: `Блюдо ${k}`,
-    description: "Рис, нори, сыр сливочный, огурец, лосось. Подается с соевым соусом.",
-    price: 300 + (k % 50) * 10, vat: 0, measure: 240, measureUnit: "г", sortOrder: k,
-    ...(k % 4 === 0 ? { modifiers: [sauces] } : {}),
-  }));
-  return { lastChange: "2024-05-21T16:19:13.000+03:00", categories, items };
-})();
 
 async function call(method, path, body, headers = {}) {
   const started = process.hrtime.bigint();
@@ -108,48 +59,12 @@ async function lanes(n, width, task) {
   }));
 }
 
-async function seedRestaurant(i) {
-  const rid = id(i);
-  const place = {
-    id: rid, name: `Ресторан ${rid}`, utc_offset: "+03:00", start_time: 0, end_time: 86400,
-    self_delivery: true, concepts: [{ id: CONCEPT, name: "Вкусные суши" }],
-  };
-  await must("PUT", `/admin/restaurants/${rid}`, place, OPERATOR);
-  const zones = Array.from({ length: ZONES }, (_, j) => zone(i, j));
-  await must("PUT", `/admin/delivery_zones?restaurant_id=${rid}&concept_id=${CONCEPT}`,
-    { restaurant_id: rid, concept_id: CONCEPT, lastChange: "2024-05-21T16:19:13.000+03:00", zones }, OPERATOR);
-  await must("PUT", `/admin/menu?restaurant_id=${rid}&concept_id=${CONCEPT}`,
-    { restaurant_id: rid, concept_id: CONCEPT, menu: MENU }, OPERATOR);
-}
-
-/// An hour from now on the restaurants' wall clock (+03:00), as Jupiter writes a date.
-function localSoon() {
-  return new Date(Date.now() + 4 * 3600e3).toISOString().slice(0, 19).replace("T", " ");
-}
-
 let numbers = 0;
-function order(i, route) {
+const runId = Date.now().toString(36);
+const order = (i, route) => {
   const k = numbers++;
-  const [lon, lat] = zoneCenter(i, (k * 7) % ZONES);
-  const address = route === "coords"
-    ? { name: "Москва", coords: { latitude: coord(lat), longitude: coord(lon) } }
-    : { name: "Москва", zone_id: `${id(i)}-z${(k * 7) % ZONES}` };
-  const items = Array.from({ length: 20 }, (_, l) => {
-    const item = MENU.items[(k * 13 + l * 17) % ITEMS];
-    return { id: item.id, name: item.name, count: 1, cost: item.price };
-  });
-  const total = items.reduce((s, it) => s + it.cost, 0);
-  return {
-    action: "new_order",
-    body: {
-      number: `scale-${Date.now().toString(36)}-${k}`, restaurant_id: id(i), concept_id: CONCEPT,
-      date: localSoon(), delivery_method: "courier",
-      cart: { items, delivery: 0, total },
-      client: { name: "Пётр", phone: `+7 922 ${String(1000000 + k).slice(-7)}` },
-      address, payment: { method: "cash", sum: total },
-    },
-  };
-}
+  return catalog.order(i, k, route, `scale-${runId}-${k}`);
+};
 
 function d1(args) {
   const run = spawnSync("wrangler", ["d1", "execute", "DB", "--local", "--env", "dev", "--persist-to", stateDir, ...args],
@@ -217,7 +132,7 @@ async function sweep() {
 
 async function main() {
   const began = Date.now();
-  await lanes(RESTAURANTS, 4, seedRestaurant);
+  await lanes(RESTAURANTS, 4, (i) => catalog.seedRestaurant(base, i));
   // The template: one real order (and its status delivery), then copies of both.
   // Its `status_url` gives it a delivery to copy (the copies are delivered ones).
   const first = order(0, "coords");

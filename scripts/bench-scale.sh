@@ -43,12 +43,12 @@ const [small, large] = require("fs").readFileSync(process.argv[2], "utf8").trim(
 const head = (c) => `${c.restaurants} restaurants, ${c.zones} zones, ${c.orders} orders, ${c.outbox} outbox rows (loaded in ${c.load_s.toFixed(0)} s)`;
 console.log(`# make bench-scale, ${new Date().toISOString().slice(0, 16)} UTC\n`);
 console.log(`small: ${head(small)}  \nlarge: ${head(large)}\n`);
-console.log("| request | n | p50 ms small → large | p99 ms small → large | rows read p50 (max) small → large | p50 ratio | rows ratio |");
+console.log("| request | n small, large | p50 ms small → large | p99 ms small → large | rows read p50 (max) small → large | p50 ratio | rows ratio |");
 console.log("|---|---:|---:|---:|---:|---:|---:|");
 for (const [kind, s] of Object.entries(small.kinds)) {
   const l = large.kinds[kind];
   const ratio = (a, b) => (b === 0 ? (a === 0 ? "1.00" : "∞") : (a / b).toFixed(2));
-  console.log(`| ${kind} | ${l.n} | ${s.p50_ms} → ${l.p50_ms} | ${s.p99_ms} → ${l.p99_ms} | ${s.rows_p50} (${s.rows_max}) → ${l.rows_p50} (${l.rows_max}) | ${ratio(l.p50_ms, s.p50_ms)}× | ${ratio(l.rows_p50, s.rows_p50)}× |`);
+  console.log(`| ${kind} | ${s.n}, ${l.n} | ${s.p50_ms} → ${l.p50_ms} | ${s.p99_ms} → ${l.p99_ms} | ${s.rows_p50} (${s.rows_max}) → ${l.rows_p50} (${l.rows_max}) | ${ratio(l.p50_ms, s.p50_ms)}× | ${ratio(l.rows_p50, s.rows_p50)}× |`);
 }
 JS
 cat "$out/scale.md"

@@ -12,7 +12,7 @@ WASM := $(RUN) RUSTUP_TOOLCHAIN=$$WASM_TOOLCHAIN
 WRANGLER := $(WASM) wrangler
 DEV_STATE := .wrangler/state
 
-.PHONY: setup build dev demo-data test fmt-check structure clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst fuzz
+.PHONY: setup build dev demo-data test fmt-check structure clippy test-core test-core-wasm deploy-check test-e2e test-schemathesis test-storefront clean bench bench-load bench-size bench-burst bench-scale bench-cold fuzz
 
 setup:
 	@bash scripts/setup.sh
@@ -92,6 +92,17 @@ bench-load: setup
 
 bench-size: setup
 	bash scripts/bench-size.sh
+
+# A national chain against the small case: p50/p99 and D1 rows read (build/bench/scale.md).
+bench-scale: setup
+	bash scripts/bench-scale.sh
+
+# Cold start: the production Worker's start-up and first request in workerd, against a
+# trivial Worker's (build/bench/cold.json).
+bench-cold: setup
+	bash scripts/build-worker.sh
+	mkdir -p build/bench
+	node bench/cold-start.mjs edge/build | tee build/bench/cold.json
 
 # A dinner rush (issue 22): 2,000 site orders and 500 JET orders at 16 connections, then how
 # long until every status callback and JET outcome arrived (build/bench/burst.md).

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # `make bench-load`: an HTTP load run against `wrangler dev` on loopback, with wrk (Debian's
-# package, installed here when missing): GET /site-api/menu and POST /site-api/order at 1,
+# package, installed here when missing): GET /site-api/menu (500 items) and POST
+# /site-api/order (20 lines, routed by coordinates among 50 zones of 480 vertices) at 1,
 # 16 and 64 connections, each for BENCH_LOAD_SECONDS (10) seconds. Writes
 # build/bench/load.md (requests/s, p50, p99, errors) and keeps wrk's raw output next to it.
 #
@@ -63,16 +64,9 @@ curl -sf "$base/health" > /dev/null
 # skew the run), pre-ordered for tomorrow 13:00 in the restaurant's time (Moscow, open
 # 09:00–23:00), so it is valid whatever the time of the run. Each request gets its own
 # `number` (wrk's Lua below): a repeated number would only measure the replay path.
-node -e '
-  const o = JSON.parse(require("fs").readFileSync("fixtures/demo/order.json", "utf8"));
-  delete o.body.status_url;
-  const msk = new Date(Date.now() + 3 * 3600e3 + 24 * 3600e3);
-  const day = msk.toISOString().slice(0, 10);
-  o.body.date = new Date(Date.now() + 3 * 3600e3).toISOString().slice(0, 19).replace("T", " ");
-  o.body.date_preorder = `${day} 13:00`;
-  o.body.number = "@NUMBER@";
-  process.stdout.write(JSON.stringify(o));
-' > "$state/order.json"
+# A catalog-sized restaurant (scripts/bench-catalog.mjs): 50 zones of 480 vertices (24,000
+# in all), a 500-item menu; the order has 20 lines and is routed by its coordinates.
+node scripts/bench-catalog.mjs "$base" "$state/order.json" 480
 probe=$(sed 's/@NUMBER@/LOAD-PROBE/' "$state/order.json" | curl -s -o /dev/null -w '%{http_code}' \
   -X POST "$base/site-api/order" -H 'Content-Type: application/json' --data-binary @-)
 [ "$probe" = 200 ] || { echo "bench-load: the order is refused ($probe)"; exit 1; }
@@ -120,7 +114,7 @@ per_request() { # before after requests -> "runtime µs | proxy µs | node µs"
       printf "%.0f | %.0f | %.0f", (a0 - b0) * f, (a1 - b1) * f, (a2 - b2) * f }'
 }
 
-menu="/site-api/menu?restaurant_id=000127&concept_id=7"
+menu="/site-api/menu?restaurant_id=S0000&concept_id=7"
 curl -sf "$base$menu" > /dev/null # the first read fills the cache
 
 {

@@ -9,6 +9,9 @@
 //! (per key only the oldest pending one; anything past its deadline is expired by the
 //! consumer). Duplicated pokes are harmless: the consumer's lease lets one attempt through.
 
+use std::cell::Cell;
+use std::rc::Rc;
+
 use orderbridge_core::outbound::plan::{due_now, Action};
 
 use crate::clock;
@@ -21,17 +24,28 @@ use crate::storage::Storage;
 const SWEEP_LIMIT: u32 = 500;
 
 /// Runs one sweep; failures are logged (the next tick tries again).
+/// In development every sweep logs the D1 rows it read, even an empty one: how
+/// `make bench-scale` sees that the sweep stays flat however many orders are stored.
 pub async fn sweep(env: &worker::Env) {
-    match run(env).await {
+    let config = Config::from_env(env);
+    let rows_read = Rc::new(Cell::new(None));
+    match run(env, &config, &rows_read).await {
+        Ok(n) if config.environment == "development" => {
+            let read = rows_read.get().unwrap_or(0);
+            worker::console_log!("outbound sweep: enqueued {n} due deliveries; D1 rows read {read}")
+        }
         Ok(0) => {}
         Ok(n) => worker::console_log!("outbound sweep: enqueued {n} due deliveries"),
         Err(err) => worker::console_error!("outbound sweep failed: {err:?}"),
     }
 }
 
-async fn run(env: &worker::Env) -> Result<usize, EdgeError> {
-    let config = Config::from_env(env);
-    let storage = Storage::new(env)?;
+async fn run(
+    env: &worker::Env,
+    config: &Config,
+    rows_read: &Rc<Cell<Option<usize>>>,
+) -> Result<usize, EdgeError> {
+    let storage = Storage::counting(env, rows_read)?;
     let now = clock::now().timestamp();
     let rows = storage.sweep_candidates(now, SWEEP_LIMIT).await?;
     let mut entries = Vec::with_capacity(rows.len());

@@ -245,7 +245,7 @@ pub async fn admin_list(req: &Request, ctx: &Ctx<'_>) -> Result<Response, EdgeEr
     let query = Query::of(req)?;
     let filter = console::order_filter(|name| query.get(name))
         .map_err(|v| EdgeError::violations("invalid_parameter", v))?;
-    let storage = Storage::new(ctx.env)?;
+    let storage = Storage::of(ctx)?;
     let rows = storage.order_page(&filter).await?;
     let (shown, more) = console::page(rows.len(), filter.limit);
     let rows = rows.get(..shown).unwrap_or(&rows);

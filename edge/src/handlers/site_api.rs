@@ -221,7 +221,7 @@ pub async fn zones_doc(
     id: &str,
     concept: Option<&str>,
 ) -> Result<DeliveryZonesResponse, EdgeError> {
-    let storage = Storage::new(ctx.env)?;
+    let storage = Storage::of(ctx)?;
     let restaurant = Restaurant::known(&storage, id).await?;
     let key = requested_concept(concept, restaurant.needs_concept())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;
@@ -266,7 +266,7 @@ pub async fn menu_doc(
     concept: Option<&str>,
     service: &str,
 ) -> Result<MenuResponse, EdgeError> {
-    let storage = Storage::new(ctx.env)?;
+    let storage = Storage::of(ctx)?;
     let restaurant = Restaurant::known(&storage, id).await?;
     let key = requested_concept(concept, restaurant.needs_concept())
         .map_err(|v| EdgeError::violations("missing_parameter", vec![v]))?;

@@ -79,6 +79,16 @@ const NOT_IN_KITCHEN: &str = "(o.upstream_token IS NOT NULL AND o.upstream_order
 const POS_FAILED: &str =
     "EXISTS (SELECT 1 FROM jet_orders j WHERE j.order_id = o.id AND j.outcome = 'failed')";
 
+/// The orders that can need attention, each set read through its own index (migrations
+/// 0028 and 0033), so `attention=true` reads that small set and sorts it instead of testing
+/// every order newest first (`make bench-scale`: every order read when few need attention).
+const ATTENTION_CANDIDATES: &str = "o.rowid IN ( \
+     SELECT x.rowid FROM orders x WHERE x.id IN (SELECT order_id FROM outbox WHERE status = 'dead') \
+     UNION SELECT x.rowid FROM orders x \
+       WHERE x.id IN (SELECT order_id FROM jet_orders WHERE outcome = 'failed') \
+     UNION SELECT rowid FROM orders WHERE upstream_token IS NOT NULL \
+       AND upstream_order_id IS NULL AND upstream_heard = '')";
+
 /// The columns of a [`ListedOrder`], from `orders o`.
 fn listed_columns() -> String {
     format!(
@@ -143,7 +153,9 @@ impl Storage {
             ));
         }
         if f.attention {
-            conds.push(format!("({DEAD} OR {NOT_IN_KITCHEN} OR {POS_FAILED})"));
+            conds.push(format!(
+                "{ATTENTION_CANDIDATES} AND ({DEAD} OR {NOT_IN_KITCHEN} OR {POS_FAILED})"
+            ));
         }
         let limit = bind(&mut args, Arg::Int(f.limit + 1));
         let filter = if conds.is_empty() {

@@ -78,9 +78,15 @@ impl Storage {
     /// The request's storage, counting the D1 rows its reads read into `ctx.rows_read`
     /// (answered in development as `X-Orderbridge-D1-Rows-Read`).
     pub fn of(ctx: &Ctx<'_>) -> Result<Storage, EdgeError> {
-        let mut storage = Storage::new(ctx.env)?;
-        ctx.rows_read.set(Some(ctx.rows_read.get().unwrap_or(0)));
-        storage.rows_read = Some(ctx.rows_read.clone());
+        Storage::counting(ctx.env, &ctx.rows_read)
+    }
+
+    /// A storage counting the D1 rows its reads read into `cell` (which then holds a count,
+    /// 0 at first): a request's ([`Storage::of`]) or the cron sweep's.
+    pub fn counting(env: &Env, cell: &Rc<Cell<Option<usize>>>) -> Result<Storage, EdgeError> {
+        let mut storage = Storage::new(env)?;
+        cell.set(Some(cell.get().unwrap_or(0)));
+        storage.rows_read = Some(cell.clone());
         Ok(storage)
     }
 

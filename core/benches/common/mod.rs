@@ -43,6 +43,7 @@ use orderbridge_core::order::validate::{
     DEFAULT_MAX_PREORDER_DAYS,
 };
 use orderbridge_core::order::wire::{self, NewOrderRequest};
+use orderbridge_core::zone_memo::routable;
 
 /// Sizes issue 8 names.
 pub const ORDER_LINES: [usize; 3] = [1, 20, 100];
@@ -622,7 +623,7 @@ pub fn order_world(catalog_bytes: &[u8], meta_bytes: &[u8]) -> OrderWorld {
                 concepts.insert(
                     concept.clone(),
                     ConceptState {
-                        zones: cat.delivery_zones.zones.clone(),
+                        zones: routable(cat.delivery_zones.zones.clone()),
                         menu: Some(cat.menu.menu.clone()),
                     },
                 );
@@ -786,7 +787,7 @@ pub fn demo_restaurant() -> RestaurantState {
     concepts.insert(
         "7".to_owned(),
         ConceptState {
-            zones: zones.zones,
+            zones: routable(zones.zones),
             menu: Some(menu.menu),
         },
     );

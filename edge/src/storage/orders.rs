@@ -389,6 +389,7 @@ impl Storage {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConceptZoneRow {
     pub restaurant_id: String,
+    pub zone_id: String,
     /// The Jupiter zone, JSON.
     pub zone: String,
 }
@@ -402,7 +403,7 @@ impl Storage {
         zone_id: &str,
     ) -> Result<Vec<ConceptZoneRow>, EdgeError> {
         self.rows(
-            "SELECT restaurant_id, zone FROM delivery_zones \
+            "SELECT restaurant_id, zone_id, zone FROM delivery_zones \
              WHERE concept_id = ?1 AND zone_id = ?2 AND deleted = 0 \
              ORDER BY restaurant_id, rowid",
             &[Arg::Text(concept_id), Arg::Text(zone_id)],
@@ -423,13 +424,13 @@ impl Storage {
         // The cells as bound parameters (?4 on): an IN list probes the index once per cell.
         let list: Vec<String> = (0..cells.len()).map(|i| format!("?{}", i + 4)).collect();
         let sql = format!(
-            "SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
+            "SELECT restaurant_id, zone_id, zone, rowid AS r FROM delivery_zones \
              WHERE concept_id = ?1 AND cell IN ({}) AND deleted = 0 \
                AND min_lat <= ?2 AND max_lat >= ?2 AND min_lon <= ?3 AND max_lon >= ?3 \
              UNION ALL \
-             SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
+             SELECT restaurant_id, zone_id, zone, rowid AS r FROM delivery_zones \
              WHERE concept_id = ?1 AND cell IS NULL AND deleted = 0 \
-             ORDER BY 1, 3",
+             ORDER BY 1, 4",
             list.join(", ")
         );
         let mut args = vec![

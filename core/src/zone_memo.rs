@@ -6,18 +6,20 @@
 //! polygon for every order was most of the order's cost; a [`RoutableZone`] is that work
 //! done once, and a [`ZoneMemo`] keeps it for the next order.
 //!
-//! **What identifies a zone's version: its stored text.** An entry is filed under the
-//! zone's row (restaurant, concept key, zone id) together with the exact JSON it was built
-//! from, and served only to a row whose JSON is that same text. A zone written again (by
+//! **What identifies a zone's version: its content.** Every zone row carries
+//! [`zone_version`], a hash of its stored JSON written with it (migration 0031). An entry
+//! is filed under the zone's row (restaurant, concept key, zone id) with the version it was
+//! built from, and served only to a row of that same version. A zone written again (by
 //! Jupiter's admin API, a catalog pull, JET Connect) is therefore never answered from an
 //! older entry, in this isolate or any other, with no token to propagate and no staleness
-//! window: the next order reads the new row, misses, and replaces the entry. A deleted zone
-//! is no longer among the live rows D1 returns, so its entry is never asked for and ages out.
+//! window: the next order reads the new row's version, misses, reads its JSON and replaces
+//! the entry. A deleted zone is no longer among the live rows D1 returns, so its entry is
+//! never asked for and ages out. A row written before 0031 has no version: its JSON itself
+//! is the version (the edge reads it and the memo compares it whole).
 //!
-//! **Bounds.** At most [`Limits::max_zones`] entries and [`Limits::max_bytes`] of stored
-//! text (about half of an entry's memory; the prepared polygon is the rest). Past either,
-//! the oldest entries go first; a zone larger than `max_bytes` is prepared for its order but
-//! not kept.
+//! **Bounds.** At most [`Limits::max_zones`] entries and [`Limits::max_vertices`] vertices
+//! (some 24 bytes each, prepared). Past either, the oldest entries go first; a zone larger
+//! than the bound is prepared for its order but not kept.
 //!
 //! Pure: the caller reads D1 and holds the memo (`edge/src/intake.rs`, one per isolate).
 
@@ -56,6 +58,13 @@ impl RoutableZone {
         self.polygon.as_ref().map(Polygon::bbox)
     }
 
+    /// The closed ring's vertices (0 for a zone that contains no point).
+    pub fn vertices(&self) -> usize {
+        self.polygon
+            .as_ref()
+            .map_or(0, |poly| poly.vertices().len())
+    }
+
     /// Whether the zone contains `p` (its border included).
     pub fn contains(&self, p: Point) -> bool {
         self.polygon.as_ref().is_some_and(|poly| poly.contains(p))
@@ -71,23 +80,32 @@ pub fn routable(zones: Vec<Zone>) -> Vec<Arc<RoutableZone>> {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
     pub max_zones: usize,
-    /// Stored text kept at most, in bytes.
-    pub max_bytes: usize,
+    /// Vertices kept at most, over all zones.
+    pub max_vertices: usize,
 }
 
 impl Limits {
-    /// What the Worker uses: 8 MiB of zone text (about 350,000 vertices, some 16 MiB with
-    /// their polygons, of an isolate's 128 MB), at most 2,048 zones.
+    /// What the Worker uses: 500,000 vertices (some 12 MiB prepared, of an isolate's
+    /// 128 MB; 1,000 zones of 500 vertices), at most 4,096 zones.
     pub const WORKER: Limits = Limits {
-        max_zones: 2_048,
-        max_bytes: 8 << 20,
+        max_zones: 4_096,
+        max_vertices: 500_000,
     };
 }
 
 #[derive(Debug)]
 struct Entry {
-    text: String,
+    version: String,
     zone: Arc<RoutableZone>,
+}
+
+/// The version of a zone as stored: the first 128 bits of the SHA-256 of its JSON, hex.
+/// Written with every zone row (migration 0031) and read back by each order instead of the
+/// JSON itself.
+pub fn zone_version(stored: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(stored.as_bytes());
+    crate::hex::encode(digest.get(..16).unwrap_or_default())
 }
 
 /// The prepared zones an isolate keeps: see the module documentation.
@@ -97,7 +115,7 @@ pub struct ZoneMemo {
     entries: HashMap<String, Entry>,
     /// Keys in the order they were remembered, for eviction.
     order: VecDeque<String>,
-    bytes: usize,
+    vertices: usize,
 }
 
 /// The key of a zone row: restaurant, concept key and zone id (none contains a NUL).
@@ -111,50 +129,50 @@ impl ZoneMemo {
             limits,
             entries: HashMap::new(),
             order: VecDeque::new(),
-            bytes: 0,
+            vertices: 0,
         }
     }
 
     /// The prepared zone remembered for `key` ([`zone_key`]), only if it was built from
-    /// exactly `text` (the row as D1 stores it now).
-    pub fn get(&self, key: &str, text: &str) -> Option<Arc<RoutableZone>> {
+    /// `version` (the row's [`zone_version`] as D1 holds it now, or its JSON).
+    pub fn get(&self, key: &str, version: &str) -> Option<Arc<RoutableZone>> {
         self.entries
             .get(key)
-            .filter(|e| e.text == text)
+            .filter(|e| e.version == version)
             .map(|e| Arc::clone(&e.zone))
     }
 
-    /// Remembers the zone prepared from `text` under `key`, replacing any older version and
-    /// evicting the oldest entries past the limits.
-    pub fn remember(&mut self, key: &str, text: String, zone: Arc<RoutableZone>) {
+    /// Remembers the zone prepared from `version` under `key`, replacing any older version
+    /// and evicting the oldest entries past the limits.
+    pub fn remember(&mut self, key: &str, version: String, zone: Arc<RoutableZone>) {
         self.forget(key);
-        let size = text.len();
-        if size > self.limits.max_bytes || self.limits.max_zones == 0 {
+        let size = zone.vertices();
+        if size > self.limits.max_vertices || self.limits.max_zones == 0 {
             return;
         }
         while self.entries.len() >= self.limits.max_zones
-            || self.bytes + size > self.limits.max_bytes
+            || self.vertices + size > self.limits.max_vertices
         {
             let Some(oldest) = self.order.pop_front() else {
                 break;
             };
             if let Some(e) = self.entries.remove(&oldest) {
-                self.bytes -= e.text.len();
+                self.vertices -= e.zone.vertices();
             }
         }
-        self.bytes += size;
+        self.vertices += size;
         self.order.push_back(key.to_owned());
-        self.entries.insert(key.to_owned(), Entry { text, zone });
+        self.entries.insert(key.to_owned(), Entry { version, zone });
     }
 
-    /// How many zones, and how many bytes of their text, are kept.
+    /// How many zones, and how many vertices, are kept.
     pub fn usage(&self) -> (usize, usize) {
-        (self.entries.len(), self.bytes)
+        (self.entries.len(), self.vertices)
     }
 
     fn forget(&mut self, key: &str) {
         if let Some(e) = self.entries.remove(key) {
-            self.bytes -= e.text.len();
+            self.vertices -= e.zone.vertices();
             self.order.retain(|k| k != key);
         }
     }
@@ -192,11 +210,19 @@ mod tests {
 
     const SMALL: Limits = Limits {
         max_zones: 2,
-        max_bytes: 400,
+        max_vertices: 100,
     };
 
     #[test]
-    fn an_entry_is_served_only_for_the_text_it_was_built_from() {
+    fn the_version_is_the_content() {
+        let (a, b) = (text(&square("A", 1.0)), text(&square("A", 0.5)));
+        assert_eq!(zone_version(&a), zone_version(&a.clone()));
+        assert_ne!(zone_version(&a), zone_version(&b));
+        assert_eq!(zone_version(&a).len(), 32);
+    }
+
+    #[test]
+    fn an_entry_is_served_only_for_the_version_it_was_built_from() {
         let mut memo = ZoneMemo::new(SMALL);
         let a = square("A", 1.0);
         let key = zone_key("r1", "7", "A");
@@ -220,7 +246,7 @@ mod tests {
         let (old, new) = (square("A", 1.0), square("A", 0.5));
         memo.remember(&key, text(&old), RoutableZone::shared(old.clone()));
         memo.remember(&key, text(&new), RoutableZone::shared(new.clone()));
-        assert_eq!(memo.usage(), (1, text(&new).len()));
+        assert_eq!(memo.usage(), (1, 5), "a closed square");
         assert!(memo.get(&key, &text(&old)).is_none());
         let got = memo.get(&key, &text(&new)).unwrap();
         let p = Point { lon: 0.8, lat: 0.8 };
@@ -243,7 +269,7 @@ mod tests {
 
         let big = Limits {
             max_zones: 10,
-            max_bytes: t.len() * 2,
+            max_vertices: 10,
         };
         let mut memo = ZoneMemo::new(big);
         for k in ["a", "b", "c"] {
@@ -251,20 +277,20 @@ mod tests {
         }
         assert!(
             memo.get("a", &t).is_none(),
-            "past max_bytes the oldest goes"
+            "past max_vertices the oldest goes"
         );
-        assert_eq!(memo.usage(), (2, t.len() * 2));
+        assert_eq!(memo.usage(), (2, 10));
 
         let tiny = Limits {
             max_zones: 10,
-            max_bytes: t.len() - 1,
+            max_vertices: 4,
         };
         let mut memo = ZoneMemo::new(tiny);
         memo.remember("a", t.clone(), RoutableZone::shared(zone.clone()));
         assert_eq!(
             memo.usage(),
             (0, 0),
-            "a zone over the byte limit is not kept"
+            "a zone over the vertex limit is not kept"
         );
     }
 

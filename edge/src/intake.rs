@@ -48,7 +48,7 @@ use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
 use crate::random;
 use crate::site_docs::{entries, stored};
-use crate::storage::{millis, OrderWrite, RestaurantRow, Storage};
+use crate::storage::{millis, ConceptZoneRow, OrderWrite, RestaurantRow, Storage};
 
 thread_local! {
     // The zones this isolate prepared, kept between orders (one per isolate: wasm32 has one
@@ -325,8 +325,10 @@ async fn catalog(
     };
     let mut zones: BTreeMap<String, Vec<Arc<RoutableZone>>> = BTreeMap::new();
     for row in rows {
-        let zone = routable_zone(&row.restaurant_id, &key, &row.zone_id, row.zone)?;
-        zones.entry(row.restaurant_id).or_default().push(zone);
+        let restaurant_id = row.restaurant_id.clone();
+        if let Some(zone) = candidate_zone(storage, &key, row).await? {
+            zones.entry(restaurant_id).or_default().push(zone);
+        }
     }
     let mut ids: BTreeSet<&str> = zones.keys().map(String::as_str).collect();
     ids.extend(wanted.restaurant.as_deref());
@@ -362,6 +364,39 @@ async fn catalog(
         r.service_times = service_times;
     }
     Ok(restaurants)
+}
+
+/// A candidate zone row ready for routing: this isolate's prepared zone when it was built
+/// from the row's version (core's `zone_memo`), else the zone's JSON (read now, unless the
+/// row predates versions and brought it) parsed, prepared and kept for the next order.
+/// `None` for a zone deleted between the two reads.
+async fn candidate_zone(
+    storage: &Storage,
+    concept_key: &str,
+    row: ConceptZoneRow,
+) -> Result<Option<Arc<RoutableZone>>, EdgeError> {
+    let key = zone_key(&row.restaurant_id, concept_key, &row.zone_id);
+    let version = row.version.as_deref().or(row.zone.as_deref());
+    if let Some(zone) = version.and_then(|v| ZONES.with_borrow(|m| m.get(&key, v))) {
+        return Ok(Some(zone));
+    }
+    let (version, text) = match row.zone {
+        Some(text) => (row.version.unwrap_or_else(|| text.clone()), text),
+        None => match storage
+            .live_zone(&row.restaurant_id, concept_key, &row.zone_id)
+            .await?
+        {
+            Some(ConceptZoneRow {
+                version,
+                zone: Some(text),
+                ..
+            }) => (version.unwrap_or_else(|| text.clone()), text),
+            _ => return Ok(None),
+        },
+    };
+    let zone = RoutableZone::shared(stored(&text, "zone")?);
+    ZONES.with_borrow_mut(|m| m.remember(&key, version, Arc::clone(&zone)));
+    Ok(Some(zone))
 }
 
 /// A stored zone row (restaurant, concept key, zone id, its JSON as stored) ready for

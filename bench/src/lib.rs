@@ -109,7 +109,10 @@ pub fn run(case: &str, n: usize, iterations: u32) -> f64 {
                 .files
                 .get(&format!("order-coords-{n}.json"))
                 .unwrap_or_else(|| panic!("no order-coords-{n}.json loaded"));
-            let world = s.coords.as_mut().expect("prepare() builds the coordinate world");
+            let world = s
+                .coords
+                .as_mut()
+                .expect("prepare() builds the coordinate world");
             let mut sum = 0usize;
             for _ in 0..iterations {
                 sum += coords_order_warm(bytes, world).0;

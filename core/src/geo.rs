@@ -591,6 +591,12 @@ fn plain_decimal(text: &str) -> Option<f64> {
     Some(if negative { -v } else { v })
 }
 
+/// A decimal as `str::parse::<f64>` reads it, the plain ones (`-?digits(.digits)?`, up to
+/// 19 digits: every coordinate Jupiter writes) without the general float parser.
+pub fn decimal(text: &str) -> Option<f64> {
+    plain_decimal(text).or_else(|| text.parse().ok())
+}
+
 /// The `f64` nearest to `m / 10^k` (ties to even), for `k` ≤ 19: exact integer arithmetic.
 /// The quotient is taken to 55 significant bits, `q = ⌊m·2^s / 10^k⌋` in [2^54, 2^55); its
 /// top 53 bits are the significand, the next bit decides the rounding and the last bit and
@@ -621,7 +627,7 @@ fn nearest_quotient(m: u64, k: u32) -> Option<f64> {
     }
     // A negative shift drops bits of m; they count as remainder.
     let dropped = s < 0 && m & ((1u64 << (-s).min(63)) - 1) != 0;
-    if !(q >= 1 << 54 && q < 1 << 55) {
+    if !(1 << 54..1 << 55).contains(&q) {
         return None;
     }
     let mut significand = (q >> 2) as u64;

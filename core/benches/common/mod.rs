@@ -31,6 +31,7 @@ use serde_json::{json, Value};
 use orderbridge_core::catalog::concept_key;
 use orderbridge_core::catalog_pull::offset_of;
 use orderbridge_core::domain::Money;
+use orderbridge_core::geo::{point_cells, stored_zone_bbox, BBox};
 use orderbridge_core::geo::{Point, Polygon, ZoneIndex};
 use orderbridge_core::jet::to_jupiter::{jupiter_menu, menus_by_concept};
 use orderbridge_core::jet::{self, wire::MenusRequest};
@@ -38,13 +39,12 @@ use orderbridge_core::jupiter::{
     self, Category, DeliveryZonesResponse, Item, MenuResponse, Modifier, ModifierGroup, Place,
     RestaurantsResponse, StopList, StopListItem, StopListResponse, Zone,
 };
+use orderbridge_core::order::validate::{candidates, routed_restaurant, Rules, ZoneLookup};
 use orderbridge_core::order::validate::{
     validate_borrowing, ConceptState, OrderContext, RestaurantState, ValidOrder,
     DEFAULT_MAX_PREORDER_DAYS,
 };
 use orderbridge_core::order::wire::{self, NewOrderRequest};
-use orderbridge_core::geo::{point_cells, stored_zone_bbox, BBox};
-use orderbridge_core::order::validate::{candidates, routed_restaurant, Rules, ZoneLookup};
 use orderbridge_core::zone_memo::{
     routable, zone_key, zone_version, Limits as MemoLimits, RoutableZone, ZoneMemo,
 };

@@ -32,7 +32,7 @@ pub(super) fn named_restaurant<'c>(
 
 pub(super) fn coordinate(value: &Option<Value>, field: &str, out: &mut Violations) -> Option<f64> {
     let parsed = match value {
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(Value::String(s)) => crate::geo::decimal(s.trim()),
         Some(Value::Number(n)) => n.as_f64(),
         _ => None,
     };

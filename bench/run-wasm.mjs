@@ -67,6 +67,13 @@ for (const n of sizes("order")) {
     "parse+validate": rust("order-validate", n),
   }));
 }
+// Issue 21: a site order routed by coordinates among 50 zones, as the Worker runs it warm.
+for (const n of sizes("order-coords")) {
+  record("order-coords", n, `order-coords-${n}.json`, timeTogether({
+    parse: rust("order-coords-parse", n),
+    "parse+route+validate": rust("order-coords", n),
+  }));
+}
 for (const [workload, prefix] of [["jet-order", "jet-order"], ["connect-order", "connect-order"]]) {
   for (const n of sizes(prefix)) {
     record(workload, n, `${prefix}-${n}.json`, timeTogether({

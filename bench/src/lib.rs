@@ -25,6 +25,7 @@ struct State {
     world: Option<OrderWorld>,
     demo: Option<orderbridge_core::order::RestaurantState>,
     zones: BTreeMap<usize, (ZoneIndex, Vec<String>, PointsFile, Vec<Polygon>)>,
+    coords: Option<CoordsWorld>,
 }
 
 thread_local! {
@@ -52,6 +53,13 @@ pub fn prepare() -> String {
         ) {
             let world = order_world(c, m);
             s.world = Some(world);
+        }
+        if let (Some(c), Some(m), Some(z)) = (
+            s.files.get(&format!("catalog-{CATALOG_ITEMS}.json")),
+            s.files.get("meta.json"),
+            s.files.get(&format!("zones-{COORDS_ZONES}.json")),
+        ) {
+            s.coords = Some(coords_world(c, m, z));
         }
         let counts: Vec<usize> = s
             .files
@@ -92,6 +100,26 @@ pub fn prepare() -> String {
 /// away; for the zone lookups, the number of points resolved per iteration is the file's.
 #[wasm_bindgen]
 pub fn run(case: &str, n: usize, iterations: u32) -> f64 {
+    if case == "order-coords" {
+        // The warm Worker path mutates its world (the candidate zones of the order).
+        return STATE.with(|s| {
+            let mut s = s.borrow_mut();
+            let s = &mut *s;
+            let bytes = s
+                .files
+                .get(&format!("order-coords-{n}.json"))
+                .unwrap_or_else(|| panic!("no order-coords-{n}.json loaded"));
+            let world = s
+                .coords
+                .as_mut()
+                .expect("prepare() builds the coordinate world");
+            let mut sum = 0usize;
+            for _ in 0..iterations {
+                sum += coords_order_warm(bytes, world).0;
+            }
+            sum as f64
+        });
+    }
     STATE.with(|s| {
         let s = s.borrow();
         let file = |prefix: &str| {
@@ -103,6 +131,10 @@ pub fn run(case: &str, n: usize, iterations: u32) -> f64 {
         for _ in 0..iterations {
             sum += match case {
                 "order-parse" => order_parse(file("order"))
+                    .body
+                    .cart
+                    .map_or(0, |c| c.items.len()),
+                "order-coords-parse" => order_parse(file("order-coords"))
                     .body
                     .cart
                     .map_or(0, |c| c.items.len()),

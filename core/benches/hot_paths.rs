@@ -73,6 +73,24 @@ mod native {
             });
         }
         g.finish();
+        // Issue 21: the coordinate-routed order as the Worker runs it with its zones warm.
+        if let (Some(order), Some(zones)) = (
+            files.get(&format!("order-coords-{COORDS_LINES}.json")),
+            files.get(&format!("zones-{COORDS_ZONES}.json")),
+        ) {
+            let mut coords = coords_world(catalog, meta, zones);
+            let mut g = c.benchmark_group("order-coords");
+            g.throughput(Throughput::Bytes(order.len() as u64));
+            g.bench_with_input(BenchmarkId::new("parse", COORDS_LINES), order, |b, o| {
+                b.iter(|| order_parse(black_box(o)))
+            });
+            g.bench_with_input(
+                BenchmarkId::new("parse+route+validate", COORDS_LINES),
+                order,
+                |b, o| b.iter(|| coords_order_warm(black_box(o), &mut coords)),
+            );
+            g.finish();
+        }
         // Routing by coordinates, among 1, 50 and 500 zones: validation re-validates every
         // zone's polygon per order (see BENCHMARKS.md); always generated.
         let mut g = c.benchmark_group("order-by-coords");

@@ -234,6 +234,30 @@ impl Polygon {
                 &format!("point ({}, {}) is outside lon ±180, lat ±90", p.lon, p.lat),
             ));
         }
+        Polygon::ring_of(points, true, field)
+    }
+
+    /// A **stored** zone's polygon, ready for [`Polygon::contains`], built once per zone
+    /// version (the isolate keeps it: `crate::zone_memo`): the coordinates read as
+    /// [`stored_zone_contains`] reads them, `None` where that function answers `false` for
+    /// every point (a coordinate not a number or out of range, fewer than 3 distinct
+    /// vertices). The self-intersection check is not repeated (zones are validated when
+    /// written), so for every point `contains` gives exactly `stored_zone_contains`'s answer.
+    pub fn from_stored(coords: &[[String; 2]]) -> Option<Polygon> {
+        let mut points = Vec::with_capacity(coords.len() + 1);
+        for [lon, lat] in coords {
+            points.push(Point {
+                lon: stored_coordinate(lon, 180.0)?,
+                lat: stored_coordinate(lat, 90.0)?,
+            });
+        }
+        Polygon::ring_of(&points, false, "").ok()
+    }
+
+    /// The ring of in-range `points`: consecutive duplicates dropped, at least 3 distinct
+    /// vertices, simple when `check_simple`; closed, boxed and banded.
+    fn ring_of(points: &[Point], check_simple: bool, field: &str) -> Result<Polygon, Violation> {
+        let bad = |code: &str, message: &str| Violation::new(code, Some(field), message);
         let mut ring: Vec<Point> = Vec::with_capacity(points.len() + 1);
         for p in points {
             if ring.last() != Some(p) {
@@ -259,7 +283,10 @@ impl Polygon {
                 "a polygon needs at least 3 distinct vertices",
             ));
         }
-        if let Some((i, j)) = first_self_intersection(&ring) {
+        if let Some((i, j)) = check_simple
+            .then(|| first_self_intersection(&ring))
+            .flatten()
+        {
             return Err(bad(
                 "self_intersecting",
                 &format!("edges {i} and {j} of the polygon touch or cross"),
@@ -524,10 +551,13 @@ fn stored_coordinate(text: &str, limit: f64) -> Option<f64> {
         .or_else(|| parse_coordinate(text, limit, String::new).ok())
 }
 
-/// `-?digits(.digits)?` with at most 15 digits in all, as the nearest `f64` — the value
-/// `str::parse` gives: the digits as an integer (below 2^53, exact) divided by a power of
-/// ten up to 10^15 (exact too), and one IEEE division of exact operands is correctly
-/// rounded (Clinger's fast path). `None` for anything else.
+/// `-?digits(.digits)?` with at most 19 digits in all, as the nearest `f64`: the value
+/// `str::parse` gives, without the general float parser. Up to 15 digits the integer of the
+/// digits is below 2^53 and exact as an `f64`, and so is the power of ten up to 10^15, and
+/// one IEEE division of exact operands is correctly rounded (Clinger's fast path). Longer
+/// decimals (Jupiter writes coordinates with 16–17 significant digits, as its own
+/// `"37.514442634443014"`) are rounded by exact integer arithmetic ([`nearest_quotient`]).
+/// `None` for anything else.
 fn plain_decimal(text: &str) -> Option<f64> {
     const POW10: [f64; 16] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15,
@@ -542,10 +572,8 @@ fn plain_decimal(text: &str) -> Option<f64> {
         None => (body, None),
     };
     let fraction = fraction.unwrap_or_default();
-    if whole.is_empty()
-        || (fraction.is_empty() && whole.len() != body.len())
-        || whole.len() + fraction.len() > 15
-    {
+    let digits = whole.len() + fraction.len();
+    if whole.is_empty() || (fraction.is_empty() && whole.len() != body.len()) || digits > 19 {
         return None;
     }
     let mut m: u64 = 0;
@@ -555,8 +583,63 @@ fn plain_decimal(text: &str) -> Option<f64> {
         }
         m = m * 10 + u64::from(c - b'0');
     }
-    let v = m as f64 / POW10.get(fraction.len())?;
+    let v = if m < 1 << 53 && fraction.len() <= 15 {
+        m as f64 / POW10.get(fraction.len())?
+    } else {
+        nearest_quotient(m, fraction.len() as u32)?
+    };
     Some(if negative { -v } else { v })
+}
+
+/// A decimal as `str::parse::<f64>` reads it, the plain ones (`-?digits(.digits)?`, up to
+/// 19 digits: every coordinate Jupiter writes) without the general float parser.
+pub fn decimal(text: &str) -> Option<f64> {
+    plain_decimal(text).or_else(|| text.parse().ok())
+}
+
+/// The `f64` nearest to `m / 10^k` (ties to even), for `k` ≤ 19: exact integer arithmetic.
+/// The quotient is taken to 55 significant bits, `q = ⌊m·2^s / 10^k⌋` in [2^54, 2^55); its
+/// top 53 bits are the significand, the next bit decides the rounding and the last bit and
+/// the remainder say whether the rest is more than nothing. Every value here is far from
+/// the subnormal range (`m / 10^k` ≥ 10^-19 or 0) and below 2^64, so the significand times
+/// a power of two is exact.
+fn nearest_quotient(m: u64, k: u32) -> Option<f64> {
+    if m == 0 {
+        return Some(0.0);
+    }
+    let d = 10u64.checked_pow(k)?;
+    // The binary length of m·2^s / d is about len(m) + s − len(d); start just below 55 bits
+    // and adjust by one.
+    let len = |x: u64| 64 - x.leading_zeros() as i32;
+    let mut s = 55 - len(m) + len(d) - 1;
+    let quotient = |s: i32| -> Option<(u128, u128)> {
+        let n = if s >= 0 {
+            u128::from(m).checked_shl(s as u32)?
+        } else {
+            u128::from(m) >> (-s) as u32
+        };
+        Some((n / u128::from(d), n % u128::from(d)))
+    };
+    let (mut q, mut r) = quotient(s)?;
+    if q < 1 << 54 {
+        s += 1;
+        (q, r) = quotient(s)?;
+    }
+    // A negative shift drops bits of m; they count as remainder.
+    let dropped = s < 0 && m & ((1u64 << (-s).min(63)) - 1) != 0;
+    if !(1 << 54..1 << 55).contains(&q) {
+        return None;
+    }
+    let mut significand = (q >> 2) as u64;
+    let half = q & 2 != 0;
+    let rest = q & 1 != 0 || r != 0 || dropped;
+    if half && (rest || significand & 1 == 1) {
+        significand += 1;
+    }
+    // value = significand · 2^(2 − s); a carry to 2^53 is still exact.
+    let exponent = 2 - s;
+    let scale = f64::from_bits(u64::try_from(1023 + exponent).ok()? << 52);
+    Some(significand as f64 * scale)
 }
 
 fn parse_coordinate(text: &str, limit: f64, field: impl Fn() -> String) -> Result<f64, Violation> {

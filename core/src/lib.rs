@@ -41,6 +41,7 @@ pub mod problem;
 pub mod routes;
 pub mod stop_list;
 pub mod tz;
+pub mod zone_memo;
 
 /// The hub's version, as reported by `GET /health`.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

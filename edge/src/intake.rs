@@ -13,7 +13,9 @@
 //!    saying which: core's `marketplace_routed`). The caller adds statements of its own (a JET order's receipt row, its
 //!    `sent-to-pos` call), commits them in **one** batch, then kicks the calls.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use chrono::Duration;
 use orderbridge_core::catalog::concept_key;
@@ -21,7 +23,7 @@ use orderbridge_core::catalog_pull::document_url;
 use orderbridge_core::geo::point_cells;
 use orderbridge_core::jet::validate::{validate_service_times, ValidServiceTimes};
 use orderbridge_core::jet::wire::parse_service_times;
-use orderbridge_core::jupiter::{Menu, Place, Zone};
+use orderbridge_core::jupiter::{Menu, Place};
 use orderbridge_core::order::client::{client_of, Contact};
 use orderbridge_core::order::forward;
 use orderbridge_core::order::lifecycle::{self, Notify, Status};
@@ -37,6 +39,7 @@ use orderbridge_core::outbound::url_guard::OutboundUrl;
 use orderbridge_core::problem::Violation;
 use orderbridge_core::routes::Method;
 use orderbridge_core::stop_list::stop_list_at;
+use orderbridge_core::zone_memo::{zone_key, Limits, RoutableZone, ZoneMemo};
 use worker::D1PreparedStatement;
 
 use crate::channel::Channel;
@@ -45,7 +48,13 @@ use crate::error::EdgeError;
 use crate::outbox::{self, Outgoing};
 use crate::random;
 use crate::site_docs::{entries, stored};
-use crate::storage::{millis, OrderWrite, RestaurantRow, Storage};
+use crate::storage::{millis, ConceptZoneRow, OrderWrite, RestaurantRow, Storage};
+
+thread_local! {
+    // The zones this isolate prepared, kept between orders (one per isolate: wasm32 has one
+    // thread). Never borrowed across an `.await`.
+    static ZONES: RefCell<ZoneMemo> = RefCell::new(ZoneMemo::new(Limits::WORKER));
+}
 
 /// Who placed an order, beyond what the order itself says.
 pub struct Source<'a> {
@@ -314,12 +323,12 @@ async fn catalog(
                 .await?
         }
     };
-    let mut zones: BTreeMap<String, Vec<Zone>> = BTreeMap::new();
+    let mut zones: BTreeMap<String, Vec<Arc<RoutableZone>>> = BTreeMap::new();
     for row in rows {
-        zones
-            .entry(row.restaurant_id)
-            .or_default()
-            .push(stored(&row.zone, "zone")?);
+        let restaurant_id = row.restaurant_id.clone();
+        if let Some(zone) = candidate_zone(storage, &key, row).await? {
+            zones.entry(restaurant_id).or_default().push(zone);
+        }
     }
     let mut ids: BTreeSet<&str> = zones.keys().map(String::as_str).collect();
     ids.extend(wanted.restaurant.as_deref());
@@ -357,12 +366,64 @@ async fn catalog(
     Ok(restaurants)
 }
 
+/// A candidate zone row ready for routing: this isolate's prepared zone when it was built
+/// from the row's version (core's `zone_memo`), else the zone's JSON (read now, unless the
+/// row predates versions and brought it) parsed, prepared and kept for the next order.
+/// `None` for a zone deleted between the two reads.
+async fn candidate_zone(
+    storage: &Storage,
+    concept_key: &str,
+    row: ConceptZoneRow,
+) -> Result<Option<Arc<RoutableZone>>, EdgeError> {
+    let key = zone_key(&row.restaurant_id, concept_key, &row.zone_id);
+    let version = row.version.as_deref().or(row.zone.as_deref());
+    if let Some(zone) = version.and_then(|v| ZONES.with_borrow(|m| m.get(&key, v))) {
+        return Ok(Some(zone));
+    }
+    let (version, text) = match row.zone {
+        Some(text) => (row.version.unwrap_or_else(|| text.clone()), text),
+        None => match storage
+            .live_zone(&row.restaurant_id, concept_key, &row.zone_id)
+            .await?
+        {
+            Some(ConceptZoneRow {
+                version,
+                zone: Some(text),
+                ..
+            }) => (version.unwrap_or_else(|| text.clone()), text),
+            _ => return Ok(None),
+        },
+    };
+    let zone = RoutableZone::shared(stored(&text, "zone")?);
+    ZONES.with_borrow_mut(|m| m.remember(&key, version, Arc::clone(&zone)));
+    Ok(Some(zone))
+}
+
+/// A stored zone row (restaurant, concept key, zone id, its JSON as stored) ready for
+/// routing: this isolate's prepared zone when it was built from exactly this text (core's
+/// `zone_memo`: a zone written again is never answered from its older version), else
+/// parsed and prepared now, and kept for the next order.
+pub fn routable_zone(
+    restaurant_id: &str,
+    concept_key: &str,
+    zone_id: &str,
+    text: String,
+) -> Result<Arc<RoutableZone>, EdgeError> {
+    let key = zone_key(restaurant_id, concept_key, zone_id);
+    if let Some(zone) = ZONES.with_borrow(|m| m.get(&key, &text)) {
+        return Ok(zone);
+    }
+    let zone = RoutableZone::shared(stored(&text, "zone")?);
+    ZONES.with_borrow_mut(|m| m.remember(&key, text, Arc::clone(&zone)));
+    Ok(zone)
+}
+
 /// Restaurant rows as validation reads them, each with its zones of the concept `key`
 /// from `zones`.
 fn states(
     rows: &[RestaurantRow],
     key: &str,
-    zones: &BTreeMap<String, Vec<Zone>>,
+    zones: &BTreeMap<String, Vec<Arc<RoutableZone>>>,
 ) -> Result<Vec<RestaurantState>, EdgeError> {
     let mut restaurants = Vec::with_capacity(rows.len());
     for row in rows {

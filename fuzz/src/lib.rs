@@ -34,7 +34,7 @@ pub fn demo() -> Vec<RestaurantState> {
     concepts.insert(
         "7".to_owned(),
         ConceptState {
-            zones: zones.zones,
+            zones: orderbridge_core::zone_memo::routable(zones.zones),
             menu: Some(menu.menu),
         },
     );

@@ -30,6 +30,7 @@ mod readback;
 mod scale_rows;
 mod sink;
 mod tz;
+mod zindex;
 
 use std::sync::{Arc, RwLock};
 use std::thread;
@@ -88,6 +89,7 @@ fn main() {
     let plain_tests: Vec<(&str, PlainTest)> = [
         sink::TESTS,
         catalog::PLAIN_TESTS,
+        zindex::PLAIN_TESTS,
         outbound::PLAIN_TESTS,
         orders::PLAIN_TESTS,
         orderconnect::PLAIN_TESTS,

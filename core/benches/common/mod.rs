@@ -31,6 +31,7 @@ use serde_json::{json, Value};
 use orderbridge_core::catalog::concept_key;
 use orderbridge_core::catalog_pull::offset_of;
 use orderbridge_core::domain::Money;
+use orderbridge_core::geo::{point_cells, stored_zone_bbox, BBox};
 use orderbridge_core::geo::{Point, Polygon, ZoneIndex};
 use orderbridge_core::jet::to_jupiter::{jupiter_menu, MenuIngest};
 use orderbridge_core::jet::{self, wire::MenusRequest};
@@ -38,11 +39,15 @@ use orderbridge_core::jupiter::{
     self, Category, DeliveryZonesResponse, Item, MenuResponse, Modifier, ModifierGroup, Place,
     RestaurantsResponse, StopList, StopListItem, StopListResponse, Zone,
 };
+use orderbridge_core::order::validate::{candidates, routed_restaurant, Rules, ZoneLookup};
 use orderbridge_core::order::validate::{
     validate_borrowing, ConceptState, OrderContext, RestaurantState, ValidOrder,
     DEFAULT_MAX_PREORDER_DAYS,
 };
 use orderbridge_core::order::wire::{self, NewOrderRequest};
+use orderbridge_core::zone_memo::{
+    routable, zone_key, zone_version, Limits as MemoLimits, RoutableZone, ZoneMemo,
+};
 
 /// Sizes issue 8 names.
 pub const ORDER_LINES: [usize; 3] = [1, 20, 100];
@@ -619,7 +624,7 @@ pub fn order_world(catalog_bytes: &[u8], meta_bytes: &[u8]) -> OrderWorld {
                 concepts.insert(
                     concept.clone(),
                     ConceptState {
-                        zones: cat.delivery_zones.zones.clone(),
+                        zones: routable(cat.delivery_zones.zones.clone()),
                         menu: Some(cat.menu.menu.clone()),
                     },
                 );
@@ -694,6 +699,115 @@ pub fn order_by_coords(zones: usize) -> (Vec<u8>, Vec<u8>, Vec<u8>) {
         serde_json::to_vec(&meta).expect("serialises"),
         serde_json::to_vec(&order).expect("serialises"),
     )
+}
+
+// ---------------------------------------------------------------------------------------
+// A site order routed by coordinates, as the Worker runs it (issue 21)
+// ---------------------------------------------------------------------------------------
+
+/// Zones of the coordinate-routed order's catalog: `zones-50.json` (27,000 vertices).
+pub const COORDS_ZONES: usize = 50;
+/// Lines of the coordinate-routed order (`order-coords-20.json`).
+pub const COORDS_LINES: usize = 20;
+
+/// `order-coords-20.json`: the 20-line order of `order-20.json` routed by `address.coords`
+/// alone (no `zone_id`), at a point inside a zone of `zones_doc(COORDS_ZONES)`, its
+/// coordinates written with 17 significant digits as Jupiter writes them (seed 004:
+/// `"37.514442634443014"`). The zones are priced as the catalog's, so the totals hold.
+pub fn coords_order(cat: &CatalogFile) -> Vec<u8> {
+    let zones = zones_doc(COORDS_ZONES);
+    let points = points_for(&zones, 100);
+    let mut chosen = points
+        .points
+        .iter()
+        .zip(&points.expected)
+        .filter(|(_, z)| z.is_some())
+        .map(|(p, _)| *p);
+    let [lon, lat] = chosen.nth(3).expect("points fall in zones");
+    let mut order: Value = serde_json::from_slice(&self::order(cat, COORDS_LINES)).expect("order");
+    order["body"]["address"] = json!({
+        "name": "Москва, Большая Садовая, 10",
+        "coords": {"latitude": format!("{lat:.15}"), "longitude": format!("{lon:.15}")},
+    });
+    serde_json::to_vec(&order).expect("serialises")
+}
+
+/// What the Worker holds warm for a coordinate-routed order: the zone memo (core's
+/// `zone_memo`) with every zone of the catalog prepared, the zone rows as D1 answers the
+/// candidate read (restaurant, zone id, version, and the box the SQL filters by), and the
+/// restaurant with its menu and stop list (the edge reads those per order; not timed here).
+pub struct CoordsWorld {
+    pub restaurants: Vec<RestaurantState>,
+    pub now: DateTime<Utc>,
+    concept: String,
+    rows: Vec<(String, String, String, BBox)>,
+    memo: ZoneMemo,
+}
+
+/// Builds the [`CoordsWorld`] from `catalog-500.json`, `meta.json` and `zones-50.json`.
+pub fn coords_world(catalog_bytes: &[u8], meta_bytes: &[u8], zones_bytes: &[u8]) -> CoordsWorld {
+    let world = order_world(catalog_bytes, meta_bytes);
+    let cat: CatalogFile = serde_json::from_slice(catalog_bytes).expect("catalog parses");
+    let doc: DeliveryZonesResponse = serde_json::from_slice(zones_bytes).expect("zones parse");
+    let concept = concept_key(cat.menu.concept_id.as_deref()).to_owned();
+    let restaurant = cat.menu.restaurant_id.clone();
+    let mut memo = ZoneMemo::new(MemoLimits::WORKER);
+    let mut rows = Vec::new();
+    for zone in &doc.zones {
+        let text = serde_json::to_string(zone).expect("serialises");
+        let version = zone_version(&text);
+        let bbox = stored_zone_bbox(&zone.coordinates).expect("a box");
+        let key = zone_key(&restaurant, &concept, &zone.id);
+        let prepared = RoutableZone::shared(serde_json::from_str(&text).expect("zone"));
+        memo.remember(&key, version.clone(), prepared);
+        rows.push((restaurant.clone(), zone.id.clone(), version, bbox));
+    }
+    CoordsWorld {
+        restaurants: world.restaurants,
+        now: world.now,
+        concept,
+        rows,
+        memo,
+    }
+}
+
+/// The core calls order intake makes for a site order by coordinates when the isolate is
+/// warm (`edge/src/intake.rs`): parse; `candidates`; the grid cells of the point (the
+/// candidate query's parameters); for each row D1 answers (the zones whose box holds the
+/// point), the memo's prepared zone for its version; `routed_restaurant`; then the one
+/// validation function. Returns the lines and the total.
+pub fn coords_order_warm(bytes: &[u8], world: &mut CoordsWorld) -> (usize, i64) {
+    let req = order_parse(bytes);
+    let wanted = candidates(&req, Rules::Site);
+    let ZoneLookup::ByPoint(p) = wanted.zones else {
+        panic!("the order is routed by coordinates");
+    };
+    let cells = point_cells(p);
+    std::hint::black_box(&cells);
+    let mut zones = Vec::new();
+    for (restaurant, zone_id, version, b) in &world.rows {
+        // D1's filter (the stored box holds the point), then the memo.
+        if b.min_lat <= p.lat && p.lat <= b.max_lat && b.min_lon <= p.lon && p.lon <= b.max_lon {
+            let key = zone_key(restaurant, &world.concept, zone_id);
+            zones.push(world.memo.get(&key, version).expect("a warm memo"));
+        }
+    }
+    for r in &mut world.restaurants {
+        if let Some(c) = r.concepts.get_mut(&world.concept) {
+            c.zones = std::mem::take(&mut zones);
+        }
+    }
+    let ctx = OrderContext {
+        restaurants: &world.restaurants,
+        now: world.now,
+        max_preorder_ahead: Duration::days(DEFAULT_MAX_PREORDER_DAYS),
+        rules: Rules::Site,
+    };
+    let routed = routed_restaurant(&req, &ctx).expect("the order routes");
+    std::hint::black_box(&routed);
+    let valid: ValidOrder<&str> = validate_borrowing(&req, &ctx)
+        .unwrap_or_else(|v| panic!("the coordinate order is invalid: {v:?}"));
+    (valid.lines.len(), valid.total.minor())
 }
 
 // ---------------------------------------------------------------------------------------
@@ -783,7 +897,7 @@ pub fn demo_restaurant() -> RestaurantState {
     concepts.insert(
         "7".to_owned(),
         ConceptState {
-            zones: zones.zones,
+            zones: routable(zones.zones),
             menu: Some(menu.menu),
         },
     );
@@ -853,6 +967,10 @@ pub fn all_files() -> Vec<(String, Vec<u8>)> {
             now: NOW.to_owned(),
         })
         .expect("serialises"),
+    ));
+    files.push((
+        format!("order-coords-{COORDS_LINES}.json"),
+        coords_order(&cat),
     ));
     for n in ZONE_COUNTS {
         let doc = zones_doc(n);

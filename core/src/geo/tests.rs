@@ -329,6 +329,65 @@ fn plain_decimals_read_as_the_float_parser_reads_them() {
 }
 
 #[test]
+fn long_decimals_are_read_fast_and_rounded_as_the_float_parser_rounds_them() {
+    // Jupiter writes coordinates with 16–17 significant digits (seed 004's own zone and
+    // order examples); these must stay on the fast path and give `str::parse`'s exact bits.
+    let mut texts: Vec<String> = [
+        "37.514442634443014",
+        "55.753211478836405",
+        "37.52371234879848",
+        "55.84410641903395",
+        "37.75142603657669",
+        "37.745595187258395",
+        "9007199254740993",  // 2^53 + 1: a tie, to even
+        "9007199254740995",  // 2^53 + 3
+        "90071992547409.93", // the same digits, scaled
+        "0.9007199254740993",
+        "99999999999999999", // 17 nines
+        "9.9999999999999999",
+        "1.0000000000000001",
+        "0.30000000000000004",
+        "179.99999999999999",
+        "-89.999999999999999",
+        "12345678901234567.0",
+        "0.0000000000000000001",
+        "1844674407370955161", // 19 digits
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
+    let mut bits = || (rng.unit() * (1u64 << 53) as f64) as u64;
+    for _ in 0..200_000 {
+        // 16 or 17 digits, most mantissas above 2^53, the point anywhere.
+        let digits = 16 + (bits() % 2) as usize;
+        let m = bits() * 2048 + bits() % 2048;
+        let m = m % 10u64.pow(digits as u32);
+        let text = format!("{m:0digits$}");
+        let dot = (bits() % digits as u64) as usize;
+        let (whole, fraction) = text.split_at(dot.max(1));
+        texts.push(format!("{whole}.{fraction}"));
+        // Near the ties: a decimal just at, above and below a halfway point.
+        let x = (bits() as f64) / (1u64 << 53) as f64 * 180.0;
+        let next = f64::from_bits(x.to_bits() + 1);
+        texts.push(format!("{:.17}", (x + next) / 2.0));
+        texts.push(format!("{x:.17}"));
+        texts.push(format!("{x}"));
+    }
+    for t in &texts {
+        let fast = plain_decimal(t);
+        let digits = t.bytes().filter(u8::is_ascii_digit).count();
+        assert!(digits > 19 || fast.is_some(), "{t} left the fast path");
+        if let Some(v) = fast {
+            assert_eq!(
+                t.parse::<f64>().ok().map(f64::to_bits),
+                Some(v.to_bits()),
+                "{t}"
+            );
+        }
+    }
+}
+
+#[test]
 fn a_stored_zone_contains_what_its_validated_polygon_contains() {
     let mut rng = Rng(0x1234_5678_9abc_def1);
     let text = |ring: &[Point]| -> Vec<[String; 2]> {

@@ -19,6 +19,7 @@ use crate::geo::{Point, Polygon};
 use crate::jet::validate::ValidServiceTimes;
 use crate::jupiter::{AdminRestaurant, DeliveryZonesResponse, MenuResponse, Zone};
 use crate::outbound::url_guard::{check_outbound_url, UrlPolicy};
+use crate::zone_memo::routable;
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;
 
@@ -52,7 +53,7 @@ pub(super) fn demo() -> Vec<RestaurantState> {
     concepts.insert(
         "7".to_owned(),
         ConceptState {
-            zones: zones.zones.clone(),
+            zones: routable(zones.zones.clone()),
             menu: Some(menu.menu.clone()),
         },
     );
@@ -79,7 +80,7 @@ pub(super) fn demo() -> Vec<RestaurantState> {
     z2.delivery_price = Some(rub(50));
     z2.coordinates = square(37.50, 55.75, 37.60, 55.85);
     if let Some(c) = second.concepts.get_mut("7") {
-        c.zones = vec![z2];
+        c.zones = routable(vec![z2]);
     }
     vec![demo, second]
 }
@@ -1969,14 +1970,15 @@ fn candidate_catalog(
     rules: Rules,
     all: &[RestaurantState],
 ) -> Result<Vec<RestaurantState>, String> {
-    use crate::geo::{bbox_cell, point_cells, stored_zone_bbox};
+    use crate::geo::{bbox_cell, point_cells};
+    use crate::zone_memo::RoutableZone;
     let req = wire::parse(doc.to_string().as_bytes()).map_err(|v| v.code)?;
     let wanted = candidates(&req, rules);
     let key = crate::catalog::concept_key(req.body.concept_id.as_deref());
-    let keep = |z: &Zone| match &wanted.zones {
+    let keep = |z: &RoutableZone| match &wanted.zones {
         ZoneLookup::None => false,
-        ZoneLookup::ById(id) => &z.id == id,
-        ZoneLookup::ByPoint(p) => match stored_zone_bbox(&z.coordinates) {
+        ZoneLookup::ById(id) => &z.zone.id == id,
+        ZoneLookup::ByPoint(p) => match z.bbox() {
             None => true,
             Some(b) => {
                 point_cells(*p).contains(&bbox_cell(&b))

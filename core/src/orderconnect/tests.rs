@@ -74,7 +74,7 @@ pub(super) fn demo() -> RestaurantState {
     concepts.insert(
         "7".to_owned(),
         ConceptState {
-            zones: zones.zones,
+            zones: crate::zone_memo::routable(zones.zones),
             menu: Some(menu.menu),
         },
     );

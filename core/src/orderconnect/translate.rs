@@ -9,7 +9,7 @@ use serde_json::{Number, Value};
 
 use crate::catalog::served_concept;
 use crate::domain::Money;
-use crate::geo::{stored_zone_contains, Point};
+use crate::geo::Point;
 use crate::jupiter::{Menu, Zone};
 use crate::order::validate::{ConceptState, RestaurantState};
 use crate::order::wire::{
@@ -18,6 +18,8 @@ use crate::order::wire::{
 };
 use crate::problem::Violation;
 use crate::tz::LocalZone;
+use crate::zone_memo::RoutableZone;
+use std::sync::Arc;
 
 use super::check::{parse_offset_date, violation, CheckedOrder, ServiceType};
 use super::mapping::{IdKind, ItemMapping};
@@ -119,18 +121,18 @@ fn concept<'a>(
 /// Eat has already accepted the address, the hub only needs a zone for its records and the
 /// kitchen's delivery time). `None`: no zone of the restaurant has the point (or it has
 /// none), and the shared marketplace routing decides.
-fn zone<'a>(order: &CheckedOrder, zones: &'a [Zone]) -> Option<&'a Zone> {
-    let mut sorted: Vec<&Zone> = zones.iter().collect();
-    sorted.sort_by(|a, b| a.id.cmp(&b.id));
+fn zone<'a>(order: &CheckedOrder, zones: &'a [Arc<RoutableZone>]) -> Option<&'a Zone> {
+    let mut sorted: Vec<&RoutableZone> = zones.iter().map(|z| &**z).collect();
+    sorted.sort_by(|a, b| a.zone.id.cmp(&b.zone.id));
     let Some((lat, lon)) = order.coords else {
-        return sorted.first().copied();
+        return sorted.first().map(|z| &z.zone);
     };
     let point = Point { lon, lat };
-    // Stored zones were validated when written: test the point without rebuilding and
-    // re-validating every polygon per order (geo::stored_zone_contains).
+    // Each zone's polygon was prepared once (`zone_memo`).
     sorted
         .into_iter()
-        .find(|z| stored_zone_contains(&z.coordinates, point))
+        .find(|z| z.contains(point))
+        .map(|z| &z.zone)
 }
 
 /// A part's Jupiter id: the operator's mapping, else the Just Eat id as written.

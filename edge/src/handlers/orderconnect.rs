@@ -34,7 +34,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use orderbridge_core::catalog::concept_key;
-use orderbridge_core::jupiter::{Menu, Place, Zone};
+use orderbridge_core::jupiter::{Menu, Place};
 use orderbridge_core::order::validate::ValidOrder;
 use orderbridge_core::order::{ConceptState, RestaurantState};
 use orderbridge_core::orderconnect::answer::{
@@ -340,9 +340,9 @@ async fn restaurant_state(
             None => None,
         };
         let (rows, _) = storage.zones(&row.id, &key).await?;
-        let mut zones: Vec<Zone> = Vec::new();
-        for z in rows.iter().filter(|z| !z.deleted) {
-            zones.push(stored(&z.zone, "zone")?);
+        let mut zones = Vec::new();
+        for z in rows.into_iter().filter(|z| !z.deleted) {
+            zones.push(intake::routable_zone(&row.id, &key, &z.zone_id, z.zone)?);
         }
         if menu.is_some() || !zones.is_empty() {
             concepts.insert(key, ConceptState { zones, menu });

@@ -9,6 +9,7 @@
 use chrono::{DateTime, Utc};
 use orderbridge_core::domain::UtcOffset;
 use orderbridge_core::geo::BBox;
+use orderbridge_core::zone_memo::zone_version;
 use serde::Deserialize;
 use worker::D1PreparedStatement;
 
@@ -509,13 +510,14 @@ impl Storage {
             statements.push(self.statement(
                 "INSERT INTO delivery_zones \
                      (restaurant_id, concept_id, zone_id, name, zone, deleted, last_change, \
-                      min_lat, max_lat, min_lon, max_lon, cell) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12) \
+                      min_lat, max_lat, min_lon, max_lon, cell, version) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13) \
                  ON CONFLICT(restaurant_id, concept_id, zone_id) DO UPDATE SET \
                      name = excluded.name, zone = excluded.zone, deleted = excluded.deleted, \
                      last_change = excluded.last_change, min_lat = excluded.min_lat, \
                      max_lat = excluded.max_lat, min_lon = excluded.min_lon, \
-                     max_lon = excluded.max_lon, cell = excluded.cell",
+                     max_lon = excluded.max_lon, cell = excluded.cell, \
+                     version = excluded.version",
                 &[
                     Arg::Text(restaurant_id),
                     Arg::Text(concept_id),
@@ -529,6 +531,8 @@ impl Storage {
                     Arg::OptReal(zone.bbox.map(|b| b.min_lon)),
                     Arg::OptReal(zone.bbox.map(|b| b.max_lon)),
                     Arg::OptText(zone.cell.as_deref()),
+                    // What an order's candidate read compares (migration 0031).
+                    Arg::Text(&zone_version(&zone.zone)),
                 ],
             )?);
         }

@@ -38,7 +38,7 @@ pub use jet_status::{
     BackupOrderRow, BackupOrderWrite, MenuIngestionRow, MenuIngestionWrite, OrderTimeRow,
 };
 pub use orderconnect::{OrderconnectRow, OrderconnectWrite};
-pub use orders::{AdminOrderRow, OrderRow, OrderWrite, StatusRow};
+pub use orders::{AdminOrderRow, ConceptZoneRow, OrderRow, OrderWrite, StatusRow};
 pub use queries::{QueryRow, QueryWrite};
 #[cfg(feature = "simulator")]
 pub use sim::SimSent;

@@ -389,8 +389,12 @@ impl Storage {
 #[derive(Debug, Clone, Deserialize)]
 pub struct ConceptZoneRow {
     pub restaurant_id: String,
-    /// The Jupiter zone, JSON.
-    pub zone: String,
+    pub zone_id: String,
+    /// core's `zone_memo::zone_version` of the zone (migration 0031); `None` for a row
+    /// written before it.
+    pub version: Option<String>,
+    /// The Jupiter zone, JSON: only where `version` is `None`, or from [`Storage::live_zone`].
+    pub zone: Option<String>,
 }
 
 impl Storage {
@@ -402,10 +406,31 @@ impl Storage {
         zone_id: &str,
     ) -> Result<Vec<ConceptZoneRow>, EdgeError> {
         self.rows(
-            "SELECT restaurant_id, zone FROM delivery_zones \
+            "SELECT restaurant_id, zone_id, version, \
+                    CASE WHEN version IS NULL THEN zone END AS zone FROM delivery_zones \
              WHERE concept_id = ?1 AND zone_id = ?2 AND deleted = 0 \
              ORDER BY restaurant_id, rowid",
             &[Arg::Text(concept_id), Arg::Text(zone_id)],
+        )
+        .await
+    }
+
+    /// One live zone with its JSON: the one read when an order meets a zone version this
+    /// isolate has not prepared (a primary-key probe). `None` if it was deleted since.
+    pub async fn live_zone(
+        &self,
+        restaurant_id: &str,
+        concept_id: &str,
+        zone_id: &str,
+    ) -> Result<Option<ConceptZoneRow>, EdgeError> {
+        self.row(
+            "SELECT restaurant_id, zone_id, version, zone FROM delivery_zones \
+             WHERE restaurant_id = ?1 AND concept_id = ?2 AND zone_id = ?3 AND deleted = 0",
+            &[
+                Arg::Text(restaurant_id),
+                Arg::Text(concept_id),
+                Arg::Text(zone_id),
+            ],
         )
         .await
     }
@@ -423,13 +448,15 @@ impl Storage {
         // The cells as bound parameters (?4 on): an IN list probes the index once per cell.
         let list: Vec<String> = (0..cells.len()).map(|i| format!("?{}", i + 4)).collect();
         let sql = format!(
-            "SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
+            "SELECT restaurant_id, zone_id, version, \
+                    CASE WHEN version IS NULL THEN zone END AS zone, rowid AS r FROM delivery_zones \
              WHERE concept_id = ?1 AND cell IN ({}) AND deleted = 0 \
                AND min_lat <= ?2 AND max_lat >= ?2 AND min_lon <= ?3 AND max_lon >= ?3 \
              UNION ALL \
-             SELECT restaurant_id, zone, rowid AS r FROM delivery_zones \
+             SELECT restaurant_id, zone_id, version, \
+                    CASE WHEN version IS NULL THEN zone END AS zone, rowid AS r FROM delivery_zones \
              WHERE concept_id = ?1 AND cell IS NULL AND deleted = 0 \
-             ORDER BY 1, 3",
+             ORDER BY 1, 5",
             list.join(", ")
         );
         let mut args = vec![

@@ -7,15 +7,17 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
+use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 
 use crate::catalog::concept_key;
 use crate::domain::Money;
 use crate::jet::validate::ValidServiceTimes;
-use crate::jupiter::{Menu, Place, Zone};
+use crate::jupiter::{Menu, Place};
 use crate::problem::{Path, Violation, Violations};
 use crate::tz::LocalZone;
+use crate::zone_memo::RoutableZone;
 
 use super::lookup::OrderIds;
 use super::wire::NewOrderRequest;
@@ -50,10 +52,11 @@ pub struct RestaurantState {
     pub service_times: Option<ValidServiceTimes>,
 }
 
-/// One concept of one restaurant: its live (not deleted) zones and its menu.
+/// One concept of one restaurant: its live (not deleted) zones, prepared for routing
+/// (`crate::zone_memo`: the edge keeps them between orders), and its menu.
 #[derive(Debug, Clone, Default)]
 pub struct ConceptState {
-    pub zones: Vec<Zone>,
+    pub zones: Vec<Arc<RoutableZone>>,
     pub menu: Option<Menu>,
 }
 

@@ -3,7 +3,7 @@
 
 use crate::catalog::concept_key;
 use crate::domain::Money;
-use crate::geo::{self, Point};
+use crate::geo::Point;
 use crate::jupiter::Zone;
 use crate::order::wire::{NewOrderRequest, OrderBody};
 use crate::problem::Violations;
@@ -32,7 +32,7 @@ pub(super) fn named_restaurant<'c>(
 
 pub(super) fn coordinate(value: &Option<Value>, field: &str, out: &mut Violations) -> Option<f64> {
     let parsed = match value {
-        Some(Value::String(s)) => s.trim().parse::<f64>().ok(),
+        Some(Value::String(s)) => crate::geo::decimal(s.trim()),
         Some(Value::Number(n)) => n.as_f64(),
         _ => None,
     };
@@ -99,17 +99,18 @@ pub(super) fn route<'a>(
                 .get(concept)
                 .into_iter()
                 .flat_map(|c| c.zones.iter())
-                .map(move |z| Route {
-                    restaurant: r,
-                    zone: Some(z),
-                })
+                .map(move |z| (r, &**z))
         })
+    };
+    let route_of = |(restaurant, z): (&'a RestaurantState, &'a RoutableZone)| Route {
+        restaurant,
+        zone: Some(&z.zone),
     };
     if let Some(zone_id) = address.and_then(|a| text(&a.zone_id)) {
         let wanted = text(&body.restaurant_id);
         let mut first = None;
         // The same zone id under two restaurants: the named restaurant decides.
-        for found in zones().filter(|r| r.zone.is_some_and(|z| z.id == zone_id)) {
+        for found in zones().filter(|(_, z)| z.zone.id == zone_id).map(route_of) {
             if Some(found.restaurant.place.id.as_str()) == wanted {
                 return Some(found);
             }
@@ -150,12 +151,8 @@ pub(super) fn route<'a>(
             return None;
         };
         let point = Point { lon, lat };
-        // Stored zones were validated when written: test the point without rebuilding
-        // (and re-validating) each polygon per order.
-        let inside = zones().filter(|r| {
-            r.zone
-                .is_some_and(|z| geo::stored_zone_contains(&z.coordinates, point))
-        });
+        // Each zone's polygon was prepared once (`zone_memo`): the banded test.
+        let inside = zones().filter(|(_, z)| z.contains(point)).map(route_of);
         let Some(best) = cheapest(inside) else {
             // Without a concept the point was tested against default-concept zones only;
             // where the restaurant (named, else any) works with concepts, the concept is
@@ -239,10 +236,10 @@ pub(super) fn marketplace_route<'a>(
                         .get(concept)
                         .into_iter()
                         .flat_map(|c| c.zones.iter())
-                        .filter(move |z| geo::stored_zone_contains(&z.coordinates, point))
+                        .filter(move |z| z.contains(point))
                         .map(move |z| Route {
                             restaurant: r,
-                            zone: Some(z),
+                            zone: Some(&z.zone),
                         })
                 })
         };

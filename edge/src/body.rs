@@ -20,7 +20,8 @@ use crate::error::EdgeError;
 
 /// The default limit for JSON bodies.
 pub const DEFAULT_LIMIT: usize = 256 * 1024;
-/// Menus are the largest documents the hub takes (a 5,000-item menu is about 2 MiB).
+/// Menus and zone documents are the largest the hub takes (a 5,000-item menu is about
+/// 2 MiB; 50 zones of 480 vertices about 1.1 MB).
 pub const MENU_LIMIT: usize = 8 * 1024 * 1024;
 
 /// The raw body bytes, refused with 413 when longer than `limit`, and with 400 when a

@@ -14,10 +14,16 @@ use serde_json::{json, Value};
 
 use crate::PlainTest;
 
-pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[(
-    "zindex_a_zone_change_is_seen_by_the_next_order",
-    a_zone_change_is_seen_by_the_next_order,
-)];
+pub const PLAIN_TESTS: &[(&str, PlainTest)] = &[
+    (
+        "zindex_a_zone_change_is_seen_by_the_next_order",
+        a_zone_change_is_seen_by_the_next_order,
+    ),
+    (
+        "zindex_a_realistic_zones_document_of_24000_vertices_is_taken_and_routes",
+        a_realistic_zones_document_is_taken_and_routes,
+    ),
+];
 
 const OPERATOR: (&str, &str) = ("X-Flyt-Api-Key", "dev-operator-key");
 const CONCEPT: &str = "7";
@@ -178,4 +184,69 @@ fn a_zone_change_is_seen_by_the_next_order() {
         "R after A was deleted",
     );
     expect(&place(&app, "zi-deleted-p", P, 125), 200, "P still in B");
+}
+
+/// Zone `j` of a 10 × 5 grid of 0.02° cells from (40°E, 50°N): a regular 480-gon inside its
+/// cell, coordinates with 17 significant digits.
+fn polygon(j: usize) -> Value {
+    let (lon, lat) = cell_center(j);
+    let ring: Vec<Value> = (0..=480)
+        .map(|k| {
+            let a = std::f64::consts::TAU * (k % 480) as f64 / 480.0;
+            json!([
+                format!("{:.15}", lon + 0.009 * a.cos()),
+                format!("{:.15}", lat + 0.009 * a.sin())
+            ])
+        })
+        .collect();
+    let mut zone = demo_zone(&format!("C{j}"));
+    zone["coordinates"] = Value::Array(ring);
+    zone
+}
+
+fn cell_center(j: usize) -> (f64, f64) {
+    (
+        40.01 + (j % 10) as f64 * 0.02,
+        50.01 + (j / 10) as f64 * 0.02,
+    )
+}
+
+/// Issue 21's realistic catalog: 50 zones, 24,050 vertices, a ~1.1 MB zones document (above
+/// the 256 KiB default body limit). It is taken, read back whole, and routes an order by
+/// coordinates to the right zone; a point between the zones is outside every zone.
+fn a_realistic_zones_document_is_taken_and_routes() {
+    let app = App::spawn(AppOptions {
+        demo_data: false,
+        ..AppOptions::default()
+    });
+    restaurant(&app, "ZC");
+    let doc = (0..50).map(polygon).collect::<Vec<_>>();
+    let size = Value::Array(doc.clone()).to_string().len();
+    assert!(size > 1_000_000, "the document is {size} bytes");
+    zones(&app, "ZC", doc);
+    let read = call(
+        &app,
+        "GET",
+        &format!("/site-api/delivery_zones?restaurant_id=ZC&concept_id={CONCEPT}"),
+        None,
+    );
+    expect(&read, 200, "zones read back");
+    let listed = read.json()["zones"].as_array().cloned().unwrap_or_default();
+    assert_eq!(listed.len(), 50);
+    assert!(listed
+        .iter()
+        .all(|z| z["coordinates"].as_array().map(Vec::len) == Some(481)));
+    let (lon, lat) = cell_center(37);
+    let inside = (format!("{lat:.15}"), format!("{lon:.15}"));
+    let placed = place(&app, "zi-big-in", (&inside.0, &inside.1), 0);
+    expect(&placed, 200, "an order in zone C37");
+    let corner = (
+        format!("{:.15}", lat + 0.0099),
+        format!("{:.15}", lon + 0.0099),
+    );
+    refused(
+        &place(&app, "zi-big-out", (&corner.0, &corner.1), 0),
+        "outside_zone",
+        "between the zones",
+    );
 }

@@ -81,6 +81,12 @@ pub struct UpstreamConfig {
 }
 
 impl Config {
+    /// Whether requests count the D1 rows they read (`X-Orderbridge-D1-Rows-Read`, the
+    /// sweep's log line): in development only, so production never decodes D1's `meta`.
+    pub fn counts_rows(&self) -> bool {
+        self.environment == "development"
+    }
+
     /// Reads the variables; a missing one takes its production (closed) value.
     pub fn from_env(env: &Env) -> Config {
         let var = |name: &str| env.var(name).map(|v| v.to_string()).unwrap_or_default();

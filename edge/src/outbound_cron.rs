@@ -30,7 +30,7 @@ pub async fn sweep(env: &worker::Env) {
     let config = Config::from_env(env);
     let rows_read = Rc::new(Cell::new(None));
     match run(env, &config, &rows_read).await {
-        Ok(n) if config.environment == "development" => {
+        Ok(n) if config.counts_rows() => {
             let read = rows_read.get().unwrap_or(0);
             worker::console_log!("outbound sweep: enqueued {n} due deliveries; D1 rows read {read}")
         }
@@ -45,7 +45,11 @@ async fn run(
     config: &Config,
     rows_read: &Rc<Cell<Option<usize>>>,
 ) -> Result<usize, EdgeError> {
-    let storage = Storage::counting(env, rows_read)?;
+    let storage = if config.counts_rows() {
+        Storage::counting(env, rows_read)?
+    } else {
+        Storage::new(env)?
+    };
     let now = clock::now().timestamp();
     let rows = storage.sweep_candidates(now, SWEEP_LIMIT).await?;
     let mut entries = Vec::with_capacity(rows.len());

@@ -46,7 +46,7 @@ fn rows_read_header(
     let Some(rows) = ctx.rows_read.get() else {
         return outcome;
     };
-    if ctx.config.environment != "development" {
+    if !ctx.config.counts_rows() {
         return outcome;
     }
     let mut response = outcome.unwrap_or_else(|err| err.into_response(path));

@@ -75,10 +75,14 @@ impl Storage {
         })
     }
 
-    /// The request's storage, counting the D1 rows its reads read into `ctx.rows_read`
-    /// (answered in development as `X-Orderbridge-D1-Rows-Read`).
+    /// The request's storage: in development counting the D1 rows its reads read into
+    /// `ctx.rows_read` (answered as `X-Orderbridge-D1-Rows-Read`); elsewhere a plain one.
     pub fn of(ctx: &Ctx<'_>) -> Result<Storage, EdgeError> {
-        Storage::counting(ctx.env, &ctx.rows_read)
+        if ctx.config.counts_rows() {
+            Storage::counting(ctx.env, &ctx.rows_read)
+        } else {
+            Storage::new(ctx.env)
+        }
     }
 
     /// A storage counting the D1 rows its reads read into `cell` (which then holds a count,
